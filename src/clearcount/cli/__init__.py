@@ -1,0 +1,1 @@
+"""Layer `cli`: the command-line entry point."""

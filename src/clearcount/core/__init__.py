@@ -1,0 +1,1 @@
+"""Layer `core`: errors, identifiers, canonical encoding, injected clock and RNG (stdlib only)."""
