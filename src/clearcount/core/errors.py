@@ -11,7 +11,11 @@ __all__ = [
     "ClearcountError",
     "ConfigError",
     "CountingError",
+    "CryptoError",
+    "DecodingError",
+    "DiscreteLogError",
     "InputFormatError",
+    "ProofError",
     "TieUnresolvedError",
 ]
 
@@ -41,3 +45,23 @@ class InputFormatError(ClearcountError):
         self.detail = message
         where = f"{source}, line {line}" if line is not None else source
         super().__init__(f"{where}: {message}")
+
+
+class CryptoError(ClearcountError):
+    """A cryptographic value or check failed (docs/spec §1-§4)."""
+
+
+class DecodingError(CryptoError):
+    """Bytes received from outside are not a canonical encoding of the expected value (spec §1.3).
+
+    Covers wrong lengths, non-canonical or off-group point encodings, the identity where it is not
+    allowed, and scalars not reduced modulo the group order.
+    """
+
+
+class ProofError(CryptoError):
+    """A zero-knowledge proof does not verify against its statement and election (spec §4)."""
+
+
+class DiscreteLogError(CryptoError):
+    """A decrypted tally has no discrete log within the declared bound (spec §3.6)."""

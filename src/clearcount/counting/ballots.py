@@ -50,7 +50,7 @@ class Contest:
     undeclared: frozenset[int] = frozenset()
     """Undeclared write-in pseudo-candidates: never elected, eliminated first (RCTab, Droop)."""
     tie_order: tuple[int, ...] | None = None
-    """A predetermined tie-break order as the file states it (BLT `[tie ...]`), first listed first."""
+    """A predetermined tie order as the file states it (BLT `[tie ...]`), first listed first."""
     title: str = ""
     source: str = ""
     extras: dict[str, object] = field(default_factory=dict, compare=False)
@@ -58,7 +58,9 @@ class Contest:
 
     def __post_init__(self) -> None:
         if self.seats < 1:
-            raise CountingError(f"contest {self.title!r}: seats must be at least 1, got {self.seats}")
+            raise CountingError(
+                f"contest {self.title!r}: seats must be at least 1, got {self.seats}"
+            )
         if len(set(self.candidates)) != len(self.candidates):
             raise CountingError(f"contest {self.title!r}: candidate names must be distinct")
         n = len(self.candidates)

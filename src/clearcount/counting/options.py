@@ -24,7 +24,12 @@ def check_keys(method: str, options: Mapping[str, object], allowed: Collection[s
 
 
 def get_int(
-    method: str, options: Mapping[str, object], key: str, default: int, *, minimum: int | None = None
+    method: str,
+    options: Mapping[str, object],
+    key: str,
+    default: int,
+    *,
+    minimum: int | None = None,
 ) -> int:
     value = options.get(key, default)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -43,7 +48,9 @@ def get_bool(method: str, options: Mapping[str, object], key: str, default: bool
     return value
 
 
-def get_str(method: str, options: Mapping[str, object], key: str, default: str | None) -> str | None:
+def get_str(
+    method: str, options: Mapping[str, object], key: str, default: str | None
+) -> str | None:
     value = options.get(key, default)
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"{method}: option {key!r} must be a string, got {value!r}")
@@ -67,7 +74,7 @@ def get_fraction(
 ) -> Fraction:
     """An exact number from an int or a decimal string ("0.000001"); floats are refused."""
     value = options.get(key, default)
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ConfigError(
             f"{method}: option {key!r} must be an integer or a decimal string, got {value!r}"
         )

@@ -49,7 +49,7 @@ class Stage:
     excluded: tuple[str, ...] = ()
     quota: Fraction | None = None
     inactive: Mapping[str, Fraction] = field(default_factory=dict)
-    """RCTab-style breakdown of inactive ballots: overvotes, skippedRankings, repeatedRankings, ..."""
+    """RCTab-style inactive ballots: overvotes, skippedRankings, repeatedRankings, ..."""
     notes: tuple[str, ...] = ()
 
     @property

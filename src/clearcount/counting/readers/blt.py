@@ -62,7 +62,9 @@ class _Parser:
         number, header = self.next_line("a header line 'candidates seats'")
         parts = header.split()
         if len(parts) != 2 or not all(p.isdigit() for p in parts):
-            raise self.error(number, f"expected 'candidates seats' (two whole numbers), got {header!r}")
+            raise self.error(
+                number, f"expected 'candidates seats' (two whole numbers), got {header!r}"
+            )
         ncand, seats = int(parts[0]), int(parts[1])
         if ncand < 1 or seats < 1:
             raise self.error(number, "candidates and seats must both be at least 1")
@@ -77,7 +79,9 @@ class _Parser:
                 name, values = self.option(number, line)
                 if name == "nick":
                     if len(values) != ncand:
-                        raise self.error(number, f"[nick] needs {ncand} nicknames, got {len(values)}")
+                        raise self.error(
+                            number, f"[nick] needs {ncand} nicknames, got {len(values)}"
+                        )
                     self.nicknames = {nick: i + 1 for i, nick in enumerate(values)}
                 elif name == "droop":
                     options["droop"] = " ".join(values)
@@ -149,13 +153,15 @@ class _Parser:
             if tokens == ["0"] and ballot_id is None:
                 return ballots
             if not tokens[0].isdigit():
-                raise self.error(number, f"expected a whole-number ballot weight, got {tokens[0]!r}")
+                raise self.error(
+                    number, f"expected a whole-number ballot weight, got {tokens[0]!r}"
+                )
             weight = int(tokens[0])
             if tokens[-1] != "0":
                 raise self.error(number, "ballot line must end with 0")
             ranks: list[tuple[int, ...]] = []
             for token in tokens[1:-1]:
-                if token == "-":
+                if token == "-":  # noqa: S105 (a skipped rank)
                     ranks.append(())
                     continue
                 ranks.append(tuple(self.candidate(number, t, ncand) - 1 for t in token.split("=")))
@@ -177,7 +183,9 @@ class _Parser:
             else:
                 names.append(line)
         if len(names) < ncand:
-            raise self.error(None, f"expected {ncand} candidate names after the ballots, got {len(names)}")
+            raise self.error(
+                None, f"expected {ncand} candidate names after the ballots, got {len(names)}"
+            )
         return names
 
 

@@ -1,0 +1,5 @@
+"""`python -m clearcount` runs the command line."""
+
+from clearcount.cli.main import main
+
+main()

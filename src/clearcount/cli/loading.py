@@ -1,0 +1,96 @@
+"""Reading ballot and rules files for the CLI: the only place that opens files for a count."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from clearcount.core.errors import ConfigError, InputFormatError
+from clearcount.counting.ballots import Contest
+
+__all__ = ["load_contest", "load_rules", "read_text"]
+
+
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, gunzipped when it ends in .gz), or a clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFormatError(str(path), None, f"cannot read file: {exc.strerror}") from None
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputFormatError(str(path), None, f"not a valid gzip file: {exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFormatError(
+            str(path),
+            None,
+            f"expected UTF-8 text, found byte {data[exc.start]:#04x} at offset {exc.start}",
+        ) from None
+
+
+def load_rules(path: Path | None) -> dict[str, object]:
+    """A rules file: a JSON object of options for the rule set (or an RCTab contest config)."""
+    if path is None:
+        return {}
+    text = read_text(path)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFormatError(str(path), exc.lineno, f"invalid JSON: {exc.msg}") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: expected a JSON object of options, got {type(value).__name__}")
+    return value
+
+
+def _format_of(path: Path, text: str) -> str:
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".blt"):
+        return "blt"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith(".csv"):
+        first = text.lstrip().split("\n", 1)[0].lower().replace(" ", "")
+        return "cvr" if first.startswith("ballot_id,precinct,") else "csv"
+    raise InputFormatError(
+        str(path), None, "unknown ballot file type; expected .blt, .csv, .json (optionally .gz)"
+    )
+
+
+def load_contest(path: Path, rules: Mapping[str, object] | None = None) -> Contest:
+    """Read a ballot file of any supported format into a Contest."""
+    text = read_text(path)
+    kind = _format_of(path, text)
+    source = str(path)
+    if kind == "blt":
+        from clearcount.counting.readers.blt import parse_blt
+
+        return parse_blt(text, source)
+    if kind == "json":
+        from clearcount.counting.readers.json_ballots import parse_json_ballots
+
+        return parse_json_ballots(text, source)
+    if kind == "cvr":
+        from clearcount.counting.readers.cvr_csv import parse_cvr_csv
+
+        return parse_cvr_csv(text, source, _config_candidates(rules or {}))
+    from clearcount.counting.readers.rank_csv import parse_rank_csv
+
+    return parse_rank_csv(text, source)
+
+
+def _config_candidates(rules: Mapping[str, object]) -> list[str] | None:
+    """Candidate names from an RCTab contest config's `candidates` list, if present."""
+    candidates = rules.get("candidates")
+    if not isinstance(candidates, list):
+        return None
+    names: list[str] = []
+    for item in candidates:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            names.append(item["name"])
+    return names or None

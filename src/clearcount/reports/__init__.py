@@ -1,0 +1,1 @@
+"""Layer `reports`: stage tables, result documents and declarations, from counting results."""
