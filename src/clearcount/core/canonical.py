@@ -1,0 +1,111 @@
+"""Canonical JSON (RFC 8785, JSON Canonicalization Scheme), restricted to what records need.
+
+Why JCS: the election record must hash identically in every verifier, in any language, and stay
+readable by a panel with a text editor. JCS fixes key order (UTF-16 code units), whitespace and
+string escaping; we forbid floats (JCS would print them through IEEE doubles) and integers outside
+±(2**53 - 1), so every number is exact in every JSON library. Bytes go in as lowercase hex strings.
+`parse_canonical` accepts only text that re-encodes to the identical bytes, so one record has one
+encoding (spec §10.1).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from clearcount.core.errors import CanonicalFormError
+
+__all__ = ["MAX_SAFE_INTEGER", "canonical_json", "parse_canonical"]
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def canonical_json(value: object) -> bytes:
+    """The RFC 8785 encoding of `value` (dicts with str keys, lists, str, int, bool, None)."""
+    parts: list[str] = []
+    _encode(value, parts, "$")
+    return "".join(parts).encode("utf-8")
+
+
+def _encode(value: object, out: list[str], path: str) -> None:
+    if value is None or isinstance(value, bool):
+        out.append("null" if value is None else ("true" if value else "false"))
+    elif isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise CanonicalFormError(f"{path}: integer {value} is outside ±(2**53 - 1)")
+        out.append(str(value))
+    elif isinstance(value, str):
+        _check_text(value, path)
+        out.append(json.dumps(value, ensure_ascii=False))
+    elif isinstance(value, Mapping):
+        keys = list(value)
+        for key in keys:
+            if not isinstance(key, str):
+                raise CanonicalFormError(f"{path}: object key {key!r} is not a string")
+            _check_text(key, path)
+        out.append("{")
+        for i, key in enumerate(sorted(keys, key=lambda k: k.encode("utf-16-be"))):
+            if i:
+                out.append(",")
+            out.append(json.dumps(key, ensure_ascii=False))
+            out.append(":")
+            _encode(value[key], out, f"{path}.{key}")
+        out.append("}")
+    elif isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _encode(item, out, f"{path}[{i}]")
+        out.append("]")
+    else:
+        raise CanonicalFormError(
+            f"{path}: {type(value).__name__} cannot be encoded; expected object, array, string, "
+            "integer, boolean or null (no floats)"
+        )
+
+
+def _check_text(text: str, path: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CanonicalFormError(f"{path}: string contains a lone surrogate") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise CanonicalFormError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_float(text: str) -> object:
+    raise CanonicalFormError(f"number {text} is not an integer")
+
+
+def _no_constant(text: str) -> object:
+    raise CanonicalFormError(f"{text} is not JSON")
+
+
+def parse_canonical(data: bytes) -> object:
+    """Parse canonical JSON bytes; anything not in canonical form is refused with the reason."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CanonicalFormError(f"not UTF-8 at byte {exc.start}") from None
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_float=_no_float,
+            parse_constant=_no_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise CanonicalFormError(f"invalid JSON at offset {exc.pos}: {exc.msg}") from None
+    except RecursionError:
+        raise CanonicalFormError("nesting too deep") from None
+    if canonical_json(value) != data:
+        raise CanonicalFormError("not in canonical form (RFC 8785: key order, spacing, escaping)")
+    return value

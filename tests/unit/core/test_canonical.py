@@ -1,0 +1,86 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clearcount.core.canonical import MAX_SAFE_INTEGER, canonical_json, parse_canonical
+from clearcount.core.errors import CanonicalFormError
+
+
+def test_rfc8785_key_order_is_by_utf16_code_units() -> None:
+    # RFC 8785 §3.2.3's sorting example.
+    value = {
+        "\u20ac": "Euro Sign",
+        "\r": "Carriage Return",
+        "\ufb33": "Hebrew Letter Dalet With Dagesh",
+        "1": "One",
+        "\U0001f600": "Emoji: Grinning Face",
+        "\u0080": "Control",
+        "\u00f6": "Latin Small Letter O With Diaeresis",
+    }
+    parsed = parse_canonical(canonical_json(value))
+    assert isinstance(parsed, dict)
+    keys = list(parsed)
+    assert keys == ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
+
+
+def test_escaping_and_spacing() -> None:
+    assert canonical_json({"b": [1, True, None], "a": 'x\n"\u001f€'}) == (
+        '{"a":"x\\n\\"\\u001f€","b":[1,true,null]}'.encode()
+    )
+
+
+@pytest.mark.parametrize(
+    "value", [1.5, MAX_SAFE_INTEGER + 1, {1: "x"}, b"raw", {"a": float("nan")}, "\ud800"]
+)
+def test_values_without_a_canonical_form_are_refused(value: object) -> None:
+    with pytest.raises(CanonicalFormError):
+        canonical_json(value)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b'{"b":1,"a":2}', "canonical form"),
+        (b'{"a": 2}', "canonical form"),
+        (b'{"a":1,"a":1}', "duplicate key"),
+        (b'{"a":1.0}', "not an integer"),
+        (b'{"a":NaN}', "not JSON"),
+        (b"\xff", "not UTF-8"),
+        (b"[" * 100000, "nesting"),
+        (b'{"a":', "invalid JSON"),
+    ],
+)
+def test_parse_refuses_non_canonical_bytes(data: bytes, fragment: str) -> None:
+    with pytest.raises(CanonicalFormError, match=fragment):
+        parse_canonical(data)
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
+    | st.text(st.characters(exclude_categories=("Cs",))),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(st.characters(exclude_categories=("Cs",)), max_size=5), inner, max_size=4
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON)
+def test_round_trip(value: object) -> None:
+    data = canonical_json(value)
+    assert parse_canonical(data) == value
+    assert canonical_json(parse_canonical(data)) == data
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_parse_or_fail_cleanly(data: bytes) -> None:
+    try:
+        value = parse_canonical(data)
+    except CanonicalFormError:
+        return
+    assert canonical_json(value) == data
