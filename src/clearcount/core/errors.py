@@ -8,6 +8,7 @@ traceback. Programming errors stay as the built-in exceptions.
 from __future__ import annotations
 
 __all__ = [
+    "CanonicalFormError",
     "ClearcountError",
     "ConfigError",
     "CountingError",
@@ -16,6 +17,7 @@ __all__ = [
     "DiscreteLogError",
     "InputFormatError",
     "ProofError",
+    "RecordError",
     "TieUnresolvedError",
 ]
 
@@ -65,3 +67,11 @@ class ProofError(CryptoError):
 
 class DiscreteLogError(CryptoError):
     """A decrypted tally has no discrete log within the declared bound (spec §3.6)."""
+
+
+class RecordError(ClearcountError):
+    """An election record is unreadable, malformed or breaks its hash chain."""
+
+
+class CanonicalFormError(RecordError):
+    """Bytes that are not the one canonical encoding (spec §10.1) of a record object."""
