@@ -1,0 +1,151 @@
+"""Ballots as JSON: candidates by name, rankings as lists (docs/counting/formats.md).
+
+    {"title": "Branch secretary", "seats": 1, "candidates": ["Ann Lee", "Bo Chan", "Cy Dunn"],
+     "withdrawn": ["Cy Dunn"],
+     "ballots": [{"ranking": ["Ann Lee", "Bo Chan"], "weight": 3, "id": "p-0001"},
+                 {"ranking": [["Ann Lee", "Bo Chan"], "Cy Dunn"]},
+                 {"ranking": [[], "Bo Chan"]}]}
+
+A ranking entry is a name, or a list of names ranked equal (several marks at one rank); an
+empty list is a skipped rank. `weight` (default 1) counts identical papers. Unknown keys are
+refused, so a typo cannot silently drop data. Errors name the JSON path, e.g.
+`ballots[12].ranking[1]`, and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from clearcount.core.errors import CountingError, InputFormatError
+from clearcount.counting.ballots import Ballot, Contest
+
+__all__ = ["format_json_ballots", "parse_json_ballots"]
+
+_TOP_KEYS = ("title", "seats", "candidates", "withdrawn", "ballots")
+_BALLOT_KEYS = ("ranking", "weight", "id")
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.index: dict[str, int] = {}
+
+    def fail(self, path: str, message: str) -> InputFormatError:
+        return InputFormatError(self.source, None, f"{path}: {message}")
+
+    def keys(self, path: str, value: Mapping[str, object], allowed: tuple[str, ...]) -> None:
+        unknown = sorted(set(value) - set(allowed))
+        if unknown:
+            raise self.fail(path, f"unknown key(s) {unknown!r}; expected some of {list(allowed)!r}")
+
+    def name(self, path: str, value: object) -> int:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected a candidate name (string), got {value!r}")
+        try:
+            return self.index[value]
+        except KeyError:
+            raise self.fail(
+                path, f"unknown candidate {value!r}; expected one listed in 'candidates'"
+            ) from None
+
+    def rank(self, path: str, value: object) -> tuple[int, ...]:
+        if not isinstance(value, list):
+            return (self.name(path, value),)
+        marks = tuple(self.name(f"{path}[{i}]", item) for i, item in enumerate(value))
+        if len(set(marks)) != len(marks):
+            raise self.fail(path, "a candidate is listed twice at one rank")
+        return marks
+
+    def ballot(self, path: str, value: object) -> Ballot:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected an object with a 'ranking', got {value!r}")
+        self.keys(path, value, _BALLOT_KEYS)
+        ranking = value.get("ranking")
+        if not isinstance(ranking, list):
+            raise self.fail(f"{path}.ranking", f"expected a list of names, got {ranking!r}")
+        ranks = [self.rank(f"{path}.ranking[{i}]", item) for i, item in enumerate(ranking)]
+        while ranks and not ranks[-1]:
+            ranks.pop()
+        weight = value.get("weight", 1)
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+            raise self.fail(f"{path}.weight", f"expected a whole number >= 1, got {weight!r}")
+        ballot_id = value.get("id")
+        if ballot_id is not None and not isinstance(ballot_id, (str, int)):
+            raise self.fail(f"{path}.id", f"expected a string or a number, got {ballot_id!r}")
+        return Ballot(tuple(ranks), weight, None if ballot_id is None else str(ballot_id))
+
+    def contest(self, document: object) -> Contest:
+        if not isinstance(document, dict):
+            raise self.fail("top level", f"expected a JSON object, got {type(document).__name__}")
+        self.keys("top level", document, _TOP_KEYS)
+        candidates = document.get("candidates")
+        if not isinstance(candidates, list) or not candidates:
+            raise self.fail("candidates", f"expected a non-empty list of names, got {candidates!r}")
+        for i, name in enumerate(candidates):
+            if not isinstance(name, str) or not name.strip():
+                raise self.fail(f"candidates[{i}]", f"expected a non-empty string, got {name!r}")
+            if name in self.index:
+                raise self.fail(f"candidates[{i}]", f"candidate {name!r} is listed twice")
+            self.index[name] = i
+        seats = document.get("seats", 1)
+        if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+            raise self.fail("seats", f"expected a whole number >= 1, got {seats!r}")
+        title = document.get("title", "")
+        if not isinstance(title, str):
+            raise self.fail("title", f"expected a string, got {title!r}")
+        withdrawn = document.get("withdrawn", [])
+        if not isinstance(withdrawn, list):
+            raise self.fail("withdrawn", f"expected a list of names, got {withdrawn!r}")
+        out = frozenset(self.name(f"withdrawn[{i}]", n) for i, n in enumerate(withdrawn))
+        ballots = document.get("ballots")
+        if not isinstance(ballots, list):
+            raise self.fail("ballots", f"expected a list of ballots, got {ballots!r}")
+        parsed = tuple(self.ballot(f"ballots[{i}]", b) for i, b in enumerate(ballots))
+        try:
+            return Contest(
+                candidates=tuple(candidates),
+                ballots=parsed,
+                seats=seats,
+                withdrawn=out,
+                title=title,
+                source=self.source,
+            )
+        except CountingError as exc:
+            raise InputFormatError(self.source, None, str(exc)) from None
+
+
+def parse_json_ballots(text: str, source: str = "<json>") -> Contest:
+    """Parse JSON ballots into a `Contest`; `source` names the file in error messages."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFormatError(
+            source, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
+    return _Reader(source).contest(document)
+
+
+def format_json_ballots(contest: Contest) -> str:
+    """JSON text that `parse_json_ballots` reads back to an equal contest (ids as strings)."""
+    names = contest.candidates
+
+    def rank(marks: tuple[int, ...]) -> object:
+        if any(not 0 <= m < len(names) for m in marks):
+            raise CountingError(f"contest {contest.title!r}: a mark has no candidate name: {marks}")
+        return names[marks[0]] if len(marks) == 1 else [names[m] for m in marks]
+
+    ballots: list[dict[str, object]] = []
+    for ballot in contest.ballots:
+        item: dict[str, object] = {"ranking": [rank(r) for r in ballot.ranks]}
+        if ballot.weight != 1:
+            item["weight"] = ballot.weight
+        if ballot.ballot_id is not None:
+            item["id"] = ballot.ballot_id
+        ballots.append(item)
+    document: dict[str, object] = {"title": contest.title, "seats": contest.seats}
+    document["candidates"] = list(names)
+    if contest.withdrawn:
+        document["withdrawn"] = [names[i] for i in sorted(contest.withdrawn)]
+    document["ballots"] = ballots
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

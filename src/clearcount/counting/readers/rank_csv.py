@@ -1,0 +1,221 @@
+"""Plain CSV rankings, in either of the two layouts spreadsheets produce (docs/counting/formats.md).
+
+By candidate (a column per candidate holding the rank number the voter gave it)::
+
+    ballot_id,Ann Lee,Bo Chan,Cy Dunn,weight
+    p-0001,1,2,,3
+    p-0002,1,1,2,1
+
+A blank cell is unranked; equal numbers make one rank with several candidates; a missing
+number (1 then 3) is a skipped rank. By rank (the header is rank1,rank2,...; cells hold names)::
+
+    rank1,rank2,rank3
+    Ann Lee,Bo Chan,
+    ,Cy Dunn,
+
+In the by-rank layout the candidates are the names in order of first appearance unless the
+caller lists them. Optional `weight` and `ballot_id` columns (any position, any case) work in
+both. Errors name the source, the CSV line and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from clearcount.core.errors import CountingError, InputFormatError
+from clearcount.counting.ballots import Ballot, Contest
+
+__all__ = ["format_rank_csv", "parse_rank_csv"]
+
+_SPECIAL = ("weight", "ballot_id")
+_RANK_HEADER = re.compile(r"rank\s*(\d+)", re.IGNORECASE)
+Layout = Literal["by-candidate", "by-rank"]
+
+
+def _rows(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """CSV records (empty lines skipped) with the line each starts on, cells stripped."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            if record:  # an empty line is no record at all
+                rows.append((start, [cell.strip() for cell in record]))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputFormatError(source, reader.line_num, f"malformed CSV: {exc}") from None
+    return rows
+
+
+class _Table:
+    """The header's special columns and the remaining data columns."""
+
+    def __init__(self, source: str, line: int, header: list[str]) -> None:
+        self.source = source
+        self.special: dict[str, int] = {}
+        self.columns: list[tuple[int, str]] = []
+        seen: set[str] = set()
+        for position, cell in enumerate(header, start=1):
+            if not cell:
+                raise InputFormatError(source, line, f"header column {position} is empty")
+            if cell.lower() in _SPECIAL:
+                key = cell.lower()
+                if key in self.special:
+                    raise InputFormatError(source, line, f"header has two {key!r} columns")
+                self.special[key] = position - 1
+                continue
+            if cell in seen:
+                raise InputFormatError(source, line, f"header names {cell!r} twice")
+            seen.add(cell)
+            self.columns.append((position - 1, cell))
+        if not self.columns:
+            raise InputFormatError(source, line, "header has no candidate or rank columns")
+        self.width = len(header)
+
+    def layout(self, line: int) -> Layout:
+        numbers = [_RANK_HEADER.fullmatch(name) for _, name in self.columns]
+        if not all(numbers):
+            return "by-candidate"
+        found = [int(m.group(1)) for m in numbers if m]
+        if found != list(range(1, len(found) + 1)):
+            raise InputFormatError(
+                self.source, line, f"rank columns must be rank1, rank2, ... in order, got {found}"
+            )
+        return "by-rank"
+
+    def extras(self, line: int, row: list[str]) -> tuple[int, str | None]:
+        """The row's weight (default 1) and ballot id (None when absent or blank)."""
+        if len(row) != self.width:
+            raise InputFormatError(
+                self.source, line, f"expected {self.width} cells as in the header, got {len(row)}"
+            )
+        weight = 1
+        if "weight" in self.special:
+            cell = row[self.special["weight"]]
+            if not cell.isdigit() or int(cell) < 1:
+                raise InputFormatError(
+                    self.source, line, f"weight: expected a whole number >= 1, got {cell!r}"
+                )
+            weight = int(cell)
+        ballot_id = row[self.special["ballot_id"]] if "ballot_id" in self.special else ""
+        return weight, ballot_id or None
+
+
+def _by_candidate(table: _Table, line: int, row: list[str]) -> tuple[tuple[int, ...], ...]:
+    ranked: dict[int, list[int]] = {}
+    for candidate, (position, name) in enumerate(table.columns):
+        cell = row[position]
+        if not cell:
+            continue
+        if not cell.isdigit() or int(cell) < 1:
+            raise InputFormatError(
+                table.source,
+                line,
+                f"{name}: expected a rank number 1, 2, 3... or blank, got {cell!r}",
+            )
+        ranked.setdefault(int(cell), []).append(candidate)
+    depth = max(ranked, default=0)
+    return tuple(tuple(ranked.get(r, ())) for r in range(1, depth + 1))
+
+
+def _by_rank(
+    table: _Table, line: int, row: list[str], index: dict[str, int], fixed: bool
+) -> tuple[tuple[int, ...], ...]:
+    ranks: list[tuple[int, ...]] = []
+    for position, column in table.columns:
+        name = row[position]
+        if not name:
+            ranks.append(())
+            continue
+        if name not in index:
+            if fixed:
+                raise InputFormatError(
+                    table.source,
+                    line,
+                    f"{column}: unknown candidate {name!r}; expected one of the listed candidates",
+                )
+            index[name] = len(index)
+        ranks.append((index[name],))
+    while ranks and not ranks[-1]:
+        ranks.pop()
+    return tuple(ranks)
+
+
+def parse_rank_csv(
+    text: str, source: str = "<csv>", seats: int = 1, *, candidates: Sequence[str] | None = None
+) -> Contest:
+    """Parse CSV rankings (either layout) into a `Contest` with `seats` seats.
+
+    `candidates` fixes the candidate list for the by-rank layout (where a candidate nobody
+    ranked would otherwise be missing); the by-candidate layout takes them from its header.
+    """
+    rows = _rows(text, source)
+    if not rows:
+        raise InputFormatError(source, None, "empty file: expected a header row")
+    line, header = rows[0]
+    table = _Table(source, line, header)
+    layout = table.layout(line)
+    index: dict[str, int] = {}
+    if layout == "by-candidate":
+        index = {name: i for i, (_, name) in enumerate(table.columns)}
+    elif candidates is not None:
+        index = {name: i for i, name in enumerate(candidates)}
+    ballots: list[Ballot] = []
+    for line, row in rows[1:]:
+        if len(row) == 1 and not row[0] and table.width > 1:
+            continue  # a line holding only spaces
+        weight, ballot_id = table.extras(line, row)
+        if layout == "by-candidate":
+            ranks = _by_candidate(table, line, row)
+        else:
+            ranks = _by_rank(table, line, row, index, candidates is not None)
+        ballots.append(Ballot(ranks, weight, ballot_id))
+    names = tuple(index)
+    if not names:
+        raise InputFormatError(source, None, "no candidate is named in any ballot")
+    try:
+        return Contest(candidates=names, ballots=tuple(ballots), seats=seats, source=source)
+    except CountingError as exc:
+        raise InputFormatError(source, None, str(exc)) from None
+
+
+def format_rank_csv(contest: Contest, layout: Layout = "by-candidate") -> str:
+    """CSV text that `parse_rank_csv` reads back to an equal contest.
+
+    By candidate cannot hold a candidate ranked twice; by rank cannot hold equal rankings.
+    Withdrawn candidates and the title are not part of the format.
+    """
+    weights = any(b.weight != 1 for b in contest.ballots)
+    ids = any(b.ballot_id is not None for b in contest.ballots)
+    depth = max((len(b.ranks) for b in contest.ballots), default=0)
+    if layout == "by-candidate":
+        header = list(contest.candidates)
+    else:
+        header = [f"rank{r}" for r in range(1, max(depth, 1) + 1)]
+    header = (["ballot_id"] if ids else []) + header + (["weight"] if weights else [])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for ballot in contest.ballots:
+        if layout == "by-candidate":
+            cells = [""] * len(contest.candidates)
+            for number, rank in enumerate(ballot.ranks, start=1):
+                for candidate in rank:
+                    if cells[candidate]:
+                        raise CountingError(f"ballot {ballot.ranks!r}: a candidate ranked twice")
+                    cells[candidate] = str(number)
+        else:
+            cells = [""] * max(depth, 1)
+            for number, rank in enumerate(ballot.ranks):
+                if len(rank) > 1:
+                    raise CountingError(
+                        f"ballot {ballot.ranks!r}: equal rankings need by-candidate"
+                    )
+                cells[number] = contest.candidates[rank[0]] if rank else ""
+        row = ([ballot.ballot_id or ""] if ids else []) + cells
+        writer.writerow(row + ([str(ballot.weight)] if weights else []))
+    return out.getvalue()
