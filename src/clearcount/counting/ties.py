@@ -69,6 +69,8 @@ def draw_order(tied: Sequence[str], seed: str, stage: int, purpose: str) -> tupl
 def contest_seed(contest: Contest) -> str:
     """A default seed that nobody chooses: SHA-256 of the contest's candidates and ballots.
 
+    The ballots are merged and sorted first, so shuffling the papers gives the same seed.
+
     Used when the rules give no seed, so that a draw is still repeatable and not in the hands of
     the official; a published seed (from a public lot) should be preferred and passed explicitly.
     """
@@ -76,6 +78,9 @@ def contest_seed(contest: Contest) -> str:
     for name in contest.candidates:
         digest.update(name.encode("utf-8") + b"\x00")
     digest.update(str(contest.seats).encode())
+    weights: dict[tuple[tuple[int, ...], ...], int] = {}
     for ballot in contest.ballots:
-        digest.update(repr((ballot.ranks, ballot.weight)).encode())
+        weights[ballot.ranks] = weights.get(ballot.ranks, 0) + ballot.weight
+    for ranks in sorted(weights):  # the order of papers in the file must not change the seed
+        digest.update(repr((ranks, weights[ranks])).encode())
     return digest.hexdigest()[:32]

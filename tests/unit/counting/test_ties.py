@@ -53,3 +53,9 @@ def test_contest_seed_is_determined_by_the_contest() -> None:
     b = Contest(("Ann", "Bo"), (Ballot.of(0, 1), Ballot.of(1)))
     c = Contest(("Ann", "Bo"), (Ballot.of(0, 1), Ballot.of(0)))
     assert contest_seed(a) == contest_seed(b) != contest_seed(c)
+
+
+def test_contest_seed_ignores_the_order_of_papers() -> None:
+    a = Contest(("Ann", "Bo"), (Ballot.of(0, 1), Ballot.of(1), Ballot.of(0, 1)))
+    b = Contest(("Ann", "Bo"), (Ballot.of(1), Ballot.of(0, 1, weight=2)))
+    assert contest_seed(a) == contest_seed(b)
