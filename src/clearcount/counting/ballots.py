@@ -8,12 +8,14 @@ mean; the model only records what the voter marked.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from clearcount.core.errors import CountingError
 
-__all__ = ["OVERVOTE", "Ballot", "Contest", "compress"]
+__all__ = ["OVERVOTE", "Ballot", "Contest", "compress", "merge_rankings"]
 
 OVERVOTE = -1
 """Explicit overvote mark in a rank (an RCTab `#OVERVOTE` cell): several marks, names unknown."""
@@ -91,10 +93,24 @@ def compress(ballots: Iterable[Ballot]) -> tuple[Ballot, ...]:
     Counting rules treat papers with the same marks and the same value identically, so this changes
     no result, and it is what makes a million-ballot count fast. Ballot ids are dropped.
     """
-    weights: dict[tuple[tuple[int, ...], ...], int] = {}
-    for ballot in ballots:
-        weights[ballot.ranks] = weights.get(ballot.ranks, 0) + ballot.weight
-    return tuple(Ballot(ranks, weight) for ranks, weight in weights.items())
+    return tuple(Ballot(ranks, weight) for ranks, weight in merge_rankings(ballots).items())
+
+
+def merge_rankings(ballots: Iterable[Ballot]) -> dict[tuple[tuple[int, ...], ...], int]:
+    """`compress` as a plain mapping ranks -> total weight, in first-appearance order.
+
+    For counts that keep their own per-ranking state (the runoff piles): building a Ballot per
+    distinct ranking costs as much as the merge itself on a million papers.
+    """
+    ballots = ballots if isinstance(ballots, Sequence) else tuple(ballots)
+    weights: dict[tuple[tuple[int, ...], ...], int]
+    if set(map(attrgetter("weight"), ballots)) <= {1}:
+        weights = Counter(map(attrgetter("ranks"), ballots))  # counted in C: ~2x faster
+    else:
+        weights = {}
+        for ballot in ballots:
+            weights[ballot.ranks] = weights.get(ballot.ranks, 0) + ballot.weight
+    return weights
 
 
 def check_weights(ballots: Sequence[Ballot]) -> None:
