@@ -44,7 +44,7 @@ def stage_rows(result: Result) -> list[list[str]]:
             cell = _fmt(value, places)
             if change and stage.number > 1:
                 sign = "+" if change > 0 else ""
-                cell = f"{sign}{_fmt(change, places)} = {cell}"
+                cell = f"{sign}{_fmt(change, places)}" + (f" = {cell}" if cell else "")
             row.append(cell)
         rows.append(row)
     rows.append(["Non-transferable", *(_fmt(s.non_transferable, places) for s in result.stages)])

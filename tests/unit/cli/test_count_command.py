@@ -1,0 +1,73 @@
+"""The `clearcount` command as a user runs it: a real process, real files."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).parents[3] / "src/clearcount/samples/northfold_union_executive.blt"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clearcount", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_json_output_has_elected_in_order_stages_quota_and_ties() -> None:
+    done = run("count", str(SAMPLE), "--method", "stv-scottish", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert len(data["elected"]) == 4
+    assert set(data["elected"]) <= set(data["candidates"])
+    assert data["quota"] == data["stages"][0]["quota"]
+    assert isinstance(data["tie_breaks"], list)
+    assert data["stages"][0]["action"]
+
+
+def test_seats_override_and_csv_format() -> None:
+    done = run("count", str(SAMPLE), "-m", "stv-scottish", "--seats", "2", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("Candidate,1:")
+
+
+def test_demo_prints_the_stage_table() -> None:
+    done = run("demo")
+    assert done.returncode == 0, done.stderr
+    assert "Elected, in order:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "fragment"),
+    [
+        ("2 1\n1 3 0\n0\n", ".blt", "line 2: candidate number 3 is out of range 1..2"),
+        ("x", ".txt", "unknown ballot file type"),
+        (None, ".blt", "cannot read file"),
+    ],
+)
+def test_bad_input_is_one_clear_line(
+    tmp_path: Path, content: str | None, suffix: str, fragment: str
+) -> None:
+    path = tmp_path / f"ballots{suffix}"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    done = run("count", str(path), "-m", "stv-scottish")
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert "Traceback" not in done.stderr
+    assert str(path) in done.stderr
+
+
+def test_unknown_rule_option_is_refused_by_name(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"sead": "x"}', encoding="utf-8")
+    done = run("count", str(SAMPLE), "-m", "stv-scottish", "--rules", str(rules))
+    assert done.returncode == 2
+    assert "sead" in done.stderr
+    assert "Traceback" not in done.stderr
