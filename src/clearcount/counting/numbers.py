@@ -7,9 +7,16 @@ from fractions import Fraction
 __all__ = ["decimal_text", "floor_units", "from_units", "to_units"]
 
 
+def _scale(places: int) -> int:
+    if places < 0:
+        raise ValueError(f"places must be >= 0, got {places}")
+    scale: int = 10**places
+    return scale
+
+
 def to_units(value: Fraction | int, places: int) -> int:
     """`value` in units of 10**-places, which must be exact (no rounding here)."""
-    scaled = Fraction(value) * 10**places
+    scaled = Fraction(value) * _scale(places)
     if scaled.denominator != 1:
         raise ValueError(f"{value} is not a whole number of 1e-{places} units")
     return scaled.numerator
@@ -17,7 +24,7 @@ def to_units(value: Fraction | int, places: int) -> int:
 
 def floor_units(value: Fraction, places: int) -> int:
     """`value` truncated (toward minus infinity) to units of 10**-places."""
-    scaled = value * 10**places
+    scaled = value * _scale(places)
     return scaled.numerator // scaled.denominator
 
 

@@ -42,7 +42,7 @@ def rule_set(method: str) -> RuleSet:
         raise ConfigError(
             f"unknown counting method {method!r}; expected one of {', '.join(sorted(METHODS))}"
         ) from None
-    module: RuleSet = importlib.import_module(module_name)  # type: ignore[assignment]
+    module: RuleSet = importlib.import_module(module_name)
     return module
 
 

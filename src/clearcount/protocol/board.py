@@ -1,0 +1,118 @@
+"""The bulletin board: what it accepts onto the record, and when (spec §11.4-§11.6).
+
+`Board` is the board's view of the record so far (the election, the cancelled credentials,
+whether casting is closed, the ballots cast); every function takes the record and the Board and
+returns the next Board and the new event, refusing with an error that names what is wrong:
+a ballot under an unpublished or cancelled credential, a bad proof or signature, a ballot
+after EndBallots. The last ballot per credential counts (`tally.counted_ballots`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from clearcount.core.errors import RecordError
+from clearcount.protocol.casting import verify_ballot
+from clearcount.protocol.challenge import verify_spoiled
+from clearcount.protocol.context import Election, read_election
+from clearcount.protocol.paper import verify_paper_batch
+from clearcount.record.chain import GENESIS, Event, next_event
+from clearcount.record.events import Ballot, EndBallots, PaperBatch, Spoiled
+
+__all__ = ["Board", "cast", "close", "open_board", "post_paper_batch", "post_spoiled"]
+
+_AFTER_CASTING = ("EncryptedTally", "Shuffle", "PartialDecryption", "Result")
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    election: Election
+    cancelled: frozenset[bytes] = frozenset()
+    closed: bool = False
+    ballots: int = 0
+    last_ballot: str = GENESIS
+    counting: bool = False
+    """True once a tally, shuffle or decryption is on the record: no more paper either."""
+
+
+def open_board(chain: Sequence[Event]) -> Board:
+    """The board's view of `chain` (read once; then each function returns the next view)."""
+    board = Board(read_election(chain))
+    if not board.election.credentials:
+        raise RecordError("board: expected the Credentials event (event 1) before casting")
+    for event in chain[2:]:
+        board = _after(board, event)
+    return board
+
+
+def _after(board: Board, event: Event) -> Board:
+    if event.kind == "Ballot":
+        return dataclasses.replace(board, ballots=board.ballots + 1, last_ballot=event.hash)
+    if event.kind == "EndBallots":
+        return dataclasses.replace(board, closed=True)
+    if event.kind == "PaperBatch":
+        batch = PaperBatch.from_body(event.body, f"event {event.seq}")
+        cancelled = board.cancelled | {c.to_bytes() for c in batch.cancelled_credentials}
+        return dataclasses.replace(board, cancelled=cancelled)
+    if event.kind in _AFTER_CASTING:
+        return dataclasses.replace(board, counting=True)
+    return board
+
+
+def _append(
+    chain: Sequence[Event], board: Board, kind: str, body: dict[str, object]
+) -> tuple[Board, Event]:
+    event = next_event(chain, kind, body)
+    return _after(board, event), event
+
+
+def cast(
+    chain: Sequence[Event], board: Board, ballot: Ballot, *, check_proofs: bool = True
+) -> tuple[Board, Event]:
+    """Accept `ballot` (spec §11.4) or refuse it; `check_proofs=False` only for a simulation
+    whose ballots were just made by the honest device code."""
+    credential = ballot.credential.to_bytes()
+    if board.closed:
+        raise RecordError("Ballot: expected the election to be open, got a ballot after EndBallots")
+    if credential not in board.election.credentials:
+        raise RecordError(
+            f"Ballot.credential: expected a published credential, got "
+            f"{credential.hex()[:16]}… (unknown)"
+        )
+    if credential in board.cancelled:
+        raise RecordError(
+            f"Ballot.credential: expected a credential not cancelled by a paper "
+            f"ballot, got {credential.hex()[:16]}… (cancelled)"
+        )
+    if check_proofs:
+        verify_ballot(board.election, ballot)
+    return _append(chain, board, "Ballot", ballot.to_body())
+
+
+def post_spoiled(chain: Sequence[Event], board: Board, spoiled: Spoiled) -> tuple[Board, Event]:
+    """Publish a challenged ballot after checking its openings (spec §11.5)."""
+    if board.closed:
+        raise RecordError("Spoiled: expected the election to be open, got one after EndBallots")
+    verify_spoiled(board.election, spoiled)
+    return _append(chain, board, "Spoiled", spoiled.to_body())
+
+
+def close(chain: Sequence[Event], board: Board) -> tuple[Board, Event]:
+    """EndBallots (spec §11.6): the number of Ballot events and the last one's hash."""
+    if board.closed:
+        raise RecordError("EndBallots: expected an open election, got one already closed")
+    return _append(
+        chain, board, "EndBallots", EndBallots(board.ballots, board.last_ballot).to_body()
+    )
+
+
+def post_paper_batch(
+    chain: Sequence[Event], board: Board, batch: PaperBatch
+) -> tuple[Board, Event]:
+    """A two-teller batch (spec §11.6), before counting starts; cancels its credentials."""
+    if board.counting:
+        raise RecordError("PaperBatch: expected it before the tally, got it after counting began")
+    verify_paper_batch(board.election, batch)
+    return _append(chain, board, "PaperBatch", batch.to_body())

@@ -1,0 +1,74 @@
+"""What every phase reads from the start of the record: Setup, fingerprint, keys, credentials.
+
+`read_election(chain)` parses event 0 (Setup) and, when present, event 1 (Credentials), checks
+the trustees' announcements and that the joint key is their sum (spec §11.2, §5.2.4), and returns
+a frozen `Election` that the phases share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from clearcount.core.errors import RecordError
+from clearcount.crypto.dkg import CeremonyParameters, JointKey, TrusteeAnnouncement, joint_key
+from clearcount.crypto.elgamal import PublicKey
+from clearcount.record.chain import Event
+from clearcount.record.events import ContestSpec, Credentials, Setup, election_fingerprint
+
+__all__ = ["Election", "announcements_of", "read_election"]
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """The fixed facts of one election, read once from events 0 and 1 (spec §11.1-§11.3)."""
+
+    setup: Setup
+    fingerprint: bytes
+    key: PublicKey
+    joint: JointKey
+    credentials: Mapping[bytes, int] = field(default_factory=dict)
+    """Public credential encoding -> weight; empty before the Credentials event."""
+
+    def contest(self, contest_id: str) -> ContestSpec:
+        return self.setup.contest(contest_id)
+
+    def trustee_index(self, name: str) -> int:
+        return self.setup.trustee(name).index
+
+    def trustee_name(self, index: int) -> str:
+        return self.setup.trustees[index - 1].name
+
+
+def announcements_of(setup: Setup) -> tuple[TrusteeAnnouncement, ...]:
+    """The dkg announcements as Setup publishes them (spec §11.2)."""
+    return tuple(TrusteeAnnouncement(t.index, t.commitments, t.proofs) for t in setup.trustees)
+
+
+def read_election(chain: Sequence[Event]) -> Election:
+    """Parse Setup (and Credentials if present); RecordError/ProofError if they do not hold."""
+    if not chain or chain[0].kind != "Setup":
+        raise RecordError(
+            "record: expected event 0 to be Setup, got "
+            f"{chain[0].kind if chain else 'an empty record'}"
+        )
+    setup = Setup.from_body(chain[0].body, "event 0")
+    parameters = CeremonyParameters(setup.threshold, len(setup.trustees))
+    joint = joint_key(setup.ceremony_context(), parameters, announcements_of(setup))
+    if joint.public_key.point != setup.joint_key:
+        raise RecordError(
+            "event 0: Setup.joint_key: expected the sum of the trustees' constant "
+            "commitments, got a different point"
+        )
+    credentials: dict[bytes, int] = {}
+    if len(chain) > 1 and chain[1].kind == "Credentials":
+        published = Credentials.from_body(chain[1].body, "event 1")
+        if len(published.credentials) != setup.roll.eligible:
+            raise RecordError(
+                f"event 1: Credentials.credentials: expected {setup.roll.eligible} "
+                f"(the eligible members), got {len(published.credentials)}"
+            )
+        credentials = {
+            c.to_bytes(): w for c, w in zip(published.credentials, published.weights, strict=True)
+        }
+    return Election(setup, election_fingerprint(chain[0]), joint.public_key, joint, credentials)

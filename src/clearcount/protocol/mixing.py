@@ -1,0 +1,76 @@
+"""The mixnet for preferential contests: one verifiable shuffle per trustee (spec §11.8, §6).
+
+The input of a mixnet contest is the counted ballots' rank vectors, in record order, followed by
+each paper ranking as trivial encryptions (0, v·G). Each trustee shuffles the latest list
+(re-encrypting every component) and proves it (Terelius-Wikström as in CHVote); at least
+`threshold` shuffles are needed before decryption, so one honest trustee's permutation hides the
+link between voters and rankings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clearcount.core.errors import RecordError
+from clearcount.crypto.elgamal import Ciphertext
+from clearcount.crypto.group import Scalar, ScalarSource
+from clearcount.crypto.shuffle import gen_shuffle
+from clearcount.crypto.shuffle_proof import gen_shuffle_proof
+from clearcount.protocol.casting import contest_plaintexts
+from clearcount.protocol.context import Election
+from clearcount.protocol.tally import counted_ballots, paper_ballots, require_phase, trivial
+from clearcount.record.chain import Event, next_event
+from clearcount.record.events import Shuffle
+
+__all__ = ["current_mix", "mix_input", "shuffle_event", "shuffles"]
+
+Vector = tuple[Ciphertext, ...]
+
+
+def mix_input(chain: Sequence[Event], election: Election, contest: str) -> tuple[Vector, ...]:
+    """Counted ballots' vectors, then the paper rankings as trivial encryptions (§11.8)."""
+    spec = election.contest(contest)
+    if spec.kind != "mixnet":
+        raise RecordError(f"mixing: expected a mixnet contest, got {contest!r} ({spec.kind})")
+    position = election.setup.contests.index(spec)
+    vectors = [b.contests[position].ciphertexts for b, _ in counted_ballots(chain, election)]
+    for paper in paper_ballots(chain, contest):
+        vectors.append(tuple(trivial(v) for v in contest_plaintexts(spec, paper.marks)))
+    return tuple(vectors)
+
+
+def shuffles(chain: Sequence[Event], contest: str) -> list[Shuffle]:
+    return [
+        Shuffle.from_body(e.body, f"event {e.seq}")
+        for e in chain
+        if e.kind == "Shuffle" and e.body["contest"] == contest
+    ]
+
+
+def current_mix(chain: Sequence[Event], election: Election, contest: str) -> tuple[Vector, ...]:
+    """The latest shuffle's output, or the input if nobody has shuffled yet."""
+    done = shuffles(chain, contest)
+    return done[-1].ciphertexts if done else mix_input(chain, election, contest)
+
+
+def shuffle_event(
+    chain: Sequence[Event],
+    election: Election,
+    contest: str,
+    trustee: str,
+    rng: ScalarSource = Scalar.random,
+) -> Event:
+    """Trustee `trustee` shuffles `contest` once, after EndBallots, before any decryption."""
+    require_phase(chain, "Shuffle", after="EndBallots", before="PartialDecryption")
+    election.setup.trustee(trustee)
+    if any(s.trustee == trustee for s in shuffles(chain, contest)):
+        raise RecordError(
+            f"Shuffle: expected one shuffle per trustee, got a second by "
+            f"{trustee!r} for contest {contest!r}"
+        )
+    ballots = current_mix(chain, election, contest)
+    if not ballots:
+        raise RecordError(f"Shuffle: contest {contest!r} has no ballots to mix")
+    mixed, witness = gen_shuffle(election.key, ballots, rng)
+    proof = gen_shuffle_proof(election.fingerprint, election.key, ballots, mixed, witness, rng)
+    return next_event(chain, "Shuffle", Shuffle(contest, trustee, mixed, proof).to_body())

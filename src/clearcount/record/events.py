@@ -1,0 +1,433 @@
+"""Typed bodies of the election record's events (spec §10.2, §11): the record's shared schema.
+
+Public API (stable; the verifier and the protocol both build on it):
+
+- one frozen dataclass per event body, each with `to_body() -> dict` (canonical-JSON-able: points,
+  scalars, ciphertexts and proofs as lowercase hex) and `from_body(body, where) -> X`, which checks
+  every field (type, hex length, canonical group decoding) and raises RecordError naming the
+  event and field: `Setup` (with `ContestSpec`, `TrusteeEntry`, `RollCommitment`, `Teller`),
+  `Credentials`, `Ballot` (`BallotContest`), `Spoiled` (`SpoiledContest`), `EndBallots`,
+  `PaperBatch` (`PaperBallot`), `EncryptedTally` (`TallyContest`), `Shuffle`,
+  `PartialDecryption` (`DecryptionContest`), `Result` (`ResultContest`), `Audit`;
+- `BODY_TYPES`: event type name -> body class; `parse_body(event) -> body` for any Event;
+- `Ballot.signed_digest()`, `PaperBatch.signed_digest()`: the SHA-256 the signatures cover;
+- `election_fingerprint(setup_event) -> bytes`: the Setup event's hash (spec §11.1);
+- `tracking_code(ballot_event) -> str`: the Ballot event hash for people (spec §11.4);
+- `Setup.ceremony_context()`: the context of the trustees' proofs inside Setup (spec §11.2).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, Self
+
+from clearcount.core.canonical import canonical_json
+from clearcount.core.errors import RecordError
+from clearcount.crypto.elgamal import Ciphertext
+from clearcount.crypto.group import Point, Scalar
+from clearcount.crypto.proofs.disjunctive import DisjunctiveProof
+from clearcount.crypto.proofs.schnorr import SchnorrProof
+from clearcount.record import codec
+from clearcount.record.chain import Event
+from clearcount.record.setup_body import (
+    CHANNELS,
+    HOMOMORPHIC_METHODS,
+    MIXNET_METHODS,
+    ContestSpec,
+    RollCommitment,
+    Setup,
+    Teller,
+    TrusteeEntry,
+)
+from clearcount.record.tally_bodies import (
+    AUDIT_TOPICS,
+    Audit,
+    DecryptionContest,
+    EncryptedTally,
+    PartialDecryption,
+    Result,
+    ResultContest,
+    Shuffle,
+    TallyContest,
+)
+
+__all__ = [
+    "AUDIT_TOPICS",
+    "BODY_TYPES",
+    "CHANNELS",
+    "HOMOMORPHIC_METHODS",
+    "MIXNET_METHODS",
+    "Audit",
+    "Ballot",
+    "BallotContest",
+    "Body",
+    "ContestSpec",
+    "Credentials",
+    "DecryptionContest",
+    "EncryptedTally",
+    "EndBallots",
+    "PaperBallot",
+    "PaperBatch",
+    "PartialDecryption",
+    "Result",
+    "ResultContest",
+    "RollCommitment",
+    "Setup",
+    "Shuffle",
+    "Spoiled",
+    "SpoiledContest",
+    "TallyContest",
+    "Teller",
+    "TrusteeEntry",
+    "election_fingerprint",
+    "parse_body",
+    "tracking_code",
+]
+
+
+class Body(Protocol):
+    def to_body(self) -> dict[str, object]: ...
+
+
+def _items(value: object, path: str, *, least: int = 0, most: int | None = None) -> list[Any]:
+    return codec.array(value, path, least=least, most=most)
+
+
+def _hexes(values: tuple[Any, ...]) -> list[str]:
+    return [codec.hexify(v) for v in values]
+
+
+def _disjunctive(value: object, path: str) -> DisjunctiveProof:
+    return codec.decoded(value, path, DisjunctiveProof.from_bytes)
+
+
+def _schnorr(value: object, path: str) -> SchnorrProof:
+    return codec.decoded(value, path, SchnorrProof.from_bytes, 64)
+
+
+def _signed_digest(body: Mapping[str, object]) -> bytes:
+    """SHA-256 of the canonical bytes of `body` without "signature(s)" (spec §11.4, §11.6)."""
+    unsigned = {k: v for k, v in body.items() if k not in ("signature", "signatures")}
+    return hashlib.sha256(canonical_json(unsigned)).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Public credentials S = sG, sorted by encoding, and each one's weight (spec §11.3)."""
+
+    credentials: tuple[Point, ...]
+    weights: tuple[int, ...]
+
+    def to_body(self) -> dict[str, object]:
+        return {"credentials": _hexes(self.credentials), "weights": list(self.weights)}
+
+    @classmethod
+    def from_body(cls, body: object, where: str) -> Self:
+        path = f"{where}: Credentials"
+        f = codec.fields(body, path, ("credentials", "weights"))
+        raw = _items(f["credentials"], f"{path}.credentials")
+        weights = _items(f["weights"], f"{path}.weights", least=len(raw), most=len(raw))
+        if raw != sorted(raw) or len(set(raw)) != len(raw):
+            raise RecordError(
+                f"{path}.credentials: expected distinct credentials in ascending "
+                "order, got them unsorted or repeated"
+            )
+        return cls(
+            tuple(codec.point(c, f"{path}.credentials[{i}]") for i, c in enumerate(raw)),
+            tuple(
+                codec.integer(w, f"{path}.weights[{i}]", minimum=1) for i, w in enumerate(weights)
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BallotContest:
+    """One contest of a ballot: ciphertexts, a proof per ciphertext, the sum proof (spec §11.4).
+
+    Homomorphic: one 0/1 ciphertext and zero-one proof per candidate, and `sum_proof` that the
+    sum is in [min, max]. Mixnet: `max_ranks` ciphertexts, each with a range proof in [0, k];
+    `sum_proof` is None.
+    """
+
+    id: str
+    ciphertexts: tuple[Ciphertext, ...]
+    proofs: tuple[DisjunctiveProof, ...]
+    sum_proof: DisjunctiveProof | None
+
+    def to_body(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "ciphertexts": _hexes(self.ciphertexts),
+            "proofs": _hexes(self.proofs),
+            "sum_proof": None if self.sum_proof is None else codec.hexify(self.sum_proof),
+        }
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> Self:
+        f = codec.fields(body, path, ("id", "ciphertexts", "proofs", "sum_proof"))
+        raw = _items(f["ciphertexts"], f"{path}.ciphertexts", least=1)
+        proofs = _items(f["proofs"], f"{path}.proofs", least=len(raw), most=len(raw))
+        total = f["sum_proof"]
+        return cls(
+            codec.text(f["id"], f"{path}.id"),
+            tuple(codec.ciphertext(c, f"{path}.ciphertexts[{i}]") for i, c in enumerate(raw)),
+            tuple(_disjunctive(p, f"{path}.proofs[{i}]") for i, p in enumerate(proofs)),
+            None if total is None else _disjunctive(total, f"{path}.sum_proof"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """A cast ballot, signed with the voter's credential (spec §11.4)."""
+
+    credential: Point
+    contests: tuple[BallotContest, ...]
+    signature: SchnorrProof
+
+    def unsigned_body(self) -> dict[str, object]:
+        return {
+            "credential": codec.hexify(self.credential),
+            "contests": [c.to_body() for c in self.contests],
+        }
+
+    def signed_digest(self) -> bytes:
+        """What the credential signs: SHA-256 of JCS(body without `signature`) (spec §11.4)."""
+        return _signed_digest(self.unsigned_body())
+
+    def to_body(self) -> dict[str, object]:
+        return {**self.unsigned_body(), "signature": codec.hexify(self.signature)}
+
+    @classmethod
+    def from_body(cls, body: object, where: str) -> Self:
+        path = f"{where}: Ballot"
+        f = codec.fields(body, path, ("credential", "contests", "signature"))
+        contests = _items(f["contests"], f"{path}.contests", least=1)
+        return cls(
+            codec.point(f["credential"], f"{path}.credential"),
+            tuple(
+                BallotContest.from_body(c, f"{path}.contests[{i}]") for i, c in enumerate(contests)
+            ),
+            _schnorr(f["signature"], f"{path}.signature"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SpoiledContest:
+    """An opened contest: each ciphertext with its plaintext and nonce (spec §11.5)."""
+
+    id: str
+    ciphertexts: tuple[Ciphertext, ...]
+    plaintexts: tuple[int, ...]
+    nonces: tuple[Scalar, ...]
+
+    def to_body(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "ciphertexts": _hexes(self.ciphertexts),
+            "plaintexts": list(self.plaintexts),
+            "nonces": _hexes(self.nonces),
+        }
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> Self:
+        f = codec.fields(body, path, ("id", "ciphertexts", "plaintexts", "nonces"))
+        raw = _items(f["ciphertexts"], f"{path}.ciphertexts", least=1)
+        n = len(raw)
+        return cls(
+            codec.text(f["id"], f"{path}.id"),
+            tuple(codec.ciphertext(c, f"{path}.ciphertexts[{i}]") for i, c in enumerate(raw)),
+            tuple(
+                codec.integer(m, f"{path}.plaintexts[{i}]")
+                for i, m in enumerate(
+                    _items(f["plaintexts"], f"{path}.plaintexts", least=n, most=n)
+                )
+            ),
+            tuple(
+                codec.scalar(r, f"{path}.nonces[{i}]")
+                for i, r in enumerate(_items(f["nonces"], f"{path}.nonces", least=n, most=n))
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Spoiled:
+    """A ballot the voter challenged instead of casting; never counted (spec §11.5)."""
+
+    contests: tuple[SpoiledContest, ...]
+
+    def to_body(self) -> dict[str, object]:
+        return {"contests": [c.to_body() for c in self.contests]}
+
+    @classmethod
+    def from_body(cls, body: object, where: str) -> Self:
+        path = f"{where}: Spoiled"
+        f = codec.fields(body, path, ("contests",))
+        return cls(
+            tuple(
+                SpoiledContest.from_body(c, f"{path}.contests[{i}]")
+                for i, c in enumerate(_items(f["contests"], f"{path}.contests", least=1))
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EndBallots:
+    """Casting is closed: the number of Ballot events and the hash of the last (spec §11.6)."""
+
+    ballots: int
+    last_ballot: str
+    """Event hash of the last Ballot event; 64 zeros when there is none."""
+
+    def to_body(self) -> dict[str, object]:
+        return {"ballots": self.ballots, "last_ballot": self.last_ballot}
+
+    @classmethod
+    def from_body(cls, body: object, where: str) -> Self:
+        path = f"{where}: EndBallots"
+        f = codec.fields(body, path, ("ballots", "last_ballot"))
+        return cls(
+            codec.integer(f["ballots"], f"{path}.ballots"),
+            codec.digest(f["last_ballot"], f"{path}.last_ballot"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaperBallot:
+    """One paper (or `weight` identical ones): candidate indices, 0-based; ranked in order for a
+    mixnet contest, a set (ascending) for a homomorphic one (spec §11.6)."""
+
+    marks: tuple[int, ...]
+    weight: int = 1
+
+    def to_body(self) -> dict[str, object]:
+        return {"marks": list(self.marks), "weight": self.weight}
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> Self:
+        f = codec.fields(body, path, ("marks", "weight"))
+        return cls(
+            tuple(
+                codec.integer(m, f"{path}.marks[{i}]")
+                for i, m in enumerate(_items(f["marks"], f"{path}.marks"))
+            ),
+            codec.integer(f["weight"], f"{path}.weight", minimum=1),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaperBatch:
+    """Meeting or postal ballots for one contest, signed by two tellers (spec §11.6)."""
+
+    channel: str
+    contest: str
+    ballots: tuple[PaperBallot, ...]
+    cancelled_credentials: tuple[Point, ...]
+    tellers: tuple[str, str]
+    signatures: tuple[SchnorrProof, SchnorrProof]
+
+    def unsigned_body(self) -> dict[str, object]:
+        return {
+            "channel": self.channel,
+            "contest": self.contest,
+            "ballots": [b.to_body() for b in self.ballots],
+            "cancelled_credentials": _hexes(self.cancelled_credentials),
+            "tellers": list(self.tellers),
+        }
+
+    def signed_digest(self) -> bytes:
+        """What each teller signs: SHA-256 of JCS(body without `signatures`) (spec §11.6)."""
+        return _signed_digest(self.unsigned_body())
+
+    def to_body(self) -> dict[str, object]:
+        return {**self.unsigned_body(), "signatures": _hexes(self.signatures)}
+
+    @classmethod
+    def from_body(cls, body: object, where: str) -> Self:
+        path = f"{where}: PaperBatch"
+        f = codec.fields(
+            body,
+            path,
+            ("channel", "contest", "ballots", "cancelled_credentials", "tellers", "signatures"),
+        )
+        channel = codec.text(f["channel"], f"{path}.channel")
+        if channel not in CHANNELS or channel == "online":
+            raise RecordError(f"{path}.channel: expected 'meeting' or 'postal', got {channel!r}")
+        tellers = _items(f["tellers"], f"{path}.tellers", least=2, most=2)
+        names = (
+            codec.text(tellers[0], f"{path}.tellers[0]"),
+            codec.text(tellers[1], f"{path}.tellers[1]"),
+        )
+        if names[0] == names[1]:
+            raise RecordError(f"{path}.tellers: expected two different tellers, got {names}")
+        signatures = _items(f["signatures"], f"{path}.signatures", least=2, most=2)
+        cancelled = _items(f["cancelled_credentials"], f"{path}.cancelled_credentials")
+        return cls(
+            channel,
+            codec.text(f["contest"], f"{path}.contest"),
+            tuple(
+                PaperBallot.from_body(b, f"{path}.ballots[{i}]")
+                for i, b in enumerate(_items(f["ballots"], f"{path}.ballots"))
+            ),
+            tuple(
+                codec.point(c, f"{path}.cancelled_credentials[{i}]")
+                for i, c in enumerate(cancelled)
+            ),
+            names,
+            (
+                _schnorr(signatures[0], f"{path}.signatures[0]"),
+                _schnorr(signatures[1], f"{path}.signatures[1]"),
+            ),
+        )
+
+
+BODY_TYPES: Mapping[str, Any] = {
+    "Setup": Setup,
+    "Credentials": Credentials,
+    "Ballot": Ballot,
+    "Spoiled": Spoiled,
+    "EndBallots": EndBallots,
+    "PaperBatch": PaperBatch,
+    "EncryptedTally": EncryptedTally,
+    "Shuffle": Shuffle,
+    "PartialDecryption": PartialDecryption,
+    "Result": Result,
+    "Audit": Audit,
+}
+"""Event type (spec §10.2) -> its body class; every class has `from_body(body, where)`."""
+
+
+def parse_body(event: Event) -> Any:
+    """The typed body of `event`; RecordError naming "event <seq>" and the field if malformed."""
+    kind = BODY_TYPES.get(event.kind)
+    if kind is None:
+        raise RecordError(f"event {event.seq}: unknown event type {event.kind!r}")
+    return kind.from_body(event.body, f"event {event.seq}")
+
+
+def election_fingerprint(setup_event: Event) -> bytes:
+    """The Setup event's hash as 32 bytes: every proof's context (spec §11.1)."""
+    if setup_event.kind != "Setup" or setup_event.seq != 0:
+        raise RecordError(
+            f"event {setup_event.seq}: expected the Setup event (event 0), got {setup_event.kind}"
+        )
+    return bytes.fromhex(setup_event.hash)
+
+
+_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+
+def tracking_code(ballot_event: Event) -> str:
+    """The first 160 bits of the Ballot event hash in Crockford base32, 8 groups of 4 (§11.4).
+
+    E.g. "7K3M-0QX2-...": no I, L, O or U, so it reads aloud and copies without confusion.
+    """
+    if ballot_event.kind != "Ballot":
+        raise RecordError(
+            f"event {ballot_event.seq}: expected a Ballot event, got {ballot_event.kind}"
+        )
+    digest = bytes.fromhex(ballot_event.hash)[:20]
+    code = base64.b32encode(digest).decode("ascii").translate(_CROCKFORD)
+    return "-".join(code[i : i + 4] for i in range(0, 32, 4))

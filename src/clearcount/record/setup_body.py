@@ -1,0 +1,373 @@
+"""The Setup event's body: manifest, contests, trustees, roll commitment, roles (spec §11.2).
+
+Re-exported by `record.events`, which is the module to import. The trustees' coefficient proofs
+sit inside Setup, so they cannot be bound to the election fingerprint (the hash of Setup itself);
+they are bound to the **ceremony context** instead: SHA-256 of lp("clearcount/v1/ceremony",
+JCS(manifest)), the manifest being the Setup body without `trustees` and `joint_key` (§11.2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from clearcount.core.canonical import canonical_json
+from clearcount.core.errors import RecordError
+from clearcount.crypto.group import Point, length_prefixed
+from clearcount.crypto.proofs.schnorr import SchnorrProof
+from clearcount.record import codec
+
+__all__ = [
+    "CEREMONY_DOMAIN",
+    "CHANNELS",
+    "HOMOMORPHIC_METHODS",
+    "MIXNET_METHODS",
+    "ContestSpec",
+    "RollCommitment",
+    "Setup",
+    "Teller",
+    "TrusteeEntry",
+]
+
+HOMOMORPHIC_METHODS = ("fptp", "block", "approval", "yes-no")
+MIXNET_METHODS = (
+    "irv",
+    "rctab",
+    "stv-scottish",
+    "stv-ers97",
+    "stv-meek",
+    "stv-wigm",
+    "stv-minneapolis",
+)
+CHANNELS = ("meeting", "postal", "online")
+CEREMONY_DOMAIN = b"clearcount/v1/ceremony"
+
+
+@dataclass(frozen=True, slots=True)
+class ContestSpec:
+    """One question on the ballot (spec §11.2); `kind` follows from `method`."""
+
+    id: str
+    title: str
+    method: str
+    seats: int
+    candidates: tuple[str, ...]
+    kind: str
+    """"homomorphic" (one 0/1 ciphertext per candidate) or "mixnet" (max_ranks ciphertexts)."""
+    min_selections: int
+    max_selections: int
+    max_ranks: int
+    """Ranks per mixnet ballot (1..k); 0 for homomorphic contests."""
+    weighted: bool
+    """Scale each ballot by its credential's weight (homomorphic contests only, spec §11.7)."""
+    options: Mapping[str, object] = field(default_factory=dict)
+    """Counting options passed to the rule set (canonical-JSON values, spec §11.9)."""
+
+    def __post_init__(self) -> None:
+        self.check(f"contest {self.id!r}")
+
+    def check(self, path: str) -> None:
+        """Consistency of the fields with each other; RecordError naming the field."""
+        k = len(self.candidates)
+        if k < 1 or len(set(self.candidates)) != k:
+            raise RecordError(f"{path}.candidates: expected distinct names, got {self.candidates}")
+        if self.seats < 1 or self.seats > k:
+            raise RecordError(f"{path}.seats: expected 1..{k}, got {self.seats}")
+        expected = "homomorphic" if self.method in HOMOMORPHIC_METHODS else "mixnet"
+        if self.method not in HOMOMORPHIC_METHODS + MIXNET_METHODS:
+            raise RecordError(
+                f"{path}.method: expected one of "
+                f"{HOMOMORPHIC_METHODS + MIXNET_METHODS}, got {self.method!r}"
+            )
+        if self.kind != expected:
+            raise RecordError(
+                f"{path}.kind: expected {expected!r} for {self.method}, got {self.kind!r}"
+            )
+        if not 0 <= self.min_selections <= self.max_selections <= k:
+            raise RecordError(
+                f"{path}.min_selections/max_selections: expected 0 <= min <= max "
+                f"<= {k}, got {self.min_selections}, {self.max_selections}"
+            )
+        ranks_ok = 1 <= self.max_ranks <= k if expected == "mixnet" else self.max_ranks == 0
+        if not ranks_ok:
+            allowed = f"1..{k}" if expected == "mixnet" else "0"
+            raise RecordError(f"{path}.max_ranks: expected {allowed}, got {self.max_ranks}")
+        if self.weighted and expected == "mixnet":
+            raise RecordError(f"{path}.weighted: expected false for a mixnet contest, got true")
+
+    def to_body(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "method": self.method,
+            "seats": self.seats,
+            "candidates": list(self.candidates),
+            "kind": self.kind,
+            "min_selections": self.min_selections,
+            "max_selections": self.max_selections,
+            "max_ranks": self.max_ranks,
+            "weighted": self.weighted,
+            "options": dict(self.options),
+        }
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> ContestSpec:
+        f = codec.fields(body, path, _CONTEST_FIELDS)
+        candidates = codec.array(f["candidates"], f"{path}.candidates", least=1)
+        options = f["options"]
+        if not isinstance(options, dict):
+            raise RecordError(f"{path}.options: expected an object, got {type(options).__name__}")
+        values: dict[str, object] = {
+            "id": codec.text(f["id"], f"{path}.id"),
+            "title": codec.text(f["title"], f"{path}.title", empty=True),
+            "method": codec.text(f["method"], f"{path}.method"),
+            "seats": codec.integer(f["seats"], f"{path}.seats", minimum=1),
+            "candidates": tuple(
+                codec.text(c, f"{path}.candidates[{i}]") for i, c in enumerate(candidates)
+            ),
+            "kind": codec.text(f["kind"], f"{path}.kind"),
+            "min_selections": codec.integer(f["min_selections"], f"{path}.min_selections"),
+            "max_selections": codec.integer(f["max_selections"], f"{path}.max_selections"),
+            "max_ranks": codec.integer(f["max_ranks"], f"{path}.max_ranks"),
+            "weighted": codec.boolean(f["weighted"], f"{path}.weighted"),
+            "options": options,
+        }
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except RecordError as error:
+            raise RecordError(f"{path}: {error}") from None
+
+
+_CONTEST_FIELDS = (
+    "id",
+    "title",
+    "method",
+    "seats",
+    "candidates",
+    "kind",
+    "min_selections",
+    "max_selections",
+    "max_ranks",
+    "weighted",
+    "options",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TrusteeEntry:
+    """Trustee `index` (1..n): Feldman commitments K_{i,j} and a Schnorr proof of each (§5.2)."""
+
+    name: str
+    index: int
+    commitments: tuple[Point, ...]
+    proofs: tuple[SchnorrProof, ...]
+
+    def to_body(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "index": self.index,
+            "commitments": [codec.hexify(c) for c in self.commitments],
+            "proofs": [codec.hexify(p) for p in self.proofs],
+        }
+
+    @classmethod
+    def from_body(cls, body: object, path: str, threshold: int) -> TrusteeEntry:
+        f = codec.fields(body, path, ("name", "index", "commitments", "proofs"))
+        commitments = codec.array(
+            f["commitments"], f"{path}.commitments", least=threshold, most=threshold
+        )
+        proofs = codec.array(f["proofs"], f"{path}.proofs", least=threshold, most=threshold)
+        return cls(
+            codec.text(f["name"], f"{path}.name"),
+            codec.integer(f["index"], f"{path}.index", minimum=1),
+            tuple(codec.point(c, f"{path}.commitments[{j}]") for j, c in enumerate(commitments)),
+            tuple(
+                codec.decoded(p, f"{path}.proofs[{j}]", SchnorrProof.from_bytes, 64)
+                for j, p in enumerate(proofs)
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RollCommitment:
+    """The roll's Merkle root (spec §10.4), its number of entries and of eligible members."""
+
+    root: str
+    size: int
+    eligible: int
+
+    def to_body(self) -> dict[str, object]:
+        return {"root": self.root, "size": self.size, "eligible": self.eligible}
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> RollCommitment:
+        f = codec.fields(body, path, ("root", "size", "eligible"))
+        size = codec.integer(f["size"], f"{path}.size")
+        return cls(
+            codec.digest(f["root"], f"{path}.root"),
+            size,
+            codec.integer(f["eligible"], f"{path}.eligible", maximum=size),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Teller:
+    """A teller who enters paper ballots, with the Schnorr key that signs batches (§11.6)."""
+
+    name: str
+    key: Point
+
+    def to_body(self) -> dict[str, object]:
+        return {"name": self.name, "key": codec.hexify(self.key)}
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> Teller:
+        f = codec.fields(body, path, ("name", "key"))
+        return cls(codec.text(f["name"], f"{path}.name"), codec.point(f["key"], f"{path}.key"))
+
+
+_SETUP_FIELDS = (
+    "election_id",
+    "title",
+    "organisation",
+    "opens",
+    "closes",
+    "contests",
+    "trustees",
+    "threshold",
+    "joint_key",
+    "roll",
+    "credential_authority",
+    "tellers",
+    "channel_precedence",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """Event 0 (spec §11.2): what is being decided, by whom, under which keys and rules."""
+
+    election_id: str
+    title: str
+    organisation: str
+    opens: str
+    closes: str
+    contests: tuple[ContestSpec, ...]
+    trustees: tuple[TrusteeEntry, ...]
+    threshold: int
+    joint_key: Point
+    roll: RollCommitment
+    credential_authority: str
+    tellers: tuple[Teller, ...]
+    channel_precedence: tuple[str, ...]
+
+    def manifest_body(self) -> dict[str, object]:
+        """The body without `trustees` and `joint_key`: what the ceremony context hashes."""
+        return {
+            "election_id": self.election_id,
+            "title": self.title,
+            "organisation": self.organisation,
+            "opens": self.opens,
+            "closes": self.closes,
+            "contests": [c.to_body() for c in self.contests],
+            "threshold": self.threshold,
+            "roll": self.roll.to_body(),
+            "credential_authority": {"name": self.credential_authority},
+            "tellers": [t.to_body() for t in self.tellers],
+            "channel_precedence": list(self.channel_precedence),
+        }
+
+    def ceremony_context(self) -> bytes:
+        """SHA-256(lp(CEREMONY_DOMAIN, JCS(manifest))): the trustees' proof context (§11.2)."""
+        data = length_prefixed(CEREMONY_DOMAIN, canonical_json(self.manifest_body()))
+        return hashlib.sha256(data).digest()
+
+    def to_body(self) -> dict[str, object]:
+        body = self.manifest_body()
+        body["trustees"] = [t.to_body() for t in self.trustees]
+        body["joint_key"] = codec.hexify(self.joint_key)
+        return body
+
+    def contest(self, contest_id: str) -> ContestSpec:
+        for contest in self.contests:
+            if contest.id == contest_id:
+                return contest
+        raise RecordError(f"Setup.contests: expected a contest {contest_id!r}, found none")
+
+    def trustee(self, name: str) -> TrusteeEntry:
+        for trustee in self.trustees:
+            if trustee.name == name:
+                return trustee
+        raise RecordError(f"Setup.trustees: expected a trustee named {name!r}, found none")
+
+    def teller(self, name: str) -> Teller:
+        for teller in self.tellers:
+            if teller.name == name:
+                return teller
+        raise RecordError(f"Setup.tellers: expected a teller named {name!r}, found none")
+
+    @classmethod
+    def from_body(cls, body: object, where: str) -> Setup:
+        path = f"{where}: Setup"
+        f = codec.fields(body, path, _SETUP_FIELDS)
+        threshold = codec.integer(f["threshold"], f"{path}.threshold", minimum=1)
+        raw_trustees = codec.array(f["trustees"], f"{path}.trustees", least=threshold)
+        trustees = tuple(
+            TrusteeEntry.from_body(t, f"{path}.trustees[{i}]", threshold)
+            for i, t in enumerate(raw_trustees)
+        )
+        _unique([t.name for t in trustees], f"{path}.trustees[].name")
+        if [t.index for t in trustees] != list(range(1, len(trustees) + 1)):
+            raise RecordError(
+                f"{path}.trustees[].index: expected 1..{len(trustees)} in order, "
+                f"got {[t.index for t in trustees]}"
+            )
+        raw_contests = codec.array(f["contests"], f"{path}.contests", least=1)
+        contests = tuple(
+            ContestSpec.from_body(c, f"{path}.contests[{i}]") for i, c in enumerate(raw_contests)
+        )
+        _unique([c.id for c in contests], f"{path}.contests[].id")
+        authority = codec.fields(
+            f["credential_authority"], f"{path}.credential_authority", ("name",)
+        )
+        tellers = tuple(
+            Teller.from_body(t, f"{path}.tellers[{i}]")
+            for i, t in enumerate(codec.array(f["tellers"], f"{path}.tellers"))
+        )
+        _unique([t.name for t in tellers], f"{path}.tellers[].name")
+        precedence = tuple(
+            codec.text(c, f"{path}.channel_precedence[{i}]")
+            for i, c in enumerate(
+                codec.array(f["channel_precedence"], f"{path}.channel_precedence", least=1)
+            )
+        )
+        if (
+            len(set(precedence)) != len(precedence)
+            or not set(precedence) <= set(CHANNELS)
+            or ("online" not in precedence)
+        ):
+            raise RecordError(
+                f"{path}.channel_precedence: expected distinct channels from "
+                f"{CHANNELS} including 'online', got {list(precedence)}"
+            )
+        return cls(
+            election_id=codec.text(f["election_id"], f"{path}.election_id"),
+            title=codec.text(f["title"], f"{path}.title", empty=True),
+            organisation=codec.text(f["organisation"], f"{path}.organisation", empty=True),
+            opens=codec.iso_time(f["opens"], f"{path}.opens"),
+            closes=codec.iso_time(f["closes"], f"{path}.closes"),
+            contests=contests,
+            trustees=trustees,
+            threshold=threshold,
+            joint_key=codec.point(f["joint_key"], f"{path}.joint_key"),
+            roll=RollCommitment.from_body(f["roll"], f"{path}.roll"),
+            credential_authority=codec.text(authority["name"], f"{path}.credential_authority.name"),
+            tellers=tellers,
+            channel_precedence=precedence,
+        )
+
+
+def _unique(values: list[str], path: str) -> None:
+    if len(set(values)) != len(values):
+        raise RecordError(f"{path}: expected distinct values, got {values}")

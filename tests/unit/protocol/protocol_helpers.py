@@ -1,0 +1,68 @@
+"""A small election up to the open board, shared by the protocol tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clearcount.crypto.group import seeded_scalars
+from clearcount.protocol.board import Board, open_board
+from clearcount.protocol.ceremony import CeremonyOutcome, run_ceremony
+from clearcount.protocol.credentials import (
+    CredentialSecret,
+    credentials_event,
+    generate_credentials,
+)
+from clearcount.protocol.paper import TellerSecret
+from clearcount.protocol.setup import (
+    Manifest,
+    contest_spec,
+    draft_setup,
+    roll_commitment,
+    setup_event,
+)
+from clearcount.record.chain import Event
+from clearcount.record.events import Teller
+from clearcount.record.roll import RollEntry, member_commitment
+
+RNG = seeded_scalars(b"protocol tests")
+
+
+@dataclass
+class Opened:
+    chain: list[Event]
+    board: Board
+    ceremony: CeremonyOutcome
+    credentials: tuple[CredentialSecret, ...]
+    tellers: tuple[TellerSecret, TellerSecret]
+
+
+def open_election(voters: int = 4, *, mixnet: bool = False) -> Opened:
+    rng = seeded_scalars(b"open_election" + bytes([voters, mixnet]))
+    contests = (
+        (contest_spec("leader", "Leader", "irv", ("Ann", "Bob", "Cal")),)
+        if mixnet
+        else (contest_spec("chair", "Chair", "fptp", ("Ann", "Bob", "Cal")),)
+    )
+    manifest = Manifest(
+        "t-1",
+        "Test ballot",
+        "Test Union",
+        "2031-05-01T09:00:00Z",
+        "2031-05-02T09:00:00Z",
+        contests,
+        "Scrutineer",
+    )
+    roll = [
+        RollEntry(member_commitment(bytes([i]) * 32, f"M{i}"), "eligible") for i in range(voters)
+    ]
+    tellers = (TellerSecret("Pat", rng()), TellerSecret("Sam", rng()))
+    draft = draft_setup(
+        manifest, roll_commitment(roll), [Teller(t.name, t.public) for t in tellers], 2
+    )
+    ceremony = run_ceremony(draft, ("T1", "T2", "T3"), rng)
+    chain = [setup_event(draft, ceremony.entries, ceremony.joint_key)]
+    from clearcount.protocol.context import read_election
+
+    published, secrets = generate_credentials(read_election(chain).setup, rng)
+    chain.append(credentials_event(chain, published))
+    return Opened(chain, open_board(chain), ceremony, secrets, tellers)

@@ -1,0 +1,109 @@
+"""Key ceremony, tally, mixing, threshold decryption and declaration (spec §11.2, §11.7-§11.9)."""
+
+import dataclasses
+
+import pytest
+from protocol_helpers import RNG, Opened, open_election
+
+from clearcount.core.errors import CryptoError, ProofError, RecordError
+from clearcount.crypto.dkg import TrusteeKey
+from clearcount.crypto.group import Scalar
+from clearcount.protocol import board as bb
+from clearcount.protocol.casting import make_ballot
+from clearcount.protocol.ceremony import CeremonyComplaintError, run_ceremony
+from clearcount.protocol.declare import declare
+from clearcount.protocol.decryption import (
+    combine_plaintexts,
+    decryption_targets,
+    partial_decryption,
+    post_partial_decryption,
+)
+from clearcount.protocol.mixing import shuffle_event
+from clearcount.protocol.tally import tally_event
+from clearcount.record.events import Result, Setup
+
+
+def _closed(mixnet: bool = False) -> Opened:
+    opened = open_election(mixnet=mixnet)
+    chain, board = opened.chain, opened.board
+    key = "leader" if mixnet else "chair"
+    for i, marks in enumerate(((0,), (1, 2), (0,))):
+        ballot, _ = make_ballot(
+            board.election, {key: marks[: 1 if not mixnet else 3]}, opened.credentials[i], RNG
+        )
+        board, event = bb.cast(chain, board, ballot)
+        chain.append(event)
+    board, event = bb.close(chain, board)
+    chain.append(event)
+    opened.board = board
+    return opened
+
+
+def test_bad_share_in_the_ceremony_names_the_sender() -> None:
+    draft = Setup.from_body(open_election().chain[0].body, "event 0")
+
+    def corrupt(share):  # type: ignore[no-untyped-def]
+        if share.sender == 2 and share.recipient == 3:
+            return dataclasses.replace(share, value=share.value + Scalar.from_int(1))
+        return share
+
+    with pytest.raises(CeremonyComplaintError, match="trustee 'T3' accuses trustee 'T2'"):
+        run_ceremony(draft, ("T1", "T2", "T3"), RNG, deliver=corrupt)
+
+
+def test_homomorphic_tally_decrypts_with_two_of_three() -> None:
+    opened = _closed()
+    chain, election = opened.chain, opened.board.election
+    chain.append(tally_event(chain, election))
+    with pytest.raises(RecordError, match=r"before EncryptedTally"):
+        tally_event(chain, election)
+    targets = decryption_targets(chain, election)
+    first = partial_decryption(election, targets, opened.ceremony.secrets[0], RNG)
+    with pytest.raises(CryptoError, match="at least 2 of 3 trustees, got 1"):
+        combine_plaintexts(election, targets, [first])
+    chain.append(post_partial_decryption(chain, election, first))
+    with pytest.raises(RecordError, match="one per trustee"):
+        post_partial_decryption(chain, election, first)
+    third = partial_decryption(election, targets, opened.ceremony.secrets[2], RNG)
+    chain.append(post_partial_decryption(chain, election, third))
+    result = Result.from_body(declare(chain, election).body, "result")
+    assert result.contests[0].tallies == (2, 1, 0)
+    assert result.contests[0].result["elected"] == ["Ann"]
+
+
+def test_wrong_key_share_and_bad_partial_are_named() -> None:
+    opened = _closed()
+    chain, election = opened.chain, opened.board.election
+    chain.append(tally_event(chain, election))
+    targets = decryption_targets(chain, election)
+    honest = opened.ceremony.secrets[1]
+    wrong = dataclasses.replace(honest, key=TrusteeKey(2, honest.key.share + Scalar.from_int(1)))
+    with pytest.raises(CryptoError, match="trustee 'T2'"):
+        partial_decryption(election, targets, wrong, RNG)
+    good = partial_decryption(election, targets, honest, RNG)
+    other = partial_decryption(election, targets, opened.ceremony.secrets[0], RNG)
+    forged = dataclasses.replace(
+        good, contests=(dataclasses.replace(good.contests[0], shares=other.contests[0].shares),)
+    )
+    with pytest.raises(ProofError, match="trustee 'T2'"):
+        post_partial_decryption(chain, election, forged)
+    with pytest.raises(ProofError, match="from trustees 'T2'"):
+        combine_plaintexts(election, targets, [other, forged])
+
+
+def test_mixnet_contest_shuffles_and_decrypts() -> None:
+    opened = _closed(mixnet=True)
+    chain, election = opened.chain, opened.board.election
+    chain.append(shuffle_event(chain, election, "leader", "T1", RNG))
+    with pytest.raises(RecordError, match="at least 2 shuffles"):
+        decryption_targets(chain, election)
+    with pytest.raises(RecordError, match="second by 'T1'"):
+        shuffle_event(chain, election, "leader", "T1", RNG)
+    chain.append(shuffle_event(chain, election, "leader", "T3", RNG))
+    targets = decryption_targets(chain, election)
+    for secret in opened.ceremony.secrets[:2]:
+        partial = partial_decryption(election, targets, secret, RNG)
+        chain.append(post_partial_decryption(chain, election, partial))
+    result = Result.from_body(declare(chain, election).body, "result").contests[0]
+    assert sorted(result.rankings or ()) == [(1, 0, 0), (1, 0, 0), (2, 3, 0)]
+    assert result.result["elected"] == ["Ann"]
