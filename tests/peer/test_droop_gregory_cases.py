@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.peer.peer_cases import PEER_ROOT, peer_params
 
 from clearcount.counting.readers.blt import parse_blt
 from clearcount.counting.registry import count
 
-ROOT = Path(__file__).resolve().parents[2]
-PEER = ROOT.parent / "shared" / "peer-cases"
+PEER = PEER_ROOT
 METHODS = ("stv-scottish", "stv-wigm", "stv-minneapolis")
 EXPECTED_COUNTS = {"stv-scottish": 32, "stv-wigm": 9, "stv-minneapolis": 12}
 _TALLY = re.compile(r"^\t(?:Hopeful|Elected|Pending):\s+(.*) \(([-0-9.]+)\)$")
@@ -44,11 +42,10 @@ def _manifest() -> list[dict[str, Any]]:
 
 
 def _cases() -> list[Any]:
-    if not (PEER / "droop_peer").is_dir():
-        if os.environ.get("CLEARCOUNT_REQUIRE_PEER_CASES") == "1":
-            raise FileNotFoundError(f"peer cases missing at {PEER}")
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no {PEER}"))]
-    return [pytest.param(case, id=case["case"].split("/")[-1]) for case in _manifest()]
+    return peer_params(
+        PEER / "droop_peer",
+        lambda: [pytest.param(case, id=case["case"].split("/")[-1]) for case in _manifest()],
+    )
 
 
 def droop_snapshots(report: str) -> list[dict[str, Fraction]]:

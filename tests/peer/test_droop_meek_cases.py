@@ -11,18 +11,16 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.peer.peer_cases import PEER_ROOT, peer_params
 
 from clearcount.counting import stv_meek
 from clearcount.counting.readers.blt import parse_blt
 
-ROOT = Path(__file__).resolve().parents[2]
-PEER = ROOT.parent / "shared" / "peer-cases" / "droop_peer"
+PEER = PEER_ROOT / "droop_peer"
 VARIANTS: dict[str, dict[str, object]] = {
     "meek-prf-o6-fixed-p9-d9": {},
     "meek-o9-guarded-p18-g9-d18": {
@@ -39,16 +37,16 @@ _ACTION = re.compile(
 )
 
 
+def _meek_cases() -> list[str]:
+    return [
+        path.parent.name
+        for path in sorted(PEER.glob("*/expected.json"))
+        if json.loads(path.read_text(encoding="utf-8"))["method"] == "stv-meek"
+    ]
+
+
 def _cases() -> list[Any]:
-    if not PEER.is_dir():
-        if os.environ.get("CLEARCOUNT_REQUIRE_PEER_CASES") == "1":
-            raise FileNotFoundError(f"peer cases missing at {PEER}")
-        return [pytest.param("missing", marks=pytest.mark.skip(reason=f"no {PEER}"))]
-    names = []
-    for path in sorted(PEER.glob("*/expected.json")):
-        if json.loads(path.read_text(encoding="utf-8"))["method"] == "stv-meek":
-            names.append(path.parent.name)
-    return names
+    return peer_params(PEER, _meek_cases)
 
 
 @pytest.mark.parametrize("case", _cases())

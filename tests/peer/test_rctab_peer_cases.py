@@ -6,31 +6,30 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.peer.peer_cases import PEER_ROOT, peer_params
 
 from clearcount.counting import rctab
 from clearcount.counting.readers.cvr_csv import parse_cvr_csv
 from clearcount.counting.result import Result, Stage
 
-ROOT = Path(__file__).resolve().parents[2]
-PEER = ROOT.parent / "shared" / "peer-cases" / "rctab"
+PEER = PEER_ROOT / "rctab"
 SLOW: set[str] = set()
 """Cases slower than a few seconds (none: the full Minneapolis CVRs count in well under one)."""
 REASONS = ("overvotes", "skippedRankings", "repeatedRankings", "exhaustedChoices")
 
 
 def _cases() -> list[Any]:
-    if not PEER.is_dir():
-        if os.environ.get("CLEARCOUNT_REQUIRE_PEER_CASES") == "1":
-            raise FileNotFoundError(f"peer cases missing at {PEER}")
-        return [pytest.param("missing", marks=pytest.mark.skip(reason=f"no {PEER}"))]
-    names = sorted(p.parent.name for p in PEER.glob("*/expected.json"))
-    return [pytest.param(n, marks=[pytest.mark.slow] if n in SLOW else []) for n in names]
+    return peer_params(
+        PEER,
+        lambda: [
+            pytest.param(n, marks=[pytest.mark.slow] if n in SLOW else [])
+            for n in sorted(p.parent.name for p in PEER.glob("*/expected.json"))
+        ],
+    )
 
 
 def load(case: str) -> tuple[dict[str, Any], Result]:

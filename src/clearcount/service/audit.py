@@ -1,0 +1,199 @@
+"""The append-only audit log: who did what, when, with the old and the new value.
+
+Every change to a member's record, an organisation, a rule set or a frozen roll is one
+`AuditEvent` per changed field (Croydon East 2023, shared/rules/domain.md §4 row 2: "who changed
+it, when, old and new values"). Values are stored as canonical JSON (RFC 8785) text so that they
+compare and hash the same in every backend.
+
+Events form a hash chain: each event's `hash` is SHA-256 over the canonical JSON of all its other
+fields, `prev_hash` included. Storage refuses UPDATE and DELETE on the table (triggers), and
+`verify_audit_chain` detects an event altered, removed or reordered by someone who went around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from clearcount.core.canonical import canonical_json
+from clearcount.service.errors import AuditChainError, ValidationError
+from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "GENESIS",
+    "AuditEvent",
+    "AuditService",
+    "Change",
+    "append_events",
+    "format_instant",
+    "jsonable",
+    "verify_audit_chain",
+]
+
+GENESIS = "0" * 64
+
+
+def jsonable(value: object) -> object:
+    """A JSON-encodable form of a stored value: dates as ISO text, sets sorted, `to_json()`."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, datetime):
+        return format_instant(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (frozenset, set)):
+        return sorted((jsonable(v) for v in value), key=lambda v: canonical_json(v))
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    to_json = getattr(value, "to_json", None)
+    if callable(to_json):
+        return to_json()
+    raise TypeError(f"cannot record a {type(value).__name__} in the audit log")
+
+
+def encode_value(value: object) -> str:
+    return canonical_json(jsonable(value)).decode("utf-8")
+
+
+def format_instant(at: datetime) -> str:
+    """UTC ISO 8601 with microseconds and a Z: the one text form of an instant we store."""
+    if at.tzinfo is None:
+        raise ValidationError("instant", "tzinfo", "a timezone-aware datetime", at)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field's change: `old` is None when the field (or the object) did not exist."""
+
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One entry of the audit log (old and new are canonical JSON text, or None)."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    organisation_id: str | None
+    subject: str
+    field: str | None
+    old: str | None
+    new: str | None
+    note: str
+    prev_hash: str
+    hash: str
+
+    def body(self) -> dict[str, object]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "organisation_id": self.organisation_id,
+            "subject": self.subject,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+            "note": self.note,
+            "prev_hash": self.prev_hash,
+        }
+
+    def expected_hash(self) -> str:
+        return hashlib.sha256(b"clearcount/audit/v1\x00" + canonical_json(self.body())).hexdigest()
+
+
+def append_events(
+    uow: UnitOfWork,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    organisation_id: str | None,
+    subject: str,
+    changes: Iterable[Change] = (),
+    note: str = "",
+) -> list[AuditEvent]:
+    """Append one event per change (one event with no field when there are none)."""
+    if not actor.strip():
+        raise ValidationError("audit event", "actor", "the name of who acted", actor)
+    stamp = format_instant(at)
+    seq, prev = uow.audit.head()
+    items: list[Change | None] = list(changes) or [None]
+    events: list[AuditEvent] = []
+    for change in items:
+        seq += 1
+        draft = AuditEvent(
+            seq=seq,
+            at=stamp,
+            actor=actor,
+            action=action,
+            organisation_id=organisation_id,
+            subject=subject,
+            field=None if change is None else change.field,
+            old=None if change is None or change.old is None else encode_value(change.old),
+            new=None if change is None or change.new is None else encode_value(change.new),
+            note=note,
+            prev_hash=prev,
+            hash="",
+        )
+        event = AuditEvent(**{**draft.body(), "hash": draft.expected_hash()})  # type: ignore[arg-type]
+        uow.audit.append(event)
+        events.append(event)
+        prev = event.hash
+    return events
+
+
+def verify_audit_chain(events: Sequence[AuditEvent]) -> None:
+    """Raise AuditChainError unless `events` is the whole log, unaltered, from the first event."""
+    prev = GENESIS
+    for seq, event in enumerate(events, start=1):
+        if event.seq != seq:
+            raise AuditChainError(f"audit event {event.seq}: expected sequence number {seq}")
+        if event.prev_hash != prev:
+            raise AuditChainError(
+                f"audit event {event.seq}: prev_hash {event.prev_hash} does not match the hash "
+                f"{prev} of event {seq - 1} (an event was removed or reordered)"
+            )
+        if not hmac.compare_digest(event.hash, event.expected_hash()):
+            raise AuditChainError(f"audit event {event.seq}: its content does not match its hash")
+        prev = event.hash
+
+
+class AuditService:
+    """Reading the log: a member's history, who saw the roll, and the chain check."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def history(self, organisation_id: str, subject: str | None = None) -> list[AuditEvent]:
+        with self._uow() as uow:
+            return list(uow.audit.list(organisation_id=organisation_id, subject=subject))
+
+    def verify(self) -> None:
+        with self._uow() as uow:
+            verify_audit_chain(uow.audit.list())
+
+    def record_access(self, actor: str, organisation_id: str, what: str, purpose: str) -> None:
+        """Record that `actor` saw or exported personal data (domain.md §4 row 2: who saw it)."""
+        with self._uow() as uow:
+            append_events(
+                uow,
+                at=self._clock.now(),
+                actor=actor,
+                action="roll.accessed",
+                organisation_id=organisation_id,
+                subject=what,
+                note=purpose,
+            )
+            uow.commit()

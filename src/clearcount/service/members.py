@@ -1,0 +1,301 @@
+"""Member records and every change to them, each through the audit log.
+
+A member is identified by the organisation's membership number (`member_id`). `joined` is the
+start of the member's current continuous membership; `left` the day membership ended (the member
+is not a member on that day). `paid_up_to` is the last day the subscription covers; None means
+no subscription record. Suspensions keep their scope, dates and the decision that made them
+(domain.md §1.3 and §4 row 6: a boolean is not enough).
+
+`write_member` is the one path by which a member record is stored: it appends one audit event per
+changed field (old and new value), and when the organisation has a frozen roll, a
+`roll.changed_after_freeze` event per field as well.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from clearcount.service.audit import Change, append_events, jsonable
+from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
+from clearcount.service.organisations import check_id
+from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "MEMBER_FIELDS",
+    "Member",
+    "MemberService",
+    "Suspension",
+    "member_changes",
+    "write_member",
+]
+
+CONTACT_FIELDS = ("email", "phone", "address", "postcode")
+MEMBER_FIELDS = (
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "joined",
+    "left",
+    "paid_up_to",
+    "units",
+    "categories",
+    "suspensions",
+)
+_MEMBER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9 ()-]{7,20}")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+@dataclass(frozen=True, slots=True)
+class Suspension:
+    """A suspension: in force from `start` until the day before `end` (None: not lifted).
+
+    `ballot_kinds` None bars the member from every ballot; otherwise only from ballots of those
+    kinds (e.g. {"selection"}). `unit_id` None applies everywhere; otherwise only to ballots held
+    for that unit. `reference` names the decision (body, date, minute) that imposed it.
+    """
+
+    start: date
+    end: date | None
+    reference: str
+    ballot_kinds: frozenset[str] | None = None
+    unit_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.reference.strip():
+            raise ValidationError("suspension", "reference", "the decision's reference", "")
+        if self.end is not None and self.end <= self.start:
+            raise ValidationError("suspension", "end", f"a date after start {self.start}", self.end)
+        if self.ballot_kinds is not None and not self.ballot_kinds:
+            raise ValidationError("suspension", "ballot_kinds", "None (all) or kinds", "empty set")
+
+    def in_force_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def scope_text(self) -> str:
+        kinds = (
+            "all ballots"
+            if self.ballot_kinds is None
+            else ("ballots of kind " + ", ".join(sorted(self.ballot_kinds)))
+        )
+        return kinds if self.unit_id is None else f"{kinds} in unit {self.unit_id}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "start": self.start.isoformat(),
+            "end": None if self.end is None else self.end.isoformat(),
+            "reference": self.reference,
+            "ballot_kinds": None if self.ballot_kinds is None else sorted(self.ballot_kinds),
+            "unit_id": self.unit_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Suspension:
+        kinds = data["ballot_kinds"]
+        end = data["end"]
+        unit = data["unit_id"]
+        return cls(
+            start=date.fromisoformat(str(data["start"])),
+            end=None if end is None else date.fromisoformat(str(end)),
+            reference=str(data["reference"]),
+            ballot_kinds=None if kinds is None else frozenset(str(k) for k in kinds),  # type: ignore[attr-defined]
+            unit_id=None if unit is None else str(unit),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    organisation_id: str
+    member_id: str
+    given_name: str
+    family_name: str
+    joined: date
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    postcode: str = ""
+    left: date | None = None
+    paid_up_to: date | None = None
+    units: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    suspensions: tuple[Suspension, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _MEMBER_ID.fullmatch(self.member_id):
+            raise ValidationError(
+                "member",
+                "member_id",
+                "1-64 of A-Z a-z 0-9 . _ / -, starting alphanumeric",
+                self.member_id,
+            )
+        for name in ("given_name", "family_name"):
+            value = getattr(self, name)
+            if not value.strip() or len(value) > 200 or value != value.strip():
+                raise ValidationError("member", name, "1-200 characters, no outer spaces", value)
+        if self.email and not _EMAIL.fullmatch(self.email):
+            raise ValidationError("member", "email", "an address like name@example.org", self.email)
+        if self.phone and (
+            not _PHONE.fullmatch(self.phone) or not 7 <= sum(c.isdigit() for c in self.phone) <= 15
+        ):
+            raise ValidationError(
+                "member", "phone", "7-15 digits, optional + ( ) - spaces", self.phone
+            )
+        if self.left is not None and self.left < self.joined:
+            raise ValidationError(
+                "member", "left", f"a date on or after joined {self.joined}", self.left
+            )
+        for unit in self.units:
+            check_id("member", "units", unit)
+        for category in self.categories:
+            if not _TOKEN.fullmatch(category):
+                raise ValidationError(
+                    "member", "categories", "tokens of a-z, 0-9 and '-'", category
+                )
+
+    def to_json(self) -> dict[str, object]:
+        return {"organisation_id": self.organisation_id, "member_id": self.member_id} | {
+            name: jsonable(getattr(self, name)) for name in MEMBER_FIELDS
+        }
+
+
+def member_changes(old: Member | None, new: Member) -> list[Change]:
+    """The changed fields, in MEMBER_FIELDS order (every non-empty field for a new member)."""
+    changes: list[Change] = []
+    for name in MEMBER_FIELDS:
+        after = getattr(new, name)
+        before = None if old is None else getattr(old, name)
+        if old is None and after in ("", None, frozenset(), ()):
+            continue
+        if before != after:
+            changes.append(Change(name, before, after))
+    return changes
+
+
+def write_member(
+    uow: UnitOfWork, *, at: datetime, actor: str, new: Member, note: str = ""
+) -> list[Change]:
+    """Store `new` (adding or replacing) with its audit events; returns the changes made."""
+    old = uow.members.get(new.organisation_id, new.member_id)
+    changes = member_changes(old, new)
+    if not changes and old is not None:
+        return []
+    if old is None:
+        uow.members.add(new)
+    else:
+        uow.members.replace(new)
+    subject = f"member:{new.member_id}"
+    append_events(
+        uow,
+        at=at,
+        actor=actor,
+        action="member.created" if old is None else "member.updated",
+        organisation_id=new.organisation_id,
+        subject=subject,
+        changes=changes,
+        note=note,
+    )
+    for header in uow.snapshots.headers(new.organisation_id):
+        append_events(
+            uow,
+            at=at,
+            actor=actor,
+            action="roll.changed_after_freeze",
+            organisation_id=new.organisation_id,
+            subject=subject,
+            changes=changes,
+            note=f"ballot {header.ballot_id}: roll version {header.version} frozen at "
+            f"{header.frozen_at} by {header.frozen_by}",
+        )
+    return changes
+
+
+class MemberService:
+    """Adding and changing members one at a time (bulk changes go through `RollImporter`)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def get(self, organisation_id: str, member_id: str) -> Member:
+        with self._uow() as uow:
+            member = uow.members.get(organisation_id, member_id)
+        if member is None:
+            raise NotFoundError(f"no member {member_id!r} in {organisation_id!r}")
+        return member
+
+    def list_members(self, organisation_id: str) -> Sequence[Member]:
+        with self._uow() as uow:
+            return list(uow.members.list(organisation_id))
+
+    def add(self, actor: str, member: Member, reason: str = "") -> None:
+        with self._uow() as uow:
+            if uow.organisations.get(member.organisation_id) is None:
+                raise NotFoundError(f"no organisation {member.organisation_id!r}")
+            if uow.members.get(member.organisation_id, member.member_id) is not None:
+                raise ConflictError(
+                    f"member {member.member_id!r} already exists in {member.organisation_id!r}"
+                )
+            _check_units(uow, member)
+            write_member(uow, at=self._clock.now(), actor=actor, new=member, note=reason)
+            uow.commit()
+
+    def update(
+        self, actor: str, organisation_id: str, member_id: str, reason: str, **fields: object
+    ) -> list[Change]:
+        """Change the named fields; `reason` is kept with each audit event."""
+        unknown = set(fields) - set(MEMBER_FIELDS)
+        if unknown:
+            raise ValidationError(
+                "member update", "fields", f"names in {MEMBER_FIELDS}", sorted(unknown)
+            )
+        if not reason.strip():
+            raise ValidationError("member update", "reason", "why the record changes", reason)
+        with self._uow() as uow:
+            old = uow.members.get(organisation_id, member_id)
+            if old is None:
+                raise NotFoundError(f"no member {member_id!r} in {organisation_id!r}")
+            new = dataclasses.replace(old, **fields)  # type: ignore[arg-type]
+            _check_units(uow, new)
+            changes = write_member(uow, at=self._clock.now(), actor=actor, new=new, note=reason)
+            uow.commit()
+            return changes
+
+    def suspend(
+        self, actor: str, organisation_id: str, member_id: str, suspension: Suspension
+    ) -> None:
+        member = self.get(organisation_id, member_id)
+        self.update(
+            actor,
+            organisation_id,
+            member_id,
+            f"suspension: {suspension.reference}",
+            suspensions=(*member.suspensions, suspension),
+        )
+
+    def lift_suspension(
+        self, actor: str, organisation_id: str, member_id: str, index: int, end: date, reason: str
+    ) -> None:
+        """End suspension number `index` (0-based) on `end`; the old dates stay in the log."""
+        member = self.get(organisation_id, member_id)
+        if not 0 <= index < len(member.suspensions):
+            raise ValidationError("suspension", "index", f"0..{len(member.suspensions) - 1}", index)
+        lifted = dataclasses.replace(member.suspensions[index], end=end)
+        suspensions = list(member.suspensions)
+        suspensions[index] = lifted
+        self.update(actor, organisation_id, member_id, reason, suspensions=tuple(suspensions))
+
+
+def _check_units(uow: UnitOfWork, member: Member) -> None:
+    known = {u.unit_id for u in uow.organisations.units(member.organisation_id)}
+    unknown = sorted(member.units - known)
+    if unknown:
+        raise ValidationError("member", "units", f"units of {member.organisation_id}", unknown)

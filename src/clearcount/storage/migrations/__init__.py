@@ -1,0 +1,1 @@
+"""Alembic migrations of clearcount's schema; run them with `clearcount.storage.migrate`."""
