@@ -10,11 +10,18 @@ from clearcount.core.errors import ClearcountError
 
 __all__ = [
     "AuditChainError",
+    "BallotRefusedError",
+    "ChannelConflictError",
     "ConflictError",
+    "ElectionStateError",
     "ImportRefusedError",
+    "IneligibleVoterError",
     "NotFoundError",
     "ServiceError",
     "SnapshotError",
+    "StorageUnavailableError",
+    "TellerError",
+    "TrusteeError",
     "ValidationError",
 ]
 
@@ -59,3 +66,43 @@ class AuditChainError(ServiceError):
 
 class SnapshotError(ServiceError):
     """A frozen roll does not reproduce: a decision, commitment or root differs when recomputed."""
+
+
+class StorageUnavailableError(ServiceError):
+    """The database cannot be reached or failed mid-transaction: nothing was stored, nothing is
+    acknowledged (a voter gets no tracking code and may simply cast again)."""
+
+
+class ElectionStateError(ServiceError):
+    """The election is not in the phase the operation needs: a ballot for a closed election, a
+    tally before close, a declaration before enough trustees have decrypted (spec §11.4-§11.9)."""
+
+
+class IneligibleVoterError(ServiceError):
+    """The member is not an eligible voter on the election's frozen roll (spec §10.4)."""
+
+
+class ChannelConflictError(ServiceError):
+    """A second ballot on another channel, refused under the published channel precedence
+    (spec §11.6): the member already voted in a meeting or by post."""
+
+
+class BallotRefusedError(ServiceError):
+    """The board refused a ballot: malformed, a bad proof or signature, an unknown or cancelled
+    credential (spec §11.4). The message says which."""
+
+
+class TrusteeError(ServiceError):
+    """A trustee's key or partial decryption is wrong; `trustee` names the trustee (§11.9)."""
+
+    def __init__(self, trustee: str, message: str) -> None:
+        self.trustee = trustee
+        super().__init__(f"trustee {trustee!r}: {message}")
+
+
+class TellerError(ServiceError):
+    """A teller's key or signature on a paper batch is wrong; `teller` names them (§11.6)."""
+
+    def __init__(self, teller: str, message: str) -> None:
+        self.teller = teller
+        super().__init__(f"teller {teller!r}: {message}")

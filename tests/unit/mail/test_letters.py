@@ -1,0 +1,70 @@
+"""Printed credential letters: A4 pages whose text reads back with pypdf."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from tests.unit.service.credential_world import INSTRUCTIONS, RECIPIENTS, SETUP
+
+from clearcount.crypto.group import Point, seeded_scalars
+from clearcount.mail.letters import render_letters, write_letters
+from clearcount.service.credential_authority import KeyMaterial, issue_credentials, letters
+from clearcount.service.delivery import Letter, parse_credential_code
+from clearcount.service.errors import ConflictError, ValidationError
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+A4 = (595, 842)  # points
+
+
+def batch() -> tuple[KeyMaterial, tuple[Letter, ...]]:
+    material = issue_credentials(SETUP, RECIPIENTS, seeded_scalars(b"letter tests"))
+    return material, letters(material, INSTRUCTIONS, "3 April 2031")
+
+
+def code_on(text: str) -> str:
+    groups = re.findall(r"\b[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){6}\b", text)
+    assert len(groups) == 2, text
+    return "-".join(groups)
+
+
+def test_one_a4_page_per_postal_voter_with_address_and_their_credential() -> None:
+    material, postal = batch()
+    pdf = PdfReader(io.BytesIO(render_letters(postal)))
+    assert len(pdf.pages) == 2
+    for page, letter in zip(pdf.pages, postal, strict=True):
+        assert [round(float(v)) for v in page.mediabox[2:]] == list(A4)
+        text = page.extract_text()
+        for line in letter.address:
+            assert line in text
+        assert "3 April 2031" in text
+        assert INSTRUCTIONS.vote_url in text.replace("\n", "")
+        secret = parse_credential_code(code_on(text))
+        assert Point.base_mul(secret) == material.find(letter.member_id).secret.public
+        assert Point.base_mul(secret) in material.credentials().credentials
+
+
+def test_names_beyond_latin1_need_a_unicode_font() -> None:
+    _, postal = batch()
+    polish = dataclasses.replace(postal[0], address=("Łucja Wróbel", "4 Ropewalk Row"))
+    with pytest.raises(ValidationError, match=r"letter for member NT-1003\.text: .*--font.*'Ł'"):
+        render_letters([polish])
+    if DEJAVU.exists():
+        text = PdfReader(io.BytesIO(render_letters([polish], font=DEJAVU))).pages[0].extract_text()
+        assert "Łucja Wróbel" in text
+
+
+def test_one_file_per_member_readable_by_the_owner_only(tmp_path: Path) -> None:
+    _, postal = batch()
+    paths = write_letters(postal, tmp_path / "letters")
+    assert [p.name for p in paths] == ["NT-1003.pdf", "NT-1005.pdf"]
+    for path in paths:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert len(PdfReader(path).pages) == 1
+    with pytest.raises(ConflictError, match="already exists"):
+        write_letters(postal[:1], tmp_path / "letters")

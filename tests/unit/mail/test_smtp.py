@@ -1,0 +1,138 @@
+"""The SMTP adapter against a real SMTP server (aiosmtpd on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.unit.mail.smtp_server import SmtpServer, free_port
+from tests.unit.service.credential_world import INSTRUCTIONS, RECIPIENTS, SETUP
+
+from clearcount.core.errors import ConfigError
+from clearcount.crypto.group import Point, seeded_scalars
+from clearcount.mail.smtp import SmtpMailer, SmtpSettings
+from clearcount.service.credential_authority import issue_credentials, resend, send_credentials
+from clearcount.service.delivery import DeliveryError, MailServerError, parse_credential_code
+from clearcount.service.ports import MailMessage
+
+SENDER = "Harrow & Pell Scrutineers <scrutineer@harrow-pell.example>"
+
+
+def settings(server: SmtpServer, **changes: object) -> SmtpSettings:
+    values: dict[str, object] = {
+        "host": "127.0.0.1",
+        "port": server.port,
+        "security": "plain",
+        "sender": SENDER,
+        "timeout": 5.0,
+        "retries": 2,
+        "retry_delay": 0.01,
+    } | changes
+    return SmtpSettings(**values)  # type: ignore[arg-type]
+
+
+def credential_of(body: str) -> Point:
+    (line,) = [line for line in body.splitlines() if line.startswith("    ")]
+    return Point.base_mul(parse_credential_code(line))
+
+
+def test_every_email_voter_receives_their_own_credential(smtp_server: SmtpServer) -> None:
+    smtp_server.inbox.refuse.add("refuse.dev@members.example")
+    material = issue_credentials(SETUP, RECIPIENTS, seeded_scalars(b"smtp tests"))
+    with SmtpMailer(settings(smtp_server)) as mailer:
+        report = send_credentials(material, mailer, INSTRUCTIONS)
+    assert [o.member_id for o in report.sent] == ["NT-1001", "NT-1002"]
+    (failed,) = report.failed
+    assert failed.member_id == "NT-1004"
+    assert failed.error is not None
+    assert "550" in failed.error
+    assert "mailbox unavailable" in failed.error
+    received = smtp_server.inbox.received
+    assert [r.recipients for r in received] == [
+        ["ada.byrne@members.example"],
+        ["bram.okafor@members.example"],
+    ]
+    published = set(material.credentials().credentials)
+    for mail, member in zip(received, ("NT-1001", "NT-1002"), strict=True):
+        assert mail.sender == "scrutineer@harrow-pell.example"
+        assert (
+            mail.message["Subject"] == "Your voting credential: Executive Committee election 2031"
+        )
+        assert mail.message["To"] == material.find(member).recipient.email
+        assert mail.message["Message-ID"]
+        assert mail.message["Date"]
+        body = mail.message.get_content()
+        public = credential_of(body)
+        assert public == material.find(member).secret.public  # S = s·G of this member
+        assert public in published
+        assert INSTRUCTIONS.vote_url in body
+
+
+def test_refused_recipient_names_the_recipient_and_is_not_retried(smtp_server: SmtpServer) -> None:
+    smtp_server.inbox.refuse.add("nobody@members.example")
+    sleeps: list[float] = []
+    mailer = SmtpMailer(settings(smtp_server), sleep=sleeps.append)
+    with pytest.raises(DeliveryError, match=r"nobody@members\.example: recipient refused: 550"):
+        mailer.send(MailMessage("nobody@members.example", "Subject", "Body"))
+    assert sleeps == []
+    mailer.send(MailMessage("someone@members.example", "Subject", "Body"))  # the session recovers
+    assert len(smtp_server.inbox.received) == 1
+
+
+def test_temporary_refusal_is_retried_with_backoff(smtp_server: SmtpServer) -> None:
+    smtp_server.inbox.later["busy@members.example"] = 2
+    sleeps: list[float] = []
+    with SmtpMailer(settings(smtp_server, retry_delay=0.5), sleep=sleeps.append) as mailer:
+        mailer.send(MailMessage("busy@members.example", "Subject", "Body"))
+    assert sleeps == [0.5, 1.0]
+    assert [r.recipients for r in smtp_server.inbox.received] == [["busy@members.example"]]
+    smtp_server.inbox.later["busy@members.example"] = 5
+    with pytest.raises(DeliveryError, match=r"busy@members\.example: .*451.*after 3 tries"):
+        SmtpMailer(settings(smtp_server), sleep=lambda _: None).send(
+            MailMessage("busy@members.example", "Subject", "Body")
+        )
+
+
+def test_login_and_a_refused_login(smtp_server: SmtpServer) -> None:
+    good = settings(smtp_server, username="scrutineer", password="s3cret-relay")
+    SmtpMailer(good).send(MailMessage("ada.byrne@members.example", "Subject", "Body"))
+    assert smtp_server.inbox.logins == [("scrutineer", "s3cret-relay")]
+    assert "s3cret-relay" not in repr(good)
+    bad = settings(smtp_server, username="scrutineer", password="wrong")
+    with pytest.raises(ConfigError, match="login refused for user 'scrutineer'"):
+        SmtpMailer(bad).send(MailMessage("ada.byrne@members.example", "Subject", "Body"))
+    assert len(smtp_server.inbox.received) == 1
+
+
+def test_an_unreachable_server_stops_the_run(smtp_server: SmtpServer) -> None:
+    dead = settings(smtp_server, port=free_port(), retries=1)
+    material = issue_credentials(SETUP, RECIPIENTS, seeded_scalars(b"smtp tests"))
+    with pytest.raises(MailServerError, match=r"127\.0\.0\.1:\d+: .*after 2 tries"):
+        SmtpMailer(dead, sleep=lambda _: None).send(MailMessage("a@b.example", "S", "B"))
+    report = send_credentials(material, SmtpMailer(dead, sleep=lambda _: None), INSTRUCTIONS)
+    assert report.sent == ()
+    assert len(report.failed) == 3
+    assert all(o.error and "not sent" in o.error for o in report.failed[1:])
+
+
+def test_resend_delivers_the_same_credential_again(smtp_server: SmtpServer) -> None:
+    material = issue_credentials(SETUP, RECIPIENTS, seeded_scalars(b"smtp tests"))
+    with SmtpMailer(settings(smtp_server)) as mailer:
+        send_credentials(material, mailer, INSTRUCTIONS, member_ids=["NT-1001"])
+        resend(material, "NT-1001", mailer, INSTRUCTIONS)
+    first, second = (credential_of(r.message.get_content()) for r in smtp_server.inbox.received)
+    assert first == second == material.find("NT-1001").secret.public
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"security": "tls1"}, "security: expected one of"),
+        ({"port": 0}, "port: expected 1..65535"),
+        ({"sender": "nobody"}, "sender: expected a From address"),
+        ({"username": "x"}, "both a username and a password"),
+    ],
+)
+def test_bad_settings_are_named(
+    smtp_server: SmtpServer, changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        settings(smtp_server, **changes)
