@@ -23,9 +23,12 @@ source), so that differing winners can be read correctly:
 
 Peers get their natural input: pyrankvote one object per paper (it has no weights), votekit
 identical rankings grouped into weighted `RankBallot`s (what its own loaders do with
-`group_ballots`). clearcount gets one weight-1 `Ballot` per paper (any compression is then the
-engine's, inside the count time); `clearcount-blt` reads the weight-1 BLT file and
-`clearcount-packed` the packed one (identical rankings merged, like votekit's input).
+`group_ballots`). clearcount gets one weight-1 `Ballot` per paper plus, built in the same load,
+the `RankingMatrix` of the rankings (distinct rows deduplicated with np.unique, like votekit's
+grouping) attached to the contest, so the count runs the vectorised `irv` / `stv-scottish`
+path; `clearcount-blt` reads the weight-1 BLT file and `clearcount-packed` the packed one
+(identical rankings merged, like votekit's input), each building the matrix as it reads
+(`parse_blt(..., ranking_matrix=True)`).
 """
 
 from __future__ import annotations
@@ -80,7 +83,11 @@ class Adapter:
 
 
 def _clearcount_load(election: Election, method: str) -> Any:
-    return make_contest(election.candidates, election.seats_for(method), election.rankings)
+    from clearcount.counting.ranking_matrix import RankingMatrix, attach
+
+    contest = make_contest(election.candidates, election.seats_for(method), election.rankings)
+    matrix = RankingMatrix.from_rows(election.rankings, candidates=len(election.candidates))
+    return attach(contest, matrix)
 
 
 def _parse_blt(path: Path | None, tool: str, method: str) -> Any:
@@ -88,7 +95,7 @@ def _parse_blt(path: Path | None, tool: str, method: str) -> Any:
 
     if path is None:
         raise ValueError(f"{tool}: no BLT file in the Election; expected a path")
-    contest = parse_blt(path.read_text(encoding="utf-8"), str(path))
+    contest = parse_blt(path.read_text(encoding="utf-8"), str(path), ranking_matrix=True)
     return replace(contest, seats=1) if method == "irv" else contest
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from clearcount.counting.ballots import Contest
-from clearcount.counting.gregory_papers import DefectPolicy, Papers, read_rankings
+from clearcount.counting.gregory_papers import DefectPolicy, LoadedPapers, Papers, read_rankings
 from clearcount.counting.gregory_ties import LOTS, Lot, TieBreaker
 from clearcount.counting.numbers import from_units
 from clearcount.counting.options import check_keys, get_bool, get_choice, get_str
@@ -102,15 +102,22 @@ def sure_losers(hopeful: Sequence[tuple[int, int]], surplus: int, seats_left: in
 class _Count:
     """The working state of one count (mutable; the Result built from it is not)."""
 
-    def __init__(self, contest: Contest, rules: GregoryRules, options: GregoryOptions) -> None:
+    def __init__(
+        self,
+        contest: Contest,
+        rules: GregoryRules,
+        options: GregoryOptions,
+        loaded: LoadedPapers | None = None,
+    ) -> None:
         self.contest, self.rules, self.options = contest, rules, options
         self.names = contest.candidates
         n = len(self.names)
         self.unit = 10**rules.places
-        rankings, weights, self.invalid = read_rankings(contest, rules.defects)
-        self.valid = sum(weights)
+        if loaded is None:
+            rankings, weights, invalid = read_rankings(contest, rules.defects)
+            loaded = LoadedPapers(Papers(rankings, weights, n), sum(weights), invalid)
+        self.papers, self.valid, self.invalid = loaded.papers, loaded.valid, loaded.invalid
         self.quota = rules.quota(self.valid, contest.seats, self.unit)
-        self.papers = Papers(rankings, weights, n)
         self.state = [EXCLUDED if c in contest.withdrawn else HOPEFUL for c in range(n)]
         self.receive = [s == HOPEFUL for s in self.state]
         self.votes = [0] * n
@@ -300,9 +307,18 @@ class _Count:
         )
 
 
-def count_gregory(contest: Contest, rules: GregoryRules, options: GregoryOptions) -> Result:
-    """Count `contest` under `rules`: the shared body of the three rule modules."""
-    count = _Count(contest, rules, options)
+def count_gregory(
+    contest: Contest,
+    rules: GregoryRules,
+    options: GregoryOptions,
+    loaded: LoadedPapers | None = None,
+) -> Result:
+    """Count `contest` under `rules`: the shared body of the three rule modules.
+
+    `loaded` replaces the papers read from `contest.ballots` (the vectorised path of
+    `stv-scottish` passes its array-based papers); everything else is this engine.
+    """
+    count = _Count(contest, rules, options, loaded)
     count.run()
     effective: dict[str, object] = {"lot": options.lot}
     if rules.method == "stv-wigm":

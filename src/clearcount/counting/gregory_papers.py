@@ -14,12 +14,13 @@ function does, see `gregory.GregoryRules.transfer_value`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
 from clearcount.core.errors import CountingError
 from clearcount.counting.ballots import OVERVOTE, Contest, merge_rankings
 
-__all__ = ["DefectPolicy", "Papers", "read_rankings"]
+__all__ = ["DefectPolicy", "LoadedPapers", "PaperPiles", "Papers", "read_rankings"]
 
 DefectPolicy = Literal["truncate", "close-up", "one-skip"]
 """What a skipped rank does; an equal ranking, overvote or repeated candidate always ends the
@@ -95,6 +96,27 @@ def _slow(
             break
         ranking.append(marks[0])
     return tuple(ranking)
+
+
+class PaperPiles(Protocol):
+    """What the Gregory engine asks of its papers: `Papers` here, or the array-based
+    `matrix_gregory.MatrixPapers` (the vectorised path of `stv-scottish`)."""
+
+    def deal(self, unit: int) -> list[int]: ...
+
+    def move(
+        self, source: int, receive: Sequence[bool], new_value: Callable[[int], int]
+    ) -> tuple[list[int], int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPapers:
+    """Papers ready to count, with the weight of valid papers (with a first preference) and of
+    invalid ones (none): what `read_rankings` + `Papers` give the engine by default."""
+
+    papers: PaperPiles
+    valid: int
+    invalid: int
 
 
 class Papers:

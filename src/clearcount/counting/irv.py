@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from clearcount.core.errors import ConfigError
+from clearcount.core.errors import ConfigError, CountingError
 from clearcount.counting.ballots import Contest
+from clearcount.counting.matrix_runoff import MatrixPiles
 from clearcount.counting.options import check_keys, get_bool, get_choice, get_fraction, get_int
+from clearcount.counting.ranking_matrix import RankingMatrix, matrix_for
 from clearcount.counting.result import Result
 from clearcount.counting.runoff_count import count_runoff, groups_for, without_cyclic_gc
 from clearcount.counting.runoff_engine import Field
 from clearcount.counting.runoff_rules import OvervoteRule, RunoffRules, TieMode
 
-__all__ = ["METHOD", "count", "rules_from_options"]
+__all__ = ["METHOD", "count", "count_reference", "count_with_matrix", "rules_from_options"]
 
 METHOD = "irv"
 
@@ -84,21 +86,75 @@ def rules_from_options(options: Mapping[str, object]) -> RunoffRules:
 
 
 def count(contest: Contest, options: Mapping[str, object] | None = None) -> Result:
-    """Count a single-seat contest by the alternative vote."""
+    """Count a single-seat contest by the alternative vote.
+
+    With the default options (a `seed` aside) and plain papers, the count runs on the contest's
+    ranking matrix (`ranking_matrix.matrix_for`, array-based piles: `count_with_matrix`); any
+    other option or any defective paper goes to the reference piles (`count_reference`). The
+    two give equal Results (tests/unit/counting/test_fast_irv.py).
+    """
     options = options or {}
     rules = rules_from_options(options)
+    _check_seats(contest)
+    if rules == RunoffRules(seed=rules.seed):
+        matrix = matrix_for(contest)
+        if matrix is not None:
+            return count_with_matrix(contest, matrix, options)
+    return count_reference(contest, options)
+
+
+def count_reference(contest: Contest, options: Mapping[str, object] | None = None) -> Result:
+    """The reference count: merged rankings, pre-resolved, in per-candidate piles (any options,
+    any papers). The specification the vectorised path is tested against."""
+    options = options or {}
+    rules = rules_from_options(options)
+    _check_seats(contest)
+    field = _field(contest)
+    with without_cyclic_gc():
+        groups = groups_for(contest)
+        return count_runoff(METHOD, contest, field, groups, rules, options=options)
+
+
+def count_with_matrix(
+    contest: Contest, matrix: RankingMatrix, options: Mapping[str, object] | None = None
+) -> Result:
+    """The same count on `matrix`, which must hold exactly the contest's papers (all plain:
+    the options about overvotes, skipped ranks and repeated names then change nothing)."""
+    options = options or {}
+    rules = rules_from_options(options)
+    _check_seats(contest)
+    n = len(contest.candidates)
+    if matrix.candidates > n:
+        raise CountingError(
+            f"{METHOD}: contest {contest.title!r}: ranking matrix names candidate index "
+            f"{matrix.candidates - 1}; expected below {n}"
+        )
+    with without_cyclic_gc():  # no cycles here either; a collection would scan every Ballot
+        return count_runoff(
+            METHOD,
+            contest,
+            _field(contest),
+            [],
+            rules,
+            options=options,
+            piles=lambda: MatrixPiles(matrix, n),
+            papers=matrix.total,
+        )
+
+
+def _check_seats(contest: Contest) -> None:
     if contest.seats != 1:
         raise ConfigError(
             f"{METHOD}: contest {contest.title!r} has {contest.seats} seats; the alternative vote "
             "fills one (use an STV method or rctab's multiPassIrv for more)"
         )
+
+
+def _field(contest: Contest) -> Field:
     order = contest.tie_order or tuple(range(len(contest.candidates)))
-    field = Field(
+    return Field(
         names=contest.candidates,
         undeclared=contest.undeclared,
         excluded=contest.withdrawn,
         order=tuple(contest.candidates[i] for i in order if i not in contest.undeclared),
     )
-    with without_cyclic_gc():
-        groups = groups_for(contest)
-        return count_runoff(METHOD, contest, field, groups, rules, options=options)

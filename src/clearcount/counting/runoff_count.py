@@ -20,7 +20,7 @@ from clearcount.core.errors import CountingError
 from clearcount.counting.ballots import Contest, check_weights, merge_rankings
 from clearcount.counting.result import Result, Stage, TieBreak
 from clearcount.counting.runoff_engine import Field, run_pass
-from clearcount.counting.runoff_piles import Ranking
+from clearcount.counting.runoff_piles import PileSet, Ranking
 from clearcount.counting.runoff_rules import RunoffRules
 from clearcount.counting.ties import contest_seed
 
@@ -67,8 +67,14 @@ def count_runoff(
     *,
     passes: int = 1,
     options: Mapping[str, object],
+    piles: Callable[[], PileSet] | None = None,
+    papers: int | None = None,
 ) -> Result:
-    """Run the passes and assemble the Result (valid vote = all papers, blank ones included)."""
+    """Run the passes and assemble the Result (valid vote = all papers, blank ones included).
+
+    With `piles` (a fresh pile set per pass, e.g. `matrix_runoff.MatrixPiles`) the passes move
+    those instead of piles built from `groups`, and `papers` is the total weight.
+    """
     seed_cache: list[str] = []
 
     def lot_seed() -> str:
@@ -89,6 +95,7 @@ def count_runoff(
             rules,
             lot_seed=lot_seed,
             first_stage=len(stages) + 1,
+            piles=None if piles is None else piles(),
         )
         if passes > 1 and len(outcome.elected) != 1:
             raise CountingError(
@@ -106,7 +113,7 @@ def count_runoff(
         candidates=field.names,
         elected=tuple(elected),
         stages=tuple(stages),
-        valid_votes=Fraction(sum(map(itemgetter(1), groups))),
+        valid_votes=Fraction(sum(map(itemgetter(1), groups)) if papers is None else papers),
         quota=stages[-1].quota if stages else None,
         tie_breaks=tuple(tie_breaks),
         decimals=rules.decimals or None,

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from clearcount.core.errors import CountingError
 from clearcount.counting.result import Stage, TieBreak
-from clearcount.counting.runoff_piles import Piles, Ranking
+from clearcount.counting.runoff_piles import Piles, PileSet, Ranking
 from clearcount.counting.runoff_rules import RunoffRules
 from clearcount.counting.runoff_threshold import batch_losers, winning_threshold
 from clearcount.counting.runoff_ties import TieBreaker
@@ -55,10 +55,11 @@ class _Pass:
         rules: RunoffRules,
         first_stage: int,
         lot_seed: Callable[[], str],
+        piles: PileSet | None = None,
     ) -> None:
         self.field, self.rules, self.first_stage = field, rules, first_stage
         self.scale = rules.scale
-        self.piles = Piles(rules, groups, len(field.names), self.scale)
+        self.piles = Piles(rules, groups, len(field.names), self.scale) if piles is None else piles
         for index in field.excluded:
             self.piles.continuing[index] = False
         self.ties = TieBreaker(rules, field.order, lot_seed)
@@ -312,6 +313,8 @@ def run_pass(
     *,
     lot_seed: Callable[[], str],
     first_stage: int = 1,
+    piles: PileSet | None = None,
 ) -> PassResult:
-    """Tabulate one pass (one RCTab tabulation) over the distinct rankings and their weights."""
-    return _Pass(field, groups, rules, first_stage, lot_seed).run()
+    """Tabulate one pass (one RCTab tabulation) over the distinct rankings and their weights,
+    or over `piles` when given (the array-based piles of `matrix_runoff`; `groups` unused)."""
+    return _Pass(field, groups, rules, first_stage, lot_seed, piles).run()

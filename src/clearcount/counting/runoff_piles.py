@@ -17,17 +17,36 @@ from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import chain, compress, repeat
 from operator import and_, contains, eq, itemgetter, not_
+from typing import Protocol
 
 from clearcount.counting.ballots import OVERVOTE
 from clearcount.counting.runoff_ballots import RAN_OUT, needs_rescan, rescan, resolve
 from clearcount.counting.runoff_rules import END_REASONS, RunoffRules
 
-__all__ = ["Piles", "Ranking"]
+__all__ = ["PileSet", "Piles", "Ranking"]
 
 Ranking = tuple[tuple[tuple[int, ...], ...], int]
 """A distinct ranking (ranks of candidate indices) and the number of papers carrying it."""
 
 _REASON_INDEX = {reason: i for i, reason in enumerate(END_REASONS)}
+
+
+class PileSet(Protocol):
+    """What the round loop asks of its piles: `Piles` here, or the array-based
+    `matrix_runoff.MatrixPiles` (the vectorised path of `irv`)."""
+
+    continuing: list[bool]
+    tally: list[int]
+
+    def place_all(self) -> None: ...
+
+    def release(self, candidate: int) -> None: ...
+
+    def set_aside(self, candidate: int) -> int: ...
+
+    def apply_surplus(self, winner: int, threshold: Fraction) -> int: ...
+
+    def inactive_by_reason(self) -> dict[str, int]: ...
 
 
 class Piles:

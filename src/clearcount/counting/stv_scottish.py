@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from clearcount.core.errors import CountingError
 from clearcount.counting.ballots import Contest
 from clearcount.counting.gregory import GregoryRules, count_gregory, read_options
+from clearcount.counting.matrix_gregory import load_papers
+from clearcount.counting.ranking_matrix import RankingMatrix, matrix_for
 from clearcount.counting.result import Result
+from clearcount.counting.runoff_count import without_cyclic_gc
 
-__all__ = ["METHOD", "RULES", "count"]
+__all__ = ["METHOD", "RULES", "count", "count_reference", "count_with_matrix"]
 
 METHOD = "stv-scottish"
 
@@ -53,5 +57,33 @@ def count(contest: Contest, options: Mapping[str, object] | None = None) -> Resu
 
     Options: `seed` (the published seed of any lot), `lot` ("draw": seeded lot, the default;
     "tie-order": the contest's predetermined order, else candidate order, as Droop does).
+
+    Plain papers are counted on the contest's ranking matrix (`count_with_matrix`: array-based
+    papers, the same engine); any defective paper sends the count to the reference papers
+    (`count_reference`). The two give equal Results (tests/unit/counting/test_fast_scottish.py).
     """
+    chosen = read_options(METHOD, options, "draw", None)
+    matrix = matrix_for(contest)
+    if matrix is None:
+        return count_gregory(contest, RULES, chosen)
+    return count_with_matrix(contest, matrix, options)
+
+
+def count_reference(contest: Contest, options: Mapping[str, object] | None = None) -> Result:
+    """The reference count: merged rankings in per-candidate piles by value (any papers)."""
     return count_gregory(contest, RULES, read_options(METHOD, options, "draw", None))
+
+
+def count_with_matrix(
+    contest: Contest, matrix: RankingMatrix, options: Mapping[str, object] | None = None
+) -> Result:
+    """The same count on `matrix`, which must hold exactly the contest's papers."""
+    chosen = read_options(METHOD, options, "draw", None)
+    n = len(contest.candidates)
+    if matrix.candidates > n:
+        raise CountingError(
+            f"{METHOD}: contest {contest.title!r}: ranking matrix names candidate index "
+            f"{matrix.candidates - 1}; expected below {n}"
+        )
+    with without_cyclic_gc():  # no cycles here; a collection would scan every Ballot
+        return count_gregory(contest, RULES, chosen, load_papers(matrix, n, contest.withdrawn))

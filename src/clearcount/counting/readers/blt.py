@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from clearcount.core.errors import InputFormatError
+from clearcount.core.errors import CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
+from clearcount.counting.ranking_matrix import MATRIX_KEY, RankingMatrix
 
 __all__ = ["parse_blt"]
 
@@ -37,8 +38,10 @@ def _collapse(name: str) -> str:
 
 
 class _Parser:
-    def __init__(self, text: str, source: str) -> None:
+    def __init__(self, text: str, source: str, matrix: bool = False) -> None:
         self.source = source
+        self.plain: tuple[list[tuple[int, ...]], list[int]] | None = ([], []) if matrix else None
+        """With `matrix`: the plain rankings and weights read so far, None once one is not."""
         self.lines = [
             (number, _strip_comment(raw).strip())
             for number, raw in enumerate(text.splitlines(), start=1)
@@ -104,16 +107,25 @@ class _Parser:
         if len(set(candidates)) != ncand:
             raise self.error(None, "candidate names must be distinct")
         title = names[ncand] if len(names) > ncand else ""
+        papers = tuple(ballots)
+        extras: dict[str, object] = {"blt_options": options} if options else {}
+        if self.plain is not None:
+            try:
+                matrix = RankingMatrix.from_rows(*self.plain, candidates=ncand)
+            except CountingError:
+                pass  # a name twice on a paper, or weights beyond 64 bits: no matrix
+            else:
+                extras[MATRIX_KEY] = matrix.bound_to(papers)
         return Contest(
             candidates=candidates,
-            ballots=tuple(ballots),
+            ballots=papers,
             seats=seats,
             withdrawn=frozenset(withdrawn),
             undeclared=frozenset(undeclared),
             tie_order=tie_order,
             title=title,
             source=self.source,
-            extras={"blt_options": options} if options else {},
+            extras=extras,
         )
 
     def option(self, number: int, line: str) -> tuple[str, list[str]]:
@@ -168,6 +180,12 @@ class _Parser:
             while ranks and not ranks[-1]:
                 ranks.pop()
             ballots.append(Ballot(tuple(ranks), weight, ballot_id))
+            if self.plain is not None:
+                if all(len(rank) == 1 for rank in ranks):
+                    self.plain[0].append(tuple(rank[0] for rank in ranks))
+                    self.plain[1].append(weight)
+                else:
+                    self.plain = None
 
     def names(self, ncand: int) -> list[str]:
         names: list[str] = []
@@ -189,6 +207,11 @@ class _Parser:
         return names
 
 
-def parse_blt(text: str, source: str = "<blt>") -> Contest:
-    """Parse BLT text into a `Contest`; `source` names the file in error messages."""
-    return _Parser(text, source).parse()
+def parse_blt(text: str, source: str = "<blt>", *, ranking_matrix: bool = False) -> Contest:
+    """Parse BLT text into a `Contest`; `source` names the file in error messages.
+
+    With `ranking_matrix`, a file of plain papers also gets its `RankingMatrix` built as it is
+    read and attached (`Contest.extras["ranking_matrix"]`), so `irv` and `stv-scottish` count
+    it without another pass over the papers.
+    """
+    return _Parser(text, source, ranking_matrix).parse()

@@ -1,0 +1,254 @@
+"""Plain rankings as one NumPy array, built once at load time, for the vectorised counts.
+
+A `RankingMatrix` holds the distinct *plain* rankings of a contest (one candidate per rank, no
+skipped rank, no overvote, no candidate twice) as rows of candidate indices, padded with -1, and
+the number of papers carrying each. It is a second representation of `Contest.ballots`, not a
+replacement: the reference engines still read the ballots, and the fast paths of `irv` and
+`stv-scottish` (`matrix_runoff`, `matrix_gregory`) read the matrix. Results are identical by
+construction and by test (tests/unit/counting/test_fast_*.py).
+
+Building it is the per-paper work (a load step, like a peer's own loader), so a count that finds
+one attached (`attach`, the BLT reader's `ranking_matrix=True`) makes no pass over the papers.
+A matrix is attached in `Contest.extras["ranking_matrix"]` *bound to* the ballots tuple it was
+built from: `matrix_for` only trusts it while `contest.ballots` is that very tuple (so a
+`dataclasses.replace(contest, ballots=...)` never counts stale rankings), and otherwise builds
+one from the ballots, or gives None when a paper is not plain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import chain
+from operator import attrgetter
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from clearcount.core.errors import CountingError
+from clearcount.counting.ballots import Ballot, Contest, merge_rankings
+
+__all__ = ["MATRIX_KEY", "RankingMatrix", "attach", "matrix_for", "walk"]
+
+MATRIX_KEY = "ranking_matrix"
+"""The `Contest.extras` key of an attached matrix."""
+
+Cells: TypeAlias = npt.NDArray[np.signedinteger[Any]]
+Weights: TypeAlias = npt.NDArray[np.int64]
+
+_INT64_LIMIT = 2**63 - 1
+"""Every sum the fast counts form is at most the total weight, kept below this (int64)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RankingMatrix:
+    """Distinct plain rankings (rows, -1 padded) and their weights, in a canonical order."""
+
+    rows: Cells
+    """Shape (distinct rankings, longest ranking): candidate indices best first, then -1.
+    int16 when the candidate indices fit, else int32. Rows are distinct and sorted (np.unique)."""
+    weights: Weights
+    """Papers per row (int64, >= 0)."""
+    candidates: int
+    """Indices in `rows` are below this (the contest's candidate count, or max index + 1)."""
+    total: int
+    """Sum of the weights, an exact Python int below 2**63."""
+    ballots: tuple[Ballot, ...] | None = None
+    """The `Contest.ballots` tuple this matrix describes, once bound (`bound_to`)."""
+
+    def __post_init__(self) -> None:
+        self.rows.flags.writeable = False  # a value: the counts copy what they change
+        self.weights.flags.writeable = False
+
+    def __eq__(self, other: object) -> bool:
+        """Same rankings with the same weights (binding and dtype aside)."""
+        if not isinstance(other, RankingMatrix):
+            return NotImplemented
+        return (
+            self.candidates == other.candidates
+            and self.rows.shape == other.rows.shape
+            and bool(np.array_equal(self.rows, other.rows))
+            and bool(np.array_equal(self.weights, other.weights))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def depths(self) -> npt.NDArray[np.int64]:
+        """Marked ranks per row (0 for a blank paper)."""
+        return np.asarray((self.rows >= 0).sum(axis=1), dtype=np.int64)
+
+    def bound_to(self, ballots: tuple[Ballot, ...]) -> RankingMatrix:
+        """This matrix, declared to describe exactly `ballots` (see `attach`)."""
+        return replace(self, ballots=ballots)
+
+    def cells(self) -> Cells:
+        """The rows with one more column of -1, so a walk along a row always ends on -1."""
+        count, width = self.rows.shape
+        cells = np.full((count, width + 1), -1, dtype=self.rows.dtype)
+        cells[:, :width] = self.rows
+        return cells
+
+    def rankings(self) -> dict[tuple[int, ...], int]:
+        """Row -> weight as plain Python tuples (for tests and reports; not for hot paths)."""
+        out: dict[tuple[int, ...], int] = {}
+        for row, weight in zip(self.rows.tolist(), self.weights.tolist(), strict=True):
+            out[tuple(c for c in row if c >= 0)] = weight
+        return out
+
+    # -- builders -----------------------------------------------------------------------------
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Sequence[Sequence[int]],
+        weights: Sequence[int] | None = None,
+        *,
+        candidates: int | None = None,
+    ) -> RankingMatrix:
+        """The matrix of plain rankings `rows` (0-based indices, best first), one paper each or
+        `weights[i]` papers. A repeated or negative index, an index not below `candidates`, a
+        negative weight or a total weight over 2**63 - 1 is a CountingError."""
+        if weights is not None and len(weights) != len(rows):
+            raise CountingError(
+                f"ranking matrix: {len(weights)} weights for {len(rows)} rows; expected one each"
+            )
+        built = _build(len(rows), map(len, rows), chain.from_iterable(rows), weights, candidates)
+        if isinstance(built, str):
+            raise CountingError(f"ranking matrix: {built}")
+        return built
+
+    @classmethod
+    def from_ballots(cls, ballots: Sequence[Ballot], candidates: int) -> RankingMatrix | None:
+        """The matrix of `ballots`, or None when any ballot is not plain (a skipped rank, an
+        equal ranking or overvote, a candidate twice, an index out of range), has a negative
+        weight, or the total weight does not fit int64: the reference engines count those."""
+        if ballots and min(map(attrgetter("weight"), ballots)) < 0:
+            return None
+        merged = merge_rankings(ballots)
+        if not set(map(len, chain.from_iterable(merged))) <= {1}:
+            return None  # a skipped rank or a rank with several marks
+        # one candidate per rank: a ranking's length is its number of ranks
+        cells = chain.from_iterable(chain.from_iterable(merged))
+        built = _build(len(merged), map(len, merged), cells, list(merged.values()), candidates)
+        return None if isinstance(built, str) else built
+
+
+def _build(
+    count: int,
+    lengths_in: Iterable[int],
+    cells_in: Iterable[int],
+    weights: Sequence[int] | None,
+    candidates: int | None,
+) -> RankingMatrix | str:
+    """The matrix of `count` rankings, given their lengths and their cells one after another,
+    or the reason they are not plain rankings."""
+    lengths = np.fromiter(lengths_in, dtype=np.int64, count=count)
+    cells_total = int(lengths.sum())
+    flat = np.fromiter(cells_in, dtype=np.int64, count=cells_total)
+    if cells_total and int(flat.min()) < 0:
+        return f"candidate index {int(flat.min())} is negative"
+    top = int(flat.max()) + 1 if cells_total else 0
+    limit = top if candidates is None else candidates
+    if top > limit:
+        return f"candidate index {top - 1} is out of range 0..{limit - 1}"
+    if weights is None:
+        total = count
+        weight_array = np.ones(count, dtype=np.int64)
+    else:
+        total = sum(map(int, weights))
+        if count and min(map(int, weights)) < 0:
+            return "weights must not be negative"
+        if total > _INT64_LIMIT:
+            return f"total weight {total} does not fit 64 bits"
+        weight_array = np.fromiter(weights, dtype=np.int64, count=count)
+    dtype = np.int16 if limit <= np.iinfo(np.int16).max else np.int32
+    width = int(lengths.max()) if count else 0
+    cells = np.full((count, width), -1, dtype=dtype)
+    cells[np.arange(width) < lengths[:, None]] = flat
+    unique_cells, unique_weights = _dedupe(cells, weight_array)
+    if width > 1:
+        ordered = np.sort(unique_cells, axis=1)
+        if bool(np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0))):
+            return "a ranking names a candidate twice"
+    return RankingMatrix(unique_cells, unique_weights, limit, total)
+
+
+def _dedupe(cells: Cells, weights: Weights) -> tuple[Cells, Weights]:
+    """Merge identical rows (np.unique over the rows, viewed as opaque byte strings), adding
+    their weights exactly in int64; the result is sorted, so equal inputs give equal matrices."""
+    count, width = cells.shape
+    if count == 0 or width == 0:
+        return cells[: min(count, 1)], np.asarray([weights.sum()] if count else [], np.int64)
+    cells = np.ascontiguousarray(cells)
+    keys = cells.view(np.dtype((np.void, cells.dtype.itemsize * width))).ravel()
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    merged = np.add.reduceat(weights[order], starts).astype(np.int64)
+    return cells[order[starts]], merged
+
+
+def attach(contest: Contest, matrix: RankingMatrix | None = None) -> Contest:
+    """`contest` with its ranking matrix in `extras` (built from the ballots if not given).
+
+    A given matrix must describe exactly `contest.ballots` (the same papers, e.g. from the same
+    list of rankings); the total weight is checked, the rest is the caller's word. When the
+    ballots are not plain the contest is returned as it is (the reference engines count it).
+    """
+    n = len(contest.candidates)
+    if matrix is None:
+        matrix = RankingMatrix.from_ballots(contest.ballots, n)
+        if matrix is None:
+            return contest
+    if matrix.candidates > n:
+        raise CountingError(
+            f"contest {contest.title!r}: ranking matrix has candidate indices up to "
+            f"{matrix.candidates - 1}, but the contest has {n} candidates"
+        )
+    papers = sum(map(attrgetter("weight"), contest.ballots))
+    if papers != matrix.total:
+        raise CountingError(
+            f"contest {contest.title!r}: ranking matrix holds {matrix.total} papers, "
+            f"the ballots {papers}; expected the same papers"
+        )
+    extras = {**contest.extras, MATRIX_KEY: matrix.bound_to(contest.ballots)}
+    return replace(contest, extras=extras)
+
+
+def matrix_for(contest: Contest) -> RankingMatrix | None:
+    """The contest's ranking matrix: the attached one while it is bound to `contest.ballots`,
+    else one built from the ballots; None when some paper is not plain."""
+    attached = contest.extras.get(MATRIX_KEY)
+    if (
+        isinstance(attached, RankingMatrix)
+        and attached.ballots is contest.ballots
+        and attached.candidates <= len(contest.candidates)
+    ):
+        return attached
+    return RankingMatrix.from_ballots(contest.ballots, len(contest.candidates))
+
+
+def walk(
+    cells: Cells,
+    stop: npt.NDArray[np.bool_],
+    rows: npt.NDArray[np.intp],
+    start: npt.NDArray[np.intp],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For each of `rows`, the first position at or after `start` whose candidate c has
+    `stop[c]`, and that candidate (-1 when the row runs out first).
+
+    `cells` is `RankingMatrix.cells()` (every row ends in -1); `stop` has one entry per candidate
+    and a last one, True, that -1 indexes. Vectorised: each step advances only the rows that have
+    not stopped, so a walk costs one array operation per rank actually passed over.
+    """
+    position = start.copy()
+    found = cells[rows, position].astype(np.intp)
+    going = np.flatnonzero(~stop[found])
+    while going.size:
+        position[going] += 1
+        step = cells[rows[going], position[going]].astype(np.intp)
+        found[going] = step
+        going = going[~stop[step]]
+    return found, position
