@@ -1,0 +1,125 @@
+"""`clearcount verify`, `verify-diff` and `roll-proof`: the verifier's commands (spec §12).
+
+`verify` exits 0 only when every check holds; 1 when a check fails (or an essential check could
+not run); 2 for a usage error. The table or JSON goes to stdout, the progress bar to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from clearcount.core.errors import RecordError
+from clearcount.verifier import Report, Status, verify_record
+from clearcount.verifier.diff import verify_extension
+from clearcount.verifier.roll_proof import check_membership, roll_root
+
+__all__ = ["roll_proof_command", "verify_command", "verify_diff_command"]
+
+_STYLE = {Status.PASSED: "green", Status.FAILED: "bold red", Status.SKIPPED: "yellow"}
+
+
+def _table(report: Report) -> Table:
+    table = Table(title=f"Election record: {report.events} events", show_lines=False)
+    for column in ("check", "spec", "status", "details"):
+        table.add_column(column, overflow="fold")
+    for outcome in report.outcomes:
+        lines = [outcome.detail] if outcome.detail else []
+        lines += [f"{f.where()}: {f.message}" for f in outcome.findings[:20]]
+        if len(outcome.findings) > 20:
+            lines.append(f"… {len(outcome.findings) - 20} more (use --format json)")
+        status = f"[{_STYLE[outcome.status]}]{outcome.status.value}[/]"
+        table.add_row(outcome.spec.id, outcome.spec.section, status, "\n".join(lines))
+    return table
+
+
+@click.command("verify")
+@click.argument("record", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the per-ballot proofs (default: one per core).",
+)
+@click.option(
+    "--incomplete",
+    is_flag=True,
+    help="Accept a record of an election still in progress (no Result yet).",
+)
+def verify_command(record: Path, fmt: str, workers: int | None, incomplete: bool) -> None:
+    """Re-check everything in RECORD (folder, .zip or record.jsonl) from the record alone."""
+    err = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("checking ballots", total=None)
+        report = verify_record(
+            record,
+            workers=workers,
+            complete=not incomplete,
+            progress=lambda n: bar.advance(task, n),
+        )
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        Console(width=160).print(_table(report))
+        verdict = "VERIFIED" if report.ok else "NOT VERIFIED"
+        click.echo(f"{verdict}: {len(report.failed())} checks failed; head {report.head}")
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command("verify-diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+def verify_diff_command(old: Path, new: Path) -> None:
+    """Check that NEW extends OLD: OLD's events, byte for byte, are NEW's first events."""
+    try:
+        extension = verify_extension(old, new)
+    except RecordError as error:
+        click.echo(f"NOT AN EXTENSION: {error}")
+        sys.exit(1)
+    click.echo(
+        f"EXTENDS: {new} keeps all {extension.old_events} events of {old} "
+        f"(head {extension.old_head[:16]}…) and adds "
+        f"{extension.new_events - extension.old_events}"
+    )
+
+
+@click.command("roll-proof")
+@click.argument("record", type=click.Path(path_type=Path))
+@click.option("--salt", required=True, help="Your 32-byte roll salt, in hex.")
+@click.option("--member", "member_id", required=True, help="Your member id on the roll.")
+@click.option(
+    "--proof",
+    "proof_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The inclusion proof file (JSON) the service gave you.",
+)
+def roll_proof_command(record: Path, salt: str, member_id: str, proof_path: Path) -> None:
+    """Check that you are on RECORD's committed roll, and whether as eligible or ineligible."""
+    try:
+        document = json.loads(proof_path.read_bytes())
+    except (OSError, ValueError) as error:
+        raise RecordError(f"{proof_path}: cannot read the proof: {error}") from None
+    try:
+        status = check_membership(roll_root(record), salt, member_id, document)
+    except RecordError as error:
+        click.echo(f"NOT ON THE ROLL: {error}")
+        sys.exit(1)
+    click.echo(f"ON THE ROLL: member {member_id!r} is {status.upper()} in {record}")

@@ -1,0 +1,167 @@
+"""Checks of the ballot box: credentials, signatures, proofs, challenges, spoiled, close (§12.3).
+
+The heavy part (every ballot's signature and proofs) is the `scan` fact, computed once in a
+process pool by `ballot_scan`; these checks report its findings under their own ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from clearcount.crypto.elgamal import PublicKey, encrypt
+from clearcount.record.chain import GENESIS
+from clearcount.record.events import EndBallots, Spoiled
+from clearcount.verifier import facts
+from clearcount.verifier.ballot_scan import BallotJob, ScanContext, ScanResult, scan_ballots
+from clearcount.verifier.view import Collector, RecordView
+
+__all__ = ["CHECKS", "scan"]
+
+
+def scan(view: RecordView) -> ScanResult:
+    """Every Ballot event decoded and checked, the counted ones summed (spec §11.4, §11.7)."""
+
+    def compute() -> ScanResult:
+        setup = facts.setup(view)
+        counted = set(facts.selection(view).counted)
+        weights = facts.weights(view)
+        context = ScanContext(view.fingerprint, setup.joint_key.to_bytes(), setup.contests)
+        jobs = []
+        for event in view.of_kind("Ballot"):
+            credential = event.body.get("credential")
+            weight = weights.get(credential, 0) if isinstance(credential, str) else 0
+            jobs.append(BallotJob(event.seq, event.body, weight if event.seq in counted else 0))
+        return scan_ballots(context, jobs, view.workers, view.progress)
+
+    return view.derive("the ballot scan", compute)
+
+
+def _report(check_id: str) -> Callable[[RecordView, Collector], None]:
+    """A check that reports the scan's findings filed under `check_id`."""
+
+    def check(view: RecordView, out: Collector) -> None:
+        result = scan(view)
+        for found_id, seq, message in result.findings:
+            if found_id == check_id:
+                out.fail_at(message, seq, "Ballot")
+        out.detail = f"{result.checked} ballots"
+
+    check.__doc__ = f"{check_id}: the ballot scan's findings (spec §12.3)."
+    return check
+
+
+def check_credentials_used(view: RecordView, out: Collector) -> None:
+    """V-CRED-1 (spec §11.4): every ballot is cast under a published credential."""
+    published = facts.weights(view)
+    total = 0
+    for event in view.of_kind("Ballot"):
+        total += 1
+        credential = event.body.get("credential")
+        if not isinstance(credential, str) or credential not in published:
+            out.fail(f"credential {str(credential)[:16]}… is not published", event)
+    out.detail = f"{total} ballots, {len(published)} credentials"
+
+
+def check_challenges(view: RecordView, out: Collector) -> None:
+    """V-CHALLENGE-1 (spec §4.1.4): no challenge twice across every ballot proof and signature."""
+    seen: dict[bytes, int] = {}
+    result = scan(view)
+    for seq, challenge in result.challenges:
+        if challenge in seen:
+            out.fail_at(
+                f"challenge {challenge.hex()[:16]}… already used in event "
+                f"{seen[challenge]} (a replayed or copied proof)",
+                seq,
+                "Ballot",
+            )
+        else:
+            seen[challenge] = seq
+    out.detail = f"{len(result.challenges)} challenges"
+
+
+def check_spoiled(view: RecordView, out: Collector) -> None:
+    """V-SPOIL-1 (spec §11.5): Enc(m; r) recomputed equals each spoiled ciphertext."""
+    setup = facts.setup(view)
+    joint = PublicKey(setup.joint_key)
+    cast = _cast_ciphertexts(view)
+    seen: dict[bytes, int] = {}
+    spoiled = facts.bodies(view, "Spoiled")
+    for event, body in spoiled:
+        assert isinstance(body, Spoiled)
+        if [c.id for c in body.contests] != [c.id for c in setup.contests]:
+            out.fail("contests do not match the Setup contests", event)
+            continue
+        for spec, contest in zip(setup.contests, body.contests, strict=True):
+            allowed = len(spec.candidates) if spec.kind == "mixnet" else 1
+            if any(not 0 <= m <= allowed for m in contest.plaintexts):
+                out.fail(
+                    f"contest {spec.id!r}: plaintexts {contest.plaintexts} outside [0, {allowed}]",
+                    event,
+                )
+            for index, (c, m, r) in enumerate(
+                zip(contest.ciphertexts, contest.plaintexts, contest.nonces, strict=True)
+            ):
+                if encrypt(joint, m, r) != c:
+                    out.fail(f"contest {spec.id!r} ciphertext {index}: not Enc({m}; nonce)", event)
+                encoded = c.to_bytes()
+                if encoded in seen:
+                    out.fail(f"ciphertext {index} repeats event {seen[encoded]}", event)
+                seen.setdefault(encoded, event.seq)
+                if encoded.hex() in cast:
+                    out.fail(
+                        f"contest {spec.id!r} ciphertext {index} was also cast in event "
+                        f"{cast[encoded.hex()]}: a spoiled ballot must never count",
+                        event,
+                    )
+    out.detail = f"{len(spoiled)} spoiled ballots"
+
+
+def _cast_ciphertexts(view: RecordView) -> dict[str, int]:
+    """Hex of every cast ciphertext -> its Ballot event, read from the raw bodies."""
+    cast: dict[str, int] = {}
+    for event in view.of_kind("Ballot"):
+        contests = event.body.get("contests")
+        for contest in contests if isinstance(contests, list) else ():
+            ciphertexts = contest.get("ciphertexts") if isinstance(contest, dict) else None
+            for text in ciphertexts if isinstance(ciphertexts, list) else ():
+                if isinstance(text, str):
+                    cast.setdefault(text, event.seq)
+    return cast
+
+
+def check_end(view: RecordView, out: Collector) -> None:
+    """V-END-1 (spec §11.6): EndBallots states the number of Ballot events and the last hash."""
+    ends = facts.bodies(view, "EndBallots")
+    if not ends:
+        out.not_applicable("no readable EndBallots event")
+        return
+    ballots = [(e.seq, view.hashes[e.seq]) for e in view.events if e.kind == "Ballot"]
+    last = ballots[-1][1] if ballots else GENESIS
+    for event, body in ends:
+        assert isinstance(body, EndBallots)
+        if body.ballots != len(ballots):
+            out.fail(
+                f"ballots {body.ballots}, but the record has {len(ballots)} Ballot events "
+                "(a ballot was removed or added)",
+                event,
+            )
+        if body.last_ballot != last:
+            out.fail(
+                f"last_ballot {body.last_ballot[:16]}… is not the last Ballot's hash {last[:16]}…",
+                event,
+            )
+        late = [seq for seq, _ in ballots if seq > event.seq]
+        if late:
+            out.fail(f"Ballot events after EndBallots: {late[:10]}", event)
+    out.detail = f"{len(ballots)} ballots"
+
+
+CHECKS: Mapping[str, Callable[[RecordView, Collector], None]] = {
+    "V-CRED-1": check_credentials_used,
+    "V-BALLOT-SHAPE": _report("V-BALLOT-SHAPE"),
+    "V-BALLOT-SIG": _report("V-BALLOT-SIG"),
+    "V-BALLOT-PROOF": _report("V-BALLOT-PROOF"),
+    "V-CHALLENGE-1": check_challenges,
+    "V-SPOIL-1": check_spoiled,
+    "V-END-1": check_end,
+}

@@ -1,0 +1,200 @@
+"""The per-ballot work, spread over processes: decode, shape, signature, proofs, sums (§12.3).
+
+Each Ballot event is checked on its own: its body decodes (spec §11.4), it has the Setup's
+contests in their shapes, its credential signature and every 0/1, range and sum proof verify with
+the fingerprint as context and the credential as binding (spec §4.4-§4.5). The same pass adds the
+counted ballots' ciphertexts into per-contest partial sums (spec §11.7) and keeps the counted
+mixnet vectors (spec §11.8), so the ballots are decoded once. Chunks go to a process pool, one
+worker per core; the results are merged in record order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from clearcount.core.errors import ClearcountError
+from clearcount.crypto.elgamal import Ciphertext, PublicKey, scale
+from clearcount.crypto.proofs.disjunctive import verify_zero_one
+from clearcount.crypto.proofs.range import verify_range
+from clearcount.crypto.proofs.schnorr import verify_schnorr
+from clearcount.record.events import Ballot, BallotContest, ContestSpec
+from clearcount.verifier.pool import chunks, run_tasks
+
+__all__ = ["SIGNATURE_PURPOSE", "BallotJob", "ScanContext", "ScanResult", "scan_ballots"]
+
+SIGNATURE_PURPOSE = "credential-signature"
+"""Schnorr purpose of a ballot's credential signature (spec §4.2, §11.4)."""
+
+CHUNK = 400
+"""Ballots per task: large enough to amortise pickling, small enough to balance two cores."""
+
+Finding = tuple[str, int, str]
+"""(check id, event seq, message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanContext:
+    """What every worker needs: the election context, the joint key and the contests."""
+
+    fingerprint: bytes
+    joint_key: bytes
+    contests: tuple[ContestSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BallotJob:
+    """One Ballot event to check; `weight` > 0 when it is counted (0: not counted)."""
+
+    seq: int
+    body: Mapping[str, object]
+    weight: int
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """Findings, every challenge seen (for V-CHALLENGE-1) and the counted ballots' sums."""
+
+    findings: list[Finding] = field(default_factory=list)
+    challenges: list[tuple[int, bytes]] = field(default_factory=list)
+    sums: dict[str, list[Ciphertext]] = field(default_factory=dict)
+    vectors: dict[str, list[tuple[int, tuple[Ciphertext, ...]]]] = field(default_factory=dict)
+    checked: int = 0
+
+    def merge(self, other: ScanResult) -> None:
+        self.findings.extend(other.findings)
+        self.challenges.extend(other.challenges)
+        for contest, column in other.sums.items():
+            mine = self.sums.setdefault(contest, [Ciphertext.zero()] * len(column))
+            self.sums[contest] = [a + b for a, b in zip(mine, column, strict=True)]
+        for contest, rows in other.vectors.items():
+            self.vectors.setdefault(contest, []).extend(rows)
+        self.checked += other.checked
+
+
+def _shape(spec: ContestSpec, contest: BallotContest) -> str | None:
+    """Why `contest` does not fit `spec` (spec §11.4), or None."""
+    if contest.id != spec.id:
+        return f"contest id {contest.id!r}, expected {spec.id!r}"
+    width = spec.max_ranks if spec.kind == "mixnet" else len(spec.candidates)
+    if len(contest.ciphertexts) != width:
+        return f"contest {spec.id!r}: {len(contest.ciphertexts)} ciphertexts, expected {width}"
+    if (contest.sum_proof is None) != (spec.kind == "mixnet"):
+        wanted = "no sum proof" if spec.kind == "mixnet" else "a sum proof"
+        return f"contest {spec.id!r}: expected {wanted}"
+    return None
+
+
+def _proofs(
+    context: ScanContext, key: PublicKey, ballot: Ballot, spec: ContestSpec, contest: BallotContest
+) -> Iterator[str]:
+    """A message for each proof of `contest` that does not verify (spec §4.4, §4.5)."""
+    binding = ballot.credential.to_bytes()
+    fp = context.fingerprint
+    k = len(spec.candidates)
+    for index, (ciphertext, proof) in enumerate(
+        zip(contest.ciphertexts, contest.proofs, strict=True)
+    ):
+        try:
+            if spec.kind == "mixnet":
+                verify_range(fp, key, [ciphertext], 0, k, proof, binding=binding)
+            else:
+                verify_zero_one(fp, key, ciphertext, proof, binding=binding)
+        except ClearcountError as error:
+            yield f"contest {spec.id!r} ciphertext {index}: {error}"
+    if contest.sum_proof is not None:
+        try:
+            verify_range(
+                fp,
+                key,
+                contest.ciphertexts,
+                spec.min_selections,
+                spec.max_selections,
+                contest.sum_proof,
+                binding=binding,
+            )
+        except ClearcountError as error:
+            yield f"contest {spec.id!r} sum proof: {error}"
+
+
+def scan_chunk(context: ScanContext, jobs: Sequence[BallotJob]) -> ScanResult:
+    """Check each ballot of `jobs`; the worker function of the pool."""
+    key = PublicKey.from_bytes(context.joint_key)
+    result = ScanResult()
+    for job in jobs:
+        result.checked += 1
+        try:
+            ballot = Ballot.from_body(job.body, f"event {job.seq}")
+        except ClearcountError as error:
+            result.findings.append(("V-SCHEMA-1", job.seq, str(error)))
+            continue
+        _check_ballot(context, key, job, ballot, result)
+    return result
+
+
+def _check_ballot(
+    context: ScanContext, key: PublicKey, job: BallotJob, ballot: Ballot, result: ScanResult
+) -> None:
+    try:
+        verify_schnorr(
+            context.fingerprint,
+            ballot.credential,
+            ballot.signature,
+            message=ballot.signed_digest(),
+            purpose=SIGNATURE_PURPOSE,
+        )
+    except ClearcountError as error:
+        result.findings.append(("V-BALLOT-SIG", job.seq, str(error)))
+    result.challenges.append((job.seq, ballot.signature.challenge.to_bytes()))
+    if len(ballot.contests) != len(context.contests):
+        result.findings.append(
+            (
+                "V-BALLOT-SHAPE",
+                job.seq,
+                f"{len(ballot.contests)} contests, expected {len(context.contests)}",
+            )
+        )
+        return
+    for spec, contest in zip(context.contests, ballot.contests, strict=True):
+        problem = _shape(spec, contest)
+        if problem is not None:
+            result.findings.append(("V-BALLOT-SHAPE", job.seq, problem))
+            continue
+        for proof in (*contest.proofs, *(p for p in (contest.sum_proof,) if p is not None)):
+            result.challenges.extend((job.seq, c.to_bytes()) for c in proof.challenges)
+        for message in _proofs(context, key, ballot, spec, contest):
+            result.findings.append(("V-BALLOT-PROOF", job.seq, message))
+        if job.weight:
+            _add(result, spec, contest, job)
+
+
+def _add(result: ScanResult, spec: ContestSpec, contest: BallotContest, job: BallotJob) -> None:
+    """Counted: add to the contest's sums (weighted if the contest is, §11.7) or keep the vector."""
+    if spec.kind == "mixnet":
+        result.vectors.setdefault(spec.id, []).append((job.seq, contest.ciphertexts))
+        return
+    column = result.sums.setdefault(spec.id, [Ciphertext.zero()] * len(contest.ciphertexts))
+    weight = job.weight if spec.weighted else 1
+    for index, ciphertext in enumerate(contest.ciphertexts):
+        column[index] = column[index] + (ciphertext if weight == 1 else scale(ciphertext, weight))
+
+
+def scan_ballots(
+    context: ScanContext,
+    jobs: Sequence[BallotJob],
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> ScanResult:
+    """Check every ballot, in `workers` processes when there are enough ballots to pay off."""
+    total = ScanResult()
+
+    def collect(part: ScanResult) -> None:
+        total.merge(part)
+        if progress:
+            progress(part.checked)
+
+    arguments = [(context, chunk) for chunk in chunks(jobs, CHUNK)]
+    run_tasks(scan_chunk, arguments, workers, inline=len(jobs) < 2 * CHUNK, done=collect)
+    for rows in total.vectors.values():
+        rows.sort(key=lambda row: row[0])
+    return total

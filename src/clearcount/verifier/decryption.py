@@ -1,0 +1,219 @@
+"""Threshold decryption recomputed from the record: shares checked, plaintexts combined (§12.5).
+
+The targets are recomputed (each homomorphic contest's EncryptedTally ciphertexts, each mixnet
+contest's last shuffle output, row-major; spec §11.9). Every trustee's share of every target is
+checked against the trustee's verification key K_ℓ, itself recomputed from the Feldman
+commitments (spec §5.2.4, §5.3); then t valid shares are combined by Lagrange interpolation and
+the bounded discrete log is taken (spec §3.6, §5.4). The work is cut into chunks of targets for
+the process pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from clearcount.core.errors import ClearcountError
+from clearcount.crypto.dlog import DiscreteLog
+from clearcount.crypto.elgamal import Ciphertext, PublicKey
+from clearcount.crypto.group import Point
+from clearcount.crypto.proofs.dleq import DleqProof, verify_decryption
+from clearcount.crypto.threshold import lagrange_combine
+from clearcount.record.events import ContestSpec, EncryptedTally, PartialDecryption
+from clearcount.verifier import facts
+from clearcount.verifier.pool import chunks, run_tasks
+from clearcount.verifier.tally_checks import shuffle_chains
+from clearcount.verifier.view import RecordView
+
+__all__ = ["ContestDecryption", "Decryption", "contest_bound", "decryption", "targets"]
+
+CHUNK = 2000
+Share = tuple[Point, DleqProof | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ContestDecryption:
+    """One contest's recomputed plaintexts (None where they could not be recovered)."""
+
+    spec: ContestSpec
+    plaintexts: tuple[int | None, ...]
+
+
+@dataclass(slots=True)
+class Decryption:
+    """Every contest's plaintexts and the findings of V-DECRYPT-1..3, as (seq or None, text)."""
+
+    contests: dict[str, ContestDecryption] = field(default_factory=dict)
+    findings: dict[str, list[tuple[int | None, str]]] = field(default_factory=dict)
+    trustees: int = 0
+
+    def fail(self, check_id: str, message: str, seq: int | None = None) -> None:
+        self.findings.setdefault(check_id, []).append((seq, message))
+
+
+def targets(view: RecordView) -> dict[str, tuple[Ciphertext, ...]]:
+    """Contest id -> the ciphertexts the trustees must decrypt (spec §11.9)."""
+    setup = facts.setup(view)
+    tallies: dict[str, tuple[Ciphertext, ...]] = {}
+    for _, body in facts.bodies(view, "EncryptedTally"):
+        assert isinstance(body, EncryptedTally)
+        tallies = {c.id: c.ciphertexts for c in body.contests}
+    chains = shuffle_chains(view)
+    found = {}
+    for spec in setup.contests:
+        if spec.kind == "homomorphic" and spec.id in tallies:
+            found[spec.id] = tallies[spec.id]
+        elif spec.kind == "mixnet" and chains.get(spec.id):
+            found[spec.id] = tuple(c for row in chains[spec.id][-1][1].ciphertexts for c in row)
+    return found
+
+
+def decrypt_chunk(
+    context: bytes,
+    threshold: int,
+    keys: Mapping[int, bytes],
+    bound: int,
+    ciphertexts: Sequence[Ciphertext],
+    shares: Mapping[int, Sequence[Share]],
+    offset: int,
+) -> tuple[list[tuple[int, int, str]], list[int | None], list[str]]:
+    """Pool task: check each share, combine t valid ones, solve the discrete log.
+
+    Returns (bad shares as (trustee, target, message), plaintexts, dlog failures).
+    """
+    solver = DiscreteLog(bound)
+    verification = {index: PublicKey.from_bytes(key) for index, key in keys.items()}
+    bad: list[tuple[int, int, str]] = []
+    plaintexts: list[int | None] = []
+    unsolved: list[str] = []
+    for j, ciphertext in enumerate(ciphertexts):
+        valid: dict[int, Point] = {}
+        for index in sorted(shares):
+            share, proof = shares[index][j]
+            try:
+                if ciphertext.pad.is_identity():
+                    if not share.is_identity() or proof is not None:
+                        raise ClearcountError("expected the identity and no proof (identity pad)")
+                elif proof is None:
+                    raise ClearcountError("expected a Chaum-Pedersen proof, got none")
+                else:
+                    verify_decryption(context, verification[index], ciphertext, share, proof)
+            except ClearcountError as error:
+                bad.append((index, offset + j, str(error)))
+                continue
+            valid[index] = share
+        if len(valid) < threshold:
+            plaintexts.append(None)
+            continue
+        chosen = dict(sorted(valid.items())[:threshold])
+        try:
+            plaintexts.append(solver.solve(ciphertext.data - lagrange_combine(chosen)))
+        except ClearcountError as error:
+            plaintexts.append(None)
+            unsolved.append(f"target {offset + j}: {error}")
+    return bad, plaintexts, unsolved
+
+
+def contest_bound(view: RecordView, spec: ContestSpec) -> int:
+    """Counted weight plus paper weight (homomorphic), or k (a rank value; spec §3.6)."""
+    if spec.kind == "mixnet":
+        return len(spec.candidates)
+    chosen = facts.selection(view)
+    weights = facts.weights(view)
+    by_seq = {e.seq: str(e.body.get("credential")) for e in view.of_kind("Ballot")}
+    online = sum(weights.get(by_seq[s], 0) if spec.weighted else 1 for s in chosen.counted)
+    paper: int = sum(
+        p.weight
+        for _, b in facts.bodies(view, "PaperBatch")
+        if b.contest == spec.id
+        for p in b.ballots
+    )
+    return online + paper
+
+
+def decryption(view: RecordView) -> Decryption:
+    return view.derive("the decrypted plaintexts", lambda: _decrypt(view))
+
+
+def _decrypt(view: RecordView) -> Decryption:
+    setup = facts.setup(view)
+    joint = facts.joint(view)
+    result = Decryption()
+    wanted = targets(view)
+    partials: dict[int, tuple[int, PartialDecryption]] = {}
+    for event, body in facts.bodies(view, "PartialDecryption"):
+        assert isinstance(body, PartialDecryption)
+        try:
+            index = setup.trustee(body.trustee).index
+        except ClearcountError as error:
+            result.fail("V-DECRYPT-2", str(error), event.seq)
+            continue
+        if index in partials:
+            result.fail(
+                "V-DECRYPT-2", f"a second partial decryption by {body.trustee!r}", event.seq
+            )
+            continue
+        if [c.id for c in body.contests] != list(wanted):
+            result.fail(
+                "V-DECRYPT-1",
+                f"contests {[c.id for c in body.contests]}, expected {list(wanted)}",
+                event.seq,
+            )
+            continue
+        partials[index] = (event.seq, body)
+    result.trustees = len(partials)
+    keys = {i: joint.verification_key(i).to_bytes() for i in partials}
+    for position, (contest, ciphertexts) in enumerate(wanted.items()):
+        spec = setup.contest(contest)
+        shares: dict[int, list[Share]] = {}
+        for index, (seq, body) in partials.items():
+            mine = body.contests[position]
+            if len(mine.shares) != len(ciphertexts):
+                result.fail(
+                    "V-DECRYPT-1",
+                    f"contest {contest!r}: {len(mine.shares)} shares, expected {len(ciphertexts)}",
+                    seq,
+                )
+                continue
+            shares[index] = list(zip(mine.shares, mine.proofs, strict=True))
+        if len(shares) < setup.threshold:
+            result.fail(
+                "V-DECRYPT-2",
+                f"contest {contest!r}: shares from {len(shares)} "
+                f"trustees, expected at least {setup.threshold}",
+            )
+        bound = contest_bound(view, spec)
+        tasks = [
+            (
+                view.fingerprint,
+                setup.threshold,
+                keys,
+                bound,
+                part,
+                {i: s[start : start + len(part)] for i, s in shares.items()},
+                start,
+            )
+            for start, part in ((k * CHUNK, c) for k, c in enumerate(chunks(ciphertexts, CHUNK)))
+        ]
+        plaintexts: list[int | None] = []
+        for bad, values, unsolved in run_tasks(
+            decrypt_chunk, tasks, view.workers, inline=len(ciphertexts) < CHUNK
+        ):
+            for index, target, message in bad:
+                result.fail(
+                    "V-DECRYPT-1",
+                    f"trustee {setup.trustees[index - 1].name!r}, "
+                    f"contest {contest!r}, share {target}: {message}",
+                    partials[index][0],
+                )
+            for message in unsolved:
+                result.fail("V-DECRYPT-3", f"contest {contest!r} {message}")
+            plaintexts.extend(values)
+        missing = sum(1 for v in plaintexts if v is None)
+        if missing and len(shares) >= setup.threshold:
+            result.fail(
+                "V-DECRYPT-2",
+                f"contest {contest!r}: {missing} ciphertexts lack {setup.threshold} valid shares",
+            )
+        result.contests[contest] = ContestDecryption(spec, tuple(plaintexts))
+    return result

@@ -1,0 +1,216 @@
+"""The catalogue of checks: id, spec section, title, what each recomputes (spec §12).
+
+The ids are stable (a panel's report cites them, the tamper harness expects them); the order is
+the order the runner runs and reports them. `docs/verifier.md` and `docs/spec/12-verifier.md`
+list the same table; `tests/unit/verifier/test_registry.py` keeps them in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CATALOGUE", "CheckSpec", "spec"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """One check as documented: `section` is the spec section whose rule it enforces."""
+
+    id: str
+    section: str
+    title: str
+    recomputes: str
+    essential: bool = False
+    """If it cannot run (skipped), the record is not verified."""
+
+
+def _spec(
+    id_: str, section: str, title: str, recomputes: str, essential: bool = False
+) -> CheckSpec:
+    return CheckSpec(id_, section, title, recomputes, essential)
+
+
+CATALOGUE: tuple[CheckSpec, ...] = (
+    _spec(
+        "V-READ-1",
+        "§10.1, §10.3",
+        "record readable",
+        "the file is a folder, zip or record.jsonl within the size limits; every line is one "
+        "canonical RFC 8785 event with a valid envelope",
+        True,
+    ),
+    _spec(
+        "V-CHAIN-1",
+        "§10.2",
+        "hash chain",
+        "each event's seq is its position and its prev is the SHA-256 of the canonical bytes "
+        "of the event before (64 zeros for event 0)",
+        True,
+    ),
+    _spec(
+        "V-SEQ-1",
+        "§11",
+        "phase order",
+        "Setup is event 0 and unique; then one Credentials; Ballot and Spoiled before the one "
+        "EndBallots; PaperBatch after Credentials and before counting; EncryptedTally and "
+        "Shuffle, then PartialDecryption, then one Result last (Audit anywhere after Setup); a "
+        "complete record has Credentials, EndBallots and Result",
+        True,
+    ),
+    _spec(
+        "V-SCHEMA-1",
+        "§11",
+        "event bodies well-formed",
+        "every body decodes as its type's schema (record.events): fields, types, hex lengths, "
+        "canonical points and scalars",
+        True,
+    ),
+    _spec(
+        "V-SETUP-1",
+        "§11.2",
+        "Setup well-formed",
+        "contest methods exist in counting.registry and match their kind; candidates distinct; "
+        "0 <= min <= max <= candidates; 1 <= t <= trustees; trustee and teller names distinct; "
+        "roll counts eligible <= size",
+        True,
+    ),
+    _spec(
+        "V-TRUSTEE-1",
+        "§5.2.1",
+        "trustees' coefficient proofs",
+        "each trustee publishes t Feldman commitments, each with a Schnorr proof bound to the "
+        "trustee, the coefficient and the fingerprint",
+    ),
+    _spec(
+        "V-TRUSTEE-2",
+        "§5.2.4",
+        "joint key",
+        "joint_key equals the sum of the trustees' constant-term commitments",
+    ),
+    _spec(
+        "V-CRED-0",
+        "§11.3",
+        "credentials vs roll",
+        "the public credentials are distinct and sorted, their number equals the roll "
+        "commitment's eligible count, and their weights are 1 unless a contest is weighted",
+    ),
+    _spec(
+        "V-CRED-1",
+        "§11.4",
+        "ballot under a published credential",
+        "every Ballot's credential is in the Credentials list",
+    ),
+    _spec(
+        "V-BALLOT-SHAPE",
+        "§11.4",
+        "ballot matches the contests",
+        "every Ballot has each Setup contest once, in order, with one ciphertext per candidate "
+        "(homomorphic) or per rank (mixnet), one proof each, and a sum proof where required",
+    ),
+    _spec(
+        "V-BALLOT-SIG",
+        "§11.4",
+        "ballot signature",
+        "the Schnorr credential signature over SHA-256 of the canonical body without "
+        "signature verifies under the ballot's credential, with the fingerprint as context",
+    ),
+    _spec(
+        "V-BALLOT-PROOF",
+        "§4.4-§4.5, §11.4",
+        "ballot proofs",
+        "every 0/1 (homomorphic) or [0, k] (mixnet) proof and every [min, max] sum proof "
+        "verifies with context = the Setup fingerprint and binding = the credential",
+    ),
+    _spec(
+        "V-CHALLENGE-1",
+        "§4.1.4",
+        "no re-used challenges",
+        "no challenge appears twice across all ballot proofs and signatures on the board",
+    ),
+    _spec(
+        "V-SPOIL-1",
+        "§11.5",
+        "spoiled ballots open correctly",
+        "each Spoiled ciphertext equals Enc(plaintext; nonce) recomputed under the joint key, "
+        "and the plaintexts are allowed values",
+    ),
+    _spec(
+        "V-END-1",
+        "§11.6",
+        "EndBallots counts",
+        "EndBallots.ballots equals the number of Ballot events and last_ballot is the hash of "
+        "the last one",
+    ),
+    _spec(
+        "V-PAPER-1",
+        "§11.6",
+        "paper batches",
+        "each PaperBatch names a known contest, a channel ranked before online, two distinct "
+        "Setup tellers whose Schnorr signatures (purpose paper-batch) over the body without "
+        "signatures verify, well-formed papers (weight 1 unless weighted), and cancelled "
+        "credentials that are published, distinct and sorted",
+    ),
+    _spec(
+        "V-SELECT-1",
+        "§11.4, §11.6",
+        "counted ballots",
+        "the counted set is recomputed: the last Ballot per credential, none whose credential "
+        "a PaperBatch cancelled (channel precedence)",
+    ),
+    _spec(
+        "V-TALLY-1",
+        "§11.7",
+        "encrypted tally",
+        "each EncryptedTally ciphertext equals the recomputed sum of the counted ballots' "
+        "ciphertexts plus the trivial encryption of the paper count",
+    ),
+    _spec(
+        "V-SHUFFLE-1",
+        "§6.5, §11.8",
+        "shuffles",
+        "per mixnet contest, at least t Shuffles by distinct trustees; the first input is the "
+        "counted ballots then the paper rankings as trivial encryptions, each later input the "
+        "previous output; every shuffle proof verifies",
+    ),
+    _spec(
+        "V-DECRYPT-1",
+        "§5.3, §11.9",
+        "partial decryptions",
+        "every share's Chaum-Pedersen proof verifies against the trustee's verification key "
+        "recomputed from the Feldman commitments, over every tally ciphertext or every "
+        "component of the last shuffle's output",
+    ),
+    _spec(
+        "V-DECRYPT-2",
+        "§5.4, §11.9",
+        "enough trustees",
+        "at least t distinct known trustees decrypted every contest",
+    ),
+    _spec(
+        "V-DECRYPT-3",
+        "§3.6, §5.4",
+        "combined plaintexts",
+        "Lagrange-combine t shares, take the bounded discrete log; every value is within its "
+        "bound (tallies <= counted ballots + paper; ranks in [0, k])",
+    ),
+    _spec(
+        "V-RESULT-1",
+        "§11.9",
+        "declared tallies",
+        "the Result's tallies (homomorphic) or rankings (mixnet) equal the decrypted values",
+    ),
+    _spec(
+        "V-RESULT-2",
+        "§11.9",
+        "declared count",
+        "recount the decrypted ballots with counting.registry.count under the contest's "
+        "method: every stage, the tie-breaks and the elected list equal the declared result",
+    ),
+)
+
+
+def spec(check_id: str) -> CheckSpec:
+    for item in CATALOGUE:
+        if item.id == check_id:
+            return item
+    raise KeyError(f"no verifier check {check_id!r}")

@@ -1,0 +1,94 @@
+"""Checks of the Setup and the credentials: manifest, trustees, joint key, roll (spec §12.2).
+
+The trustees' coefficient proofs are bound to the ceremony context (a hash of the manifest,
+spec §11.2), the joint key is recomputed from the Feldman commitments (spec §5.2.4), and the
+number of public credentials must equal the roll's eligible count (spec §11.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from clearcount.core.errors import ClearcountError
+from clearcount.counting.registry import METHODS
+from clearcount.crypto.dkg import CeremonyParameters, verify_announcement
+from clearcount.verifier import facts
+from clearcount.verifier.view import Collector, RecordView, UnavailableError
+
+__all__ = ["CHECKS"]
+
+
+def check_setup(view: RecordView, out: Collector) -> None:
+    """V-SETUP-1 (spec §11.2): the Setup decodes and its parts are consistent."""
+    try:
+        setup = facts.setup(view)
+    except UnavailableError as error:
+        out.fail(error.reason, view.events[0] if view.events else None)
+        return
+    first = view.events[0]
+    for contest in setup.contests:
+        if contest.method not in METHODS:
+            out.fail(
+                f"contest {contest.id!r}: method {contest.method!r} is not a counting "
+                "rule set of this verifier",
+                first,
+            )
+    if datetime.fromisoformat(setup.opens) >= datetime.fromisoformat(setup.closes):
+        out.fail(f"opens {setup.opens} is not before closes {setup.closes}", first)
+    if setup.threshold > len(setup.trustees):
+        out.fail(f"threshold {setup.threshold} exceeds {len(setup.trustees)} trustees", first)
+    out.detail = (
+        f"{len(setup.contests)} contests, {setup.threshold} of {len(setup.trustees)} "
+        f"trustees, {len(setup.tellers)} tellers"
+    )
+
+
+def check_trustee_proofs(view: RecordView, out: Collector) -> None:
+    """V-TRUSTEE-1 (spec §5.2.1): each coefficient's Schnorr proof, in the ceremony context."""
+    setup = facts.setup(view)
+    context = setup.ceremony_context()
+    parameters = CeremonyParameters(setup.threshold, len(setup.trustees))
+    for trustee, announcement in zip(setup.trustees, facts.announcements(view), strict=True):
+        try:
+            verify_announcement(context, parameters, announcement)
+        except ClearcountError as error:
+            out.fail(f"trustee {trustee.name!r}: {error}", view.events[0])
+    out.detail = f"{len(setup.trustees)} trustees x {setup.threshold} coefficients"
+
+
+def check_joint_key(view: RecordView, out: Collector) -> None:
+    """V-TRUSTEE-2 (spec §5.2.4): joint_key = Σ_i K_{i,0}."""
+    setup = facts.setup(view)
+    recomputed = facts.joint(view).public_key.point
+    if recomputed != setup.joint_key:
+        out.fail(
+            f"joint_key {setup.joint_key.to_bytes().hex()[:16]}… is not the sum of the "
+            f"constant-term commitments {recomputed.to_bytes().hex()[:16]}…",
+            view.events[0],
+        )
+
+
+def check_credential_count(view: RecordView, out: Collector) -> None:
+    """V-CRED-0 (spec §11.3): one public credential per eligible member, no more, no fewer."""
+    setup = facts.setup(view)
+    published = facts.credentials(view)
+    if len(published.credentials) != setup.roll.eligible:
+        event = next(view.of_kind("Credentials"), None)
+        out.fail(
+            f"{len(published.credentials)} public credentials, but the roll commitment "
+            f"counts {setup.roll.eligible} eligible members",
+            event,
+        )
+    if not any(c.weighted for c in setup.contests) and set(published.weights) - {1}:
+        event = next(view.of_kind("Credentials"), None)
+        out.fail("credential weights other than 1, but no contest is weighted", event)
+    out.detail = f"{len(published.credentials)} credentials, roll of {setup.roll.size}"
+
+
+CHECKS: Mapping[str, Callable[[RecordView, Collector], None]] = {
+    "V-SETUP-1": check_setup,
+    "V-TRUSTEE-1": check_trustee_proofs,
+    "V-TRUSTEE-2": check_joint_key,
+    "V-CRED-0": check_credential_count,
+}

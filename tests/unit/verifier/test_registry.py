@@ -1,0 +1,22 @@
+"""The catalogue, the implementations and the two documents list the same checks."""
+
+from pathlib import Path
+
+from clearcount.verifier.registry import CATALOGUE
+from clearcount.verifier.runner import IMPLEMENTATIONS
+
+DOCS = Path(__file__).parents[3] / "docs"
+
+
+def test_every_check_has_one_implementation_and_a_unique_id() -> None:
+    ids = [check.id for check in CATALOGUE]
+    assert len(ids) == len(set(ids))
+    assert set(IMPLEMENTATIONS) == set(ids) - {"V-READ-1"}
+    assert all(check.section.startswith("§") for check in CATALOGUE)
+
+
+def test_both_documents_list_every_check_with_its_section() -> None:
+    for name in ("verifier.md", "spec/12-verifier.md"):
+        text = (DOCS / name).read_text(encoding="utf-8")
+        for check in CATALOGUE:
+            assert f"`{check.id}`" in text, (name, check.id)
