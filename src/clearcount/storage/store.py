@@ -5,16 +5,41 @@
 
 A unit of work is one database transaction. `commit()` returns only after the database has
 made the write durable (engine.py), so a service acknowledges nothing that could be lost.
+A database that cannot be reached, or that fails during the transaction, surfaces as
+`service.errors.StorageUnavailableError` (the transaction is rolled back: nothing half-written).
 """
 
 from __future__ import annotations
 
+import contextlib
 from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from clearcount.service.election_ports import (
+    AppealRepository,
+    BoardRepository,
+    ElectionRepository,
+    PublicationRepository,
+    RegisterRepository,
+)
+from clearcount.service.errors import StorageUnavailableError
+from clearcount.service.ports import (
+    AuditRepository,
+    BallotRulesRepository,
+    MemberRepository,
+    OrganisationRepository,
+    SnapshotRepository,
+)
+from clearcount.storage.election_repositories import (
+    SqlAppealRepository,
+    SqlBoardRepository,
+    SqlElectionRepository,
+    SqlPublicationRepository,
+    SqlRegisterRepository,
+)
 from clearcount.storage.engine import create_engine
 from clearcount.storage.migrate import upgrade
 from clearcount.storage.repositories import (
@@ -27,13 +52,30 @@ from clearcount.storage.repositories import (
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
+_OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError)
+"""Errors of an unreachable or failing database (not of a refused statement)."""
+
+
+def _unavailable(error: BaseException) -> StorageUnavailableError:
+    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return StorageUnavailableError(
+        f"database unavailable: {detail}; nothing was stored (try again when it is back)"
+    )
+
 
 class SqlUnitOfWork:
-    organisations: SqlOrganisationRepository
-    members: SqlMemberRepository
-    audit: SqlAuditRepository
-    rules: SqlBallotRulesRepository
-    snapshots: SqlSnapshotRepository
+    # Typed as the ports (protocol attributes are invariant), so that this class is a
+    # `service.ports.UnitOfWork` and a `service.election_ports.ElectionUnitOfWork`.
+    organisations: OrganisationRepository
+    members: MemberRepository
+    audit: AuditRepository
+    rules: BallotRulesRepository
+    snapshots: SnapshotRepository
+    elections: ElectionRepository
+    board: BoardRepository
+    register: RegisterRepository
+    appeals: AppealRepository
+    publications: PublicationRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -41,15 +83,35 @@ class SqlUnitOfWork:
         self._transaction: sa.RootTransaction | None = None
 
     def __enter__(self) -> Self:
-        connection = self._engine.connect()
-        self._connection = connection
-        self._transaction = connection.begin()
+        try:
+            connection = self._engine.connect()
+            self._connection = connection
+            self._transaction = connection.begin()
+        except _OUTAGES as error:
+            self._discard()
+            raise _unavailable(error) from error
         self.organisations = SqlOrganisationRepository(connection)
         self.members = SqlMemberRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.rules = SqlBallotRulesRepository(connection)
         self.snapshots = SqlSnapshotRepository(connection)
+        self.elections = SqlElectionRepository(connection)
+        self.board = SqlBoardRepository(connection)
+        self.register = SqlRegisterRepository(connection)
+        self.appeals = SqlAppealRepository(connection)
+        self.publications = SqlPublicationRepository(connection)
         return self
+
+    def _discard(self) -> None:
+        """Roll back and close after a failure, ignoring a connection that is already gone."""
+        connection, self._connection, self._transaction = self._connection, None, None
+        if connection is None:
+            return
+        with contextlib.suppress(sa.exc.DBAPIError):
+            if connection.in_transaction():
+                connection.rollback()
+        with contextlib.suppress(sa.exc.DBAPIError):
+            connection.close()
 
     def __exit__(
         self,
@@ -59,6 +121,9 @@ class SqlUnitOfWork:
     ) -> None:
         if self._connection is None:
             return
+        if isinstance(exc, _OUTAGES):
+            self._discard()
+            raise _unavailable(exc) from exc
         try:
             if self._connection.in_transaction():
                 self._connection.rollback()
@@ -69,7 +134,11 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._transaction is None or self._connection is None:
             raise RuntimeError("commit() outside `with unit_of_work`")
-        self._transaction.commit()
+        try:
+            self._transaction.commit()
+        except _OUTAGES as error:
+            self._discard()
+            raise _unavailable(error) from error
         self._transaction = None
 
 

@@ -1,0 +1,96 @@
+"""Wiring: a store (SQLite file or PostgreSQL), a clock, a mailer, and every service over them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clearcount.bootstrap.config import Config
+from clearcount.mail.smtp import SmtpMailer
+from clearcount.service.appeals import AppealService
+from clearcount.service.audit import AuditService
+from clearcount.service.ballots import BallotService
+from clearcount.service.casting import CastingService
+from clearcount.service.closing import ClosingService
+from clearcount.service.eligibility import EligibilityService
+from clearcount.service.members import MemberService
+from clearcount.service.organisations import OrganisationService
+from clearcount.service.paper import PaperService
+from clearcount.service.ports import Clock, Mailer, SaltSource, SystemClock, system_salts
+from clearcount.service.publication import PublicationService, Verify, run_verifier
+from clearcount.service.register import RegisterService
+from clearcount.service.results import ResultsService
+from clearcount.service.roll_import import RollImporter
+from clearcount.service.roll_snapshot import RollService
+from clearcount.service.tally import TallyService
+from clearcount.storage.store import SqlStore
+
+__all__ = ["Services", "build"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Every service of one deployment, sharing one store and one clock."""
+
+    store: SqlStore
+    clock: Clock
+    mailer: Mailer | None
+    organisations: OrganisationService
+    members: MemberService
+    importer: RollImporter
+    eligibility: EligibilityService
+    rolls: RollService
+    audit: AuditService
+    ballots: BallotService
+    casting: CastingService
+    paper: PaperService
+    register: RegisterService
+    closing: ClosingService
+    tally: TallyService
+    results: ResultsService
+    publication: PublicationService
+    appeals: AppealService
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.close()
+
+
+def build(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    salts: SaltSource = system_salts,
+    migrate: bool = True,
+    schema: str | None = None,
+    verify: Verify | None = None,
+) -> Services:
+    """Open the store (migrated to head unless `migrate` is False) and wire every service.
+
+    `clock`, `salts` and `verify` are injectable for tests; `schema` is PostgreSQL's
+    search_path (tests give each run its own).
+    """
+    store = SqlStore.open(config.database_url, migrate=migrate, schema=schema)
+    clock = clock or SystemClock()
+    uow = store.unit_of_work
+    verify = verify or run_verifier(config.verifier_workers)
+    mailer = None if config.smtp is None else SmtpMailer(config.smtp)
+    return Services(
+        store=store,
+        clock=clock,
+        mailer=mailer,
+        organisations=OrganisationService(uow, clock),
+        members=MemberService(uow, clock),
+        importer=RollImporter(uow, clock),
+        eligibility=EligibilityService(uow, clock),
+        rolls=RollService(uow, clock, salts),
+        audit=AuditService(uow, clock),
+        ballots=BallotService(uow, clock),
+        casting=CastingService(uow, clock),
+        paper=PaperService(uow, clock),
+        register=RegisterService(uow, clock),
+        closing=ClosingService(uow, clock),
+        tally=TallyService(uow, clock),
+        results=ResultsService(uow, clock),
+        publication=PublicationService(uow, clock, verify),
+        appeals=AppealService(uow, clock, verify),
+    )

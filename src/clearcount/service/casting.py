@@ -1,0 +1,190 @@
+"""Casting online: the board accepts a ballot, the register marks the voter (spec §11.4-§11.5).
+
+`CastingService.cast(election_id, member_id, ballot)` is what the web page calls once it has
+authenticated the member and their device has encrypted, proved and signed the ballot
+(`protocol.casting.make_ballot`). In one transaction it:
+
+1. refuses a closed or not-yet-open election (EndBallots on the record, or outside the
+   timetable) with ElectionStateError;
+2. refuses a member who is not eligible on the committed roll (IneligibleVoterError);
+3. refuses a second ballot on another channel (ChannelConflictError): a member who voted in a
+   meeting or by post cannot vote online, under the published precedence (spec §11.6);
+4. has the board accept the ballot (`protocol.board.cast`: published, uncancelled credential;
+   every proof and the signature) or refuses it (BallotRefusedError naming the reason);
+5. appends the Ballot event and a line of the marked register (member, "online", instant) -
+   no credential or tracking code in that line - and commits durably.
+
+Only then is the tracking code (spec §11.4) returned. If the database fails at any point the
+transaction is rolled back: StorageUnavailableError, no tracking code, nothing half-written;
+the voter may cast again. Re-voting is allowed: the last ballot per credential counts.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from clearcount.core.errors import ClearcountError
+from clearcount.protocol import board as bb
+from clearcount.record.events import Ballot, Spoiled, tracking_code
+from clearcount.service.audit import format_instant
+from clearcount.service.election_ports import ElectionUnitOfWorkFactory
+from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark
+from clearcount.service.election_state import (
+    board_of,
+    load_election,
+    require_election,
+    tail_of,
+)
+from clearcount.service.errors import (
+    BallotRefusedError,
+    ChannelConflictError,
+    ElectionStateError,
+    NotFoundError,
+    StorageUnavailableError,
+    ValidationError,
+)
+from clearcount.service.ports import Clock
+from clearcount.service.register import require_eligible
+
+__all__ = ["BoardLookup", "CastReceipt", "CastingService", "tracking_prefix"]
+
+_FROM_CROCKFORD = str.maketrans(
+    "0123456789ABCDEFGHJKMNPQRSTVWXYZOIL", "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABB"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CastReceipt:
+    """What the voter is shown once their ballot is durably on the board."""
+
+    election_id: str
+    tracking_code: str
+    event_hash: str
+    seq: int
+    cast_at: str
+    revote: bool
+    """The member had voted online before: this ballot replaces the earlier one."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLookup:
+    """A tracking code checked on the board: `state` is "counted" (the last ballot of its
+    credential), "replaced" (a later re-vote counts) or "cancelled" (a paper ballot counts)."""
+
+    tracking_code: str
+    seq: int
+    state: str
+
+
+def tracking_prefix(code: str) -> str:
+    """The 40 hex digits of the event hash a tracking code shows (spec §11.4)."""
+    text = code.replace("-", "").replace(" ", "").upper().translate(_FROM_CROCKFORD)
+    try:
+        raw = base64.b32decode(text) if len(text) == 32 else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != 20:
+        raise ValidationError("tracking code", "code", "8 groups of 4 characters", code)
+    return raw.hex()
+
+
+class CastingService:
+    """Online casting, Benaloh challenges and tracking-code checks (spec §11.4-§11.5)."""
+
+    def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def cast(
+        self, election_id: str, member_id: str, ballot: Ballot | Mapping[str, object]
+    ) -> CastReceipt:
+        """Accept an authenticated member's ballot; the receipt only after a durable commit."""
+        if not isinstance(ballot, Ballot):
+            try:
+                ballot = Ballot.from_body(ballot, "ballot")
+            except ClearcountError as error:
+                raise BallotRefusedError(f"ballot refused: {error}") from None
+        at = self._clock.now()
+        try:
+            with self._uow() as uow:
+                stored = require_election(uow, election_id, lock=True)
+                d = stored.definition
+                counts = uow.board.counts(election_id)
+                if counts.get("EndBallots"):
+                    raise ElectionStateError(
+                        f"election {election_id!r}: expected an open election, got one that is "
+                        "closed (no more online ballots)"
+                    )
+                if at < d.opens or at >= d.closes:
+                    raise ElectionStateError(
+                        f"election {election_id!r}: expected a ballot between "
+                        f"{format_instant(d.opens)} and {format_instant(d.closes)}, got one at "
+                        f"{format_instant(at)} (outside the timetable)"
+                    )
+                election = load_election(uow, election_id)
+                require_eligible(uow, stored, member_id)
+                marks = uow.register.for_member(election_id, member_id)
+                paper = next((m for m in marks if m.channel in PAPER_CHANNELS), None)
+                if paper is not None:
+                    raise ChannelConflictError(
+                        f"member {member_id!r}: already voted by {paper.channel} ballot at "
+                        f"{paper.at}; under the published channel precedence "
+                        f"{list(d.channels)} a {paper.channel} ballot cancels online voting, "
+                        "so this second ballot is refused"
+                    )
+                board = board_of(uow, election_id, election, counts)
+                try:
+                    _, event = bb.cast(tail_of(uow, election_id, counts), board, ballot)
+                except ClearcountError as error:
+                    raise BallotRefusedError(f"ballot refused: {error}") from None
+                uow.board.append(election_id, event)
+                stamp = format_instant(at)
+                uow.register.add(RegisterMark(election_id, member_id, "online", stamp, "online"))
+                uow.commit()
+        except StorageUnavailableError as error:
+            raise StorageUnavailableError(
+                f"your ballot was NOT recorded and no tracking code was issued ({error}); "
+                "please cast it again later"
+            ) from error
+        revote = any(m.channel == "online" for m in marks)
+        return CastReceipt(election_id, tracking_code(event), event.hash, event.seq, stamp, revote)
+
+    def challenge(self, election_id: str, spoiled: Spoiled | Mapping[str, object]) -> str:
+        """Publish a Benaloh-challenged ballot (spec §11.5); returns its event hash. It is
+        never counted and marks nobody in the register."""
+        try:
+            if not isinstance(spoiled, Spoiled):
+                spoiled = Spoiled.from_body(spoiled, "spoiled ballot")
+            with self._uow() as uow:
+                require_election(uow, election_id, lock=True)
+                counts = uow.board.counts(election_id)
+                election = load_election(uow, election_id)
+                board = board_of(uow, election_id, election, counts)
+                _, event = bb.post_spoiled(tail_of(uow, election_id, counts), board, spoiled)
+                uow.board.append(election_id, event)
+                uow.commit()
+        except (StorageUnavailableError, ElectionStateError, NotFoundError):
+            raise
+        except ClearcountError as error:
+            raise BallotRefusedError(f"challenged ballot refused: {error}") from None
+        return event.hash
+
+    def lookup(self, election_id: str, code: str) -> BoardLookup:
+        """Find a tracking code on the board and say whether that ballot counts (spec §11.4)."""
+        prefix = tracking_prefix(code)
+        with self._uow() as uow:
+            require_election(uow, election_id)
+            found = [e for e in uow.board.by_hash_prefix(election_id, prefix) if e.kind == "Ballot"]
+            if not found:
+                raise NotFoundError(f"tracking code {code!r}: no such ballot on the board")
+            event = found[0]
+            credential = str(event.body["credential"])
+            later = [e for e in uow.board.ballots_of(election_id, credential) if e.seq > event.seq]
+            cancelled = any(
+                credential in list(e.body["cancelled_credentials"])  # type: ignore[call-overload]
+                for e in uow.board.events(election_id, ("PaperBatch",))
+            )
+        state = "cancelled" if cancelled else "replaced" if later else "counted"
+        return BoardLookup(tracking_code(event), event.seq, state)

@@ -1,0 +1,94 @@
+"""The ports the election lifecycle needs from storage (spec §10.2 for the record's events).
+
+`ElectionUnitOfWork` is the service's `UnitOfWork` plus the election repositories; storage's
+`SqlUnitOfWork` implements both. The record's events are stored as they are (canonical bytes and
+hash); the marked register is a separate repository with no link to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
+
+from clearcount.record.chain import Event
+from clearcount.service.election_records import (
+    Appeal,
+    PublicationEntry,
+    RegisterMark,
+    StoredElection,
+)
+from clearcount.service.ports import UnitOfWork
+
+__all__ = [
+    "AppealRepository",
+    "BoardRepository",
+    "ElectionRepository",
+    "ElectionUnitOfWork",
+    "ElectionUnitOfWorkFactory",
+    "PublicationRepository",
+    "RegisterRepository",
+]
+
+
+class ElectionRepository(Protocol):
+    def add(self, election: StoredElection) -> None: ...
+
+    def get(self, election_id: str, *, lock: bool = False) -> StoredElection | None:
+        """The election; `lock` holds its row until commit (one writer per election)."""
+        ...
+
+    def set_roll_version(self, election_id: str, version: int) -> None: ...
+    def list(self, organisation_id: str) -> Sequence[StoredElection]: ...
+
+
+class BoardRepository(Protocol):
+    """The election record's events (spec §10.2), append-only."""
+
+    def append(self, election_id: str, event: Event) -> None: ...
+    def last(self, election_id: str, kind: str | None = None) -> Event | None: ...
+    def counts(self, election_id: str) -> Mapping[str, int]:
+        """Number of events of each kind on the record."""
+        ...
+
+    def events(self, election_id: str, kinds: Sequence[str] | None = None) -> Sequence[Event]:
+        """Every event (or those of `kinds`) in record order."""
+        ...
+
+    def by_hash_prefix(self, election_id: str, prefix: str) -> Sequence[Event]: ...
+    def ballots_of(self, election_id: str, credential: str) -> Sequence[Event]:
+        """The Ballot events under one public credential (hex), in record order."""
+        ...
+
+
+class RegisterRepository(Protocol):
+    """The marked register, append-only, apart from the ballots."""
+
+    def add(self, mark: RegisterMark) -> None: ...
+    def for_member(self, election_id: str, member_id: str) -> Sequence[RegisterMark]: ...
+    def list(self, election_id: str) -> Sequence[RegisterMark]: ...
+
+
+class AppealRepository(Protocol):
+    def add(self, appeal: Appeal) -> None: ...
+    def get(self, appeal_id: str, *, lock: bool = False) -> Appeal | None: ...
+    def decide(self, appeal: Appeal) -> None:
+        """Store the decision fields of an undecided appeal."""
+        ...
+
+    def list(self, election_id: str) -> Sequence[Appeal]: ...
+
+
+class PublicationRepository(Protocol):
+    def add(self, entry: PublicationEntry) -> None: ...
+    def list(self, election_id: str) -> Sequence[PublicationEntry]: ...
+
+
+class ElectionUnitOfWork(UnitOfWork, Protocol):
+    elections: ElectionRepository
+    board: BoardRepository
+    register: RegisterRepository
+    appeals: AppealRepository
+    publications: PublicationRepository
+
+
+ElectionUnitOfWorkFactory = Callable[[], ElectionUnitOfWork]

@@ -1,0 +1,145 @@
+"""The stored election record as the protocol's phases see it (spec §10.2, §11.4-§11.6).
+
+Shared by the lifecycle services: find an election, read its `Election` (events 0 and 1, checked
+once and cached by their hashes), rebuild the board's view (`protocol.board.Board`) from counts
+and the last events instead of re-reading every ballot, and give the protocol a `ChainTail`
+(length and last event: all `record.chain.next_event` reads) to append to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import overload
+
+from clearcount.core.errors import ClearcountError
+from clearcount.protocol.board import Board
+from clearcount.protocol.context import Election, read_election
+from clearcount.record.chain import GENESIS, Event
+from clearcount.record.events import PaperBatch
+from clearcount.service.election_ports import ElectionUnitOfWork
+from clearcount.service.election_records import StoredElection
+from clearcount.service.errors import ElectionStateError, NotFoundError
+
+__all__ = [
+    "COUNTING_KINDS",
+    "PHASES",
+    "ChainTail",
+    "board_of",
+    "full_chain",
+    "load_election",
+    "phase_of",
+    "require_election",
+    "tail_of",
+]
+
+COUNTING_KINDS = ("EncryptedTally", "Shuffle", "PartialDecryption", "Result")
+PHASES = ("defined", "setup", "open", "closed", "counting", "declared")
+"""defined: no record yet; setup: Setup (event 0) only; open: credentials published, casting
+allowed within the timetable; closed: EndBallots; counting: a tally, shuffle or partial
+decryption; declared: the Result."""
+
+_CACHE: dict[tuple[str, str, str], Election] = {}
+_CACHE_LIMIT = 64
+
+
+def phase_of(counts: Mapping[str, int]) -> str:
+    """The election's phase from the number of events of each kind (see `PHASES`)."""
+    if counts.get("Result"):
+        return "declared"
+    if any(counts.get(kind) for kind in COUNTING_KINDS):
+        return "counting"
+    if counts.get("EndBallots"):
+        return "closed"
+    if counts.get("Credentials"):
+        return "open"
+    return "setup" if counts.get("Setup") else "defined"
+
+
+def require_election(
+    uow: ElectionUnitOfWork, election_id: str, *, lock: bool = False
+) -> StoredElection:
+    """The stored election, or NotFoundError; `lock` serialises writers to its record."""
+    stored = uow.elections.get(election_id, lock=lock)
+    if stored is None:
+        raise NotFoundError(f"election {election_id!r}: no such election")
+    return stored
+
+
+def load_election(uow: ElectionUnitOfWork, election_id: str) -> Election:
+    """Events 0 and 1 read and checked (spec §11.1-§11.3); ElectionStateError if missing."""
+    first = uow.board.events(election_id, ("Setup", "Credentials"))
+    if not first or first[0].kind != "Setup":
+        raise ElectionStateError(
+            f"election {election_id!r}: expected the key ceremony's Setup event, got none "
+            "(run the key ceremony first)"
+        )
+    if len(first) < 2:
+        raise ElectionStateError(
+            f"election {election_id!r}: expected the published credentials (event 1), got none "
+            "(the credential authority has not published them yet)"
+        )
+    key = (election_id, first[0].hash, first[1].hash)
+    election = _CACHE.get(key)
+    if election is None:
+        try:
+            election = read_election(first[:2])
+        except ClearcountError as error:
+            raise ElectionStateError(f"election {election_id!r}: {error}") from None
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[key] = election
+    return election
+
+
+class ChainTail(Sequence[Event]):
+    """A record of `length` events of which only the last is loaded: enough for
+    `record.chain.next_event` (the next seq and the previous hash)."""
+
+    def __init__(self, length: int, last: Event | None) -> None:
+        if (length == 0) != (last is None) or (last is not None and last.seq != length - 1):
+            raise ValueError(f"ChainTail: {length} events with last {last!r}")
+        self._length = length
+        self._last = last
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        if isinstance(index, int) and self._last is not None and index in (-1, self._length - 1):
+            return self._last
+        raise IndexError(f"ChainTail holds only the last event, not {index!r}")
+
+    def __iter__(self) -> Iterator[Event]:
+        raise TypeError("ChainTail holds only the last event; read the full chain to iterate")
+
+
+def tail_of(uow: ElectionUnitOfWork, election_id: str, counts: Mapping[str, int]) -> ChainTail:
+    total = sum(counts.values())
+    return ChainTail(total, uow.board.last(election_id) if total else None)
+
+
+def full_chain(uow: ElectionUnitOfWork, election_id: str) -> list[Event]:
+    return list(uow.board.events(election_id))
+
+
+def board_of(
+    uow: ElectionUnitOfWork, election_id: str, election: Election, counts: Mapping[str, int]
+) -> Board:
+    """The board's view (spec §11.4-§11.6) from counts, the last ballot and the paper batches."""
+    cancelled: set[bytes] = set()
+    for event in uow.board.events(election_id, ("PaperBatch",)):
+        batch = PaperBatch.from_body(event.body, f"event {event.seq}")
+        cancelled.update(c.to_bytes() for c in batch.cancelled_credentials)
+    last = uow.board.last(election_id, "Ballot")
+    return Board(
+        election,
+        frozenset(cancelled),
+        closed=bool(counts.get("EndBallots")),
+        ballots=counts.get("Ballot", 0),
+        last_ballot=GENESIS if last is None else last.hash,
+        counting=any(counts.get(kind) for kind in COUNTING_KINDS),
+    )

@@ -1,0 +1,200 @@
+"""Meeting and postal ballots, entered by two tellers (spec §11.6).
+
+At a hustings meeting, or when postal ballots come back, the two tellers named in the Setup
+enter one sitting's papers together: `PaperService.enter(...)` with
+
+- `channel`: "meeting" or "postal" (it must come before "online" in the published precedence);
+- `voters`: the members who voted (the meeting's sign-in sheet, the returned envelopes'
+  declarations), each marked in the register with the channel;
+- `cancelled`: the public credentials of those members, as the credential authority (which
+  alone maps members to credentials) names them; one per voter. Their online ballots stop
+  counting and the board refuses any later online ballot under them;
+- `papers`: per contest id, the papers' marks (0-based candidate indices; a ranking for a
+  preferential contest), at most one paper per voter and contest;
+- `tellers`: both tellers' signing keys (from their key files), which sign each batch.
+
+One PaperBatch event per contest goes on the record, signed by both tellers; the register lines
+and the events commit together or not at all. A member already marked on paper is refused
+(ChannelConflictError); papers are refused once counting has begun (ElectionStateError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from clearcount.core.errors import ClearcountError, ProofError
+from clearcount.crypto.group import Point, Scalar, ScalarSource
+from clearcount.protocol import board as bb
+from clearcount.protocol.paper import TellerSecret, enter_paper_batch
+from clearcount.record.chain import Event
+from clearcount.record.events import PaperBallot
+from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.election_ports import ElectionUnitOfWorkFactory
+from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark
+from clearcount.service.election_state import (
+    ChainTail,
+    board_of,
+    load_election,
+    require_election,
+    tail_of,
+)
+from clearcount.service.errors import (
+    ChannelConflictError,
+    ElectionStateError,
+    TellerError,
+    ValidationError,
+)
+from clearcount.service.ports import Clock
+from clearcount.service.register import require_eligible
+
+__all__ = ["PaperReceipt", "PaperService"]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperReceipt:
+    """One sitting's papers, on the record: the batch events' hashes, voters and papers."""
+
+    election_id: str
+    channel: str
+    batches: tuple[str, ...]
+    voters: int
+    papers: Mapping[str, int]
+
+
+class PaperService:
+    """Two tellers enter meeting and postal ballots (spec §11.6)."""
+
+    def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def enter(
+        self,
+        election_id: str,
+        *,
+        channel: str,
+        voters: Sequence[str],
+        cancelled: Sequence[Point],
+        papers: Mapping[str, Sequence[Sequence[int] | PaperBallot]],
+        tellers: tuple[TellerSecret, TellerSecret],
+        rng: ScalarSource = Scalar.random,
+    ) -> PaperReceipt:
+        """Enter one sitting's papers (see the module docstring); all or nothing."""
+        if channel not in PAPER_CHANNELS:
+            raise ValidationError("paper ballots", "channel", f"one of {PAPER_CHANNELS}", channel)
+        if not voters or len(set(voters)) != len(voters):
+            raise ValidationError("paper ballots", "voters", "distinct member ids", list(voters))
+        if len(cancelled) != len(voters):
+            raise ValidationError(
+                "paper ballots",
+                "cancelled",
+                f"one public credential per voter ({len(voters)}), named by the credential "
+                "authority",
+                len(cancelled),
+            )
+        at = self._clock.now()
+        actor = f"tellers {tellers[0].name} and {tellers[1].name}"
+        with self._uow() as uow:
+            stored = require_election(uow, election_id, lock=True)
+            d = stored.definition
+            if channel not in d.channels:
+                raise ValidationError(
+                    f"election {election_id!r}",
+                    "channel",
+                    f"one of its channels {list(d.channels)}",
+                    channel,
+                )
+            unknown = sorted(set(papers) - {c.id for c in d.contests})
+            if unknown:
+                raise ValidationError(
+                    "paper ballots", "papers", "contests of the election", unknown
+                )
+            counts = uow.board.counts(election_id)
+            election = load_election(uow, election_id)
+            board = board_of(uow, election_id, election, counts)
+            if board.counting:
+                raise ElectionStateError(
+                    f"election {election_id!r}: expected paper ballots before counting, got "
+                    "them after the tally began"
+                )
+            for member_id in voters:
+                require_eligible(uow, stored, member_id)
+                earlier = [
+                    m
+                    for m in uow.register.for_member(election_id, member_id)
+                    if m.channel in PAPER_CHANNELS
+                ]
+                if earlier:
+                    raise ChannelConflictError(
+                        f"member {member_id!r}: already voted by {earlier[0].channel} ballot at "
+                        f"{earlier[0].at}; a second {channel} ballot is refused"
+                    )
+            tail = tail_of(uow, election_id, counts)
+            chain: list[Event] = []
+            sizes: dict[str, int] = {}
+            for position, spec in enumerate(d.contests):
+                given = list(papers.get(spec.id, ()))
+                if len(given) > len(voters):
+                    raise ValidationError(
+                        f"paper ballots of contest {spec.id!r}",
+                        "papers",
+                        f"at most one per voter ({len(voters)})",
+                        len(given),
+                    )
+                ballots = [
+                    p if isinstance(p, PaperBallot) else PaperBallot(tuple(p), 1) for p in given
+                ]
+                sizes[spec.id] = len(ballots)
+                try:
+                    batch = enter_paper_batch(
+                        election,
+                        channel,
+                        spec.id,
+                        ballots,
+                        list(cancelled) if position == 0 else [],
+                        tellers,
+                        rng,
+                    )
+                except ClearcountError as error:
+                    raise ValidationError(
+                        f"paper ballots of contest {spec.id!r}",
+                        "papers",
+                        "papers the contest allows",
+                        str(error),
+                    ) from None
+                try:
+                    board, event = bb.post_paper_batch(
+                        ChainTail(len(tail) + len(chain), chain[-1]) if chain else tail,
+                        board,
+                        batch,
+                    )
+                except ProofError as error:
+                    name = next((t.name for t in tellers if repr(t.name) in str(error)), "?")
+                    raise TellerError(name, f"signature refused: {error}") from None
+                except ClearcountError as error:
+                    teller = next((t for t in tellers if t.name not in d.tellers), None)
+                    if teller is not None:
+                        raise TellerError(
+                            teller.name, f"not a teller of this election: {error}"
+                        ) from None
+                    raise ValidationError(
+                        "paper ballots", "batch", "a batch the board accepts", str(error)
+                    ) from None
+                chain.append(event)
+            for event in chain:
+                uow.board.append(election_id, event)
+            stamp = format_instant(at)
+            for member_id in voters:
+                uow.register.add(RegisterMark(election_id, member_id, channel, stamp, actor))
+            append_events(
+                uow,
+                at=at,
+                actor=actor,
+                action="paper.entered",
+                organisation_id=d.organisation_id,
+                subject=f"election:{election_id}",
+                changes=[Change(f"{channel}_voters", None, len(voters))],
+            )
+            uow.commit()
+        return PaperReceipt(election_id, channel, tuple(e.hash for e in chain), len(voters), sizes)

@@ -1,0 +1,143 @@
+"""Trustees' and tellers' key files: each role's secret, encrypted under its own passphrase.
+
+The key ceremony (`BallotService.key_ceremony`, spec §11.2) writes one file per trustee (its key
+share z_ℓ, spec §5.2.4) and per teller (its paper-batch signing key, spec §11.6); the service
+stores none of them. Only the trustee's own step (`TallyService.decrypt_with_key_file`) or the
+tellers' paper entry reads a file back. Format (JSON, permissions 0600):
+
+    {"format": "clearcount-role-key/1", "role": "trustee" | "teller", "name": ...,
+     "index": ℓ | null, "election_id": ..., "fingerprint": <Setup hash>,
+     "kdf": {"name": "scrypt", "salt": hex, "log2_n": n, "r": 8, "p": 1},
+     "cipher": {"name": "AES-256-GCM", "nonce": hex}, "ciphertext": base64}
+
+The plaintext is the secret scalar; the associated data is the canonical JSON of every other
+field, so a file cannot be relabelled as another trustee's or another election's. A wrong
+passphrase and an altered file give the same error. The sealing is `service.sealed_file`, shared
+with the credential authority's key file (docs/service/credentials.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from clearcount.core.errors import ClearcountError
+from clearcount.crypto.dkg import TrusteeKey
+from clearcount.crypto.group import Scalar
+from clearcount.protocol.ceremony import TrusteeSecret
+from clearcount.protocol.paper import TellerSecret
+from clearcount.record import codec
+from clearcount.service.errors import ConflictError, ServiceError, ValidationError
+from clearcount.service.sealed_file import (
+    DEFAULT_LOG2_N,
+    MIN_PASSPHRASE,
+    open_sealed,
+    read_private_file,
+    seal,
+    write_private_file,
+)
+
+__all__ = [
+    "DEFAULT_LOG2_N",
+    "MIN_PASSPHRASE",
+    "ROLE_KEY_FORMAT",
+    "RoleKey",
+    "RoleKeyError",
+    "load_role_key",
+    "save_role_key",
+]
+
+ROLE_KEY_FORMAT = "clearcount-role-key/1"
+_ROLES = ("trustee", "teller")
+
+
+class RoleKeyError(ServiceError):
+    """A key file cannot be opened: unreadable, malformed, wrong passphrase or altered."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleKey:
+    """One role's secret for one election; `index` is the trustee's ℓ (None for a teller)."""
+
+    role: str
+    name: str
+    index: int | None
+    election_id: str
+    fingerprint: str
+    secret: Scalar
+
+    def __repr__(self) -> str:
+        return f"RoleKey({self.role} {self.name!r}, {self.election_id!r}, <hidden>)"
+
+    @classmethod
+    def of_trustee(cls, election_id: str, fingerprint: str, secret: TrusteeSecret) -> RoleKey:
+        return cls(
+            "trustee", secret.name, secret.key.index, election_id, fingerprint, secret.key.share
+        )
+
+    @classmethod
+    def of_teller(cls, election_id: str, fingerprint: str, secret: TellerSecret) -> RoleKey:
+        return cls("teller", secret.name, None, election_id, fingerprint, secret.secret)
+
+    def trustee(self) -> TrusteeSecret:
+        if self.role != "trustee" or self.index is None:
+            raise RoleKeyError(
+                f"key file of {self.name!r}: expected a trustee's, got a {self.role}'s"
+            )
+        return TrusteeSecret(self.name, TrusteeKey(self.index, self.secret))
+
+    def teller(self) -> TellerSecret:
+        if self.role != "teller":
+            raise RoleKeyError(
+                f"key file of {self.name!r}: expected a teller's, got a {self.role}'s"
+            )
+        return TellerSecret(self.name, self.secret)
+
+    def header(self) -> dict[str, object]:
+        return {
+            "format": ROLE_KEY_FORMAT,
+            "role": self.role,
+            "name": self.name,
+            "index": self.index,
+            "election_id": self.election_id,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def save_role_key(
+    path: Path, key: RoleKey, passphrase: str, *, log2_n: int = DEFAULT_LOG2_N
+) -> None:
+    """Write `key` to a new file (0600); never overwrites one (ConflictError)."""
+    refusal = "a key file is already there; refusing to overwrite it"
+    if path.exists():  # before the slow key derivation
+        raise ConflictError(f"{path}: {refusal}")
+    data = seal(key.header(), key.secret.to_bytes(), passphrase, log2_n=log2_n)
+    write_private_file(path, data, refusal=refusal)
+
+
+def load_role_key(path: Path, passphrase: str, *, role: str) -> RoleKey:
+    """Open the `role` ("trustee" or "teller") key file at `path`; RoleKeyError if it fails."""
+    if role not in _ROLES:
+        raise ValidationError("key file", "role", f"one of {_ROLES}", role)
+    data = read_private_file(path, error=RoleKeyError, what=f"the {role}'s secret")
+    names = ("format", "role", "name", "index", "election_id", "fingerprint")
+    f, plain = open_sealed(
+        data,
+        passphrase,
+        source=str(path),
+        fields=names,
+        error=RoleKeyError,
+        expect={"format": ROLE_KEY_FORMAT, "role": role},
+    )
+    try:
+        index = f["index"]
+        return RoleKey(
+            role,
+            codec.text(f["name"], f"{path}: name"),
+            None if index is None else codec.integer(index, f"{path}: index", minimum=1),
+            codec.text(f["election_id"], f"{path}: election_id"),
+            codec.digest(f["fingerprint"], f"{path}: fingerprint"),
+            Scalar.from_bytes(plain),
+        )
+    except ClearcountError as error:
+        raise RoleKeyError(f"{path}: not a clearcount {role} key file: {error}") from None

@@ -1,0 +1,275 @@
+"""The count's cryptographic steps: tally, mixing and each trustee's decryption (spec §11.7-§11.9).
+
+After close (`closing`), the ballot officer runs `TallyService.tally` (EncryptedTally of the
+homomorphic contests, spec §11.7). For preferential contests every trustee in turn runs
+`shuffle(election_id, trustee)` (spec §11.8; at least t shuffles per contest). Then EACH
+TRUSTEE RUNS ITS OWN STEP WITH ITS OWN KEY FILE: `decrypt_with_key_file(election_id, path,
+passphrase)` opens the file the key ceremony wrote for that trustee, computes its partial
+decryption with Chaum-Pedersen proofs and posts it; the board checks every proof first (spec
+§11.9). A trustee who prefers to compute offline uses `partial_for(record, key)` on their own
+machine and hands the result to `submit_partial`. The service never stores a trustee secret.
+
+Errors name the trustee (TrusteeError): a key file for another election or another trustee, a
+key share that does not match the trustee's verification key, a partial decryption whose proof
+fails. A tally before close is an ElectionStateError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from clearcount.core.errors import ClearcountError, CryptoError, ProofError
+from clearcount.crypto.group import Scalar, ScalarSource
+from clearcount.protocol.ceremony import TrusteeSecret
+from clearcount.protocol.context import Election, read_election
+from clearcount.protocol.decryption import (
+    decryption_targets,
+    partial_decryption,
+    post_partial_decryption,
+)
+from clearcount.protocol.mixing import shuffle_event
+from clearcount.protocol.tally import tally_event
+from clearcount.record.chain import Event
+from clearcount.record.events import PartialDecryption
+from clearcount.service.audit import Change, append_events
+from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.election_state import full_chain, load_election, require_election
+from clearcount.service.errors import ConflictError, ElectionStateError, TrusteeError
+from clearcount.service.ports import Clock
+from clearcount.service.role_keys import load_role_key
+
+__all__ = ["TallyService", "TallyStatus", "partial_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class TallyStatus:
+    """Who has done what: the tally, each contest's shuffles, the trustees who decrypted."""
+
+    election_id: str
+    tallied: bool
+    shuffles: Mapping[str, tuple[str, ...]]
+    decrypted: tuple[str, ...]
+    threshold: int
+    trustees: tuple[str, ...]
+
+    @property
+    def ready_to_declare(self) -> bool:
+        return len(self.decrypted) >= self.threshold
+
+
+def _trustee_partial(
+    chain: Sequence[Event], election: Election, key: TrusteeSecret, rng: ScalarSource
+) -> PartialDecryption:
+    if key.name not in [t.name for t in election.setup.trustees]:
+        raise TrusteeError(key.name, "expected a trustee of this election, got an unknown name")
+    try:
+        targets = decryption_targets(chain, election)
+    except ClearcountError as error:
+        raise ElectionStateError(f"decryption: {error}") from None
+    try:
+        return partial_decryption(election, targets, key, rng)
+    except CryptoError as error:
+        raise TrusteeError(key.name, f"wrong key: {error}") from None
+
+
+def partial_for(
+    record: Sequence[Event], key: TrusteeSecret, rng: ScalarSource = Scalar.random
+) -> PartialDecryption:
+    """A trustee's partial decryption of `record`, computed on the trustee's own machine."""
+    return _trustee_partial(record, read_election(record[:2]), key, rng)
+
+
+class TallyService:
+    def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def _audit(
+        self,
+        uow: ElectionUnitOfWork,
+        actor: str,
+        election_id: str,
+        action: str,
+        org: str,
+        what: str,
+    ) -> None:
+        append_events(
+            uow,
+            at=self._clock.now(),
+            actor=actor,
+            action=action,
+            organisation_id=org,
+            subject=f"election:{election_id}",
+            changes=[Change("event", None, what)],
+        )
+
+    def tally(self, actor: str, election_id: str) -> Event | None:
+        """EncryptedTally of the homomorphic contests (spec §11.7); None if there are none."""
+        with self._uow() as uow:
+            stored = require_election(uow, election_id, lock=True)
+            chain = full_chain(uow, election_id)
+            election = load_election(uow, election_id)
+            kinds = {e.kind for e in chain}
+            if "EndBallots" not in kinds:
+                raise ElectionStateError(
+                    f"election {election_id!r}: expected it closed before the tally, got it open"
+                )
+            if "EncryptedTally" in kinds:
+                raise ConflictError(f"election {election_id!r}: already tallied")
+            if all(c.kind != "homomorphic" for c in election.setup.contests):
+                return None
+            try:
+                event = tally_event(chain, election)
+            except ClearcountError as error:
+                raise ElectionStateError(f"election {election_id!r}: {error}") from None
+            uow.board.append(election_id, event)
+            self._audit(
+                uow,
+                actor,
+                election_id,
+                "election.tallied",
+                stored.definition.organisation_id,
+                event.hash,
+            )
+            uow.commit()
+        return event
+
+    def shuffle(
+        self, election_id: str, trustee: str, *, rng: ScalarSource = Scalar.random
+    ) -> tuple[str, ...]:
+        """Trustee `trustee` shuffles every preferential contest once (spec §11.8)."""
+        with self._uow() as uow:
+            stored = require_election(uow, election_id, lock=True)
+            chain = full_chain(uow, election_id)
+            election = load_election(uow, election_id)
+            if trustee not in [t.name for t in election.setup.trustees]:
+                raise TrusteeError(trustee, "expected a trustee of this election, got unknown")
+            if "EndBallots" not in {e.kind for e in chain}:
+                raise ElectionStateError(
+                    f"election {election_id!r}: expected it closed before mixing, got it open"
+                )
+            hashes = []
+            for spec in election.setup.contests:
+                if spec.kind != "mixnet":
+                    continue
+                try:
+                    event = shuffle_event(chain, election, spec.id, trustee, rng)
+                except ClearcountError as error:
+                    raise TrusteeError(
+                        trustee, f"shuffle of {spec.id!r} refused: {error}"
+                    ) from None
+                uow.board.append(election_id, event)
+                chain.append(event)
+                hashes.append(event.hash)
+            if hashes:
+                self._audit(
+                    uow,
+                    f"trustee {trustee}",
+                    election_id,
+                    "election.shuffled",
+                    stored.definition.organisation_id,
+                    ",".join(hashes),
+                )
+            uow.commit()
+        return tuple(hashes)
+
+    def decrypt(
+        self, election_id: str, key: TrusteeSecret, *, rng: ScalarSource = Scalar.random
+    ) -> str:
+        """The trustee's own step: its partial decryption, checked and posted (spec §11.9)."""
+        with self._uow() as uow:
+            require_election(uow, election_id, lock=True)
+            chain = full_chain(uow, election_id)
+            election = load_election(uow, election_id)
+            partial = _trustee_partial(chain, election, key, rng)
+            return self._post(uow, election_id, chain, election, partial)
+
+    def decrypt_with_key_file(
+        self, election_id: str, path: Path, passphrase: str, *, rng: ScalarSource = Scalar.random
+    ) -> str:
+        """Open the trustee's key file (written by the key ceremony) and run `decrypt`."""
+        key = load_role_key(path, passphrase, role="trustee")
+        if key.election_id != election_id:
+            raise TrusteeError(
+                key.name,
+                f"key file {path} is for election {key.election_id!r}, not {election_id!r}",
+            )
+        with self._uow() as uow:
+            setup = uow.board.events(election_id, ("Setup",))
+        if not setup or setup[0].hash != key.fingerprint:
+            raise TrusteeError(key.name, f"key file {path} is for another Setup of this election")
+        return self.decrypt(election_id, key.trustee(), rng=rng)
+
+    def submit_partial(
+        self, election_id: str, partial: PartialDecryption | Mapping[str, object]
+    ) -> str:
+        """Post a partial decryption computed elsewhere (`partial_for`); checked first."""
+        if not isinstance(partial, PartialDecryption):
+            body = partial
+            try:
+                partial = PartialDecryption.from_body(body, "partial decryption")
+            except ClearcountError as error:
+                name = body.get("trustee", "?")
+                raise TrusteeError(str(name), f"malformed partial decryption: {error}") from None
+        with self._uow() as uow:
+            require_election(uow, election_id, lock=True)
+            chain = full_chain(uow, election_id)
+            election = load_election(uow, election_id)
+            return self._post(uow, election_id, chain, election, partial)
+
+    def _post(
+        self,
+        uow: ElectionUnitOfWork,
+        election_id: str,
+        chain: list[Event],
+        election: Election,
+        partial: PartialDecryption,
+    ) -> str:
+        name = partial.trustee
+        if any(e.kind == "PartialDecryption" and e.body["trustee"] == name for e in chain):
+            raise ConflictError(f"trustee {name!r} has already decrypted election {election_id!r}")
+        try:
+            event = post_partial_decryption(chain, election, partial)
+        except ProofError as error:
+            raise TrusteeError(name, f"partial decryption refused: {error}") from None
+        except ClearcountError as error:
+            if name not in [t.name for t in election.setup.trustees]:
+                raise TrusteeError(name, "expected a trustee of this election") from None
+            raise ElectionStateError(f"election {election_id!r}: {error}") from None
+        uow.board.append(election_id, event)
+        stored = require_election(uow, election_id)
+        self._audit(
+            uow,
+            f"trustee {name}",
+            election_id,
+            "election.decrypted",
+            stored.definition.organisation_id,
+            event.hash,
+        )
+        uow.commit()
+        return event.hash
+
+    def status(self, election_id: str) -> TallyStatus:
+        with self._uow() as uow:
+            require_election(uow, election_id)
+            election = load_election(uow, election_id)
+            events = uow.board.events(
+                election_id, ("EncryptedTally", "Shuffle", "PartialDecryption")
+            )
+        shuffles: dict[str, tuple[str, ...]] = {
+            c.id: () for c in election.setup.contests if c.kind == "mixnet"
+        }
+        for e in events:
+            if e.kind == "Shuffle":
+                contest = str(e.body["contest"])
+                shuffles[contest] = (*shuffles.get(contest, ()), str(e.body["trustee"]))
+        return TallyStatus(
+            election_id,
+            any(e.kind == "EncryptedTally" for e in events),
+            shuffles,
+            tuple(str(e.body["trustee"]) for e in events if e.kind == "PartialDecryption"),
+            election.setup.threshold,
+            tuple(t.name for t in election.setup.trustees),
+        )

@@ -1,0 +1,287 @@
+"""Repositories implementing `service.election_ports` over one SQLAlchemy connection.
+
+Events are stored as their canonical bytes (spec §10.1) and read back with the record's own
+parser, so what comes out hashes to what went in. On PostgreSQL `get(..., lock=True)` takes the
+election's row lock (SELECT ... FOR UPDATE): appends to one record are serialised; SQLite's
+BEGIN IMMEDIATE (storage.engine) serialises every writer already.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from clearcount.core.canonical import canonical_json, parse_canonical
+from clearcount.record.chain import Event, event_from_document
+from clearcount.service.election_records import (
+    Appeal,
+    BallotDefinition,
+    PublicationEntry,
+    RegisterMark,
+    StoredElection,
+)
+from clearcount.storage.election_tables import (
+    appeals,
+    elections,
+    marked_register,
+    publications,
+    record_events,
+)
+
+__all__ = [
+    "SqlAppealRepository",
+    "SqlBoardRepository",
+    "SqlElectionRepository",
+    "SqlPublicationRepository",
+    "SqlRegisterRepository",
+]
+
+
+def _election(row: sa.Row[Any]) -> StoredElection:
+    return StoredElection(
+        BallotDefinition.from_json(json.loads(row.definition)),
+        row.defined_by,
+        row.defined_at,
+        row.roll_version,
+    )
+
+
+class SqlElectionRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def add(self, election: StoredElection) -> None:
+        d = election.definition
+        self._c.execute(
+            elections.insert().values(
+                election_id=d.election_id,
+                organisation_id=d.organisation_id,
+                definition=canonical_json(d.to_json()).decode("utf-8"),
+                defined_by=election.defined_by,
+                defined_at=election.defined_at,
+                roll_version=election.roll_version,
+            )
+        )
+
+    def get(self, election_id: str, *, lock: bool = False) -> StoredElection | None:
+        query = sa.select(elections).where(elections.c.election_id == election_id)
+        if lock and self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else _election(row)
+
+    def set_roll_version(self, election_id: str, version: int) -> None:
+        self._c.execute(
+            elections.update()
+            .where(elections.c.election_id == election_id)
+            .values(roll_version=version)
+        )
+
+    def list(self, organisation_id: str) -> Sequence[StoredElection]:
+        rows = self._c.execute(
+            sa.select(elections)
+            .where(elections.c.organisation_id == organisation_id)
+            .order_by(elections.c.election_id)
+        )
+        return [_election(r) for r in rows]
+
+
+def _event(document: str) -> Event:
+    return event_from_document(parse_canonical(document.encode("utf-8")), "stored event")
+
+
+class SqlBoardRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def append(self, election_id: str, event: Event) -> None:
+        credential = event.body.get("credential") if event.kind == "Ballot" else None
+        self._c.execute(
+            record_events.insert().values(
+                election_id=election_id,
+                seq=event.seq,
+                kind=event.kind,
+                hash=event.hash,
+                credential=credential if isinstance(credential, str) else None,
+                document=event.encode().decode("utf-8"),
+            )
+        )
+
+    def last(self, election_id: str, kind: str | None = None) -> Event | None:
+        query = sa.select(record_events.c.document).where(
+            record_events.c.election_id == election_id
+        )
+        if kind is not None:
+            query = query.where(record_events.c.kind == kind)
+        document = self._c.execute(
+            query.order_by(record_events.c.seq.desc()).limit(1)
+        ).scalar_one_or_none()
+        return None if document is None else _event(document)
+
+    def counts(self, election_id: str) -> Mapping[str, int]:
+        rows = self._c.execute(
+            sa.select(record_events.c.kind, sa.func.count())
+            .where(record_events.c.election_id == election_id)
+            .group_by(record_events.c.kind)
+        )
+        return {kind: int(n) for kind, n in rows}
+
+    def events(self, election_id: str, kinds: Sequence[str] | None = None) -> Sequence[Event]:
+        query = sa.select(record_events.c.document).where(
+            record_events.c.election_id == election_id
+        )
+        if kinds is not None:
+            query = query.where(record_events.c.kind.in_(list(kinds)))
+        return [_event(d) for d in self._c.execute(query.order_by(record_events.c.seq)).scalars()]
+
+    def by_hash_prefix(self, election_id: str, prefix: str) -> Sequence[Event]:
+        query = sa.select(record_events.c.document).where(
+            record_events.c.election_id == election_id,
+            record_events.c.hash.like(prefix.lower() + "%"),
+        )
+        return [_event(d) for d in self._c.execute(query.order_by(record_events.c.seq)).scalars()]
+
+    def ballots_of(self, election_id: str, credential: str) -> Sequence[Event]:
+        query = sa.select(record_events.c.document).where(
+            record_events.c.election_id == election_id,
+            record_events.c.credential == credential,
+        )
+        return [_event(d) for d in self._c.execute(query.order_by(record_events.c.seq)).scalars()]
+
+
+def _mark(r: sa.Row[Any]) -> RegisterMark:
+    return RegisterMark(r.election_id, r.member_id, r.channel, r.at, r.recorded_by)
+
+
+class SqlRegisterRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def add(self, mark: RegisterMark) -> None:
+        self._c.execute(
+            marked_register.insert().values(
+                election_id=mark.election_id,
+                member_id=mark.member_id,
+                channel=mark.channel,
+                at=mark.at,
+                recorded_by=mark.recorded_by,
+            )
+        )
+
+    def for_member(self, election_id: str, member_id: str) -> Sequence[RegisterMark]:
+        rows = self._c.execute(
+            sa.select(marked_register)
+            .where(
+                marked_register.c.election_id == election_id,
+                marked_register.c.member_id == member_id,
+            )
+            .order_by(marked_register.c.mark_id)
+        )
+        return [_mark(r) for r in rows]
+
+    def list(self, election_id: str) -> Sequence[RegisterMark]:
+        rows = self._c.execute(
+            sa.select(marked_register)
+            .where(marked_register.c.election_id == election_id)
+            .order_by(marked_register.c.mark_id)
+        )
+        return [_mark(r) for r in rows]
+
+
+def _appeal(r: sa.Row[Any]) -> Appeal:
+    return Appeal(
+        r.appeal_id,
+        r.election_id,
+        r.appellant,
+        r.grounds,
+        r.lodged_at,
+        r.decision,
+        r.reasons,
+        r.decided_by,
+        r.decided_at,
+    )
+
+
+class SqlAppealRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def add(self, appeal: Appeal) -> None:
+        self._c.execute(
+            appeals.insert().values(
+                appeal_id=appeal.appeal_id,
+                election_id=appeal.election_id,
+                appellant=appeal.appellant,
+                grounds=appeal.grounds,
+                lodged_at=appeal.lodged_at,
+            )
+        )
+
+    def get(self, appeal_id: str, *, lock: bool = False) -> Appeal | None:
+        query = sa.select(appeals).where(appeals.c.appeal_id == appeal_id)
+        if lock and self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else _appeal(row)
+
+    def decide(self, appeal: Appeal) -> None:
+        result = self._c.execute(
+            appeals.update()
+            .where(appeals.c.appeal_id == appeal.appeal_id, appeals.c.decision.is_(None))
+            .values(
+                decision=appeal.decision,
+                reasons=appeal.reasons,
+                decided_by=appeal.decided_by,
+                decided_at=appeal.decided_at,
+            )
+        )
+        if result.rowcount != 1:
+            raise LookupError(f"no undecided appeal {appeal.appeal_id!r} to decide")
+
+    def list(self, election_id: str) -> Sequence[Appeal]:
+        rows = self._c.execute(
+            sa.select(appeals)
+            .where(appeals.c.election_id == election_id)
+            .order_by(appeals.c.lodged_at, appeals.c.appeal_id)
+        )
+        return [_appeal(r) for r in rows]
+
+
+class SqlPublicationRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def add(self, entry: PublicationEntry) -> None:
+        self._c.execute(
+            publications.insert().values(
+                election_id=entry.election_id,
+                path=entry.path,
+                head=entry.head,
+                events=entry.events,
+                verified=entry.verified,
+                published_by=entry.published_by,
+                published_at=entry.published_at,
+            )
+        )
+
+    def list(self, election_id: str) -> Sequence[PublicationEntry]:
+        rows = self._c.execute(
+            sa.select(publications)
+            .where(publications.c.election_id == election_id)
+            .order_by(publications.c.publication_id)
+        )
+        return [
+            PublicationEntry(
+                r.election_id,
+                r.path,
+                r.head,
+                r.events,
+                bool(r.verified),
+                r.published_by,
+                r.published_at,
+            )
+            for r in rows
+        ]

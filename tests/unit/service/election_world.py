@@ -1,0 +1,170 @@
+"""Test support for the election lifecycle: a union executive election over a real store.
+
+The Northfold Transport Workers' Union (fictional; tests/fixtures/members/northfold_twu.csv):
+five eligible members and one (NTW-00004, under six months' membership) who is not. The
+credential authority's part is played with its real API (`issue_credentials`), so the tests
+know which credential is whose, as only the authority would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from tests.unit.service.world import OFFICER, World
+
+from clearcount.crypto.group import ScalarSource, seeded_scalars
+from clearcount.protocol.casting import make_ballot
+from clearcount.protocol.context import Election, read_election
+from clearcount.protocol.credentials import CredentialSecret
+from clearcount.protocol.paper import TellerSecret
+from clearcount.record.events import Ballot, ContestSpec
+from clearcount.service.appeals import AppealService
+from clearcount.service.ballots import BallotDefinition, BallotService, CeremonyReport, contest
+from clearcount.service.casting import CastingService
+from clearcount.service.closing import ClosingService
+from clearcount.service.credential_authority import (
+    KeyMaterial,
+    issue_credentials,
+    recipients_from_snapshot,
+)
+from clearcount.service.eligibility import EligibilityRules
+from clearcount.service.paper import PaperService
+from clearcount.service.publication import PublicationService, run_verifier
+from clearcount.service.register import RegisterService
+from clearcount.service.results import ResultsService
+from clearcount.service.role_keys import load_role_key
+from clearcount.service.tally import TallyService
+
+ELECTION = "ntwu-exec-2022"
+TRUSTEES = ("Tess Alder", "Omar Birch", "Nia Cedar")
+TELLERS = ("Pat Quinn", "Sam Ortiz")
+PASSPHRASES = {name: f"{name.lower().replace(' ', '-')}-passphrase" for name in TRUSTEES + TELLERS}
+LOW_COST = 14
+ELIGIBLE = ("NTW-00001", "NTW-00002", "NTW-00003", "NTW-00005", "NTW-00006")
+INELIGIBLE = "NTW-00004"
+OPENS = datetime(2022, 9, 10, 9, 0, tzinfo=UTC)
+CLOSES = datetime(2022, 9, 20, 17, 0, tzinfo=UTC)
+
+CHAIR = contest("chair", "Branch chair", "fptp", ("Ann Hale", "Bob Irwin", "Cal Jones"))
+STRIKE = contest("strike", "Strike action?", "yes-no", ("Yes", "No"))
+LEADER = contest("leader", "Group leader", "irv", ("Dee", "Eli", "Fay"))
+
+
+@dataclass
+class Lifecycle:
+    """The services of the lifecycle, over `world`'s store and clock."""
+
+    world: World
+    key_dir: Path
+    rng: ScalarSource = field(default_factory=lambda: seeded_scalars(b"election world"))
+
+    def __post_init__(self) -> None:
+        uow, clock = self.world.store.unit_of_work, self.world.clock
+        verify = run_verifier(1)
+        self.ballots = BallotService(uow, clock)
+        self.casting = CastingService(uow, clock)
+        self.paper = PaperService(uow, clock)
+        self.register = RegisterService(uow, clock)
+        self.closing = ClosingService(uow, clock)
+        self.tally = TallyService(uow, clock)
+        self.results = ResultsService(uow, clock)
+        self.publication = PublicationService(uow, clock, verify)
+        self.appeals = AppealService(uow, clock, verify)
+        self.material: KeyMaterial | None = None
+        self.ceremony: CeremonyReport | None = None
+
+    # -- steps -----------------------------------------------------------------------------
+    def define(self, contests: Sequence[ContestSpec] = (CHAIR, STRIKE), threshold: int = 2) -> None:
+        w = self.world
+        w.clock.set_day(date(2022, 9, 1))
+        org = w.union()
+        w.load(org, "northfold_twu.csv")
+        w.eligibility.set_rules(
+            OFFICER,
+            EligibilityRules(
+                ELECTION,
+                org,
+                "executive",
+                "Rule 14.2",
+                date(2022, 9, 1),
+                minimum_membership_months=6,
+            ),
+        )
+        w.rolls.freeze(OFFICER, ELECTION, "timetable: nominations closed")
+        self.ballots.define(
+            OFFICER,
+            BallotDefinition(
+                ELECTION,
+                org,
+                "Executive election 2022",
+                OPENS,
+                CLOSES,
+                tuple(contests),
+                "Harrow & Pell Scrutineers",
+                TRUSTEES,
+                threshold,
+                TELLERS,
+            ),
+        )
+
+    def setup(self) -> CeremonyReport:
+        self.ceremony = self.ballots.key_ceremony(
+            OFFICER, ELECTION, self.key_dir, PASSPHRASES, rng=self.rng, log2_n=LOW_COST
+        )
+        return self.ceremony
+
+    def credentials(self) -> None:
+        setup = self.ballots.setup_event(ELECTION)
+        snapshot = self.world.rolls.snapshot(ELECTION)
+        members = {m.member_id: m for m in self.world.members.list_members("northfold-twu")}
+        self.material = issue_credentials(
+            setup, recipients_from_snapshot(snapshot, members), self.rng
+        )
+        self.ballots.publish_credentials(OFFICER, ELECTION, self.material.credentials())
+
+    def open(self, *, contests: Sequence[ContestSpec] = (CHAIR, STRIKE)) -> None:
+        """Define, set up, publish credentials, and move the clock into the voting window."""
+        self.define(contests)
+        self.setup()
+        self.credentials()
+        self.world.clock.at = datetime(2022, 9, 12, 10, 0, tzinfo=UTC)
+
+    # -- roles -----------------------------------------------------------------------------
+    def election(self) -> Election:
+        return read_election(self.ballots.record(ELECTION)[:2])
+
+    def credential(self, member_id: str) -> CredentialSecret:
+        assert self.material is not None
+        return self.material.find(member_id).secret
+
+    def ballot(self, member_id: str, choices: Mapping[str, Sequence[int]]) -> Ballot:
+        return make_ballot(self.election(), choices, self.credential(member_id), self.rng)[0]
+
+    def tellers(self) -> tuple[TellerSecret, TellerSecret]:
+        assert self.ceremony is not None
+        a, b = (
+            load_role_key(self.ceremony.teller_key_files[n], PASSPHRASES[n], role="teller").teller()
+            for n in TELLERS
+        )
+        return a, b
+
+    def trustee_file(self, name: str) -> Path:
+        assert self.ceremony is not None
+        return self.ceremony.trustee_key_files[name]
+
+    def count(self, trustees: Sequence[str] = TRUSTEES[:2]) -> None:
+        """Close (on time), tally, shuffle and have `trustees` decrypt; then declare."""
+        self.world.clock.at = CLOSES
+        self.closing.close(OFFICER, ELECTION)
+        self.tally.tally(OFFICER, ELECTION)
+        if any(c.kind == "mixnet" for c in self.election().setup.contests):
+            for name in TRUSTEES:
+                self.tally.shuffle(ELECTION, name, rng=self.rng)
+        for name in trustees:
+            self.tally.decrypt_with_key_file(
+                ELECTION, self.trustee_file(name), PASSPHRASES[name], rng=self.rng
+            )
+        self.results.declare(OFFICER, ELECTION)

@@ -1,0 +1,121 @@
+"""Defining a ballot, the key ceremony and the credentials (spec §11.2-§11.3)."""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+from pathlib import Path
+
+import pytest
+from tests.unit.service.election_world import (
+    CHAIR,
+    CLOSES,
+    ELECTION,
+    OPENS,
+    PASSPHRASES,
+    TELLERS,
+    TRUSTEES,
+    Lifecycle,
+)
+from tests.unit.service.world import OFFICER, World
+
+from clearcount.crypto.group import Point
+from clearcount.record.events import Credentials
+from clearcount.service.ballots import BallotDefinition, contest
+from clearcount.service.errors import (
+    ConflictError,
+    ElectionStateError,
+    NotFoundError,
+    ValidationError,
+)
+from clearcount.service.role_keys import load_role_key
+
+
+@pytest.fixture
+def life(world: World, tmp_path: Path) -> Lifecycle:
+    return Lifecycle(world, tmp_path / "keys")
+
+
+def definition(**changes: object) -> BallotDefinition:
+    base = BallotDefinition(
+        ELECTION,
+        "northfold-twu",
+        "Exec",
+        OPENS,
+        CLOSES,
+        (CHAIR,),
+        "Scrutineers",
+        TRUSTEES,
+        2,
+        TELLERS,
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_definitions_are_checked() -> None:
+    with pytest.raises(ValidationError, match=r"contest 'x'.*method"):
+        contest("x", "X", "borda", ("A", "B"))
+    with pytest.raises(ValidationError, match=r"threshold: expected 1..3"):
+        definition(threshold=4)
+    with pytest.raises(ValidationError, match="closes: expected after opens"):
+        definition(closes=OPENS)
+    with pytest.raises(ValidationError, match="channels"):
+        definition(channels=("meeting", "postal"))
+    with pytest.raises(ValidationError, match="tellers"):
+        definition(tellers=("Pat", "Pat"))
+    d = definition(
+        contests=(CHAIR, contest("leader", "Leader", "stv-scottish", ("A", "B", "C"), seats=2))
+    )
+    assert BallotDefinition.from_json(d.to_json()) == d
+
+
+def test_the_ceremony_needs_a_frozen_roll_and_writes_one_key_file_per_role(
+    life: Lifecycle, world: World
+) -> None:
+    with pytest.raises(NotFoundError, match="organisation"):
+        life.ballots.define(OFFICER, definition())
+    life.define()
+    with pytest.raises(ConflictError, match="already defined"):
+        life.ballots.define(OFFICER, definition())
+    assert life.ballots.status(ELECTION).phase == "defined"
+    with pytest.raises(ValidationError, match="passphrases"):
+        life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir, {})
+    report = life.setup()
+    assert set(report.trustee_key_files) == set(TRUSTEES)
+    for name, path in {**report.trustee_key_files, **report.teller_key_files}.items():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        role = "trustee" if name in TRUSTEES else "teller"
+        key = load_role_key(path, PASSPHRASES[name], role=role)
+        assert (key.name, key.election_id, key.fingerprint) == (name, ELECTION, report.fingerprint)
+        assert key.secret.to_bytes().hex() not in life.key_dir.joinpath("x").as_posix()
+    setup = life.ballots.setup_event(ELECTION)
+    assert setup.hash == report.fingerprint
+    assert setup.body["roll"]["eligible"] == 5
+    with pytest.raises(ConflictError, match="already run"):
+        life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir / "2", PASSPHRASES)
+    status = life.ballots.status(ELECTION)
+    assert (status.phase, status.roll_version, status.fingerprint) == ("setup", 1, setup.hash)
+    assert [s.election_id for s in life.ballots.elections("northfold-twu")] == [ELECTION]
+
+
+def test_a_failed_ceremony_leaves_no_key_files(life: Lifecycle, world: World) -> None:
+    life.define()
+    with pytest.raises(ValidationError, match="passphrase"):
+        life.ballots.key_ceremony(
+            OFFICER, ELECTION, life.key_dir, {**PASSPHRASES, TELLERS[1]: "short"}
+        )
+    assert list(life.key_dir.iterdir()) == []
+    assert life.ballots.status(ELECTION).phase == "defined"
+
+
+def test_credentials_must_match_the_eligible_count(life: Lifecycle) -> None:
+    life.define()
+    with pytest.raises(ElectionStateError, match="key ceremony"):
+        life.ballots.publish_credentials(OFFICER, ELECTION, Credentials((Point.generator(),), (1,)))
+    life.setup()
+    with pytest.raises(ValidationError, match="expected 5"):
+        life.ballots.publish_credentials(OFFICER, ELECTION, Credentials((Point.generator(),), (1,)))
+    life.credentials()
+    assert life.ballots.status(ELECTION).phase == "open"
+    with pytest.raises(ConflictError, match="already published"):
+        life.credentials()

@@ -1,0 +1,171 @@
+"""Casting online (spec §11.4-§11.5): durable before the tracking code, refusals leave nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pytest
+from tests.unit.service.election_world import (
+    CLOSES,
+    ELECTION,
+    INELIGIBLE,
+    OPENS,
+    Lifecycle,
+)
+from tests.unit.service.world import World
+
+from clearcount.crypto.group import Scalar
+from clearcount.crypto.proofs.schnorr import SchnorrProof
+from clearcount.protocol.casting import make_ballot
+from clearcount.protocol.challenge import spoil
+from clearcount.protocol.credentials import CredentialSecret
+from clearcount.service.casting import CastingService, tracking_prefix
+from clearcount.service.errors import (
+    BallotRefusedError,
+    ElectionStateError,
+    IneligibleVoterError,
+    NotFoundError,
+    StorageUnavailableError,
+    ValidationError,
+)
+from clearcount.storage.store import SqlStore
+
+
+@pytest.fixture
+def life(world: World, tmp_path: Path) -> Lifecycle:
+    return Lifecycle(world, tmp_path / "keys")
+
+
+def board_and_register(life: Lifecycle) -> tuple[int, int]:
+    events = life.ballots.record(ELECTION)
+    return sum(e.kind == "Ballot" for e in events), len(
+        life.register.member_marks(ELECTION, "NTW-00001")
+    )
+
+
+def test_a_cast_returns_a_tracking_code_found_on_the_board(life: Lifecycle) -> None:
+    life.open()
+    first = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
+    assert not first.revote
+    assert len(first.tracking_code) == 39
+    assert first.event_hash.startswith(tracking_prefix(first.tracking_code))
+    assert life.casting.lookup(ELECTION, first.tracking_code).state == "counted"
+    again = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [1]}))
+    assert again.revote
+    assert life.casting.lookup(ELECTION, first.tracking_code.lower()).state == "replaced"
+    assert life.casting.lookup(ELECTION, again.tracking_code).state == "counted"
+    marks = life.register.member_marks(ELECTION, "NTW-00001")
+    assert [(m.channel, m.at) for m in marks] == [("online", first.cast_at)] * 2
+    with pytest.raises(NotFoundError, match="no such ballot"):
+        life.casting.lookup(ELECTION, "0000-0000-0000-0000-0000-0000-0000-0000")
+    with pytest.raises(ValidationError, match="tracking code"):
+        life.casting.lookup(ELECTION, "not a code")
+
+
+def test_an_ineligible_member_is_refused_and_nothing_is_stored(life: Lifecycle) -> None:
+    life.open()
+    ballot = life.ballot("NTW-00001", {"chair": [0]})
+    with pytest.raises(IneligibleVoterError, match=f"{INELIGIBLE}.*ruled ineligible"):
+        life.casting.cast(ELECTION, INELIGIBLE, ballot)
+    with pytest.raises(IneligibleVoterError, match="not on it"):
+        life.casting.cast(ELECTION, "NTW-99999", ballot)
+    assert board_and_register(life) == (0, 0)
+
+
+def test_ballots_outside_the_timetable_or_after_close_are_refused(life: Lifecycle) -> None:
+    life.open()
+    ballot = life.ballot("NTW-00001", {"chair": [0]})
+    life.world.clock.at = OPENS.replace(hour=8)
+    with pytest.raises(ElectionStateError, match="outside the timetable"):
+        life.casting.cast(ELECTION, "NTW-00001", ballot)
+    life.world.clock.at = CLOSES
+    with pytest.raises(ElectionStateError, match="outside the timetable"):
+        life.casting.cast(ELECTION, "NTW-00001", ballot)
+    life.world.clock.at = OPENS
+    life.closing.close("officer", ELECTION, reason="injunction granted")
+    with pytest.raises(ElectionStateError, match="closed"):
+        life.casting.cast(ELECTION, "NTW-00001", ballot)
+    assert board_and_register(life) == (0, 0)
+
+
+def test_a_forged_or_unknown_ballot_is_refused_by_the_board(life: Lifecycle) -> None:
+    life.open()
+    ballot = life.ballot("NTW-00001", {"chair": [0]})
+    forged = dataclasses.replace(
+        ballot, signature=SchnorrProof(Scalar.from_int(1), Scalar.from_int(2))
+    )
+    with pytest.raises(BallotRefusedError, match="signature"):
+        life.casting.cast(ELECTION, "NTW-00001", forged)
+    stranger = CredentialSecret.from_secret(Scalar.from_int(12345))
+    unknown = make_ballot(life.election(), {"chair": [0]}, stranger, life.rng)[0]
+    with pytest.raises(BallotRefusedError, match="published credential"):
+        life.casting.cast(ELECTION, "NTW-00001", unknown)
+    body: dict[str, Any] = dict(ballot.to_body())
+    body["contests"] = []
+    with pytest.raises(BallotRefusedError, match="ballot refused"):
+        life.casting.cast(ELECTION, "NTW-00001", body)
+    assert board_and_register(life) == (0, 0)
+    assert life.casting.cast(ELECTION, "NTW-00001", ballot.to_body()).seq == 2
+
+
+def test_a_challenged_ballot_is_published_and_never_counted(life: Lifecycle) -> None:
+    life.open()
+    ballot, openings = make_ballot(
+        life.election(), {"chair": [2]}, life.credential("NTW-00002"), life.rng
+    )
+    life.casting.challenge(ELECTION, spoil(ballot, openings))
+    lying = spoil(ballot, [dataclasses.replace(openings[0], plaintexts=(1, 0, 0)), openings[1]])
+    with pytest.raises(BallotRefusedError, match="challenged ballot refused"):
+        life.casting.challenge(ELECTION, lying)
+    kinds = [e.kind for e in life.ballots.record(ELECTION)]
+    assert kinds == ["Setup", "Credentials", "Spoiled"]
+    assert life.register.member_marks(ELECTION, "NTW-00002") == []
+
+
+class FailingCommit:
+    """A unit of work whose commit fails as a lost database connection would."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._inner = store.unit_of_work()
+
+    def __enter__(self) -> Any:
+        inner = self._inner.__enter__()
+        inner.commit = self._fail  # type: ignore[method-assign]
+        return inner
+
+    def _fail(self) -> None:
+        raise StorageUnavailableError("database unavailable: connection lost during COMMIT")
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._inner.__exit__(kind, exc, tb)
+
+
+def test_a_database_failure_at_commit_gives_no_tracking_code_and_no_half_ballot(
+    life: Lifecycle,
+) -> None:
+    life.open()
+    ballot = life.ballot("NTW-00001", {"chair": [0]})
+    failing = CastingService(lambda: FailingCommit(life.world.store), life.world.clock)
+    with pytest.raises(StorageUnavailableError, match="NOT recorded and no tracking code"):
+        failing.cast(ELECTION, "NTW-00001", ballot)
+    assert board_and_register(life) == (0, 0)
+    assert life.casting.cast(ELECTION, "NTW-00001", ballot).seq == 2
+
+
+def test_a_database_that_is_down_is_reported_to_the_voter(life: Lifecycle) -> None:
+    life.open()
+    ballot = life.ballot("NTW-00001", {"chair": [0]})
+    dead = SqlStore.open("postgresql://clearcount@127.0.0.1:9/clearcount", migrate=False)
+    try:
+        down = CastingService(dead.unit_of_work, life.world.clock)
+        with pytest.raises(StorageUnavailableError, match="NOT recorded"):
+            down.cast(ELECTION, "NTW-00001", ballot)
+    finally:
+        dead.close()
+    life.world.store.close()  # a disposed engine reconnects: nothing was lost
+    assert board_and_register(life) == (0, 0)

@@ -1,0 +1,94 @@
+"""Meeting and postal ballots entered by two tellers (spec §11.6), and channel precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.unit.service.election_world import ELECTION, INELIGIBLE, Lifecycle
+from tests.unit.service.world import World
+
+from clearcount.crypto.group import Scalar
+from clearcount.protocol.paper import TellerSecret
+from clearcount.service.errors import (
+    ChannelConflictError,
+    ElectionStateError,
+    IneligibleVoterError,
+    TellerError,
+    ValidationError,
+)
+
+
+@pytest.fixture
+def life(world: World, tmp_path: Path) -> Lifecycle:
+    return Lifecycle(world, tmp_path / "keys")
+
+
+def enter(life: Lifecycle, channel: str, *voters: str, **kw: object) -> object:
+    options: dict[str, object] = {
+        "channel": channel,
+        "voters": list(voters),
+        "cancelled": [life.credential(v).public for v in voters if "cancelled" not in kw],
+        "papers": {"chair": [[0] for _ in voters]},
+        "tellers": life.tellers(),
+        "rng": life.rng,
+    } | kw
+    return life.paper.enter(ELECTION, **options)  # type: ignore[arg-type]
+
+
+def test_a_paper_ballot_cancels_the_online_one_and_locks_online_voting(life: Lifecycle) -> None:
+    life.open()
+    online = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [1]}))
+    receipt = enter(life, "postal", "NTW-00001", "NTW-00002")
+    assert receipt.voters == 2
+    assert receipt.papers == {"chair": 2, "strike": 0}
+    assert life.casting.lookup(ELECTION, online.tracking_code).state == "cancelled"
+    with pytest.raises(
+        ChannelConflictError, match=r"already voted by postal ballot.*cancels online"
+    ):
+        life.casting.cast(ELECTION, "NTW-00002", life.ballot("NTW-00002", {"chair": [0]}))
+    with pytest.raises(ChannelConflictError, match="a second meeting ballot is refused"):
+        enter(life, "meeting", "NTW-00002")
+    marks = [(m.member_id, m.channel) for m in life.register.marks("scrutineer", ELECTION, "check")]
+    assert marks == [("NTW-00001", "online"), ("NTW-00001", "postal"), ("NTW-00002", "postal")]
+    assert all(
+        m.recorded_by == "tellers Pat Quinn and Sam Ortiz"
+        for m in life.register.member_marks(ELECTION, "NTW-00002")
+    )
+
+
+def test_bad_sittings_are_refused_whole(life: Lifecycle) -> None:
+    life.open()
+    with pytest.raises(IneligibleVoterError):
+        enter(
+            life,
+            "meeting",
+            "NTW-00001",
+            INELIGIBLE,
+            cancelled=[life.credential("NTW-00001").public] * 2,
+        )
+    with pytest.raises(ValidationError, match="one public credential per voter"):
+        enter(life, "meeting", "NTW-00001", cancelled=[])
+    with pytest.raises(ValidationError, match="at most one per voter"):
+        enter(life, "meeting", "NTW-00001", papers={"chair": [[0], [1]]})
+    with pytest.raises(ValidationError, match="papers the contest allows"):
+        enter(life, "meeting", "NTW-00001", papers={"chair": [[0, 1]]})
+    with pytest.raises(ValidationError, match="channel"):
+        enter(life, "online", "NTW-00001")
+    a, b = life.tellers()
+    with pytest.raises(TellerError, match=r"teller 'Sam Ortiz'.*signature"):
+        enter(life, "meeting", "NTW-00001", tellers=(a, TellerSecret(b.name, Scalar.from_int(7))))
+    with pytest.raises(TellerError, match="teller 'Mallory'"):
+        enter(life, "meeting", "NTW-00001", tellers=(a, TellerSecret("Mallory", b.secret)))
+    assert [e.kind for e in life.ballots.record(ELECTION)] == ["Setup", "Credentials"]
+    assert life.register.statistics(ELECTION).voted == 0
+
+
+def test_papers_are_refused_once_counting_began(life: Lifecycle) -> None:
+    life.open()
+    life.world.clock.advance(days=9)
+    life.closing.close("officer", ELECTION)
+    enter(life, "postal", "NTW-00003")  # late postal papers: fine before the tally
+    life.tally.tally("officer", ELECTION)
+    with pytest.raises(ElectionStateError, match="after the tally began"):
+        enter(life, "postal", "NTW-00005")

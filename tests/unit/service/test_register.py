@@ -1,0 +1,72 @@
+"""The marked register: who voted, how, when; kept apart from the ballots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from tests.unit.service.election_world import ELECTION, Lifecycle
+from tests.unit.service.world import World
+
+from clearcount.service.election_records import RegisterMark
+from clearcount.service.errors import ValidationError
+from clearcount.service.register import counted_channel, register_statistics
+
+
+@pytest.fixture
+def life(world: World, tmp_path: Path) -> Lifecycle:
+    return Lifecycle(world, tmp_path / "keys")
+
+
+def mark(member: str, channel: str) -> RegisterMark:
+    return RegisterMark("e", member, channel, "2022-09-12T10:00:00.000000Z", "x")
+
+
+def test_statistics_follow_the_published_precedence() -> None:
+    precedence = ("meeting", "postal", "online")
+    marks = [
+        mark("a", "online"),
+        mark("a", "online"),
+        mark("a", "postal"),
+        mark("b", "online"),
+        mark("c", "meeting"),
+    ]
+    assert counted_channel(marks[:3], precedence) == "postal"
+    assert counted_channel([], precedence) is None
+    stats = register_statistics("e", marks, precedence, eligible=10)
+    assert stats.to_json() == {
+        "election_id": "e",
+        "eligible": 10,
+        "voted": 3,
+        "revotes": 1,
+        "online_superseded": 1,
+        "channels": [
+            {"channel": "meeting", "voters": 1, "marks": 1},
+            {"channel": "postal", "voters": 1, "marks": 1},
+            {"channel": "online", "voters": 1, "marks": 3},
+        ],
+    }
+
+
+def test_the_register_holds_no_link_to_a_ballot_and_reading_it_is_audited(
+    life: Lifecycle,
+) -> None:
+    life.open()
+    receipt = life.casting.cast(ELECTION, "NTW-00006", life.ballot("NTW-00006", {"chair": [2]}))
+    with life.world.store.engine.connect() as c:
+        columns = {sa.inspect(c).get_columns("marked_register")[i]["name"] for i in range(6)}
+        rows = c.exec_driver_sql("SELECT * FROM marked_register").all()
+    assert columns == {"mark_id", "election_id", "member_id", "channel", "at", "recorded_by"}
+    credential = life.credential("NTW-00006").public.to_bytes().hex()
+    assert not any(credential in str(r) or receipt.event_hash in str(r) for r in rows)
+    with pytest.raises(ValidationError, match="purpose"):
+        life.register.marks("officer", ELECTION, " ")
+    assert len(life.register.marks("scrutineer H. Pell", ELECTION, "s.49 inspection")) == 1
+    history = life.world.audit.history("northfold-twu", f"election:{ELECTION}")
+    assert [(e.action, e.actor, e.note) for e in history][-1] == (
+        "register.accessed",
+        "scrutineer H. Pell",
+        "s.49 inspection",
+    )
+    assert life.register.statistics(ELECTION).voted == 1

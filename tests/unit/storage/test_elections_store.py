@@ -1,0 +1,75 @@
+"""The election tables on SQLite and PostgreSQL: migration 0002, append-only record and
+register, serialised appends under concurrent casting, an unreachable database."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from tests.unit.service.election_world import ELECTION, ELIGIBLE, Lifecycle
+from tests.unit.service.world import CountingSalts, FixedClock, World
+
+from clearcount.record.chain import check_chain
+from clearcount.service.errors import StorageUnavailableError
+from clearcount.storage.election_tables import ELECTION_APPEND_ONLY_TABLES
+from clearcount.storage.migrate import upgrade
+from clearcount.storage.store import SqlStore
+
+
+def lifecycle(store: SqlStore, tmp_path: Path) -> Lifecycle:
+    return Lifecycle(World(store, FixedClock(), CountingSalts()), tmp_path / "keys")
+
+
+def test_record_and_register_are_append_only(store: SqlStore, tmp_path: Path) -> None:
+    life = lifecycle(store, tmp_path)
+    life.open()
+    life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
+    life.publication.publish("officer", ELECTION, tmp_path / "record.zip")
+    for table in ELECTION_APPEND_ONLY_TABLES:
+        for statement in (f"UPDATE {table} SET election_id = election_id", f"DELETE FROM {table}"):
+            with (
+                pytest.raises(sa.exc.DatabaseError, match="append-only"),
+                store.engine.begin() as c,
+            ):
+                c.exec_driver_sql(statement)
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM marked_register").scalar() == 1
+    upgrade(store.engine)  # idempotent at 0002
+
+
+def test_concurrent_casts_keep_one_chain(store: SqlStore, tmp_path: Path) -> None:
+    life = lifecycle(store, tmp_path)
+    life.open()
+    ballots = {m: life.ballot(m, {"chair": [i % 3], "strike": [0]}) for i, m in enumerate(ELIGIBLE)}
+    errors: list[BaseException] = []
+
+    def cast(member: str) -> None:
+        try:
+            life.casting.cast(ELECTION, member, ballots[member])
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=cast, args=(m,)) for m in ELIGIBLE]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    record = life.ballots.record(ELECTION)
+    check_chain(record)
+    assert sum(e.kind == "Ballot" for e in record) == len(ELIGIBLE)
+    assert life.register.statistics(ELECTION).voted == len(ELIGIBLE)
+
+
+def test_an_unreachable_database_is_storage_unavailable() -> None:
+    dead = SqlStore.open("postgresql://clearcount@127.0.0.1:9/clearcount", migrate=False)
+    try:
+        with (
+            pytest.raises(StorageUnavailableError, match="database unavailable"),
+            dead.unit_of_work(),
+        ):
+            pass
+    finally:
+        dead.close()
