@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -19,7 +18,6 @@ from .loading import load_contest, load_rules, read_text
 __all__ = ["main"]
 
 METHOD_NAMES = sorted([*METHODS, "trigger-ballot"])
-SAMPLE = "northfold_union_executive.blt"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,19 +87,65 @@ def count_command(
 
 @cli.command("demo")
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=Path("clearcount-demo"),
     show_default=True,
+    help="Where to leave the demo's database, published records, key files and mail.",
 )
-def demo_command(fmt: str) -> None:
-    """Count the bundled fictional sample election (a union executive, Scottish STV, 4 seats)."""
-    from clearcount.counting.readers.blt import parse_blt
+def demo_command(directory: Path) -> None:
+    """Run three fictional elections end to end and verify each published record.
 
-    text = resources.files("clearcount.samples").joinpath(SAMPLE).read_text(encoding="utf-8")
-    contest = parse_blt(text, SAMPLE)
-    _print(count("stv-scottish", contest), fmt, contest.title)
+    A trigger ballot of Ashby Vale CLP's branches and affiliates, the open selection that
+    follows (preferential; online, hustings meeting and postal), and the Northfold Transport
+    Workers' Union's industrial action ballot. Everything is left in DIR.
+    """
+    import time
+
+    from .demo import run_demo
+
+    started = time.perf_counter()
+    outcomes = run_demo(directory)
+    seconds = time.perf_counter() - started
+    for outcome in outcomes:
+        verdict = "VERIFIED" if outcome.verified else "NOT VERIFIED"
+        click.echo(f"{verdict}: {outcome.record} ({outcome.title})")
+    click.echo(f"demo done in {seconds:.0f} s; database {directory / 'clearcount.db'}")
+    if not all(o.verified for o in outcomes):
+        sys.exit(1)
+
+
+from .verify_commands import roll_proof_command, verify_command, verify_diff_command  # noqa: E402
+
+cli.add_command(verify_command)
+cli.add_command(verify_diff_command)
+cli.add_command(roll_proof_command)
+
+from .credentials_commands import credentials_group  # noqa: E402
+
+cli.add_command(credentials_group)
+
+from .appeal_commands import appeal_group  # noqa: E402
+from .election_commands import election_group  # noqa: E402
+from .publish_commands import publish_command  # noqa: E402
+from .roll_commands import org_group, roll_group  # noqa: E402
+from .tally_commands import tally_group  # noqa: E402
+from .trustee_commands import trustee_group  # noqa: E402
+from .vote_commands import cancel_list_command, vote_group  # noqa: E402
+
+for _command in (
+    org_group,
+    roll_group,
+    election_group,
+    trustee_group,
+    vote_group,
+    tally_group,
+    publish_command,
+    appeal_group,
+):
+    cli.add_command(_command)
+credentials_group.add_command(cancel_list_command)
 
 
 def main() -> None:

@@ -37,12 +37,6 @@ def test_seats_override_and_csv_format() -> None:
     assert done.stdout.splitlines()[0].startswith("Candidate,1:")
 
 
-def test_demo_prints_the_stage_table() -> None:
-    done = run("demo")
-    assert done.returncode == 0, done.stderr
-    assert "Elected, in order:" in done.stdout
-
-
 @pytest.mark.parametrize(
     ("content", "suffix", "fragment"),
     [

@@ -1,0 +1,59 @@
+"""Opening the ballot service for one command, through the composition root (`bootstrap`).
+
+`open_services(options)` gives the wired services over the database that `--db`, `--config` or
+the environment names. A URL that is not a database clearcount knows, or a server that cannot be
+reached, is one clear line (`UserError`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from clearcount.bootstrap import Services, build, load_config
+from clearcount.protocol.context import Election
+from clearcount.service.election_records import BallotDefinition
+from clearcount.service.election_state import load_election, require_election
+
+from .common import Database, UserError
+
+__all__ = ["definition", "election_of", "open_services"]
+
+
+@contextmanager
+def open_services(db: Database) -> Iterator[Services]:
+    config = load_config(db.config_file, os.environ)
+    if db.url:
+        config = dataclasses.replace(config, database_url=db.url)
+    where = config.database_url or "sqlite:///clearcount.db"
+    try:
+        services = build(config, schema=db.schema)
+    except ValueError as error:  # an unknown URL scheme
+        raise UserError(f"--db {where}: {error}") from None
+    except Exception as error:
+        if error.__class__.__module__.startswith(("sqlalchemy", "psycopg")):
+            text = str(getattr(error, "orig", None) or error).strip()
+            detail = text.splitlines()[0] if text else error.__class__.__name__
+            raise UserError(f"cannot open the database {where}: {detail}") from None
+        raise
+    try:
+        yield services
+    except OSError as error:  # a key folder or output file that cannot be written, say
+        where = f"{error.filename}: " if error.filename else ""
+        raise UserError(f"{where}{error.strerror or error}") from None
+    finally:
+        services.close()
+
+
+def definition(services: Services, election_id: str) -> BallotDefinition:
+    """ELECTION's stored definition (trustees, tellers, contests); NotFoundError if none."""
+    with services.store.unit_of_work() as uow:
+        return require_election(uow, election_id).definition
+
+
+def election_of(services: Services, election_id: str) -> Election:
+    """ELECTION's Setup and Credentials as a voter's device reads them (spec §11.1-§11.3)."""
+    with services.store.unit_of_work() as uow:
+        return load_election(uow, election_id)

@@ -1,0 +1,308 @@
+"""`clearcount demo`: three fictional elections, end to end, on the embedded SQLite database.
+
+1. Ashby Vale CLP's trigger ballot: each branch and affiliate casts one body vote, through its
+   delegate, on reselecting the sitting MP without an open selection (2021 rule: the MP needs
+   at least half of the bodies that vote);
+2. the open selection that follows: a preferential (AV) ballot of the CLP's members online, at
+   the hustings meeting and by post (a meeting or postal paper replaces an online vote);
+3. the Northfold Transport Workers' Union's industrial action ballot at Northfold Bus Depot
+   (two yes/no questions, TULRCA thresholds), online and by post.
+
+Every step goes through the same services the `clearcount` commands use (docs/steps/): roll
+import, eligibility and freeze, definition, key ceremony with key files, the credential
+authority (credentials "emailed" into DIR/outbox/, letters printed to DIR/letters/), online
+ballots with a re-vote and a Benaloh challenge, paper batches signed by two tellers, close,
+tally, shuffles, threshold decryption, declaration, and publication checked by the independent
+verifier. The clock is a fictional one (spring 2031), moved on step by step.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from clearcount.bootstrap import Config, build
+from clearcount.record.events import ContestSpec
+from clearcount.service.ballots import contest
+from clearcount.service.election_records import BallotDefinition
+from clearcount.service.eligibility import EligibilityRules, EntitlementList, EntitlementOverride
+from clearcount.service.organisations import Organisation, OrganisationKind
+
+from . import demo_data as data
+from .common import UserError, progress
+from .demo_steps import SCRUTINEER, TELLERS, TRUSTEES, Demo, DemoClock, DemoOutcome
+
+__all__ = ["DemoOutcome", "run_demo"]
+
+MARKER = ".clearcount-demo"
+
+
+def _definition(
+    eid: str,
+    org: str,
+    title: str,
+    opens: str,
+    closes: str,
+    contests: Sequence[ContestSpec],
+    channels: tuple[str, ...],
+) -> BallotDefinition:
+    return BallotDefinition(
+        election_id=eid,
+        organisation_id=org,
+        title=title,
+        opens=datetime.fromisoformat(opens),
+        closes=datetime.fromisoformat(closes),
+        contests=tuple(contests),
+        credential_authority=SCRUTINEER,
+        trustees=TRUSTEES,
+        threshold=2,
+        tellers=TELLERS,
+        channels=channels,
+    )
+
+
+def trigger_ballot(demo: Demo) -> None:
+    click.echo("== 1. Ashby Vale CLP: trigger ballot (branches and affiliates)")
+    demo.clock.set("2031-01-10T10:00Z")
+    party = Organisation("ashby-vale-clp", "Ashby Vale CLP", OrganisationKind.PARTY)
+    demo.setup_organisation(party, data.AV_UNITS, data.AV_MEMBERS)
+    demo.clock.set("2031-02-01T10:00Z")
+    eid = "av-trigger-2031"
+    demo.freeze(
+        EligibilityRules(
+            eid,
+            party.organisation_id,
+            "trigger",
+            "Rule Book 2021 Ch.5 Cl.IV.5: one vote per branch and affiliate",
+            datetime(2031, 2, 15).date(),
+            entitlement=EntitlementList(
+                "each body votes through the delegate its meeting chose",
+                categories=frozenset({"body-delegate"}),
+            ),
+        )
+    )
+    question = contest(
+        "reselect",
+        "Reselect Alex Morrow MP without an open selection?",
+        "yes-no",
+        ("Yes", "No"),
+        options={"profile": "custom", "support": "0.5", "support_strict": False},
+    )
+    report, material = demo.open(
+        _definition(
+            eid,
+            party.organisation_id,
+            "Ashby Vale trigger ballot 2031",
+            "2031-02-16T09:00+00:00",
+            "2031-03-02T17:00+00:00",
+            [question],
+            ("online",),
+        )
+    )
+    demo.clock.set("2031-02-20T19:30Z")
+    with progress("body votes", len(data.AV_BODIES)) as advance:
+        for member, vote in data.AV_BODIES.items():
+            demo.cast(eid, material, member, {"reselect": (0 if vote == "Yes" else 1,)})
+            advance(1)
+    click.echo(f"  {len(data.AV_BODIES)} body votes cast online by the bodies' delegates")
+    demo.clock.set("2031-03-02T17:00Z")
+    declaration = demo.count(eid, report)
+    totals = declaration.contests[0].totals or {}
+    yes, voted = totals.get("Yes", 0), sum(totals.values())
+    verdict = "the MP is reselected" if 2 * yes >= voted else "an open selection is triggered"
+    click.echo(
+        f"trigger ballot: the MP has {yes} of {voted} body votes (branches and "
+        f"affiliates pooled, 2021 rule: at least half needed): {verdict}\n"
+    )
+
+
+def _ranking(rand: random.Random) -> tuple[int, ...]:
+    order = list(range(len(data.SELECTION_CANDIDATES)))
+    rand.shuffle(order)
+    if rand.random() < 0.2:  # a lean towards Amal Okafor, so the count has transfers
+        order.remove(2)
+        order.insert(0, 2)
+    return tuple(order[: rand.randint(1, len(order))])
+
+
+def open_selection(demo: Demo) -> None:
+    click.echo("== 2. Ashby Vale CLP: open selection (AV; online, hustings meeting, postal)")
+    eid, org = "av-selection-2031", "ashby-vale-clp"
+    demo.clock.set("2031-03-10T10:00Z")
+    demo.freeze(
+        EligibilityRules(
+            eid,
+            org,
+            "selection",
+            "NEC selection procedures 2031, para 3 (fictional)",
+            datetime(2031, 3, 10).date(),
+            freeze_date=datetime(2030, 12, 31).date(),
+            minimum_membership_months=6,
+            arrears_grace_months=3,
+            units=frozenset({"ashby-vale"}),
+        )
+    )
+    race = contest(
+        "candidate", "Parliamentary candidate for Ashby Vale", "irv", data.SELECTION_CANDIDATES
+    )
+    report, material = demo.open(
+        _definition(
+            eid,
+            org,
+            "Ashby Vale selection 2031",
+            "2031-04-01T09:00+00:00",
+            "2031-04-30T17:00+00:00",
+            [race],
+            ("meeting", "postal", "online"),
+        )
+    )
+    emailed = [i.recipient.member_id for i in material.issued if i.recipient.channel == "email"]
+    postal = [i.recipient.member_id for i in material.issued if i.recipient.channel == "postal"]
+    meeting = ["AV1010", "AV1011", "AV1012"]
+    online = [m for m in emailed if m not in meeting[1:] and m not in ("AV1019", "AV1020")]
+    demo.clock.set("2031-04-05T12:00Z")
+    with progress("online ballots", len(online) + 2) as advance:
+        demo.cast(eid, material, "AV1002", {"candidate": (0, 1)}, challenge=True)
+        advance(1)
+        for member in online:
+            demo.cast(eid, material, member, {"candidate": _ranking(demo.rand)})
+            advance(1)
+        demo.cast(eid, material, online[0], {"candidate": _ranking(demo.rand)})  # a re-vote
+        advance(1)
+    click.echo(
+        f"  {len(online)} members voted online (one re-voted, one challenged a ballot "
+        "first to check the encryption)"
+    )
+    demo.clock.set("2031-04-20T21:00Z")
+    demo.paper(
+        eid,
+        report,
+        material,
+        "meeting",
+        {"candidate": [_ranking(demo.rand) for _ in meeting]},
+        meeting,
+    )
+    demo.clock.set("2031-04-29T12:00Z")
+    demo.paper(
+        eid,
+        report,
+        material,
+        "postal",
+        {"candidate": [_ranking(demo.rand) for _ in postal]},
+        postal,
+    )
+    demo.clock.set("2031-04-30T17:00Z")
+    demo.count(eid, report, absent=("Nia Cedar",))
+
+
+def industrial_action(demo: Demo) -> None:
+    click.echo("== 3. Northfold Transport Workers' Union: industrial action ballot")
+    eid, org = "ntwu-depot-action-2031", "northfold-twu"
+    demo.clock.set("2031-04-01T10:00Z")
+    union = Organisation(org, "Northfold Transport Workers' Union", OrganisationKind.UNION)
+    demo.setup_organisation(union, data.NTWU_UNITS, data.NTWU_MEMBERS)
+    demo.clock.set("2031-04-20T10:00Z")
+    entitled = demo.freeze(
+        EligibilityRules(
+            eid,
+            org,
+            "industrial-action",
+            "TULRCA 1992 s.227; executive resolution 2031-04-14",
+            datetime(2031, 4, 20).date(),
+            entitlement=EntitlementList(
+                "drivers and engineers at Northfold Bus Depot, whom the union believes it will "
+                "induce to take part",
+                units=frozenset({"northfold-depot"}),
+                categories=frozenset({"driver", "engineer"}),
+                excluded=(
+                    EntitlementOverride("NTW-00005", "on the employer's leaver list, 2031-04-18"),
+                ),
+            ),
+        )
+    )
+    options = {"profile": "uk-industrial-action", "opened": "2031-05-01", "entitled": entitled}
+    questions = [
+        contest(
+            "strike",
+            "Are you prepared to take part in strike action?",
+            "yes-no",
+            ("Yes", "No"),
+            options=options,
+        ),
+        contest(
+            "asos",
+            "Are you prepared to take part in action short of a strike?",
+            "yes-no",
+            ("Yes", "No"),
+            options=options,
+        ),
+    ]
+    report, material = demo.open(
+        _definition(
+            eid,
+            org,
+            "Northfold Bus Depot: industrial action ballot 2031",
+            "2031-05-01T09:00+00:00",
+            "2031-05-15T17:00+00:00",
+            questions,
+            ("postal", "online"),
+        )
+    )
+    emailed = [i.recipient.member_id for i in material.issued if i.recipient.channel == "email"]
+    postal = [i.recipient.member_id for i in material.issued if i.recipient.channel == "postal"]
+    online = emailed[:-2]  # two members do not vote
+    demo.clock.set("2031-05-06T08:00Z")
+    with progress("online ballots", len(online)) as advance:
+        for i, member in enumerate(online):
+            strike = 1 if i % 4 == 3 else 0
+            demo.cast(eid, material, member, {"strike": (strike,), "asos": (0,)})
+            advance(1)
+    click.echo(f"  {len(online)} members voted online")
+    demo.clock.set("2031-05-14T12:00Z")
+    demo.paper(
+        eid,
+        report,
+        material,
+        "postal",
+        {"strike": [(0,)] * len(postal), "asos": [(0,), (1,)][: len(postal)]},
+        postal,
+    )
+    demo.clock.set("2031-05-15T17:00Z")
+    demo.count(eid, report)
+
+
+def prepare(directory: Path) -> None:
+    """Make DIR ready: a new or empty folder, or one an earlier demo made (replaced)."""
+    if directory.exists():
+        if not directory.is_dir():
+            raise UserError(f"--dir {directory}: exists and is not a folder")
+        if any(directory.iterdir()):
+            if not (directory / MARKER).exists():
+                raise UserError(
+                    f"--dir {directory}: not empty and not an earlier demo's folder; "
+                    "give a new or empty folder"
+                )
+            shutil.rmtree(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / MARKER).write_text("made by `clearcount demo`; it may replace this folder\n")
+
+
+def run_demo(directory: Path) -> list[DemoOutcome]:
+    """Run the three elections in DIR (see the module docstring); returns their outcomes."""
+    prepare(directory)
+    clock = DemoClock()
+    database = directory / "clearcount.db"
+    services = build(Config(database_url=f"sqlite:///{database}"), clock=clock)
+    demo = Demo(directory, services, clock)
+    try:
+        trigger_ballot(demo)
+        open_selection(demo)
+        industrial_action(demo)
+    finally:
+        services.close()
+    return demo.outcomes

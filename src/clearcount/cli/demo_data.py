@@ -1,0 +1,190 @@
+"""The demo's fictional organisations, members, ballots and votes (`clearcount demo`).
+
+Every name, address and number is invented; the places are fictional ("Ashby Vale CLP",
+"Northfold Transport Workers' Union"). Phone numbers are left out; emails use example.org.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AV_BODIES",
+    "AV_MEMBERS",
+    "AV_UNITS",
+    "NTWU_MEMBERS",
+    "NTWU_UNITS",
+    "SELECTION_CANDIDATES",
+    "csv_text",
+]
+
+CSV_COLUMNS = (
+    "member_id",
+    "given_name",
+    "family_name",
+    "email",
+    "address",
+    "postcode",
+    "joined",
+    "paid_up_to",
+    "units",
+    "categories",
+)
+
+# unit id, name, kind, parent
+AV_UNITS = (
+    ("ashby-vale", "Ashby Vale CLP", "constituency_party", None),
+    ("av-north", "Ashby Vale North branch", "branch", "ashby-vale"),
+    ("av-south", "Ashby Vale South branch", "branch", "ashby-vale"),
+    ("av-central", "Ashby Vale Central branch", "branch", "ashby-vale"),
+    ("av-riverside", "Riverside branch", "branch", "ashby-vale"),
+    ("av-ntwu", "Northfold TWU, Ashby Vale branch (affiliate)", "affiliate", "ashby-vale"),
+    ("av-coop", "Ashby Vale Co-operative Party (affiliate)", "affiliate", "ashby-vale"),
+)
+# the body delegates' member ids and their bodies' trigger-ballot decisions
+AV_BODIES = {
+    "AV1001": "Yes",  # Ashby Vale North
+    "AV1002": "No",  # Ashby Vale South
+    "AV1003": "No",  # Ashby Vale Central
+    "AV1004": "Yes",  # Riverside
+    "AV1005": "No",  # Northfold TWU branch
+    "AV1006": "No",  # Co-operative Party
+}
+
+_STREETS = (
+    "Mill Lane",
+    "Quarry Row",
+    "Canal Walk",
+    "Station Road",
+    "Chapel Street",
+    "Orchard Rise",
+    "Tollgate",
+    "Kestrel Hill",
+)
+_GIVEN = (
+    "Ann",
+    "Ben",
+    "Cat",
+    "Dan",
+    "Eve",
+    "Fay",
+    "Gus",
+    "Hal",
+    "Ivy",
+    "Jo",
+    "Kit",
+    "Lou",
+    "Max",
+    "Noor",
+    "Owen",
+    "Pia",
+    "Ravi",
+    "Sal",
+    "Tam",
+    "Uma",
+    "Vic",
+    "Wyn",
+    "Xan",
+    "Yara",
+)
+_FAMILY = (
+    "Arbel",
+    "Brask",
+    "Corrin",
+    "Dulwich",
+    "Ember",
+    "Fenwick",
+    "Garrow",
+    "Hesketh",
+    "Ingle",
+    "Jarrow",
+    "Kemble",
+    "Lowry",
+    "Marrick",
+    "Nolan",
+    "Oxley",
+    "Pryor",
+    "Quill",
+    "Rudd",
+    "Selby",
+    "Thorne",
+    "Umber",
+    "Vance",
+    "Wold",
+    "Yeld",
+)
+_AV_UNIT = ("av-north", "av-south", "av-central", "av-riverside", "av-ntwu", "av-coop")
+
+
+def _av_members() -> tuple[dict[str, str], ...]:
+    rows = []
+    for i in range(24):
+        joined, paid = "2019-03-04", "2031-12-31"
+        if i == 20:
+            joined = "2031-01-04"  # joined after the selection's freeze date
+        if i == 21:
+            paid = "2030-06-30"  # in arrears beyond the grace period
+        rows.append(
+            {
+                "member_id": f"AV{1001 + i}",
+                "given_name": _GIVEN[i],
+                "family_name": _FAMILY[i],
+                "email": ""
+                if i in (7, 14, 22)
+                else f"{_GIVEN[i].lower()}.{_FAMILY[i].lower()}@example.org",
+                "address": f"{i + 1} {_STREETS[i % len(_STREETS)]}, Ashby Vale",
+                "postcode": f"AV{1 + i % 5} {i % 9}AB",
+                "joined": joined,
+                "paid_up_to": paid,
+                "units": _AV_UNIT[i % 4] if i >= 6 else _AV_UNIT[i],
+                "categories": "body-delegate" if i < 6 else "",
+            }
+        )
+    return tuple(rows)
+
+
+AV_MEMBERS = _av_members()
+SELECTION_CANDIDATES = ("Rosa Quarry", "Tom Ledger", "Amal Okafor", "Sian Pryce")
+
+NTWU_UNITS = (
+    ("northfold-branch", "Northfold branch", "branch", None),
+    ("northfold-depot", "Northfold Bus Depot", "workplace", "northfold-branch"),
+    ("tram-yard", "Northfold Tram Yard", "workplace", "northfold-branch"),
+)
+
+
+def _ntwu_members() -> tuple[dict[str, str], ...]:
+    rows = []
+    for i in range(18):
+        workplace = "tram-yard" if i >= 14 else "northfold-depot"
+        category = ("driver", "engineer", "driver", "clerical")[i % 4]
+        rows.append(
+            {
+                "member_id": f"NTW-{i + 1:05d}",
+                "given_name": _GIVEN[(i + 5) % len(_GIVEN)],
+                "family_name": _FAMILY[(i * 7) % len(_FAMILY)],
+                "email": "" if i in (2, 9) else f"ntw{i + 1:05d}@members.example.org",
+                "address": f"{10 + i} Depot Road, Northfold",
+                "postcode": f"NF{1 + i % 4} {i % 9}QP",
+                "joined": "2016-05-04",
+                "paid_up_to": "2031-12-31",
+                "units": workplace,
+                "categories": category,
+            }
+        )
+    return tuple(rows)
+
+
+NTWU_MEMBERS = _ntwu_members()
+
+
+def csv_text(rows: Sequence[dict[str, str]]) -> str:
+    """The rows as a membership system's CSV export."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,228 @@
+"""The demo's steps over the wired services: a fictional clock, an outbox mailer, and
+`Demo`, which runs each step of docs/steps/ as the `clearcount` commands do (`clearcount demo`,
+scenarios in `cli.demo`)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+import click
+
+from clearcount.bootstrap import Services
+from clearcount.mail.letters import render_letters, write_private
+from clearcount.protocol.casting import make_ballot
+from clearcount.protocol.challenge import spoil
+from clearcount.service.ballots import CeremonyReport
+from clearcount.service.credential_authority import (
+    KeyMaterial,
+    issue_credentials,
+    letters,
+    recipients_from_snapshot,
+    send_credentials,
+)
+from clearcount.service.delivery import VotingInstructions
+from clearcount.service.election_records import BallotDefinition
+from clearcount.service.eligibility import EligibilityRules
+from clearcount.service.organisations import Organisation, Unit, UnitKind
+from clearcount.service.ports import MailMessage
+from clearcount.service.results import Declaration
+from clearcount.service.role_keys import load_role_key
+
+from . import demo_data as data
+from .context import election_of
+from .tally_commands import print_declaration
+
+__all__ = ["OFFICER", "SCRUTINEER", "TELLERS", "TRUSTEES", "Demo", "DemoClock", "DemoOutcome"]
+
+KDF_COST = 15
+"""log2 of scrypt's N for the demo's key files (the real default is 17: slower to open)."""
+OFFICER = "Jo Hale (returning officer)"
+SCRUTINEER = "Northgate Ballot Services (independent scrutineer)"
+TRUSTEES = ("Priya Nandra", "Owen Birch", "Nia Cedar")
+TELLERS = ("Pat Quinn", "Sam Ortiz")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOutcome:
+    election_id: str
+    title: str
+    record: Path
+    verified: bool
+    failed_checks: int
+    elected: Mapping[str, tuple[str, ...]]
+
+
+class DemoClock:
+    """The fictional clock: the demo moves it to each step's date."""
+
+    def __init__(self) -> None:
+        self.at = datetime.fromisoformat("2031-01-05T10:00:00+00:00")
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, instant: str) -> None:
+        self.at = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+
+
+class OutboxMailer:
+    """The Mailer port writing each message to a .eml file, as if an SMTP server took it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sent = 0
+
+    def send(self, message: MailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        email = EmailMessage()
+        email["From"] = SCRUTINEER
+        email["To"] = message.to
+        email["Subject"] = message.subject
+        email.set_content(message.body)
+        self.sent += 1
+        write_private(self.folder / f"{self.sent:03d}.eml", bytes(email))
+
+
+@dataclass
+class Demo:
+    directory: Path
+    services: Services
+    clock: DemoClock
+    rand: random.Random = field(default_factory=lambda: random.Random(2031))
+    outcomes: list[DemoOutcome] = field(default_factory=list)
+
+    def passphrase(self, name: str) -> str:
+        return f"demo passphrase of {name}"
+
+    def setup_organisation(
+        self,
+        org: Organisation,
+        units: Sequence[tuple[str, str, str, str | None]],
+        members: Sequence[dict[str, str]],
+    ) -> None:
+        s = self.services
+        s.organisations.create(OFFICER, org)
+        for unit_id, name, kind, parent in units:
+            s.organisations.add_unit(
+                OFFICER, Unit(org.organisation_id, unit_id, name, UnitKind(kind), parent)
+            )
+        export = self.directory / "members" / f"{org.organisation_id}.csv"
+        export.parent.mkdir(parents=True, exist_ok=True)
+        export.write_text(data.csv_text(members), encoding="utf-8")
+        plan = s.importer.import_csv(OFFICER, org.organisation_id, export.read_bytes(), export.name)
+        click.echo(f"  imported {len(plan.added)} members of {org.name} from {export.name}")
+
+    def freeze(self, rules: EligibilityRules) -> int:
+        self.services.eligibility.set_rules(OFFICER, rules)
+        header = self.services.rolls.freeze(OFFICER, rules.ballot_id, "timetable: roll frozen")
+        click.echo(f"  roll frozen: {header.eligible} of {header.size} members eligible")
+        return header.eligible
+
+    def open(self, definition: BallotDefinition) -> tuple[CeremonyReport, KeyMaterial]:
+        s, eid = self.services, definition.election_id
+        s.ballots.define(OFFICER, definition)
+        names = (*definition.trustees, *definition.tellers)
+        report = s.ballots.key_ceremony(
+            OFFICER,
+            eid,
+            self.directory / "keys" / eid,
+            {n: self.passphrase(n) for n in names},
+            log2_n=KDF_COST,
+        )
+        click.echo(
+            f"  key ceremony: fingerprint {report.fingerprint[:16]}…, "
+            f"{len(definition.trustees)} trustees ({definition.threshold} needed)"
+        )
+        snapshot = s.rolls.snapshot(eid)
+        members = {m.member_id: m for m in s.members.list_members(definition.organisation_id)}
+        material = issue_credentials(report.setup, recipients_from_snapshot(snapshot, members))
+        s.ballots.publish_credentials(OFFICER, eid, material.credentials())
+        how = VotingInstructions(f"https://vote.example.org/{eid}", "the returning officer")
+        mailer = OutboxMailer(self.directory / "outbox" / eid)
+        sent = send_credentials(material, mailer, how)
+        batch = letters(material, how, "1 April 2031")
+        if batch:
+            (self.directory / "letters").mkdir(exist_ok=True)
+            write_private(self.directory / "letters" / f"{eid}.pdf", render_letters(batch))
+        letters_note = f", {len(batch)} letters (letters/{eid}.pdf)" if batch else ""
+        click.echo(f"  credentials: {len(sent.sent)} emailed (outbox/{eid}/){letters_note}")
+        return report, material
+
+    def cast(
+        self,
+        eid: str,
+        material: KeyMaterial,
+        member: str,
+        marks: Mapping[str, Sequence[int]],
+        *,
+        challenge: bool = False,
+    ) -> None:
+        election = election_of(self.services, eid)
+        credential = material.find(member).secret
+        ballot, openings = make_ballot(election, marks, credential)
+        if challenge:
+            self.services.casting.challenge(eid, spoil(ballot, openings))
+        else:
+            self.services.casting.cast(eid, member, ballot)
+
+    def paper(
+        self,
+        eid: str,
+        report: CeremonyReport,
+        material: KeyMaterial,
+        channel: str,
+        papers: Mapping[str, Sequence[Sequence[int]]],
+        voters: Sequence[str],
+    ) -> None:
+        tellers = [
+            load_role_key(path, self.passphrase(name), role="teller").teller()
+            for name, path in report.teller_key_files.items()
+        ]
+        cancelled = [material.find(m).secret.public for m in voters]
+        self.services.paper.enter(
+            eid,
+            channel=channel,
+            voters=voters,
+            cancelled=cancelled,
+            papers=papers,
+            tellers=(tellers[0], tellers[1]),
+        )
+        click.echo(f"  {channel} papers of {len(voters)} members entered by both tellers")
+
+    def count(self, eid: str, report: CeremonyReport, absent: Sequence[str] = ()) -> Declaration:
+        s = self.services
+        s.closing.close(OFFICER, eid)
+        s.tally.tally(OFFICER, eid)
+        for trustee in report.trustee_key_files:
+            s.tally.shuffle(eid, trustee)
+        for trustee, path in report.trustee_key_files.items():
+            if trustee not in absent:
+                s.tally.decrypt_with_key_file(eid, path, self.passphrase(trustee))
+        if absent:
+            click.echo(f"  decrypted without {', '.join(absent)} (threshold met)")
+        declaration = s.results.declare(OFFICER, eid)
+        click.echo("")
+        print_declaration(declaration)
+        publication = s.publication.publish(OFFICER, eid, self.directory / "records" / eid)
+        failed = len(publication.report.failed())
+        verdict = "VERIFIED" if publication.verified else f"NOT VERIFIED ({failed} checks failed)"
+        click.echo(
+            f"verifier on records/{eid}: {verdict} "
+            f"({publication.events} events, head {publication.head[:16]}…)\n"
+        )
+        self.outcomes.append(
+            DemoOutcome(
+                eid,
+                declaration.title,
+                publication.path,
+                publication.verified,
+                failed,
+                {c.id: c.elected for c in declaration.contests},
+            )
+        )
+        return declaration

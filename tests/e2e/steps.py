@@ -1,0 +1,213 @@
+"""The steps of docs/steps/01-13 for any election, as data: `run_election(cli, smtp, plan)`.
+
+The selection test runs the pages' commands literally; the trigger ballot and the industrial
+action ballot take the same steps, in the same order, with the commands these functions
+build from their `Plan`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tests.e2e.harness import Cli, Done, credential_codes
+from tests.unit.mail.smtp_server import SmtpServer
+
+__all__ = ["Plan", "Sitting", "run_election"]
+
+TRUSTEES = ("Priya Nandra", "Owen Birch", "Nia Cedar")
+TELLERS = ("Pat Quinn", "Sam Ortiz")
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """One meeting's or one post's papers: the voters and each contest's papers (names)."""
+
+    channel: str
+    voters: tuple[str, ...]
+    papers: Mapping[str, Sequence[Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    election: str
+    organisation: tuple[str, str, str]  # id, name, kind
+    units: Sequence[tuple[str, str, str, str | None]]  # id, name, kind, parent
+    members_csv: str
+    rules: Sequence[str]  # `roll rules` options after --org
+    contests: Mapping[str, object]
+    title: str
+    channels: str
+    online: Sequence[tuple[str, Mapping[str, str]]]  # (member, contest -> names), in order
+    sittings: Sequence[Sitting] = ()
+    absent_trustee: str | None = None
+    times: Mapping[str, str] = field(default_factory=dict)
+
+
+def _time(cli: Cli, plan: Plan, step: str, default: str) -> None:
+    cli.clock.set(plan.times.get(step, default))
+
+
+def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
+    """Steps 1-13 of docs/steps for `plan`; returns the interesting commands' results."""
+    e, (org, org_name, org_kind) = plan.election, plan.organisation
+    out: dict[str, Done] = {}
+    cli.env["CLEARCOUNT_ACTOR"] = "Jo Hale (returning officer)"
+    # 1. organisation and roll
+    _time(cli, plan, "roll", "2031-02-01T10:00Z")
+    cli.ok("org", "create", org, "--name", org_name, "--kind", org_kind)
+    for unit, name, kind, parent in plan.units:
+        cli.ok(
+            "org",
+            "unit",
+            org,
+            unit,
+            "--name",
+            name,
+            "--kind",
+            kind,
+            *(("--parent", parent) if parent else ()),
+        )
+    (cli.cwd / "members.csv").write_text(plan.members_csv, encoding="utf-8")
+    cli.ok("roll", "import", org, "members.csv", "--preview")
+    out["import"] = cli.ok("roll", "import", org, "members.csv")
+    # 2. eligibility and freeze
+    _time(cli, plan, "freeze", "2031-02-20T10:00Z")
+    cli.ok("roll", "rules", e, "--org", org, *plan.rules)
+    out["preview"] = cli.ok("roll", "preview", e)
+    out["freeze"] = cli.ok("roll", "freeze", e, "--reason", "timetable")
+    # 3. define
+    _time(cli, plan, "define", "2031-03-10T10:00Z")
+    (cli.cwd / "contests.json").write_text(json.dumps(plan.contests), encoding="utf-8")
+    cli.ok(
+        "election",
+        "define",
+        e,
+        "--org",
+        org,
+        "--title",
+        plan.title,
+        "--opens",
+        plan.times.get("opens", "2031-04-01T09:00Z"),
+        "--closes",
+        plan.times.get("closes", "2031-04-30T17:00Z"),
+        "--contests",
+        "contests.json",
+        "--authority",
+        "Northgate Ballot Services",
+        *[a for t in TRUSTEES for a in ("--trustee", t)],
+        "--threshold",
+        "2",
+        *[a for t in TELLERS for a in ("--teller", t)],
+        "--channels",
+        plan.channels,
+    )
+    # 4. key ceremony
+    cli.ok("trustee", "ceremony", e, "--key-dir", "keys")
+    cli.ok("election", "setup-record", e, "--out", "setup")
+    cli.ok("election", "credential-roll", e, "--out", "credential-roll.json")
+    # 5. credentials (the scrutineer)
+    how = ("--vote-url", f"https://vote.example.org/{e}", "--help-contact", "the officer")
+    cli.ok(
+        "credentials",
+        "generate",
+        "--record",
+        "setup",
+        "--roll",
+        "credential-roll.json",
+        "--key-file",
+        "ca-key.json",
+        "--out",
+        "public-credentials.json",
+    )
+    cli.ok("credentials", "send", "--key-file", "ca-key.json", *how)
+    postal = cli.ok(
+        "credentials", "letters", "--key-file", "ca-key.json", "--out", "letters.pdf", *how
+    )
+    out["letters"] = postal
+    codes = credential_codes([r.message for r in smtp.inbox.received])
+    # 6. open
+    out["open"] = cli.ok("election", "open", e, "--credentials", "public-credentials.json")
+    # 7. vote
+    _time(cli, plan, "vote", "2031-04-05T12:00Z")
+    for member, choices in plan.online:
+        cli.ok(
+            "vote",
+            "online",
+            e,
+            "--member",
+            member,
+            "--credential",
+            codes[member],
+            *[a for c, names in choices.items() for a in ("--choice", f"{c}={names}")],
+        )
+        cli.ok("vote", "check", e, cli.values["TRACKING_CODE"])
+    for i, sitting in enumerate(plan.sittings):
+        members = [a for m in sitting.voters for a in ("--member", m)]
+        cli.ok(
+            "credentials",
+            "cancel-list",
+            "--key-file",
+            "ca-key.json",
+            *members,
+            "--out",
+            f"cancelled-{i}.json",
+        )
+        papers = {
+            "format": "clearcount-papers/1",
+            "papers": {c: [list(p) for p in ps] for c, ps in sitting.papers.items()},
+        }
+        (cli.cwd / f"papers-{i}.json").write_text(json.dumps(papers), encoding="utf-8")
+        cli.ok(
+            "vote",
+            "paper",
+            e,
+            "--channel",
+            sitting.channel,
+            *[a for m in sitting.voters for a in ("--voter", m)],
+            "--cancelled",
+            f"cancelled-{i}.json",
+            "--papers",
+            f"papers-{i}.json",
+            "--teller-key",
+            "keys/teller-pat-quinn.key",
+            "--teller-key",
+            "keys/teller-sam-ortiz.key",
+        )
+    out["status"] = cli.ok("election", "status", e)
+    # 8. close
+    _time(cli, plan, "close", plan.times.get("closes", "2031-04-30T17:00Z"))
+    cli.ok("election", "close", e)
+    # 9. tally and decrypt
+    _time(cli, plan, "count", "2031-05-16T10:00Z")
+    cli.ok("tally", "run", e)
+    keys = {t: f"keys/trustee-{t.lower().replace(' ', '-')}.key" for t in TRUSTEES}
+    for key in keys.values():
+        cli.ok("trustee", "shuffle", e, "--key-file", key)
+    for trustee, key in keys.items():
+        if trustee != plan.absent_trustee:
+            cli.ok("trustee", "decrypt", e, "--key-file", key)
+    cli.ok("trustee", "status", e)
+    # 10. declare
+    out["declare"] = cli.ok("tally", "declare", e)
+    out["result"] = cli.ok("tally", "result", e, "--format", "json")
+    # 11. publish
+    out["publish"] = cli.ok("publish", e, "--out", f"records/{e}")
+    # 12. verify
+    out["verify"] = cli.ok("verify", f"records/{e}", "--workers", "1")
+    # 13. appeal
+    out["lodge"] = cli.ok("appeal", "lodge", e, "--by", "A member", "--grounds", "a test")
+    cli.ok("appeal", "evidence", f"{e}-appeal-1", "--out", "evidence.zip")
+    cli.ok(
+        "appeal",
+        "decide",
+        f"{e}-appeal-1",
+        "--decision",
+        "dismissed",
+        "--reasons",
+        "the record verifies",
+    )
+    cli.ok("publish", e, "--out", f"records/{e}-again.zip")
+    out["verify-diff"] = cli.ok("verify-diff", f"records/{e}", f"records/{e}-again.zip")
+    return out

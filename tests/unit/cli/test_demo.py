@@ -1,0 +1,51 @@
+"""`clearcount demo`: the README's main job, as a user runs it (a real process, a real folder)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clearcount.verifier import verify_record
+
+ELECTIONS = ("av-trigger-2031", "av-selection-2031", "ntwu-depot-action-2031")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clearcount", "demo", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_demo_leaves_the_database_and_three_records_that_verify(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    started = time.perf_counter()
+    done = run("--dir", str(folder))
+    seconds = time.perf_counter() - started
+    print(f"clearcount demo: {seconds:.1f} s")  # measured (the target is under a minute)
+    assert done.returncode == 0, done.stderr
+    assert (folder / "clearcount.db").is_file()
+    assert done.stdout.count("VERIFIED: ") == 3
+    assert "NOT VERIFIED" not in done.stdout
+    assert "an open selection is triggered" in done.stdout
+    assert "elected: " in done.stdout
+    assert "CARRIED" in done.stdout
+    for election in ELECTIONS:
+        record = folder / "records" / election
+        assert (record / "record.jsonl").is_file()
+        report = verify_record(record, workers=1)
+        assert report.ok, [o.spec.id for o in report.failed()]
+    assert len(list((folder / "outbox").rglob("*.eml"))) > 0
+
+
+def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    done = run("--dir", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("clearcount: error: --dir")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
