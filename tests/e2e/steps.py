@@ -43,6 +43,9 @@ class Plan:
     sittings: Sequence[Sitting] = ()
     absent_trustee: str | None = None
     times: Mapping[str, str] = field(default_factory=dict)
+    roll_ready: bool = False
+    """The organisation and its roll exist already (a trigger ballot's second branch): skip
+    step 1's `org create`, `org unit` and `roll import`."""
 
 
 def _time(cli: Cli, plan: Plan, step: str, default: str) -> None:
@@ -56,22 +59,23 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
     cli.env["CLEARCOUNT_ACTOR"] = "Jo Hale (returning officer)"
     # 1. organisation and roll
     _time(cli, plan, "roll", "2031-02-01T10:00Z")
-    cli.ok("org", "create", org, "--name", org_name, "--kind", org_kind)
-    for unit, name, kind, parent in plan.units:
-        cli.ok(
-            "org",
-            "unit",
-            org,
-            unit,
-            "--name",
-            name,
-            "--kind",
-            kind,
-            *(("--parent", parent) if parent else ()),
-        )
-    (cli.cwd / "members.csv").write_text(plan.members_csv, encoding="utf-8")
-    cli.ok("roll", "import", org, "members.csv", "--preview")
-    out["import"] = cli.ok("roll", "import", org, "members.csv")
+    if not plan.roll_ready:
+        cli.ok("org", "create", org, "--name", org_name, "--kind", org_kind)
+        for unit, name, kind, parent in plan.units:
+            cli.ok(
+                "org",
+                "unit",
+                org,
+                unit,
+                "--name",
+                name,
+                "--kind",
+                kind,
+                *(("--parent", parent) if parent else ()),
+            )
+        (cli.cwd / "members.csv").write_text(plan.members_csv, encoding="utf-8")
+        cli.ok("roll", "import", org, "members.csv", "--preview")
+        out["import"] = cli.ok("roll", "import", org, "members.csv")
     # 2. eligibility and freeze
     _time(cli, plan, "freeze", "2031-02-20T10:00Z")
     cli.ok("roll", "rules", e, "--org", org, *plan.rules)

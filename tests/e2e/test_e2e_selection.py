@@ -1,4 +1,5 @@
-"""The documented election, literally: every command of docs/steps/01-13, in order.
+"""The documented election, literally: every command of docs/steps/01-13, in order (page 14,
+the trigger ballot, runs in tests/e2e/test_e2e_trigger_ballot.py).
 
 Ashby Vale CLP's selection (AV): online ballots (a re-vote, a challenged ballot, one voter
 whose hustings paper replaces their online vote), the hustings meeting and the post; credentials
@@ -35,7 +36,7 @@ def _vote(cli: Cli, codes: dict[str, str], member: str, ranking: str) -> str:
 
 def test_the_documented_selection_runs_and_verifies(cli: Cli, smtp_server: SmtpServer) -> None:
     started = time.perf_counter()
-    assert len(PAGES) == 13
+    assert len(PAGES) == 14  # page 14, the trigger ballot: tests/e2e/test_e2e_trigger_ballot.py
     cli.clock.set("2031-02-01T10:00Z")
     out = [d.out for d in cli.run_doc_page("01-organisation-and-roll.md")]
     assert "10 added, 0 changed" in out[-1]

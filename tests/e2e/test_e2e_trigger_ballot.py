@@ -1,8 +1,13 @@
-"""A CLP's trigger ballot, end to end through the CLI: the steps of docs/steps/01-13.
+"""A CLP's trigger ballot, end to end through the CLI (issue 5; docs/steps/14-trigger-ballot.md).
 
-The voters are the bodies: each branch and affiliate votes once, through the delegate its
-meeting chose (an entitlement list by category). The 2021 rule: the MP needs at least half of
-the bodies that vote. Two of five bodies support the MP: an open selection is triggered.
+Each party branch's members vote yes/no in their own election, taking the steps of
+docs/steps/01-13 (the roll: the branch's members, `roll rules --unit`); North votes online,
+South online and on paper at its branch meeting. Each affiliate's officer gives its vote,
+recorded by the secretary (a correction needs --replace). Then the commands of
+docs/steps/14-trigger-ballot.md, literally: declare under labour-2021 and verify the
+declaration against both branches' records. North's members support the MP 2-1, South's ask
+for a selection 1-2, the union supports the MP and the Co-operative Party asks for a
+selection: two of four bodies support the MP, half, so no selection is triggered.
 """
 
 from __future__ import annotations
@@ -10,80 +15,127 @@ from __future__ import annotations
 import json
 
 from tests.e2e.harness import Cli
-from tests.e2e.steps import Plan, run_election
+from tests.e2e.steps import Plan, Sitting, run_election
 from tests.unit.mail.smtp_server import SmtpServer
 
+from clearcount.core.canonical import canonical_json
+
 MEMBERS = """member_id,given_name,family_name,email,address,postcode,joined,units,categories
-AV2001,Ann,Arbel,ann.arbel@example.org,1 Mill Lane,AV1 1AA,2015-03-02,av-north,body-delegate
-AV2002,Ben,Brask,ben.brask@example.org,2 Mill Lane,AV1 1AB,2016-03-02,av-south,body-delegate
-AV2003,Cat,Corrin,cat.corrin@example.org,3 Quarry Row,AV1 2BA,2017-03-02,av-central,body-delegate
-AV2004,Dan,Dulwich,dan.d@example.org,4 Quarry Row,AV1 2BB,2018-03-02,av-riverside,body-delegate
-AV2005,Eve,Ember,eve.ember@example.org,5 Canal Walk,AV1 3CA,2019-03-02,av-ntwu,body-delegate
-AV2006,Fay,Fenwick,fay.fenwick@example.org,6 Canal Walk,AV1 3CB,2012-01-09,av-coop,body-delegate
-AV2007,Gus,Garrow,gus.garrow@example.org,7 Station Road,AV1 4DA,2020-02-29,av-north,
+AV2001,Ann,Arbel,ann.arbel@example.org,1 Mill Lane,AV1 1AA,2015-03-02,av-north,
+AV2002,Ben,Brask,ben.brask@example.org,2 Mill Lane,AV1 1AB,2016-03-02,av-north,
+AV2003,Cat,Corrin,cat.corrin@example.org,3 Quarry Row,AV1 2BA,2017-03-02,av-north,
+AV2004,Dan,Dulwich,dan.d@example.org,4 Quarry Row,AV1 2BB,2018-03-02,av-south,
+AV2005,Eve,Ember,eve.ember@example.org,5 Canal Walk,AV1 3CA,2019-03-02,av-south,
+AV2006,Fay,Fenwick,fay.fenwick@example.org,6 Canal Walk,AV1 3CB,2012-01-09,av-south,
+AV2007,Gus,Garrow,gus.garrow@example.org,7 Station Road,AV1 4DA,2020-02-29,av-south,
 """
 
-PLAN = Plan(
-    election="av-trigger-2031",
-    organisation=("ashby-vale-clp", "Ashby Vale CLP", "party"),
-    units=(
-        ("ashby-vale", "Ashby Vale CLP", "constituency_party", None),
-        ("av-north", "Ashby Vale North branch", "branch", "ashby-vale"),
-        ("av-south", "Ashby Vale South branch", "branch", "ashby-vale"),
-        ("av-central", "Ashby Vale Central branch", "branch", "ashby-vale"),
-        ("av-riverside", "Riverside branch", "branch", "ashby-vale"),
-        ("av-ntwu", "Northfold TWU, Ashby Vale branch", "affiliate", "ashby-vale"),
-        ("av-coop", "Ashby Vale Co-operative Party", "affiliate", "ashby-vale"),
-    ),
-    members_csv=MEMBERS,
-    rules=(
-        "--kind",
-        "trigger",
-        "--basis",
-        "Rule Book 2021 Ch.5 Cl.IV.5",
-        "--qualifying-date",
-        "2031-02-15",
-        "--entitlement-basis",
-        "one body vote per branch and affiliate, by its delegate",
-        "--entitled-category",
-        "body-delegate",
-    ),
-    contests={
-        "format": "clearcount-contests/1",
-        "contests": [
-            {
-                "id": "reselect",
-                "title": "Reselect the sitting MP without an open selection?",
-                "method": "yes-no",
-                "candidates": ["Yes", "No"],
-                "options": {"profile": "custom", "support": "0.5", "support_strict": False},
-            }
-        ],
-    },
-    title="Ashby Vale trigger ballot 2031",
+UNITS = (
+    ("ashby-vale", "Ashby Vale CLP", "constituency_party", None),
+    ("av-north", "Ashby Vale North branch", "branch", "ashby-vale"),
+    ("av-south", "Ashby Vale South branch", "branch", "ashby-vale"),
+)
+
+CONTESTS = {
+    "format": "clearcount-contests/1",
+    "contests": [
+        {
+            "id": "reselect",
+            "title": "Should the sitting MP be reselected without an open selection?",
+            "method": "yes-no",
+            "candidates": ["Yes", "No"],
+            "options": {"profile": "custom", "support": "0.5", "support_strict": False},
+        }
+    ],
+}
+
+
+def branch_plan(election: str, unit: str, name: str, **kwargs: object) -> Plan:
+    return Plan(
+        election=election,
+        organisation=("ashby-vale-clp", "Ashby Vale CLP", "party"),
+        units=UNITS,
+        members_csv=MEMBERS,
+        rules=(
+            "--kind",
+            "trigger",
+            "--basis",
+            "Rule Book 2021 Ch.5 Cl.IV.5: the branch's members vote",
+            "--qualifying-date",
+            "2031-02-15",
+            "--unit",
+            unit,
+        ),
+        contests=CONTESTS,
+        title=f"{name}: trigger ballot 2031",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+NORTH = branch_plan(
+    "av-north-trigger-2031",
+    "av-north",
+    "Ashby Vale North branch",
     channels="online",
     online=(
         ("AV2001", {"reselect": "Yes"}),
         ("AV2002", {"reselect": "No"}),
         ("AV2003", {"reselect": "Yes"}),
-        ("AV2004", {"reselect": "No"}),
-        ("AV2005", {"reselect": "No"}),
-        ("AV2003", {"reselect": "No"}),  # Central's delegate corrects the body's vote
-        ("AV2003", {"reselect": "Yes"}),  # ... and back: the last ballot counts
     ),
+)
+SOUTH = branch_plan(
+    "av-south-trigger-2031",
+    "av-south",
+    "Ashby Vale South branch",
+    channels="meeting,online",
+    online=(("AV2004", {"reselect": "Yes"}),),
+    sittings=(Sitting("meeting", ("AV2005", "AV2006"), {"reselect": [["No"], ["No"]]}),),
+    roll_ready=True,
 )
 
 
-def test_a_trigger_ballot_triggers_an_open_selection(cli: Cli, smtp_server: SmtpServer) -> None:
-    out = run_election(cli, smtp_server, PLAN)
-    assert "6 of 7 members eligible" in out["preview"].out
-    assert "AV2007" in out["preview"].out
-    assert "body-delegate" in out["preview"].out
-    declared = out["declare"].out
-    assert "Yes 2, No 3" in declared
-    assert "NOT CARRIED" in declared
-    assert "turnout: 5 of 6 eligible members" in declared
-    result = json.loads(out["result"].out)
-    assert result["contests"][0]["count"]["outcome"]["carried"] is False
-    assert "VERIFIED: 0 checks failed" in out["verify"].out
-    assert out["verify-diff"].out.startswith("EXTENDS:")
+def test_a_trigger_ballot_of_branch_members_and_affiliate_officers(
+    cli: Cli, smtp_server: SmtpServer
+) -> None:
+    branches = {}
+    for folder, plan in (("north", NORTH), ("south", SOUTH)):
+        (cli.cwd / folder).mkdir()
+        branch = Cli(cli.cwd / folder, cli.env, cli.monkeypatch, cli.clock)
+        branches[folder] = run_election(branch, smtp_server, plan)
+    cli.monkeypatch.chdir(cli.cwd)
+    assert "3 of 7 members eligible" in branches["north"]["preview"].out
+    assert "4 of 7 members eligible" in branches["south"]["preview"].out
+    assert "Yes 2, No 1" in branches["north"]["declare"].out
+    assert "Yes 1, No 2" in branches["south"]["declare"].out
+    assert "VERIFIED: 0 checks failed" in branches["south"]["verify"].out
+
+    done = cli.run_doc_page("14-trigger-ballot.md")
+    refused = [d for d in done if "affiliate-vote" in d.args and "--replace" in d.args]
+    assert refused, "the page corrects a vote with --replace"
+    second = cli.run(
+        "trigger", "affiliate-vote", "av-trigger-2031", "--affiliate", "Northfold TWU",
+        "--vote", "no", "--officer", "Someone Else",
+    )  # fmt: skip
+    assert second.code == 2
+    assert "declared" in second.err
+    declared = next(d for d in done if d.args[:2] == ("trigger", "declare")).out
+    assert "branch Ashby Vale North branch: members 2 yes, 1 no -> YES" in declared
+    assert "branch Ashby Vale South branch: members 1 yes, 2 no -> NO" in declared
+    assert "affiliate Northfold TWU: YES, given by Rita Okafor" in declared
+    assert "NOT TRIGGERED" in declared
+    document = json.loads((cli.cwd / "trigger-declaration.json").read_bytes())
+    assert document["triggered"] is False
+    assert [a["vote"] for a in document["affiliates"]] == ["yes", "no"]
+    verified = next(d for d in done if d.args[0] == "verify-trigger").out
+    assert "trigger declaration VERIFIED: 0 checks failed" in verified
+    assert verified.count(": VERIFIED (0 checks failed") == 2
+
+    document["branches"][1]["no"] = 1  # a tampered declaration
+    (cli.cwd / "tampered.json").write_bytes(canonical_json(document))
+    bad = cli.run(
+        "verify-trigger", "tampered.json",
+        "north/records/av-north-trigger-2031", "south/records/av-south-trigger-2031",
+    )  # fmt: skip
+    assert bad.code == 1
+    assert "failed V-TRIG-TALLY-1" in bad.out
+    assert "trigger declaration NOT VERIFIED" in bad.out

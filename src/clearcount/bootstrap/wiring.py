@@ -22,6 +22,7 @@ from clearcount.service.results import ResultsService
 from clearcount.service.roll_import import RollImporter
 from clearcount.service.roll_snapshot import RollService
 from clearcount.service.tally import TallyService
+from clearcount.service.trigger import TriggerService
 from clearcount.storage.store import SqlStore
 
 __all__ = ["Services", "build"]
@@ -49,6 +50,7 @@ class Services:
     results: ResultsService
     publication: PublicationService
     appeals: AppealService
+    trigger: TriggerService
 
     def close(self) -> None:
         """Release the database connections."""
@@ -93,4 +95,5 @@ def build(
         results=ResultsService(uow, clock),
         publication=PublicationService(uow, clock, verify),
         appeals=AppealService(uow, clock, verify),
+        trigger=TriggerService(uow, clock),
     )

@@ -1,8 +1,9 @@
 """`clearcount demo`: three fictional elections, end to end, on the embedded SQLite database.
 
-1. Ashby Vale CLP's trigger ballot: each branch and affiliate casts one body vote, through its
-   delegate, on reselecting the sitting MP without an open selection (2021 rule: the MP needs
-   at least half of the bodies that vote);
+1. Ashby Vale CLP's trigger ballot (`cli.demo_trigger`): each of the four branches' members
+   vote yes/no in their own election (online and at the branch meeting), the two affiliates'
+   officers give their affiliates' votes, and the ballot is declared under labour-2021 (the MP
+   needs half of the bodies that vote) and verified against the branches' records;
 2. the open selection that follows: a preferential (AV) ballot of the CLP's members online, at
    the hustings meeting and by post (a meeting or postal paper replaces an online vote);
 3. the Northfold Transport Workers' Union's industrial action ballot at Northfold Bus Depot
@@ -36,6 +37,7 @@ from clearcount.service.organisations import Organisation, OrganisationKind
 from . import demo_data as data
 from .common import UserError, progress
 from .demo_steps import SCRUTINEER, TELLERS, TRUSTEES, Demo, DemoClock, DemoOutcome
+from .demo_trigger import trigger_ballot
 
 __all__ = ["DemoOutcome", "run_demo"]
 
@@ -63,61 +65,6 @@ def _definition(
         threshold=2,
         tellers=TELLERS,
         channels=channels,
-    )
-
-
-def trigger_ballot(demo: Demo) -> None:
-    click.echo("== 1. Ashby Vale CLP: trigger ballot (branches and affiliates)")
-    demo.clock.set("2031-01-10T10:00Z")
-    party = Organisation("ashby-vale-clp", "Ashby Vale CLP", OrganisationKind.PARTY)
-    demo.setup_organisation(party, data.AV_UNITS, data.AV_MEMBERS)
-    demo.clock.set("2031-02-01T10:00Z")
-    eid = "av-trigger-2031"
-    demo.freeze(
-        EligibilityRules(
-            eid,
-            party.organisation_id,
-            "trigger",
-            "Rule Book 2021 Ch.5 Cl.IV.5: one vote per branch and affiliate",
-            datetime(2031, 2, 15).date(),
-            entitlement=EntitlementList(
-                "each body votes through the delegate its meeting chose",
-                categories=frozenset({"body-delegate"}),
-            ),
-        )
-    )
-    question = contest(
-        "reselect",
-        "Reselect Alex Morrow MP without an open selection?",
-        "yes-no",
-        ("Yes", "No"),
-        options={"profile": "custom", "support": "0.5", "support_strict": False},
-    )
-    report, material = demo.open(
-        _definition(
-            eid,
-            party.organisation_id,
-            "Ashby Vale trigger ballot 2031",
-            "2031-02-16T09:00+00:00",
-            "2031-03-02T17:00+00:00",
-            [question],
-            ("online",),
-        )
-    )
-    demo.clock.set("2031-02-20T19:30Z")
-    with progress("body votes", len(data.AV_BODIES)) as advance:
-        for member, vote in data.AV_BODIES.items():
-            demo.cast(eid, material, member, {"reselect": (0 if vote == "Yes" else 1,)})
-            advance(1)
-    click.echo(f"  {len(data.AV_BODIES)} body votes cast online by the bodies' delegates")
-    demo.clock.set("2031-03-02T17:00Z")
-    declaration = demo.count(eid, report)
-    totals = declaration.contests[0].totals or {}
-    yes, voted = totals.get("Yes", 0), sum(totals.values())
-    verdict = "the MP is reselected" if 2 * yes >= voted else "an open selection is triggered"
-    click.echo(
-        f"trigger ballot: the MP has {yes} of {voted} body votes (branches and "
-        f"affiliates pooled, 2021 rule: at least half needed): {verdict}\n"
     )
 
 

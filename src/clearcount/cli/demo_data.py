@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
-    "AV_BODIES",
+    "AV_AFFILIATES",
+    "AV_AFFILIATE_VOTES",
+    "AV_BRANCH_VOTES",
     "AV_MEMBERS",
     "AV_UNITS",
     "NTWU_MEMBERS",
@@ -41,14 +43,34 @@ AV_UNITS = (
     ("av-ntwu", "Northfold TWU, Ashby Vale branch (affiliate)", "affiliate", "ashby-vale"),
     ("av-coop", "Ashby Vale Co-operative Party (affiliate)", "affiliate", "ashby-vale"),
 )
-# the body delegates' member ids and their bodies' trigger-ballot decisions
-AV_BODIES = {
-    "AV1001": "Yes",  # Ashby Vale North
-    "AV1002": "No",  # Ashby Vale South
-    "AV1003": "No",  # Ashby Vale Central
-    "AV1004": "Yes",  # Riverside
-    "AV1005": "No",  # Northfold TWU branch
-    "AV1006": "No",  # Co-operative Party
+# the trigger ballot: per party branch, its name and its members' votes online and at the
+# branch meeting (on paper); per affiliate, its vote and the officer who gave it
+AV_BRANCH_VOTES = {
+    "av-north": (
+        "Ashby Vale North branch",
+        {"AV1001": "Yes", "AV1009": "Yes", "AV1013": "No"},
+        {"AV1017": "Yes"},
+    ),
+    "av-south": (
+        "Ashby Vale South branch",
+        {"AV1002": "No", "AV1010": "No"},
+        {"AV1014": "Yes", "AV1018": "No"},
+    ),
+    "av-central": (
+        "Ashby Vale Central branch",
+        {"AV1003": "Yes", "AV1007": "Yes"},
+        {"AV1011": "No", "AV1015": "Yes"},
+    ),
+    "av-riverside": (
+        "Riverside branch",
+        {"AV1004": "No"},
+        {"AV1008": "No", "AV1012": "Yes"},
+    ),
+}
+AV_AFFILIATES = ("Northfold TWU, Ashby Vale branch", "Ashby Vale Co-operative Party")
+AV_AFFILIATE_VOTES = {
+    AV_AFFILIATES[0]: ("yes", "Rita Okafor (branch secretary)"),
+    AV_AFFILIATES[1]: ("no", "Hal Brennan (chair)"),
 }
 
 _STREETS = (
@@ -137,7 +159,7 @@ def _av_members() -> tuple[dict[str, str], ...]:
                 "joined": joined,
                 "paid_up_to": paid,
                 "units": _AV_UNIT[i % 4] if i >= 6 else _AV_UNIT[i],
-                "categories": "body-delegate" if i < 6 else "",
+                "categories": "",
             }
         )
     return tuple(rows)

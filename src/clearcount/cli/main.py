@@ -97,9 +97,10 @@ def count_command(
 def demo_command(directory: Path) -> None:
     """Run three fictional elections end to end and verify each published record.
 
-    A trigger ballot of Ashby Vale CLP's branches and affiliates, the open selection that
-    follows (preferential; online, hustings meeting and postal), and the Northfold Transport
-    Workers' Union's industrial action ballot. Everything is left in DIR.
+    A trigger ballot of Ashby Vale CLP (each branch's members vote, each affiliate's officer
+    gives its vote; the declaration is verified against the branch records), the open
+    selection that follows (preferential; online, hustings meeting and postal), and the
+    Northfold Transport Workers' Union's industrial action ballot. Everything is left in DIR.
     """
     import time
 
@@ -116,11 +117,17 @@ def demo_command(directory: Path) -> None:
         sys.exit(1)
 
 
-from .verify_commands import roll_proof_command, verify_command, verify_diff_command  # noqa: E402
+from .verify_commands import (  # noqa: E402
+    roll_proof_command,
+    verify_command,
+    verify_diff_command,
+    verify_trigger_command,
+)
 
 cli.add_command(verify_command)
 cli.add_command(verify_diff_command)
 cli.add_command(roll_proof_command)
+cli.add_command(verify_trigger_command)
 
 from .credentials_commands import credentials_group  # noqa: E402
 
@@ -131,6 +138,7 @@ from .election_commands import election_group  # noqa: E402
 from .publish_commands import publish_command  # noqa: E402
 from .roll_commands import org_group, roll_group  # noqa: E402
 from .tally_commands import tally_group  # noqa: E402
+from .trigger_commands import trigger_group  # noqa: E402
 from .trustee_commands import trustee_group  # noqa: E402
 from .vote_commands import cancel_list_command, vote_group  # noqa: E402
 
@@ -143,6 +151,7 @@ for _command in (
     tally_group,
     publish_command,
     appeal_group,
+    trigger_group,
 ):
     cli.add_command(_command)
 credentials_group.add_command(cancel_list_command)

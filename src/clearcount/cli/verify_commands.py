@@ -1,4 +1,5 @@
-"""`clearcount verify`, `verify-diff` and `roll-proof`: the verifier's commands (spec §12).
+"""`clearcount verify`, `verify-diff`, `verify-trigger` and `roll-proof`: the verifier's commands
+(spec §12).
 
 `verify` exits 0 only when every check holds; 1 when a check fails (or an essential check could
 not run); 2 for a usage error. The table or JSON goes to stdout, the progress bar to stderr.
@@ -19,8 +20,14 @@ from clearcount.core.errors import RecordError
 from clearcount.verifier import Report, Status, verify_record
 from clearcount.verifier.diff import verify_extension
 from clearcount.verifier.roll_proof import check_membership, roll_root
+from clearcount.verifier.trigger import verify_trigger
 
-__all__ = ["roll_proof_command", "verify_command", "verify_diff_command"]
+__all__ = [
+    "roll_proof_command",
+    "verify_command",
+    "verify_diff_command",
+    "verify_trigger_command",
+]
 
 _STYLE = {Status.PASSED: "green", Status.FAILED: "bold red", Status.SKIPPED: "yellow"}
 
@@ -98,6 +105,44 @@ def verify_diff_command(old: Path, new: Path) -> None:
         f"(head {extension.old_head[:16]}…) and adds "
         f"{extension.new_events - extension.old_events}"
     )
+
+
+@click.command("verify-trigger")
+@click.argument("declaration", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("records", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the per-ballot proofs (default: one per core).",
+)
+def verify_trigger_command(
+    declaration: Path, records: tuple[Path, ...], workers: int | None
+) -> None:
+    """Check a trigger ballot's DECLARATION against every branch's election RECORD.
+
+    Each branch record is verified in full; then each branch's declared tallies and record
+    hash are compared with its record, and the result is recounted from the branches' tallies
+    and the affiliates' declared votes. Exit status 0 only when every check holds.
+    """
+    report = verify_trigger(declaration, list(records), workers=workers)
+    for path, record_report in report.records:
+        verdict = "VERIFIED" if record_report.ok else "NOT VERIFIED"
+        click.echo(
+            f"branch record {path}: {verdict} ({len(record_report.failed())} checks failed; "
+            f"head {record_report.head})"
+        )
+    for outcome in report.outcomes:
+        detail = f": {outcome.detail}" if outcome.detail else ""
+        click.echo(f"{outcome.status.value:>7} {outcome.spec.id} {outcome.spec.title}{detail}")
+        for finding in outcome.findings[:20]:
+            click.echo(f"        {finding.message}")
+    verdict = "VERIFIED" if report.ok else "NOT VERIFIED"
+    click.echo(
+        f"trigger declaration {verdict}: {len(report.failed())} checks failed; "
+        f"sha256 {report.declaration_hash}"
+    )
+    sys.exit(0 if report.ok else 1)
 
 
 @click.command("roll-proof")

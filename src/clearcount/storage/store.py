@@ -33,6 +33,7 @@ from clearcount.service.ports import (
     OrganisationRepository,
     SnapshotRepository,
 )
+from clearcount.service.trigger_ports import TriggerRepository
 from clearcount.storage.election_repositories import (
     SqlAppealRepository,
     SqlBoardRepository,
@@ -49,6 +50,7 @@ from clearcount.storage.repositories import (
     SqlOrganisationRepository,
     SqlSnapshotRepository,
 )
+from clearcount.storage.trigger_repositories import SqlTriggerRepository
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
@@ -65,7 +67,8 @@ def _unavailable(error: BaseException) -> StorageUnavailableError:
 
 class SqlUnitOfWork:
     # Typed as the ports (protocol attributes are invariant), so that this class is a
-    # `service.ports.UnitOfWork` and a `service.election_ports.ElectionUnitOfWork`.
+    # `service.ports.UnitOfWork` and a `service.election_ports.ElectionUnitOfWork`
+    # and a `service.trigger_ports.TriggerUnitOfWork`.
     organisations: OrganisationRepository
     members: MemberRepository
     audit: AuditRepository
@@ -76,6 +79,7 @@ class SqlUnitOfWork:
     register: RegisterRepository
     appeals: AppealRepository
     publications: PublicationRepository
+    triggers: TriggerRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -100,6 +104,7 @@ class SqlUnitOfWork:
         self.register = SqlRegisterRepository(connection)
         self.appeals = SqlAppealRepository(connection)
         self.publications = SqlPublicationRepository(connection)
+        self.triggers = SqlTriggerRepository(connection)
         return self
 
     def _discard(self) -> None:

@@ -9,7 +9,12 @@ from pathlib import Path
 
 from clearcount.verifier import verify_record
 
-ELECTIONS = ("av-trigger-2031", "av-selection-2031", "ntwu-depot-action-2031")
+BRANCHES = ("av-north", "av-south", "av-central", "av-riverside")
+ELECTIONS = (
+    *(f"{b}-trigger-2031" for b in BRANCHES),
+    "av-selection-2031",
+    "ntwu-depot-action-2031",
+)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -22,7 +27,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_demo_leaves_the_database_and_three_records_that_verify(tmp_path: Path) -> None:
+def test_demo_leaves_the_database_and_records_that_verify(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     started = time.perf_counter()
     done = run("--dir", str(folder))
@@ -30,9 +35,13 @@ def test_demo_leaves_the_database_and_three_records_that_verify(tmp_path: Path) 
     print(f"clearcount demo: {seconds:.1f} s")  # measured (the target is under a minute)
     assert done.returncode == 0, done.stderr
     assert (folder / "clearcount.db").is_file()
-    assert done.stdout.count("VERIFIED: ") == 3
+    assert done.stdout.count("VERIFIED: ") == len(ELECTIONS) + 1  # + the trigger declaration
     assert "NOT VERIFIED" not in done.stdout
-    assert "an open selection is triggered" in done.stdout
+    assert "NOT TRIGGERED: the MP is reselected" in done.stdout
+    assert "the 2018 rule" in done.stdout
+    assert "on the same votes: selection triggered" in done.stdout
+    assert "verify-trigger on records/av-trigger-2031-declaration.json: VERIFIED" in done.stdout
+    assert "failed V-TRIG" not in done.stdout
     assert "elected: " in done.stdout
     assert "CARRIED" in done.stdout
     for election in ELECTIONS:

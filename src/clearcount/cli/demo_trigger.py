@@ -1,0 +1,142 @@
+"""The demo's trigger ballot (issue 5): Ashby Vale CLP's branches' members and affiliates.
+
+Each of the four party branches runs its own members' yes/no election (its roll: the branch's
+members, by the unit-membership rule), voted online and on paper at the branch meeting; the
+two affiliates' officers give their affiliates' votes, recorded by the CLP secretary; the
+trigger ballot is declared under labour-2021 (docs/counting/trigger-ballot.md), with what
+labour-2018 would have given from the same votes as an illustration; then every branch
+record and the trigger declaration are verified (`verifier.trigger`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from clearcount.service.ballots import CeremonyReport, contest
+from clearcount.service.credential_authority import KeyMaterial
+from clearcount.service.election_records import BallotDefinition
+from clearcount.service.eligibility import EligibilityRules
+from clearcount.service.organisations import Organisation, OrganisationKind
+from clearcount.verifier.trigger import verify_trigger
+from clearcount.verifier.trigger_document import AffiliateEntry, BranchEntry, trigger_count
+
+from . import demo_data as data
+from .demo_steps import SCRUTINEER, TELLERS, TRUSTEES, Demo, DemoOutcome
+from .trigger_commands import summary_lines
+
+__all__ = ["trigger_ballot"]
+
+SECRETARY = "Sam Patel (CLP secretary)"
+TRIGGER = "av-trigger-2031"
+
+
+def _branch_election(demo: Demo, unit: str, name: str) -> tuple[str, CeremonyReport, KeyMaterial]:
+    eid = f"{unit}-trigger-2031"
+    demo.freeze(
+        EligibilityRules(
+            eid,
+            "ashby-vale-clp",
+            "trigger",
+            f"Rule Book 2021 Ch.5 Cl.IV.5: the members of {name} decide its vote",
+            date(2031, 2, 15),
+            units=frozenset({unit}),
+        )
+    )
+    question = contest(
+        "reselect",
+        "Should Alex Morrow MP be reselected without an open selection?",
+        "yes-no",
+        ("Yes", "No"),
+    )
+    report, material = demo.open(
+        BallotDefinition(
+            election_id=eid,
+            organisation_id="ashby-vale-clp",
+            title=f"{name}: trigger ballot 2031",
+            opens=datetime.fromisoformat("2031-02-16T09:00+00:00"),
+            closes=datetime.fromisoformat("2031-03-02T17:00+00:00"),
+            contests=(question,),
+            credential_authority=SCRUTINEER,
+            trustees=TRUSTEES,
+            threshold=2,
+            tellers=TELLERS,
+            channels=("meeting", "online"),
+        )
+    )
+    return eid, report, material
+
+
+def trigger_ballot(demo: Demo) -> None:
+    click.echo("== 1. Ashby Vale CLP: trigger ballot (branches' members, affiliates' officers)")
+    s = demo.services
+    demo.clock.set("2031-01-10T10:00Z")
+    party = Organisation("ashby-vale-clp", "Ashby Vale CLP", OrganisationKind.PARTY)
+    demo.setup_organisation(party, data.AV_UNITS, data.AV_MEMBERS)
+    demo.clock.set("2031-02-01T10:00Z")
+    s.trigger.create(
+        SECRETARY, TRIGGER, party.organisation_id, "Ashby Vale CLP trigger ballot 2031",
+        "labour-2021", data.AV_AFFILIATES,
+    )  # fmt: skip
+    opened = {}
+    for unit, (name, _, _) in data.AV_BRANCH_VOTES.items():
+        click.echo(f"-- {name}: the members' ballot")
+        opened[unit] = _branch_election(demo, unit, name)
+        s.trigger.add_branch(SECRETARY, TRIGGER, name, opened[unit][0])
+    demo.clock.set("2031-02-20T19:30Z")
+    for unit, (name, online, _) in data.AV_BRANCH_VOTES.items():
+        eid, _, material = opened[unit]
+        for member, vote in online.items():
+            demo.cast(eid, material, member, {"reselect": (0 if vote == "Yes" else 1,)})
+        click.echo(f"  {name}: {len(online)} member(s) voted online")
+    demo.clock.set("2031-02-26T21:00Z")
+    for unit, (_, _, meeting) in data.AV_BRANCH_VOTES.items():
+        eid, report, material = opened[unit]
+        papers = [(0 if vote == "Yes" else 1,) for vote in meeting.values()]
+        demo.paper(eid, report, material, "meeting", {"reselect": papers}, list(meeting))
+    demo.clock.set("2031-02-27T12:00Z")
+    for affiliate, (vote, officer) in data.AV_AFFILIATE_VOTES.items():
+        s.trigger.record_affiliate_vote(SECRETARY, TRIGGER, affiliate, vote, officer)
+        click.echo(f"  {affiliate}: {vote.upper()}, given by {officer}, recorded by the secretary")
+    demo.clock.set("2031-03-02T17:00Z")
+    for unit in data.AV_BRANCH_VOTES:
+        eid, report, _ = opened[unit]
+        demo.count(eid, report)
+    demo.clock.set("2031-03-03T10:00Z")
+    entry = s.trigger.declare(SECRETARY, TRIGGER)
+    path = demo.directory / "records" / f"{TRIGGER}-declaration.json"
+    path.write_bytes(entry.document.encode("utf-8"))
+    document = json.loads(entry.document)
+    click.echo(f"== Trigger ballot declared (records/{path.name}, sha256 {entry.hash[:16]}…)")
+    for line in summary_lines(document):
+        click.echo(line)
+    branches = [BranchEntry(**b) for b in document["branches"]]
+    affiliates = [AffiliateEntry(**a) for a in document["affiliates"]]
+    other = trigger_count("labour-2018", branches, affiliates)["outcome"]
+    assert isinstance(other, dict)
+    click.echo(
+        "  for illustration, the 2018 rule (a third of branches or of affiliates asking) "
+        f"on the same votes: {other['verdict']}"
+    )
+    records = [demo.directory / "records" / opened[u][0] for u in data.AV_BRANCH_VOTES]
+    checked = verify_trigger(path, records)
+    for record, record_report in checked.records:
+        verdict = "VERIFIED" if record_report.ok else "NOT VERIFIED"
+        click.echo(f"  verify records/{Path(record).name}: {verdict}")
+    for outcome in checked.outcomes:
+        click.echo(f"  {outcome.status.value:>7} {outcome.spec.id} {outcome.spec.title}")
+    verdict = "VERIFIED" if checked.ok else "NOT VERIFIED"
+    click.echo(f"verify-trigger on records/{path.name}: {verdict}\n")
+    demo.outcomes.append(
+        DemoOutcome(
+            TRIGGER,
+            "Ashby Vale CLP trigger ballot 2031: declaration",
+            path,
+            checked.ok,
+            len(checked.failed()),
+            {},
+        )
+    )

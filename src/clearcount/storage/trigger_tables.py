@@ -1,0 +1,77 @@
+"""The trigger ballot's tables (SQLAlchemy Core), on the same metadata as `tables`.
+
+Migration 0003 creates them; all four are append-only (evidence: who added which branch, which
+officer gave which affiliate vote and when, what was declared): an affiliate vote replaced with
+`--replace` is a new row, the old one stays.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from clearcount.storage.tables import HASH, ID, INSTANT, metadata
+
+__all__ = [
+    "TRIGGER_APPEND_ONLY_TABLES",
+    "trigger_affiliate_votes",
+    "trigger_ballots",
+    "trigger_branches",
+    "trigger_declarations",
+]
+
+trigger_ballots = sa.Table(
+    "trigger_ballots",
+    metadata,
+    sa.Column("trigger_id", ID, primary_key=True),
+    sa.Column(
+        "organisation_id", ID, sa.ForeignKey("organisations.organisation_id"), nullable=False
+    ),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("profile", sa.String(32), nullable=False),
+    sa.Column("affiliates", sa.Text, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", INSTANT, nullable=False),
+)
+
+trigger_branches = sa.Table(
+    "trigger_branches",
+    metadata,
+    sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), primary_key=True),
+    sa.Column("branch", sa.String(200), primary_key=True),
+    sa.Column("ordinal", sa.Integer, nullable=False),
+    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), nullable=False),
+    sa.Column("added_by", sa.Text, nullable=False),
+    sa.Column("added_at", INSTANT, nullable=False),
+)
+
+trigger_affiliate_votes = sa.Table(
+    "trigger_affiliate_votes",
+    metadata,
+    sa.Column("vote_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), nullable=False),
+    sa.Column("affiliate", sa.String(200), nullable=False),
+    sa.Column("vote", sa.String(8), nullable=False),
+    sa.Column("officer", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column("recorded_at", INSTANT, nullable=False),
+    sa.Column("replaces", sa.Boolean, nullable=False),
+    sa.Index("ix_trigger_affiliate_votes", "trigger_id", "affiliate"),
+)
+
+trigger_declarations = sa.Table(
+    "trigger_declarations",
+    metadata,
+    sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), primary_key=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("hash", HASH, nullable=False),
+    sa.Column("declared_by", sa.Text, nullable=False),
+    sa.Column("declared_at", INSTANT, nullable=False),
+)
+
+TRIGGER_APPEND_ONLY_TABLES = (
+    "trigger_ballots",
+    "trigger_branches",
+    "trigger_affiliate_votes",
+    "trigger_declarations",
+)
+"""Rows never change or go (triggers of migration 0003 refuse it)."""

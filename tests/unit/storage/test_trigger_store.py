@@ -1,0 +1,36 @@
+"""The trigger ballot's tables (migration 0003) on SQLite and PostgreSQL: append-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from tests.unit.service.trigger_world import (
+    AFFILIATES,
+    TRIGGER,
+    BranchLifecycle,
+    open_trigger,
+    vote_count_publish,
+)
+from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
+
+from clearcount.storage.store import SqlStore
+from clearcount.storage.trigger_tables import TRIGGER_APPEND_ONLY_TABLES
+
+
+def test_trigger_tables_are_append_only(store: SqlStore, tmp_path: Path) -> None:
+    life = BranchLifecycle(World(store, FixedClock(), CountingSalts()), tmp_path / "keys")
+    trigger = open_trigger(life)
+    trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[0], "no", "Jo Secretary")
+    vote_count_publish(life, tmp_path / "branch.zip")
+    trigger.declare(OFFICER, TRIGGER)
+    for table in TRIGGER_APPEND_ONLY_TABLES:
+        for statement in (f"UPDATE {table} SET trigger_id = trigger_id", f"DELETE FROM {table}"):
+            with (
+                pytest.raises(sa.exc.DatabaseError, match="append-only"),
+                store.engine.begin() as c,
+            ):
+                c.exec_driver_sql(statement)
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM trigger_affiliate_votes").scalar() == 1
