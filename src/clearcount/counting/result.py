@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-__all__ = ["Result", "Stage", "TieBreak"]
+__all__ = ["Result", "Stage", "TieBreak", "result_layout"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +78,51 @@ class Result:
     """Method-specific findings (yes-no thresholds met or failed, trigger ballot verdict, ...)."""
     options: Mapping[str, object] = field(default_factory=dict)
     """The effective options of the count (seed, omega, RCTab rules, ...)."""
+
+
+def result_layout(result: Result) -> dict[str, object]:
+    """Everything in `result` as one plain document, in a stable key order, values as they are.
+
+    The one layout of a count's result: reports render it (exact JSON numbers) and the election
+    record stores it (exact strings, spec §11.9.1), so the two can never drift apart.
+    """
+    return {
+        "method": result.method,
+        "seats": result.seats,
+        "candidates": list(result.candidates),
+        "elected": list(result.elected),
+        "quota": result.quota,
+        "valid_votes": result.valid_votes,
+        "invalid_ballots": result.invalid_ballots,
+        "decimals": result.decimals,
+        "outcome": dict(result.outcome),
+        "options": dict(result.options),
+        "tie_breaks": [
+            {
+                "stage": tie.stage,
+                "purpose": tie.purpose,
+                "tied": list(tie.tied),
+                "chosen": list(tie.chosen),
+                "method": tie.method,
+                "reason": tie.reason,
+                "seed": tie.seed,
+            }
+            for tie in result.tie_breaks
+        ],
+        "stages": [
+            {
+                "stage": stage.number,
+                "action": stage.action,
+                "quota": stage.quota,
+                "tallies": dict(stage.tallies),
+                "transfers": dict(stage.transfers),
+                "non_transferable": stage.non_transferable,
+                "exhausted": stage.exhausted,
+                "inactive": dict(stage.inactive),
+                "elected": list(stage.elected),
+                "excluded": list(stage.excluded),
+                "notes": list(stage.notes),
+            }
+            for stage in result.stages
+        ],
+    }

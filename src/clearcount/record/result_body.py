@@ -3,9 +3,9 @@
 Canonical JSON has no floats (spec §10.1), so exact numbers are written as strings: every
 `Fraction` becomes its exact decimal text ("12", "3.25", "-0.5") or, when it has no finite
 decimal expansion, "p/q" (lowest terms). Integers stay JSON integers, tuples become arrays, dates
-become ISO 8601 strings, mapping keys become strings. The layout is that of
-`reports.result_document` (same keys, same order of stages and tie-breaks), so the protocol
-writes it and the verifier recomputes it with the same function.
+become ISO 8601 strings, mapping keys become strings. The layout is
+`counting.result.result_layout`, shared with the reports, so the protocol writes it and the
+verifier recomputes it with the same function.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from clearcount.core.errors import RecordError
 from clearcount.counting.numbers import decimal_text
-from clearcount.counting.result import Result, Stage, TieBreak
+from clearcount.counting.result import Result, result_layout
 
 __all__ = ["exact_value", "result_body"]
 
@@ -39,50 +39,9 @@ def exact_value(value: object, path: str = "result") -> object:
     )
 
 
-def _stage(stage: Stage) -> dict[str, object]:
-    return {
-        "stage": stage.number,
-        "action": stage.action,
-        "quota": stage.quota,
-        "tallies": stage.tallies,
-        "transfers": stage.transfers,
-        "non_transferable": stage.non_transferable,
-        "exhausted": stage.exhausted,
-        "inactive": stage.inactive,
-        "elected": stage.elected,
-        "excluded": stage.excluded,
-        "notes": stage.notes,
-    }
-
-
-def _tie(tie: TieBreak) -> dict[str, object]:
-    return {
-        "stage": tie.stage,
-        "purpose": tie.purpose,
-        "tied": tie.tied,
-        "chosen": tie.chosen,
-        "method": tie.method,
-        "reason": tie.reason,
-        "seed": tie.seed,
-    }
-
-
 def result_body(result: Result) -> dict[str, object]:
     """Everything in `result` (every stage, every tie-break), exact and canonical-JSON-able."""
-    document = {
-        "method": result.method,
-        "seats": result.seats,
-        "candidates": result.candidates,
-        "elected": result.elected,
-        "quota": result.quota,
-        "valid_votes": result.valid_votes,
-        "invalid_ballots": result.invalid_ballots,
-        "decimals": result.decimals,
-        "outcome": result.outcome,
-        "options": result.options,
-        "tie_breaks": [_tie(t) for t in result.tie_breaks],
-        "stages": [_stage(s) for s in result.stages],
-    }
-    converted = exact_value(document)
-    assert isinstance(converted, dict)
+    converted = exact_value(result_layout(result))
+    if not isinstance(converted, dict):  # result_layout returns a dict; exact_value keeps it one
+        raise RecordError("result: expected an object")
     return converted

@@ -11,55 +11,14 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from clearcount.counting.numbers import decimal_text
-from clearcount.counting.result import Result, Stage, TieBreak
+from clearcount.counting.result import Result, result_layout
 
 __all__ = ["result_document", "to_json"]
 
 
-def _stage(stage: Stage) -> dict[str, object]:
-    return {
-        "stage": stage.number,
-        "action": stage.action,
-        "quota": stage.quota,
-        "tallies": dict(stage.tallies),
-        "transfers": dict(stage.transfers),
-        "non_transferable": stage.non_transferable,
-        "exhausted": stage.exhausted,
-        "inactive": dict(stage.inactive),
-        "elected": list(stage.elected),
-        "excluded": list(stage.excluded),
-        "notes": list(stage.notes),
-    }
-
-
-def _tie(tie: TieBreak) -> dict[str, object]:
-    return {
-        "stage": tie.stage,
-        "purpose": tie.purpose,
-        "tied": list(tie.tied),
-        "chosen": list(tie.chosen),
-        "method": tie.method,
-        "reason": tie.reason,
-        "seed": tie.seed,
-    }
-
-
 def result_document(result: Result) -> dict[str, object]:
-    """Everything in a Result, in a stable key order."""
-    return {
-        "method": result.method,
-        "seats": result.seats,
-        "candidates": list(result.candidates),
-        "elected": list(result.elected),
-        "quota": result.quota,
-        "valid_votes": result.valid_votes,
-        "invalid_ballots": result.invalid_ballots,
-        "decimals": result.decimals,
-        "outcome": dict(result.outcome),
-        "options": dict(result.options),
-        "tie_breaks": [_tie(t) for t in result.tie_breaks],
-        "stages": [_stage(s) for s in result.stages],
-    }
+    """Everything in a Result, in a stable key order (`counting.result.result_layout`)."""
+    return result_layout(result)
 
 
 def to_json(document: object, places: int | None = None, indent: int = 2) -> str:
