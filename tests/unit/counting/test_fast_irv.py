@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import contests
+from tests.unit.counting import matrix_equivalence
+from tests.unit.counting.matrix_equivalence import outcome
 
 from clearcount.counting import irv
 from clearcount.counting.ballots import Ballot, Contest
@@ -26,24 +27,12 @@ B = Ballot.of
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "irv"
 
 
-def outcome(run: Callable[[], Result]) -> Result | tuple[type[BaseException], str]:
-    try:
-        return run()
-    except Exception as error:  # compared, not swallowed
-        return type(error), str(error)
-
-
 def fast(contest: Contest, options: Options | None = None) -> Result:
-    matrix = RankingMatrix.from_ballots(contest.ballots, len(contest.candidates))
-    assert matrix is not None
-    return irv.count_with_matrix(contest, matrix, options)
+    return matrix_equivalence.fast(irv, contest, options)
 
 
 def assert_same(contest: Contest, options: Options | None = None) -> Result | None:
-    reference = outcome(lambda: irv.count_reference(contest, options))
-    assert outcome(lambda: fast(contest, options)) == reference
-    assert outcome(lambda: irv.count(contest, options)) == reference
-    return reference if isinstance(reference, Result) else None
+    return matrix_equivalence.assert_same(irv, contest, options)
 
 
 def one_seat(contest: Contest) -> Contest:

@@ -17,11 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.peer.peer_cases import PEER_ROOT, peer_params
 from tests.strategies import contests
+from tests.unit.counting import matrix_equivalence
 
 from clearcount.counting import stv_scottish
 from clearcount.counting.ballots import Ballot, Contest
 from clearcount.counting.numbers import decimal_text
-from clearcount.counting.ranking_matrix import RankingMatrix, attach
+from clearcount.counting.ranking_matrix import attach
 from clearcount.counting.readers.blt import parse_blt
 from clearcount.counting.result import Result
 
@@ -30,24 +31,12 @@ B = Ballot.of
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "stv-scottish"
 
 
-def outcome(run: Callable[[], Result]) -> Result | tuple[type[BaseException], str]:
-    try:
-        return run()
-    except Exception as error:  # compared, not swallowed
-        return type(error), str(error)
-
-
 def fast(contest: Contest, options: Options | None = None) -> Result:
-    matrix = RankingMatrix.from_ballots(contest.ballots, len(contest.candidates))
-    assert matrix is not None
-    return stv_scottish.count_with_matrix(contest, matrix, options)
+    return matrix_equivalence.fast(stv_scottish, contest, options)
 
 
 def assert_same(contest: Contest, options: Options | None = None) -> Result | None:
-    reference = outcome(lambda: stv_scottish.count_reference(contest, options))
-    assert outcome(lambda: fast(contest, options)) == reference
-    assert outcome(lambda: stv_scottish.count(contest, options)) == reference
-    return reference if isinstance(reference, Result) else None
+    return matrix_equivalence.assert_same(stv_scottish, contest, options)
 
 
 LOT = st.sampled_from([{}, {"seed": "published"}, {"lot": "tie-order"}, {"lot": "auto"}])
