@@ -68,6 +68,11 @@ class Transcript:
     def tag(self) -> str:
         return self._tag
 
+    @property
+    def records(self) -> tuple[bytes, ...]:
+        """The encoded records so far, header first (spec §2.2-§2.3); for vectors and audits."""
+        return tuple(self._records)
+
     def append(self, label: str, value: TranscriptValue) -> Transcript:
         """Add one labelled value: `lp(label, "1", encode(value))` (spec §2.2)."""
         self._records.append(length_prefixed(label.encode("utf-8"), b"1", _encode(value)))
