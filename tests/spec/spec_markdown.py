@@ -50,3 +50,17 @@ def code(cell: str) -> str:
     if match is None:
         raise LookupError(f"expected a `code` span in table cell {cell!r}")
     return match.group(1)
+
+
+def vector_blocks(file: str = "90-vectors.md") -> dict[str, dict[str, str]]:
+    """Each ```vector block of the appendix, keyed by its heading's number ("90.4.1")."""
+    text = (SPEC / file).read_text(encoding="utf-8")
+    blocks: dict[str, dict[str, str]] = {}
+    pattern = r"^### §([0-9.]+) .*?^```vector\n(.*?)^```"
+    for match in re.finditer(pattern, text, re.M | re.S):
+        values: dict[str, str] = {}
+        for line in match.group(2).splitlines():
+            name, _, value = line.partition(" =")
+            values[name] = value.strip()
+        blocks[match.group(1)] = values
+    return blocks
