@@ -24,14 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from clearcount.core.canonical import canonical_json
-from clearcount.crypto.dkg import (
-    CeremonyParameters,
-    announce,
-    combine_shares,
-    generate_polynomial,
-    joint_key,
-    make_shares,
-)
+from clearcount.crypto import dkg
 from clearcount.crypto.dlog import DiscreteLog
 from clearcount.crypto.elgamal import (
     Ciphertext,
@@ -62,15 +55,9 @@ from clearcount.crypto.shuffle_proof import CHALLENGES_DOMAIN, gen_shuffle_proof
 from clearcount.crypto.threshold import combine, partial_decrypt
 from clearcount.crypto.transcript import PROTOCOL_DOMAIN, Transcript
 from clearcount.protocol.simulate import make_scenario, simulate_election
+from clearcount.record import roll
 from clearcount.record.chain import Event
 from clearcount.record.events import election_fingerprint, tracking_code
-from clearcount.record.roll import (
-    RollEntry,
-    inclusion_proof,
-    leaf_hash,
-    member_commitment,
-    merkle_root,
-)
 from clearcount.record.setup_body import Setup
 
 OUTPUT = Path(__file__).parents[1] / "docs" / "spec" / "90-vectors.md"
@@ -527,17 +514,17 @@ def paper_signature_vectors() -> list[Block]:
 
 
 def dkg_vectors() -> list[Block]:
-    parameters = CeremonyParameters(threshold=2, trustees=3)
+    parameters = dkg.CeremonyParameters(threshold=2, trustees=3)
     draws = Draws(b"clearcount/kat/threshold")
-    polynomials = [generate_polynomial(parameters, i, draws) for i in parameters.indices]
+    polynomials = [dkg.generate_polynomial(parameters, i, draws) for i in parameters.indices]
     with captured() as seen:
-        announcements = [announce(CONTEXT, p, draws) for p in polynomials]
-    shares = [s for p in polynomials for s in make_shares(parameters, p)]
+        announcements = [dkg.announce(CONTEXT, p, draws) for p in polynomials]
+    shares = [s for p in polynomials for s in dkg.make_shares(parameters, p)]
     keys = [
-        combine_shares(parameters, i, [s for s in shares if s.recipient == i])
+        dkg.combine_shares(parameters, i, [s for s in shares if s.recipient == i])
         for i in parameters.indices
     ]
-    joint = joint_key(CONTEXT, parameters, announcements)
+    joint = dkg.joint_key(CONTEXT, parameters, announcements)
     ciphertext = encrypt(joint.public_key, 7, draws())
     present = (1, 3)
     partials = [partial_decrypt(CONTEXT, keys[i - 1], ciphertext, draws) for i in present]
@@ -627,7 +614,9 @@ def roll_vectors() -> list[Block]:
         (hashlib.sha256(b"salt of B. Example").digest(), "M-0002", "ineligible"),
         (hashlib.sha256(b"salt of C. Example").digest(), "M-0003", "eligible"),
     ]
-    entries = [RollEntry(member_commitment(salt, mid), status) for salt, mid, status in members]
+    entries = [
+        roll.RollEntry(roll.member_commitment(salt, mid), status) for salt, mid, status in members
+    ]
     block = Block(
         "90.13",
         "Roll commitment and an inclusion proof (§10.4)",
@@ -639,9 +628,9 @@ def roll_vectors() -> list[Block]:
         block.put(f"member[{i}].commitment", bytes.fromhex(entry.commitment))
         jcs = canonical_json({"commitment": entry.commitment, "status": status})
         block.put_json(f"member[{i}].leaf_jcs", jcs)
-        block.put(f"member[{i}].leaf", leaf_hash(entry))
-    block.put("root", bytes.fromhex(merkle_root(entries)))
-    proof = inclusion_proof(entries, 2)
+        block.put(f"member[{i}].leaf", roll.leaf_hash(entry))
+    block.put("root", bytes.fromhex(roll.merkle_root(entries)))
+    proof = roll.inclusion_proof(entries, 2)
     block.put("proof[member 2].index", proof.index).put("proof[member 2].size", proof.size)
     return [block.puts("proof[member 2].path", [bytes.fromhex(p) for p in proof.path])]
 
