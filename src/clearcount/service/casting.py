@@ -11,12 +11,21 @@ authenticated the member and their device has encrypted, proved and signed the b
    meeting or by post cannot vote online, under the published precedence (spec §11.6);
 4. has the board accept the ballot (`protocol.board.cast`: published, uncancelled credential;
    every proof and the signature) or refuses it (BallotRefusedError naming the reason);
-5. appends the Ballot event and a line of the marked register (member, "online", instant) -
-   no credential or tracking code in that line - and commits durably.
+5. binds the credential to this member on its first use, and refuses a credential another
+   member voted with first (CredentialBoundError; Belenios' login binding, see
+   `service.credential_binding`);
+6. appends the Ballot event and a line of the marked register (member, "online", day) - no
+   credential, tracking code, order or time finer than the day in that line, so it does not
+   line up with the Ballot event - and commits durably.
 
 Only then is the tracking code (spec §11.4) returned. If the database fails at any point the
 transaction is rolled back: StorageUnavailableError, no tracking code, nothing half-written;
-the voter may cast again. Re-voting is allowed: the last ballot per credential counts.
+the voter may cast again. Re-voting is allowed: the last ballot per credential counts, and only
+the member the credential is bound to can re-vote with it.
+
+What the operator still learns (docs/service/casting.md): who cast which ciphertext, as the
+server of Helios or Belenios does; it cannot decrypt any single ballot without a threshold of
+trustees.
 """
 
 from __future__ import annotations
@@ -27,10 +36,12 @@ from dataclasses import dataclass
 
 from clearcount.core.errors import ClearcountError
 from clearcount.protocol import board as bb
+from clearcount.record import codec
 from clearcount.record.events import Ballot, Spoiled, tracking_code
 from clearcount.service.audit import format_instant
+from clearcount.service.credential_binding import bind_credential
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark
+from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark, register_day
 from clearcount.service.election_state import (
     board_of,
     load_election,
@@ -129,8 +140,8 @@ class CastingService:
                 paper = next((m for m in marks if m.channel in PAPER_CHANNELS), None)
                 if paper is not None:
                     raise ChannelConflictError(
-                        f"member {member_id!r}: already voted by {paper.channel} ballot at "
-                        f"{paper.at}; under the published channel precedence "
+                        f"member {member_id!r}: already voted by {paper.channel} ballot on "
+                        f"{paper.day}; under the published channel precedence "
                         f"{list(d.channels)} a {paper.channel} ballot cancels online voting, "
                         "so this second ballot is refused"
                     )
@@ -139,9 +150,10 @@ class CastingService:
                     _, event = bb.cast(tail_of(uow, election_id, counts), board, ballot)
                 except ClearcountError as error:
                     raise BallotRefusedError(f"ballot refused: {error}") from None
+                bind_credential(uow, election_id, codec.hexify(ballot.credential), member_id)
                 uow.board.append(election_id, event)
-                stamp = format_instant(at)
-                uow.register.add(RegisterMark(election_id, member_id, "online", stamp, "online"))
+                day = register_day(at)
+                uow.register.add(RegisterMark(election_id, member_id, "online", day, "online"))
                 uow.commit()
         except StorageUnavailableError as error:
             raise StorageUnavailableError(
@@ -149,6 +161,7 @@ class CastingService:
                 "please cast it again later"
             ) from error
         revote = any(m.channel == "online" for m in marks)
+        stamp = format_instant(at)
         return CastReceipt(election_id, tracking_code(event), event.hash, event.seq, stamp, revote)
 
     def challenge(self, election_id: str, spoiled: Spoiled | Mapping[str, object]) -> str:

@@ -22,6 +22,7 @@ from clearcount.service.ports import UnitOfWork
 __all__ = [
     "AppealRepository",
     "BoardRepository",
+    "CredentialBindingRepository",
     "ElectionRepository",
     "ElectionUnitOfWork",
     "ElectionUnitOfWorkFactory",
@@ -68,6 +69,16 @@ class RegisterRepository(Protocol):
     def list(self, election_id: str) -> Sequence[RegisterMark]: ...
 
 
+class CredentialBindingRepository(Protocol):
+    """Which member first used each credential, as hashes (service.credential_binding)."""
+
+    def bound(self, election_id: str, credential_key: str) -> str | None:
+        """The member key bound to this credential key, or None if it was never used."""
+        ...
+
+    def bind(self, election_id: str, credential_key: str, member_key: str) -> None: ...
+
+
 class AppealRepository(Protocol):
     def add(self, appeal: Appeal) -> None: ...
     def get(self, appeal_id: str, *, lock: bool = False) -> Appeal | None: ...
@@ -87,6 +98,7 @@ class ElectionUnitOfWork(UnitOfWork, Protocol):
     elections: ElectionRepository
     board: BoardRepository
     register: RegisterRepository
+    bindings: CredentialBindingRepository
     appeals: AppealRepository
     publications: PublicationRepository
 

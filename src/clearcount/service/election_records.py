@@ -24,6 +24,7 @@ __all__ = [
     "StoredElection",
     "iso_instant",
     "parse_instant",
+    "register_day",
 ]
 
 PAPER_CHANNELS = ("meeting", "postal")
@@ -183,17 +184,27 @@ class StoredElection:
 
 @dataclass(frozen=True, slots=True)
 class RegisterMark:
-    """One line of the marked register: who voted, by which channel, when, entered by whom.
+    """One line of the marked register: who voted, by which channel, on which day, entered by
+    whom.
 
     Kept in its own table, apart from the ballots: no credential, no tracking code, no event
-    number (domain.md §4 lesson 4). A re-vote online is a second mark.
+    number, no order and no time finer than the day (domain.md §4 lesson 4; issue 8), so a line
+    does not line up with the Ballot event written with it. A re-vote online is a second mark.
     """
 
     election_id: str
     member_id: str
     channel: str
-    at: str
+    day: str
+    """"YYYY-MM-DD" (UTC), see `register_day`."""
     recorded_by: str
+
+
+def register_day(at: datetime) -> str:
+    """The register's date for an instant: its UTC day, never finer (issue 8)."""
+    if at.tzinfo is None:
+        raise ValidationError("instant", "tzinfo", "a timezone-aware datetime", at)
+    return at.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ __all__ = [
     "BallotRefusedError",
     "ChannelConflictError",
     "ConflictError",
+    "CredentialBoundError",
     "ElectionStateError",
     "ImportRefusedError",
     "IneligibleVoterError",
@@ -85,6 +86,11 @@ class IneligibleVoterError(ServiceError):
 class ChannelConflictError(ServiceError):
     """A second ballot on another channel, refused under the published channel precedence
     (spec §11.6): the member already voted in a meeting or by post."""
+
+
+class CredentialBoundError(ServiceError):
+    """A member cast with a credential another member voted with first: each credential is bound
+    to the first member who uses it (Belenios' login binding; docs/service/casting.md)."""
 
 
 class BallotRefusedError(ServiceError):

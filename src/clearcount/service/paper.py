@@ -29,9 +29,9 @@ from clearcount.protocol import board as bb
 from clearcount.protocol.paper import TellerSecret, enter_paper_batch
 from clearcount.record.chain import Event
 from clearcount.record.events import PaperBallot
-from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.audit import Change, append_events
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark
+from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark, register_day
 from clearcount.service.election_state import (
     ChainTail,
     board_of,
@@ -127,8 +127,8 @@ class PaperService:
                 ]
                 if earlier:
                     raise ChannelConflictError(
-                        f"member {member_id!r}: already voted by {earlier[0].channel} ballot at "
-                        f"{earlier[0].at}; a second {channel} ballot is refused"
+                        f"member {member_id!r}: already voted by {earlier[0].channel} ballot on "
+                        f"{earlier[0].day}; a second {channel} ballot is refused"
                     )
             tail = tail_of(uow, election_id, counts)
             chain: list[Event] = []
@@ -184,9 +184,9 @@ class PaperService:
                 chain.append(event)
             for event in chain:
                 uow.board.append(election_id, event)
-            stamp = format_instant(at)
+            day = register_day(at)
             for member_id in voters:
-                uow.register.add(RegisterMark(election_id, member_id, channel, stamp, actor))
+                uow.register.add(RegisterMark(election_id, member_id, channel, day, actor))
             append_events(
                 uow,
                 at=at,

@@ -9,6 +9,7 @@ BEGIN IMMEDIATE (storage.engine) serialises every writer already.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from clearcount.service.election_records import (
 )
 from clearcount.storage.election_tables import (
     appeals,
+    credential_bindings,
     elections,
     marked_register,
     publications,
@@ -34,6 +36,7 @@ from clearcount.storage.election_tables import (
 __all__ = [
     "SqlAppealRepository",
     "SqlBoardRepository",
+    "SqlCredentialBindingRepository",
     "SqlElectionRepository",
     "SqlPublicationRepository",
     "SqlRegisterRepository",
@@ -153,10 +156,16 @@ class SqlBoardRepository:
 
 
 def _mark(r: sa.Row[Any]) -> RegisterMark:
-    return RegisterMark(r.election_id, r.member_id, r.channel, r.at, r.recorded_by)
+    return RegisterMark(r.election_id, r.member_id, r.channel, r.day, r.recorded_by)
+
+
+_MARK_ORDER = (marked_register.c.member_id, marked_register.c.day, marked_register.c.channel)
+"""Lines come back by member, day and channel: never in the order they were written."""
 
 
 class SqlRegisterRepository:
+    """Each line under a fresh random key (no rowid on SQLite): the table keeps no write order."""
+
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
 
@@ -164,9 +173,10 @@ class SqlRegisterRepository:
         self._c.execute(
             marked_register.insert().values(
                 election_id=mark.election_id,
+                mark_key=secrets.token_hex(32),
                 member_id=mark.member_id,
                 channel=mark.channel,
-                at=mark.at,
+                day=mark.day,
                 recorded_by=mark.recorded_by,
             )
         )
@@ -178,7 +188,7 @@ class SqlRegisterRepository:
                 marked_register.c.election_id == election_id,
                 marked_register.c.member_id == member_id,
             )
-            .order_by(marked_register.c.mark_id)
+            .order_by(*_MARK_ORDER)
         )
         return [_mark(r) for r in rows]
 
@@ -186,9 +196,29 @@ class SqlRegisterRepository:
         rows = self._c.execute(
             sa.select(marked_register)
             .where(marked_register.c.election_id == election_id)
-            .order_by(marked_register.c.mark_id)
+            .order_by(*_MARK_ORDER)
         )
         return [_mark(r) for r in rows]
+
+
+class SqlCredentialBindingRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def bound(self, election_id: str, credential_key: str) -> str | None:
+        return self._c.execute(
+            sa.select(credential_bindings.c.member_key).where(
+                credential_bindings.c.election_id == election_id,
+                credential_bindings.c.credential_key == credential_key,
+            )
+        ).scalar_one_or_none()
+
+    def bind(self, election_id: str, credential_key: str, member_key: str) -> None:
+        self._c.execute(
+            credential_bindings.insert().values(
+                election_id=election_id, credential_key=credential_key, member_key=member_key
+            )
+        )
 
 
 def _appeal(r: sa.Row[Any]) -> Appeal:

@@ -1,8 +1,10 @@
 """The election lifecycle's tables (SQLAlchemy Core), on the same metadata as `tables`.
 
 `record_events` holds the election record (spec §10.2) event by event, as canonical bytes;
-`marked_register` is who voted, by which channel and when, with nothing that links a line to a
-ballot. Migration 0002 creates them and makes the append-only ones refuse UPDATE and DELETE.
+`marked_register` is who voted, by which channel and on which day, with nothing that links a line
+to a ballot; `credential_bindings` binds each credential to the first member who used it.
+Migration 0002 creates them (0004 rebuilds the register and adds the bindings) and makes the
+append-only ones refuse UPDATE and DELETE.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ import sqlalchemy as sa
 
 from clearcount.storage.tables import HASH, ID, INSTANT, metadata
 
+DAY = sa.String(10)  # "YYYY-MM-DD": the register is dated to the day, never finer
+
 __all__ = [
     "ELECTION_APPEND_ONLY_TABLES",
     "appeals",
+    "credential_bindings",
     "elections",
     "marked_register",
     "publications",
@@ -50,14 +55,28 @@ record_events = sa.Table(
 marked_register = sa.Table(
     "marked_register",
     metadata,
-    sa.Column("mark_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), nullable=False),
+    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), primary_key=True),
+    sa.Column("mark_key", HASH, primary_key=True),
     sa.Column("member_id", ID, nullable=False),
     sa.Column("channel", sa.String(16), nullable=False),
-    sa.Column("at", INSTANT, nullable=False),
+    sa.Column("day", DAY, nullable=False),
     sa.Column("recorded_by", sa.Text, nullable=False),
     sa.Index("ix_marked_register_member", "election_id", "member_id"),
+    sqlite_with_rowid=False,
 )
+"""Keyed by a random `mark_key` (no insertion order, no rowid on SQLite) and dated to the day:
+nothing in a line lines up with the Ballot event written in the same transaction."""
+
+credential_bindings = sa.Table(
+    "credential_bindings",
+    metadata,
+    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), primary_key=True),
+    sa.Column("credential_key", HASH, primary_key=True),
+    sa.Column("member_key", HASH, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""A credential bound to the first member who cast with it (Belenios' login binding), as two
+hashes (service.credential_binding): no public credential or member id in the clear."""
 
 appeals = sa.Table(
     "appeals",
@@ -86,5 +105,10 @@ publications = sa.Table(
     sa.Column("published_at", INSTANT, nullable=False),
 )
 
-ELECTION_APPEND_ONLY_TABLES = ("record_events", "marked_register", "publications")
-"""Rows never change or go (triggers of migration 0002 refuse it)."""
+ELECTION_APPEND_ONLY_TABLES = (
+    "record_events",
+    "marked_register",
+    "credential_bindings",
+    "publications",
+)
+"""Rows never change or go (triggers of migrations 0002 and 0004 refuse it)."""

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from clearcount.service.election_ports import (
     AppealRepository,
     BoardRepository,
+    CredentialBindingRepository,
     ElectionRepository,
     PublicationRepository,
     RegisterRepository,
@@ -37,6 +38,7 @@ from clearcount.service.trigger_ports import TriggerRepository
 from clearcount.storage.election_repositories import (
     SqlAppealRepository,
     SqlBoardRepository,
+    SqlCredentialBindingRepository,
     SqlElectionRepository,
     SqlPublicationRepository,
     SqlRegisterRepository,
@@ -77,6 +79,7 @@ class SqlUnitOfWork:
     elections: ElectionRepository
     board: BoardRepository
     register: RegisterRepository
+    bindings: CredentialBindingRepository
     appeals: AppealRepository
     publications: PublicationRepository
     triggers: TriggerRepository
@@ -102,6 +105,7 @@ class SqlUnitOfWork:
         self.elections = SqlElectionRepository(connection)
         self.board = SqlBoardRepository(connection)
         self.register = SqlRegisterRepository(connection)
+        self.bindings = SqlCredentialBindingRepository(connection)
         self.appeals = SqlAppealRepository(connection)
         self.publications = SqlPublicationRepository(connection)
         self.triggers = SqlTriggerRepository(connection)

@@ -25,6 +25,7 @@ from clearcount.protocol.credentials import CredentialSecret
 from clearcount.service.casting import CastingService, tracking_prefix
 from clearcount.service.errors import (
     BallotRefusedError,
+    CredentialBoundError,
     ElectionStateError,
     IneligibleVoterError,
     NotFoundError,
@@ -58,11 +59,53 @@ def test_a_cast_returns_a_tracking_code_found_on_the_board(life: Lifecycle) -> N
     assert life.casting.lookup(ELECTION, first.tracking_code.lower()).state == "replaced"
     assert life.casting.lookup(ELECTION, again.tracking_code).state == "counted"
     marks = life.register.member_marks(ELECTION, "NTW-00001")
-    assert [(m.channel, m.at) for m in marks] == [("online", first.cast_at)] * 2
+    assert [(m.channel, m.day) for m in marks] == [("online", first.cast_at[:10])] * 2
     with pytest.raises(NotFoundError, match="no such ballot"):
         life.casting.lookup(ELECTION, "0000-0000-0000-0000-0000-0000-0000-0000")
     with pytest.raises(ValidationError, match="tracking code"):
         life.casting.lookup(ELECTION, "not a code")
+
+
+def stored_rows(life: Lifecycle) -> dict[str, list[tuple[object, ...]]]:
+    tables = ("record_events", "marked_register", "credential_bindings")
+    with life.world.store.engine.connect() as c:
+        return {
+            t: sorted(map(tuple, c.exec_driver_sql(f"SELECT * FROM {t}").all())) for t in tables
+        }
+
+
+def test_a_credential_is_bound_to_the_first_member_who_votes_with_it(life: Lifecycle) -> None:
+    life.open()
+    first = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
+    before = stored_rows(life)
+    stolen = life.ballot("NTW-00001", {"chair": [2]})
+    with pytest.raises(CredentialBoundError, match=r"'NTW-00002'.*another member already voted"):
+        life.casting.cast(ELECTION, "NTW-00002", stolen)
+    assert stored_rows(life) == before
+    assert life.casting.lookup(ELECTION, first.tracking_code).state == "counted"
+    assert life.register.member_marks(ELECTION, "NTW-00002") == []
+    again = life.casting.cast(ELECTION, "NTW-00001", stolen)
+    assert again.revote
+    assert life.casting.lookup(ELECTION, first.tracking_code).state == "replaced"
+    own = life.casting.cast(ELECTION, "NTW-00002", life.ballot("NTW-00002", {"chair": [1]}))
+    assert not own.revote
+
+
+def test_a_credential_first_used_by_the_wrong_member_stays_theirs(life: Lifecycle) -> None:
+    """The thief who votes first holds the credential; the owner is refused and can see it."""
+    life.open()
+    life.casting.cast(ELECTION, "NTW-00002", life.ballot("NTW-00001", {"chair": [0]}))
+    with pytest.raises(CredentialBoundError, match="report it to the returning officer"):
+        life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [1]}))
+
+
+def test_the_binding_table_holds_no_credential_or_member_in_the_clear(life: Lifecycle) -> None:
+    life.open()
+    life.casting.cast(ELECTION, "NTW-00003", life.ballot("NTW-00003", {"chair": [0]}))
+    rows = stored_rows(life)["credential_bindings"]
+    credential = life.credential("NTW-00003").public.to_bytes().hex()
+    assert len(rows) == 1
+    assert not any(credential in str(r) or "NTW-00003" in str(r) for r in rows)
 
 
 def test_an_ineligible_member_is_refused_and_nothing_is_stored(life: Lifecycle) -> None:

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from tests.unit.service.election_world import ELECTION, ELIGIBLE, Lifecycle
 from tests.unit.service.world import CountingSalts, FixedClock, World
 
 from clearcount.record.chain import check_chain
 from clearcount.service.errors import StorageUnavailableError
 from clearcount.storage.election_tables import ELECTION_APPEND_ONLY_TABLES
-from clearcount.storage.migrate import upgrade
+from clearcount.storage.engine import create_engine
+from clearcount.storage.migrate import alembic_config, upgrade
 from clearcount.storage.store import SqlStore
 
 
@@ -73,3 +75,44 @@ def test_an_unreachable_database_is_storage_unavailable() -> None:
             pass
     finally:
         dead.close()
+
+
+def test_migration_0004_keeps_register_lines_cut_to_their_day(
+    backend: tuple[str, str | None],
+) -> None:
+    """A register written under 0002's shape (ordered ids, instants) comes out of 0004 keyed at
+    random and dated to the day; downgrading goes back to 0002's shape."""
+    url, schema = backend
+    engine = create_engine(url, schema=schema)
+    upgrade(engine, "0003")
+    with engine.begin() as c:
+        c.exec_driver_sql(
+            "INSERT INTO organisations (organisation_id, name, kind) VALUES ('o', 'O', 'union')"
+        )
+        c.exec_driver_sql(
+            "INSERT INTO elections (election_id, organisation_id, definition, defined_by, "
+            "defined_at) VALUES ('e', 'o', '{}', 'officer', '2022-09-01T00:00:00Z')"
+        )
+        for member, at in (("M2", "2022-09-12T10:00:01.5Z"), ("M1", "2022-09-13T08:00:00Z")):
+            c.exec_driver_sql(
+                "INSERT INTO marked_register (election_id, member_id, channel, at, recorded_by) "
+                f"VALUES ('e', '{member}', 'online', '{at}', 'online')"
+            )
+    upgrade(engine)
+    with engine.connect() as c:
+        rows = c.exec_driver_sql(
+            "SELECT member_id, day, mark_key FROM marked_register ORDER BY member_id"
+        ).all()
+    assert [(r.member_id, r.day) for r in rows] == [("M1", "2022-09-13"), ("M2", "2022-09-12")]
+    assert all(len(r.mark_key) == 64 for r in rows)
+    upgrade_to = alembic_config()
+    with engine.begin() as c:
+        upgrade_to.attributes["connection"] = c
+        command.downgrade(upgrade_to, "0003")
+    with engine.connect() as c:
+        back = c.exec_driver_sql("SELECT member_id, at FROM marked_register ORDER BY member_id")
+        assert [tuple(r) for r in back] == [
+            ("M1", "2022-09-13T00:00:00Z"),
+            ("M2", "2022-09-12T00:00:00Z"),
+        ]
+    engine.dispose()
