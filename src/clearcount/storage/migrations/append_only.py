@@ -1,6 +1,6 @@
-"""Append-only triggers for migrations from 0004 on (0002 and 0003 keep their own frozen copy).
+"""Append-only triggers, as every migration creates them (the same SQL since 0001).
 
-PostgreSQL reuses 0001's function `clearcount_append_only` (UPDATE, DELETE and TRUNCATE refused);
+PostgreSQL uses 0001's function `clearcount_append_only` (UPDATE, DELETE and TRUNCATE refused);
 SQLite gets one RAISE(ABORT) trigger per verb.
 """
 

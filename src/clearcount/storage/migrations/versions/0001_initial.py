@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from clearcount.storage.migrations.append_only import append_only_triggers
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -160,23 +162,7 @@ def _append_only_triggers() -> None:
             "BEGIN RAISE EXCEPTION 'clearcount: % is append-only (% refused)', TG_TABLE_NAME, "
             "TG_OP USING ERRCODE = 'insufficient_privilege'; END $$"
         )
-        for table in APPEND_ONLY:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION clearcount_append_only()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION clearcount_append_only()"
-            )
-    else:
-        for table in APPEND_ONLY:
-            for verb in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'clearcount: {table} is append-only "
-                    f"({verb} refused)'); END"
-                )
+    append_only_triggers(APPEND_ONLY)
 
 
 def downgrade() -> None:

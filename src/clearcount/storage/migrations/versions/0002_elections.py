@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from clearcount.storage.migrations.append_only import append_only_triggers
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -98,29 +100,7 @@ def upgrade() -> None:
             ["election_id"], ["elections.election_id"], name="fk_publications_election_id"
         ),
     )
-    _append_only_triggers()
-
-
-def _append_only_triggers() -> None:
-    """As in 0001 (whose PostgreSQL function `clearcount_append_only` this reuses)."""
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for table in APPEND_ONLY:
-        if postgres:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION clearcount_append_only()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION clearcount_append_only()"
-            )
-            continue
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'clearcount: {table} is append-only "
-                f"({verb} refused)'); END"
-            )
+    append_only_triggers(APPEND_ONLY)
 
 
 def downgrade() -> None:
