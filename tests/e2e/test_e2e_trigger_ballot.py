@@ -7,7 +7,8 @@ recorded by the secretary (a correction needs --replace). Then the commands of
 docs/steps/14-trigger-ballot.md, literally: declare under labour-2021 and verify the
 declaration against both branches' records. North's members support the MP 2-1, South's ask
 for a selection 1-2, the union supports the MP and the Co-operative Party asks for a
-selection: two of four bodies support the MP, half, so no selection is triggered.
+selection: in the 2021 electoral college branches 25.0 + affiliates 25.0 = 50.0%, not more than
+50%, so no selection is triggered.
 """
 
 from __future__ import annotations
@@ -123,11 +124,13 @@ def test_a_trigger_ballot_of_branch_members_and_affiliate_officers(
     assert "branch Ashby Vale South branch: members 1 yes, 2 no -> NO" in declared
     assert "affiliate Northfold TWU: YES, given by Rita Okafor" in declared
     assert "NOT TRIGGERED" in declared
+    assert "branches 25.0 + affiliates 25.0 = 50.0%, not more than 50%" in declared
     document = json.loads((cli.cwd / "trigger-declaration.json").read_bytes())
     assert document["triggered"] is False
     assert [a["vote"] for a in document["affiliates"]] == ["yes", "no"]
     verified = next(d for d in done if d.args[0] == "verify-trigger").out
     assert "trigger declaration VERIFIED: 0 checks failed" in verified
+    assert "recounted branches 25.0 + affiliates 25.0 = 50.0%" in verified
     assert verified.count(": VERIFIED (0 checks failed") == 2
 
     document["branches"][1]["no"] = 1  # a tampered declaration

@@ -2,8 +2,9 @@
 
 1. Ashby Vale CLP's trigger ballot (`cli.demo_trigger`): each of the four branches' members
    vote yes/no in their own election (online and at the branch meeting), the two affiliates'
-   officers give their affiliates' votes, and the ballot is declared under labour-2021 (the MP
-   needs half of the bodies that vote) and verified against the branches' records;
+   officers give their affiliates' votes, and the ballot is declared under labour-2021 (an
+   electoral college, branches 50% and affiliates 50%: 37.5 + 25.0 = 62.5% ask for a
+   selection, so one proceeds) and verified against the branches' records;
 2. the open selection that follows: a preferential (AV) ballot of the CLP's members online, at
    the hustings meeting and by post (a meeting or postal paper replaces an online vote);
 3. the Northfold Transport Workers' Union's industrial action ballot at Northfold Bus Depot

@@ -58,8 +58,8 @@ AV_BRANCH_VOTES = {
     ),
     "av-central": (
         "Ashby Vale Central branch",
-        {"AV1003": "Yes", "AV1007": "Yes"},
-        {"AV1011": "No", "AV1015": "Yes"},
+        {"AV1003": "No", "AV1007": "Yes"},
+        {"AV1011": "No", "AV1015": "No"},
     ),
     "av-riverside": (
         "Riverside branch",

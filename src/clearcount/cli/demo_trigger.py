@@ -3,8 +3,9 @@
 Each of the four party branches runs its own members' yes/no election (its roll: the branch's
 members, by the unit-membership rule), voted online and on paper at the branch meeting; the
 two affiliates' officers give their affiliates' votes, recorded by the CLP secretary; the
-trigger ballot is declared under labour-2021 (docs/counting/trigger-ballot.md), with what
-labour-2018 would have given from the same votes as an illustration; then every branch
+trigger ballot is declared under labour-2021, the two-section electoral college
+(docs/counting/trigger-ballot.md), with what labour-2018 and labour-pre-2018 would have given
+from the same votes as an illustration; then every branch
 record and the trigger declaration are verified (`verifier.trigger`).
 """
 
@@ -115,19 +116,21 @@ def trigger_ballot(demo: Demo) -> None:
         click.echo(line)
     branches = [BranchEntry(**b) for b in document["branches"]]
     affiliates = [AffiliateEntry(**a) for a in document["affiliates"]]
-    other = trigger_count("labour-2018", branches, affiliates)["outcome"]
-    assert isinstance(other, dict)
-    click.echo(
-        "  for illustration, the 2018 rule (a third of branches or of affiliates asking) "
-        f"on the same votes: {other['verdict']}"
-    )
+    for profile, rule in (
+        ("labour-2018", "the 2018 rule (a third of branches or of affiliates asking)"),
+        ("labour-pre-2018", "the pre-2018 rule (a majority of all bodies pooled)"),
+    ):
+        other = trigger_count(profile, branches, affiliates)["outcome"]
+        assert isinstance(other, dict)
+        click.echo(f"  for illustration, {rule} on the same votes: {other['verdict']}")
     records = [demo.directory / "records" / opened[u][0] for u in data.AV_BRANCH_VOTES]
     checked = verify_trigger(path, records)
     for record, record_report in checked.records:
         verdict = "VERIFIED" if record_report.ok else "NOT VERIFIED"
         click.echo(f"  verify records/{Path(record).name}: {verdict}")
     for outcome in checked.outcomes:
-        click.echo(f"  {outcome.status.value:>7} {outcome.spec.id} {outcome.spec.title}")
+        detail = f": {outcome.detail}" if outcome.spec.id == "V-TRIG-VERDICT-1" else ""
+        click.echo(f"  {outcome.status.value:>7} {outcome.spec.id} {outcome.spec.title}{detail}")
     verdict = "VERIFIED" if checked.ok else "NOT VERIFIED"
     click.echo(f"verify-trigger on records/{path.name}: {verdict}\n")
     demo.outcomes.append(

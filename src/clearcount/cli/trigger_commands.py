@@ -50,6 +50,9 @@ def summary_lines(document: dict[str, object]) -> list[str]:
             by = officers.get(body["name"])
             lines.append(f"  affiliate {body['name']}: {vote}" + (f", given by {by}" if by else ""))
     for test in outcome["tests"]:
+        if "summary" in test:  # labour-2021: the college, each section's share and the total
+            lines.append(f"  test: {test['test']}: {test['summary']}")
+            continue
         met = "met" if test["met"] else "not met"
         lines.append(
             f"  test: {test['test']}: {test['counted']} of {test['of']}, "
@@ -70,9 +73,10 @@ def summary_lines(document: dict[str, object]) -> list[str]:
     "--profile",
     type=click.Choice(PROFILES),
     required=True,
-    help="The rule book in force: labour-2021 (the MP needs half of all branches and "
-    "affiliates that vote) or labour-2018 (a third of branches, or a third of affiliates, "
-    "asking for a selection triggers one).",
+    help="The rule book in force: labour-2021 (an electoral college, branches 50% and "
+    "affiliates 50%, each section's share over its bodies that voted; more than 50% asking "
+    "triggers a selection), labour-2018 (a third of branches, or a third of affiliates, "
+    "asking triggers one) or labour-pre-2018 (a majority of all bodies pooled).",
 )
 @click.option(
     "--affiliate",

@@ -3,17 +3,23 @@
 A body votes "yes" (reselect the sitting MP without an open selection) or "no" (ask for a
 selection), or does not vote. A branch decides by simple majority of the members at its
 meeting, so a body's vote may be given directly or derived from its members' count; there is
-no quorum. Two rule profiles:
+no quorum. A tied meeting follows option `body_tie`: "abstain" (default), "casting-vote" (the
+body's given `vote` is the chair's casting vote, required on a tie), or a fixed "yes"/"no".
+Three rule profiles (docs/counting/trigger-ballot.md gives the sources):
 
+* "labour-pre-2018" (the rule before conference 2018): a selection proceeds when a majority of all
+  the bodies, branches and affiliates pooled into one class, ask for one; a raw count of the
+  bodies that voted (option `basis`: "voted" default, or "all"); more than half by default
+  (option `more_than_half`).
 * "labour-2018" (Rule Book Ch.5 Cl.IV.5.B as amended in 2018): a selection is triggered when
   one third or more of the party branches, OR one third or more of the affiliates, ask for one,
   counting only the bodies in that class that voted (2019 FAQ to MPs); 3 * no >= voted, i.e.
   the third rounded up. A class in which no body voted cannot trigger.
-* "labour-2021" (conference 2021): the MP must win the support of half of all branches, party
-  branches and affiliates pooled. Half of the bodies that voted by default (option `basis`),
-  at least half by default (option `mp_support_strict` for "more than half"); both [verify].
+* "labour-2021" (conference 2021): a two-section electoral college, branches 50% and affiliates
+  50%, each section's share over its bodies that voted; a selection proceeds when the total is
+  more than 50% (`counting.trigger_college`; options `more_than_half`, `empty_section`).
 
-The counts are integers; docs/counting/trigger-ballot.md gives the sources and interpretation.
+The counts are integers and the college's shares exact Fractions (percent), never floats.
 """
 
 from __future__ import annotations
@@ -26,14 +32,21 @@ from typing import Literal
 from clearcount.core.errors import ConfigError, CountingError
 from clearcount.counting.options import check_keys, get_bool, get_choice, get_str
 from clearcount.counting.result import Result, Stage
+from clearcount.counting.trigger_college import EMPTY_SECTION, SECTION_LABELS, College, college
 
-__all__ = ["KINDS", "METHOD", "PROFILES", "Body", "body_vote", "count_bodies"]
+__all__ = ["BODY_TIES", "KINDS", "METHOD", "PROFILES", "Body", "body_vote", "count_bodies"]
 
 METHOD = "trigger-ballot"
 KINDS = ("branch", "affiliate")
-PROFILES = ("labour-2018", "labour-2021")
+PROFILES = ("labour-pre-2018", "labour-2018", "labour-2021")
+BODY_TIES = ("abstain", "casting-vote", "yes", "no")
 Vote = Literal["yes", "no"]
 
+RULE_PRE_2018 = (
+    "A selection proceeds when a majority of the party branches and affiliates, pooled into "
+    "one class, indicate that they wish one (the trigger ballot rule before conference "
+    "2018; a raw count of bodies) [verify against the pre-2018 Rule Book]."
+)
 RULE_2018 = (
     "If either one third or more of Party branches, or one third or more of affiliated "
     "branches, indicate that they wish a selection to take place, a selection shall proceed "
@@ -41,12 +54,18 @@ RULE_2018 = (
     "only on the branches that cast a vote (2019 FAQ to MPs), fractions rounded up."
 )
 RULE_2021 = (
-    "The MP must win the support of half of all branches, CLP and affiliates together "
-    "(conference 2021 rule change, 'simple majority trigger ballots') [verify against the "
-    "Rule Book text]."
+    "An electoral college in which the party branches collectively make up 50% and the "
+    "affiliates the other 50%; each section's share is its bodies asking for a selection over "
+    "its bodies that voted; a selection proceeds when more than 50% of the college asks for "
+    "one (conference 2021; LabourList July 2022 on Ilford South) [the Rule Book's own "
+    "sentence, 2022 Ch.5 Cl.IV.5, not found in public copies]."
 )
 _COMMON_KEYS = ("profile", "body_tie", "title")
-_KEYS_2021 = ("basis", "mp_support_strict")
+_PROFILE_KEYS = {
+    "labour-pre-2018": ("basis", "more_than_half"),
+    "labour-2018": (),
+    "labour-2021": ("more_than_half", "empty_section"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +74,8 @@ class Body:
 
     `members_yes`/`members_no` are the members' count at the body's meeting, from which the
     vote is derived by simple majority when `vote` is None. Given together with `vote`, they
-    must not contradict it; on a tie `vote` records the decision (e.g. a chair's casting vote).
+    must not contradict it; on a tie `vote` is the chair's casting vote (option `body_tie`
+    "casting-vote"; under any other `body_tie` a tie with a given vote is refused).
     """
 
     name: str
@@ -101,7 +121,23 @@ class Body:
 
 
 def body_vote(body: Body, body_tie: str) -> tuple[Vote | None, str]:
-    """The body's vote and how it was reached ("given", "members", "tie: ...", "no vote")."""
+    """The body's vote and how it was reached ("given", "members' majority", "members tied;
+    ...", "no vote")."""
+    tied = body.members_yes is not None and body.members_yes == body.members_no
+    if tied and body.members_yes and body.vote is not None and body_tie != "casting-vote":
+        raise CountingError(
+            f"body {body.name!r}: its members tied {body.members_yes} to {body.members_no} and "
+            f"a vote {body.vote!r} is given, but body_tie is {body_tie!r}; count with body_tie "
+            f"'casting-vote' to take it as the chair's casting vote, or drop 'vote'"
+        )
+    if tied and body.members_yes and body_tie == "casting-vote":
+        if body.vote is None:
+            raise CountingError(
+                f"body {body.name!r}: its members tied {body.members_yes} to "
+                f"{body.members_no} and body_tie is 'casting-vote'; give the chair's casting "
+                f"vote as 'vote' (yes or no)"
+            )
+        return body.vote, "members tied; chair's casting vote"
     if body.vote is not None:
         return body.vote, "given"
     if body.members_yes is None or body.members_no is None:
@@ -150,27 +186,64 @@ def _test_2018(classes: Mapping[str, Mapping[str, int]]) -> list[dict[str, objec
     return tests
 
 
-def _test_2021(
-    classes: Mapping[str, Mapping[str, int]], basis: str, strict: bool
+def _test_pooled(
+    classes: Mapping[str, Mapping[str, int]], basis: str, more_than_half: bool
 ) -> dict[str, object]:
-    """The pooled test: the MP's yes bodies are half (or more than half) of the basis."""
-    yes = sum(classes[k]["yes"] for k in KINDS)
+    """The pre-2018 test: the bodies asking for a selection are a majority of all bodies."""
+    no = sum(classes[k]["no"] for k in KINDS)
     voted = sum(classes[k]["yes"] + classes[k]["no"] for k in KINDS)
     base = voted if basis == "voted" else sum(classes[k]["bodies"] for k in KINDS)
-    needed = base // 2 + 1 if strict else -(-base // 2)
-    test: dict[str, object] = {
-        "test": "MP supported by half of all bodies (branches and affiliates pooled)",
+    needed = base // 2 + 1 if more_than_half else -(-base // 2)
+    return {
+        "test": "bodies asking for a selection (branches and affiliates pooled)",
         "threshold": Fraction(1, 2),
-        "strict": strict,
+        "strict": more_than_half,
         "basis": basis,
-        "counted": yes,
+        "counted": no,
         "of": base,
         "needed": needed,
-        "met": base == 0 or yes >= needed,
+        "met": base > 0 and no > 0 and no >= needed,
     }
-    if base == 0:
-        test["note"] = "no body voted, so no selection was asked for"
-    return test
+
+
+def _test_college(result: College) -> dict[str, object]:
+    """The 2021 test: the college's total asking for a selection (percent) against 50."""
+    return {
+        "test": "electoral college asking for a selection (branches 50%, affiliates 50%)",
+        "threshold": Fraction(50),
+        "strict": result.more_than_half,
+        "share": result.total,
+        "met": result.triggered,
+        "summary": result.to_json()["summary"],
+    }
+
+
+def _college_stages(result: College, verdict: str) -> tuple[Stage, ...]:
+    """Stages 2 and 3 of a 2021 count: the college built up section by section, in percent,
+    so the stage table shows each section's share and the total against the threshold."""
+    first, second = result.sections
+    stage2 = Stage(
+        number=2,
+        action=f"college: {SECTION_LABELS[first.kind]}' share (%)",
+        tallies={"yes": first.mp_share, "no": first.share},
+        quota=Fraction(50),
+        notes=(f"weight {first.weight}%: {first.asked} of {first.voted} voting asked",),
+    )
+    winner = ("no",) if result.triggered else ("yes",)
+    stage3 = Stage(
+        number=3,
+        action=f"college: + {SECTION_LABELS[second.kind]}' share (%)",
+        tallies={"yes": result.mp_total, "no": result.total},
+        transfers={"yes": second.mp_share, "no": second.share},
+        quota=Fraction(50),
+        elected=winner,
+        notes=(
+            f"weight {second.weight}%: {second.asked} of {second.voted} voting asked",
+            str(result.to_json()["summary"]),
+            verdict,
+        ),
+    )
+    return stage2, stage3
 
 
 def count_bodies(bodies: Sequence[Body], options: Mapping[str, object] | None = None) -> Result:
@@ -182,8 +255,8 @@ def count_bodies(bodies: Sequence[Body], options: Mapping[str, object] | None = 
             f"threshold depends on the rules in force"
         )
     profile = get_choice(METHOD, options, "profile", "labour-2021", PROFILES)
-    check_keys(METHOD, options, (*_COMMON_KEYS, *(_KEYS_2021 if profile == "labour-2021" else ())))
-    body_tie = get_choice(METHOD, options, "body_tie", "abstain", ("abstain", "yes", "no"))
+    check_keys(METHOD, options, (*_COMMON_KEYS, *_PROFILE_KEYS[profile]))
+    body_tie = get_choice(METHOD, options, "body_tie", "abstain", BODY_TIES)
     title = get_str(METHOD, options, "title", None)
     if not bodies:
         raise CountingError(f"{METHOD}: no bodies to count; expected at least one")
@@ -196,16 +269,25 @@ def count_bodies(bodies: Sequence[Body], options: Mapping[str, object] | None = 
     effective: dict[str, object] = {"profile": profile, "body_tie": body_tie}
     if title is not None:
         effective["title"] = title
+    the_college: College | None = None
     if profile == "labour-2018":
         tests = _test_2018(classes)
         triggered = any(bool(t["met"]) for t in tests)
         rule = RULE_2018
-    else:
+    elif profile == "labour-pre-2018":
         basis = get_choice(METHOD, options, "basis", "voted", ("voted", "all"))
-        strict = get_bool(METHOD, options, "mp_support_strict", False)
-        effective.update(basis=basis, mp_support_strict=strict)
-        tests = [_test_2021(classes, basis, strict)]
-        triggered = not tests[0]["met"]
+        strict = get_bool(METHOD, options, "more_than_half", True)
+        effective.update(basis=basis, more_than_half=strict)
+        tests = [_test_pooled(classes, basis, strict)]
+        triggered = bool(tests[0]["met"])
+        rule = RULE_PRE_2018
+    else:
+        strict = get_bool(METHOD, options, "more_than_half", True)
+        empty = get_choice(METHOD, options, "empty_section", EMPTY_SECTION[0], EMPTY_SECTION)
+        effective.update(more_than_half=strict, empty_section=empty)
+        the_college = college(classes, more_than_half=strict, empty_section=empty)
+        tests = [_test_college(the_college)]
+        triggered = the_college.triggered
         rule = RULE_2021
     yes = sum(classes[k]["yes"] for k in KINDS)
     no = sum(classes[k]["no"] for k in KINDS)
@@ -227,19 +309,25 @@ def count_bodies(bodies: Sequence[Body], options: Mapping[str, object] | None = 
             for body, vote, how in votes
         ],
     }
-    stage = Stage(
-        number=1,
-        action="body votes",
-        tallies={"yes": Fraction(yes), "no": Fraction(no)},
-        elected=("no",) if triggered else ("yes",),
-        notes=(verdict,),
+    winner = ("no",) if triggered else ("yes",)
+    stages: tuple[Stage, ...] = (
+        Stage(
+            number=1,
+            action="body votes",
+            tallies={"yes": Fraction(yes), "no": Fraction(no)},
+            elected=() if the_college else winner,
+            notes=() if the_college else (verdict,),
+        ),
     )
+    if the_college is not None:
+        outcome["college"] = the_college.to_json()
+        stages += _college_stages(the_college, verdict)
     return Result(
         method=METHOD,
         seats=1,
         candidates=("yes", "no"),
-        elected=stage.elected,
-        stages=(stage,),
+        elected=winner,
+        stages=stages,
         valid_votes=Fraction(yes + no),
         outcome=outcome,
         options=effective,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from fractions import Fraction
 
 from rich.console import Group
@@ -73,6 +74,8 @@ def stage_table(result: Result, title: str = "") -> Group:
         Text("Elected, in order: " + (", ".join(result.elected) or "nobody"), style="bold"),
     ]
     for key, value in result.outcome.items():
+        if isinstance(value, Mapping) and isinstance(value.get("summary"), str):
+            value = value["summary"]  # a trigger ballot's college: its one-line reading
         lines.append(Text(f"{key}: {value}"))
     for tie in result.tie_breaks:
         seed = f" (seed {tie.seed})" if tie.seed else ""

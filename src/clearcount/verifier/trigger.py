@@ -294,10 +294,17 @@ def verify_trigger_document(
                 for key in ("triggered", "verdict")
                 if document[key] != outcome[key]
             ],
-            str(outcome["verdict"]),
+            _reading(outcome),
         )
     )
     return TriggerReport(tuple(outcomes), reports, document_hash(document))
+
+
+def _reading(outcome: Mapping[str, object]) -> str:
+    """The recount read out: the college's sections and total (labour-2021), then the verdict."""
+    college = outcome.get("college")
+    summary = college.get("summary") if isinstance(college, dict) else None
+    return f"recounted {summary}; {outcome['verdict']}" if summary else str(outcome["verdict"])
 
 
 def verify_trigger(

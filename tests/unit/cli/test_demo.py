@@ -37,9 +37,10 @@ def test_demo_leaves_the_database_and_records_that_verify(tmp_path: Path) -> Non
     assert (folder / "clearcount.db").is_file()
     assert done.stdout.count("VERIFIED: ") == len(ELECTIONS) + 1  # + the trigger declaration
     assert "NOT VERIFIED" not in done.stdout
-    assert "NOT TRIGGERED: the MP is reselected" in done.stdout
+    assert "SELECTION TRIGGERED: an open selection proceeds" in done.stdout
+    assert "branches 37.5 + affiliates 25.0 = 62.5%: a selection proceeds" in done.stdout
     assert "the 2018 rule" in done.stdout
-    assert "on the same votes: selection triggered" in done.stdout
+    assert "the pre-2018 rule" in done.stdout
     assert "verify-trigger on records/av-trigger-2031-declaration.json: VERIFIED" in done.stdout
     assert "failed V-TRIG" not in done.stdout
     assert "elected: " in done.stdout
