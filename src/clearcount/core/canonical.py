@@ -15,9 +15,13 @@ from collections.abc import Mapping, Sequence
 
 from clearcount.core.errors import CanonicalFormError
 
-__all__ = ["MAX_SAFE_INTEGER", "canonical_json", "parse_canonical"]
+__all__ = ["MAX_INTEGER_DIGITS", "MAX_SAFE_INTEGER", "canonical_json", "parse_canonical"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
+MAX_INTEGER_DIGITS = len(str(MAX_SAFE_INTEGER))
+"""16: a longer run of digits is refused before Python converts it. Converting is quadratic in
+the digits, and past `sys.get_int_max_str_digits()` (4300) it raises ValueError, not a JSON
+error: a 5,000-digit integer in a hostile record must be a clean refusal, never a crash."""
 
 
 def canonical_json(value: object) -> bytes:
@@ -85,6 +89,15 @@ def _no_float(text: str) -> object:
     raise CanonicalFormError(f"number {text} is not an integer")
 
 
+def _short_integer(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise CanonicalFormError(
+            f"integer of {digits} digits: expected at most {MAX_INTEGER_DIGITS} (±(2**53 - 1))"
+        )
+    return int(text)
+
+
 def _no_constant(text: str) -> object:
     raise CanonicalFormError(f"{text} is not JSON")
 
@@ -100,6 +113,7 @@ def parse_canonical(data: bytes) -> object:
             text,
             object_pairs_hook=_no_duplicates,
             parse_float=_no_float,
+            parse_int=_short_integer,
             parse_constant=_no_constant,
         )
     except json.JSONDecodeError as exc:

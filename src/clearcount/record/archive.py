@@ -1,8 +1,10 @@
 """Storing a record: JSON Lines of canonical events, in a folder or a zip (spec §10.3).
 
 A panel downloads one file, archives it and can read it with any tool: `record.jsonl` holds one
-canonical event per line. Reading is defensive: size limits (no zip bombs, no unbounded lines),
-every line parsed as canonical JSON, the chain checked, and every failure a RecordError naming the
+canonical event per line. Reading is defensive (`record.limits`, spec §10.3): a zip's declared
+and actual sizes in proportion to the archive (no zip bombs), each line and the number of events
+capped from the committed roll before anything is parsed, integers of at most 16 digits, every
+line parsed as canonical JSON, the chain checked, and every failure a RecordError naming the
 line.
 """
 
@@ -16,6 +18,12 @@ from pathlib import Path
 from clearcount.core.canonical import parse_canonical
 from clearcount.core.errors import RecordError
 from clearcount.record.chain import Event, check_chain, event_from_document
+from clearcount.record.limits import (
+    MAX_SETUP_LINE_BYTES,
+    RecordLimits,
+    limits_from_setup,
+    zip_allowance,
+)
 
 __all__ = [
     "MAX_RECORD_BYTES",
@@ -80,16 +88,23 @@ def _zip_member(path: Path) -> bytes:
             if names != [MEMBER]:
                 raise RecordError(f"{path}: expected exactly one member {MEMBER!r}, found {names}")
             info = archive.getinfo(MEMBER)
-            if info.file_size > MAX_RECORD_BYTES:
+            archive_bytes = path.stat().st_size
+            allowance = zip_allowance(archive_bytes, MAX_RECORD_BYTES)
+            if info.file_size > allowance:
                 raise RecordError(
-                    f"{path}: {MEMBER} declares {info.file_size} bytes, over the limit"
+                    f"{path}: {MEMBER} declares {info.file_size} bytes uncompressed from a "
+                    f"{archive_bytes}-byte archive; expected at most {allowance} (a zip bomb?)"
                 )
             with archive.open(info) as member:
-                data = member.read(MAX_RECORD_BYTES + 1)
+                data = member.read(allowance + 1)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise RecordError(f"{path}: damaged zip archive: {exc}") from None
-    if len(data) > MAX_RECORD_BYTES:
-        raise RecordError(f"{path}: {MEMBER} is larger than the limit")
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise RecordError(f"{path}: unreadable zip archive: {exc}") from None
+    if len(data) > min(allowance, info.file_size):
+        raise RecordError(
+            f"{path}: {MEMBER} yields more than the {info.file_size} bytes it declares"
+        )
     return data
 
 
@@ -108,11 +123,29 @@ def decode_events(data: bytes, source: str = "<record>") -> tuple[Event, ...]:
     if data and not data.endswith(b"\n"):
         raise RecordError(f"{source}: the last line is not terminated (truncated record?)")
     events: list[Event] = []
+    limits = RecordLimits(0, 0, MAX_SETUP_LINE_BYTES, 1)
     for number, line in enumerate(io.BytesIO(data), start=1):
         where = f"{source}, line {number}"
+        if number > limits.events:
+            raise RecordError(
+                f"{where}: more than {limits.events} events, the most a roll of {limits.roll_size} "
+                "members can explain (spec §10.3)"
+            )
+        if len(line) - 1 > limits.line_bytes:
+            raise RecordError(
+                f"{where}: {len(line) - 1} bytes, over the cap of {limits.line_bytes} "
+                + (
+                    "for the Setup event"
+                    if number == 1
+                    else f"for a roll of {limits.roll_size} members and {limits.choices} "
+                    "choices (spec §10.3)"
+                )
+            )
         try:
             document = parse_canonical(line[:-1])
         except RecordError as exc:
             raise RecordError(f"{where}: {exc}") from None
+        if number == 1:
+            limits = limits_from_setup(document)
         events.append(event_from_document(document, where))
     return tuple(events)

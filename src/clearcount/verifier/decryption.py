@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from clearcount.core.errors import ClearcountError
+from clearcount.core.errors import ClearcountError, RecordError
 from clearcount.crypto.dlog import DiscreteLog
 from clearcount.crypto.elgamal import Ciphertext, PublicKey
 from clearcount.crypto.group import Point
@@ -25,7 +25,15 @@ from clearcount.verifier.pool import chunks, run_tasks
 from clearcount.verifier.tally_checks import shuffle_chains
 from clearcount.verifier.view import RecordView
 
-__all__ = ["ContestDecryption", "Decryption", "contest_bound", "decryption", "targets"]
+__all__ = [
+    "MAX_TALLY_BOUND",
+    "ContestDecryption",
+    "Decryption",
+    "contest_bound",
+    "decryption",
+    "roll_bound",
+    "targets",
+]
 
 CHUNK = 2000
 Share = tuple[Point, DleqProof | None]
@@ -114,10 +122,42 @@ def decrypt_chunk(
     return bad, plaintexts, unsolved
 
 
+MAX_TALLY_BOUND = 2**32
+"""The verifier's ceiling on a discrete-log bound (spec §3.6, §12.5): the baby-step table has
+sqrt(bound) entries, so 2**32 costs 65,536 group additions per table. It is far above any real
+electorate's total weight; a record whose committed roll claims more is NOT VERIFIED (V-DECRYPT-3)
+rather than left to exhaust the verifier's memory or time."""
+
+
+def roll_bound(view: RecordView, spec: ContestSpec) -> int:
+    """The largest count the committed roll allows in one homomorphic tally (spec §12.5).
+
+    Unweighted: the roll commitment's eligible members (each votes once, online or on paper).
+    Weighted: the total weight of the published credentials, at most one per eligible member
+    (V-CRED-0). Never from a field a forger writes freely (a paper ballot's weight, a ballot
+    count); over `MAX_TALLY_BOUND` it is a RecordError naming the cap.
+    """
+    setup = facts.setup(view)
+    eligible = setup.roll.eligible
+    if spec.weighted:
+        weights = sorted(facts.weights(view).values(), reverse=True)[:eligible]
+        total, what = sum(weights), "total credential weight"
+    else:
+        total, what = eligible, "eligible members"
+    if total > MAX_TALLY_BOUND:
+        raise RecordError(
+            f"contest {spec.id!r}: the committed roll's {what} ({total}) is over the verifier's "
+            f"discrete-log ceiling 2**32; a real electorate is far below it"
+        )
+    return total
+
+
 def contest_bound(view: RecordView, spec: ContestSpec) -> int:
-    """Counted weight plus paper weight (homomorphic), or k (a rank value; spec §3.6)."""
+    """Counted weight plus paper weight (homomorphic), capped by `roll_bound`; or k (a rank
+    value; spec §3.6)."""
     if spec.kind == "mixnet":
         return len(spec.candidates)
+    cap = roll_bound(view, spec)
     chosen = facts.selection(view)
     weights = facts.weights(view)
     by_seq = {e.seq: str(e.body.get("credential")) for e in view.of_kind("Ballot")}
@@ -128,7 +168,7 @@ def contest_bound(view: RecordView, spec: ContestSpec) -> int:
         if b.contest == spec.id
         for p in b.ballots
     )
-    return online + paper
+    return min(online + paper, cap)
 
 
 def decryption(view: RecordView) -> Decryption:
@@ -182,7 +222,11 @@ def _decrypt(view: RecordView) -> Decryption:
                 f"contest {contest!r}: shares from {len(shares)} "
                 f"trustees, expected at least {setup.threshold}",
             )
-        bound = contest_bound(view, spec)
+        try:
+            bound = contest_bound(view, spec)
+        except RecordError as error:
+            result.fail("V-DECRYPT-3", str(error))
+            continue
         tasks = [
             (
                 view.fingerprint,
