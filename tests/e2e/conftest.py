@@ -23,6 +23,8 @@ __all__ = ["smtp_server"]
 POSTGRES_URL = os.environ.get("CLEARCOUNT_TEST_POSTGRES_URL")
 TRUSTEES = ("Priya Nandra", "Owen Birch", "Nia Cedar")
 TELLERS = ("Pat Quinn", "Sam Ortiz")
+OTHER_ROLES = ("Northgate Ballot Services", "Jo Hale")
+"""The credential authority and the returning officer, who make their own keys too (step 4)."""
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -70,7 +72,7 @@ def cli(
         "CLEARCOUNT_SMTP_SECURITY": "plain",
         "CLEARCOUNT_SMTP_RETRY_DELAY": "0",
         "CLEARCOUNT_SMTP_FROM": "Northgate Ballot Services <scrutineer@northgate.example>",
-        **{passphrase_variable(n): passphrase(n) for n in (*TRUSTEES, *TELLERS)},
+        **{passphrase_variable(n): passphrase(n) for n in (*TRUSTEES, *TELLERS, *OTHER_ROLES)},
     }
     work = tmp_path / "work"
     work.mkdir()

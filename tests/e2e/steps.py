@@ -107,8 +107,17 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
         "--channels",
         plan.channels,
     )
-    # 4. key ceremony
-    cli.ok("trustee", "ceremony", e, "--key-dir", "keys")
+    # 4. every role's keys (each on its own machine), the cards registered, the key ceremony
+    roles = [("trustee", t) for t in TRUSTEES] + [("teller", t) for t in TELLERS]
+    roles += [("authority", "Northgate Ballot Services"), ("officer", "Jo Hale")]
+    cards = []
+    for role, name in roles:
+        key = f"keys/{role}-{name.lower().replace(' ', '-')}.key"
+        if not (cli.cwd / key).exists():  # long-term: made once, used for every election
+            cli.ok("role", "init", "--role", role, "--name", name, "--out", key)
+        cards += ["--card", key.removesuffix(".key") + ".card.json"]
+    cli.ok("election", "register-card", e, *cards)
+    cli.ok("trustee", "ceremony", e, "--key-dir", f"shares/{e}")
     cli.ok("election", "setup-record", e, "--out", "setup")
     cli.ok("election", "credential-roll", e, "--out", "credential-roll.json")
     # 5. credentials (the scrutineer)
@@ -186,7 +195,7 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
     # 9. tally and decrypt
     _time(cli, plan, "count", "2031-05-16T10:00Z")
     cli.ok("tally", "run", e)
-    keys = {t: f"keys/trustee-{t.lower().replace(' ', '-')}.key" for t in TRUSTEES}
+    keys = {t: f"shares/{e}/trustee-{t.lower().replace(' ', '-')}.key" for t in TRUSTEES}
     for key in keys.values():
         cli.ok("trustee", "shuffle", e, "--key-file", key)
     for trustee, key in keys.items():

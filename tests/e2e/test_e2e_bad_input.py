@@ -78,9 +78,9 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
 
     _documented_setup(cli, "03-define-the-ballot.md", "04-key-ceremony.md")
     _refused(cli.run("trustee", "ceremony", E, "--key-dir", "keys2"), "already run")
-    wrong = {"CLEARCOUNT_PASSPHRASE_PRIYA_NANDRA": "not the right passphrase"}
+    bad = {"CLEARCOUNT_PASSPHRASE_PRIYA_NANDRA": "not the right passphrase"}
     _refused(
-        cli.run("trustee", "decrypt", E, "--key-file", "keys/trustee-priya-nandra.key", env=wrong),
+        cli.run("trustee", "decrypt", E, "--key-file", "shares/trustee-priya-nandra.key", env=bad),
         "passphrase is wrong",
     )
     _refused(

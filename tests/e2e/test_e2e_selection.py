@@ -49,9 +49,11 @@ def test_the_documented_selection_runs_and_verifies(cli: Cli, smtp_server: SmtpS
     cli.clock.set("2031-03-10T10:00Z")
     cli.run_doc_page("03-define-the-ballot.md")
     cli.run_doc_page("04-key-ceremony.md")
-    assert sorted(p.name for p in (cli.cwd / "keys").iterdir()) == [
-        "teller-pat-quinn.key",
-        "teller-sam-ortiz.key",
+    people = ["authority", "officer", "teller-pat-quinn", "teller-sam-ortiz"]
+    people += ["trustee-nia-cedar", "trustee-owen-birch", "trustee-priya-nandra"]
+    made = sorted(p.name for p in (cli.cwd / "keys").iterdir())
+    assert made == sorted([f"{p}.key" for p in people] + [f"{p}.card.json" for p in people])
+    assert sorted(p.name for p in (cli.cwd / "shares").iterdir()) == [
         "trustee-nia-cedar.key",
         "trustee-owen-birch.key",
         "trustee-priya-nandra.key",

@@ -19,6 +19,7 @@ from clearcount.service.ports import Clock, Mailer, SaltSource, SystemClock, sys
 from clearcount.service.publication import PublicationService, Verify, run_verifier
 from clearcount.service.register import RegisterService
 from clearcount.service.results import ResultsService
+from clearcount.service.roles import RoleService
 from clearcount.service.roll_import import RollImporter
 from clearcount.service.roll_snapshot import RollService
 from clearcount.service.tally import TallyService
@@ -42,6 +43,7 @@ class Services:
     rolls: RollService
     audit: AuditService
     ballots: BallotService
+    roles: RoleService
     casting: CastingService
     paper: PaperService
     register: RegisterService
@@ -87,6 +89,7 @@ def build(
         rolls=RollService(uow, clock, salts),
         audit=AuditService(uow, clock),
         ballots=BallotService(uow, clock),
+        roles=RoleService(uow, clock),
         casting=CastingService(uow, clock),
         paper=PaperService(uow, clock),
         register=RegisterService(uow, clock),

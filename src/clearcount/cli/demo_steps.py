@@ -17,6 +17,7 @@ from clearcount.bootstrap import Services
 from clearcount.mail.letters import render_letters, write_private
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
+from clearcount.protocol.roles import RoleCard
 from clearcount.service.ballots import CeremonyReport
 from clearcount.service.credential_authority import (
     KeyMaterial,
@@ -31,7 +32,8 @@ from clearcount.service.eligibility import EligibilityRules
 from clearcount.service.organisations import Organisation, Unit, UnitKind
 from clearcount.service.ports import MailMessage
 from clearcount.service.results import Declaration
-from clearcount.service.role_keys import load_role_key
+from clearcount.service.role_keys import load_long_term_key
+from clearcount.service.roles import init_role, write_card
 
 from . import demo_data as data
 from .context import election_of
@@ -95,9 +97,23 @@ class Demo:
     clock: DemoClock
     rand: random.Random = field(default_factory=lambda: random.Random(2031))
     outcomes: list[DemoOutcome] = field(default_factory=list)
+    key_files: dict[str, Path] = field(default_factory=dict)
+    cards: dict[str, RoleCard] = field(default_factory=dict)
+    tellers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def passphrase(self, name: str) -> str:
         return f"demo passphrase of {name}"
+
+    def role_card(self, role: str, name: str) -> RoleCard:
+        """`clearcount role init` as `name` would run it on their own machine (once each)."""
+        if name not in self.cards:
+            slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+            path = self.directory / "keys" / f"{role}-{slug}.key"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            card = init_role(role, name, path, self.passphrase(name), log2_n=KDF_COST)
+            write_card(path.with_name(path.stem + ".card.json"), card)
+            self.key_files[name], self.cards[name] = path, card
+        return self.cards[name]
 
     def setup_organisation(
         self,
@@ -126,12 +142,17 @@ class Demo:
     def open(self, definition: BallotDefinition) -> tuple[CeremonyReport, KeyMaterial]:
         s, eid = self.services, definition.election_id
         s.ballots.define(OFFICER, definition)
-        names = (*definition.trustees, *definition.tellers)
+        roles = [("officer", OFFICER), ("authority", definition.credential_authority)]
+        roles += [("teller", n) for n in definition.tellers]
+        roles += [("trustee", n) for n in definition.trustees]
+        for role, name in roles:
+            s.roles.register(OFFICER, eid, self.role_card(role, name))
+        self.tellers[eid] = definition.tellers
         report = s.ballots.key_ceremony(
             OFFICER,
             eid,
             self.directory / "keys" / eid,
-            {n: self.passphrase(n) for n in names},
+            {n: self.passphrase(n) for n in definition.trustees},
             log2_n=KDF_COST,
         )
         click.echo(
@@ -180,8 +201,8 @@ class Demo:
         voters: Sequence[str],
     ) -> None:
         tellers = [
-            load_role_key(path, self.passphrase(name), role="teller").teller()
-            for name, path in report.teller_key_files.items()
+            load_long_term_key(self.key_files[n], self.passphrase(n), role="teller").teller()
+            for n in self.tellers[eid]
         ]
         cancelled = [material.find(m).secret.public for m in voters]
         self.services.paper.enter(

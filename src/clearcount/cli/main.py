@@ -136,6 +136,12 @@ cli.add_command(credentials_group)
 from .appeal_commands import appeal_group  # noqa: E402
 from .election_commands import election_group  # noqa: E402
 from .publish_commands import publish_command  # noqa: E402
+from .role_commands import (  # noqa: E402
+    alias_init,
+    register_card_command,
+    role_alias_group,
+    role_group,
+)
 from .roll_commands import org_group, roll_group  # noqa: E402
 from .tally_commands import tally_group  # noqa: E402
 from .trigger_commands import trigger_group  # noqa: E402
@@ -152,8 +158,14 @@ for _command in (
     publish_command,
     appeal_group,
     trigger_group,
+    role_group,
+    role_alias_group("teller", "The tellers: your keys, to sign the paper batches you enter."),
+    role_alias_group("authority", "The credential authority: your keys, to sign credentials."),
+    role_alias_group("affiliate", "An affiliate's officer: your keys, to sign its votes."),
 ):
     cli.add_command(_command)
+trustee_group.add_command(alias_init("trustee"))
+election_group.add_command(register_card_command)
 credentials_group.add_command(cancel_list_command)
 
 

@@ -32,7 +32,7 @@ def trustee_group() -> None:
     "--key-dir",
     required=True,
     type=click.Path(path_type=Path),
-    help="Folder for the trustees' and tellers' key files (hand each one its own).",
+    help="Folder for the trustees' share files (hand each one its own).",
 )
 @click.option(
     "--kdf-cost",
@@ -46,20 +46,20 @@ def trustee_group() -> None:
 def ceremony(election: str, key_dir: Path, kdf_cost: int, actor: str, db: Database) -> None:
     """Run ELECTION's key ceremony: commit the frozen roll and make the trustees' joint key.
 
-    Each trustee and each teller types a passphrase for their key file (or it is read from
-    CLEARCOUNT_PASSPHRASE_<NAME>). Prints the election fingerprint: announce it to voters.
+    Every role's card must be registered first (`election register-card`). Each trustee types a
+    passphrase for their share file (or it is read from CLEARCOUNT_PASSPHRASE_<NAME>). Prints
+    the election fingerprint: announce it to voters.
     """
     with open_services(db) as s:
         status = s.ballots.status(election)
         d = definition(s, election)
-        names = [("trustee", n) for n in d.trustees] + [("teller", n) for n in d.tellers]
-        passphrases = {name: role_passphrase(role, name, confirm=True) for role, name in names}
+        passphrases = {n: role_passphrase("trustee", n, confirm=True) for n in d.trustees}
         with progress("key ceremony", None):
             report = s.ballots.key_ceremony(actor, election, key_dir, passphrases, log2_n=kdf_cost)
     click.echo(f"key ceremony of {election!r} ({status.title}) done: Setup is event 0")
     click.echo(f"election fingerprint: {report.fingerprint}")
-    for name, path in {**report.trustee_key_files, **report.teller_key_files}.items():
-        click.echo(f"  key file of {name}: {path}")
+    for name, path in report.trustee_key_files.items():
+        click.echo(f"  share file of {name}: {path}")
 
 
 @trustee_group.command("shuffle")

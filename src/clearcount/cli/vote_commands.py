@@ -26,7 +26,7 @@ from clearcount.record import codec
 from clearcount.record.events import ContestSpec
 from clearcount.service.credential_keyfile import load_key_file
 from clearcount.service.delivery import parse_credential_code
-from clearcount.service.role_keys import load_role_key
+from clearcount.service.role_keys import load_long_term_key
 
 from .common import (
     Database,
@@ -310,8 +310,8 @@ def vote_paper(
     tellers = []
     for path in teller_keys:
         name = _key_name(path)
-        key = load_role_key(path, role_passphrase("teller", name, confirm=False), role="teller")
-        tellers.append(key.teller())
+        passphrase = role_passphrase("teller", name, confirm=False)
+        tellers.append(load_long_term_key(path, passphrase, role="teller").teller())
     with open_services(db) as s:
         el = election_of(s, election)
         cancelled = _cancelled(cancelled_file, el)

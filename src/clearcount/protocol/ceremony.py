@@ -92,16 +92,17 @@ def trustee_combine(
 
 def run_ceremony(
     draft: Setup,
-    names: Sequence[str],
     rng: ScalarSource = Scalar.random,
     *,
     deliver: Callable[[KeyShare], KeyShare] | None = None,
 ) -> CeremonyOutcome:
-    """Every trustee's two rounds in one place (a simulation or a supervised ceremony).
+    """Every trustee's two rounds in one place: protocol simulations and tests only (a real
+    election runs each trustee's rounds on its own machine, `protocol.ceremony_rounds`).
 
     `deliver` stands for the private channel (identity by default); tests use it to corrupt a
     share and see the complaint name its sender.
     """
+    names = [t.name for t in draft.trustee_keys]
     context = draft.ceremony_context()
     parameters = CeremonyParameters(draft.threshold, len(names))
     by_index = dict(enumerate(names, start=1))

@@ -1,7 +1,8 @@
 """Setup: the manifest, the roll commitment and the roles, before the key ceremony (spec §11.2).
 
-The official writes a `Manifest`; `draft_setup` turns it, the roll and the tellers' public keys
-into a Setup without trustees (what the ceremony context hashes); `setup_event` adds the
+The official writes a `Manifest`; `draft_setup` turns it, the roll and the roles' public keys
+(`SetupRoles`, from their cards) into a Setup without the trustees' commitments (what the
+ceremony context hashes); `setup_event` adds the
 ceremony's outcome and makes event 0.
 """
 
@@ -16,14 +17,22 @@ from clearcount.record.chain import Event, next_event
 from clearcount.record.events import (
     HOMOMORPHIC_METHODS,
     ContestSpec,
+    RoleEntry,
     RollCommitment,
     Setup,
-    Teller,
     TrusteeEntry,
+    TrusteeRole,
 )
 from clearcount.record.roll import RollEntry, merkle_root
 
-__all__ = ["Manifest", "contest_spec", "draft_setup", "roll_commitment", "setup_event"]
+__all__ = [
+    "Manifest",
+    "SetupRoles",
+    "contest_spec",
+    "draft_setup",
+    "roll_commitment",
+    "setup_event",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +45,17 @@ class Manifest:
     opens: str
     closes: str
     contests: tuple[ContestSpec, ...]
-    credential_authority: str
     channel_precedence: tuple[str, ...] = ("meeting", "postal", "online")
+
+
+@dataclass(frozen=True, slots=True)
+class SetupRoles:
+    """Every role's public keys, from the cards each role made on its own machine (§11.2.2)."""
+
+    officer: RoleEntry
+    credential_authority: RoleEntry
+    tellers: tuple[RoleEntry, ...]
+    trustees: tuple[TrusteeRole, ...]
 
 
 def contest_spec(
@@ -74,9 +92,10 @@ def roll_commitment(entries: Sequence[RollEntry]) -> RollCommitment:
 
 
 def draft_setup(
-    manifest: Manifest, roll: RollCommitment, tellers: Sequence[Teller], threshold: int
+    manifest: Manifest, roll: RollCommitment, roles: SetupRoles, threshold: int
 ) -> Setup:
-    """Setup without trustees (joint key G as a placeholder): the ceremony's input (§11.2)."""
+    """Setup without the trustees' commitments (joint key G as a placeholder): the ceremony's
+    input (§11.2); the trustees are those of `roles`, with indices 1..n in that order."""
     return Setup(
         election_id=manifest.election_id,
         title=manifest.title,
@@ -88,8 +107,10 @@ def draft_setup(
         threshold=threshold,
         joint_key=Point.generator(),
         roll=roll,
-        credential_authority=manifest.credential_authority,
-        tellers=tuple(tellers),
+        officer=roles.officer,
+        credential_authority=roles.credential_authority,
+        tellers=roles.tellers,
+        trustee_keys=roles.trustees,
         channel_precedence=manifest.channel_precedence,
     )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -41,6 +41,7 @@ from clearcount.protocol.decryption import (
 )
 from clearcount.protocol.mixing import shuffle_event
 from clearcount.protocol.paper import TellerSecret, enter_paper_batch
+from clearcount.protocol.roles import RoleSecret, simulated_roles
 from clearcount.protocol.setup import (
     Manifest,
     contest_spec,
@@ -50,7 +51,7 @@ from clearcount.protocol.setup import (
 )
 from clearcount.protocol.tally import tally_event
 from clearcount.record.chain import Event, next_event
-from clearcount.record.events import Ballot, ContestSpec, PaperBallot, Teller
+from clearcount.record.events import Ballot, ContestSpec, PaperBallot
 from clearcount.record.roll import RollEntry, member_commitment
 
 __all__ = ["SCENARIOS", "Scenario", "SimulationSecrets", "make_scenario", "simulate_election"]
@@ -82,6 +83,8 @@ class SimulationSecrets:
     """Per member, the counted online choice (None: voted on paper, or not at all)."""
     paper: tuple[int, ...]
     """The members who voted on paper (their credentials are cancelled)."""
+    roles: Mapping[str, RoleSecret]
+    """Every role's long-term keys by name (officer, authority, tellers, trustees)."""
 
 
 def make_scenario(name: str, *, voters: int = 12, candidates: int | None = None) -> Scenario:
@@ -215,7 +218,10 @@ def simulate_election(
         for i in range(n)
     ]
     roll.append(RollEntry(member_commitment(bytes(32), "M-lapsed"), "ineligible"))
-    tellers = (TellerSecret("Pat Quinn", rng()), TellerSecret("Sam Ortiz", rng()))
+    roles, role_keys = simulated_roles(
+        "Jo Hale", "Independent Scrutineer Ltd", ("Pat Quinn", "Sam Ortiz"), scenario.trustees, rng
+    )
+    tellers = (role_keys["Pat Quinn"].teller(), role_keys["Sam Ortiz"].teller())
     manifest = Manifest(
         f"sim-{scenario.name}",
         scenario.title,
@@ -223,15 +229,9 @@ def simulate_election(
         "2031-05-01T09:00:00Z",
         "2031-05-15T17:00:00Z",
         scenario.contests,
-        "Independent Scrutineer Ltd",
     )
-    draft = draft_setup(
-        manifest,
-        roll_commitment(roll),
-        [Teller(t.name, t.public) for t in tellers],
-        scenario.threshold,
-    )
-    ceremony = run_ceremony(draft, scenario.trustees, rng)
+    draft = draft_setup(manifest, roll_commitment(roll), roles, scenario.threshold)
+    ceremony = run_ceremony(draft, rng)
     chain = [setup_event(draft, ceremony.entries, ceremony.joint_key)]
     weights = [1 + i % 5 for i in range(n)] if scenario.weighted else None
     published, credentials = generate_credentials(read_election(chain).setup, rng, weights)
@@ -300,5 +300,5 @@ def simulate_election(
         )
     chain.append(declare(chain, election, verify=False))
     return chain, SimulationSecrets(
-        ceremony.secrets, credentials, tellers, tuple(final), paper_voters
+        ceremony.secrets, credentials, tellers, tuple(final), paper_voters, role_keys
     )

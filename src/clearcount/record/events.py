@@ -37,10 +37,12 @@ from clearcount.record.setup_body import (
     HOMOMORPHIC_METHODS,
     MIXNET_METHODS,
     ContestSpec,
+    RoleEntry,
     RollCommitment,
     Setup,
     Teller,
     TrusteeEntry,
+    TrusteeRole,
 )
 from clearcount.record.tally_bodies import (
     AUDIT_TOPICS,
@@ -74,6 +76,7 @@ __all__ = [
     "PartialDecryption",
     "Result",
     "ResultContest",
+    "RoleEntry",
     "RollCommitment",
     "Setup",
     "Shuffle",
@@ -82,6 +85,7 @@ __all__ = [
     "TallyContest",
     "Teller",
     "TrusteeEntry",
+    "TrusteeRole",
     "election_fingerprint",
     "parse_body",
     "tracking_code",

@@ -1,9 +1,11 @@
-"""The Setup event's body: manifest, contests, trustees, roll commitment, roles (spec §11.2).
+"""The Setup event's body: manifest, contests, trustees, roll commitment, roles' keys (§11.2).
 
 Re-exported by `record.events`, which is the module to import. The trustees' coefficient proofs
 sit inside Setup, so they cannot be bound to the election fingerprint (the hash of Setup itself);
 they are bound to the **ceremony context** instead: SHA-256 of lp("clearcount/v1/ceremony",
-JCS(manifest)), the manifest being the Setup body without `trustees` and `joint_key` (§11.2).
+JCS(manifest)), the manifest being the Setup body without `trustees` and `joint_key` (§11.2);
+the manifest lists every role's public key (officer, credential authority, tellers, and each
+trustee's signing and encryption keys in `trustee_keys`), so the ceremony is bound to them.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ __all__ = [
     "HOMOMORPHIC_METHODS",
     "MIXNET_METHODS",
     "ContestSpec",
+    "RoleEntry",
     "RollCommitment",
     "Setup",
     "Teller",
     "TrusteeEntry",
+    "TrusteeRole",
 ]
 
 HOMOMORPHIC_METHODS = ("fptp", "block", "approval", "yes-no")
@@ -212,8 +216,8 @@ class RollCommitment:
 
 
 @dataclass(frozen=True, slots=True)
-class Teller:
-    """A teller who enters paper ballots, with the Schnorr key that signs batches (§11.6)."""
+class RoleEntry:
+    """A role's name and long-term signing key, from the role's own card (spec §11.2.2)."""
 
     name: str
     key: Point
@@ -222,9 +226,42 @@ class Teller:
         return {"name": self.name, "key": codec.hexify(self.key)}
 
     @classmethod
-    def from_body(cls, body: object, path: str) -> Teller:
+    def from_body(cls, body: object, path: str) -> RoleEntry:
         f = codec.fields(body, path, ("name", "key"))
         return cls(codec.text(f["name"], f"{path}.name"), codec.point(f["key"], f"{path}.key"))
+
+
+Teller = RoleEntry
+"""A teller who enters paper ballots, with the Schnorr key that signs batches (§11.6)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrusteeRole:
+    """Trustee `index`'s long-term keys: `key` signs its acts, `encryption_key` receives its
+    ceremony shares (spec §11.2.2, §5.3)."""
+
+    name: str
+    index: int
+    key: Point
+    encryption_key: Point
+
+    def to_body(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "index": self.index,
+            "key": codec.hexify(self.key),
+            "encryption_key": codec.hexify(self.encryption_key),
+        }
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> TrusteeRole:
+        f = codec.fields(body, path, ("name", "index", "key", "encryption_key"))
+        return cls(
+            codec.text(f["name"], f"{path}.name"),
+            codec.integer(f["index"], f"{path}.index", minimum=1),
+            codec.point(f["key"], f"{path}.key"),
+            codec.point(f["encryption_key"], f"{path}.encryption_key"),
+        )
 
 
 _SETUP_FIELDS = (
@@ -238,8 +275,10 @@ _SETUP_FIELDS = (
     "threshold",
     "joint_key",
     "roll",
+    "officer",
     "credential_authority",
     "tellers",
+    "trustee_keys",
     "channel_precedence",
 )
 
@@ -258,8 +297,10 @@ class Setup:
     threshold: int
     joint_key: Point
     roll: RollCommitment
-    credential_authority: str
-    tellers: tuple[Teller, ...]
+    officer: RoleEntry
+    credential_authority: RoleEntry
+    tellers: tuple[RoleEntry, ...]
+    trustee_keys: tuple[TrusteeRole, ...]
     channel_precedence: tuple[str, ...]
 
     def manifest_body(self) -> dict[str, object]:
@@ -273,8 +314,10 @@ class Setup:
             "contests": [c.to_body() for c in self.contests],
             "threshold": self.threshold,
             "roll": self.roll.to_body(),
-            "credential_authority": {"name": self.credential_authority},
+            "officer": self.officer.to_body(),
+            "credential_authority": self.credential_authority.to_body(),
             "tellers": [t.to_body() for t in self.tellers],
+            "trustee_keys": [t.to_body() for t in self.trustee_keys],
             "channel_precedence": list(self.channel_precedence),
         }
 
@@ -301,7 +344,13 @@ class Setup:
                 return trustee
         raise RecordError(f"Setup.trustees: expected a trustee named {name!r}, found none")
 
-    def teller(self, name: str) -> Teller:
+    def trustee_key(self, name: str) -> TrusteeRole:
+        for trustee in self.trustee_keys:
+            if trustee.name == name:
+                return trustee
+        raise RecordError(f"Setup.trustee_keys: expected a trustee named {name!r}, found none")
+
+    def teller(self, name: str) -> RoleEntry:
         for teller in self.tellers:
             if teller.name == name:
                 return teller
@@ -328,14 +377,12 @@ class Setup:
             ContestSpec.from_body(c, f"{path}.contests[{i}]") for i, c in enumerate(raw_contests)
         )
         _unique([c.id for c in contests], f"{path}.contests[].id")
-        authority = codec.fields(
-            f["credential_authority"], f"{path}.credential_authority", ("name",)
-        )
         tellers = tuple(
-            Teller.from_body(t, f"{path}.tellers[{i}]")
+            RoleEntry.from_body(t, f"{path}.tellers[{i}]")
             for i, t in enumerate(codec.array(f["tellers"], f"{path}.tellers"))
         )
         _unique([t.name for t in tellers], f"{path}.tellers[].name")
+        trustee_keys = _trustee_keys(f["trustee_keys"], f"{path}.trustee_keys", trustees)
         precedence = tuple(
             codec.text(c, f"{path}.channel_precedence[{i}]")
             for i, c in enumerate(
@@ -362,10 +409,29 @@ class Setup:
             threshold=threshold,
             joint_key=codec.point(f["joint_key"], f"{path}.joint_key"),
             roll=RollCommitment.from_body(f["roll"], f"{path}.roll"),
-            credential_authority=codec.text(authority["name"], f"{path}.credential_authority.name"),
+            officer=RoleEntry.from_body(f["officer"], f"{path}.officer"),
+            credential_authority=RoleEntry.from_body(
+                f["credential_authority"], f"{path}.credential_authority"
+            ),
             tellers=tellers,
+            trustee_keys=trustee_keys,
             channel_precedence=precedence,
         )
+
+
+def _trustee_keys(
+    value: object, path: str, trustees: tuple[TrusteeEntry, ...]
+) -> tuple[TrusteeRole, ...]:
+    """One entry per trustee of `trustees`, same names in the same order, indices 1..n."""
+    raw = codec.array(value, path, least=len(trustees), most=len(trustees))
+    keys = tuple(TrusteeRole.from_body(t, f"{path}[{i}]") for i, t in enumerate(raw))
+    for i, (key, entry) in enumerate(zip(keys, trustees, strict=True)):
+        if (key.name, key.index) != (entry.name, entry.index):
+            raise RecordError(
+                f"{path}[{i}]: expected trustee {entry.name!r} index {entry.index} as in "
+                f"Setup.trustees, got {key.name!r} index {key.index}"
+            )
+    return keys
 
 
 def _unique(values: list[str], path: str) -> None:

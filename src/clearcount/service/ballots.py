@@ -6,10 +6,12 @@ The ballot officer's first steps (docs/service/ballots.md):
    supports (`contest(...)`, spec §11.2), the timetable (opens, closes), the channels in their
    published precedence, the trustees and threshold, the two tellers. The eligibility rules and
    the frozen roll are those of `EligibilityService`/`RollService` under the same id.
-2. `key_ceremony(actor, election_id, key_dir, passphrases)`: commits the frozen roll (spec
-   §10.4), runs the trustees' DKG (spec §11.2.1) and writes the Setup event (event 0). Each
-   trustee's key share and each teller's signing key goes to its own passphrase-protected key
-   file in `key_dir` (`service.role_keys`); the service keeps none of them.
+2. Every role makes its own keys on its own machine and the officer registers their public
+   cards (`service.roles`, spec §11.2.2); the officer's process never makes a role's key.
+   `key_ceremony(actor, election_id, key_dir, passphrases)`: commits the frozen roll (spec
+   §10.4), takes every role's public key from the cards, runs the trustees' DKG (spec §11.2.1)
+   and writes the Setup event (event 0). Each trustee's key share goes to its own
+   passphrase-protected key file in `key_dir` (`service.role_keys`).
 3. The credential authority, in its own process, reads `setup_event(election_id)`, issues the
    credentials and hands over only the public list: `publish_credentials(actor, election_id,
    credentials)` makes event 1 (spec §11.3). The election is then open within its timetable.
@@ -26,10 +28,9 @@ from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol.ceremony import run_ceremony
 from clearcount.protocol.context import read_election
 from clearcount.protocol.credentials import credentials_event
-from clearcount.protocol.paper import TellerSecret
 from clearcount.protocol.setup import Manifest, contest_spec, draft_setup, setup_event
 from clearcount.record.chain import Event
-from clearcount.record.events import ContestSpec, Credentials, RollCommitment, Teller
+from clearcount.record.events import ContestSpec, Credentials, RollCommitment
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
 from clearcount.service.election_records import BallotDefinition, StoredElection, iso_instant
@@ -42,6 +43,7 @@ from clearcount.service.errors import (
 )
 from clearcount.service.ports import Clock
 from clearcount.service.role_keys import DEFAULT_LOG2_N, RoleKey, save_role_key
+from clearcount.service.roles import setup_roles
 
 __all__ = [
     "BallotDefinition",
@@ -88,13 +90,12 @@ def contest(
 
 @dataclass(frozen=True, slots=True)
 class CeremonyReport:
-    """The key ceremony's outcome: the Setup event and where each role's key file went."""
+    """The key ceremony's outcome: the Setup event and where each trustee's share file went."""
 
     election_id: str
     fingerprint: str
     setup: Event
     trustee_key_files: Mapping[str, Path]
-    teller_key_files: Mapping[str, Path]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,19 +161,20 @@ class BallotService:
     ) -> CeremonyReport:
         """Commit the frozen roll, run the trustees' ceremony and write event 0 (spec §11.2).
 
-        `passphrases` has one entry per trustee and per teller (by name): each one's key file
-        in `key_dir` is sealed with its own. Files are written before the commit and removed
-        if it fails; an existing file is never overwritten.
+        Every role's card must be registered (`RoleService.register`). `passphrases` has one
+        entry per trustee (by name): each one's share file in `key_dir` is sealed with its own.
+        Files are written before the commit and removed if it fails; an existing file is never
+        overwritten.
         """
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
             d = stored.definition
-            missing = [n for n in (*d.trustees, *d.tellers) if n not in passphrases]
+            missing = [n for n in d.trustees if n not in passphrases]
             if missing:
                 raise ValidationError(
                     "key ceremony",
                     "passphrases",
-                    "one per trustee and teller",
+                    "one per trustee",
                     f"none for {missing}",
                 )
             if uow.board.counts(election_id):
@@ -197,18 +199,13 @@ class BallotService:
                 iso_instant(d.opens),
                 iso_instant(d.closes),
                 d.contests,
-                d.credential_authority,
                 d.channels,
             )
-            tellers = tuple(TellerSecret(name, rng()) for name in d.tellers)
             roll = RollCommitment(header.root, header.size, header.eligible)
-            draft = draft_setup(
-                manifest, roll, [Teller(t.name, t.public) for t in tellers], d.threshold
-            )
-            ceremony = run_ceremony(draft, d.trustees, rng)
+            draft = draft_setup(manifest, roll, setup_roles(uow, d), d.threshold)
+            ceremony = run_ceremony(draft, rng)
             event = setup_event(draft, ceremony.entries, ceremony.joint_key)
             keys = [RoleKey.of_trustee(election_id, event.hash, s) for s in ceremony.secrets]
-            keys += [RoleKey.of_teller(election_id, event.hash, t) for t in tellers]
             written: list[Path] = []
             try:
                 key_dir.mkdir(parents=True, exist_ok=True)
@@ -236,13 +233,7 @@ class BallotService:
                     path.unlink(missing_ok=True)
                 raise
         files = dict(zip([k.name for k in keys], written, strict=True))
-        return CeremonyReport(
-            election_id,
-            event.hash,
-            event,
-            {n: files[n] for n in d.trustees},
-            {n: files[n] for n in d.tellers},
-        )
+        return CeremonyReport(election_id, event.hash, event, {n: files[n] for n in d.trustees})
 
     def publish_credentials(
         self, actor: str, election_id: str, credentials: Credentials | Mapping[str, object]

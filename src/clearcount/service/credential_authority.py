@@ -126,7 +126,7 @@ def _facts(setup: Setup, setup_event: Event) -> ElectionFacts:
         organisation=setup.organisation,
         opens=setup.opens,
         closes=setup.closes,
-        authority=setup.credential_authority,
+        authority=setup.credential_authority.name,
         fingerprint=setup_event.hash,
         roll_root=setup.roll.root,
         eligible=setup.roll.eligible,

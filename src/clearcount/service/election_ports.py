@@ -14,6 +14,7 @@ from clearcount.record.chain import Event
 from clearcount.service.election_records import (
     Appeal,
     PublicationEntry,
+    RegisteredCard,
     RegisterMark,
     StoredElection,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "ElectionUnitOfWorkFactory",
     "PublicationRepository",
     "RegisterRepository",
+    "RoleCardRepository",
 ]
 
 
@@ -94,6 +96,15 @@ class PublicationRepository(Protocol):
     def list(self, election_id: str) -> Sequence[PublicationEntry]: ...
 
 
+class RoleCardRepository(Protocol):
+    """The roles' public cards per election, append-only (never a secret)."""
+
+    def add(self, registered: RegisteredCard) -> None: ...
+    def list(self, election_id: str) -> Sequence[RegisteredCard]:
+        """Ordered by role, then name."""
+        ...
+
+
 class ElectionUnitOfWork(UnitOfWork, Protocol):
     elections: ElectionRepository
     board: BoardRepository
@@ -101,6 +112,7 @@ class ElectionUnitOfWork(UnitOfWork, Protocol):
     bindings: CredentialBindingRepository
     appeals: AppealRepository
     publications: PublicationRepository
+    role_cards: RoleCardRepository
 
 
 ElectionUnitOfWorkFactory = Callable[[], ElectionUnitOfWork]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from clearcount.core.errors import RecordError
+from clearcount.protocol.roles import RoleCard
 from clearcount.record import codec
 from clearcount.record.events import CHANNELS, ContestSpec
 from clearcount.service.errors import ValidationError
@@ -21,6 +22,7 @@ __all__ = [
     "BallotDefinition",
     "PublicationEntry",
     "RegisterMark",
+    "RegisteredCard",
     "StoredElection",
     "iso_instant",
     "parse_instant",
@@ -233,3 +235,13 @@ class PublicationEntry:
     verified: bool
     published_by: str
     published_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredCard:
+    """A role's public card as the officer registered it for one election (spec §11.2.2)."""
+
+    election_id: str
+    card: RoleCard
+    registered_by: str
+    registered_at: str

@@ -1,4 +1,15 @@
-"""Trustees' and tellers' key files: each role's secret, encrypted under its own passphrase.
+"""Roles' key files: each role's secret, encrypted under its own passphrase.
+
+Two kinds. The **long-term role key** (`clearcount-role-key/2`, spec §11.2.2) is made by
+`clearcount role init` on the role's own machine: its signing key and, for a trustee, its
+encryption key; the header repeats the public keys (so the card can be re-made and the file
+named without the passphrase):
+
+    {"format": "clearcount-role-key/2", "role": ..., "name": ..., "key": hex,
+     "encryption_key": hex | null, "kdf": ..., "cipher": ..., "ciphertext": base64}
+
+whose plaintext is the signing scalar followed, for a trustee, by the encryption scalar.
+The **trustee's key share** for one election (`clearcount-role-key/1`) follows.
 
 The key ceremony (`BallotService.key_ceremony`, spec §11.2) writes one file per trustee (its key
 share z_ℓ, spec §5.2.4) and per teller (its paper-batch signing key, spec §11.6); the service
@@ -26,6 +37,7 @@ from clearcount.crypto.dkg import TrusteeKey
 from clearcount.crypto.group import Scalar
 from clearcount.protocol.ceremony import TrusteeSecret
 from clearcount.protocol.paper import TellerSecret
+from clearcount.protocol.roles import RoleSecret
 from clearcount.record import codec
 from clearcount.service.errors import ConflictError, ServiceError, ValidationError
 from clearcount.service.sealed_file import (
@@ -39,15 +51,21 @@ from clearcount.service.sealed_file import (
 
 __all__ = [
     "DEFAULT_LOG2_N",
+    "LONG_TERM_FORMAT",
     "MIN_PASSPHRASE",
     "ROLE_KEY_FORMAT",
     "RoleKey",
     "RoleKeyError",
+    "load_long_term_key",
     "load_role_key",
+    "save_long_term_key",
     "save_role_key",
 ]
 
 ROLE_KEY_FORMAT = "clearcount-role-key/1"
+LONG_TERM_FORMAT = "clearcount-role-key/2"
+_LONG_TERM_FIELDS = ("format", "role", "name", "key", "encryption_key")
+_REFUSAL = "a key file is already there; refusing to overwrite it"
 _ROLES = ("trustee", "teller")
 
 
@@ -108,11 +126,10 @@ def save_role_key(
     path: Path, key: RoleKey, passphrase: str, *, log2_n: int = DEFAULT_LOG2_N
 ) -> None:
     """Write `key` to a new file (0600); never overwrites one (ConflictError)."""
-    refusal = "a key file is already there; refusing to overwrite it"
     if path.exists():  # before the slow key derivation
-        raise ConflictError(f"{path}: {refusal}")
+        raise ConflictError(f"{path}: {_REFUSAL}")
     data = seal(key.header(), key.secret.to_bytes(), passphrase, log2_n=log2_n)
-    write_private_file(path, data, refusal=refusal)
+    write_private_file(path, data, refusal=_REFUSAL)
 
 
 def load_role_key(path: Path, passphrase: str, *, role: str) -> RoleKey:
@@ -139,5 +156,61 @@ def load_role_key(path: Path, passphrase: str, *, role: str) -> RoleKey:
             codec.digest(f["fingerprint"], f"{path}: fingerprint"),
             Scalar.from_bytes(plain),
         )
+    except ClearcountError as error:
+        raise RoleKeyError(f"{path}: not a clearcount {role} key file: {error}") from None
+
+
+def save_long_term_key(
+    path: Path, secret: RoleSecret, passphrase: str, *, log2_n: int = DEFAULT_LOG2_N
+) -> None:
+    """Write a role's long-term keys to a new sealed file (0600); never overwrites one."""
+    if path.exists():  # before the slow key derivation
+        raise ConflictError(f"{path}: {_REFUSAL}")
+    encryption_key = secret.encryption_key
+    header = {
+        "format": LONG_TERM_FORMAT,
+        "role": secret.role,
+        "name": secret.name,
+        "key": codec.hexify(secret.key),
+        "encryption_key": None if encryption_key is None else codec.hexify(encryption_key),
+    }
+    plain = secret.signing.to_bytes()
+    if secret.encryption is not None:
+        plain += secret.encryption.to_bytes()
+    write_private_file(path, seal(header, plain, passphrase, log2_n=log2_n), refusal=_REFUSAL)
+
+
+def load_long_term_key(path: Path, passphrase: str, *, role: str) -> RoleSecret:
+    """Open `role`'s long-term key file at `path`; RoleKeyError if it fails."""
+    data = read_private_file(path, error=RoleKeyError, what=f"the {role}'s secret")
+    f, plain = open_sealed(
+        data,
+        passphrase,
+        source=str(path),
+        fields=_LONG_TERM_FIELDS,
+        error=RoleKeyError,
+        expect={"format": LONG_TERM_FORMAT, "role": role},
+    )
+    try:
+        size = 64 if role == "trustee" else 32
+        if len(plain) != size:
+            raise RoleKeyError(f"{path}: expected {size} bytes of secret, got {len(plain)}")
+        secret = RoleSecret(
+            role,
+            codec.text(f["name"], f"{path}: name"),
+            Scalar.from_bytes(plain[:32]),
+            Scalar.from_bytes(plain[32:]) if size == 64 else None,
+        )
+        encryption_key = secret.encryption_key
+        listed = (f["key"], f["encryption_key"])
+        derived = (
+            codec.hexify(secret.key),
+            None if encryption_key is None else codec.hexify(encryption_key),
+        )
+        if listed != derived:
+            raise RoleKeyError(f"{path}: the public keys in the header do not match the secret")
+        return secret
+    except RoleKeyError:
+        raise
     except ClearcountError as error:
         raise RoleKeyError(f"{path}: not a clearcount {role} key file: {error}") from None

@@ -16,11 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from clearcount.core.canonical import canonical_json, parse_canonical
+from clearcount.protocol.roles import RoleCard
 from clearcount.record.chain import Event, event_from_document
 from clearcount.service.election_records import (
     Appeal,
     BallotDefinition,
     PublicationEntry,
+    RegisteredCard,
     RegisterMark,
     StoredElection,
 )
@@ -31,6 +33,7 @@ from clearcount.storage.election_tables import (
     marked_register,
     publications,
     record_events,
+    role_cards,
 )
 
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "SqlElectionRepository",
     "SqlPublicationRepository",
     "SqlRegisterRepository",
+    "SqlRoleCardRepository",
 ]
 
 
@@ -312,6 +316,40 @@ class SqlPublicationRepository:
                 bool(r.verified),
                 r.published_by,
                 r.published_at,
+            )
+            for r in rows
+        ]
+
+
+class SqlRoleCardRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def add(self, registered: RegisteredCard) -> None:
+        card = registered.card
+        self._c.execute(
+            role_cards.insert().values(
+                election_id=registered.election_id,
+                role=card.role,
+                name=card.name,
+                card=canonical_json(card.to_json()).decode("utf-8"),
+                registered_by=registered.registered_by,
+                registered_at=registered.registered_at,
+            )
+        )
+
+    def list(self, election_id: str) -> Sequence[RegisteredCard]:
+        rows = self._c.execute(
+            sa.select(role_cards)
+            .where(role_cards.c.election_id == election_id)
+            .order_by(role_cards.c.role, role_cards.c.name)
+        )
+        return [
+            RegisteredCard(
+                r.election_id,
+                RoleCard.from_json(json.loads(r.card), f"stored card of {r.name!r}"),
+                r.registered_by,
+                r.registered_at,
             )
             for r in rows
         ]

@@ -23,6 +23,7 @@ __all__ = [
     "marked_register",
     "publications",
     "record_events",
+    "role_cards",
 ]
 
 elections = sa.Table(
@@ -105,10 +106,23 @@ publications = sa.Table(
     sa.Column("published_at", INSTANT, nullable=False),
 )
 
+role_cards = sa.Table(
+    "role_cards",
+    metadata,
+    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), primary_key=True),
+    sa.Column("role", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("card", sa.Text, nullable=False),
+    sa.Column("registered_by", sa.Text, nullable=False),
+    sa.Column("registered_at", INSTANT, nullable=False),
+)
+"""The roles' public cards (spec §11.2.2), never a secret (migration 0005)."""
+
 ELECTION_APPEND_ONLY_TABLES = (
     "record_events",
     "marked_register",
     "credential_bindings",
     "publications",
+    "role_cards",
 )
-"""Rows never change or go (triggers of migrations 0002 and 0004 refuse it)."""
+"""Rows never change or go (triggers of migrations 0002, 0004 and 0005 refuse it)."""

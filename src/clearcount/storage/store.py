@@ -25,6 +25,7 @@ from clearcount.service.election_ports import (
     ElectionRepository,
     PublicationRepository,
     RegisterRepository,
+    RoleCardRepository,
 )
 from clearcount.service.errors import StorageUnavailableError
 from clearcount.service.ports import (
@@ -42,6 +43,7 @@ from clearcount.storage.election_repositories import (
     SqlElectionRepository,
     SqlPublicationRepository,
     SqlRegisterRepository,
+    SqlRoleCardRepository,
 )
 from clearcount.storage.engine import create_engine
 from clearcount.storage.migrate import upgrade
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
     bindings: CredentialBindingRepository
     appeals: AppealRepository
     publications: PublicationRepository
+    role_cards: RoleCardRepository
     triggers: TriggerRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -108,6 +111,7 @@ class SqlUnitOfWork:
         self.bindings = SqlCredentialBindingRepository(connection)
         self.appeals = SqlAppealRepository(connection)
         self.publications = SqlPublicationRepository(connection)
+        self.role_cards = SqlRoleCardRepository(connection)
         self.triggers = SqlTriggerRepository(connection)
         return self
 

@@ -71,7 +71,8 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "Setup well-formed",
         "contest methods exist in counting.registry and match their kind; candidates distinct; "
         "0 <= min <= max <= candidates; 1 <= t <= trustees; trustee and teller names distinct; "
-        "roll counts eligible <= size",
+        "roll counts eligible <= size; every role's key (officer, credential authority, "
+        "tellers, trustees' signing and encryption keys) distinct",
         True,
     ),
     _spec(

@@ -1,8 +1,10 @@
 """Checks of the Setup and the credentials: manifest, trustees, joint key, roll (spec §12.2).
 
-The trustees' coefficient proofs are bound to the ceremony context (a hash of the manifest,
-spec §11.2), the joint key is recomputed from the Feldman commitments (spec §5.2.4), and the
-number of public credentials must equal the roll's eligible count (spec §11.3).
+Every role's public key (officer, credential authority, tellers, trustees' signing and
+encryption keys, spec §11.2.2) must be distinct. The trustees' coefficient proofs are bound to
+the ceremony context (a hash of the manifest, spec §11.2), the joint key is recomputed from the
+Feldman commitments (spec §5.2.4), and the number of public credentials must equal the roll's
+eligible count (spec §11.3).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import datetime
 from clearcount.core.errors import ClearcountError
 from clearcount.counting.registry import METHODS
 from clearcount.crypto.dkg import CeremonyParameters, verify_announcement
+from clearcount.record.chain import Event
+from clearcount.record.events import Setup
 from clearcount.verifier import facts
 from clearcount.verifier.view import Collector, RecordView, UnavailableError
 
@@ -38,10 +42,31 @@ def check_setup(view: RecordView, out: Collector) -> None:
         out.fail(f"opens {setup.opens} is not before closes {setup.closes}", first)
     if setup.threshold > len(setup.trustees):
         out.fail(f"threshold {setup.threshold} exceeds {len(setup.trustees)} trustees", first)
+    _check_role_keys(setup, first, out)
     out.detail = (
         f"{len(setup.contests)} contests, {setup.threshold} of {len(setup.trustees)} "
-        f"trustees, {len(setup.tellers)} tellers"
+        f"trustees, {len(setup.tellers)} tellers, "
+        f"{len(setup.trustee_keys) + len(setup.tellers) + 2} role keys"
     )
+
+
+def _check_role_keys(setup: Setup, first: Event, out: Collector) -> None:
+    """Every role's key is its own (spec §11.2.2): no two listed keys are equal."""
+    keys = [("officer", setup.officer.name, setup.officer.key)]
+    keys.append(
+        ("credential authority", setup.credential_authority.name, setup.credential_authority.key)
+    )
+    keys += [("teller", t.name, t.key) for t in setup.tellers]
+    for t in setup.trustee_keys:
+        keys += [("trustee", t.name, t.key), ("trustee encryption", t.name, t.encryption_key)]
+    seen: dict[bytes, str] = {}
+    for role, name, key in keys:
+        who = f"{role} key of {name!r}"
+        if key.to_bytes() in seen:
+            out.fail(
+                f"{who} is the same as the {seen[key.to_bytes()]}; every role makes its own", first
+            )
+        seen.setdefault(key.to_bytes(), who)
 
 
 def check_trustee_proofs(view: RecordView, out: Collector) -> None:

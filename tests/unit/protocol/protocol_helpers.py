@@ -13,6 +13,7 @@ from clearcount.protocol.credentials import (
     generate_credentials,
 )
 from clearcount.protocol.paper import TellerSecret
+from clearcount.protocol.roles import simulated_roles
 from clearcount.protocol.setup import (
     Manifest,
     contest_spec,
@@ -21,7 +22,6 @@ from clearcount.protocol.setup import (
     setup_event,
 )
 from clearcount.record.chain import Event
-from clearcount.record.events import Teller
 from clearcount.record.roll import RollEntry, member_commitment
 
 RNG = seeded_scalars(b"protocol tests")
@@ -50,16 +50,14 @@ def open_election(voters: int = 4, *, mixnet: bool = False) -> Opened:
         "2031-05-01T09:00:00Z",
         "2031-05-02T09:00:00Z",
         contests,
-        "Scrutineer",
     )
     roll = [
         RollEntry(member_commitment(bytes([i]) * 32, f"M{i}"), "eligible") for i in range(voters)
     ]
-    tellers = (TellerSecret("Pat", rng()), TellerSecret("Sam", rng()))
-    draft = draft_setup(
-        manifest, roll_commitment(roll), [Teller(t.name, t.public) for t in tellers], 2
-    )
-    ceremony = run_ceremony(draft, ("T1", "T2", "T3"), rng)
+    roles, keys = simulated_roles("Officer", "Scrutineer", ("Pat", "Sam"), ("T1", "T2", "T3"), rng)
+    tellers = (keys["Pat"].teller(), keys["Sam"].teller())
+    draft = draft_setup(manifest, roll_commitment(roll), roles, 2)
+    ceremony = run_ceremony(draft, rng)
     chain = [setup_event(draft, ceremony.entries, ceremony.joint_key)]
     from clearcount.protocol.context import read_election
 

@@ -48,7 +48,7 @@ def test_bad_share_in_the_ceremony_names_the_sender() -> None:
         return share
 
     with pytest.raises(CeremonyComplaintError, match="trustee 'T3' accuses trustee 'T2'"):
-        run_ceremony(draft, ("T1", "T2", "T3"), RNG, deliver=corrupt)
+        run_ceremony(draft, RNG, deliver=corrupt)
 
 
 def test_homomorphic_tally_decrypts_with_two_of_three() -> None:

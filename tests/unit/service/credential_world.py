@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from clearcount.crypto.group import seeded_scalars
 from clearcount.protocol.ceremony import run_ceremony
+from clearcount.protocol.roles import simulated_roles
 from clearcount.protocol.setup import (
     Manifest,
     contest_spec,
@@ -52,7 +53,6 @@ def setup_for(eligible: int, ineligible: int = 1) -> Event:
         "2031-05-01T09:00:00Z",
         "2031-05-15T17:00:00Z",
         (contest_spec("chair", "Chair", "fptp", ("Ann", "Bob", "Cal")),),
-        "Harrow & Pell Scrutineers",
     )
     roll = [
         RollEntry(member_commitment(bytes([i + 1]) * 32, f"NT-{1001 + i}"), "eligible")
@@ -61,8 +61,9 @@ def setup_for(eligible: int, ineligible: int = 1) -> Event:
         RollEntry(member_commitment(bytes([200 + i]) * 32, f"X-{i}"), "ineligible")
         for i in range(ineligible)
     ]
-    draft = draft_setup(manifest, roll_commitment(roll), [], 2)
-    ceremony = run_ceremony(draft, ("T1", "T2", "T3"), rng)
+    roles, _ = simulated_roles("Officer", "Harrow & Pell Scrutineers", (), ("T1", "T2", "T3"), rng)
+    draft = draft_setup(manifest, roll_commitment(roll), roles, 2)
+    ceremony = run_ceremony(draft, rng)
     return setup_event(draft, ceremony.entries, ceremony.joint_key)
 
 

@@ -20,6 +20,7 @@ from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.context import Election, read_election
 from clearcount.protocol.credentials import CredentialSecret
 from clearcount.protocol.paper import TellerSecret
+from clearcount.protocol.roles import RoleSecret
 from clearcount.record.events import Ballot, ContestSpec
 from clearcount.service.appeals import AppealService
 from clearcount.service.ballots import BallotDefinition, BallotService, CeremonyReport, contest
@@ -35,7 +36,7 @@ from clearcount.service.paper import PaperService
 from clearcount.service.publication import PublicationService, run_verifier
 from clearcount.service.register import RegisterService
 from clearcount.service.results import ResultsService
-from clearcount.service.role_keys import load_role_key
+from clearcount.service.roles import RoleService
 from clearcount.service.tally import TallyService
 
 ELECTION = "ntwu-exec-2022"
@@ -73,6 +74,8 @@ class Lifecycle:
         self.results = ResultsService(uow, clock)
         self.publication = PublicationService(uow, clock, verify)
         self.appeals = AppealService(uow, clock, verify)
+        self.roles = RoleService(uow, clock)
+        self.role_keys: dict[str, RoleSecret] = {}
         self.material: KeyMaterial | None = None
         self.ceremony: CeremonyReport | None = None
 
@@ -110,7 +113,18 @@ class Lifecycle:
             ),
         )
 
+    def register_roles(self) -> None:
+        """Each role makes its keys (as on its own machine); the officer registers the cards."""
+        roles = [("officer", OFFICER), ("authority", "Harrow & Pell Scrutineers")]
+        roles += [("teller", n) for n in TELLERS] + [("trustee", n) for n in TRUSTEES]
+        for role, name in roles:
+            secret = RoleSecret.generate(role, name, self.rng)
+            self.role_keys[name] = secret
+            self.roles.register(OFFICER, ELECTION, secret.card(self.rng))
+
     def setup(self) -> CeremonyReport:
+        if not self.role_keys:
+            self.register_roles()
         self.ceremony = self.ballots.key_ceremony(
             OFFICER, ELECTION, self.key_dir, PASSPHRASES, rng=self.rng, log2_n=LOW_COST
         )
@@ -144,11 +158,7 @@ class Lifecycle:
         return make_ballot(self.election(), choices, self.credential(member_id), self.rng)[0]
 
     def tellers(self) -> tuple[TellerSecret, TellerSecret]:
-        assert self.ceremony is not None
-        a, b = (
-            load_role_key(self.ceremony.teller_key_files[n], PASSPHRASES[n], role="teller").teller()
-            for n in TELLERS
-        )
+        a, b = (self.role_keys[n].teller() for n in TELLERS)
         return a, b
 
     def trustee_file(self, name: str) -> Path:

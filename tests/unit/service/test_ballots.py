@@ -69,7 +69,7 @@ def test_definitions_are_checked() -> None:
     assert BallotDefinition.from_json(d.to_json()) == d
 
 
-def test_the_ceremony_needs_a_frozen_roll_and_writes_one_key_file_per_role(
+def test_the_ceremony_needs_a_frozen_roll_every_card_and_writes_one_share_file_per_trustee(
     life: Lifecycle, world: World
 ) -> None:
     with pytest.raises(NotFoundError, match="organisation"):
@@ -80,17 +80,22 @@ def test_the_ceremony_needs_a_frozen_roll_and_writes_one_key_file_per_role(
     assert life.ballots.status(ELECTION).phase == "defined"
     with pytest.raises(ValidationError, match="passphrases"):
         life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir, {})
+    with pytest.raises(ElectionStateError, match=r"missing trustee 'Tess Alder'.*role init"):
+        life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir, PASSPHRASES)
     report = life.setup()
     assert set(report.trustee_key_files) == set(TRUSTEES)
-    for name, path in {**report.trustee_key_files, **report.teller_key_files}.items():
+    for name, path in report.trustee_key_files.items():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        role = "trustee" if name in TRUSTEES else "teller"
-        key = load_role_key(path, PASSPHRASES[name], role=role)
+        key = load_role_key(path, PASSPHRASES[name], role="trustee")
         assert (key.name, key.election_id, key.fingerprint) == (name, ELECTION, report.fingerprint)
         assert key.secret.to_bytes().hex() not in life.key_dir.joinpath("x").as_posix()
     setup = life.ballots.setup_event(ELECTION)
     assert setup.hash == report.fingerprint
     assert setup.body["roll"]["eligible"] == 5
+    listed = {t["name"]: t["key"] for t in setup.body["tellers"]}
+    assert listed == {n: life.role_keys[n].card().to_json()["key"] for n in TELLERS}
+    assert setup.body["officer"]["name"] == OFFICER
+    assert [t["name"] for t in setup.body["trustee_keys"]] == list(TRUSTEES)
     with pytest.raises(ConflictError, match="already run"):
         life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir / "2", PASSPHRASES)
     status = life.ballots.status(ELECTION)
@@ -100,9 +105,10 @@ def test_the_ceremony_needs_a_frozen_roll_and_writes_one_key_file_per_role(
 
 def test_a_failed_ceremony_leaves_no_key_files(life: Lifecycle, world: World) -> None:
     life.define()
+    life.register_roles()
     with pytest.raises(ValidationError, match="passphrase"):
         life.ballots.key_ceremony(
-            OFFICER, ELECTION, life.key_dir, {**PASSPHRASES, TELLERS[1]: "short"}
+            OFFICER, ELECTION, life.key_dir, {**PASSPHRASES, TRUSTEES[2]: "short"}
         )
     assert list(life.key_dir.iterdir()) == []
     assert life.ballots.status(ELECTION).phase == "defined"

@@ -1,0 +1,61 @@
+"""Setup's role keys (spec §11.2, §11.2.2): parsed strictly; a key listed twice fails V-SETUP-1."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from clearcount.core.errors import RecordError
+from clearcount.protocol.simulate import SimulationSecrets
+from clearcount.record.chain import Event, next_event
+from clearcount.record.events import Setup
+from clearcount.verifier.runner import verify_events
+
+
+def _rechained(events: list[Event], body: dict[str, Any]) -> list[Event]:
+    """The forger's record: a new Setup and every later event re-chained on it."""
+    chain = [next_event([], "Setup", body)]
+    for event in events[1:]:
+        chain.append(next_event(chain, event.kind, event.body))
+    return chain
+
+
+def test_a_key_shared_by_two_roles_fails_setup_naming_them(
+    election: tuple[list[Event], SimulationSecrets],
+) -> None:
+    events = election[0]
+    body = copy.deepcopy(events[0].body)
+    body["officer"]["key"] = body["tellers"][0]["key"]
+    report = verify_events(_rechained(events, body), workers=1)
+    outcome = report.outcome("V-SETUP-1")
+    assert outcome.status.name == "FAILED"
+    assert "teller key of 'Pat Quinn' is the same as the officer key of 'Jo Hale'" in str(
+        outcome.findings
+    )
+
+
+def test_setup_role_fields_are_parsed_strictly(
+    election: tuple[list[Event], SimulationSecrets],
+) -> None:
+    body = election[0][0].body
+    assert Setup.from_body(body, "event 0").officer.name == "Jo Hale"
+    missing = {k: v for k, v in body.items() if k != "officer"}
+    with pytest.raises(RecordError, match="officer"):
+        Setup.from_body(missing, "event 0")
+    swapped = copy.deepcopy(dict(body))
+    keys = swapped["trustee_keys"]
+    keys[0], keys[1] = keys[1], keys[0]
+    with pytest.raises(RecordError, match=r"trustee_keys\[0\]: expected trustee 'Tess Alder'"):
+        Setup.from_body(swapped, "event 0")
+    short = {**body, "trustee_keys": body["trustee_keys"][:-1]}
+    with pytest.raises(RecordError, match="trustee_keys"):
+        Setup.from_body(short, "event 0")
+    authority = {**body, "credential_authority": {"name": "Independent Scrutineer Ltd"}}
+    with pytest.raises(RecordError, match="credential_authority"):
+        Setup.from_body(authority, "event 0")
+    identity = copy.deepcopy(dict(body))
+    identity["trustee_keys"][0]["encryption_key"] = "00" * 32
+    with pytest.raises(RecordError, match=r"trustee_keys\[0\].encryption_key"):
+        Setup.from_body(identity, "event 0")
