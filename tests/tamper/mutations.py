@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearcount.record.chain import GENESIS, Event, event_from_document
+from clearcount.record.result_body import result_decisions
 from clearcount.verifier.checks_record import PHASES
 
 __all__ = ["EXPECTED", "Mutation", "build", "mutations"]
@@ -134,6 +135,24 @@ def _edit(documents: Documents, position: int, path: Path, action: str) -> Docum
     return result
 
 
+def _field_expected(
+    documents: Documents, changed: Documents, position: int, path: Path
+) -> frozenset[str]:
+    """EXPECTED for the event type, or nothing for a Result's wording (spec §11.9.2).
+
+    V-RESULT-2 compares a declared count's numbers and decisions only: a change to a stage's
+    description, a note or an option that leaves them equal keeps the record valid.
+    """
+    kind = documents[position]["type"]
+    if kind == "Result" and len(path) > 3 and path[0] == "contests" and path[2] == "result":
+        before = documents[position]["body"]["contests"][path[1]]["result"]
+        after = changed[position]["body"]["contests"][path[1]]["result"]
+        names = before.get("candidates", [])
+        if result_decisions(before, names) == result_decisions(after, names):
+            return frozenset()
+    return EXPECTED[kind]
+
+
 def mutations(documents: Documents) -> Iterator[Mutation]:
     """Every mutation of the record's documents (field, event and targeted forgeries)."""
     for position, document in enumerate(documents):
@@ -153,7 +172,7 @@ def mutations(documents: Documents) -> Iterator[Mutation]:
                         f"field-{action}",
                         f"event {position} {kind}.{where} {action}",
                         changed,
-                        EXPECTED[kind],
+                        _field_expected(documents, changed, position, path),
                         position + 1,
                     )
         if kind in DELETED:

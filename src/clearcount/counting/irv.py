@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from clearcount.core.errors import ConfigError, CountingError
 from clearcount.counting.ballots import Contest
-from clearcount.counting.matrix_runoff import MatrixPiles
+from clearcount.counting.fast_paths import numpy_ranking_matrix
 from clearcount.counting.options import check_keys, get_bool, get_choice, get_fraction, get_int
-from clearcount.counting.ranking_matrix import RankingMatrix, matrix_for
 from clearcount.counting.result import Result
 from clearcount.counting.runoff_count import count_runoff, groups_for, without_cyclic_gc
 from clearcount.counting.runoff_engine import Field
 from clearcount.counting.runoff_rules import OvervoteRule, RunoffRules, TieMode
+
+if TYPE_CHECKING:
+    from clearcount.counting.ranking_matrix import RankingMatrix
 
 __all__ = ["METHOD", "count", "count_reference", "count_with_matrix", "rules_from_options"]
 
@@ -97,7 +100,7 @@ def count(contest: Contest, options: Mapping[str, object] | None = None) -> Resu
     rules = rules_from_options(options)
     _check_seats(contest)
     if rules == RunoffRules(seed=rules.seed):
-        matrix = matrix_for(contest)
+        matrix = numpy_ranking_matrix(contest)
         if matrix is not None:
             return count_with_matrix(contest, matrix, options)
     return count_reference(contest, options)
@@ -120,6 +123,8 @@ def count_with_matrix(
 ) -> Result:
     """The same count on `matrix`, which must hold exactly the contest's papers (all plain:
     the options about overvotes, skipped ranks and repeated names then change nothing)."""
+    from clearcount.counting.matrix_runoff import MatrixPiles  # NumPy: only on this path
+
     options = options or {}
     rules = rules_from_options(options)
     _check_seats(contest)

@@ -12,14 +12,17 @@ continuing candidates equal the vacancies (r.52). Interpretation: docs/counting/
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from clearcount.core.errors import CountingError
 from clearcount.counting.ballots import Contest
+from clearcount.counting.fast_paths import numpy_ranking_matrix
 from clearcount.counting.gregory import GregoryRules, count_gregory, read_options
-from clearcount.counting.matrix_gregory import load_papers
-from clearcount.counting.ranking_matrix import RankingMatrix, matrix_for
 from clearcount.counting.result import Result
 from clearcount.counting.runoff_count import without_cyclic_gc
+
+if TYPE_CHECKING:
+    from clearcount.counting.ranking_matrix import RankingMatrix
 
 __all__ = ["METHOD", "RULES", "count", "count_reference", "count_with_matrix"]
 
@@ -63,7 +66,7 @@ def count(contest: Contest, options: Mapping[str, object] | None = None) -> Resu
     (`count_reference`). The two give equal Results (tests/unit/counting/test_fast_scottish.py).
     """
     chosen = read_options(METHOD, options, "draw", None)
-    matrix = matrix_for(contest)
+    matrix = numpy_ranking_matrix(contest)
     if matrix is None:
         return count_gregory(contest, RULES, chosen)
     return count_with_matrix(contest, matrix, options)
@@ -78,6 +81,8 @@ def count_with_matrix(
     contest: Contest, matrix: RankingMatrix, options: Mapping[str, object] | None = None
 ) -> Result:
     """The same count on `matrix`, which must hold exactly the contest's papers."""
+    from clearcount.counting.matrix_gregory import load_papers  # NumPy: only on this path
+
     chosen = read_options(METHOD, options, "draw", None)
     n = len(contest.candidates)
     if matrix.candidates > n:

@@ -10,7 +10,8 @@ verifier recomputes it with the same function.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 
@@ -18,7 +19,7 @@ from clearcount.core.errors import RecordError
 from clearcount.counting.numbers import decimal_text
 from clearcount.counting.result import Result, result_layout
 
-__all__ = ["exact_value", "result_body"]
+__all__ = ["RESULT_FIELDS", "STAGE_FIELDS", "exact_value", "result_body", "result_decisions"]
 
 
 def exact_value(value: object, path: str = "result") -> object:
@@ -45,3 +46,53 @@ def result_body(result: Result) -> dict[str, object]:
     if not isinstance(converted, dict):  # result_layout returns a dict; exact_value keeps it one
         raise RecordError("result: expected an object")
     return converted
+
+
+RESULT_FIELDS = (
+    "method", "seats", "candidates", "elected", "quota", "valid_votes", "invalid_ballots",
+)  # fmt: skip
+"""Top-level fields of a result body that V-RESULT-2 compares (spec §11.9.2)."""
+
+STAGE_FIELDS = ("stage", "quota", "tallies", "non_transferable", "exhausted", "elected", "excluded")
+"""Fields of each stage that V-RESULT-2 compares (spec §11.9.2)."""
+
+_EXACT_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?(/[0-9]+)?")
+
+
+def result_decisions(body: Mapping[str, object], candidates: Sequence[str]) -> dict[str, object]:
+    """The numbers and decisions of a result body: what a verifier compares (spec §11.9.2).
+
+    Wording (stage actions, notes, tie-break reasons, a yes/no test's rule and legal section),
+    the effective options and the tie-break log are explanation for people, versioned with the
+    software; a verifier written from the spec compares only what the rules determine. Works on
+    any declared body: a field of the wrong shape is kept as it is, so it differs.
+    """
+    decided: dict[str, object] = {name: body.get(name) for name in RESULT_FIELDS}
+    stages = body.get("stages")
+    decided["stages"] = [_stage(stage) for stage in stages] if isinstance(stages, list) else stages
+    decided["outcome"] = dict(_facts(body.get("outcome"), "outcome", frozenset(candidates)))
+    return decided
+
+
+def _stage(stage: object) -> object:
+    if not isinstance(stage, Mapping):
+        return stage
+    return {name: stage.get(name) for name in STAGE_FIELDS}
+
+
+def _facts(value: object, path: str, names: frozenset[str]) -> Iterator[tuple[str, object]]:
+    """Every boolean, integer, exact number and candidate name below `value`, by its path."""
+    if isinstance(value, Mapping):
+        for key in sorted(value, key=str):
+            yield from _facts(value[key], f"{path}.{key}", names)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _facts(item, f"{path}[{index}]", names)
+    elif _is_fact(value, names):
+        yield path, value
+
+
+def _is_fact(value: object, names: frozenset[str]) -> bool:
+    if isinstance(value, str):
+        return value in names or _EXACT_NUMBER.fullmatch(value) is not None
+    return isinstance(value, bool | int)

@@ -1,8 +1,9 @@
 """Checks of the decryption and the declared result (spec §12.5).
 
 The plaintexts come from `decryption` (recomputed from the shares); the declared tallies and
-rankings must equal them, and the declared count must equal a recount of them by
-`counting.registry.count` under the contest's rule set and options, stage for stage.
+rankings must equal them, and the declared count's numbers and decisions must equal those of a
+recount by `counting.registry.count` under the contest's rule set and options, stage for stage
+(spec §11.9.2: wording is not compared).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from clearcount.counting.ballots import Ballot as Paper
 from clearcount.counting.ballots import Contest
 from clearcount.counting.registry import count
 from clearcount.record.events import ContestSpec, Result, ResultContest
-from clearcount.record.result_body import result_body
+from clearcount.record.result_body import result_body, result_decisions
 from clearcount.verifier import facts
 from clearcount.verifier.decryption import contest_bound, decryption
 from clearcount.verifier.view import Collector, RecordView
@@ -136,7 +137,10 @@ def _first_difference(mine: object, theirs: object, path: str = "result") -> str
 
 
 def check_recount(view: RecordView, out: Collector) -> None:
-    """V-RESULT-2 (spec §11.9): the declared count = counting.registry.count of the plaintexts."""
+    """V-RESULT-2 (spec §11.9.2): the declared count's numbers and decisions = a recount's.
+
+    Wording, effective options and the tie-break log are not compared (`result_decisions`).
+    """
     declared = _declared(view)
     if declared is None:
         out.not_applicable("no readable Result event")
@@ -163,7 +167,10 @@ def check_recount(view: RecordView, out: Collector) -> None:
                 seq,
                 "Result",
             )
-        difference = _first_difference(recount, dict(theirs.result))
+        difference = _first_difference(
+            result_decisions(recount, spec.candidates),
+            result_decisions(theirs.result, spec.candidates),
+        )
         if difference:
             out.fail_at(f"contest {spec.id!r}: {difference}", seq, "Result")
     out.detail = f"{len(contests)} contests recounted"

@@ -23,6 +23,7 @@ from pathlib import Path
 from clearcount.core.canonical import canonical_json, parse_canonical
 from clearcount.core.errors import ClearcountError
 from clearcount.record.archive import decode_events, read_record_bytes
+from clearcount.record.result_body import result_decisions
 from clearcount.verifier.registry import CheckSpec
 from clearcount.verifier.report import CheckOutcome, Finding, Report, Status
 from clearcount.verifier.runner import verify_record
@@ -80,13 +81,15 @@ TRIGGER_CATALOGUE: tuple[CheckSpec, ...] = (
         _SECTION,
         "declared count",
         "count_bodies under the declared profile, over each branch's members' Yes/No from its "
-        "record and each affiliate's declared vote, equals the declared count (every field)",
+        "record and each affiliate's declared vote, equals the declared count in its numbers "
+        "and decisions (§11.9.2)",
     ),
     CheckSpec(
         "V-TRIG-VERDICT-1",
         _SECTION,
         "verdict",
-        "the declaration's triggered and verdict equal those of the recomputed count",
+        "the declaration's triggered equals that of the recomputed count (the verdict text is "
+        "wording, §11.9.2)",
     ),
 )
 _SPECS = {check.id: check for check in TRIGGER_CATALOGUE}
@@ -277,12 +280,13 @@ def verify_trigger_document(
     if not isinstance(declared, dict):
         differences.append("declared count: expected an object")
     else:
+        names = [str(name) for name in _names(count)]
+        mine, theirs = result_decisions(count, names), result_decisions(declared, names)
         differences += [
-            f"count.{key}: declared {declared.get(key)!r}, recomputed {value!r}"
-            for key, value in count.items()
-            if canonical_json(declared.get(key)) != canonical_json(value)
+            f"count.{key}: declared {theirs.get(key)!r:.200}, recomputed {value!r:.200}"
+            for key, value in mine.items()
+            if canonical_json(theirs.get(key)) != canonical_json(value)
         ]
-        differences += [f"count.{key}: not in the recount" for key in declared if key not in count]
     outcomes.append(_outcome("V-TRIG-COUNT-1", differences, "recounted with count_bodies"))
     outcome = count["outcome"]
     assert isinstance(outcome, dict)
@@ -291,7 +295,7 @@ def verify_trigger_document(
             "V-TRIG-VERDICT-1",
             [
                 f"{key}: declared {document[key]!r}, recomputed {outcome[key]!r}"
-                for key in ("triggered", "verdict")
+                for key in ("triggered",)
                 if document[key] != outcome[key]
             ],
             _reading(outcome),
@@ -305,6 +309,11 @@ def _reading(outcome: Mapping[str, object]) -> str:
     college = outcome.get("college")
     summary = college.get("summary") if isinstance(college, dict) else None
     return f"recounted {summary}; {outcome['verdict']}" if summary else str(outcome["verdict"])
+
+
+def _names(count: Mapping[str, object]) -> list[object]:
+    candidates = count.get("candidates")
+    return list(candidates) if isinstance(candidates, list) else []
 
 
 def verify_trigger(
