@@ -100,40 +100,39 @@ def _workers(parser: argparse.ArgumentParser) -> None:
     )
 
 
+_DESCRIPTIONS = {
+    "diff": "NEW extends OLD: OLD's events, byte for byte, are NEW's first events.",
+    "trigger": "Check a trigger declaration against every branch's election record.",
+    "roll-proof": "Check that you are on the record's committed roll.",
+    "": "Re-check an election record (folder, .zip or record.jsonl) from the record alone "
+    "(spec §12). Other commands: diff, trigger, roll-proof.",
+}
+
+
 def _parser(command: str) -> argparse.ArgumentParser:
-    """One parser per command; `command` is the first argument ("diff", ... or a record)."""
-    prog = "clearcount-verify"
+    """One parser per command; `command` is "diff", "trigger", "roll-proof" or "" (verify)."""
+    prog = f"clearcount-verify {command}".strip()
+    parser = argparse.ArgumentParser(prog=prog, description=_DESCRIPTIONS[command])
+    add = parser.add_argument
     if command == "diff":
-        parser = argparse.ArgumentParser(prog=f"{prog} diff", description="NEW extends OLD.")
-        parser.add_argument("old", type=Path)
-        parser.add_argument("new", type=Path)
+        add("old", type=Path)
+        add("new", type=Path)
         parser.set_defaults(run=_diff)
     elif command == "trigger":
-        parser = argparse.ArgumentParser(
-            prog=f"{prog} trigger", description="A trigger declaration against its records."
-        )
-        parser.add_argument("declaration", type=Path)
-        parser.add_argument("records", type=Path, nargs="+")
+        add("declaration", type=Path)
+        add("records", type=Path, nargs="+")
         _workers(parser)
         parser.set_defaults(run=_trigger)
     elif command == "roll-proof":
-        parser = argparse.ArgumentParser(
-            prog=f"{prog} roll-proof", description="You are on the record's committed roll."
-        )
-        parser.add_argument("record", type=Path)
-        parser.add_argument("--salt", required=True, help="your 32-byte roll salt, in hex")
-        parser.add_argument("--member", required=True, help="your member id on the roll")
-        parser.add_argument("--proof", required=True, type=Path, help="the inclusion proof file")
+        add("record", type=Path)
+        add("--salt", required=True, help="your 32-byte roll salt, in hex")
+        add("--member", required=True, help="your member id on the roll")
+        add("--proof", required=True, type=Path, help="the inclusion proof file")
         parser.set_defaults(run=_roll_proof)
     else:
-        parser = argparse.ArgumentParser(
-            prog=prog,
-            description="Re-check an election record (folder, .zip or record.jsonl) from the "
-            "record alone (spec §12). Other commands: diff, trigger, roll-proof.",
-        )
-        parser.add_argument("record", type=Path)
-        parser.add_argument("--format", choices=("table", "json"), default="table")
-        parser.add_argument("--incomplete", action="store_true", help="an election in progress")
+        add("record", type=Path)
+        add("--format", choices=("table", "json"), default="table")
+        add("--incomplete", action="store_true", help="an election in progress (no Result)")
         _workers(parser)
         parser.set_defaults(run=_verify)
     return parser
@@ -144,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = arguments[0] if arguments else ""
     sub = command in ("diff", "trigger", "roll-proof")
-    args = _parser(command).parse_args(arguments[1:] if sub else arguments)
+    args = _parser(command if sub else "").parse_args(arguments[1:] if sub else arguments)
     if getattr(args, "workers", None) is not None and args.workers < 1:
         print(f"clearcount-verify: --workers must be at least 1, got {args.workers}")
         return 2
