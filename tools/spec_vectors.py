@@ -635,6 +635,29 @@ def roll_vectors() -> list[Block]:
     return [block.puts("proof[member 2].path", [bytes.fromhex(p) for p in proof.path])]
 
 
+def role_card_vectors() -> list[Block]:
+    from clearcount.protocol.roles import CARD_CONTEXT, RoleSecret
+
+    draws = Draws(b"clearcount/kat/role-card")
+    secret = RoleSecret.generate("trustee", "Tess Alder", draws)
+    with captured() as seen:
+        card = secret.card(draws)
+    proof = card.proof
+    block = Block(
+        "90.14",
+        "A trustee's role card and its proof of possession (§11.2.2)",
+        "Draws: the encryption key's secret, the signing key's secret x, the nonce w. The "
+        "Schnorr proof (purpose `role-card`) signs the card without `proof` in JCS, as it is "
+        "(not its hash), under the fixed context `clearcount/v1/role-card`.",
+    )
+    block.draws(draws).put("context", CARD_CONTEXT).put("secret x", secret.signing)
+    block.put("signing key", card.key).put("encryption key", card.encryption_key)
+    block.put_json("message_jcs", card.statement())
+    block.put("nonce w", draws.drawn[2]).put("commitment A", Point.base_mul(draws.drawn[2]))
+    block.transcript("transcript", seen[0]).put("proof", proof)
+    return [block.put_json("card_jcs", canonical_json(card.to_json()))]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -649,6 +672,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     dkg_vectors,
     shuffle_vectors,
     roll_vectors,
+    role_card_vectors,
 ]
 
 HEADER = """\

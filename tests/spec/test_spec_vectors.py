@@ -149,3 +149,12 @@ def test_roll_commitment_of_section_10_4() -> None:
         leaves.append(hashlib.sha256(b"\x00" + leaf_json.encode()).digest())
         assert leaves[-1].hex() == values[f"member[{i}].leaf"]
     assert _merkle(leaves).hex() == values["root"]
+
+
+def test_role_card_signs_its_jcs_as_it_is() -> None:
+    values = BLOCKS["90.14"]
+    message = values["message_jcs"].encode()
+    assert values["transcript.r[5]"] == f"message 1 B:{message.hex()}"
+    card = json.loads(values["card_jcs"])
+    del card["proof"]
+    assert json.dumps(card, separators=(",", ":"), sort_keys=True).encode() == message
