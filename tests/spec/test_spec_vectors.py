@@ -12,10 +12,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 
 import pytest
 import spec_reference as spec
-from spec_markdown import SPEC, vector_blocks
+from spec_markdown import SPEC, code, section, tables, vector_blocks
 from tools.spec_vectors import render
 
 BLOCKS = vector_blocks()
@@ -158,3 +159,22 @@ def test_role_card_signs_its_jcs_as_it_is() -> None:
     card = json.loads(values["card_jcs"])
     del card["proof"]
     assert json.dumps(card, separators=(",", ":"), sort_keys=True).encode() == message
+
+
+def _documented_tags() -> set[str]:
+    """§2.4's table, each `<purpose>` row expanded with the purposes its middle cell names."""
+    tags = set()
+    for row in tables(section("02-transcript.md", "§2.4"))[0]:
+        tag = code(row["tag"])
+        if "<purpose>" in tag:
+            for purpose in re.findall(r"`([^`]+)`", row["proof"]):
+                tags.add(tag.replace("<purpose>", purpose))
+        else:
+            tags.add(tag)
+    return tags
+
+
+def test_every_tag_in_the_vectors_is_in_the_table_of_section_2_4() -> None:
+    used = {values[f"{name}.tag"] for number, name in TRANSCRIPTS for values in [BLOCKS[number]]}
+    assert used - {"clearcount/v1/example"} <= _documented_tags()
+    assert "clearcount/v1/schnorr/paper-batch" in _documented_tags()
