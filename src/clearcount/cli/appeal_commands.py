@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from clearcount.service.appeals import DECISIONS
+from clearcount.service.authorisation import Principal, Role
 
-from .common import Database, actor_option, db_options, progress
+from .common import Database, db_options, principal_option, progress
 from .context import open_services
 
 __all__ = ["appeal_group"]
@@ -33,7 +34,7 @@ def appeal_group() -> None:
 def appeal_lodge(election: str, appellant: str, grounds: str, db: Database) -> None:
     """Lodge a complaint against ELECTION, with its grounds; prints the appeal's id."""
     with open_services(db) as s:
-        appeal = s.appeals.lodge(election, appellant, grounds)
+        appeal = s.appeals.lodge(Principal(appellant, Role.OBSERVER), election, grounds)
     click.echo(f"appeal {appeal.appeal_id} lodged by {appellant} at {appeal.lodged_at}")
 
 
@@ -59,12 +60,12 @@ def appeal_list(election: str, db: Database) -> None:
     type=click.Path(path_type=Path),
     help="The evidence zip to write for the panel.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def appeal_evidence(appeal_id: str, out: Path, actor: str, db: Database) -> None:
+def appeal_evidence(appeal_id: str, out: Path, principal: Principal, db: Database) -> None:
     """Write the appeal panel's evidence bundle for APPEAL (a zip; producing it is audited)."""
     with open_services(db) as s, progress("collecting the evidence", None):
-        bundle = s.appeals.evidence_bundle(actor, appeal_id, out)
+        bundle = s.appeals.evidence_bundle(principal, appeal_id, out)
     verdict = "verifies" if bundle.verified else "DOES NOT VERIFY"
     click.echo(
         f"evidence for {appeal_id} in {out}: {', '.join(bundle.files)}; the record "
@@ -76,10 +77,12 @@ def appeal_evidence(appeal_id: str, out: Path, actor: str, db: Database) -> None
 @click.argument("appeal_id", metavar="APPEAL")
 @click.option("--decision", type=click.Choice(DECISIONS), required=True)
 @click.option("--reasons", required=True, help="The panel's reasons.")
-@actor_option
+@principal_option(Role.APPEAL_PANEL)
 @db_options
-def appeal_decide(appeal_id: str, decision: str, reasons: str, actor: str, db: Database) -> None:
+def appeal_decide(
+    appeal_id: str, decision: str, reasons: str, principal: Principal, db: Database
+) -> None:
     """Record the panel's decision on APPEAL, with its reasons (once only)."""
     with open_services(db) as s:
-        appeal = s.appeals.decide(actor, appeal_id, decision, reasons)
-    click.echo(f"appeal {appeal.appeal_id}: {decision} by {actor} at {appeal.decided_at}")
+        appeal = s.appeals.decide(principal, appeal_id, decision, reasons)
+    click.echo(f"appeal {appeal.appeal_id}: {decision} by {principal.name} at {appeal.decided_at}")

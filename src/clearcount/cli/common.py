@@ -25,16 +25,17 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from clearcount.core.errors import InputFormatError
+from clearcount.core.errors import ClearcountError, InputFormatError
+from clearcount.service.authorisation import Principal, Role
 
 __all__ = [
     "Database",
     "UserError",
-    "actor_option",
     "db_options",
     "optional_date",
     "parse_date",
     "parse_instant",
+    "principal_option",
     "progress",
     "read_bytes",
     "read_json",
@@ -101,17 +102,29 @@ def db_options(function: F) -> F:
     return result
 
 
-def actor_option(function: F) -> F:
-    """`--as NAME`: who is acting, as the audit log will name them."""
-    return click.option(
-        "--as",
-        "actor",
-        envvar="CLEARCOUNT_ACTOR",
-        required=True,
-        metavar="NAME",
-        help='Your name and role for the audit log, e.g. "Jo Hale (returning officer)" '
-        "(or set CLEARCOUNT_ACTOR).",
-    )(function)
+def principal_option(role: Role) -> Callable[[F], F]:
+    """`--as NAME`: who is acting, as the audit log will name them; with the command's `role`
+    it makes the `Principal` the service authorises (service.authorisation)."""
+
+    def to_principal(_ctx: click.Context, _param: click.Parameter, value: str) -> Principal:
+        try:
+            return Principal(value, role)
+        except ClearcountError as error:
+            raise click.BadParameter(str(error)) from None
+
+    def decorate(function: F) -> F:
+        return click.option(
+            "--as",
+            "principal",
+            envvar="CLEARCOUNT_ACTOR",
+            required=True,
+            metavar="NAME",
+            callback=to_principal,
+            help=f'Your name, acting as {role.value}, for the audit log, e.g. "Jo Hale '
+            '(returning officer)" (or set CLEARCOUNT_ACTOR).',
+        )(function)
+
+    return decorate
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from clearcount.mail.letters import render_letters, write_private
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
 from clearcount.protocol.roles import RoleCard
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.ballots import CeremonyReport
 from clearcount.service.credential_authority import (
     KeyMaterial,
@@ -39,11 +40,21 @@ from . import demo_data as data
 from .context import election_of
 from .tally_commands import print_declaration
 
-__all__ = ["OFFICER", "SCRUTINEER", "TELLERS", "TRUSTEES", "Demo", "DemoClock", "DemoOutcome"]
+__all__ = [
+    "AS_OFFICER",
+    "OFFICER",
+    "SCRUTINEER",
+    "TELLERS",
+    "TRUSTEES",
+    "Demo",
+    "DemoClock",
+    "DemoOutcome",
+]
 
 KDF_COST = 15
 """log2 of scrypt's N for the demo's key files (the real default is 17: slower to open)."""
 OFFICER = "Jo Hale (returning officer)"
+AS_OFFICER = Principal(OFFICER, Role.OFFICER)
 SCRUTINEER = "Northgate Ballot Services (independent scrutineer)"
 TRUSTEES = ("Priya Nandra", "Owen Birch", "Nia Cedar")
 TELLERS = ("Pat Quinn", "Sam Ortiz")
@@ -122,34 +133,36 @@ class Demo:
         members: Sequence[dict[str, str]],
     ) -> None:
         s = self.services
-        s.organisations.create(OFFICER, org)
+        s.organisations.create(AS_OFFICER, org)
         for unit_id, name, kind, parent in units:
             s.organisations.add_unit(
-                OFFICER, Unit(org.organisation_id, unit_id, name, UnitKind(kind), parent)
+                AS_OFFICER, Unit(org.organisation_id, unit_id, name, UnitKind(kind), parent)
             )
         export = self.directory / "members" / f"{org.organisation_id}.csv"
         export.parent.mkdir(parents=True, exist_ok=True)
         export.write_text(data.csv_text(members), encoding="utf-8")
-        plan = s.importer.import_csv(OFFICER, org.organisation_id, export.read_bytes(), export.name)
+        plan = s.importer.import_csv(
+            AS_OFFICER, org.organisation_id, export.read_bytes(), export.name
+        )
         click.echo(f"  imported {len(plan.added)} members of {org.name} from {export.name}")
 
     def freeze(self, rules: EligibilityRules) -> int:
-        self.services.eligibility.set_rules(OFFICER, rules)
-        header = self.services.rolls.freeze(OFFICER, rules.ballot_id, "timetable: roll frozen")
+        self.services.eligibility.set_rules(AS_OFFICER, rules)
+        header = self.services.rolls.freeze(AS_OFFICER, rules.ballot_id, "timetable: roll frozen")
         click.echo(f"  roll frozen: {header.eligible} of {header.size} members eligible")
         return header.eligible
 
     def open(self, definition: BallotDefinition) -> tuple[CeremonyReport, KeyMaterial]:
         s, eid = self.services, definition.election_id
-        s.ballots.define(OFFICER, definition)
+        s.ballots.define(AS_OFFICER, definition)
         roles = [("officer", OFFICER), ("authority", definition.credential_authority)]
         roles += [("teller", n) for n in definition.tellers]
         roles += [("trustee", n) for n in definition.trustees]
         for role, name in roles:
-            s.roles.register(OFFICER, eid, self.role_card(role, name))
+            s.roles.register(AS_OFFICER, eid, self.role_card(role, name))
         self.tellers[eid] = definition.tellers
         report = s.ballots.key_ceremony(
-            OFFICER,
+            AS_OFFICER,
             eid,
             self.directory / "keys" / eid,
             {n: self.passphrase(n) for n in definition.trustees},
@@ -162,7 +175,7 @@ class Demo:
         snapshot = s.rolls.snapshot(eid)
         members = {m.member_id: m for m in s.members.list_members(definition.organisation_id)}
         material = issue_credentials(report.setup, recipients_from_snapshot(snapshot, members))
-        s.ballots.publish_credentials(OFFICER, eid, material.credentials())
+        s.ballots.publish_credentials(AS_OFFICER, eid, material.credentials())
         how = VotingInstructions(f"https://vote.example.org/{eid}", "the returning officer")
         mailer = OutboxMailer(self.directory / "outbox" / eid)
         sent = send_credentials(material, mailer, how)
@@ -184,12 +197,13 @@ class Demo:
         challenge: bool = False,
     ) -> None:
         election = election_of(self.services, eid)
+        voter = Principal(member, Role.VOTER)
         credential = material.find(member).secret
         ballot, openings = make_ballot(election, marks, credential)
         if challenge:
-            self.services.casting.challenge(eid, spoil(ballot, openings))
+            self.services.casting.challenge(voter, eid, spoil(ballot, openings))
         else:
-            self.services.casting.cast(eid, member, ballot)
+            self.services.casting.cast(voter, eid, ballot)
 
     def paper(
         self,
@@ -217,8 +231,8 @@ class Demo:
 
     def count(self, eid: str, report: CeremonyReport, absent: Sequence[str] = ()) -> Declaration:
         s = self.services
-        s.closing.close(OFFICER, eid)
-        s.tally.tally(OFFICER, eid)
+        s.closing.close(AS_OFFICER, eid)
+        s.tally.tally(AS_OFFICER, eid)
         for trustee in report.trustee_key_files:
             s.tally.shuffle(eid, trustee)
         for trustee, path in report.trustee_key_files.items():
@@ -226,10 +240,10 @@ class Demo:
                 s.tally.decrypt_with_key_file(eid, path, self.passphrase(trustee))
         if absent:
             click.echo(f"  decrypted without {', '.join(absent)} (threshold met)")
-        declaration = s.results.declare(OFFICER, eid)
+        declaration = s.results.declare(AS_OFFICER, eid)
         click.echo("")
         print_declaration(declaration)
-        publication = s.publication.publish(OFFICER, eid, self.directory / "records" / eid)
+        publication = s.publication.publish(AS_OFFICER, eid, self.directory / "records" / eid)
         failed = len(publication.report.failed())
         verdict = "VERIFIED" if publication.verified else f"NOT VERIFIED ({failed} checks failed)"
         click.echo(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.ballots import CeremonyReport, contest
 from clearcount.service.credential_authority import KeyMaterial
 from clearcount.service.election_records import BallotDefinition
@@ -32,6 +33,7 @@ from .trigger_commands import summary_lines
 __all__ = ["trigger_ballot"]
 
 SECRETARY = "Sam Patel (CLP secretary)"
+AS_SECRETARY = Principal(SECRETARY, Role.OFFICER)
 TRIGGER = "av-trigger-2031"
 
 
@@ -79,14 +81,14 @@ def trigger_ballot(demo: Demo) -> None:
     demo.setup_organisation(party, data.AV_UNITS, data.AV_MEMBERS)
     demo.clock.set("2031-02-01T10:00Z")
     s.trigger.create(
-        SECRETARY, TRIGGER, party.organisation_id, "Ashby Vale CLP trigger ballot 2031",
+        AS_SECRETARY, TRIGGER, party.organisation_id, "Ashby Vale CLP trigger ballot 2031",
         "labour-2021", data.AV_AFFILIATES,
     )  # fmt: skip
     opened = {}
     for unit, (name, _, _) in data.AV_BRANCH_VOTES.items():
         click.echo(f"-- {name}: the members' ballot")
         opened[unit] = _branch_election(demo, unit, name)
-        s.trigger.add_branch(SECRETARY, TRIGGER, name, opened[unit][0])
+        s.trigger.add_branch(AS_SECRETARY, TRIGGER, name, opened[unit][0])
     demo.clock.set("2031-02-20T19:30Z")
     for unit, (name, online, _) in data.AV_BRANCH_VOTES.items():
         eid, _, material = opened[unit]
@@ -100,14 +102,14 @@ def trigger_ballot(demo: Demo) -> None:
         demo.paper(eid, report, material, "meeting", {"reselect": papers}, list(meeting))
     demo.clock.set("2031-02-27T12:00Z")
     for affiliate, (vote, officer) in data.AV_AFFILIATE_VOTES.items():
-        s.trigger.record_affiliate_vote(SECRETARY, TRIGGER, affiliate, vote, officer)
+        s.trigger.record_affiliate_vote(AS_SECRETARY, TRIGGER, affiliate, vote, officer)
         click.echo(f"  {affiliate}: {vote.upper()}, given by {officer}, recorded by the secretary")
     demo.clock.set("2031-03-02T17:00Z")
     for unit in data.AV_BRANCH_VOTES:
         eid, report, _ = opened[unit]
         demo.count(eid, report)
     demo.clock.set("2031-03-03T10:00Z")
-    entry = s.trigger.declare(SECRETARY, TRIGGER)
+    entry = s.trigger.declare(AS_SECRETARY, TRIGGER)
     path = demo.directory / "records" / f"{TRIGGER}-declaration.json"
     path.write_bytes(entry.document.encode("utf-8"))
     document = json.loads(entry.document)

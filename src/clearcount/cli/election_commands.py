@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from clearcount.record.events import Credentials
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.ballots import contest
 from clearcount.service.election_records import BallotDefinition
 from clearcount.service.errors import NotFoundError
@@ -20,9 +21,9 @@ from clearcount.service.errors import NotFoundError
 from .common import (
     Database,
     UserError,
-    actor_option,
     db_options,
     parse_instant,
+    principal_option,
     read_json,
 )
 from .context import open_services
@@ -150,7 +151,7 @@ def election_group() -> None:
     help="Ways to vote, highest precedence first: a meeting or postal ballot "
     "cancels the member's online vote.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
 def election_define(
     election: str,
@@ -164,7 +165,7 @@ def election_define(
     threshold: int,
     tellers: tuple[str, ...],
     channels: str,
-    actor: str,
+    principal: Principal,
     db: Database,
 ) -> None:
     """Define ELECTION: its contests, timetable, trustees, tellers and ways to vote.
@@ -193,7 +194,7 @@ def election_define(
             tellers=(tellers[0], tellers[1]),
             channels=tuple(c.strip() for c in channels.split(",") if c.strip()),
         )
-        s.ballots.define(actor, definition)
+        s.ballots.define(principal, definition)
     click.echo(f"defined election {election!r}: {title}")
     for c in definition.contests:
         click.echo(f"  contest {c.id} ({c.method}, {c.seats} seat(s)): {', '.join(c.candidates)}")
@@ -232,9 +233,9 @@ def election_setup_record(election: str, out: Path, db: Database) -> None:
     type=click.Path(path_type=Path),
     help="Where to write the eligible members' contact list for the scrutineer.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def election_credential_roll(election: str, out: Path, actor: str, db: Database) -> None:
+def election_credential_roll(election: str, out: Path, principal: Principal, db: Database) -> None:
     """Export the eligible members' contact details for the credential authority (audited).
 
     Members with an email address get it by email, the others by post.
@@ -249,7 +250,7 @@ def election_credential_roll(election: str, out: Path, actor: str, db: Database)
         members = {m.member_id: m for m in s.members.list_members(stored.organisation_id)}
         recipients = recipients_from_snapshot(snapshot, members)
         s.audit.record_access(
-            actor,
+            principal,
             stored.organisation_id,
             f"election:{election}",
             f"credential roll for the credential authority, to {out}",
@@ -285,9 +286,9 @@ def election_credential_roll(election: str, out: Path, actor: str, db: Database)
     type=click.Path(path_type=Path),
     help="The public credential list from the credential authority.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def election_open(election: str, public_file: Path, actor: str, db: Database) -> None:
+def election_open(election: str, public_file: Path, principal: Principal, db: Database) -> None:
     """Publish the credential authority's public credentials: ELECTION is then open.
 
     The file must be for this election (its fingerprint is checked) and hold exactly one
@@ -304,7 +305,7 @@ def election_open(election: str, public_file: Path, actor: str, db: Database) ->
                 f"election {election!r}'s {setup.hash[:16]}…"
             )
         body = Credentials.from_body(document["body"], str(public_file))
-        event = s.ballots.publish_credentials(actor, election, body)
+        event = s.ballots.publish_credentials(principal, election, body)
         status = s.ballots.status(election)
     click.echo(
         f"published {len(body.credentials)} credentials as event {event.seq}; "
@@ -336,12 +337,12 @@ def election_status(election: str, db: Database) -> None:
 @election_group.command("close")
 @click.argument("election")
 @click.option("--reason", default="", help="Needed to close before the published closing time.")
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def election_close(election: str, reason: str, actor: str, db: Database) -> None:
+def election_close(election: str, reason: str, principal: Principal, db: Database) -> None:
     """Close ELECTION to online voting (meeting and postal papers may follow until the count)."""
     with open_services(db) as s:
-        report = s.closing.close(actor, election, reason=reason)
+        report = s.closing.close(principal, election, reason=reason)
     early = " (early: reason in the audit log)" if report.early else ""
     click.echo(
         f"closed {election!r} at {report.closed_at}{early}: {report.ballots} online "

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-from .common import Database, actor_option, db_options, progress
+from clearcount.service.authorisation import Principal, Role
+
+from .common import Database, db_options, principal_option, progress
 from .context import open_services
 
 __all__ = ["publish_command"]
@@ -26,9 +28,9 @@ __all__ = ["publish_command"]
     type=click.Path(path_type=Path),
     help="Where to write the record: a folder, or a file ending in .zip.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def publish_command(election: str, out: Path, actor: str, db: Database) -> None:
+def publish_command(election: str, out: Path, principal: Principal, db: Database) -> None:
     """Publish ELECTION's record (no personal data) and verify the published copy.
 
     Anyone can then check it with `clearcount verify`. Publishing again later (after an
@@ -37,7 +39,7 @@ def publish_command(election: str, out: Path, actor: str, db: Database) -> None:
     if out.exists() and (out.is_file() or any(out.iterdir())):
         raise click.UsageError(f"{out} already exists; publish to a new place")
     with open_services(db) as s, progress("writing and verifying the record", None):
-        publication = s.publication.publish(actor, election, out)
+        publication = s.publication.publish(principal, election, out)
     report = publication.report
     verdict = "VERIFIED" if publication.verified else "NOT VERIFIED"
     click.echo(

@@ -12,10 +12,11 @@ from pathlib import Path
 import click
 
 from clearcount.protocol.roles import ROLES
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.role_keys import DEFAULT_LOG2_N
 from clearcount.service.roles import init_role, read_card, write_card
 
-from .common import Database, UserError, actor_option, db_options, role_passphrase
+from .common import Database, UserError, db_options, principal_option, role_passphrase
 from .context import open_services
 
 __all__ = ["register_card_command", "role_group", "role_init_command"]
@@ -114,9 +115,11 @@ def role_alias_group(role: str, help_text: str) -> click.Group:
     type=click.Path(path_type=Path),
     help="A role's public card file (repeat for several).",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def register_card_command(election: str, cards: tuple[Path, ...], actor: str, db: Database) -> None:
+def register_card_command(
+    election: str, cards: tuple[Path, ...], principal: Principal, db: Database
+) -> None:
     """Register roles' public cards for ELECTION, before its key ceremony (officer).
 
     Each card's proof is checked, and its role and name must be the election's (its trustees,
@@ -125,5 +128,5 @@ def register_card_command(election: str, cards: tuple[Path, ...], actor: str, db
     parsed = [read_card(path) for path in cards]
     with open_services(db) as s:
         for card in parsed:
-            s.roles.register(actor, election, card)
+            s.roles.register(principal, election, card)
             click.echo(f"registered {card.role} {card.name} for {election!r}")

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearcount.record.roll_file import proof_document
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.eligibility import (
     EligibilityRules,
     EntitlementList,
@@ -27,10 +28,10 @@ from clearcount.service.organisations import Organisation, OrganisationKind, Uni
 from .common import (
     Database,
     UserError,
-    actor_option,
     db_options,
     optional_date,
     parse_date,
+    principal_option,
     read_bytes,
     write_json,
 )
@@ -53,12 +54,12 @@ def org_group() -> None:
     required=True,
     help="party: constituency parties, branches, affiliates; union: branches and workplaces.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def org_create(organisation: str, name: str, kind: str, actor: str, db: Database) -> None:
+def org_create(organisation: str, name: str, kind: str, principal: Principal, db: Database) -> None:
     """Create ORGANISATION (a short id such as ashby-vale-labour) in the database."""
     with open_services(db) as s:
-        s.organisations.create(actor, Organisation(organisation, name, OrganisationKind(kind)))
+        s.organisations.create(principal, Organisation(organisation, name, OrganisationKind(kind)))
     click.echo(f"created {kind} {organisation!r}: {name}")
 
 
@@ -78,14 +79,20 @@ def org_create(organisation: str, name: str, kind: str, actor: str, db: Database
     metavar="UNIT",
     help="The unit it sits in (a branch's or affiliate's constituency party).",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
 def org_unit(
-    organisation: str, unit: str, name: str, kind: str, parent: str | None, actor: str, db: Database
+    organisation: str,
+    unit: str,
+    name: str,
+    kind: str,
+    parent: str | None,
+    principal: Principal,
+    db: Database,
 ) -> None:
     """Add UNIT (a constituency party, branch, affiliate or workplace) to ORGANISATION."""
     with open_services(db) as s:
-        s.organisations.add_unit(actor, Unit(organisation, unit, name, UnitKind(kind), parent))
+        s.organisations.add_unit(principal, Unit(organisation, unit, name, UnitKind(kind), parent))
     where = f" in {parent}" if parent else ""
     click.echo(f"added {kind} {unit!r}{where}: {name}")
 
@@ -126,7 +133,7 @@ def roll_group() -> None:
     help="Apply although the import is flagged (many contact changes near a freeze "
     "date, or a shared email or phone).",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
 def roll_import(
     organisation: str,
@@ -134,7 +141,7 @@ def roll_import(
     preview: bool,
     apply_valid_rows: bool,
     acknowledge_flags: bool,
-    actor: str,
+    principal: Principal,
     db: Database,
 ) -> None:
     """Import the membership export FILE.csv for ORGANISATION (docs/service/rolls.md).
@@ -151,7 +158,7 @@ def roll_import(
             return
         try:
             plan = s.importer.import_csv(
-                actor,
+                principal,
                 organisation,
                 data,
                 csv_file.name,
@@ -250,7 +257,7 @@ def _overrides(values: tuple[str, ...], option: str) -> tuple[EntitlementOverrid
     metavar="MEMBER:REASON",
     help="Take a member off the entitlement list, with the reason.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
 def roll_rules(
     ballot: str,
@@ -267,7 +274,7 @@ def roll_rules(
     entitled_category: tuple[str, ...],
     include: tuple[str, ...],
     exclude: tuple[str, ...],
-    actor: str,
+    principal: Principal,
     db: Database,
 ) -> None:
     """Set who may vote in BALLOT (its id is also the election's id); each call is a new version.
@@ -299,7 +306,7 @@ def roll_rules(
         entitlement=entitlement,
     )
     with open_services(db) as s:
-        version = s.eligibility.set_rules(actor, rules)
+        version = s.eligibility.set_rules(principal, rules)
     click.echo(f"eligibility rules for {ballot!r} stored as version {version}")
 
 
@@ -329,15 +336,15 @@ def roll_preview(ballot: str, show_all: bool, db: Database) -> None:
     required=True,
     help='Why the roll is frozen now, e.g. "freeze date passed; NEC timetable".',
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def roll_freeze(ballot: str, reason: str, actor: str, db: Database) -> None:
+def roll_freeze(ballot: str, reason: str, principal: Principal, db: Database) -> None:
     """Freeze BALLOT's roll: decide every member under the latest rules and commit the roll.
 
     A later freeze makes a new version; changes to members after it are in the audit log.
     """
     with open_services(db) as s:
-        header = s.rolls.freeze(actor, ballot, reason)
+        header = s.rolls.freeze(principal, ballot, reason)
     click.echo(
         f"roll of {ballot!r} frozen as version {header.version}: {header.eligible} of "
         f"{header.size} members eligible; root {header.root}"

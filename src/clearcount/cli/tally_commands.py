@@ -16,9 +16,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.results import ContestDeclaration, Declaration
 
-from .common import Database, actor_option, db_options, progress
+from .common import Database, db_options, principal_option, progress
 from .context import open_services
 
 __all__ = ["print_declaration", "tally_group"]
@@ -113,12 +114,12 @@ def tally_group() -> None:
 
 @tally_group.command("run")
 @click.argument("election")
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def tally_run(election: str, actor: str, db: Database) -> None:
+def tally_run(election: str, principal: Principal, db: Database) -> None:
     """Add up ELECTION's encrypted ballots (after close), without decrypting any of them."""
     with open_services(db) as s, progress("adding up the encrypted ballots", None):
-        event = s.tally.tally(actor, election)
+        event = s.tally.tally(principal, election)
     if event is None:
         click.echo(f"{election!r} has only preferential contests: the trustees shuffle next")
     else:
@@ -133,12 +134,12 @@ def tally_run(election: str, actor: str, db: Database) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def tally_declare(election: str, fmt: str, actor: str, db: Database) -> None:
+def tally_declare(election: str, fmt: str, principal: Principal, db: Database) -> None:
     """Count ELECTION under each contest's rules and declare the result (on the record)."""
     with open_services(db) as s, progress("counting", None):
-        declaration = s.results.declare(actor, election)
+        declaration = s.results.declare(principal, election)
     print_declaration(declaration, fmt=fmt)
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import click
 
 from clearcount.counting.trigger_ballot import PROFILES
+from clearcount.service.authorisation import Principal, Role
 
-from .common import Database, UserError, actor_option, db_options
+from .common import Database, UserError, db_options, principal_option
 from .context import open_services
 
 __all__ = ["summary_lines", "trigger_group"]
@@ -85,7 +86,7 @@ def summary_lines(document: dict[str, object]) -> list[str]:
     metavar="NAME",
     help="An affiliate entitled to vote (repeat for each: union branch, socialist society).",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
 def trigger_create(
     trigger: str,
@@ -93,12 +94,12 @@ def trigger_create(
     title: str,
     profile: str,
     affiliates: tuple[str, ...],
-    actor: str,
+    principal: Principal,
     db: Database,
 ) -> None:
     """Start the trigger ballot TRIGGER, naming its affiliates; add branches next."""
     with open_services(db) as s:
-        ballot = s.trigger.create(actor, trigger, organisation, title, profile, affiliates)
+        ballot = s.trigger.create(principal, trigger, organisation, title, profile, affiliates)
     click.echo(
         f"trigger ballot {trigger!r} created ({ballot.profile}); affiliates: "
         f"{', '.join(ballot.affiliates) or 'none'}"
@@ -114,12 +115,14 @@ def trigger_create(
     help="The branch members' yes/no election (defined with `clearcount election define`, "
     "its roll the branch's members).",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def trigger_add_branch(trigger: str, branch: str, election: str, actor: str, db: Database) -> None:
+def trigger_add_branch(
+    trigger: str, branch: str, election: str, principal: Principal, db: Database
+) -> None:
     """Add a party branch to TRIGGER, with the election in which its members vote."""
     with open_services(db) as s:
-        s.trigger.add_branch(actor, trigger, branch, election)
+        s.trigger.add_branch(principal, trigger, branch, election)
     click.echo(f"branch {branch!r} added to {trigger!r}: its members vote in {election!r}")
 
 
@@ -138,7 +141,7 @@ def trigger_add_branch(trigger: str, branch: str, election: str, actor: str, db:
     is_flag=True,
     help="Replace the vote already recorded for this affiliate (both stay in the audit log).",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
 def trigger_affiliate_vote(
     trigger: str,
@@ -146,18 +149,18 @@ def trigger_affiliate_vote(
     vote: str,
     officer: str,
     replace: bool,
-    actor: str,
+    principal: Principal,
     db: Database,
 ) -> None:
     """Record the vote an affiliate's officer gave for the affiliate in TRIGGER."""
     with open_services(db) as s:
         entry = s.trigger.record_affiliate_vote(
-            actor, trigger, affiliate, vote, officer, replace=replace
+            principal, trigger, affiliate, vote, officer, replace=replace
         )
     verb = "replaced with" if replace else "recorded:"
     click.echo(
         f"{affiliate}: vote {verb} {entry.vote.upper()} (given by {officer}, "
-        f"recorded by {actor} at {entry.recorded_at})"
+        f"recorded by {principal.name} at {entry.recorded_at})"
     )
 
 
@@ -179,12 +182,12 @@ def _write(out: Path | None, document: str) -> None:
     required=True,
     help="Where to write the public declaration (JSON) for `clearcount verify-trigger`.",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def trigger_declare(trigger: str, out: Path, actor: str, db: Database) -> None:
+def trigger_declare(trigger: str, out: Path, principal: Principal, db: Database) -> None:
     """Count TRIGGER once every branch's result is declared and published."""
     with open_services(db) as s:
-        entry = s.trigger.declare(actor, trigger)
+        entry = s.trigger.declare(principal, trigger)
     _write(out, entry.document)
     for line in summary_lines(json.loads(entry.document)):
         click.echo(line)

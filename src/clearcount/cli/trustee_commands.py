@@ -13,9 +13,10 @@ from pathlib import Path
 
 import click
 
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.role_keys import DEFAULT_LOG2_N, load_role_key
 
-from .common import Database, actor_option, db_options, progress, role_passphrase
+from .common import Database, db_options, principal_option, progress, role_passphrase
 from .context import definition, open_services
 
 __all__ = ["trustee_group"]
@@ -41,9 +42,11 @@ def trustee_group() -> None:
     hidden=True,
     help="log2 of scrypt's N for the key files (lower only for demonstrations).",
 )
-@actor_option
+@principal_option(Role.OFFICER)
 @db_options
-def ceremony(election: str, key_dir: Path, kdf_cost: int, actor: str, db: Database) -> None:
+def ceremony(
+    election: str, key_dir: Path, kdf_cost: int, principal: Principal, db: Database
+) -> None:
     """Run ELECTION's key ceremony: commit the frozen roll and make the trustees' joint key.
 
     Every role's card must be registered first (`election register-card`). Each trustee types a
@@ -55,7 +58,9 @@ def ceremony(election: str, key_dir: Path, kdf_cost: int, actor: str, db: Databa
         d = definition(s, election)
         passphrases = {n: role_passphrase("trustee", n, confirm=True) for n in d.trustees}
         with progress("key ceremony", None):
-            report = s.ballots.key_ceremony(actor, election, key_dir, passphrases, log2_n=kdf_cost)
+            report = s.ballots.key_ceremony(
+                principal, election, key_dir, passphrases, log2_n=kdf_cost
+            )
     click.echo(f"key ceremony of {election!r} ({status.title}) done: Setup is event 0")
     click.echo(f"election fingerprint: {report.fingerprint}")
     for name, path in report.trustee_key_files.items():

@@ -24,6 +24,7 @@ from clearcount.protocol.context import Election
 from clearcount.protocol.credentials import CredentialSecret
 from clearcount.record import codec
 from clearcount.record.events import ContestSpec
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.credential_keyfile import load_key_file
 from clearcount.service.delivery import parse_credential_code
 from clearcount.service.role_keys import load_long_term_key
@@ -144,6 +145,7 @@ def vote_online(
     published record. You may vote again; only your last online ballot counts, and a meeting
     or postal vote replaces it.
     """
+    voter = Principal(member, Role.VOTER)
     with open_services(db) as s:
         el = election_of(s, election)
         marks = parse_choices(el, choices)
@@ -155,7 +157,7 @@ def vote_online(
                 raise UserError(f"your choices cannot be cast: {error}") from None
         if challenge:
             spoiled = spoil(ballot, openings)
-            event_hash = s.casting.challenge(election, spoiled)
+            event_hash = s.casting.challenge(voter, election, spoiled)
             click.echo(f"ballot CHALLENGED, not cast (published as spoiled, {event_hash[:16]}…).")
             click.echo("The device encrypted:")
             for line in _describe(el, marks):
@@ -165,7 +167,7 @@ def vote_online(
                 "vote again to cast a ballot."
             )
             return
-        receipt = s.casting.cast(election, member, ballot)
+        receipt = s.casting.cast(voter, election, ballot)
     again = " (this replaces your earlier online ballot)" if receipt.revote else ""
     click.echo(f"ballot cast in {election!r} at {receipt.cast_at}{again}")
     click.echo(f"tracking code: {receipt.tracking_code}")

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from clearcount.service.audit import Change, append_events, format_instant, verify_audit_chain
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
 from clearcount.service.election_records import Appeal
 from clearcount.service.election_state import full_chain, require_election
@@ -61,10 +62,11 @@ class AppealService:
         self._clock = clock
         self._verify = verify or run_verifier()
 
-    def lodge(self, election_id: str, appellant: str, grounds: str) -> Appeal:
-        """Record a complaint against `election_id`; `grounds` say what is alleged."""
-        if not appellant.strip():
-            raise ValidationError("appeal", "appellant", "who lodges it", appellant)
+    def lodge(self, principal: Principal, election_id: str, grounds: str) -> Appeal:
+        """Record a complaint against `election_id` by `principal` (a member or an observer,
+        e.g. a candidate); `grounds` say what is alleged."""
+        authorise(principal, "appeals.lodge")
+        appellant = principal.name
         if not grounds.strip():
             raise ValidationError("appeal", "grounds", "the grounds of the complaint", grounds)
         at = format_instant(self._clock.now())
@@ -103,8 +105,10 @@ class AppealService:
             require_election(uow, election_id)
             return list(uow.appeals.list(election_id))
 
-    def decide(self, actor: str, appeal_id: str, decision: str, reasons: str) -> Appeal:
+    def decide(self, principal: Principal, appeal_id: str, decision: str, reasons: str) -> Appeal:
         """The panel's decision (one of DECISIONS) with reasons; once only."""
+        authorise(principal, "appeals.decide")
+        actor = principal.name
         if decision not in DECISIONS:
             raise ValidationError("appeal decision", "decision", f"one of {DECISIONS}", decision)
         if not reasons.strip():
@@ -140,8 +144,10 @@ class AppealService:
             uow.commit()
         return decided
 
-    def evidence_bundle(self, actor: str, appeal_id: str, path: Path) -> EvidenceBundle:
+    def evidence_bundle(self, principal: Principal, appeal_id: str, path: Path) -> EvidenceBundle:
         """Write the panel's evidence zip to `path` (see the module docstring)."""
+        authorise(principal, "appeals.evidence_bundle")
+        actor = principal.name
         appeal = self.get(appeal_id)
         election_id = appeal.election_id
         with self._uow() as uow:

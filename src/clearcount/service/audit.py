@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from clearcount.core.canonical import canonical_json
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import AuditChainError, ValidationError
 from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -184,8 +185,12 @@ class AuditService:
         with self._uow() as uow:
             verify_audit_chain(uow.audit.list())
 
-    def record_access(self, actor: str, organisation_id: str, what: str, purpose: str) -> None:
+    def record_access(
+        self, principal: Principal, organisation_id: str, what: str, purpose: str
+    ) -> None:
         """Record that `actor` saw or exported personal data (domain.md §4 row 2: who saw it)."""
+        authorise(principal, "audit.record_access")
+        actor = principal.name
         with self._uow() as uow:
             append_events(
                 uow,

@@ -2,7 +2,7 @@
 
 The ballot officer's first steps (docs/service/ballots.md):
 
-1. `BallotService.define(actor, BallotDefinition(...))`: contests of the kinds the counting layer
+1. `BallotService.define(officer, BallotDefinition(...))`: contests of the kinds the counting layer
    supports (`contest(...)`, spec §11.2), the timetable (opens, closes), the channels in their
    published precedence, the trustees and threshold, the two tellers. The eligibility rules and
    the frozen roll are those of `EligibilityService`/`RollService` under the same id.
@@ -32,6 +32,7 @@ from clearcount.protocol.setup import Manifest, contest_spec, draft_setup, setup
 from clearcount.record.chain import Event
 from clearcount.record.events import ContestSpec, Credentials, RollCommitment
 from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
 from clearcount.service.election_records import BallotDefinition, StoredElection, iso_instant
 from clearcount.service.election_state import full_chain, phase_of, require_election
@@ -127,8 +128,10 @@ class BallotService:
         self._uow = uow
         self._clock = clock
 
-    def define(self, actor: str, definition: BallotDefinition) -> StoredElection:
+    def define(self, principal: Principal, definition: BallotDefinition) -> StoredElection:
         """Store a new election's definition (ConflictError if the id is taken)."""
+        authorise(principal, "ballots.define")
+        actor = principal.name
         at = self._clock.now()
         with self._uow() as uow:
             if uow.organisations.get(definition.organisation_id) is None:
@@ -151,7 +154,7 @@ class BallotService:
 
     def key_ceremony(
         self,
-        actor: str,
+        principal: Principal,
         election_id: str,
         key_dir: Path,
         passphrases: Mapping[str, str],
@@ -166,6 +169,8 @@ class BallotService:
         Files are written before the commit and removed if it fails; an existing file is never
         overwritten.
         """
+        authorise(principal, "ballots.key_ceremony")
+        actor = principal.name
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
             d = stored.definition
@@ -236,10 +241,15 @@ class BallotService:
         return CeremonyReport(election_id, event.hash, event, {n: files[n] for n in d.trustees})
 
     def publish_credentials(
-        self, actor: str, election_id: str, credentials: Credentials | Mapping[str, object]
+        self,
+        principal: Principal,
+        election_id: str,
+        credentials: Credentials | Mapping[str, object],
     ) -> Event:
         """Event 1: the credential authority's public credentials (spec §11.3), one per
         eligible member; refused if the count differs or they are already published."""
+        authorise(principal, "ballots.publish_credentials")
+        actor = principal.name
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
             chain = full_chain(uow, election_id)

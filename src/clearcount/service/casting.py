@@ -1,8 +1,9 @@
 """Casting online: the board accepts a ballot, the register marks the voter (spec §11.4-§11.5).
 
-`CastingService.cast(election_id, member_id, ballot)` is what the web page calls once it has
-authenticated the member and their device has encrypted, proved and signed the ballot
-(`protocol.casting.make_ballot`). In one transaction it:
+`CastingService.cast(voter, election_id, ballot)` is what the web page calls once it has
+authenticated the member (`voter`: their `Principal`, role voter; service.authorisation) and
+their device has encrypted, proved and signed the ballot (`protocol.casting.make_ballot`). In
+one transaction it:
 
 1. refuses a closed or not-yet-open election (EndBallots on the record, or outside the
    timetable) with ElectionStateError;
@@ -39,6 +40,7 @@ from clearcount.protocol import board as bb
 from clearcount.record import codec
 from clearcount.record.events import Ballot, Spoiled, tracking_code
 from clearcount.service.audit import format_instant
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.credential_binding import bind_credential
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
 from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark, register_day
@@ -109,9 +111,12 @@ class CastingService:
         self._clock = clock
 
     def cast(
-        self, election_id: str, member_id: str, ballot: Ballot | Mapping[str, object]
+        self, principal: Principal, election_id: str, ballot: Ballot | Mapping[str, object]
     ) -> CastReceipt:
-        """Accept an authenticated member's ballot; the receipt only after a durable commit."""
+        """Accept an authenticated member's ballot; the receipt only after a durable commit.
+        The member is the principal (a voter, authenticated by the web login or the CLI)."""
+        authorise(principal, "casting.cast")
+        member_id = principal.name
         if not isinstance(ballot, Ballot):
             try:
                 ballot = Ballot.from_body(ballot, "ballot")
@@ -164,9 +169,12 @@ class CastingService:
         stamp = format_instant(at)
         return CastReceipt(election_id, tracking_code(event), event.hash, event.seq, stamp, revote)
 
-    def challenge(self, election_id: str, spoiled: Spoiled | Mapping[str, object]) -> str:
+    def challenge(
+        self, principal: Principal, election_id: str, spoiled: Spoiled | Mapping[str, object]
+    ) -> str:
         """Publish a Benaloh-challenged ballot (spec §11.5); returns its event hash. It is
         never counted and marks nobody in the register."""
+        authorise(principal, "casting.challenge")
         try:
             if not isinstance(spoiled, Spoiled):
                 spoiled = Spoiled.from_body(spoiled, "spoiled ballot")

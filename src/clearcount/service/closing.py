@@ -1,6 +1,6 @@
 """Closing the ballot: EndBallots on the record (spec §11.6).
 
-`ClosingService.close(actor, election_id)` appends EndBallots (the number of Ballot events and
+`ClosingService.close(principal, election_id)` appends EndBallots (the number of Ballot events and
 the last one's hash): no online ballot is accepted after it. Closing before the published
 closing time needs a stated reason, which goes into the audit log. Meeting and postal papers may
 still be entered until counting starts (spec §11.6).
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from clearcount.core.errors import ClearcountError
 from clearcount.protocol import board as bb
 from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
 from clearcount.service.election_state import (
     board_of,
@@ -43,8 +44,10 @@ class ClosingService:
         self._uow = uow
         self._clock = clock
 
-    def close(self, actor: str, election_id: str, *, reason: str = "") -> CloseReport:
+    def close(self, principal: Principal, election_id: str, *, reason: str = "") -> CloseReport:
         """Append EndBallots; before the closing time only with a `reason` (audited)."""
+        authorise(principal, "closing.close")
+        actor = principal.name
         at = self._clock.now()
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from clearcount.service.audit import Change, append_events, jsonable
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import NotFoundError, ValidationError
 from clearcount.service.members import Member, Suspension
 from clearcount.service.organisations import Unit, check_id, upward_closure
@@ -394,8 +395,10 @@ class EligibilityService:
         self._uow = uow
         self._clock = clock
 
-    def set_rules(self, actor: str, rules: EligibilityRules) -> int:
+    def set_rules(self, principal: Principal, rules: EligibilityRules) -> int:
         """Store `rules` as the ballot's next version; returns the version number."""
+        authorise(principal, "eligibility.set_rules")
+        actor = principal.name
         with self._uow() as uow:
             if uow.organisations.get(rules.organisation_id) is None:
                 raise NotFoundError(f"no organisation {rules.organisation_id!r}")

@@ -17,6 +17,7 @@ __all__ = [
     "ElectionStateError",
     "ImportRefusedError",
     "IneligibleVoterError",
+    "NotAuthorisedError",
     "NotFoundError",
     "ServiceError",
     "SnapshotError",
@@ -44,6 +45,11 @@ class ValidationError(ServiceError):
 
 class NotFoundError(ServiceError):
     """No stored object has this id."""
+
+
+class NotAuthorisedError(ServiceError):
+    """The caller's role may not perform the operation (service.authorisation's policy table);
+    the message names the role needed."""
 
 
 class ConflictError(ServiceError):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from clearcount.service.audit import Change, append_events, jsonable
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
 from clearcount.service.organisations import check_id
 from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -236,7 +237,9 @@ class MemberService:
         with self._uow() as uow:
             return list(uow.members.list(organisation_id))
 
-    def add(self, actor: str, member: Member, reason: str = "") -> None:
+    def add(self, principal: Principal, member: Member, reason: str = "") -> None:
+        authorise(principal, "members.add")
+        actor = principal.name
         with self._uow() as uow:
             if uow.organisations.get(member.organisation_id) is None:
                 raise NotFoundError(f"no organisation {member.organisation_id!r}")
@@ -249,9 +252,16 @@ class MemberService:
             uow.commit()
 
     def update(
-        self, actor: str, organisation_id: str, member_id: str, reason: str, **fields: object
+        self,
+        principal: Principal,
+        organisation_id: str,
+        member_id: str,
+        reason: str,
+        **fields: object,
     ) -> list[Change]:
         """Change the named fields; `reason` is kept with each audit event."""
+        authorise(principal, "members.update")
+        actor = principal.name
         unknown = set(fields) - set(MEMBER_FIELDS)
         if unknown:
             raise ValidationError(
@@ -270,11 +280,12 @@ class MemberService:
             return changes
 
     def suspend(
-        self, actor: str, organisation_id: str, member_id: str, suspension: Suspension
+        self, principal: Principal, organisation_id: str, member_id: str, suspension: Suspension
     ) -> None:
+        authorise(principal, "members.suspend")
         member = self.get(organisation_id, member_id)
         self.update(
-            actor,
+            principal,
             organisation_id,
             member_id,
             f"suspension: {suspension.reference}",
@@ -282,16 +293,23 @@ class MemberService:
         )
 
     def lift_suspension(
-        self, actor: str, organisation_id: str, member_id: str, index: int, end: date, reason: str
+        self,
+        principal: Principal,
+        organisation_id: str,
+        member_id: str,
+        index: int,
+        end: date,
+        reason: str,
     ) -> None:
         """End suspension number `index` (0-based) on `end`; the old dates stay in the log."""
+        authorise(principal, "members.lift_suspension")
         member = self.get(organisation_id, member_id)
         if not 0 <= index < len(member.suspensions):
             raise ValidationError("suspension", "index", f"0..{len(member.suspensions) - 1}", index)
         lifted = dataclasses.replace(member.suspensions[index], end=end)
         suspensions = list(member.suspensions)
         suspensions[index] = lifted
-        self.update(actor, organisation_id, member_id, reason, suspensions=tuple(suspensions))
+        self.update(principal, organisation_id, member_id, reason, suspensions=tuple(suspensions))
 
 
 def _check_units(uow: UnitOfWork, member: Member) -> None:

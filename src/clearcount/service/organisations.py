@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from clearcount.service.audit import Change, append_events
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
 from clearcount.service.ports import Clock, UnitOfWorkFactory
 
@@ -119,7 +120,9 @@ class OrganisationService:
         self._uow = uow
         self._clock = clock
 
-    def create(self, actor: str, organisation: Organisation) -> None:
+    def create(self, principal: Principal, organisation: Organisation) -> None:
+        authorise(principal, "organisations.create")
+        actor = principal.name
         with self._uow() as uow:
             if uow.organisations.get(organisation.organisation_id) is not None:
                 raise ConflictError(f"organisation {organisation.organisation_id!r} already exists")
@@ -135,7 +138,9 @@ class OrganisationService:
             )
             uow.commit()
 
-    def add_unit(self, actor: str, unit: Unit) -> None:
+    def add_unit(self, principal: Principal, unit: Unit) -> None:
+        authorise(principal, "organisations.add_unit")
+        actor = principal.name
         with self._uow() as uow:
             org = uow.organisations.get(unit.organisation_id)
             if org is None:

@@ -1,6 +1,6 @@
 """Publishing the election record and verifying what was published (spec §10.3, §12).
 
-`PublicationService.publish(actor, election_id, path)` writes the record as it stands
+`PublicationService.publish(principal, election_id, path)` writes the record as it stands
 (`record.archive.write_record`: a zip when `path` ends in .zip, else a folder with
 record.jsonl), then runs the independent verifier (`clearcount.verifier.verify_record`) on the
 file it wrote, not on the database, so what is checked is exactly what observers download.
@@ -18,6 +18,7 @@ from pathlib import Path
 from clearcount.record.archive import write_record
 from clearcount.record.chain import Event
 from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
 from clearcount.service.election_records import PublicationEntry
 from clearcount.service.election_state import full_chain, require_election
@@ -64,8 +65,10 @@ class PublicationService:
         self._clock = clock
         self._verify = verify or run_verifier()
 
-    def publish(self, actor: str, election_id: str, path: Path) -> Publication:
+    def publish(self, principal: Principal, election_id: str, path: Path) -> Publication:
         """Write the record to `path`, verify that file, store and audit the publication."""
+        authorise(principal, "publication.publish")
+        actor = principal.name
         with self._uow() as uow:
             require_election(uow, election_id)
             events = full_chain(uow, election_id)

@@ -17,10 +17,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from clearcount.service.audit import append_events
+from clearcount.service.authorisation import Principal, Role, authorise
 from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark, StoredElection
 from clearcount.service.election_state import require_election
-from clearcount.service.errors import ElectionStateError, IneligibleVoterError, ValidationError
+from clearcount.service.errors import (
+    ElectionStateError,
+    IneligibleVoterError,
+    NotAuthorisedError,
+    ValidationError,
+)
 from clearcount.service.ports import Clock
 
 __all__ = [
@@ -150,9 +156,11 @@ class RegisterService:
             eligible = eligible_count(uow, election_id, stored.roll_version)
         return register_statistics(election_id, marks, stored.definition.channels, eligible)
 
-    def marks(self, actor: str, election_id: str, purpose: str) -> list[RegisterMark]:
+    def marks(self, principal: Principal, election_id: str, purpose: str) -> list[RegisterMark]:
         """Every line of the register, for an official, scrutineer or panel; the access is
         recorded in the audit log with its purpose (domain.md §4 row 2: who saw it)."""
+        authorise(principal, "register.marks")
+        actor = principal.name
         if not purpose.strip():
             raise ValidationError("register access", "purpose", "why it is needed", purpose)
         with self._uow() as uow:
@@ -170,8 +178,17 @@ class RegisterService:
             uow.commit()
         return marks
 
-    def member_marks(self, election_id: str, member_id: str) -> list[RegisterMark]:
-        """One member's own lines (what they may see about themselves)."""
+    def member_marks(
+        self, principal: Principal, election_id: str, member_id: str
+    ) -> list[RegisterMark]:
+        """One member's own lines (what they may see about themselves): a voter sees only
+        their own, an officer anyone's."""
+        authorise(principal, "register.member_marks")
+        if principal.role is Role.VOTER and principal.name != member_id:
+            raise NotAuthorisedError(
+                f"register lines of member {member_id!r}: a voter sees only their own, got "
+                f"{principal.name!r}"
+            )
         with self._uow() as uow:
             require_election(uow, election_id)
             return list(uow.register.for_member(election_id, member_id))

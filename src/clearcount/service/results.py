@@ -1,6 +1,6 @@
 """The declaration: combine the trustees' partial decryptions and count (spec §11.9).
 
-`ResultsService.declare(actor, election_id)` needs at least t partial decryptions on the record
+`ResultsService.declare(principal, election_id)` needs at least t partial decryptions on the record
 (else ElectionStateError naming who has decrypted). It solves the tallies, runs each contest's
 counting rule set and appends the Result event, whose `result` is the full count with every
 stage and tie-break (spec §11.9.1). `declaration(election_id)` reads it back as a
@@ -18,6 +18,7 @@ from clearcount.core.errors import ClearcountError
 from clearcount.protocol.declare import declare
 from clearcount.record.events import Result
 from clearcount.service.audit import Change, append_events
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWorkFactory
 from clearcount.service.election_state import full_chain, load_election, require_election
 from clearcount.service.errors import ConflictError, ElectionStateError
@@ -58,8 +59,10 @@ class ResultsService:
         self._uow = uow
         self._clock = clock
 
-    def declare(self, actor: str, election_id: str) -> Declaration:
+    def declare(self, principal: Principal, election_id: str) -> Declaration:
         """Append the Result event (spec §11.9) and return the declaration."""
+        authorise(principal, "results.declare")
+        actor = principal.name
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
             chain = full_chain(uow, election_id)

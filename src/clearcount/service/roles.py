@@ -19,6 +19,7 @@ from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol.roles import ELECTION_ROLES, ROLES, RoleCard, RoleSecret
 from clearcount.protocol.setup import SetupRoles
 from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.election_records import BallotDefinition, RegisteredCard
 from clearcount.service.election_state import require_election
@@ -113,9 +114,11 @@ class RoleService:
         self._clock = clock
 
     def register(
-        self, actor: str, election_id: str, card: RoleCard | Mapping[str, object]
+        self, principal: Principal, election_id: str, card: RoleCard | Mapping[str, object]
     ) -> RegisteredCard:
         """Store `card` (checked) for `election_id`, before the key ceremony."""
+        authorise(principal, "roles.register")
+        actor = principal.name
         if not isinstance(card, RoleCard):
             try:
                 card = RoleCard.from_json(card)

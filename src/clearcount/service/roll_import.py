@@ -36,6 +36,7 @@ from datetime import date
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import InputFormatError
 from clearcount.service.audit import Change, append_events
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ImportRefusedError, NotFoundError, ValidationError
 from clearcount.service.members import CONTACT_FIELDS, Member, member_changes, write_member
 from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -215,7 +216,7 @@ class RollImporter:
 
     def import_csv(
         self,
-        actor: str,
+        principal: Principal,
         organisation_id: str,
         data: bytes,
         source: str,
@@ -224,6 +225,8 @@ class RollImporter:
         acknowledge_flags: bool = False,
     ) -> ImportPlan:
         """Plan and apply in one transaction; raise ImportRefusedError (with the plan) if not."""
+        authorise(principal, "importer.import_csv")
+        actor = principal.name
         with self._uow() as uow:
             plan = self._plan(uow, organisation_id, data, source)
             at = self._clock.now()

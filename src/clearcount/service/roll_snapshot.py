@@ -25,6 +25,7 @@ from clearcount.record.roll import (
     merkle_root,
 )
 from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.eligibility import (
     EligibilityDecision,
     EligibilityRules,
@@ -156,8 +157,10 @@ class RollService:
         self._clock = clock
         self._salts = salts
 
-    def freeze(self, actor: str, ballot_id: str, reason: str) -> SnapshotHeader:
+    def freeze(self, principal: Principal, ballot_id: str, reason: str) -> SnapshotHeader:
         """Freeze the roll under the ballot's latest rules as its next version."""
+        authorise(principal, "rolls.freeze")
+        actor = principal.name
         if not reason.strip():
             raise ValidationError("freeze", "reason", "why the roll is frozen now", reason)
         with self._uow() as uow:

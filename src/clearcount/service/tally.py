@@ -34,6 +34,7 @@ from clearcount.protocol.tally import tally_event
 from clearcount.record.chain import Event
 from clearcount.record.events import PartialDecryption
 from clearcount.service.audit import Change, append_events
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.election_state import full_chain, load_election, require_election
 from clearcount.service.errors import ConflictError, ElectionStateError, TrusteeError
@@ -105,8 +106,10 @@ class TallyService:
             changes=[Change("event", None, what)],
         )
 
-    def tally(self, actor: str, election_id: str) -> Event | None:
+    def tally(self, principal: Principal, election_id: str) -> Event | None:
         """EncryptedTally of the homomorphic contests (spec §11.7); None if there are none."""
+        authorise(principal, "tally.tally")
+        actor = principal.name
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
             chain = full_chain(uow, election_id)

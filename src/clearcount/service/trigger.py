@@ -28,6 +28,7 @@ from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import ClearcountError
 from clearcount.counting.trigger_ballot import PROFILES
 from clearcount.service.audit import Change, append_events, format_instant
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_state import full_chain, require_election
 from clearcount.service.errors import (
     ConflictError,
@@ -110,7 +111,7 @@ class TriggerService:
 
     def create(
         self,
-        actor: str,
+        principal: Principal,
         trigger_id: str,
         organisation_id: str,
         title: str,
@@ -118,6 +119,8 @@ class TriggerService:
         affiliates: Sequence[str],
     ) -> TriggerBallot:
         """Define the trigger ballot: its rule profile and the affiliates entitled to vote."""
+        authorise(principal, "trigger.create")
+        actor = principal.name
         obj = f"trigger ballot {trigger_id!r}"
         _name(obj, "trigger_id", trigger_id)
         _name(obj, "title", title)
@@ -160,9 +163,11 @@ class TriggerService:
         return trigger
 
     def add_branch(
-        self, actor: str, trigger_id: str, branch: str, election_id: str
+        self, principal: Principal, trigger_id: str, branch: str, election_id: str
     ) -> TriggerBranch:
         """Add a party branch and the yes/no election in which its own members vote."""
+        authorise(principal, "trigger.add_branch")
+        actor = principal.name
         branch = _name(f"trigger ballot {trigger_id!r}", "branch", branch)
         at = self._clock.now()
         with self._uow() as uow:
@@ -219,7 +224,7 @@ class TriggerService:
 
     def record_affiliate_vote(
         self,
-        actor: str,
+        principal: Principal,
         trigger_id: str,
         affiliate: str,
         vote: str,
@@ -228,6 +233,8 @@ class TriggerService:
         replace: bool = False,
     ) -> AffiliateVote:
         """Record the vote `officer` gives for `affiliate`; a second one only with `replace`."""
+        authorise(principal, "trigger.record_affiliate_vote")
+        actor = principal.name
         where = f"trigger ballot {trigger_id!r}: affiliate {affiliate!r}"
         if vote not in VOTES:
             raise ValidationError(where, "vote", "yes or no", vote)
@@ -276,8 +283,10 @@ class TriggerService:
             uow.commit()
         return entry
 
-    def declare(self, actor: str, trigger_id: str) -> TriggerDeclarationEntry:
+    def declare(self, principal: Principal, trigger_id: str) -> TriggerDeclarationEntry:
         """Count the bodies' votes under the profile and store the declaration document."""
+        authorise(principal, "trigger.declare")
+        actor = principal.name
         at = self._clock.now()
         with self._uow() as uow:
             trigger = _require(uow, trigger_id)

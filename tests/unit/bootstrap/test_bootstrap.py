@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.principals import officer
 
 from clearcount.bootstrap import build, load_config
 from clearcount.core.errors import ConfigError
@@ -43,7 +44,9 @@ def test_build_wires_every_service_over_one_migrated_store(tmp_path: Path) -> No
     try:
         assert current_revision(services.store.engine) == "0005"
         assert services.mailer is None
-        services.organisations.create("officer", Organisation("o", "Org", OrganisationKind.UNION))
+        services.organisations.create(
+            officer("officer"), Organisation("o", "Org", OrganisationKind.UNION)
+        )
         assert services.ballots.elections("o") == []
     finally:
         services.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.crypto.group import ScalarSource, seeded_scalars
@@ -86,7 +87,7 @@ class Lifecycle:
         org = w.union()
         w.load(org, "northfold_twu.csv")
         w.eligibility.set_rules(
-            OFFICER,
+            officer(OFFICER),
             EligibilityRules(
                 ELECTION,
                 org,
@@ -96,9 +97,9 @@ class Lifecycle:
                 minimum_membership_months=6,
             ),
         )
-        w.rolls.freeze(OFFICER, ELECTION, "timetable: nominations closed")
+        w.rolls.freeze(officer(OFFICER), ELECTION, "timetable: nominations closed")
         self.ballots.define(
-            OFFICER,
+            officer(OFFICER),
             BallotDefinition(
                 ELECTION,
                 org,
@@ -120,13 +121,13 @@ class Lifecycle:
         for role, name in roles:
             secret = RoleSecret.generate(role, name, self.rng)
             self.role_keys[name] = secret
-            self.roles.register(OFFICER, ELECTION, secret.card(self.rng))
+            self.roles.register(officer(OFFICER), ELECTION, secret.card(self.rng))
 
     def setup(self) -> CeremonyReport:
         if not self.role_keys:
             self.register_roles()
         self.ceremony = self.ballots.key_ceremony(
-            OFFICER, ELECTION, self.key_dir, PASSPHRASES, rng=self.rng, log2_n=LOW_COST
+            officer(OFFICER), ELECTION, self.key_dir, PASSPHRASES, rng=self.rng, log2_n=LOW_COST
         )
         return self.ceremony
 
@@ -137,7 +138,7 @@ class Lifecycle:
         self.material = issue_credentials(
             setup, recipients_from_snapshot(snapshot, members), self.rng
         )
-        self.ballots.publish_credentials(OFFICER, ELECTION, self.material.credentials())
+        self.ballots.publish_credentials(officer(OFFICER), ELECTION, self.material.credentials())
 
     def open(self, *, contests: Sequence[ContestSpec] = (CHAIR, STRIKE)) -> None:
         """Define, set up, publish credentials, and move the clock into the voting window."""
@@ -168,8 +169,8 @@ class Lifecycle:
     def count(self, trustees: Sequence[str] = TRUSTEES[:2]) -> None:
         """Close (on time), tally, shuffle and have `trustees` decrypt; then declare."""
         self.world.clock.at = CLOSES
-        self.closing.close(OFFICER, ELECTION)
-        self.tally.tally(OFFICER, ELECTION)
+        self.closing.close(officer(OFFICER), ELECTION)
+        self.tally.tally(officer(OFFICER), ELECTION)
         if any(c.kind == "mixnet" for c in self.election().setup.contests):
             for name in TRUSTEES:
                 self.tally.shuffle(ELECTION, name, rng=self.rng)
@@ -177,4 +178,4 @@ class Lifecycle:
             self.tally.decrypt_with_key_file(
                 ELECTION, self.trustee_file(name), PASSPHRASES[name], rng=self.rng
             )
-        self.results.declare(OFFICER, ELECTION)
+        self.results.declare(officer(OFFICER), ELECTION)

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.principals import officer, panel, voter
 from tests.unit.service.election_world import ELECTION, Lifecycle
 from tests.unit.service.world import World
 
@@ -24,15 +25,17 @@ def test_an_appeal_gets_an_evidence_bundle_and_one_decision(
     life: Lifecycle, tmp_path: Path
 ) -> None:
     life.open()
-    life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
+    life.casting.cast(voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]}))
     life.count()
     with pytest.raises(ValidationError, match="grounds"):
-        life.appeals.lodge(ELECTION, "Cal Jones", " ")
+        life.appeals.lodge(voter("Cal Jones"), ELECTION, " ")
     appeal = life.appeals.lodge(
-        ELECTION, "Cal Jones", "e-votes cast without members' knowledge (domain §4 row 2)"
+        voter("Cal Jones"), ELECTION, "e-votes cast without members' knowledge (domain §4 row 2)"
     )
     assert appeal.appeal_id == f"{ELECTION}-appeal-1"
-    bundle = life.appeals.evidence_bundle("panel clerk", appeal.appeal_id, tmp_path / "ev.zip")
+    bundle = life.appeals.evidence_bundle(
+        officer("panel clerk"), appeal.appeal_id, tmp_path / "ev.zip"
+    )
     assert bundle.verified
     with zipfile.ZipFile(bundle.path) as archive:
         names = set(archive.namelist())
@@ -66,10 +69,12 @@ def test_an_appeal_gets_an_evidence_bundle_and_one_decision(
     } <= actions
     assert complaint["grounds"].startswith("e-votes")
     assert complaint["audit_chain"] == "intact"
-    decided = life.appeals.decide("appeal panel", appeal.appeal_id, "dismissed", "no evidence")
+    decided = life.appeals.decide(
+        panel("appeal panel"), appeal.appeal_id, "dismissed", "no evidence"
+    )
     assert (decided.decision, decided.decided_by) == ("dismissed", "appeal panel")
     with pytest.raises(ConflictError, match="already decided"):
-        life.appeals.decide("appeal panel", appeal.appeal_id, "upheld", "second thoughts")
+        life.appeals.decide(panel("appeal panel"), appeal.appeal_id, "upheld", "second thoughts")
     with pytest.raises(NotFoundError):
         life.appeals.get("nope")
     assert [a.decision for a in life.appeals.appeals(ELECTION)] == ["dismissed"]

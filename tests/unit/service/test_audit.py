@@ -2,6 +2,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.service.audit import (
@@ -18,11 +19,11 @@ from clearcount.service.members import Member
 def chain(world: World) -> list[AuditEvent]:
     org = world.party()
     world.members.add(
-        OFFICER,
+        officer(OFFICER),
         Member(org, "AV0001", "Ann", "Arbel", date(2015, 3, 2), email="ann.arbel@example.org"),
     )
     world.members.update(
-        OFFICER,
+        officer(OFFICER),
         org,
         "AV0001",
         "member asked by phone, call log 2021-10-30",
@@ -67,15 +68,17 @@ def test_tampering_is_detected(world: World) -> None:
 
 def test_access_to_the_roll_is_recorded(world: World) -> None:
     org = world.party()
-    world.audit.record_access("scrutineer P. Ashworth", org, "roll:av-selection", "s.49 check")
+    world.audit.record_access(
+        officer("scrutineer P. Ashworth"), org, "roll:av-selection", "s.49 check"
+    )
     (e,) = [e for e in world.audit.history(org) if e.action == "roll.accessed"]
     assert (e.actor, e.subject, e.note) == (
         "scrutineer P. Ashworth",
         "roll:av-selection",
         "s.49 check",
     )
-    with pytest.raises(ValidationError, match="actor"):
-        world.audit.record_access(" ", org, "roll", "why")
+    with pytest.raises(ValidationError, match=r"caller.s name"):
+        world.audit.record_access(officer(" "), org, "roll", "why")
 
 
 def test_values_and_instants_have_one_text_form() -> None:

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.election_world import (
     CHAIR,
     CLOSES,
@@ -73,15 +74,15 @@ def test_the_ceremony_needs_a_frozen_roll_every_card_and_writes_one_share_file_p
     life: Lifecycle, world: World
 ) -> None:
     with pytest.raises(NotFoundError, match="organisation"):
-        life.ballots.define(OFFICER, definition())
+        life.ballots.define(officer(OFFICER), definition())
     life.define()
     with pytest.raises(ConflictError, match="already defined"):
-        life.ballots.define(OFFICER, definition())
+        life.ballots.define(officer(OFFICER), definition())
     assert life.ballots.status(ELECTION).phase == "defined"
     with pytest.raises(ValidationError, match="passphrases"):
-        life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir, {})
+        life.ballots.key_ceremony(officer(OFFICER), ELECTION, life.key_dir, {})
     with pytest.raises(ElectionStateError, match=r"missing trustee 'Tess Alder'.*role init"):
-        life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir, PASSPHRASES)
+        life.ballots.key_ceremony(officer(OFFICER), ELECTION, life.key_dir, PASSPHRASES)
     report = life.setup()
     assert set(report.trustee_key_files) == set(TRUSTEES)
     for name, path in report.trustee_key_files.items():
@@ -97,7 +98,7 @@ def test_the_ceremony_needs_a_frozen_roll_every_card_and_writes_one_share_file_p
     assert setup.body["officer"]["name"] == OFFICER
     assert [t["name"] for t in setup.body["trustee_keys"]] == list(TRUSTEES)
     with pytest.raises(ConflictError, match="already run"):
-        life.ballots.key_ceremony(OFFICER, ELECTION, life.key_dir / "2", PASSPHRASES)
+        life.ballots.key_ceremony(officer(OFFICER), ELECTION, life.key_dir / "2", PASSPHRASES)
     status = life.ballots.status(ELECTION)
     assert (status.phase, status.roll_version, status.fingerprint) == ("setup", 1, setup.hash)
     assert [s.election_id for s in life.ballots.elections("northfold-twu")] == [ELECTION]
@@ -108,7 +109,7 @@ def test_a_failed_ceremony_leaves_no_key_files(life: Lifecycle, world: World) ->
     life.register_roles()
     with pytest.raises(ValidationError, match="passphrase"):
         life.ballots.key_ceremony(
-            OFFICER, ELECTION, life.key_dir, {**PASSPHRASES, TRUSTEES[2]: "short"}
+            officer(OFFICER), ELECTION, life.key_dir, {**PASSPHRASES, TRUSTEES[2]: "short"}
         )
     assert list(life.key_dir.iterdir()) == []
     assert life.ballots.status(ELECTION).phase == "defined"
@@ -117,10 +118,14 @@ def test_a_failed_ceremony_leaves_no_key_files(life: Lifecycle, world: World) ->
 def test_credentials_must_match_the_eligible_count(life: Lifecycle) -> None:
     life.define()
     with pytest.raises(ElectionStateError, match="key ceremony"):
-        life.ballots.publish_credentials(OFFICER, ELECTION, Credentials((Point.generator(),), (1,)))
+        life.ballots.publish_credentials(
+            officer(OFFICER), ELECTION, Credentials((Point.generator(),), (1,))
+        )
     life.setup()
     with pytest.raises(ValidationError, match="expected 5"):
-        life.ballots.publish_credentials(OFFICER, ELECTION, Credentials((Point.generator(),), (1,)))
+        life.ballots.publish_credentials(
+            officer(OFFICER), ELECTION, Credentials((Point.generator(),), (1,))
+        )
     life.credentials()
     assert life.ballots.status(ELECTION).phase == "open"
     with pytest.raises(ConflictError, match="already published"):

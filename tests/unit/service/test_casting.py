@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 import pytest
+from tests.principals import ANY_VOTER, officer, voter
 from tests.unit.service.election_world import (
     CLOSES,
     ELECTION,
@@ -43,22 +44,26 @@ def life(world: World, tmp_path: Path) -> Lifecycle:
 def board_and_register(life: Lifecycle) -> tuple[int, int]:
     events = life.ballots.record(ELECTION)
     return sum(e.kind == "Ballot" for e in events), len(
-        life.register.member_marks(ELECTION, "NTW-00001")
+        life.register.member_marks(voter("NTW-00001"), ELECTION, "NTW-00001")
     )
 
 
 def test_a_cast_returns_a_tracking_code_found_on_the_board(life: Lifecycle) -> None:
     life.open()
-    first = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
+    first = life.casting.cast(
+        voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]})
+    )
     assert not first.revote
     assert len(first.tracking_code) == 39
     assert first.event_hash.startswith(tracking_prefix(first.tracking_code))
     assert life.casting.lookup(ELECTION, first.tracking_code).state == "counted"
-    again = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [1]}))
+    again = life.casting.cast(
+        voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [1]})
+    )
     assert again.revote
     assert life.casting.lookup(ELECTION, first.tracking_code.lower()).state == "replaced"
     assert life.casting.lookup(ELECTION, again.tracking_code).state == "counted"
-    marks = life.register.member_marks(ELECTION, "NTW-00001")
+    marks = life.register.member_marks(voter("NTW-00001"), ELECTION, "NTW-00001")
     assert [(m.channel, m.day) for m in marks] == [("online", first.cast_at[:10])] * 2
     with pytest.raises(NotFoundError, match="no such ballot"):
         life.casting.lookup(ELECTION, "0000-0000-0000-0000-0000-0000-0000-0000")
@@ -76,32 +81,34 @@ def stored_rows(life: Lifecycle) -> dict[str, list[tuple[object, ...]]]:
 
 def test_a_credential_is_bound_to_the_first_member_who_votes_with_it(life: Lifecycle) -> None:
     life.open()
-    first = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
+    first = life.casting.cast(
+        voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]})
+    )
     before = stored_rows(life)
     stolen = life.ballot("NTW-00001", {"chair": [2]})
     with pytest.raises(CredentialBoundError, match=r"'NTW-00002'.*another member already voted"):
-        life.casting.cast(ELECTION, "NTW-00002", stolen)
+        life.casting.cast(voter("NTW-00002"), ELECTION, stolen)
     assert stored_rows(life) == before
     assert life.casting.lookup(ELECTION, first.tracking_code).state == "counted"
-    assert life.register.member_marks(ELECTION, "NTW-00002") == []
-    again = life.casting.cast(ELECTION, "NTW-00001", stolen)
+    assert life.register.member_marks(voter("NTW-00002"), ELECTION, "NTW-00002") == []
+    again = life.casting.cast(voter("NTW-00001"), ELECTION, stolen)
     assert again.revote
     assert life.casting.lookup(ELECTION, first.tracking_code).state == "replaced"
-    own = life.casting.cast(ELECTION, "NTW-00002", life.ballot("NTW-00002", {"chair": [1]}))
+    own = life.casting.cast(voter("NTW-00002"), ELECTION, life.ballot("NTW-00002", {"chair": [1]}))
     assert not own.revote
 
 
 def test_a_credential_first_used_by_the_wrong_member_stays_theirs(life: Lifecycle) -> None:
     """The thief who votes first holds the credential; the owner is refused and can see it."""
     life.open()
-    life.casting.cast(ELECTION, "NTW-00002", life.ballot("NTW-00001", {"chair": [0]}))
+    life.casting.cast(voter("NTW-00002"), ELECTION, life.ballot("NTW-00001", {"chair": [0]}))
     with pytest.raises(CredentialBoundError, match="report it to the returning officer"):
-        life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [1]}))
+        life.casting.cast(voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [1]}))
 
 
 def test_the_binding_table_holds_no_credential_or_member_in_the_clear(life: Lifecycle) -> None:
     life.open()
-    life.casting.cast(ELECTION, "NTW-00003", life.ballot("NTW-00003", {"chair": [0]}))
+    life.casting.cast(voter("NTW-00003"), ELECTION, life.ballot("NTW-00003", {"chair": [0]}))
     rows = stored_rows(life)["credential_bindings"]
     credential = life.credential("NTW-00003").public.to_bytes().hex()
     assert len(rows) == 1
@@ -112,9 +119,9 @@ def test_an_ineligible_member_is_refused_and_nothing_is_stored(life: Lifecycle) 
     life.open()
     ballot = life.ballot("NTW-00001", {"chair": [0]})
     with pytest.raises(IneligibleVoterError, match=f"{INELIGIBLE}.*ruled ineligible"):
-        life.casting.cast(ELECTION, INELIGIBLE, ballot)
+        life.casting.cast(voter(INELIGIBLE), ELECTION, ballot)
     with pytest.raises(IneligibleVoterError, match="not on it"):
-        life.casting.cast(ELECTION, "NTW-99999", ballot)
+        life.casting.cast(voter("NTW-99999"), ELECTION, ballot)
     assert board_and_register(life) == (0, 0)
 
 
@@ -123,14 +130,14 @@ def test_ballots_outside_the_timetable_or_after_close_are_refused(life: Lifecycl
     ballot = life.ballot("NTW-00001", {"chair": [0]})
     life.world.clock.at = OPENS.replace(hour=8)
     with pytest.raises(ElectionStateError, match="outside the timetable"):
-        life.casting.cast(ELECTION, "NTW-00001", ballot)
+        life.casting.cast(voter("NTW-00001"), ELECTION, ballot)
     life.world.clock.at = CLOSES
     with pytest.raises(ElectionStateError, match="outside the timetable"):
-        life.casting.cast(ELECTION, "NTW-00001", ballot)
+        life.casting.cast(voter("NTW-00001"), ELECTION, ballot)
     life.world.clock.at = OPENS
-    life.closing.close("officer", ELECTION, reason="injunction granted")
+    life.closing.close(officer("officer"), ELECTION, reason="injunction granted")
     with pytest.raises(ElectionStateError, match="closed"):
-        life.casting.cast(ELECTION, "NTW-00001", ballot)
+        life.casting.cast(voter("NTW-00001"), ELECTION, ballot)
     assert board_and_register(life) == (0, 0)
 
 
@@ -141,17 +148,17 @@ def test_a_forged_or_unknown_ballot_is_refused_by_the_board(life: Lifecycle) -> 
         ballot, signature=SchnorrProof(Scalar.from_int(1), Scalar.from_int(2))
     )
     with pytest.raises(BallotRefusedError, match="signature"):
-        life.casting.cast(ELECTION, "NTW-00001", forged)
+        life.casting.cast(voter("NTW-00001"), ELECTION, forged)
     stranger = CredentialSecret.from_secret(Scalar.from_int(12345))
     unknown = make_ballot(life.election(), {"chair": [0]}, stranger, life.rng)[0]
     with pytest.raises(BallotRefusedError, match="published credential"):
-        life.casting.cast(ELECTION, "NTW-00001", unknown)
+        life.casting.cast(voter("NTW-00001"), ELECTION, unknown)
     body: dict[str, Any] = dict(ballot.to_body())
     body["contests"] = []
     with pytest.raises(BallotRefusedError, match="ballot refused"):
-        life.casting.cast(ELECTION, "NTW-00001", body)
+        life.casting.cast(voter("NTW-00001"), ELECTION, body)
     assert board_and_register(life) == (0, 0)
-    assert life.casting.cast(ELECTION, "NTW-00001", ballot.to_body()).seq == 2
+    assert life.casting.cast(voter("NTW-00001"), ELECTION, ballot.to_body()).seq == 2
 
 
 def test_a_challenged_ballot_is_published_and_never_counted(life: Lifecycle) -> None:
@@ -159,13 +166,13 @@ def test_a_challenged_ballot_is_published_and_never_counted(life: Lifecycle) -> 
     ballot, openings = make_ballot(
         life.election(), {"chair": [2]}, life.credential("NTW-00002"), life.rng
     )
-    life.casting.challenge(ELECTION, spoil(ballot, openings))
+    life.casting.challenge(ANY_VOTER, ELECTION, spoil(ballot, openings))
     lying = spoil(ballot, [dataclasses.replace(openings[0], plaintexts=(1, 0, 0)), openings[1]])
     with pytest.raises(BallotRefusedError, match="challenged ballot refused"):
-        life.casting.challenge(ELECTION, lying)
+        life.casting.challenge(ANY_VOTER, ELECTION, lying)
     kinds = [e.kind for e in life.ballots.record(ELECTION)]
     assert kinds == ["Setup", "Credentials", "Spoiled"]
-    assert life.register.member_marks(ELECTION, "NTW-00002") == []
+    assert life.register.member_marks(voter("NTW-00002"), ELECTION, "NTW-00002") == []
 
 
 class FailingCommit:
@@ -195,9 +202,9 @@ def test_a_database_failure_at_commit_gives_no_tracking_code_and_no_half_ballot(
     ballot = life.ballot("NTW-00001", {"chair": [0]})
     failing = CastingService(lambda: FailingCommit(life.world.store), life.world.clock)
     with pytest.raises(StorageUnavailableError, match="NOT recorded and no tracking code"):
-        failing.cast(ELECTION, "NTW-00001", ballot)
+        failing.cast(voter("NTW-00001"), ELECTION, ballot)
     assert board_and_register(life) == (0, 0)
-    assert life.casting.cast(ELECTION, "NTW-00001", ballot).seq == 2
+    assert life.casting.cast(voter("NTW-00001"), ELECTION, ballot).seq == 2
 
 
 def test_a_database_that_is_down_is_reported_to_the_voter(life: Lifecycle) -> None:
@@ -207,7 +214,7 @@ def test_a_database_that_is_down_is_reported_to_the_voter(life: Lifecycle) -> No
     try:
         down = CastingService(dead.unit_of_work, life.world.clock)
         with pytest.raises(StorageUnavailableError, match="NOT recorded"):
-            down.cast(ELECTION, "NTW-00001", ballot)
+            down.cast(voter("NTW-00001"), ELECTION, ballot)
     finally:
         dead.close()
     life.world.store.close()  # a disposed engine reconnects: nothing was lost

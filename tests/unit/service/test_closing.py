@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.principals import officer, voter
 from tests.unit.service.election_world import CLOSES, ELECTION, Lifecycle
 from tests.unit.service.world import OFFICER, World
 
@@ -18,13 +19,15 @@ def life(world: World, tmp_path: Path) -> Lifecycle:
 
 def test_closing_fixes_the_ballots_and_early_closing_needs_a_reason(life: Lifecycle) -> None:
     life.open()
-    receipt = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
+    receipt = life.casting.cast(
+        voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]})
+    )
     with pytest.raises(ValidationError, match="reason"):
-        life.closing.close(OFFICER, ELECTION)
-    report = life.closing.close(OFFICER, ELECTION, reason="NEC direction 14/2022")
+        life.closing.close(officer(OFFICER), ELECTION)
+    report = life.closing.close(officer(OFFICER), ELECTION, reason="NEC direction 14/2022")
     assert (report.ballots, report.last_ballot, report.early) == (1, receipt.event_hash, True)
     with pytest.raises(ElectionStateError, match="already closed"):
-        life.closing.close(OFFICER, ELECTION, reason="again")
+        life.closing.close(officer(OFFICER), ELECTION, reason="again")
     notes = [e.note for e in life.world.audit.history("northfold-twu", f"election:{ELECTION}")]
     assert "NEC direction 14/2022" in notes
     assert life.ballots.status(ELECTION).phase == "closed"
@@ -33,8 +36,8 @@ def test_closing_fixes_the_ballots_and_early_closing_needs_a_reason(life: Lifecy
 def test_closing_on_time_and_before_the_ceremony(life: Lifecycle) -> None:
     life.define()
     with pytest.raises(ElectionStateError, match="key ceremony"):
-        life.closing.close(OFFICER, ELECTION, reason="x")
+        life.closing.close(officer(OFFICER), ELECTION, reason="x")
     life.setup()
     life.credentials()
     life.world.clock.at = CLOSES
-    assert not life.closing.close(OFFICER, ELECTION).early
+    assert not life.closing.close(officer(OFFICER), ELECTION).early

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
@@ -14,7 +15,7 @@ def ann(org: str, **kw: object) -> Member:
 
 def test_add_and_update_are_audited_field_by_field(world: World) -> None:
     org = world.party()
-    world.members.add(OFFICER, ann(org), "new member form 2015-03-02")
+    world.members.add(officer(OFFICER), ann(org), "new member form 2015-03-02")
     created = [(e.field, e.new) for e in world.audit.history(org, "member:AV0001")]
     assert created == [
         ("given_name", '"Ann"'),
@@ -24,7 +25,7 @@ def test_add_and_update_are_audited_field_by_field(world: World) -> None:
         ("units", '["av-north"]'),
     ]
     changes = world.members.update(
-        OFFICER,
+        officer(OFFICER),
         org,
         "AV0001",
         "moved house",
@@ -41,40 +42,42 @@ def test_add_and_update_are_audited_field_by_field(world: World) -> None:
         "moved house",
     )
     assert (
-        world.members.update(OFFICER, org, "AV0001", "no-op", address="1 Mill Lane Ashby Vale")
+        world.members.update(
+            officer(OFFICER), org, "AV0001", "no-op", address="1 Mill Lane Ashby Vale"
+        )
         == []
     )
 
 
 def test_bad_changes_are_refused_and_nothing_stored(world: World) -> None:
     org = world.party()
-    world.members.add(OFFICER, ann(org))
+    world.members.add(officer(OFFICER), ann(org))
     before = world.audit.history(org)
     with pytest.raises(ValidationError, match=r"member.email: expected an address"):
-        world.members.update(OFFICER, org, "AV0001", "typo", email="ann at example.org")
+        world.members.update(officer(OFFICER), org, "AV0001", "typo", email="ann at example.org")
     with pytest.raises(ValidationError, match=r"member.units: expected units of ashby-labour"):
-        world.members.update(OFFICER, org, "AV0001", "x", units=frozenset({"bx-east"}))
+        world.members.update(officer(OFFICER), org, "AV0001", "x", units=frozenset({"bx-east"}))
     with pytest.raises(ValidationError, match="reason"):
-        world.members.update(OFFICER, org, "AV0001", "", email="a@example.org")
+        world.members.update(officer(OFFICER), org, "AV0001", "", email="a@example.org")
     with pytest.raises(ValidationError, match="fields"):
-        world.members.update(OFFICER, org, "AV0001", "x", membership_no="AV9999")
+        world.members.update(officer(OFFICER), org, "AV0001", "x", membership_no="AV9999")
     with pytest.raises(ConflictError):
-        world.members.add(OFFICER, ann(org))
+        world.members.add(officer(OFFICER), ann(org))
     with pytest.raises(NotFoundError):
-        world.members.update(OFFICER, org, "AV0404", "x", email="a@example.org")
+        world.members.update(officer(OFFICER), org, "AV0404", "x", email="a@example.org")
     assert world.members.get(org, "AV0001") == ann(org)
     assert world.audit.history(org) == before
 
 
 def test_suspensions_keep_scope_dates_and_decision(world: World) -> None:
     org = world.party()
-    world.members.add(OFFICER, ann(org))
+    world.members.add(officer(OFFICER), ann(org))
     s = Suspension(
         date(2016, 7, 1), None, "NEC 2016-07-01 item 4", ballot_kinds=frozenset({"leadership"})
     )
-    world.members.suspend(OFFICER, org, "AV0001", s)
+    world.members.suspend(officer(OFFICER), org, "AV0001", s)
     world.members.lift_suspension(
-        OFFICER, org, "AV0001", 0, date(2016, 10, 1), "NEC 2016-10-01 item 2"
+        officer(OFFICER), org, "AV0001", 0, date(2016, 10, 1), "NEC 2016-10-01 item 2"
     )
     (lifted,) = world.members.get(org, "AV0001").suspensions
     assert lifted.end == date(2016, 10, 1)
@@ -89,7 +92,7 @@ def test_suspensions_keep_scope_dates_and_decision(world: World) -> None:
     with pytest.raises(ValidationError, match="end"):
         Suspension(date(2016, 7, 1), date(2016, 7, 1), "ref")
     with pytest.raises(ValidationError, match="index"):
-        world.members.lift_suspension(OFFICER, org, "AV0001", 3, date(2017, 1, 1), "r")
+        world.members.lift_suspension(officer(OFFICER), org, "AV0001", 3, date(2017, 1, 1), "r")
 
 
 @pytest.mark.parametrize(

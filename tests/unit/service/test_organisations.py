@@ -1,4 +1,5 @@
 import pytest
+from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
@@ -17,19 +18,25 @@ def test_party_shape_is_kept_and_audited(world: World) -> None:
 def test_a_branch_must_sit_in_a_constituency_party(world: World) -> None:
     org = world.party()
     with pytest.raises(ValidationError, match=r"unit.parent_id: expected a constituency_party"):
-        world.organisations.add_unit(OFFICER, Unit(org, "stray", "Stray", UnitKind.BRANCH))
+        world.organisations.add_unit(officer(OFFICER), Unit(org, "stray", "Stray", UnitKind.BRANCH))
     with pytest.raises(ValidationError, match=r"unit.kind"):
-        world.organisations.add_unit(OFFICER, Unit(org, "w", "Works", UnitKind.WORKPLACE))
+        world.organisations.add_unit(officer(OFFICER), Unit(org, "w", "Works", UnitKind.WORKPLACE))
 
 
 def test_union_workplaces_and_errors(world: World) -> None:
     org = world.union()
     with pytest.raises(ConflictError):
-        world.organisations.add_unit(OFFICER, Unit(org, "tram-yard", "Again", UnitKind.WORKPLACE))
+        world.organisations.add_unit(
+            officer(OFFICER), Unit(org, "tram-yard", "Again", UnitKind.WORKPLACE)
+        )
     with pytest.raises(ValidationError, match="parent_id: expected an existing unit"):
-        world.organisations.add_unit(OFFICER, Unit(org, "x", "X", UnitKind.WORKPLACE, "nope"))
+        world.organisations.add_unit(
+            officer(OFFICER), Unit(org, "x", "X", UnitKind.WORKPLACE, "nope")
+        )
     with pytest.raises(ConflictError):
-        world.organisations.create(OFFICER, Organisation(org, "Twice", OrganisationKind.UNION))
+        world.organisations.create(
+            officer(OFFICER), Organisation(org, "Twice", OrganisationKind.UNION)
+        )
     with pytest.raises(NotFoundError):
         world.organisations.get("no-such-org")
 

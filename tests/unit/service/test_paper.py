@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.principals import officer, voter
 from tests.unit.service.election_world import ELECTION, INELIGIBLE, Lifecycle
 from tests.unit.service.world import World
 
@@ -38,7 +39,9 @@ def enter(life: Lifecycle, channel: str, *voters: str, **kw: object) -> object:
 
 def test_a_paper_ballot_cancels_the_online_one_and_locks_online_voting(life: Lifecycle) -> None:
     life.open()
-    online = life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [1]}))
+    online = life.casting.cast(
+        voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [1]})
+    )
     receipt = enter(life, "postal", "NTW-00001", "NTW-00002")
     assert receipt.voters == 2
     assert receipt.papers == {"chair": 2, "strike": 0}
@@ -46,14 +49,17 @@ def test_a_paper_ballot_cancels_the_online_one_and_locks_online_voting(life: Lif
     with pytest.raises(
         ChannelConflictError, match=r"already voted by postal ballot.*cancels online"
     ):
-        life.casting.cast(ELECTION, "NTW-00002", life.ballot("NTW-00002", {"chair": [0]}))
+        life.casting.cast(voter("NTW-00002"), ELECTION, life.ballot("NTW-00002", {"chair": [0]}))
     with pytest.raises(ChannelConflictError, match="a second meeting ballot is refused"):
         enter(life, "meeting", "NTW-00002")
-    marks = [(m.member_id, m.channel) for m in life.register.marks("scrutineer", ELECTION, "check")]
+    marks = [
+        (m.member_id, m.channel)
+        for m in life.register.marks(officer("scrutineer"), ELECTION, "check")
+    ]
     assert marks == [("NTW-00001", "online"), ("NTW-00001", "postal"), ("NTW-00002", "postal")]
     assert all(
         m.recorded_by == "tellers Pat Quinn and Sam Ortiz"
-        for m in life.register.member_marks(ELECTION, "NTW-00002")
+        for m in life.register.member_marks(voter("NTW-00002"), ELECTION, "NTW-00002")
     )
 
 
@@ -87,8 +93,8 @@ def test_bad_sittings_are_refused_whole(life: Lifecycle) -> None:
 def test_papers_are_refused_once_counting_began(life: Lifecycle) -> None:
     life.open()
     life.world.clock.advance(days=9)
-    life.closing.close("officer", ELECTION)
+    life.closing.close(officer("officer"), ELECTION)
     enter(life, "postal", "NTW-00003")  # late postal papers: fine before the tally
-    life.tally.tally("officer", ELECTION)
+    life.tally.tally(officer("officer"), ELECTION)
     with pytest.raises(ElectionStateError, match="after the tally began"):
         enter(life, "postal", "NTW-00005")

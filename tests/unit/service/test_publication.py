@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.principals import officer, voter
 from tests.unit.service.election_world import ELECTION, Lifecycle
 from tests.unit.service.world import OFFICER, World
 
@@ -20,17 +21,19 @@ def life(world: World, tmp_path: Path) -> Lifecycle:
 def test_the_published_record_verifies(life: Lifecycle, tmp_path: Path) -> None:
     life.define()
     with pytest.raises(ElectionStateError, match="no record yet"):
-        life.publication.publish(OFFICER, ELECTION, tmp_path / "early.zip")
+        life.publication.publish(officer(OFFICER), ELECTION, tmp_path / "early.zip")
     life.setup()
     life.credentials()
     life.world.clock.advance(days=11)
     life.casting.cast(
-        ELECTION, "NTW-00002", life.ballot("NTW-00002", {"chair": [1], "strike": [0]})
+        voter("NTW-00002"), ELECTION, life.ballot("NTW-00002", {"chair": [1], "strike": [0]})
     )
-    interim = life.publication.publish(OFFICER, ELECTION, tmp_path / "interim")
+    interim = life.publication.publish(officer(OFFICER), ELECTION, tmp_path / "interim")
     assert interim.verified, interim.report.to_json()
     life.count()
-    published = life.publication.publish(OFFICER, ELECTION, tmp_path / "out" / "record.zip")
+    published = life.publication.publish(
+        officer(OFFICER), ELECTION, tmp_path / "out" / "record.zip"
+    )
     assert published.verified, published.report.to_json()
     events = read_record(tmp_path / "out" / "record.zip")
     assert (published.head, published.events) == (events[-1].hash, len(events))

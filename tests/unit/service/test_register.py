@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from tests.principals import officer, voter
 from tests.unit.service.election_world import ELECTION, Lifecycle
 from tests.unit.service.world import World
 
@@ -53,7 +54,9 @@ def test_the_register_holds_no_link_to_a_ballot_and_reading_it_is_audited(
     life: Lifecycle,
 ) -> None:
     life.open()
-    receipt = life.casting.cast(ELECTION, "NTW-00006", life.ballot("NTW-00006", {"chair": [2]}))
+    receipt = life.casting.cast(
+        voter("NTW-00006"), ELECTION, life.ballot("NTW-00006", {"chair": [2]})
+    )
     with life.world.store.engine.connect() as c:
         columns = {col["name"] for col in sa.inspect(c).get_columns("marked_register")}
         rows = c.exec_driver_sql("SELECT * FROM marked_register").all()
@@ -61,8 +64,8 @@ def test_the_register_holds_no_link_to_a_ballot_and_reading_it_is_audited(
     credential = life.credential("NTW-00006").public.to_bytes().hex()
     assert not any(credential in str(r) or receipt.event_hash in str(r) for r in rows)
     with pytest.raises(ValidationError, match="purpose"):
-        life.register.marks("officer", ELECTION, " ")
-    assert len(life.register.marks("scrutineer H. Pell", ELECTION, "s.49 inspection")) == 1
+        life.register.marks(officer("officer"), ELECTION, " ")
+    assert len(life.register.marks(officer("scrutineer H. Pell"), ELECTION, "s.49 inspection")) == 1
     history = life.world.audit.history("northfold-twu", f"election:{ELECTION}")
     assert [(e.action, e.actor, e.note) for e in history][-1] == (
         "register.accessed",
@@ -78,8 +81,8 @@ def test_the_register_does_not_line_up_with_the_ballots(life: Lifecycle) -> None
     life.open()
     order = ("NTW-00006", "NTW-00002", "NTW-00005", "NTW-00001", "NTW-00003")
     for member in order:
-        life.casting.cast(ELECTION, member, life.ballot(member, {"chair": [0]}))
-    marks = life.register.marks("officer", ELECTION, "count check")
+        life.casting.cast(voter(member), ELECTION, life.ballot(member, {"chair": [0]}))
+    marks = life.register.marks(officer("officer"), ELECTION, "count check")
     assert [m.member_id for m in marks] == sorted(order)
     assert {m.day for m in marks} == {"2022-09-12"}
     with life.world.store.engine.connect() as c:

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.election_world import (
     ELECTION,
     LOW_COST,
@@ -118,7 +119,7 @@ def test_the_ceremony_lists_the_cards_keys_and_then_refuses_more_cards(
     ]
     late = RoleSecret.generate("teller", TELLERS[0], RNG).card(RNG)
     with pytest.raises(ConflictError, match="key ceremony has run"):
-        life.roles.register(OFFICER, ELECTION, late)
+        life.roles.register(officer(OFFICER), ELECTION, late)
     assert set(PASSPHRASES) >= set(TRUSTEES)
 
 

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.principals import officer
 from tests.unit.service.world import FIXTURES, OFFICER, World
 
 from clearcount.core.errors import InputFormatError
@@ -52,7 +53,7 @@ def test_valid_rows_can_be_applied_together_when_asked(world: World) -> None:
     org = world.union()
     world.clock.set_day(date(2025, 11, 1))
     data = (FIXTURES / "northfold_twu.csv").read_bytes() + b"NTW-00007,Rae,,,,,2020-01-01,,,\n"
-    plan = world.importer.import_csv(OFFICER, org, data, "ntwu.csv", apply_valid_rows=True)
+    plan = world.importer.import_csv(officer(OFFICER), org, data, "ntwu.csv", apply_valid_rows=True)
     assert len(plan.added) == 6
     assert [r.field for r in plan.rejected] == ["family_name"]
     assert world.members.get(org, "NTW-00004").categories == {"engineer", "driver"}
@@ -104,7 +105,7 @@ def test_absent_columns_leave_stored_fields_alone(world: World) -> None:
     org = world.party()
     world.load(org, "ashby_vale_clp.csv")
     data = b"member_id,given_name,family_name,joined\nAV0001,Ann,Arbel,2015-03-02\n"
-    plan = world.importer.import_csv(OFFICER, org, data, "names-only.csv")
+    plan = world.importer.import_csv(officer(OFFICER), org, data, "names-only.csv")
     assert plan.is_noop
     assert world.members.get(org, "AV0001").email == "ann.arbel@example.org"
 
@@ -123,7 +124,7 @@ def test_absent_columns_leave_stored_fields_alone(world: World) -> None:
 def test_unreadable_files_are_refused_whole(world: World, data: bytes, message: str) -> None:
     org = world.party()
     with pytest.raises(InputFormatError, match=re.escape(message)):
-        world.importer.import_csv(OFFICER, org, data, "x.csv")
+        world.importer.import_csv(officer(OFFICER), org, data, "x.csv")
     assert world.members.list_members(org) == []
 
 
@@ -141,7 +142,7 @@ def _croydon_style(world: World) -> tuple[str, bytes]:
     org = world.party()
     world.load(org, "ashby_vale_clp.csv")
     world.eligibility.set_rules(
-        OFFICER,
+        officer(OFFICER),
         EligibilityRules(
             "av-selection",
             org,
@@ -161,7 +162,7 @@ def _croydon_style(world: World) -> tuple[str, bytes]:
 def test_bulk_contact_changes_near_a_freeze_date_are_flagged(world: World) -> None:
     org, data = _croydon_style(world)
     with pytest.raises(ImportRefusedError, match="import flagged") as caught:
-        world.importer.import_csv(OFFICER, org, data, "late.csv")
+        world.importer.import_csv(officer(OFFICER), org, data, "late.csv")
     plan = caught.value.plan
     assert isinstance(plan, ImportPlan)
     kinds = {f.kind: f.message for f in plan.flags}
@@ -173,7 +174,9 @@ def test_bulk_contact_changes_near_a_freeze_date_are_flagged(world: World) -> No
         "member AV0010's email changes to one that member(s) AV0001 also have"
     )
     assert world.members.get(org, "AV0001").phone == "07700 900001"
-    plan = world.importer.import_csv(OFFICER, org, data, "late.csv", acknowledge_flags=True)
+    plan = world.importer.import_csv(
+        officer(OFFICER), org, data, "late.csv", acknowledge_flags=True
+    )
     assert world.members.get(org, "AV0001").phone == "07700 900199"
 
 
@@ -208,10 +211,10 @@ def test_reimporting_the_same_file_is_a_noop(world: World, members: list[tuple])
     lines = ["member_id,given_name,family_name,joined,email,units"]
     lines += [f"M{i},{g},{f},{j},{e},{u}" for i, (g, f, j, e, u) in enumerate(members)]
     data = ("\n".join(lines) + "\n").encode()
-    first = world.importer.import_csv(OFFICER, org, data, "a.csv")
+    first = world.importer.import_csv(officer(OFFICER), org, data, "a.csv")
     assert len(first.added) == len(members)
     events = len(world.audit.history(org))
-    again = world.importer.import_csv(OFFICER, org, data, "a.csv")
+    again = world.importer.import_csv(officer(OFFICER), org, data, "a.csv")
     assert again.is_noop
     assert again.rejected == ()
     assert again.absent == ()

@@ -2,6 +2,7 @@ import dataclasses
 from datetime import date
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.record.roll import merkle_root, verify_inclusion
@@ -26,8 +27,8 @@ TRIGGER = {
 def frozen(world: World) -> str:
     org = world.party()
     world.load(org, "ashby_vale_clp.csv")
-    world.eligibility.set_rules(OFFICER, EligibilityRules(organisation_id=org, **TRIGGER))  # type: ignore[arg-type]
-    world.rolls.freeze(OFFICER, "av-trigger-2021", "timetable step 3: roll frozen")
+    world.eligibility.set_rules(officer(OFFICER), EligibilityRules(organisation_id=org, **TRIGGER))  # type: ignore[arg-type]
+    world.rolls.freeze(officer(OFFICER), "av-trigger-2021", "timetable step 3: roll frozen")
     return org
 
 
@@ -70,10 +71,14 @@ def test_changes_after_the_freeze_are_audited_and_refreezing_is_a_new_version(
     first = world.rolls.snapshot("av-trigger-2021")
     world.clock.advance(days=2)
     world.members.update(
-        OFFICER, org, "AV0005", "subscription received 2021-11-02", paid_up_to=date(2022, 10, 31)
+        officer(OFFICER),
+        org,
+        "AV0005",
+        "subscription received 2021-11-02",
+        paid_up_to=date(2022, 10, 31),
     )
     world.members.suspend(
-        OFFICER,
+        officer(OFFICER),
         org,
         "AV0009",
         Suspension(date(2021, 11, 3), None, "regional office 2021-11-03 #88"),
@@ -86,7 +91,7 @@ def test_changes_after_the_freeze_are_audited_and_refreezing_is_a_new_version(
     assert "ballot av-trigger-2021: roll version 1 frozen at 2021-11-01T09:30" in after[0].note
     assert world.rolls.snapshot("av-trigger-2021") == first  # the frozen roll is unchanged
 
-    world.rolls.freeze(OFFICER, "av-trigger-2021", "appeal upheld: AV0005 paid in time")
+    world.rolls.freeze(officer(OFFICER), "av-trigger-2021", "appeal upheld: AV0005 paid in time")
     second = world.rolls.snapshot("av-trigger-2021")
     assert second.header.version == 2
     assert second.entry("AV0005").decision.eligible
@@ -113,7 +118,7 @@ def test_changes_after_the_freeze_are_audited_and_refreezing_is_a_new_version(
 def test_a_snapshot_keeps_its_rules_version(world: World) -> None:
     org = frozen(world)
     world.eligibility.set_rules(
-        OFFICER,
+        officer(OFFICER),
         EligibilityRules(organisation_id=org, **(TRIGGER | {"freeze_date": date(2021, 7, 1)})),
     )  # type: ignore[arg-type]
     world.rolls.recheck("av-trigger-2021")  # still against rules version 1
@@ -144,8 +149,8 @@ def test_recheck_catches_a_stored_decision_that_does_not_follow(world: World) ->
 def test_freeze_needs_rules_and_a_reason(world: World) -> None:
     world.party()
     with pytest.raises(NotFoundError, match="no rules"):
-        world.rolls.freeze(OFFICER, "nothing", "why")
+        world.rolls.freeze(officer(OFFICER), "nothing", "why")
     with pytest.raises(ValidationError, match="reason"):
-        world.rolls.freeze(OFFICER, "nothing", "")
+        world.rolls.freeze(officer(OFFICER), "nothing", "")
     with pytest.raises(NotFoundError, match="no frozen roll"):
         world.rolls.snapshot("nothing")

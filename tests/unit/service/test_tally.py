@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.principals import officer, voter
 from tests.unit.service.election_world import CLOSES, ELECTION, PASSPHRASES, TRUSTEES, Lifecycle
 from tests.unit.service.world import OFFICER, World
 
@@ -26,7 +27,7 @@ def life(world: World, tmp_path: Path) -> Lifecycle:
 def closed(life: Lifecycle) -> None:
     life.open()
     life.casting.cast(
-        ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0], "strike": [1]})
+        voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0], "strike": [1]})
     )
     life.world.clock.at = CLOSES
 
@@ -34,21 +35,21 @@ def closed(life: Lifecycle) -> None:
 def test_no_tally_before_close(life: Lifecycle) -> None:
     life.open()
     with pytest.raises(ElectionStateError, match="closed before the tally"):
-        life.tally.tally(OFFICER, ELECTION)
+        life.tally.tally(officer(OFFICER), ELECTION)
     with pytest.raises(ElectionStateError, match="closed before mixing"):
         life.tally.shuffle(ELECTION, "Tess Alder")
 
 
 def test_each_trustee_decrypts_with_its_own_key_file(life: Lifecycle) -> None:
     closed(life)
-    life.closing.close(OFFICER, ELECTION)
+    life.closing.close(officer(OFFICER), ELECTION)
     with pytest.raises(ElectionStateError, match="EncryptedTally"):
         life.tally.decrypt_with_key_file(
             ELECTION, life.trustee_file("Tess Alder"), PASSPHRASES["Tess Alder"]
         )
-    assert life.tally.tally(OFFICER, ELECTION) is not None
+    assert life.tally.tally(officer(OFFICER), ELECTION) is not None
     with pytest.raises(ConflictError, match="already tallied"):
-        life.tally.tally(OFFICER, ELECTION)
+        life.tally.tally(officer(OFFICER), ELECTION)
     with pytest.raises(RoleKeyError, match="passphrase is wrong"):
         life.tally.decrypt_with_key_file(ELECTION, life.trustee_file("Tess Alder"), "x" * 20)
     life.tally.decrypt_with_key_file(
@@ -68,8 +69,8 @@ def test_each_trustee_decrypts_with_its_own_key_file(life: Lifecycle) -> None:
 
 def test_a_wrong_key_or_a_bad_partial_decryption_names_the_trustee(life: Lifecycle) -> None:
     closed(life)
-    life.closing.close(OFFICER, ELECTION)
-    life.tally.tally(OFFICER, ELECTION)
+    life.closing.close(officer(OFFICER), ELECTION)
+    life.tally.tally(officer(OFFICER), ELECTION)
     omar = life.trustee_file("Omar Birch")
     real = load_role_key(omar, PASSPHRASES["Omar Birch"], role="trustee").trustee()
     wrong = TrusteeSecret("Omar Birch", TrusteeKey(real.key.index, Scalar.from_int(99)))

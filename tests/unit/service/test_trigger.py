@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.election_world import ELECTION
 from tests.unit.service.trigger_world import (
     AFFILIATES,
@@ -30,18 +31,22 @@ def life(world: World, tmp_path: Path) -> BranchLifecycle:
 
 def test_declaring_before_every_branch_has_a_result_is_refused(life: BranchLifecycle) -> None:
     trigger = open_trigger(life)
-    trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[0], "yes", "Jo Secretary")
+    trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[0], "yes", "Jo Secretary")
     with pytest.raises(ElectionStateError, match=rf"waiting for: {BRANCH}.*no declared result"):
-        trigger.declare(OFFICER, TRIGGER)
+        trigger.declare(officer(OFFICER), TRIGGER)
     assert trigger.status(TRIGGER).declaration is None
 
 
 def test_an_unknown_affiliate_and_a_bad_vote_are_refused(life: BranchLifecycle) -> None:
     trigger = open_trigger(life)
     with pytest.raises(ValidationError, match="affiliate: expected one of its affiliates"):
-        trigger.record_affiliate_vote(OFFICER, TRIGGER, "Unknown Union", "yes", "Al Officer")
+        trigger.record_affiliate_vote(
+            officer(OFFICER), TRIGGER, "Unknown Union", "yes", "Al Officer"
+        )
     with pytest.raises(ValidationError, match="vote: expected yes or no"):
-        trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[0], "maybe", "Al Officer")
+        trigger.record_affiliate_vote(
+            officer(OFFICER), TRIGGER, AFFILIATES[0], "maybe", "Al Officer"
+        )
     assert trigger.status(TRIGGER).history == ()
 
 
@@ -49,15 +54,15 @@ def test_a_second_vote_needs_replace_and_both_are_kept_and_audited(
     life: BranchLifecycle,
 ) -> None:
     trigger = open_trigger(life)
-    trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[1], "yes", "Kim Chair")
+    trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[1], "yes", "Kim Chair")
     with pytest.raises(ConflictError, match=r"already recorded.*replace"):
-        trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[1], "no", "Kim Chair")
+        trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[1], "no", "Kim Chair")
     with pytest.raises(ConflictError, match="none to replace"):
         trigger.record_affiliate_vote(
-            OFFICER, TRIGGER, AFFILIATES[0], "no", "Jo Secretary", replace=True
+            officer(OFFICER), TRIGGER, AFFILIATES[0], "no", "Jo Secretary", replace=True
         )
     trigger.record_affiliate_vote(
-        OFFICER, TRIGGER, AFFILIATES[1], "no", "Lee Secretary", replace=True
+        officer(OFFICER), TRIGGER, AFFILIATES[1], "no", "Lee Secretary", replace=True
     )
     status = trigger.status(TRIGGER)
     assert [(v.vote, v.officer, v.replaces) for v in status.history] == [
@@ -73,17 +78,17 @@ def test_a_second_vote_needs_replace_and_both_are_kept_and_audited(
 def test_an_election_is_only_one_branchs(life: BranchLifecycle) -> None:
     trigger = open_trigger(life)
     with pytest.raises(ConflictError, match="already"):
-        trigger.add_branch(OFFICER, TRIGGER, "Another branch", ELECTION)
+        trigger.add_branch(officer(OFFICER), TRIGGER, "Another branch", ELECTION)
 
 
 def test_declaration_counts_members_and_affiliates_and_verifies(
     life: BranchLifecycle, tmp_path: Path
 ) -> None:
     trigger = open_trigger(life)
-    trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[0], "yes", "Jo Secretary")
+    trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[0], "yes", "Jo Secretary")
     record = tmp_path / "branch.zip"
     vote_count_publish(life, record)
-    entry = trigger.declare(OFFICER, TRIGGER)
+    entry = trigger.declare(officer(OFFICER), TRIGGER)
     document = json.loads(entry.document)
     assert document["profile"] == "labour-2021"
     assert [(b["name"], b["yes"], b["no"]) for b in document["branches"]] == [(BRANCH, 1, 2)]
@@ -94,9 +99,9 @@ def test_declaration_counts_members_and_affiliates_and_verifies(
     # one body for the MP (the union), one against (the branch): half of those voting
     assert document["triggered"] is False
     with pytest.raises(ConflictError, match="already declared"):
-        trigger.declare(OFFICER, TRIGGER)
+        trigger.declare(officer(OFFICER), TRIGGER)
     with pytest.raises(ElectionStateError, match="already declared"):
-        trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[1], "no", "Kim Chair")
+        trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[1], "no", "Kim Chair")
     report = verify_trigger_document(
         entry.document.encode("utf-8"),
         {str(record): (verify_record(record, workers=1), read_record_bytes(record))},

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from tests.principals import officer, voter
 from tests.unit.service.election_world import (
     CLOSES,
     ELECTION,
@@ -40,7 +41,7 @@ class BranchLifecycle(Lifecycle):
         org = w.union()
         w.load(org, "northfold_twu.csv")
         w.eligibility.set_rules(
-            OFFICER,
+            officer(OFFICER),
             EligibilityRules(
                 ELECTION,
                 org,
@@ -51,9 +52,9 @@ class BranchLifecycle(Lifecycle):
                 units=frozenset({"northfold-branch"}),
             ),
         )
-        w.rolls.freeze(OFFICER, ELECTION, "timetable")
+        w.rolls.freeze(officer(OFFICER), ELECTION, "timetable")
         self.ballots.define(
-            OFFICER,
+            officer(OFFICER),
             BallotDefinition(
                 ELECTION,
                 org,
@@ -74,15 +75,15 @@ def open_trigger(life: BranchLifecycle) -> TriggerService:
     life.open(contests=(STRIKE,))
     service = TriggerService(life.world.store.unit_of_work, life.world.clock)
     service.create(
-        OFFICER, TRIGGER, "northfold-twu", "Trigger ballot 2022", "labour-2021", AFFILIATES
+        officer(OFFICER), TRIGGER, "northfold-twu", "Trigger ballot 2022", "labour-2021", AFFILIATES
     )
-    service.add_branch(OFFICER, TRIGGER, BRANCH, ELECTION)
+    service.add_branch(officer(OFFICER), TRIGGER, BRANCH, ELECTION)
     return service
 
 
 def vote_count_publish(life: BranchLifecycle, record: Path) -> None:
     """Members vote 1 yes, 2 no; count, declare and publish the branch's record."""
     for member, choice in (("NTW-00001", 0), ("NTW-00002", 1), ("NTW-00005", 1)):
-        life.casting.cast(ELECTION, member, life.ballot(member, {"strike": [choice]}))
+        life.casting.cast(voter(member), ELECTION, life.ballot(member, {"strike": [choice]}))
     life.count()
-    life.publication.publish(OFFICER, ELECTION, record)
+    life.publication.publish(officer(OFFICER), ELECTION, record)

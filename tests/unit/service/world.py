@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from tests.principals import officer
+
 from clearcount.service.audit import AuditService
 from clearcount.service.eligibility import EligibilityService
 from clearcount.service.members import MemberService
@@ -68,7 +70,7 @@ class World:
 
     def party(self, org: str = "ashby-labour") -> str:
         self.organisations.create(
-            OFFICER, Organisation(org, "Ashby Labour Party", OrganisationKind.PARTY)
+            officer(OFFICER), Organisation(org, "Ashby Labour Party", OrganisationKind.PARTY)
         )
         for unit in (
             Unit(org, "ashby-vale-clp", "Ashby Vale CLP", UnitKind.CONSTITUENCY_PARTY),
@@ -76,21 +78,22 @@ class World:
             Unit(org, "av-south", "Ashby Vale South", UnitKind.BRANCH, "ashby-vale-clp"),
             Unit(org, "av-unison", "Ashby Vale Unison", UnitKind.AFFILIATE, "ashby-vale-clp"),
         ):
-            self.organisations.add_unit(OFFICER, unit)
+            self.organisations.add_unit(officer(OFFICER), unit)
         return org
 
     def union(self, org: str = "northfold-twu") -> str:
         self.organisations.create(
-            OFFICER, Organisation(org, "Northfold Transport Workers' Union", OrganisationKind.UNION)
+            officer(OFFICER),
+            Organisation(org, "Northfold Transport Workers' Union", OrganisationKind.UNION),
         )
         for unit in (
             Unit(org, "northfold-branch", "Northfold Branch", UnitKind.BRANCH),
             Unit(org, "northfold-depot", "Northfold Depot", UnitKind.WORKPLACE, "northfold-branch"),
             Unit(org, "tram-yard", "Northfold Tram Yard", UnitKind.WORKPLACE),
         ):
-            self.organisations.add_unit(OFFICER, unit)
+            self.organisations.add_unit(officer(OFFICER), unit)
         return org
 
     def load(self, org: str, name: str, **options: bool) -> object:
         data = (FIXTURES / name).read_bytes()
-        return self.importer.import_csv(OFFICER, org, data, name, **options)
+        return self.importer.import_csv(officer(OFFICER), org, data, name, **options)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from tests.principals import officer, voter
 from tests.unit.service.election_world import ELECTION, ELIGIBLE, Lifecycle
 from tests.unit.service.world import CountingSalts, FixedClock, World
 
@@ -27,8 +28,8 @@ def lifecycle(store: SqlStore, tmp_path: Path) -> Lifecycle:
 def test_record_and_register_are_append_only(store: SqlStore, tmp_path: Path) -> None:
     life = lifecycle(store, tmp_path)
     life.open()
-    life.casting.cast(ELECTION, "NTW-00001", life.ballot("NTW-00001", {"chair": [0]}))
-    life.publication.publish("officer", ELECTION, tmp_path / "record.zip")
+    life.casting.cast(voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]}))
+    life.publication.publish(officer("officer"), ELECTION, tmp_path / "record.zip")
     for table in ELECTION_APPEND_ONLY_TABLES:
         for statement in (f"UPDATE {table} SET election_id = election_id", f"DELETE FROM {table}"):
             with (
@@ -49,7 +50,7 @@ def test_concurrent_casts_keep_one_chain(store: SqlStore, tmp_path: Path) -> Non
 
     def cast(member: str) -> None:
         try:
-            life.casting.cast(ELECTION, member, ballots[member])
+            life.casting.cast(voter(member), ELECTION, ballots[member])
         except BaseException as error:
             errors.append(error)
 

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from tests.principals import officer
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
 
 from clearcount.record.roll import verify_inclusion
@@ -33,9 +34,9 @@ def test_append_only_tables_refuse_update_and_delete(store: SqlStore) -> None:
     org = w.party()
     w.load(org, "ashby_vale_clp.csv")
     w.eligibility.set_rules(
-        OFFICER, EligibilityRules("av-sel", org, "selection", "NEC", date(2021, 11, 9))
+        officer(OFFICER), EligibilityRules("av-sel", org, "selection", "NEC", date(2021, 11, 9))
     )
-    w.rolls.freeze(OFFICER, "av-sel", "timetable")
+    w.rolls.freeze(officer(OFFICER), "av-sel", "timetable")
     for table in APPEND_ONLY_TABLES:
         for statement in (
             f"UPDATE {table} SET ballot_id = ballot_id"
@@ -77,7 +78,7 @@ def test_concurrent_appends_keep_one_chain(store: SqlStore) -> None:
     def work(n: int) -> None:
         try:
             for i in range(8):
-                w.audit.record_access(f"teller {n}", org, f"roll:{i}", "count check")
+                w.audit.record_access(officer(f"teller {n}"), org, f"roll:{i}", "count check")
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -99,7 +100,7 @@ def test_a_whole_roll_round_trips(backend: tuple[str, str | None]) -> None:
     w.clock.set_day(date(2025, 11, 1))
     w.load(org, "northfold_twu.csv")
     w.eligibility.set_rules(
-        OFFICER,
+        officer(OFFICER),
         EligibilityRules(
             "ntwu-ia-2025",
             org,
@@ -109,7 +110,7 @@ def test_a_whole_roll_round_trips(backend: tuple[str, str | None]) -> None:
             units=frozenset({"northfold-branch"}),
         ),
     )
-    header = w.rolls.freeze(OFFICER, "ntwu-ia-2025", "ballot notice served")
+    header = w.rolls.freeze(officer(OFFICER), "ntwu-ia-2025", "ballot notice served")
     first.close()
 
     again = SqlStore.open(url, schema=schema)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from tests.principals import officer
 from tests.unit.service.trigger_world import (
     AFFILIATES,
     TRIGGER,
@@ -22,9 +23,9 @@ from clearcount.storage.trigger_tables import TRIGGER_APPEND_ONLY_TABLES
 def test_trigger_tables_are_append_only(store: SqlStore, tmp_path: Path) -> None:
     life = BranchLifecycle(World(store, FixedClock(), CountingSalts()), tmp_path / "keys")
     trigger = open_trigger(life)
-    trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[0], "no", "Jo Secretary")
+    trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[0], "no", "Jo Secretary")
     vote_count_publish(life, tmp_path / "branch.zip")
-    trigger.declare(OFFICER, TRIGGER)
+    trigger.declare(officer(OFFICER), TRIGGER)
     for table in TRIGGER_APPEND_ONLY_TABLES:
         for statement in (f"UPDATE {table} SET trigger_id = trigger_id", f"DELETE FROM {table}"):
             with (

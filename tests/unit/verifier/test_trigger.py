@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.trigger_world import (
     AFFILIATES,
     TRIGGER,
@@ -32,11 +33,13 @@ def declared(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Path, Rec
     try:
         life = BranchLifecycle(World(store, FixedClock(), CountingSalts()), tmp / "keys")
         trigger = open_trigger(life)
-        trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[0], "yes", "Jo Secretary")
-        trigger.record_affiliate_vote(OFFICER, TRIGGER, AFFILIATES[1], "yes", "Kim Chair")
+        trigger.record_affiliate_vote(
+            officer(OFFICER), TRIGGER, AFFILIATES[0], "yes", "Jo Secretary"
+        )
+        trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[1], "yes", "Kim Chair")
         record = tmp / "branch.zip"
         vote_count_publish(life, record)
-        entry = trigger.declare(OFFICER, TRIGGER)
+        entry = trigger.declare(officer(OFFICER), TRIGGER)
     finally:
         store.close()
     data = entry.document.encode("utf-8")
