@@ -85,22 +85,28 @@ def test_registration_checks_role_name_and_keys_and_stops_at_the_ceremony(
     life.define()
     register = life.roles.register
     with pytest.raises(ValidationError, match="one of the election's trustees"):
-        register(OFFICER, ELECTION, RoleSecret.generate("trustee", "Mallory", RNG).card(RNG))
+        register(
+            officer(OFFICER), ELECTION, RoleSecret.generate("trustee", "Mallory", RNG).card(RNG)
+        )
     with pytest.raises(ValidationError, match="for an election"):
-        register(OFFICER, ELECTION, RoleSecret.generate("affiliate", "Branch", RNG).card(RNG))
+        register(
+            officer(OFFICER), ELECTION, RoleSecret.generate("affiliate", "Branch", RNG).card(RNG)
+        )
     bad = RoleSecret.generate("teller", TELLERS[0], RNG).card(RNG).to_json()
     with pytest.raises(ValidationError, match="proof"):
-        register(OFFICER, ELECTION, {**bad, "key": Point.generator().to_bytes().hex()})
+        register(officer(OFFICER), ELECTION, {**bad, "key": Point.generator().to_bytes().hex()})
     first = RoleSecret.generate("teller", TELLERS[0], RNG)
-    register(OFFICER, ELECTION, first.card(RNG))
+    register(officer(OFFICER), ELECTION, first.card(RNG))
     with pytest.raises(ConflictError, match="already registered"):
-        register(OFFICER, ELECTION, RoleSecret.generate("teller", TELLERS[0], RNG).card(RNG))
+        register(
+            officer(OFFICER), ELECTION, RoleSecret.generate("teller", TELLERS[0], RNG).card(RNG)
+        )
     reuse = RoleSecret("teller", TELLERS[1], first.signing)
     with pytest.raises(ConflictError, match="reuses a key of teller"):
-        register(OFFICER, ELECTION, reuse.card(RNG))
-    register(OFFICER, ELECTION, RoleSecret.generate("officer", OFFICER, RNG).card(RNG))
+        register(officer(OFFICER), ELECTION, reuse.card(RNG))
+    register(officer(OFFICER), ELECTION, RoleSecret.generate("officer", OFFICER, RNG).card(RNG))
     with pytest.raises(ConflictError, match="already registered"):
-        register(OFFICER, ELECTION, RoleSecret.generate("officer", "Other", RNG).card(RNG))
+        register(officer(OFFICER), ELECTION, RoleSecret.generate("officer", "Other", RNG).card(RNG))
     assert [r.card.role for r in life.roles.cards(ELECTION)] == ["officer", "teller"]
 
 
