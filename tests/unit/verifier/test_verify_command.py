@@ -14,10 +14,24 @@ from clearcount.record.chain import Event, next_event
 from clearcount.record.roll import RollEntry, member_commitment
 from clearcount.record.roll_file import member_proof
 
+STANDALONE = {"verify": [], "verify-diff": ["diff"], "roll-proof": ["roll-proof"]}
+"""`clearcount X` -> the same command of `clearcount-verify` (verifier.command)."""
+
+
+def _process(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *command], capture_output=True, text=True,
+                          check=False, timeout=300)  # fmt: skip
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "clearcount", *args], capture_output=True,
-                          text=True, check=False, timeout=300)  # fmt: skip
+    """`clearcount ARGS`; its `clearcount-verify` twin must exit the same way and say the same."""
+    done = _process("clearcount", *args)
+    if args and args[0] in STANDALONE:
+        alone = _process("clearcount.verifier.command", *STANDALONE[args[0]], *args[1:])
+        assert alone.returncode == done.returncode, alone.stdout[-2000:] + alone.stderr[-2000:]
+        for word in ("NOT VERIFIED", "V-RESULT-2", "ELIGIBLE", "NOT ON THE ROLL", "differs"):
+            assert (word in alone.stdout) == (word in done.stdout), word
+    return done
 
 
 def test_an_honest_record_verifies_with_exit_status_0(record_zip: Path) -> None:
