@@ -705,7 +705,8 @@ How to read a block:
 
 def render() -> str:
     blocks = [block for section in SECTIONS for block in section()]
-    return HEADER + "\n".join(block.markdown() for block in blocks)
+    contents = "".join(f"- §{block.number} {block.title}\n" for block in blocks)
+    return HEADER + "Contents:\n\n" + contents + "\n" + "\n".join(b.markdown() for b in blocks)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
