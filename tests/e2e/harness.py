@@ -104,10 +104,16 @@ class Cli:
     def ok(self, *args: str, env: Mapping[str, str] | None = None) -> Done:
         return self.run(*args, env=env).ok()
 
-    def run_doc_page(self, page: str, variables: Mapping[str, str] | None = None) -> list[Done]:
-        """Every command of docs/steps/PAGE in order (`$NAME` from `variables` and `values`)."""
+    def run_doc_page(
+        self,
+        page: str,
+        variables: Mapping[str, str] | None = None,
+        blocks: slice = slice(None),
+    ) -> list[Done]:
+        """Every command of docs/steps/PAGE in order (`$NAME` from `variables` and `values`);
+        `blocks` picks some of its code blocks (a page whose steps wait for other events)."""
         results = []
-        for kind, name, text in doc_blocks(DOCS / page):
+        for kind, name, text in doc_blocks(DOCS / page)[blocks]:
             if kind == "file":
                 (self.cwd / name).write_text(text, encoding="utf-8")
                 continue

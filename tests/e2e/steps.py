@@ -8,7 +8,7 @@ build from their `Plan`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tests.e2e.harness import Cli, Done, credential_codes
@@ -46,6 +46,9 @@ class Plan:
     roll_ready: bool = False
     """The organisation and its roll exist already (a trigger ballot's second branch): skip
     step 1's `org create`, `org unit` and `roll import`."""
+    before_open: Callable[[], object] | None = None
+    """Run after the key ceremony and credentials, before step 6 opens the election (a trigger
+    ballot's list of bodies is signed then)."""
 
 
 def _time(cli: Cli, plan: Plan, step: str, default: str) -> None:
@@ -140,6 +143,8 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
     )
     out["letters"] = postal
     codes = credential_codes([r.message for r in smtp.inbox.received])
+    if plan.before_open is not None:
+        plan.before_open()
     # 6. open
     out["open"] = cli.ok("election", "open", e, "--credentials", "public-credentials.json")
     # 7. vote

@@ -1,24 +1,30 @@
-"""A CLP's trigger ballot, end to end through the CLI (issue 5; docs/steps/14-trigger-ballot.md).
+"""A CLP's trigger ballot end to end through the CLI (issues 5, 8; docs/steps/14-trigger-ballot).
 
 Each party branch's members vote yes/no in their own election, taking the steps of
 docs/steps/01-13 (the roll: the branch's members, `roll rules --unit`); North votes online,
-South online and on paper at its branch meeting. Each affiliate's officer gives its vote,
-recorded by the secretary (a correction needs --replace). Then the commands of
-docs/steps/14-trigger-ballot.md, literally: declare under labour-2021 and verify the
-declaration against both branches' records. North's members support the MP 2-1, South's ask
-for a selection 1-2, the union supports the MP and the Co-operative Party asks for a
-selection: in the 2021 electoral college branches 25.0 + affiliates 25.0 = 50.0%, not more than
-50%, so no selection is triggered.
+South online and on paper at its branch meeting. The commands of
+docs/steps/14-trigger-ballot.md, literally, in its two parts: once both branch elections'
+key ceremonies have run and before South opens, the affiliates' officers make their keys and
+the returning officer (the same Jo Hale who runs both branch elections) signs the list of
+bodies; after the branches' results, each affiliate's officer signs its vote, the secretary
+records it (a correction needs --replace), declares under labour-2021 and verifies the
+declaration against both branches' records and every signature. North's members support the
+MP 2-1, South's ask for a selection 1-2, the union supports the MP and the Co-operative Party
+asks for a selection: in the 2021 electoral college branches 25.0 + affiliates 25.0 = 50.0%,
+not more than 50%, so no selection is triggered.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 
-from tests.e2e.harness import Cli
+from tests.e2e.harness import Cli, Done
 from tests.e2e.steps import Plan, Sitting, run_election
 from tests.unit.mail.smtp_server import SmtpServer
 
+from clearcount.cli.common import passphrase_variable
 from clearcount.core.canonical import canonical_json
 
 MEMBERS = """member_id,given_name,family_name,email,address,postcode,joined,units,categories
@@ -30,6 +36,8 @@ AV2005,Eve,Ember,eve.ember@example.org,5 Canal Walk,AV1 3CA,2019-03-02,av-south,
 AV2006,Fay,Fenwick,fay.fenwick@example.org,6 Canal Walk,AV1 3CB,2012-01-09,av-south,
 AV2007,Gus,Garrow,gus.garrow@example.org,7 Station Road,AV1 4DA,2020-02-29,av-south,
 """
+
+AFFILIATES = ("Northfold TWU", "Co-operative Party")
 
 UNITS = (
     ("ashby-vale", "Ashby Vale CLP", "constituency_party", None),
@@ -98,9 +106,22 @@ SOUTH = branch_plan(
 def test_a_trigger_ballot_of_branch_members_and_affiliate_officers(
     cli: Cli, smtp_server: SmtpServer
 ) -> None:
+    cli.env.update({passphrase_variable(a): f"passphrase of {a}" for a in AFFILIATES})
+    officer_key = "south/keys/officer-jo-hale.key"
+    fixed: list[Done] = []
+
+    def fix_bodies() -> None:  # both key ceremonies have run; neither branch has opened
+        cli.monkeypatch.chdir(cli.cwd)
+        fixed.extend(
+            cli.run_doc_page("14-trigger-ballot.md", {"OFFICER_KEY": officer_key}, slice(0, 2))
+        )
+        cli.monkeypatch.chdir(cli.cwd / "south")
+
     branches = {}
-    for folder, plan in (("north", NORTH), ("south", SOUTH)):
+    for folder, plan in (("north", NORTH), ("south", replace(SOUTH, before_open=fix_bodies))):
         (cli.cwd / folder).mkdir()
+        if folder == "south":  # the same returning officer, with the same key file
+            shutil.copytree(cli.cwd / "north" / "keys", cli.cwd / "south" / "keys")
         branch = Cli(cli.cwd / folder, cli.env, cli.monkeypatch, cli.clock)
         branches[folder] = run_election(branch, smtp_server, plan)
     cli.monkeypatch.chdir(cli.cwd)
@@ -109,25 +130,24 @@ def test_a_trigger_ballot_of_branch_members_and_affiliate_officers(
     assert "Yes 2, No 1" in branches["north"]["declare"].out
     assert "Yes 1, No 2" in branches["south"]["declare"].out
     assert "VERIFIED: 0 checks failed" in branches["south"]["verify"].out
+    assert any("list of bodies of 'av-trigger-2031' fixed" in d.out for d in fixed)
 
-    done = cli.run_doc_page("14-trigger-ballot.md")
+    done = cli.run_doc_page("14-trigger-ballot.md", {"OFFICER_KEY": officer_key}, slice(2, None))
     refused = [d for d in done if "affiliate-vote" in d.args and "--replace" in d.args]
     assert refused, "the page corrects a vote with --replace"
-    second = cli.run(
-        "trigger", "affiliate-vote", "av-trigger-2031", "--affiliate", "Northfold TWU",
-        "--vote", "no", "--officer", "Someone Else",
-    )  # fmt: skip
+    second = cli.run("trigger", "affiliate-vote", "av-trigger-2031", "--signed", "twu-vote.json")
     assert second.code == 2
     assert "declared" in second.err
     declared = next(d for d in done if d.args[:2] == ("trigger", "declare")).out
     assert "branch Ashby Vale North branch: members 2 yes, 1 no -> YES" in declared
     assert "branch Ashby Vale South branch: members 1 yes, 2 no -> NO" in declared
-    assert "affiliate Northfold TWU: YES, given by Rita Okafor" in declared
+    assert "affiliate Northfold TWU: YES, signed by Rita Okafor" in declared
     assert "NOT TRIGGERED" in declared
     assert "branches 25.0 + affiliates 25.0 = 50.0%, not more than 50%" in declared
     document = json.loads((cli.cwd / "trigger-declaration.json").read_bytes())
     assert document["triggered"] is False
     assert [a["vote"] for a in document["affiliates"]] == ["yes", "no"]
+    assert document["bodies"]["officer"] == "Jo Hale"
     verified = next(d for d in done if d.args[0] == "verify-trigger").out
     assert "trigger declaration VERIFIED: 0 checks failed" in verified
     assert "recounted branches 25.0 + affiliates 25.0 = 50.0%" in verified
@@ -142,3 +162,18 @@ def test_a_trigger_ballot_of_branch_members_and_affiliate_officers(
     assert bad.code == 1
     assert "failed V-TRIG-TALLY-1" in bad.out
     assert "trigger declaration NOT VERIFIED" in bad.out
+
+    document = json.loads((cli.cwd / "trigger-declaration.json").read_bytes())
+    document["affiliates"][0]["vote"] = "no"  # a flipped affiliate vote, not re-signed
+    (cli.cwd / "flipped.json").write_bytes(canonical_json(document))
+    flipped = cli.run(
+        "verify-trigger", "flipped.json",
+        "north/records/av-north-trigger-2031", "south/records/av-south-trigger-2031",
+    )  # fmt: skip
+    assert flipped.code == 1
+    assert "failed V-TRIG-AFFSIG-1" in flipped.out
+    dropped = cli.run(
+        "verify-trigger", "trigger-declaration.json", "north/records/av-north-trigger-2031"
+    )
+    assert dropped.code == 1
+    assert "failed V-TRIG-BRANCH-1" in dropped.out

@@ -32,6 +32,7 @@ __all__ = [
     "Database",
     "UserError",
     "db_options",
+    "key_file_name",
     "optional_date",
     "parse_date",
     "parse_instant",
@@ -201,6 +202,15 @@ def passphrase_variable(name: str) -> str:
     """The environment variable that may hold NAME's key-file passphrase (for scripts and
     tests): CLEARCOUNT_PASSPHRASE_ and the name in capitals, other characters as _."""
     return "CLEARCOUNT_PASSPHRASE_" + re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
+
+
+def key_file_name(path: Path) -> str:
+    """The name in a key file's public header (to ask for the right passphrase); the path
+    itself when the file has none (opening it then fails with a clear message)."""
+    try:
+        return str(json.loads(path.read_bytes()).get("name") or path)
+    except (OSError, ValueError, AttributeError):
+        return str(path)
 
 
 def role_passphrase(role: str, name: str, *, confirm: bool) -> str:

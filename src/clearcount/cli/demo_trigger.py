@@ -1,8 +1,10 @@
 """The demo's trigger ballot (issue 5): Ashby Vale CLP's branches' members and affiliates.
 
 Each of the four party branches runs its own members' yes/no election (its roll: the branch's
-members, by the unit-membership rule), voted online and on paper at the branch meeting; the
-two affiliates' officers give their affiliates' votes, recorded by the CLP secretary; the
+members, by the unit-membership rule), voted online and on paper at the branch meeting. The two
+affiliates' officers make their keys (separate key files); the returning officer signs the list
+of bodies before any branch election opens; each affiliate's officer signs its affiliate's vote
+under that list and the CLP secretary records it (issue 8); the
 trigger ballot is declared under labour-2021, the two-section electoral college
 (docs/counting/trigger-ballot.md), with what labour-2018 and labour-pre-2018 would have given
 from the same votes as an illustration; then every branch
@@ -17,17 +19,24 @@ from pathlib import Path
 
 import click
 
+from clearcount.record.trigger_signed import (
+    AffiliateVoteAct,
+    ListedAffiliate,
+    sign_affiliate_vote,
+    sign_bodies,
+)
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.ballots import CeremonyReport, contest
 from clearcount.service.credential_authority import KeyMaterial
 from clearcount.service.election_records import BallotDefinition
 from clearcount.service.eligibility import EligibilityRules
 from clearcount.service.organisations import Organisation, OrganisationKind
+from clearcount.service.role_keys import load_long_term_key
 from clearcount.verifier.trigger import verify_trigger
 from clearcount.verifier.trigger_document import AffiliateEntry, BranchEntry, trigger_count
 
 from . import demo_data as data
-from .demo_steps import SCRUTINEER, TELLERS, TRUSTEES, Demo, DemoOutcome
+from .demo_steps import AS_OFFICER, OFFICER, SCRUTINEER, TELLERS, TRUSTEES, Demo, DemoOutcome
 from .trigger_commands import summary_lines
 
 __all__ = ["trigger_ballot"]
@@ -80,15 +89,27 @@ def trigger_ballot(demo: Demo) -> None:
     party = Organisation("ashby-vale-clp", "Ashby Vale CLP", OrganisationKind.PARTY)
     demo.setup_organisation(party, data.AV_UNITS, data.AV_MEMBERS)
     demo.clock.set("2031-02-01T10:00Z")
+    cards = [demo.role_card("affiliate", a) for a in data.AV_AFFILIATES]
+    click.echo(f"  {len(cards)} affiliates' officers made their keys (keys/affiliate-*.key)")
     s.trigger.create(
         AS_SECRETARY, TRIGGER, party.organisation_id, "Ashby Vale CLP trigger ballot 2031",
-        "labour-2021", data.AV_AFFILIATES,
+        "labour-2021", [ListedAffiliate(c.name, c.key) for c in cards],
     )  # fmt: skip
     opened = {}
     for unit, (name, _, _) in data.AV_BRANCH_VOTES.items():
         click.echo(f"-- {name}: the members' ballot")
         opened[unit] = _branch_election(demo, unit, name)
         s.trigger.add_branch(AS_SECRETARY, TRIGGER, name, opened[unit][0])
+    officer = load_long_term_key(demo.key_files[OFFICER], demo.passphrase(OFFICER), role="officer")
+    draft = s.trigger.draft_bodies(AS_OFFICER, TRIGGER, officer.name, officer.key)
+    fixed = s.trigger.fix_bodies(AS_OFFICER, sign_bodies(draft, officer.signing))
+    bodies = demo.directory / "records" / f"{TRIGGER}-bodies.json"
+    bodies.parent.mkdir(parents=True, exist_ok=True)
+    bodies.write_bytes(fixed.document.encode("utf-8"))
+    click.echo(
+        f"  list of bodies signed by the returning officer before opening (records/{bodies.name},"
+        f" sha256 {fixed.hash[:16]}…)"
+    )
     demo.clock.set("2031-02-20T19:30Z")
     for unit, (name, online, _) in data.AV_BRANCH_VOTES.items():
         eid, _, material = opened[unit]
@@ -101,9 +122,14 @@ def trigger_ballot(demo: Demo) -> None:
         papers = [(0 if vote == "Yes" else 1,) for vote in meeting.values()]
         demo.paper(eid, report, material, "meeting", {"reselect": papers}, list(meeting))
     demo.clock.set("2031-02-27T12:00Z")
-    for affiliate, (vote, officer) in data.AV_AFFILIATE_VOTES.items():
-        s.trigger.record_affiliate_vote(AS_SECRETARY, TRIGGER, affiliate, vote, officer)
-        click.echo(f"  {affiliate}: {vote.upper()}, given by {officer}, recorded by the secretary")
+    listed = s.trigger.bodies(TRIGGER)
+    for affiliate, (vote, person) in data.AV_AFFILIATE_VOTES.items():
+        key = load_long_term_key(
+            demo.key_files[affiliate], demo.passphrase(affiliate), role="affiliate"
+        )
+        act = sign_affiliate_vote(listed, affiliate, person, vote, key.signing)
+        s.trigger.record_affiliate_vote(AS_SECRETARY, TRIGGER, act)
+        click.echo(f"  {affiliate}: {vote.upper()}, signed by {person}, recorded by the secretary")
     demo.clock.set("2031-03-02T17:00Z")
     for unit in data.AV_BRANCH_VOTES:
         eid, report, _ = opened[unit]
@@ -117,7 +143,9 @@ def trigger_ballot(demo: Demo) -> None:
     for line in summary_lines(document):
         click.echo(line)
     branches = [BranchEntry(**b) for b in document["branches"]]
-    affiliates = [AffiliateEntry(**a) for a in document["affiliates"]]
+    affiliates = [
+        AffiliateEntry.signed(AffiliateVoteAct.from_json(a)) for a in document["affiliates"]
+    ]
     for profile, rule in (
         ("labour-2018", "the 2018 rule (a third of branches or of affiliates asking)"),
         ("labour-pre-2018", "the pre-2018 rule (a majority of all bodies pooled)"),

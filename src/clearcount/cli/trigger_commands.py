@@ -2,10 +2,14 @@
 
 docs/steps/14-trigger-ballot.md. Each party branch's members vote yes/no in their own
 election (an ordinary `clearcount election`, its roll the branch's members: `roll rules
---unit BRANCH`); each affiliate's officer gives the affiliate's vote, which the secretary
-records; `declare` counts the bodies under the rule book's profile and writes the public
-declaration that `clearcount verify-trigger` checks against the branches' records.
-Service: `service.trigger`.
+--unit BRANCH`). Each affiliate's officer makes the affiliate's key on their own machine
+(`clearcount affiliate init`) and hands over the public card (`create --affiliate-card`); the
+returning officer signs the list of bodies before any branch election opens (`fix-bodies`);
+each affiliate's officer signs the affiliate's vote under that list on their own machine
+(`affiliate-sign`, no database), and the secretary records the signed vote (`affiliate-vote`);
+`declare` counts the bodies under the rule book's profile and writes the public declaration
+that `clearcount verify-trigger` checks against the signatures and the branches' records.
+Service: `service.trigger`; signed messages: `record.trigger_signed`.
 """
 
 from __future__ import annotations
@@ -15,10 +19,28 @@ from pathlib import Path
 
 import click
 
+from clearcount.core.canonical import canonical_json
 from clearcount.counting.trigger_ballot import PROFILES
+from clearcount.record.trigger_signed import (
+    VOTES,
+    AffiliateVoteAct,
+    BodiesList,
+    ListedAffiliate,
+    sign_affiliate_vote,
+    sign_bodies,
+)
 from clearcount.service.authorisation import Principal, Role
+from clearcount.service.role_keys import load_long_term_key
+from clearcount.service.roles import read_card
 
-from .common import Database, UserError, db_options, principal_option
+from .common import (
+    Database,
+    UserError,
+    db_options,
+    key_file_name,
+    principal_option,
+    role_passphrase,
+)
 from .context import open_services
 
 __all__ = ["summary_lines", "trigger_group"]
@@ -47,9 +69,10 @@ def summary_lines(document: dict[str, object]) -> list[str]:
             b = branches[body["name"]]
             lines.append(f"  branch {body['name']}: members {b['yes']} yes, {b['no']} no -> {vote}")
         else:
-            officers = {a["name"]: a["officer"] for a in document["affiliates"]}  # type: ignore[attr-defined]
-            by = officers.get(body["name"])
-            lines.append(f"  affiliate {body['name']}: {vote}" + (f", given by {by}" if by else ""))
+            signed = {a["affiliate"]: a for a in document["affiliates"]}  # type: ignore[attr-defined]
+            act = signed[body["name"]]
+            said = "ABSTAINED" if act["vote"] == "abstain" else vote
+            lines.append(f"  affiliate {body['name']}: {said}, signed by {act['officer']}")
     for test in outcome["tests"]:
         if "summary" in test:  # labour-2021: the college, each section's share and the total
             lines.append(f"  test: {test['test']}: {test['summary']}")
@@ -80,11 +103,12 @@ def summary_lines(document: dict[str, object]) -> list[str]:
     "asking triggers one) or labour-pre-2018 (a majority of all bodies pooled).",
 )
 @click.option(
-    "--affiliate",
-    "affiliates",
+    "--affiliate-card",
+    "cards",
     multiple=True,
-    metavar="NAME",
-    help="An affiliate entitled to vote (repeat for each: union branch, socialist society).",
+    type=click.Path(path_type=Path),
+    help="An affiliate's public card, made by its officer with `clearcount affiliate init "
+    '--name "AFFILIATE"` (repeat for each: union branch, socialist society).',
 )
 @principal_option(Role.OFFICER)
 @db_options
@@ -93,13 +117,22 @@ def trigger_create(
     organisation: str,
     title: str,
     profile: str,
-    affiliates: tuple[str, ...],
+    cards: tuple[Path, ...],
     principal: Principal,
     db: Database,
 ) -> None:
-    """Start the trigger ballot TRIGGER, naming its affiliates; add branches next."""
+    """Start the trigger ballot TRIGGER with its affiliates' cards; add branches next."""
+    listed = []
+    for path in cards:
+        card = read_card(path)
+        if card.role != "affiliate":
+            raise UserError(
+                f"{path}: expected an affiliate's card (`clearcount affiliate init`), got a "
+                f"{card.role}'s"
+            )
+        listed.append(ListedAffiliate(card.name, card.key))
     with open_services(db) as s:
-        ballot = s.trigger.create(principal, trigger, organisation, title, profile, affiliates)
+        ballot = s.trigger.create(principal, trigger, organisation, title, profile, listed)
     click.echo(
         f"trigger ballot {trigger!r} created ({ballot.profile}); affiliates: "
         f"{', '.join(ballot.affiliates) or 'none'}"
@@ -126,16 +159,95 @@ def trigger_add_branch(
     click.echo(f"branch {branch!r} added to {trigger!r}: its members vote in {election!r}")
 
 
-@trigger_group.command("affiliate-vote")
+@trigger_group.command("fix-bodies")
 @click.argument("trigger")
-@click.option("--affiliate", required=True, help="The affiliate whose vote this is.")
+@click.option(
+    "--key-file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The returning officer's key file (`clearcount role init --role officer`; asks for "
+    "its passphrase).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the signed list, for each affiliate's officer to sign under.",
+)
+@principal_option(Role.OFFICER)
+@db_options
+def trigger_fix_bodies(
+    trigger: str, key_file: Path, out: Path, principal: Principal, db: Database
+) -> None:
+    """Sign and fix TRIGGER's list of bodies, before any branch election opens (officer)."""
+    name = key_file_name(key_file)
+    secret = load_long_term_key(
+        key_file, role_passphrase("officer", name, confirm=False), role="officer"
+    )
+    with open_services(db) as s:
+        draft = s.trigger.draft_bodies(principal, trigger, secret.name, secret.key)
+        entry = s.trigger.fix_bodies(principal, sign_bodies(draft, secret.signing))
+    _write(out, entry.document)
+    click.echo(
+        f"list of bodies of {trigger!r} fixed and signed by {secret.name}: "
+        f"{len(draft.branches)} branches, {len(draft.affiliates)} affiliates; written to {out}; "
+        f"sha256 {entry.hash}"
+    )
+
+
+@trigger_group.command("affiliate-sign")
+@click.argument("bodies", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--key-file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your affiliate key file (`clearcount affiliate init`; asks for its passphrase).",
+)
 @click.option(
     "--vote",
-    type=click.Choice(["yes", "no"]),
+    type=click.Choice(VOTES),
     required=True,
-    help="yes: reselect the MP without a selection; no: ask for an open selection.",
+    help="yes: reselect the MP without a selection; no: ask for an open selection; abstain.",
 )
-@click.option("--officer", required=True, help="The affiliate's officer who gave the vote.")
+@click.option("--officer", required=True, help="Your name, the affiliate's officer signing.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the signed vote, to hand to the returning officer.",
+)
+def trigger_affiliate_sign(
+    bodies: Path, key_file: Path, vote: str, officer: str, out: Path
+) -> None:
+    """Sign your affiliate's VOTE under the signed list BODIES (on your own machine).
+
+    The list is checked first: the returning officer's signature, and that it gives your
+    affiliate your key. Needs no database."""
+    try:
+        listed = BodiesList.from_json(json.loads(bodies.read_bytes()), str(bodies))
+    except (OSError, ValueError) as error:
+        raise UserError(f"{bodies}: not a readable signed list of bodies ({error})") from None
+    affiliate = key_file_name(key_file)
+    secret = load_long_term_key(
+        key_file, role_passphrase("affiliate", affiliate, confirm=False), role="affiliate"
+    )
+    act = sign_affiliate_vote(listed, secret.name, officer, vote, secret.signing)
+    _write(out, canonical_json(act.to_json()).decode("utf-8"))
+    click.echo(
+        f"{secret.name}: {vote.upper()} signed by {officer} for trigger ballot "
+        f"{listed.trigger_id!r} (list {listed.hash[:16]}…), written to {out}"
+    )
+
+
+@trigger_group.command("affiliate-vote")
+@click.argument("trigger")
+@click.option(
+    "--signed",
+    "signed_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The vote as the affiliate's officer signed it (`clearcount trigger affiliate-sign`).",
+)
 @click.option(
     "--replace",
     is_flag=True,
@@ -144,22 +256,18 @@ def trigger_add_branch(
 @principal_option(Role.OFFICER)
 @db_options
 def trigger_affiliate_vote(
-    trigger: str,
-    affiliate: str,
-    vote: str,
-    officer: str,
-    replace: bool,
-    principal: Principal,
-    db: Database,
+    trigger: str, signed_path: Path, replace: bool, principal: Principal, db: Database
 ) -> None:
-    """Record the vote an affiliate's officer gave for the affiliate in TRIGGER."""
+    """Record in TRIGGER the vote an affiliate's officer signed (its signature is checked)."""
+    try:
+        act = AffiliateVoteAct.from_json(json.loads(signed_path.read_bytes()), str(signed_path))
+    except (OSError, ValueError) as error:
+        raise UserError(f"{signed_path}: not a readable signed affiliate vote ({error})") from None
     with open_services(db) as s:
-        entry = s.trigger.record_affiliate_vote(
-            principal, trigger, affiliate, vote, officer, replace=replace
-        )
+        entry = s.trigger.record_affiliate_vote(principal, trigger, act, replace=replace)
     verb = "replaced with" if replace else "recorded:"
     click.echo(
-        f"{affiliate}: vote {verb} {entry.vote.upper()} (given by {officer}, "
+        f"{act.affiliate}: vote {verb} {entry.vote.upper()} (signed by {act.officer}, "
         f"recorded by {principal.name} at {entry.recorded_at})"
     )
 
@@ -219,11 +327,16 @@ def trigger_show(trigger: str, out: Path | None, db: Database) -> None:
             "no vote recorded"
             if v is None
             else (
-                f"{v.vote.upper()} (given by {v.officer}, recorded {v.recorded_at}"
+                f"{v.vote.upper()} (signed by {v.officer}, recorded {v.recorded_at}"
                 + (", replacing an earlier vote)" if v.replaces else ")")
             )
         )
         click.echo(f"  affiliate {affiliate}: {said}")
+    if status.bodies is not None:
+        click.echo(
+            f"list of bodies fixed by {status.bodies.fixed_by} at {status.bodies.fixed_at}; "
+            f"sha256 {status.bodies.hash}"
+        )
     if status.declaration is None:
         click.echo("not declared yet")
         return

@@ -8,7 +8,6 @@ no one trustee can decrypt alone. Services: `service.ballots`, `service.tally`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -16,7 +15,14 @@ import click
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.role_keys import DEFAULT_LOG2_N, load_role_key
 
-from .common import Database, db_options, principal_option, progress, role_passphrase
+from .common import (
+    Database,
+    db_options,
+    key_file_name,
+    principal_option,
+    progress,
+    role_passphrase,
+)
 from .context import definition, open_services
 
 __all__ = ["trustee_group"]
@@ -81,7 +87,7 @@ def shuffle(election: str, key_file: Path, db: Database) -> None:
 
     Every trustee shuffles in turn after close; nobody can then link a ranking to a voter.
     """
-    name = _key_name(key_file)
+    name = key_file_name(key_file)
     key = load_role_key(key_file, role_passphrase("trustee", name, confirm=False), role="trustee")
     with open_services(db) as s, progress(f"shuffling as {key.name}", None):
         hashes = s.tally.shuffle(election, key.name)
@@ -89,14 +95,6 @@ def shuffle(election: str, key_file: Path, db: Database) -> None:
         click.echo(f"{election!r} has no ranked contest: nothing to shuffle")
     else:
         click.echo(f"trustee {key.name} shuffled {len(hashes)} contest(s) of {election!r}")
-
-
-def _key_name(path: Path) -> str:
-    """The name in a key file's public header (to ask for the right passphrase)."""
-    try:
-        return str(json.loads(path.read_bytes()).get("name") or path)
-    except (OSError, ValueError, AttributeError):
-        return str(path)
 
 
 @trustee_group.command("decrypt")
@@ -114,7 +112,7 @@ def decrypt(election: str, key_file: Path, db: Database) -> None:
     Only the tally and the shuffled papers are decrypted, never a single voter's ballot; every
     share comes with a proof that it is correct.
     """
-    name = _key_name(key_file)
+    name = key_file_name(key_file)
     passphrase = role_passphrase("trustee", name, confirm=False)
     with open_services(db) as s, progress("decrypting", None):
         s.tally.decrypt_with_key_file(election, key_file, passphrase)

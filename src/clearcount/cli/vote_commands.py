@@ -33,6 +33,7 @@ from .common import (
     Database,
     UserError,
     db_options,
+    key_file_name,
     progress,
     read_bytes,
     read_json,
@@ -311,7 +312,7 @@ def vote_paper(
     members = _voters(voters, voters_file)
     tellers = []
     for path in teller_keys:
-        name = _key_name(path)
+        name = key_file_name(path)
         passphrase = role_passphrase("teller", name, confirm=False)
         tellers.append(load_long_term_key(path, passphrase, role="teller").teller())
     with open_services(db) as s:
@@ -332,15 +333,6 @@ def vote_paper(
         f"{channel} papers of {receipt.voters} members entered in {election!r} "
         f"({sizes}); signed by {tellers[0].name} and {tellers[1].name}"
     )
-
-
-def _key_name(path: Path) -> str:
-    import json
-
-    try:
-        return str(json.loads(read_bytes(path)).get("name") or path)
-    except (ValueError, AttributeError):
-        return str(path)
 
 
 @click.command("cancel-list")

@@ -121,6 +121,9 @@ POLICY: Mapping[str, frozenset[Role]] = {
     # trigger ballots
     "trigger.create": frozenset({_O}),
     "trigger.add_branch": frozenset({_O}),
+    "trigger.draft_bodies": frozenset({_O}),
+    "trigger.fix_bodies": frozenset({_O}),
+    "trigger.bodies": PUBLIC,
     "trigger.record_affiliate_vote": frozenset({_O, _AF}),
     "trigger.declare": frozenset({_O}),
     "trigger.status": PUBLIC,

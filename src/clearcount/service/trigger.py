@@ -5,28 +5,48 @@ A trigger ballot (Labour Rule Book Ch.5 Cl.IV.5; docs/counting/trigger-ballot.md
 * one yes/no ELECTION per party branch: the branch's own members' ballot, run with the
   ordinary election machinery; its roll is the branch's members by the unit-membership
   eligibility rule (`EligibilityRules.units`), which `add_branch` requires;
-* the affiliates' votes, each recorded by a named officer of the affiliate. Every recording is
-  audited (who, when, which affiliate, which vote, which officer); a second recording for the
-  same affiliate is refused unless `replace=True`, and the replacement is audited too. The
-  votes are stored append-only: the replaced vote stays as evidence.
+* the affiliates, each with the public key its officer made on the officer's own machine
+  (`clearcount affiliate init`; the card's proof of possession is checked by the CLI), given at
+  `create` (issue 8).
+
+Once every branch election's key ceremony has run and before any opens, the returning officer
+fixes the **list of bodies** (`draft_bodies`, signed on the officer's machine with its key
+file, then `fix_bodies`): the branches with their elections' Setup hashes and the affiliates
+with their keys (record.trigger_signed.BodiesList). No body can be added after. Each
+affiliate's officer then signs the affiliate's vote or abstention on its own machine under
+that list (`record.trigger_signed.sign_affiliate_vote`) and hands the signed vote to the
+secretary, who records it (`record_affiliate_vote`, which checks the signature and that it
+names this ballot and this list). A second vote for the same affiliate is refused unless
+`replace=True`; both are kept (append-only) and audited.
 
 `declare(actor, trigger_id)` needs every branch election declared and its record published as
-it stands (the declaration cites the published record's final event hash), builds
-`Body(name, "branch", members_yes, members_no)` from each branch's declared Yes/No and
-`Body(name, "affiliate", vote)` from the officers' records, counts with
-`counting.trigger_ballot.count_bodies` under the trigger's profile, and stores the public
-trigger declaration document (canonical JSON; layout: `verifier.trigger_document`, which the
-verifier recomputes with the same functions).
+it stands (the declaration cites the published record's final event hash) and a signed vote
+or abstention from every listed affiliate; it builds `Body(name, "branch", members_yes,
+members_no)` from each branch's declared Yes/No and `Body(name, "affiliate", vote)` from the
+signed votes, counts with `counting.trigger_ballot.count_bodies` under the list's profile, and
+stores the public trigger declaration document (canonical JSON; layout:
+`verifier.trigger_document`, which the verifier recomputes with the same functions).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import ClearcountError
 from clearcount.counting.trigger_ballot import PROFILES
+from clearcount.crypto.group import Point
+from clearcount.record import codec
+from clearcount.record.trigger_signed import (
+    VOTES,
+    AffiliateVoteAct,
+    BodiesList,
+    ListedAffiliate,
+    ListedBranch,
+)
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_state import full_chain, require_election
@@ -40,13 +60,13 @@ from clearcount.service.ports import Clock
 from clearcount.service.trigger_ports import (
     AffiliateVote,
     TriggerBallot,
+    TriggerBodiesEntry,
     TriggerBranch,
     TriggerDeclarationEntry,
     TriggerUnitOfWork,
     TriggerUnitOfWorkFactory,
 )
 from clearcount.verifier.trigger_document import (
-    AffiliateEntry,
     BranchEntry,
     branch_tallies,
     declaration_document,
@@ -54,8 +74,6 @@ from clearcount.verifier.trigger_document import (
 )
 
 __all__ = ["BranchState", "TriggerService", "TriggerStatus"]
-
-VOTES = ("yes", "no")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +95,8 @@ class TriggerStatus:
     history: tuple[AffiliateVote, ...]
     """Every vote ever recorded, replaced ones included."""
     declaration: TriggerDeclarationEntry | None
+    bodies: TriggerBodiesEntry | None = None
+    """The officer's signed list of bodies, once fixed."""
 
 
 def _require(uow: TriggerUnitOfWork, trigger_id: str) -> TriggerBallot:
@@ -98,6 +118,16 @@ def _current(votes: Sequence[AffiliateVote]) -> dict[str, AffiliateVote]:
     return latest
 
 
+def _fixed(uow: TriggerUnitOfWork, trigger_id: str) -> BodiesList:
+    entry = uow.triggers.bodies(trigger_id)
+    if entry is None:
+        raise ElectionStateError(
+            f"trigger ballot {trigger_id!r}: the list of bodies is not fixed yet; the returning "
+            "officer fixes it first (`clearcount trigger fix-bodies`)"
+        )
+    return BodiesList.from_json(json.loads(entry.document), f"trigger ballot {trigger_id!r}")
+
+
 def _name(obj: str, field: str, value: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(obj, field, "a non-empty name", value)
@@ -116,9 +146,10 @@ class TriggerService:
         organisation_id: str,
         title: str,
         profile: str,
-        affiliates: Sequence[str],
+        affiliates: Sequence[ListedAffiliate],
     ) -> TriggerBallot:
-        """Define the trigger ballot: its rule profile and the affiliates entitled to vote."""
+        """Define the trigger ballot: its rule profile and the affiliates entitled to vote,
+        each with the public key its officer made (`clearcount affiliate init`)."""
         authorise(principal, "trigger.create")
         actor = principal.name
         obj = f"trigger ballot {trigger_id!r}"
@@ -126,10 +157,14 @@ class TriggerService:
         _name(obj, "title", title)
         if profile not in PROFILES:
             raise ValidationError(obj, "profile", f"one of {', '.join(PROFILES)}", profile)
-        names = [_name(obj, "affiliates[]", a) for a in affiliates]
+        names = [_name(obj, "affiliates[]", a.name) for a in affiliates]
         repeated = sorted({a for a in names if names.count(a) > 1})
         if repeated:
             raise ValidationError(obj, "affiliates", "distinct names", repeated)
+        keys = [codec.hexify(a.key) for a in affiliates]
+        shared = sorted({n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1})
+        if shared:
+            raise ValidationError(obj, "affiliates", "a key of its own for each", shared)
         at = self._clock.now()
         trigger = TriggerBallot(
             trigger_id,
@@ -139,6 +174,7 @@ class TriggerService:
             tuple(names),
             actor,
             format_instant(at),
+            tuple(keys),
         )
         with self._uow() as uow:
             if uow.organisations.get(organisation_id) is None:
@@ -155,7 +191,7 @@ class TriggerService:
                 subject=f"trigger:{trigger_id}",
                 changes=[
                     Change("profile", None, profile),
-                    Change("affiliates", None, list(names)),
+                    Change("affiliates", None, dict(zip(names, keys, strict=True))),
                 ],
                 note=trigger.title,
             )
@@ -173,6 +209,11 @@ class TriggerService:
         with self._uow() as uow:
             trigger = _require(uow, trigger_id)
             _not_declared(uow, trigger_id)
+            if uow.triggers.bodies(trigger_id) is not None:
+                raise ElectionStateError(
+                    f"trigger ballot {trigger_id!r}: the list of bodies is fixed and signed; "
+                    "no body can be added"
+                )
             stored = require_election(uow, election_id)
             d = stored.definition
             where = f"trigger ballot {trigger_id!r}: branch {branch!r}"
@@ -222,34 +263,182 @@ class TriggerService:
             uow.commit()
         return entry
 
+    def draft_bodies(
+        self, principal: Principal, trigger_id: str, officer: str, officer_key: Point
+    ) -> BodiesList:
+        """The list of bodies for the officer to sign: every branch with its election's Setup
+        hash (its key ceremony must have run), every affiliate with its key, fixed now."""
+        authorise(principal, "trigger.draft_bodies")
+        at = self._clock.now()
+        with self._uow() as uow:
+            trigger = _require(uow, trigger_id)
+            if uow.triggers.bodies(trigger_id) is not None:
+                raise ConflictError(f"trigger ballot {trigger_id!r}: the list of bodies is fixed")
+            branches = self._listed_branches(uow, trigger_id, at)
+        if "" in trigger.affiliate_keys:
+            raise ElectionStateError(
+                f"trigger ballot {trigger_id!r}: made without the affiliates' keys; define it "
+                "again with each affiliate's card (`clearcount affiliate init`)"
+            )
+        return BodiesList(
+            trigger.trigger_id,
+            trigger.title,
+            trigger.organisation_id,
+            trigger.profile,
+            officer,
+            officer_key,
+            branches,
+            tuple(
+                ListedAffiliate(name, codec.point(key, f"affiliate {name!r}: key"))
+                for name, key in zip(trigger.affiliates, trigger.affiliate_keys, strict=True)
+            ),
+            format_instant(at),
+        )
+
+    def _listed_branches(
+        self, uow: TriggerUnitOfWork, trigger_id: str, at: datetime
+    ) -> tuple[ListedBranch, ...]:
+        listed = []
+        branches = uow.triggers.branches(trigger_id)
+        if not branches:
+            raise ElectionStateError(
+                f"trigger ballot {trigger_id!r}: no branches; add each branch's election first"
+            )
+        for b in branches:
+            events = full_chain(uow, b.election_id)
+            if not events or events[0].kind != "Setup":
+                raise ElectionStateError(
+                    f"branch {b.branch!r}: election {b.election_id!r} has no Setup yet; run "
+                    "its key ceremony before fixing the list of bodies"
+                )
+            opens = require_election(uow, b.election_id).definition.opens
+            if at >= opens:
+                raise ElectionStateError(
+                    f"branch {b.branch!r}: election {b.election_id!r} opened at "
+                    f"{format_instant(opens)}; the list of bodies must be fixed before any "
+                    "branch election opens"
+                )
+            listed.append(ListedBranch(b.branch, b.election_id, events[0].hash))
+        return tuple(listed)
+
+    def fix_bodies(self, principal: Principal, signed: BodiesList) -> TriggerBodiesEntry:
+        """Store the officer's signed list (checked: signature, contents, before opening)."""
+        authorise(principal, "trigger.fix_bodies")
+        actor = principal.name
+        where = f"trigger ballot {signed.trigger_id!r}"
+        try:
+            signed.verify()
+        except ClearcountError as error:
+            raise ValidationError(
+                where, "bodies", "the officer's signed list", str(error)
+            ) from None
+        at = self._clock.now()
+        with self._uow() as uow:
+            trigger = _require(uow, signed.trigger_id)
+            if uow.triggers.bodies(signed.trigger_id) is not None:
+                raise ConflictError(f"{where}: the list of bodies is already fixed")
+            _not_declared(uow, signed.trigger_id)
+            branches = self._listed_branches(uow, signed.trigger_id, at)
+            expected = (
+                trigger.title,
+                trigger.organisation_id,
+                trigger.profile,
+                branches,
+                tuple(zip(trigger.affiliates, trigger.affiliate_keys, strict=True)),
+            )
+            given = (
+                signed.title,
+                signed.organisation,
+                signed.profile,
+                signed.branches,
+                tuple((a.name, codec.hexify(a.key)) for a in signed.affiliates),
+            )
+            if given != expected:
+                raise ValidationError(
+                    where, "bodies", "the list as it stands (`draft_bodies`)", "a different list"
+                )
+            for b in signed.branches:
+                officers = [
+                    r.card.key
+                    for r in uow.role_cards.list(b.election_id)
+                    if r.card.role == "officer"
+                ]
+                if officers != [signed.officer_key]:
+                    raise ValidationError(
+                        where,
+                        "bodies",
+                        f"signed by the returning officer whose card election {b.election_id!r} "
+                        "registered",
+                        f"signed by {signed.officer}'s key, not that one",
+                    )
+            entry = TriggerBodiesEntry(
+                signed.trigger_id,
+                canonical_json(signed.to_json()).decode("utf-8"),
+                signed.hash,
+                actor,
+                format_instant(at),
+            )
+            uow.triggers.fix_bodies(entry)
+            append_events(
+                uow,
+                at=at,
+                actor=actor,
+                action="trigger.bodies_fixed",
+                organisation_id=trigger.organisation_id,
+                subject=f"trigger:{signed.trigger_id}",
+                changes=[Change("bodies", None, signed.hash)],
+                note=f"signed by {signed.officer}",
+            )
+            uow.commit()
+        return entry
+
+    def bodies(self, trigger_id: str) -> BodiesList:
+        """The signed list of bodies (for each affiliate's officer to sign its vote under)."""
+        with self._uow() as uow:
+            _require(uow, trigger_id)
+            return _fixed(uow, trigger_id)
+
     def record_affiliate_vote(
         self,
         principal: Principal,
         trigger_id: str,
-        affiliate: str,
-        vote: str,
-        officer: str,
+        signed: AffiliateVoteAct,
         *,
         replace: bool = False,
     ) -> AffiliateVote:
-        """Record the vote `officer` gives for `affiliate`; a second one only with `replace`."""
+        """Record the vote an affiliate's officer signed; a second one only with `replace`."""
         authorise(principal, "trigger.record_affiliate_vote")
         actor = principal.name
+        affiliate = signed.affiliate
         where = f"trigger ballot {trigger_id!r}: affiliate {affiliate!r}"
-        if vote not in VOTES:
-            raise ValidationError(where, "vote", "yes or no", vote)
-        officer = _name(where, "officer", officer)
+        if signed.vote not in VOTES:
+            raise ValidationError(where, "vote", "yes, no or abstain", signed.vote)
         at = self._clock.now()
         with self._uow() as uow:
             trigger = _require(uow, trigger_id)
             _not_declared(uow, trigger_id)
-            if affiliate not in trigger.affiliates:
+            bodies = _fixed(uow, trigger_id)
+            listed = bodies.affiliate(affiliate)
+            if listed is None:
                 raise ValidationError(
                     f"trigger ballot {trigger_id!r}",
                     "affiliate",
                     f"one of its affiliates ({', '.join(trigger.affiliates) or 'none'})",
                     affiliate,
                 )
+            if (signed.trigger_id, signed.bodies) != (trigger_id, bodies.hash):
+                raise ValidationError(
+                    where,
+                    "vote",
+                    f"a vote signed for this trigger ballot under its list {bodies.hash[:16]}…",
+                    f"one for {signed.trigger_id!r} under {signed.bodies[:16]}…",
+                )
+            try:
+                signed.verify(listed.key)
+            except ClearcountError as error:
+                raise ValidationError(
+                    where, "vote", "signed by the affiliate's key", str(error)
+                ) from None
             previous = _current(uow.triggers.votes(trigger_id)).get(affiliate)
             if previous is not None and not replace:
                 raise ConflictError(
@@ -259,7 +448,14 @@ class TriggerService:
             if previous is None and replace:
                 raise ConflictError(f"{where}: no vote recorded yet, so none to replace")
             entry = AffiliateVote(
-                trigger_id, affiliate, vote, officer, actor, format_instant(at), replace
+                trigger_id,
+                affiliate,
+                signed.vote,
+                signed.officer,
+                actor,
+                format_instant(at),
+                replace,
+                canonical_json(signed.to_json()).decode("utf-8"),
             )
             uow.triggers.add_vote(entry)
             append_events(
@@ -275,10 +471,10 @@ class TriggerService:
                         None
                         if previous is None
                         else {"vote": previous.vote, "officer": previous.officer},
-                        {"vote": vote, "officer": officer},
+                        {"vote": signed.vote, "officer": signed.officer},
                     )
                 ],
-                note=f"given by {officer}, an officer of {affiliate}",
+                note=f"signed by {signed.officer}, an officer of {affiliate}",
             )
             uow.commit()
         return entry
@@ -319,22 +515,23 @@ class TriggerService:
                     f"trigger ballot {trigger_id!r}: every branch needs a declared, published "
                     f"result first; waiting for: {'; '.join(waiting)}"
                 )
+            bodies = _fixed(uow, trigger_id)
             votes = _current(uow.triggers.votes(trigger_id))
-            affiliates = [
-                AffiliateEntry(
-                    a,
-                    votes[a].vote if a in votes else None,
-                    votes[a].officer if a in votes else None,
+            missing = [a.name for a in bodies.affiliates if a.name not in votes]
+            if missing:
+                raise ElectionStateError(
+                    f"trigger ballot {trigger_id!r}: every listed affiliate needs a signed vote "
+                    f"or abstention; missing: {', '.join(missing)} (its officer signs one, "
+                    "`abstain` if the affiliate did not meet)"
                 )
-                for a in trigger.affiliates
-            ]
+            by_name = {e.name: e for e in entries}
             document = declaration_document(
-                trigger_id=trigger_id,
-                title=trigger.title,
-                organisation=trigger.organisation_id,
-                profile=trigger.profile,
-                branches=entries,
-                affiliates=affiliates,
+                bodies=bodies,
+                branches=[by_name[b.name] for b in bodies.branches],
+                votes=[
+                    AffiliateVoteAct.from_json(json.loads(votes[a.name].signed))
+                    for a in bodies.affiliates
+                ],
                 declared_at=format_instant(at),
             )
             entry = TriggerDeclarationEntry(
@@ -370,6 +567,7 @@ class TriggerService:
                 states.append(BranchState(b, last is not None and last.kind == "Result"))
             history = tuple(uow.triggers.votes(trigger_id))
             declaration = uow.triggers.declaration(trigger_id)
+            bodies = uow.triggers.bodies(trigger_id)
         current = _current(history)
         votes = tuple(current[a] for a in trigger.affiliates if a in current)
-        return TriggerStatus(trigger, tuple(states), votes, history, declaration)
+        return TriggerStatus(trigger, tuple(states), votes, history, declaration, bodies)

@@ -2,9 +2,11 @@
 
 A trigger ballot (Labour Rule Book Ch.5 Cl.IV.5; docs/counting/trigger-ballot.md) is a set of
 party branches, each deciding by its own members' yes/no election, and a set of affiliates, each
-voting through a named officer. `TriggerRepository` keeps the definition, the branches, every
-affiliate vote ever recorded (append-only: a replacement is a new row, the old one stays as
-evidence) and the declaration document; storage's `SqlUnitOfWork` implements it.
+voting through its officer, who signs with the key made on the officer's own machine (issue 8).
+`TriggerRepository` keeps the definition (with each affiliate's public key), the branches, the
+officer's signed list of bodies, every signed affiliate vote ever recorded (append-only: a
+replacement is a new row, the old one stays as evidence) and the declaration document; storage's
+`SqlUnitOfWork` implements it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from clearcount.service.election_ports import ElectionUnitOfWork
 __all__ = [
     "AffiliateVote",
     "TriggerBallot",
+    "TriggerBodiesEntry",
     "TriggerBranch",
     "TriggerDeclarationEntry",
     "TriggerRepository",
@@ -34,10 +37,13 @@ class TriggerBallot:
     organisation_id: str
     title: str
     profile: str
-    """counting.trigger_ballot.PROFILES: "labour-2018" or "labour-2021"."""
+    """counting.trigger_ballot.PROFILES: "labour-pre-2018", "labour-2018" or "labour-2021"."""
     affiliates: tuple[str, ...]
     created_by: str
     created_at: str
+    affiliate_keys: tuple[str, ...] = ()
+    """Each affiliate's public signing key (hex), in the order of `affiliates`, from the card
+    its officer made with `clearcount affiliate init` ("" for a ballot made before issue 8)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,22 @@ class AffiliateVote:
     recorded_at: str
     replaces: bool
     """True when this vote replaced an earlier one (`--replace`)."""
+    signed: str = ""
+    """The vote as the affiliate's officer signed it (record.trigger_signed.AffiliateVoteAct,
+    canonical JSON)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerBodiesEntry:
+    """The list of bodies taking part, signed by the returning officer before opening."""
+
+    trigger_id: str
+    document: str
+    """record.trigger_signed.BodiesList, canonical JSON."""
+    hash: str
+    """SHA-256 (hex) of the document: what every affiliate vote names."""
+    fixed_by: str
+    fixed_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +106,8 @@ class TriggerRepository(Protocol):
     def get(self, trigger_id: str) -> TriggerBallot | None: ...
     def add_branch(self, branch: TriggerBranch) -> None: ...
     def branches(self, trigger_id: str) -> Sequence[TriggerBranch]: ...
+    def fix_bodies(self, entry: TriggerBodiesEntry) -> None: ...
+    def bodies(self, trigger_id: str) -> TriggerBodiesEntry | None: ...
     def add_vote(self, vote: AffiliateVote) -> None: ...
     def votes(self, trigger_id: str) -> Sequence[AffiliateVote]:
         """Every vote recorded, in the order recorded."""

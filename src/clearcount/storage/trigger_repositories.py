@@ -12,28 +12,35 @@ from clearcount.core.canonical import canonical_json
 from clearcount.service.trigger_ports import (
     AffiliateVote,
     TriggerBallot,
+    TriggerBodiesEntry,
     TriggerBranch,
     TriggerDeclarationEntry,
 )
 from clearcount.storage.trigger_tables import (
-    trigger_affiliate_votes,
     trigger_ballots,
+    trigger_bodies,
     trigger_branches,
     trigger_declarations,
+    trigger_signed_votes,
 )
 
 __all__ = ["SqlTriggerRepository"]
 
 
 def _trigger(row: sa.Row[Any]) -> TriggerBallot:
+    """`affiliates` is a JSON array of {"name", "key"} (of names only before issue 8)."""
+    listed = [
+        a if isinstance(a, dict) else {"name": a, "key": ""} for a in json.loads(row.affiliates)
+    ]
     return TriggerBallot(
         row.trigger_id,
         row.organisation_id,
         row.title,
         row.profile,
-        tuple(str(a) for a in json.loads(row.affiliates)),
+        tuple(str(a["name"]) for a in listed),
         row.created_by,
         row.created_at,
+        tuple(str(a["key"]) for a in listed),
     )
 
 
@@ -48,7 +55,14 @@ class SqlTriggerRepository:
                 organisation_id=trigger.organisation_id,
                 title=trigger.title,
                 profile=trigger.profile,
-                affiliates=canonical_json(list(trigger.affiliates)).decode("utf-8"),
+                affiliates=canonical_json(
+                    [
+                        {"name": name, "key": key}
+                        for name, key in zip(
+                            trigger.affiliates, trigger.affiliate_keys, strict=True
+                        )
+                    ]
+                ).decode("utf-8"),
                 created_by=trigger.created_by,
                 created_at=trigger.created_at,
             )
@@ -83,13 +97,35 @@ class SqlTriggerRepository:
             for r in rows
         ]
 
+    def fix_bodies(self, entry: TriggerBodiesEntry) -> None:
+        self._c.execute(
+            trigger_bodies.insert().values(
+                trigger_id=entry.trigger_id,
+                document=entry.document,
+                hash=entry.hash,
+                fixed_by=entry.fixed_by,
+                fixed_at=entry.fixed_at,
+            )
+        )
+
+    def bodies(self, trigger_id: str) -> TriggerBodiesEntry | None:
+        row = self._c.execute(
+            sa.select(trigger_bodies).where(trigger_bodies.c.trigger_id == trigger_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        return TriggerBodiesEntry(
+            row.trigger_id, row.document, row.hash, row.fixed_by, row.fixed_at
+        )
+
     def add_vote(self, vote: AffiliateVote) -> None:
         self._c.execute(
-            trigger_affiliate_votes.insert().values(
+            trigger_signed_votes.insert().values(
                 trigger_id=vote.trigger_id,
                 affiliate=vote.affiliate,
                 vote=vote.vote,
                 officer=vote.officer,
+                signed=vote.signed,
                 recorded_by=vote.recorded_by,
                 recorded_at=vote.recorded_at,
                 replaces=vote.replaces,
@@ -98,9 +134,9 @@ class SqlTriggerRepository:
 
     def votes(self, trigger_id: str) -> Sequence[AffiliateVote]:
         rows = self._c.execute(
-            sa.select(trigger_affiliate_votes)
-            .where(trigger_affiliate_votes.c.trigger_id == trigger_id)
-            .order_by(trigger_affiliate_votes.c.vote_id)
+            sa.select(trigger_signed_votes)
+            .where(trigger_signed_votes.c.trigger_id == trigger_id)
+            .order_by(trigger_signed_votes.c.vote_id)
         )
         return [
             AffiliateVote(
@@ -111,6 +147,7 @@ class SqlTriggerRepository:
                 r.recorded_by,
                 r.recorded_at,
                 bool(r.replaces),
+                r.signed,
             )
             for r in rows
         ]

@@ -1,7 +1,8 @@
 """The trigger ballot's tables (SQLAlchemy Core), on the same metadata as `tables`.
 
-Migration 0003 creates them; all four are append-only (evidence: who added which branch, which
-officer gave which affiliate vote and when, what was declared): an affiliate vote replaced with
+Migration 0003 creates them and 0006 adds the signed list of bodies and the affiliates' signed
+votes (issue 8); all are append-only (evidence: who added which branch, which officer
+gave which affiliate vote and when, what was declared): an affiliate vote replaced with
 `--replace` is a new row, the old one stays.
 """
 
@@ -15,8 +16,10 @@ __all__ = [
     "TRIGGER_APPEND_ONLY_TABLES",
     "trigger_affiliate_votes",
     "trigger_ballots",
+    "trigger_bodies",
     "trigger_branches",
     "trigger_declarations",
+    "trigger_signed_votes",
 ]
 
 trigger_ballots = sa.Table(
@@ -57,6 +60,32 @@ trigger_affiliate_votes = sa.Table(
     sa.Column("replaces", sa.Boolean, nullable=False),
     sa.Index("ix_trigger_affiliate_votes", "trigger_id", "affiliate"),
 )
+"""Migration 0003's unsigned votes: kept as evidence, never counted since 0006."""
+
+trigger_signed_votes = sa.Table(
+    "trigger_signed_votes",
+    metadata,
+    sa.Column("vote_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), nullable=False),
+    sa.Column("affiliate", sa.String(200), nullable=False),
+    sa.Column("vote", sa.String(8), nullable=False),
+    sa.Column("officer", sa.Text, nullable=False),
+    sa.Column("signed", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column("recorded_at", INSTANT, nullable=False),
+    sa.Column("replaces", sa.Boolean, nullable=False),
+    sa.Index("ix_trigger_signed_votes", "trigger_id", "affiliate"),
+)
+
+trigger_bodies = sa.Table(
+    "trigger_bodies",
+    metadata,
+    sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), primary_key=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("hash", HASH, nullable=False),
+    sa.Column("fixed_by", sa.Text, nullable=False),
+    sa.Column("fixed_at", INSTANT, nullable=False),
+)
 
 trigger_declarations = sa.Table(
     "trigger_declarations",
@@ -73,5 +102,7 @@ TRIGGER_APPEND_ONLY_TABLES = (
     "trigger_branches",
     "trigger_affiliate_votes",
     "trigger_declarations",
+    "trigger_bodies",
+    "trigger_signed_votes",
 )
-"""Rows never change or go (triggers of migration 0003 refuse it)."""
+"""Rows never change or go (triggers of migrations 0003 and 0006 refuse it)."""

@@ -1,29 +1,35 @@
-"""Verifying a trigger declaration against its branches' election records (issue 5).
+"""Verifying a trigger declaration against its branches' records and its signatures (issues 5, 8).
 
     report = verify_trigger(Path("declaration.json"), [Path("north.zip"), Path("south.zip")])
     report.ok, report.failed()
 
-Each branch record is verified in full (`verify_record`); then the declaration is checked
-against the records: one record per declared branch (matched by election id), the record's
-final event hash and its declared Yes/No tallies as declared, and the count recomputed with
-`counting.trigger_ballot.count_bodies` from the records' tallies and the declared affiliate
-votes (`trigger_document.trigger_count`) equal to the declared count and verdict. The check ids
-are listed in docs/verifier.md and docs/spec/12-verifier.md.
-
-The affiliates' votes are given by their officers, not by a record: the verifier checks that
-the count follows from them, not that the officers gave them (the service's audit log does).
+The declaration carries the returning officer's signed list of the bodies taking part
+(`record.trigger_signed.BodiesList`: the branches with their elections' Setup hashes, the
+affiliates with their officers' public keys, fixed before any branch election opened) and each
+affiliate's vote or abstention, signed by its own officer with the affiliate's key. The checks:
+the list's signature and that it is this ballot's; that it was fixed before opening (each
+branch's Setup hash as listed, the list no later than each election opens); that every listed
+body is accounted for and no unlisted body counts; every affiliate signature under the listed
+key; that every vote names this ballot and this list (a vote replayed from another trigger
+ballot, or a list changed after the affiliates voted, fails); then each branch record in full
+(`verify_record`), its final event hash and Yes/No tallies, and the count recomputed with
+`counting.trigger_ballot.count_bodies` under the list's profile (`trigger_document`) equal to
+the declared count and verdict. The check ids are listed in docs/verifier.md and
+docs/spec/12-verifier.md §12.9.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from clearcount.core.canonical import canonical_json, parse_canonical
 from clearcount.core.errors import ClearcountError
 from clearcount.record.archive import decode_events, read_record_bytes
 from clearcount.record.result_body import result_decisions
+from clearcount.record.trigger_signed import AffiliateVoteAct, BodiesList
 from clearcount.verifier.registry import CheckSpec
 from clearcount.verifier.report import CheckOutcome, Finding, Report, Status
 from clearcount.verifier.runner import verify_record
@@ -31,6 +37,8 @@ from clearcount.verifier.trigger_document import (
     FORMAT,
     AffiliateEntry,
     BranchEntry,
+    BranchSetup,
+    branch_setup,
     branch_tallies,
     document_hash,
     trigger_count,
@@ -44,9 +52,53 @@ TRIGGER_CATALOGUE: tuple[CheckSpec, ...] = (
         "V-TRIG-READ-1",
         _SECTION,
         "declaration readable",
-        "the declaration is canonical JSON of format clearcount-trigger-declaration/1 with its "
-        "profile, branches (name, election id, record head, yes, no), affiliates (name, vote, "
-        "officer), triggered, verdict and count",
+        "the declaration is canonical JSON of format clearcount-trigger-declaration/2 with its "
+        "signed bodies list, branches (name, election id, record head, yes, no), signed "
+        "affiliate votes, triggered, verdict and count",
+        True,
+    ),
+    CheckSpec(
+        "V-TRIG-BODIES-1",
+        _SECTION,
+        "bodies list signed by the officer",
+        "the officer's Schnorr signature (purpose trigger-bodies) over the bodies list holds "
+        "under the list's officer_key; the list's trigger id, title, organisation and profile "
+        "are the declaration's; every branch record's Setup lists that key as its returning "
+        "officer's",
+        True,
+    ),
+    CheckSpec(
+        "V-TRIG-FIXED-1",
+        _SECTION,
+        "bodies fixed before opening",
+        "each listed branch's setup_hash is the hash of its record's Setup event, and the "
+        "list's fixed_at is no later than that election's opening time (Setup.opens)",
+        True,
+    ),
+    CheckSpec(
+        "V-TRIG-LISTED-1",
+        _SECTION,
+        "every listed body accounted for, no other",
+        "the declared branches are the listed branches (same names and election ids, each "
+        "once), and the declared affiliate votes are one signed vote or abstention for each "
+        "listed affiliate and for no other body",
+        True,
+    ),
+    CheckSpec(
+        "V-TRIG-AFFSIG-1",
+        _SECTION,
+        "affiliate votes signed",
+        "each affiliate vote's Schnorr signature (purpose trigger-affiliate-vote) holds under "
+        "the key the signed list gives that affiliate",
+        True,
+    ),
+    CheckSpec(
+        "V-TRIG-AFFBIND-1",
+        _SECTION,
+        "affiliate votes bound to this ballot",
+        "each affiliate vote names this trigger ballot's id and the SHA-256 of this signed "
+        "bodies list (a vote from another trigger ballot, or a list changed after the "
+        "affiliates voted, fails)",
         True,
     ),
     CheckSpec(
@@ -80,9 +132,9 @@ TRIGGER_CATALOGUE: tuple[CheckSpec, ...] = (
         "V-TRIG-COUNT-1",
         _SECTION,
         "declared count",
-        "count_bodies under the declared profile, over each branch's members' Yes/No from its "
-        "record and each affiliate's declared vote, equals the declared count in its numbers "
-        "and decisions (§11.9.2)",
+        "count_bodies under the signed list's profile and options, over each branch's members' "
+        "Yes/No from its record and each affiliate's signed vote (abstain: no vote), equals "
+        "the declared count in its numbers and decisions (§11.9.2)",
     ),
     CheckSpec(
         "V-TRIG-VERDICT-1",
@@ -143,7 +195,15 @@ def _count(value: object, path: str) -> int:
     return value
 
 
-def _read(data: bytes) -> tuple[dict[str, object], list[BranchEntry], list[AffiliateEntry]]:
+@dataclass(frozen=True, slots=True)
+class _Declaration:
+    document: dict[str, object]
+    bodies: BodiesList
+    branches: list[BranchEntry]
+    votes: list[AffiliateVoteAct]
+
+
+def _read(data: bytes) -> _Declaration:
     document = parse_canonical(data)
     if not isinstance(document, dict):
         raise ClearcountError("declaration: expected a JSON object")
@@ -153,7 +213,18 @@ def _read(data: bytes) -> tuple[dict[str, object], list[BranchEntry], list[Affil
         raise ClearcountError(
             f"declaration.format: expected {FORMAT!r}, got {document.get('format')!r}"
         )
-    for key in ("profile", "branches", "affiliates", "triggered", "verdict", "count"):
+    for key in (
+        "trigger_id",
+        "title",
+        "organisation",
+        "profile",
+        "bodies",
+        "branches",
+        "affiliates",
+        "triggered",
+        "verdict",
+        "count",
+    ):
         if key not in document:
             raise ClearcountError(f"declaration.{key}: missing")
     raw_branches, raw_affiliates = document["branches"], document["affiliates"]
@@ -173,22 +244,152 @@ def _read(data: bytes) -> tuple[dict[str, object], list[BranchEntry], list[Affil
                 _count(b.get("no"), f"{path}.no"),
             )
         )
-    affiliates = []
-    for i, a in enumerate(raw_affiliates):
-        path = f"declaration.affiliates[{i}]"
-        if not isinstance(a, dict) or a.get("vote") not in ("yes", "no", None):
-            raise ClearcountError(f"{path}: expected name, vote (yes, no or null), officer")
-        officer = a.get("officer")
-        vote = a.get("vote")
-        affiliates.append(
-            AffiliateEntry(
-                _text(a.get("name"), f"{path}.name"),
-                None if vote is None else str(vote),
-                None if officer is None else _text(officer, f"{path}.officer"),
+    votes = [
+        AffiliateVoteAct.from_json(a, f"declaration.affiliates[{i}]")
+        for i, a in enumerate(raw_affiliates)
+    ]
+    for key in ("trigger_id", "title", "organisation", "profile"):
+        _text(document[key], f"declaration.{key}")
+    bodies = BodiesList.from_json(document["bodies"], "declaration.bodies")
+    return _Declaration(document, bodies, branches, votes)
+
+
+def _check_bodies(read: _Declaration, setups: Mapping[str, BranchSetup]) -> list[str]:
+    bodies, document = read.bodies, read.document
+    problems = []
+    try:
+        bodies.verify()
+    except ClearcountError as error:
+        problems.append(str(error))
+    mine = {
+        "trigger_id": bodies.trigger_id,
+        "title": bodies.title,
+        "organisation": bodies.organisation,
+        "profile": bodies.profile,
+    }
+    problems += [
+        f"bodies.{key}: {value!r}, but the declaration's {key} is {document[key]!r}"
+        for key, value in mine.items()
+        if document[key] != value
+    ]
+    officer = bytes(bodies.officer_key.to_bytes()).hex()
+    problems += [
+        f"record of election {eid!r}: its Setup lists returning officer key {s.officer_key}, "
+        f"not the list's officer_key {officer}"
+        for eid, s in setups.items()
+        if s.officer_key != officer
+    ]
+    return problems
+
+
+def _check_fixed(bodies: BodiesList, setups: Mapping[str, BranchSetup]) -> list[str]:
+    problems = []
+    for b in bodies.branches:
+        setup = setups.get(b.election_id)
+        if setup is None:
+            continue  # V-TRIG-BRANCH-1 reports the missing record
+        if setup.setup_hash != b.setup_hash:
+            problems.append(
+                f"branch {b.name!r}: listed setup_hash {b.setup_hash}, but its record's Setup "
+                f"event hash is {setup.setup_hash} (another election than the one listed)"
             )
-        )
-    _text(document["profile"], "declaration.profile")
-    return document, branches, affiliates
+        if datetime.fromisoformat(bodies.fixed_at) > datetime.fromisoformat(setup.opens):
+            problems.append(
+                f"branch {b.name!r}: the list was fixed at {bodies.fixed_at}, after election "
+                f"{b.election_id!r} opened at {setup.opens}"
+            )
+    return problems
+
+
+def _check_listed(read: _Declaration) -> list[str]:
+    bodies = read.bodies
+    listed = [(b.name, b.election_id) for b in bodies.branches]
+    declared = [(b.name, b.election_id) for b in read.branches]
+    problems = [
+        f"branch {n!r} (election {e!r}): listed, but not declared"
+        for n, e in listed
+        if (n, e) not in declared
+    ]
+    problems += [
+        f"branch {n!r} (election {e!r}): declared, but not in the signed list of bodies"
+        for n, e in declared
+        if (n, e) not in listed
+    ]
+    problems += [
+        f"branch {n!r}: declared {declared.count((n, e))} times"
+        for n, e in set(declared)
+        if declared.count((n, e)) > 1
+    ]
+    names = [a.name for a in bodies.affiliates]
+    voted = [v.affiliate for v in read.votes]
+    problems += [
+        f"affiliate {n!r}: listed, but no signed vote or abstention is declared"
+        for n in names
+        if n not in voted
+    ]
+    problems += [
+        f"affiliate {n!r}: a vote is declared, but it is not in the signed list of bodies"
+        for n in voted
+        if n not in names
+    ]
+    problems += [
+        f"affiliate {n!r}: {voted.count(n)} votes declared, expected one"
+        for n in sorted(set(voted))
+        if voted.count(n) > 1
+    ]
+    return problems
+
+
+def _check_signatures(read: _Declaration) -> list[str]:
+    problems = []
+    for vote in read.votes:
+        listed = read.bodies.affiliate(vote.affiliate)
+        if listed is None:
+            continue  # V-TRIG-LISTED-1 reports it
+        try:
+            vote.verify(listed.key)
+        except ClearcountError as error:
+            problems.append(str(error))
+    return problems
+
+
+def _check_binding(read: _Declaration) -> list[str]:
+    bodies = read.bodies
+    problems = []
+    for vote in read.votes:
+        if vote.trigger_id != bodies.trigger_id:
+            problems.append(
+                f"affiliate {vote.affiliate!r}: the vote was signed for trigger ballot "
+                f"{vote.trigger_id!r}, not {bodies.trigger_id!r} (replayed from another ballot)"
+            )
+        elif vote.bodies != bodies.hash:
+            problems.append(
+                f"affiliate {vote.affiliate!r}: the vote was signed under bodies list "
+                f"{vote.bodies[:16]}…, not this one ({bodies.hash[:16]}…): the list was changed "
+                "after the affiliate voted"
+            )
+    return problems
+
+
+def _records(
+    records: Mapping[str, tuple[Report, bytes]],
+) -> tuple[dict[str, BranchEntry], dict[str, BranchSetup], list[str]]:
+    found: dict[str, BranchEntry] = {}
+    setups: dict[str, BranchSetup] = {}
+    problems: list[str] = []
+    for path, (_, raw) in records.items():
+        try:
+            events = decode_events(raw, path)
+            entry = branch_tallies(events, "?", path)
+            setup = branch_setup(events, path)
+        except ClearcountError as error:
+            problems.append(str(error))
+            continue
+        if entry.election_id in found:
+            problems.append(f"{path}: a second record of election {entry.election_id!r}")
+        found[entry.election_id] = entry
+        setups[entry.election_id] = setup
+    return found, setups, problems
 
 
 def verify_trigger_document(
@@ -197,38 +398,36 @@ def verify_trigger_document(
     """Check a declaration's bytes against the branch records (path -> (report, bytes))."""
     reports = tuple((path, report) for path, (report, _) in records.items())
     try:
-        document, branches, affiliates = _read(data)
+        read = _read(data)
     except ClearcountError as error:
-        read = _outcome("V-TRIG-READ-1", [str(error)])
+        first = _outcome("V-TRIG-READ-1", [str(error)])
         rest = [_skipped(c.id, "the declaration is unreadable") for c in TRIGGER_CATALOGUE[1:]]
-        return TriggerReport((read, *rest), reports, None)
+        return TriggerReport((first, *rest), reports, None)
+    document, bodies, branches = read.document, read.bodies, read.branches
+    found, setups, problems = _records(records)
     outcomes = [
         _outcome(
             "V-TRIG-READ-1",
             [],
-            f"{len(branches)} branches, "
-            f"{len(affiliates)} affiliates, profile {document['profile']}",
-        )
-    ]
-    outcomes.append(
+            f"{len(branches)} branches, {len(read.votes)} affiliate votes, "
+            f"profile {document['profile']}",
+        ),
+        _outcome(
+            "V-TRIG-BODIES-1",
+            _check_bodies(read, setups),
+            f"{len(bodies.branches)} branches and {len(bodies.affiliates)} affiliates listed "
+            f"by {bodies.officer}",
+        ),
+        _outcome("V-TRIG-FIXED-1", _check_fixed(bodies, setups), f"fixed at {bodies.fixed_at}"),
+        _outcome("V-TRIG-LISTED-1", _check_listed(read)),
+        _outcome("V-TRIG-AFFSIG-1", _check_signatures(read), f"{len(read.votes)} signatures"),
+        _outcome("V-TRIG-AFFBIND-1", _check_binding(read), f"bodies list {bodies.hash[:16]}…"),
         _outcome(
             "V-TRIG-RECORD-1",
             [f"{path}: {len(r.failed())} checks failed" for path, r in reports if not r.ok],
             f"{len(reports)} records",
-        )
-    )
-    found: dict[str, BranchEntry] = {}
-    problems: list[str] = []
-    for path, (_, raw) in records.items():
-        try:
-            events = decode_events(raw, path)
-            entry = branch_tallies(events, "?", path)
-        except ClearcountError as error:
-            problems.append(str(error))
-            continue
-        if entry.election_id in found:
-            problems.append(f"{path}: a second record of election {entry.election_id!r}")
-        found[entry.election_id] = entry
+        ),
+    ]
     declared_ids = [b.election_id for b in branches]
     problems += [
         f"branch {b.name!r}: no record given of election {b.election_id!r}"
@@ -262,19 +461,29 @@ def verify_trigger_document(
             ],
         )
     )
-    if len(matched) != len(branches):
+    outcomes += _recount(read, matched)
+    return TriggerReport(tuple(outcomes), reports, document_hash(document))
+
+
+def _recount(
+    read: _Declaration, matched: Sequence[tuple[BranchEntry, BranchEntry]]
+) -> list[CheckOutcome]:
+    """V-TRIG-COUNT-1 and V-TRIG-VERDICT-1: the count from the records and the signed votes."""
+    if len(matched) != len(read.branches):
         why = "a declared branch has no record"
-        outcomes += [_skipped("V-TRIG-COUNT-1", why), _skipped("V-TRIG-VERDICT-1", why)]
-        return TriggerReport(tuple(outcomes), reports, document_hash(document))
+        return [_skipped("V-TRIG-COUNT-1", why), _skipped("V-TRIG-VERDICT-1", why)]
+    document, bodies = read.document, read.bodies
     from_records = [
         BranchEntry(b.name, b.election_id, r.record_head, r.yes, r.no) for b, r in matched
     ]
+    affiliates = [AffiliateEntry.signed(v) for v in read.votes]
     try:
-        count = trigger_count(str(document["profile"]), from_records, affiliates)
+        count = trigger_count(bodies.profile, from_records, affiliates, bodies.options)
     except ClearcountError as error:
-        outcomes.append(_outcome("V-TRIG-COUNT-1", [f"cannot recount: {error}"]))
-        outcomes.append(_skipped("V-TRIG-VERDICT-1", "no recount"))
-        return TriggerReport(tuple(outcomes), reports, document_hash(document))
+        return [
+            _outcome("V-TRIG-COUNT-1", [f"cannot recount: {error}"]),
+            _skipped("V-TRIG-VERDICT-1", "no recount"),
+        ]
     declared = document["count"]
     differences = []
     if not isinstance(declared, dict):
@@ -287,10 +496,10 @@ def verify_trigger_document(
             for key, value in mine.items()
             if canonical_json(theirs.get(key)) != canonical_json(value)
         ]
-    outcomes.append(_outcome("V-TRIG-COUNT-1", differences, "recounted with count_bodies"))
     outcome = count["outcome"]
     assert isinstance(outcome, dict)
-    outcomes.append(
+    return [
+        _outcome("V-TRIG-COUNT-1", differences, "recounted with count_bodies"),
         _outcome(
             "V-TRIG-VERDICT-1",
             [
@@ -299,9 +508,8 @@ def verify_trigger_document(
                 if document[key] != outcome[key]
             ],
             _reading(outcome),
-        )
-    )
-    return TriggerReport(tuple(outcomes), reports, document_hash(document))
+        ),
+    ]
 
 
 def _reading(outcome: Mapping[str, object]) -> str:

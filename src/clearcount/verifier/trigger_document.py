@@ -1,14 +1,19 @@
-"""The trigger declaration document: what it holds and how its count is made (issue 5).
+"""The trigger declaration document: what it holds and how its count is made (issues 5, 8).
 
 A Labour trigger ballot (docs/counting/trigger-ballot.md) is decided by bodies: each party
-branch by its own members' yes/no election, each affiliate by the vote its officer records.
-The service writes the declaration with `declaration_document`; the verifier
-(`verifier.trigger`) recomputes it with the same functions, so the two cannot drift:
+branch by its own members' yes/no election, each affiliate by the vote its officer signs with
+the affiliate's own key. The declaration (format clearcount-trigger-declaration/2) carries the
+officer's signed list of bodies (`record.trigger_signed.BodiesList`), each branch's tallies
+and record hash, and every affiliate's signed vote or abstention. The service writes it with
+`declaration_document`; the verifier (`verifier.trigger`) recomputes it with the same
+functions, so the two cannot drift:
 
 * `branch_tallies(events)`: a branch election's record -> its election id, final event hash and
   the declared Yes/No tallies of its one yes/no contest (from the Result event, spec §11.9);
-* `trigger_count(profile, branches, affiliates)`: `counting.trigger_ballot.count_bodies` over
-  `Body(name, "branch", members_yes, members_no)` and `Body(name, "affiliate", vote)`, as
+* `branch_setup(events)`: the hash of the record's Setup event, its opening time and the
+  returning officer's key it lists, which the signed list of bodies must match;
+* `trigger_count(profile, branches, affiliates, options)`: `counting.trigger_ballot.count_bodies`
+  over `Body(name, "branch", members_yes, members_no)` and `Body(name, "affiliate", vote)`, as
   `record.result_body.result_body` writes a count (the same Result->body conversion as the
   election record's Result event).
 
@@ -18,7 +23,7 @@ Imports core, counting and record only (the verifier's import contract).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,18 +33,21 @@ from clearcount.counting.trigger_ballot import Body, count_bodies
 from clearcount.record.chain import Event
 from clearcount.record.events import Result, Setup
 from clearcount.record.result_body import result_body
+from clearcount.record.trigger_signed import AffiliateVoteAct, BodiesList
 
 __all__ = [
     "FORMAT",
     "AffiliateEntry",
     "BranchEntry",
+    "BranchSetup",
+    "branch_setup",
     "branch_tallies",
     "declaration_document",
     "document_hash",
     "trigger_count",
 ]
 
-FORMAT = "clearcount-trigger-declaration/1"
+FORMAT = "clearcount-trigger-declaration/2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +72,36 @@ class BranchEntry:
 
 @dataclass(frozen=True, slots=True)
 class AffiliateEntry:
-    """An affiliate's vote ("yes", "no", or None: none recorded) and the officer who gave it."""
+    """An affiliate's body vote for the count ("yes", "no", or None: abstained)."""
 
     name: str
     vote: str | None
     officer: str | None
 
-    def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "vote": self.vote, "officer": self.officer}
+    @classmethod
+    def signed(cls, act: AffiliateVoteAct) -> AffiliateEntry:
+        return cls(act.affiliate, act.counted_vote, act.officer)
+
+
+@dataclass(frozen=True, slots=True)
+class BranchSetup:
+    """What a branch record's Setup says that the signed list of bodies must match."""
+
+    election_id: str
+    setup_hash: str
+    opens: str
+    officer_key: str
+    """The returning officer's key (hex), as Setup lists it (spec §11.2.2)."""
+
+
+def branch_setup(events: Sequence[Event], where: str) -> BranchSetup:
+    """The record's Setup event: its hash, the election's opening time, its officer's key."""
+    if not events or events[0].kind != "Setup":
+        raise RecordError(f"{where}: expected a record starting with its Setup event")
+    setup = Setup.from_body(events[0].body, f"{where}: event 0")
+    return BranchSetup(
+        setup.election_id, events[0].hash, setup.opens, setup.officer.key.to_bytes().hex()
+    )
 
 
 def branch_tallies(events: Sequence[Event], name: str, where: str) -> BranchEntry:
@@ -105,9 +135,12 @@ def branch_tallies(events: Sequence[Event], name: str, where: str) -> BranchEntr
 
 
 def trigger_count(
-    profile: str, branches: Sequence[BranchEntry], affiliates: Sequence[AffiliateEntry]
+    profile: str,
+    branches: Sequence[BranchEntry],
+    affiliates: Sequence[AffiliateEntry],
+    options: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
-    """The full count under `profile`, as canonical-JSON-able exact values."""
+    """The full count under `profile` (and the list's count options), exact values."""
     bodies = [Body(b.name, "branch", members_yes=b.yes, members_no=b.no) for b in branches]
     for a in affiliates:
         if a.vote not in ("yes", "no", None):
@@ -118,32 +151,31 @@ def trigger_count(
             "yes" if a.vote == "yes" else "no" if a.vote == "no" else None
         )
         bodies.append(Body(a.name, "affiliate", vote))
-    return result_body(count_bodies(bodies, {"profile": profile}))
+    return result_body(count_bodies(bodies, {**(options or {}), "profile": profile}))
 
 
 def declaration_document(
     *,
-    trigger_id: str,
-    title: str,
-    organisation: str,
-    profile: str,
+    bodies: BodiesList,
     branches: Sequence[BranchEntry],
-    affiliates: Sequence[AffiliateEntry],
+    votes: Sequence[AffiliateVoteAct],
     declared_at: str,
 ) -> dict[str, object]:
     """The public declaration; `count` is `trigger_count`, `triggered`/`verdict` its outcome."""
-    count = trigger_count(profile, branches, affiliates)
+    affiliates = [AffiliateEntry.signed(v) for v in votes]
+    count = trigger_count(bodies.profile, branches, affiliates, bodies.options)
     outcome = count["outcome"]
     assert isinstance(outcome, dict)
     return {
         "format": FORMAT,
-        "trigger_id": trigger_id,
-        "title": title,
-        "organisation": organisation,
-        "profile": profile,
+        "trigger_id": bodies.trigger_id,
+        "title": bodies.title,
+        "organisation": bodies.organisation,
+        "profile": bodies.profile,
         "declared_at": declared_at,
+        "bodies": bodies.to_json(),
         "branches": [b.to_json() for b in branches],
-        "affiliates": [a.to_json() for a in affiliates],
+        "affiliates": [v.to_json() for v in votes],
         "triggered": outcome["triggered"],
         "verdict": outcome["verdict"],
         "count": count,

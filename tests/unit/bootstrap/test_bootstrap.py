@@ -42,7 +42,7 @@ def test_config_from_file_and_environment(tmp_path: Path) -> None:
 def test_build_wires_every_service_over_one_migrated_store(tmp_path: Path) -> None:
     services = build(load_config(None, {"CLEARCOUNT_DATABASE_URL": f"sqlite:///{tmp_path}/c.db"}))
     try:
-        assert current_revision(services.store.engine) == "0005"
+        assert current_revision(services.store.engine) == "0006"
         assert services.mailer is None
         services.organisations.create(
             officer("officer"), Organisation("o", "Org", OrganisationKind.UNION)

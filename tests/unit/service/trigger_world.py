@@ -1,13 +1,14 @@
 """Test support for trigger ballots: one branch's members' yes/no election over a real store.
 
 The Northfold Depot's branch (units: northfold-branch, so the roll is the branch's members by
-the unit-membership rule): NTW-00001, -02, -05 and -06 are eligible. Two affiliates.
+the unit-membership rule): NTW-00001, -02, -05 and -06 are eligible. Two affiliates, each with
+its officer's own key; the returning officer's key signs the list of bodies (issue 8).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tests.principals import officer, voter
@@ -22,7 +23,14 @@ from tests.unit.service.election_world import (
 )
 from tests.unit.service.world import OFFICER
 
+from clearcount.crypto.group import Point, Scalar
 from clearcount.record.events import ContestSpec
+from clearcount.record.trigger_signed import (
+    AffiliateVoteAct,
+    ListedAffiliate,
+    sign_affiliate_vote,
+    sign_bodies,
+)
 from clearcount.service.ballots import BallotDefinition
 from clearcount.service.eligibility import EligibilityRules
 from clearcount.service.trigger import TriggerService
@@ -30,6 +38,8 @@ from clearcount.service.trigger import TriggerService
 TRIGGER = "nf-trigger-2022"
 BRANCH = "Northfold Branch"
 AFFILIATES = ("Northfold TWU", "Co-operative Party")
+AFFILIATE_SECRETS = {name: Scalar.random() for name in AFFILIATES}
+"""Each affiliate's officer's key (made on that officer's machine in real use)."""
 
 
 class BranchLifecycle(Lifecycle):
@@ -70,15 +80,44 @@ class BranchLifecycle(Lifecycle):
         )
 
 
-def open_trigger(life: BranchLifecycle) -> TriggerService:
-    """Open the branch election and define the trigger ballot with it as its one branch."""
-    life.open(contests=(STRIKE,))
+def define_trigger(life: BranchLifecycle) -> TriggerService:
+    """The branch election set up (key ceremony, credentials), the trigger ballot defined with
+    its affiliates' keys and the branch, its list of bodies not fixed yet."""
+    life.define((STRIKE,))
+    life.setup()
+    life.credentials()
     service = TriggerService(life.world.store.unit_of_work, life.world.clock)
+    listed = [ListedAffiliate(a, Point.base_mul(AFFILIATE_SECRETS[a])) for a in AFFILIATES]
     service.create(
-        officer(OFFICER), TRIGGER, "northfold-twu", "Trigger ballot 2022", "labour-2021", AFFILIATES
+        officer(OFFICER), TRIGGER, "northfold-twu", "Trigger ballot 2022", "labour-2021", listed
     )
     service.add_branch(officer(OFFICER), TRIGGER, BRANCH, ELECTION)
     return service
+
+
+def open_trigger(life: BranchLifecycle) -> TriggerService:
+    """Set up the branch election, define the trigger ballot with it as its one branch, fix
+    and sign the list of bodies before the election opens, then open the voting window."""
+    service = define_trigger(life)
+    secret = officer_secret(life)
+    draft = service.draft_bodies(officer(OFFICER), TRIGGER, OFFICER, Point.base_mul(secret))
+    service.fix_bodies(officer(OFFICER), sign_bodies(draft, secret))
+    life.world.clock.at = datetime(2022, 9, 12, 10, 0, tzinfo=UTC)
+    return service
+
+
+def signed_vote(
+    service: TriggerService, affiliate: str, vote: str, officer: str
+) -> AffiliateVoteAct:
+    """`affiliate`'s officer signs `vote` under the ballot's signed list of bodies."""
+    bodies = service.bodies(TRIGGER)
+    return sign_affiliate_vote(bodies, affiliate, officer, vote, AFFILIATE_SECRETS[affiliate])
+
+
+def record_vote(service: TriggerService, affiliate: str, vote: str, name: str) -> None:
+    """Sign and record (the secretary records what the affiliate's officer signed)."""
+    act = signed_vote(service, affiliate, vote, name)
+    service.record_affiliate_vote(officer(OFFICER), TRIGGER, act)
 
 
 def vote_count_publish(life: BranchLifecycle, record: Path) -> None:
@@ -87,3 +126,9 @@ def vote_count_publish(life: BranchLifecycle, record: Path) -> None:
         life.casting.cast(voter(member), ELECTION, life.ballot(member, {"strike": [choice]}))
     life.count()
     life.publication.publish(officer(OFFICER), ELECTION, record)
+
+
+def officer_secret(life: BranchLifecycle) -> Scalar:
+    """The returning officer's signing key: the one its card registered for the branch
+    election (so the branch record's Setup lists it)."""
+    return life.role_keys[OFFICER].signing

@@ -1,4 +1,4 @@
-"""The trigger ballot's tables (migration 0003) on SQLite and PostgreSQL: append-only."""
+"""The trigger ballot's tables (migrations 0003, 0006) on SQLite and PostgreSQL: append-only."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from tests.unit.service.trigger_world import (
     TRIGGER,
     BranchLifecycle,
     open_trigger,
+    record_vote,
     vote_count_publish,
 )
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
@@ -23,10 +24,12 @@ from clearcount.storage.trigger_tables import TRIGGER_APPEND_ONLY_TABLES
 def test_trigger_tables_are_append_only(store: SqlStore, tmp_path: Path) -> None:
     life = BranchLifecycle(World(store, FixedClock(), CountingSalts()), tmp_path / "keys")
     trigger = open_trigger(life)
-    trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[0], "no", "Jo Secretary")
+    record_vote(trigger, AFFILIATES[0], "no", "Jo Secretary")
+    record_vote(trigger, AFFILIATES[1], "abstain", "Kim Chair")
     vote_count_publish(life, tmp_path / "branch.zip")
     trigger.declare(officer(OFFICER), TRIGGER)
-    for table in TRIGGER_APPEND_ONLY_TABLES:
+    legacy = "trigger_affiliate_votes"  # 0003's unsigned votes: no longer written, so empty
+    for table in (t for t in TRIGGER_APPEND_ONLY_TABLES if t != legacy):
         for statement in (f"UPDATE {table} SET trigger_id = trigger_id", f"DELETE FROM {table}"):
             with (
                 pytest.raises(sa.exc.DatabaseError, match="append-only"),
@@ -34,4 +37,5 @@ def test_trigger_tables_are_append_only(store: SqlStore, tmp_path: Path) -> None
             ):
                 c.exec_driver_sql(statement)
     with store.engine.connect() as c:
-        assert c.exec_driver_sql("SELECT count(*) FROM trigger_affiliate_votes").scalar() == 1
+        assert c.exec_driver_sql("SELECT count(*) FROM trigger_signed_votes").scalar() == 2
+        assert c.exec_driver_sql("SELECT count(*) FROM trigger_bodies").scalar() == 1

@@ -1,29 +1,54 @@
-"""verify-trigger (issue 5): a tampered trigger declaration fails the right check."""
+"""verify-trigger (issues 5, 8): a tampered trigger declaration fails the right check.
+
+The attacks of issue 8 are made as a corrupt returning officer would: with the officer's own
+signing key, the service's data and every published file, but no affiliate's key. Each forged
+declaration is re-counted (count, triggered, verdict made consistent) so that only the check
+that catches the forgery fails.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.principals import officer
 from tests.unit.service.trigger_world import (
+    AFFILIATE_SECRETS,
     AFFILIATES,
     TRIGGER,
     BranchLifecycle,
+    officer_secret,
     open_trigger,
+    record_vote,
     vote_count_publish,
 )
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
 
 from clearcount.core.canonical import canonical_json
+from clearcount.crypto.group import Point, Scalar
+from clearcount.crypto.proofs.schnorr import prove_schnorr
+from clearcount.record import codec
 from clearcount.record.archive import read_record_bytes
+from clearcount.record.trigger_signed import (
+    CONTEXT,
+    VOTE_PURPOSE,
+    AffiliateVoteAct,
+    BodiesList,
+    ListedAffiliate,
+    sign_affiliate_vote,
+    sign_bodies,
+)
 from clearcount.storage.store import SqlStore
 from clearcount.verifier import Report, Status, verify_record
 from clearcount.verifier.trigger import TRIGGER_CATALOGUE, verify_trigger, verify_trigger_document
+from clearcount.verifier.trigger_document import AffiliateEntry, BranchEntry, trigger_count
 
 Records = dict[str, tuple[Report, bytes]]
+FORGER: dict[str, Scalar] = {}
+"""What the corrupt returning officer holds: its own signing key (set by `declared`)."""
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +58,10 @@ def declared(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Path, Rec
     try:
         life = BranchLifecycle(World(store, FixedClock(), CountingSalts()), tmp / "keys")
         trigger = open_trigger(life)
-        trigger.record_affiliate_vote(
-            officer(OFFICER), TRIGGER, AFFILIATES[0], "yes", "Jo Secretary"
-        )
-        trigger.record_affiliate_vote(officer(OFFICER), TRIGGER, AFFILIATES[1], "yes", "Kim Chair")
+        record_vote(trigger, AFFILIATES[0], "yes", "Jo Secretary")
+        record_vote(trigger, AFFILIATES[1], "yes", "Kim Chair")
         record = tmp / "branch.zip"
+        FORGER["officer"] = officer_secret(life)
         vote_count_publish(life, record)
         entry = trigger.declare(officer(OFFICER), TRIGGER)
     finally:
@@ -60,8 +84,13 @@ def test_the_untouched_declaration_verifies(declared: tuple[bytes, Path, Records
     assert report.ok
     assert [o.spec.id for o in report.outcomes] == [c.id for c in TRIGGER_CATALOGUE]
     assert all(o.status is Status.PASSED for o in report.outcomes)
-    # two of three bodies support the MP: not triggered under labour-2021
-    assert json.loads(data)["triggered"] is False
+    # branches 50 x 2/3... the one branch asked (1 yes, 2 no): 50; both affiliates back the MP
+    document = json.loads(data)
+    assert document["triggered"] is False
+    summary = document["count"]["outcome"]["college"]["summary"]
+    assert (
+        summary == "branches 50.0 + affiliates 0.0 = 50.0%, not more than 50%: the MP is reselected"
+    )
 
 
 def _branch(key: str, value: object) -> Callable[[dict[str, object]], None]:
@@ -76,7 +105,7 @@ def _branch(key: str, value: object) -> Callable[[dict[str, object]], None]:
 def _affiliate_no(document: dict[str, object]) -> None:
     affiliates = document["affiliates"]
     assert isinstance(affiliates, list)
-    affiliates[0]["vote"] = "no"
+    affiliates[0]["vote"] = "no"  # not re-signed: the signature no longer covers the vote
 
 
 def _flip_verdict(document: dict[str, object]) -> None:
@@ -89,7 +118,7 @@ def _flip_verdict(document: dict[str, object]) -> None:
         (_branch("yes", 2), "V-TRIG-TALLY-1"),
         (_branch("record_head", "0" * 64), "V-TRIG-HEAD-1"),
         (_branch("election_id", "some-other-election"), "V-TRIG-BRANCH-1"),
-        (_affiliate_no, "V-TRIG-COUNT-1"),
+        (_affiliate_no, "V-TRIG-AFFSIG-1"),
         (_flip_verdict, "V-TRIG-VERDICT-1"),
     ],
     ids=["tally", "hash", "election", "affiliate-vote", "verdict"],
@@ -142,3 +171,159 @@ def test_both_documents_list_every_trigger_check() -> None:
         text = (docs / name).read_text(encoding="utf-8")
         for check in TRIGGER_CATALOGUE:
             assert f"`{check.id}`" in text, (name, check.id)
+
+
+# -- issue 8: forgeries by a corrupt returning officer, each re-counted --------------------
+
+
+def _recount(document: dict[str, object]) -> None:
+    """Make count, triggered and verdict follow the forged bodies, as a forger would."""
+    bodies = BodiesList.from_json(document["bodies"])
+    branches = [BranchEntry(**b) for b in document["branches"]]  # type: ignore[arg-type, attr-defined]
+    votes = [AffiliateVoteAct.from_json(a) for a in document["affiliates"]]  # type: ignore[attr-defined]
+    count = trigger_count(
+        bodies.profile, branches, [AffiliateEntry.signed(v) for v in votes], bodies.options
+    )
+    outcome = count["outcome"]
+    assert isinstance(outcome, dict)
+    document.update(count=count, triggered=outcome["triggered"], verdict=outcome["verdict"])
+
+
+def _resign_vote(act: AffiliateVoteAct, secret: Scalar, **changes: str) -> dict[str, object]:
+    draft = replace(act, **changes)  # type: ignore[arg-type]
+    signature = prove_schnorr(CONTEXT, secret, message=draft.statement(), purpose=VOTE_PURPOSE)
+    return {**draft.to_json(), "signature": codec.hexify(signature)}
+
+
+def _forged(data: bytes, records: Records, change: Callable[[dict[str, object]], None]) -> set[str]:
+    document = json.loads(data)
+    change(document)
+    _recount(document)
+    report = verify_trigger_document(canonical_json(document), records)
+    assert not report.ok
+    return {o.spec.id for o in report.failed()}
+
+
+def _votes(document: dict[str, object]) -> list[AffiliateVoteAct]:
+    return [AffiliateVoteAct.from_json(a) for a in document["affiliates"]]  # type: ignore[attr-defined]
+
+
+def test_a_flipped_affiliate_vote_re_signed_by_the_officer_is_not_verified(
+    declared: tuple[bytes, Path, Records],
+) -> None:
+    data, _, records = declared
+
+    def flip(document: dict[str, object]) -> None:
+        vote = _votes(document)[0]
+        document["affiliates"][0] = _resign_vote(vote, FORGER["officer"], vote="no")  # type: ignore[index]
+
+    assert _forged(data, records, flip) == {"V-TRIG-AFFSIG-1"}
+
+
+def test_a_flipped_vote_under_a_list_re_signed_with_the_officers_key_is_not_verified(
+    declared: tuple[bytes, Path, Records],
+) -> None:
+    """The officer swaps the affiliate's key for its own in the list and re-signs both: the
+    other affiliate's honest vote names the original list."""
+    data, _, records = declared
+
+    def swap(document: dict[str, object]) -> None:
+        bodies = BodiesList.from_json(document["bodies"])
+        mine = ListedAffiliate(AFFILIATES[0], Point.base_mul(FORGER["officer"]))
+        forged = sign_bodies(
+            replace(bodies, affiliates=(mine, *bodies.affiliates[1:])), FORGER["officer"]
+        )
+        document["bodies"] = forged.to_json()
+        vote = _votes(document)[0]
+        document["affiliates"][0] = _resign_vote(  # type: ignore[index]
+            vote, FORGER["officer"], vote="no", bodies=forged.hash
+        )
+
+    assert _forged(data, records, swap) == {"V-TRIG-AFFBIND-1"}
+
+
+def test_a_dropped_branch_is_not_verified(declared: tuple[bytes, Path, Records]) -> None:
+    data, _, records = declared
+
+    def drop(document: dict[str, object]) -> None:
+        document["branches"] = []
+
+    assert _forged(data, {}, drop) == {"V-TRIG-LISTED-1"}
+
+    def drop_and_re_sign(document: dict[str, object]) -> None:
+        bodies = BodiesList.from_json(document["bodies"])
+        document["bodies"] = sign_bodies(replace(bodies, branches=()), FORGER["officer"]).to_json()
+        document["branches"] = []
+
+    assert _forged(data, {}, drop_and_re_sign) == {"V-TRIG-AFFBIND-1"}
+    del records  # the dropped branch's record is simply not given
+
+
+def test_a_body_added_after_opening_is_not_verified(declared: tuple[bytes, Path, Records]) -> None:
+    data, _, records = declared
+    friendly = Scalar.random()
+
+    def add(document: dict[str, object]) -> None:
+        bodies = BodiesList.from_json(document["bodies"])
+        extra = ListedAffiliate("Friendly Society", Point.base_mul(friendly))
+        forged = sign_bodies(
+            replace(bodies, affiliates=(*bodies.affiliates, extra)), FORGER["officer"]
+        )
+        document["bodies"] = forged.to_json()
+        added = sign_affiliate_vote(forged, "Friendly Society", "A. Friend", "no", friendly)
+        document["affiliates"].append(added.to_json())  # type: ignore[attr-defined]
+
+    assert _forged(data, records, add) == {"V-TRIG-AFFBIND-1"}
+
+    def add_unlisted(document: dict[str, object]) -> None:
+        vote = _votes(document)[0]
+        document["affiliates"].append(  # type: ignore[attr-defined]
+            _resign_vote(vote, friendly, affiliate="Friendly Society", vote="no")
+        )
+
+    assert _forged(data, records, add_unlisted) == {"V-TRIG-LISTED-1"}
+
+
+def test_a_vote_replayed_from_another_trigger_ballot_is_not_verified(
+    declared: tuple[bytes, Path, Records],
+) -> None:
+    data, _, records = declared
+    here = BodiesList.from_json(json.loads(data)["bodies"])
+    other = sign_bodies(replace(here, trigger_id="nf-trigger-2026"), FORGER["officer"])
+    replayed = sign_affiliate_vote(
+        other, AFFILIATES[0], "Jo Secretary", "no", AFFILIATE_SECRETS[AFFILIATES[0]]
+    )
+
+    def replay(document: dict[str, object]) -> None:
+        document["affiliates"][0] = replayed.to_json()  # type: ignore[index]
+
+    failed = _forged(data, records, replay)
+    assert failed == {"V-TRIG-AFFBIND-1"}
+    report = verify_trigger_document(_tamper(data, lambda d: (replay(d), _recount(d))), records)
+    (finding,) = report.outcome("V-TRIG-AFFBIND-1").findings
+    assert "signed for trigger ballot 'nf-trigger-2026'" in finding.message
+
+
+def test_an_altered_or_late_list_is_not_verified(declared: tuple[bytes, Path, Records]) -> None:
+    data, _, records = declared
+
+    def retitle(document: dict[str, object]) -> None:
+        document["bodies"]["title"] = "Another ballot"  # type: ignore[index]
+
+    assert "V-TRIG-BODIES-1" in _forged(data, records, retitle)
+
+    def late(document: dict[str, object]) -> None:
+        bodies = BodiesList.from_json(document["bodies"])
+        forged = sign_bodies(replace(bodies, fixed_at="2022-09-30T10:00:00Z"), FORGER["officer"])
+        document["bodies"] = forged.to_json()
+
+    assert "V-TRIG-FIXED-1" in _forged(data, records, late)
+
+    def other_setup(document: dict[str, object]) -> None:
+        bodies = BodiesList.from_json(document["bodies"])
+        branch = replace(bodies.branches[0], setup_hash="ab" * 32)
+        document["bodies"] = sign_bodies(
+            replace(bodies, branches=(branch,)), FORGER["officer"]
+        ).to_json()
+
+    assert "V-TRIG-FIXED-1" in _forged(data, records, other_setup)

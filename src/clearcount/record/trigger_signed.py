@@ -1,0 +1,336 @@
+"""A trigger ballot's signed messages: the officer's list of bodies and each affiliate's vote.
+
+Issue 8: an affiliate's vote and the list of bodies taking part must not be changeable by the
+people who run the ballot. Two messages, each a Schnorr signature (spec §4.2) over the
+canonical JSON (RFC 8785) of the message without its signature, with one purpose tag each and
+the context `clearcount/v1/trigger-ballot`:
+
+* the **bodies list** (`clearcount-trigger-bodies/1`, purpose `trigger-bodies`), signed by the
+  returning officer once every branch election's key ceremony has run and before any opens:
+  the trigger ballot's identity and rule profile, each party branch with its election id and
+  the hash of its record's Setup event, each affiliate with the public key its own officer
+  made on its own machine (`clearcount affiliate init`), and when it was fixed;
+* an **affiliate vote** (`clearcount-trigger-affiliate-vote/1`, purpose
+  `trigger-affiliate-vote`), signed by the affiliate's officer with the affiliate's key: the
+  trigger ballot's id and the SHA-256 of the signed bodies list it votes in, the affiliate, the
+  officer's name and the vote ("yes", "no" or "abstain").
+
+A vote names the list it was cast under, so a list changed after an affiliate voted (a body
+added or dropped, a key replaced) leaves that vote pointing at the old list; a vote signed for
+another trigger ballot names that ballot. `verifier.trigger` checks every signature and binding
+(docs/spec/12-verifier.md §12.9). Imports core, crypto and record only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from clearcount.core.canonical import canonical_json
+from clearcount.core.errors import ProofError, RecordError
+from clearcount.crypto.group import Point, Scalar, ScalarSource
+from clearcount.crypto.proofs.schnorr import SchnorrProof, prove_schnorr, verify_schnorr
+from clearcount.record import codec
+
+__all__ = [
+    "BODIES_FORMAT",
+    "BODIES_PURPOSE",
+    "CONTEXT",
+    "VOTES",
+    "VOTE_FORMAT",
+    "VOTE_PURPOSE",
+    "AffiliateVoteAct",
+    "BodiesList",
+    "ListedAffiliate",
+    "ListedBranch",
+    "sign_affiliate_vote",
+    "sign_bodies",
+]
+
+BODIES_FORMAT = "clearcount-trigger-bodies/1"
+VOTE_FORMAT = "clearcount-trigger-affiliate-vote/1"
+BODIES_PURPOSE = "trigger-bodies"
+VOTE_PURPOSE = "trigger-affiliate-vote"
+CONTEXT = b"clearcount/v1/trigger-ballot"
+VOTES = ("yes", "no", "abstain")
+_BODIES_FIELDS = (
+    "format",
+    "trigger_id",
+    "title",
+    "organisation",
+    "profile",
+    "options",
+    "officer",
+    "officer_key",
+    "branches",
+    "affiliates",
+    "fixed_at",
+    "signature",
+)
+_VOTE_FIELDS = ("format", "trigger_id", "bodies", "affiliate", "officer", "vote", "signature")
+_ZERO = SchnorrProof(Scalar.from_int(0), Scalar.from_int(0))
+
+
+@dataclass(frozen=True, slots=True)
+class ListedBranch:
+    """A party branch: its members' election and the hash of that record's Setup event."""
+
+    name: str
+    election_id: str
+    setup_hash: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "election_id": self.election_id, "setup_hash": self.setup_hash}
+
+
+@dataclass(frozen=True, slots=True)
+class ListedAffiliate:
+    """An affiliate and the public key its officer made on the officer's own machine."""
+
+    name: str
+    key: Point
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "key": codec.hexify(self.key)}
+
+
+def _signature(value: object, path: str) -> SchnorrProof:
+    return codec.decoded(value, path, SchnorrProof.from_bytes, 64)
+
+
+@dataclass(frozen=True, slots=True)
+class BodiesList:
+    """The bodies taking part, fixed and signed by the returning officer before opening."""
+
+    trigger_id: str
+    title: str
+    organisation: str
+    profile: str
+    officer: str
+    officer_key: Point
+    branches: tuple[ListedBranch, ...]
+    affiliates: tuple[ListedAffiliate, ...]
+    fixed_at: str
+    options: Mapping[str, object] = field(default_factory=dict)
+    signature: SchnorrProof = _ZERO
+
+    def _unsigned(self) -> dict[str, object]:
+        return {
+            "format": BODIES_FORMAT,
+            "trigger_id": self.trigger_id,
+            "title": self.title,
+            "organisation": self.organisation,
+            "profile": self.profile,
+            "options": dict(self.options),
+            "officer": self.officer,
+            "officer_key": codec.hexify(self.officer_key),
+            "branches": [b.to_json() for b in self.branches],
+            "affiliates": [a.to_json() for a in self.affiliates],
+            "fixed_at": self.fixed_at,
+        }
+
+    def statement(self) -> bytes:
+        """What the officer signs: the list without its signature, canonical JSON."""
+        return canonical_json(self._unsigned())
+
+    def to_json(self) -> dict[str, object]:
+        return {**self._unsigned(), "signature": codec.hexify(self.signature)}
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 (hex) of the signed list's canonical JSON: what each affiliate vote names."""
+        return hashlib.sha256(canonical_json(self.to_json())).hexdigest()
+
+    def affiliate(self, name: str) -> ListedAffiliate | None:
+        return next((a for a in self.affiliates if a.name == name), None)
+
+    def verify(self) -> None:
+        """The officer's signature over the list; ProofError naming the list otherwise."""
+        try:
+            verify_schnorr(
+                CONTEXT,
+                self.officer_key,
+                self.signature,
+                message=self.statement(),
+                purpose=BODIES_PURPOSE,
+            )
+        except ProofError:
+            raise ProofError(
+                f"bodies list of trigger ballot {self.trigger_id!r}: the signature is not "
+                f"officer {self.officer!r}'s over this list (list altered, or signed with "
+                "another key)"
+            ) from None
+
+    @classmethod
+    def from_json(cls, value: object, path: str = "bodies") -> BodiesList:
+        """Parse (not verify) a signed list; RecordError naming the field otherwise."""
+        f = codec.fields(value, path, _BODIES_FIELDS)
+        if f["format"] != BODIES_FORMAT:
+            raise RecordError(f"{path}.format: expected {BODIES_FORMAT!r}, got {f['format']!r}")
+        if not isinstance(f["options"], dict):
+            raise RecordError(f"{path}.options: expected an object, got {f['options']!r}")
+        branches = []
+        for i, b in enumerate(codec.array(f["branches"], f"{path}.branches")):
+            at = f"{path}.branches[{i}]"
+            g = codec.fields(b, at, ("name", "election_id", "setup_hash"))
+            branches.append(
+                ListedBranch(
+                    codec.text(g["name"], f"{at}.name"),
+                    codec.text(g["election_id"], f"{at}.election_id"),
+                    codec.digest(g["setup_hash"], f"{at}.setup_hash"),
+                )
+            )
+        affiliates = []
+        for i, a in enumerate(codec.array(f["affiliates"], f"{path}.affiliates")):
+            at = f"{path}.affiliates[{i}]"
+            g = codec.fields(a, at, ("name", "key"))
+            affiliates.append(
+                ListedAffiliate(
+                    codec.text(g["name"], f"{at}.name"), codec.point(g["key"], f"{at}.key")
+                )
+            )
+        names = [b.name for b in branches] + [a.name for a in affiliates]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise RecordError(f"{path}: expected distinct body names, repeated {repeated}")
+        return cls(
+            codec.text(f["trigger_id"], f"{path}.trigger_id"),
+            codec.text(f["title"], f"{path}.title"),
+            codec.text(f["organisation"], f"{path}.organisation"),
+            codec.text(f["profile"], f"{path}.profile"),
+            codec.text(f["officer"], f"{path}.officer"),
+            codec.point(f["officer_key"], f"{path}.officer_key"),
+            tuple(branches),
+            tuple(affiliates),
+            codec.iso_time(f["fixed_at"], f"{path}.fixed_at"),
+            dict(f["options"]),
+            _signature(f["signature"], f"{path}.signature"),
+        )
+
+
+def sign_bodies(
+    draft: BodiesList, officer_secret: Scalar, rng: ScalarSource = Scalar.random
+) -> BodiesList:
+    """The officer signs `draft` (on the officer's machine, from the officer's key file)."""
+    if Point.base_mul(officer_secret) != draft.officer_key:
+        raise RecordError(
+            f"bodies list: the key given is not officer {draft.officer!r}'s (its public key "
+            "differs from the list's officer_key)"
+        )
+    signature = prove_schnorr(
+        CONTEXT, officer_secret, message=draft.statement(), purpose=BODIES_PURPOSE, rng=rng
+    )
+    return BodiesList(
+        draft.trigger_id,
+        draft.title,
+        draft.organisation,
+        draft.profile,
+        draft.officer,
+        draft.officer_key,
+        draft.branches,
+        draft.affiliates,
+        draft.fixed_at,
+        draft.options,
+        signature,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliateVoteAct:
+    """One affiliate's vote, signed by its officer with the affiliate's key."""
+
+    trigger_id: str
+    bodies: str
+    """SHA-256 (hex) of the signed bodies list the vote is cast under."""
+    affiliate: str
+    officer: str
+    vote: str
+    """"yes" (reselect the MP), "no" (ask for a selection) or "abstain"."""
+    signature: SchnorrProof = _ZERO
+
+    def _unsigned(self) -> dict[str, object]:
+        return {
+            "format": VOTE_FORMAT,
+            "trigger_id": self.trigger_id,
+            "bodies": self.bodies,
+            "affiliate": self.affiliate,
+            "officer": self.officer,
+            "vote": self.vote,
+        }
+
+    def statement(self) -> bytes:
+        return canonical_json(self._unsigned())
+
+    def to_json(self) -> dict[str, object]:
+        return {**self._unsigned(), "signature": codec.hexify(self.signature)}
+
+    @property
+    def counted_vote(self) -> str | None:
+        """The body vote the count takes: "yes", "no", or None for an abstention."""
+        return None if self.vote == "abstain" else self.vote
+
+    def verify(self, key: Point) -> None:
+        """The signature under the affiliate's listed `key`; ProofError otherwise."""
+        try:
+            verify_schnorr(
+                CONTEXT, key, self.signature, message=self.statement(), purpose=VOTE_PURPOSE
+            )
+        except ProofError:
+            raise ProofError(
+                f"affiliate {self.affiliate!r}: the vote's signature is not by the affiliate's "
+                "listed key (vote altered, or signed with another key)"
+            ) from None
+
+    @classmethod
+    def from_json(cls, value: object, path: str = "affiliate vote") -> AffiliateVoteAct:
+        """Parse (not verify) a signed vote; RecordError naming the field otherwise."""
+        f = codec.fields(value, path, _VOTE_FIELDS)
+        if f["format"] != VOTE_FORMAT:
+            raise RecordError(f"{path}.format: expected {VOTE_FORMAT!r}, got {f['format']!r}")
+        if f["vote"] not in VOTES:
+            raise RecordError(f"{path}.vote: expected one of {list(VOTES)}, got {f['vote']!r}")
+        return cls(
+            codec.text(f["trigger_id"], f"{path}.trigger_id"),
+            codec.digest(f["bodies"], f"{path}.bodies"),
+            codec.text(f["affiliate"], f"{path}.affiliate"),
+            codec.text(f["officer"], f"{path}.officer"),
+            str(f["vote"]),
+            _signature(f["signature"], f"{path}.signature"),
+        )
+
+
+def sign_affiliate_vote(
+    bodies: BodiesList,
+    affiliate: str,
+    officer: str,
+    vote: str,
+    secret: Scalar,
+    rng: ScalarSource = Scalar.random,
+) -> AffiliateVoteAct:
+    """The affiliate's officer signs its vote in `bodies`' trigger ballot (on its machine).
+
+    The list is checked first (the officer's signature, and that it lists this affiliate with
+    this key), so an officer never signs into a list that leaves its affiliate out or names
+    another key for it."""
+    if vote not in VOTES:
+        raise RecordError(f"affiliate vote: expected one of {list(VOTES)}, got {vote!r}")
+    bodies.verify()
+    listed = bodies.affiliate(affiliate)
+    if listed is None:
+        raise RecordError(
+            f"affiliate {affiliate!r}: not in the bodies list of trigger ballot "
+            f"{bodies.trigger_id!r}; expected one of {[a.name for a in bodies.affiliates]}"
+        )
+    if listed.key != Point.base_mul(secret):
+        raise RecordError(
+            f"affiliate {affiliate!r}: the list names another key for this affiliate than "
+            "the one in your key file; do not vote, and tell the returning officer"
+        )
+    draft = AffiliateVoteAct(bodies.trigger_id, bodies.hash, affiliate, officer, vote)
+    signature = prove_schnorr(
+        CONTEXT, secret, message=draft.statement(), purpose=VOTE_PURPOSE, rng=rng
+    )
+    return AffiliateVoteAct(
+        draft.trigger_id, draft.bodies, affiliate, officer, vote, signature=signature
+    )
