@@ -153,27 +153,19 @@ def test_a_trigger_ballot_of_branch_members_and_affiliate_officers(
     assert "recounted branches 25.0 + affiliates 25.0 = 50.0%" in verified
     assert verified.count(": VERIFIED (0 checks failed") == 2
 
-    document["branches"][1]["no"] = 1  # a tampered declaration
-    (cli.cwd / "tampered.json").write_bytes(canonical_json(document))
-    bad = cli.run(
-        "verify-trigger", "tampered.json",
-        "north/records/av-north-trigger-2031", "south/records/av-south-trigger-2031",
-    )  # fmt: skip
-    assert bad.code == 1
-    assert "failed V-TRIG-TALLY-1" in bad.out
-    assert "trigger declaration NOT VERIFIED" in bad.out
-
-    document = json.loads((cli.cwd / "trigger-declaration.json").read_bytes())
-    document["affiliates"][0]["vote"] = "no"  # a flipped affiliate vote, not re-signed
-    (cli.cwd / "flipped.json").write_bytes(canonical_json(document))
-    flipped = cli.run(
-        "verify-trigger", "flipped.json",
-        "north/records/av-north-trigger-2031", "south/records/av-south-trigger-2031",
-    )  # fmt: skip
-    assert flipped.code == 1
-    assert "failed V-TRIG-AFFSIG-1" in flipped.out
-    dropped = cli.run(
-        "verify-trigger", "trigger-declaration.json", "north/records/av-north-trigger-2031"
-    )
-    assert dropped.code == 1
-    assert "failed V-TRIG-BRANCH-1" in dropped.out
+    records = ("north/records/av-north-trigger-2031", "south/records/av-south-trigger-2031")
+    tampered = json.loads((cli.cwd / "trigger-declaration.json").read_bytes())
+    tampered["branches"][1]["no"] = 1  # a changed tally
+    flipped = json.loads((cli.cwd / "trigger-declaration.json").read_bytes())
+    flipped["affiliates"][0]["vote"] = "no"  # a flipped affiliate vote, not re-signed
+    for name, forged, given, check in (
+        ("tampered.json", tampered, records, "V-TRIG-TALLY-1"),
+        ("flipped.json", flipped, records, "V-TRIG-AFFSIG-1"),
+        ("trigger-declaration.json", None, records[:1], "V-TRIG-BRANCH-1"),  # a dropped branch
+    ):
+        if forged is not None:
+            (cli.cwd / name).write_bytes(canonical_json(forged))
+        bad = cli.run("verify-trigger", name, *given)
+        assert bad.code == 1
+        assert f"failed {check}" in bad.out
+        assert "trigger declaration NOT VERIFIED" in bad.out

@@ -15,7 +15,9 @@ Service: `service.trigger`; signed messages: `record.trigger_signed`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -44,6 +46,8 @@ from .common import (
 from .context import open_services
 
 __all__ = ["summary_lines", "trigger_group"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("trigger")
@@ -87,6 +91,19 @@ def summary_lines(document: dict[str, object]) -> list[str]:
         ("SELECTION TRIGGERED: " if document["triggered"] else "NOT TRIGGERED: ") + verdict
     )
     return lines
+
+
+def _key_file(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--key-file",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=f"{help_text}; asks for its passphrase.",
+    )
+
+
+def _out(help_text: str) -> Callable[[F], F]:
+    return click.option("--out", type=click.Path(path_type=Path), required=True, help=help_text)
 
 
 @trigger_group.command("create")
@@ -161,19 +178,8 @@ def trigger_add_branch(
 
 @trigger_group.command("fix-bodies")
 @click.argument("trigger")
-@click.option(
-    "--key-file",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The returning officer's key file (`clearcount role init --role officer`; asks for "
-    "its passphrase).",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Where to write the signed list, for each affiliate's officer to sign under.",
-)
+@_key_file("The returning officer's key file (`clearcount role init --role officer`)")
+@_out("Where to write the signed list, for each affiliate's officer to sign under.")
 @principal_option(Role.OFFICER)
 @db_options
 def trigger_fix_bodies(
@@ -197,12 +203,7 @@ def trigger_fix_bodies(
 
 @trigger_group.command("affiliate-sign")
 @click.argument("bodies", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--key-file",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Your affiliate key file (`clearcount affiliate init`; asks for its passphrase).",
-)
+@_key_file("Your affiliate key file (`clearcount affiliate init`)")
 @click.option(
     "--vote",
     type=click.Choice(VOTES),
@@ -210,12 +211,7 @@ def trigger_fix_bodies(
     help="yes: reselect the MP without a selection; no: ask for an open selection; abstain.",
 )
 @click.option("--officer", required=True, help="Your name, the affiliate's officer signing.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Where to write the signed vote, to hand to the returning officer.",
-)
+@_out("Where to write the signed vote, to hand to the returning officer.")
 def trigger_affiliate_sign(
     bodies: Path, key_file: Path, vote: str, officer: str, out: Path
 ) -> None:
@@ -284,12 +280,7 @@ def _write(out: Path | None, document: str) -> None:
 
 @trigger_group.command("declare")
 @click.argument("trigger")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Where to write the public declaration (JSON) for `clearcount verify-trigger`.",
-)
+@_out("Where to write the public declaration (JSON) for `clearcount verify-trigger`.")
 @principal_option(Role.OFFICER)
 @db_options
 def trigger_declare(trigger: str, out: Path, principal: Principal, db: Database) -> None:

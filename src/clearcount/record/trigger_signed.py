@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import ProofError, RecordError
@@ -72,6 +73,38 @@ _VOTE_FIELDS = ("format", "trigger_id", "bodies", "affiliate", "officer", "vote"
 _ZERO = SchnorrProof(Scalar.from_int(0), Scalar.from_int(0))
 
 
+class _Signed:
+    """A signed message: its fields without the signature (`_unsigned`) and the signature."""
+
+    __slots__ = ()
+    signature: SchnorrProof
+
+    def _unsigned(self) -> dict[str, object]:
+        raise NotImplementedError
+
+    def statement(self) -> bytes:
+        """What is signed: the message without its signature, canonical JSON."""
+        return canonical_json(self._unsigned())
+
+    def to_json(self) -> dict[str, object]:
+        return {**self._unsigned(), "signature": codec.hexify(self.signature)}
+
+    def _check(self, key: Point, purpose: str, failure: str) -> None:
+        """The signature under `key` for `purpose`; ProofError(`failure`) otherwise."""
+        try:
+            verify_schnorr(CONTEXT, key, self.signature, message=self.statement(), purpose=purpose)
+        except ProofError:
+            raise ProofError(failure) from None
+
+
+def _message(value: object, path: str, names: tuple[str, ...], form: str) -> dict[str, Any]:
+    """A signed message's fields, all present and no other, of format `form`."""
+    f = codec.fields(value, path, names)
+    if f["format"] != form:
+        raise RecordError(f"{path}.format: expected {form!r}, got {f['format']!r}")
+    return f
+
+
 @dataclass(frozen=True, slots=True)
 class ListedBranch:
     """A party branch: its members' election and the hash of that record's Setup event."""
@@ -100,7 +133,7 @@ def _signature(value: object, path: str) -> SchnorrProof:
 
 
 @dataclass(frozen=True, slots=True)
-class BodiesList:
+class BodiesList(_Signed):
     """The bodies taking part, fixed and signed by the returning officer before opening."""
 
     trigger_id: str
@@ -130,13 +163,6 @@ class BodiesList:
             "fixed_at": self.fixed_at,
         }
 
-    def statement(self) -> bytes:
-        """What the officer signs: the list without its signature, canonical JSON."""
-        return canonical_json(self._unsigned())
-
-    def to_json(self) -> dict[str, object]:
-        return {**self._unsigned(), "signature": codec.hexify(self.signature)}
-
     @property
     def hash(self) -> str:
         """SHA-256 (hex) of the signed list's canonical JSON: what each affiliate vote names."""
@@ -147,27 +173,17 @@ class BodiesList:
 
     def verify(self) -> None:
         """The officer's signature over the list; ProofError naming the list otherwise."""
-        try:
-            verify_schnorr(
-                CONTEXT,
-                self.officer_key,
-                self.signature,
-                message=self.statement(),
-                purpose=BODIES_PURPOSE,
-            )
-        except ProofError:
-            raise ProofError(
-                f"bodies list of trigger ballot {self.trigger_id!r}: the signature is not "
-                f"officer {self.officer!r}'s over this list (list altered, or signed with "
-                "another key)"
-            ) from None
+        self._check(
+            self.officer_key,
+            BODIES_PURPOSE,
+            f"bodies list of trigger ballot {self.trigger_id!r}: the signature is not officer "
+            f"{self.officer!r}'s over this list (list altered, or signed with another key)",
+        )
 
     @classmethod
     def from_json(cls, value: object, path: str = "bodies") -> BodiesList:
         """Parse (not verify) a signed list; RecordError naming the field otherwise."""
-        f = codec.fields(value, path, _BODIES_FIELDS)
-        if f["format"] != BODIES_FORMAT:
-            raise RecordError(f"{path}.format: expected {BODIES_FORMAT!r}, got {f['format']!r}")
+        f = _message(value, path, _BODIES_FIELDS, BODIES_FORMAT)
         if not isinstance(f["options"], dict):
             raise RecordError(f"{path}.options: expected an object, got {f['options']!r}")
         branches = []
@@ -237,7 +253,7 @@ def sign_bodies(
 
 
 @dataclass(frozen=True, slots=True)
-class AffiliateVoteAct:
+class AffiliateVoteAct(_Signed):
     """One affiliate's vote, signed by its officer with the affiliate's key."""
 
     trigger_id: str
@@ -259,12 +275,6 @@ class AffiliateVoteAct:
             "vote": self.vote,
         }
 
-    def statement(self) -> bytes:
-        return canonical_json(self._unsigned())
-
-    def to_json(self) -> dict[str, object]:
-        return {**self._unsigned(), "signature": codec.hexify(self.signature)}
-
     @property
     def counted_vote(self) -> str | None:
         """The body vote the count takes: "yes", "no", or None for an abstention."""
@@ -272,22 +282,17 @@ class AffiliateVoteAct:
 
     def verify(self, key: Point) -> None:
         """The signature under the affiliate's listed `key`; ProofError otherwise."""
-        try:
-            verify_schnorr(
-                CONTEXT, key, self.signature, message=self.statement(), purpose=VOTE_PURPOSE
-            )
-        except ProofError:
-            raise ProofError(
-                f"affiliate {self.affiliate!r}: the vote's signature is not by the affiliate's "
-                "listed key (vote altered, or signed with another key)"
-            ) from None
+        self._check(
+            key,
+            VOTE_PURPOSE,
+            f"affiliate {self.affiliate!r}: the vote's signature is not by the affiliate's "
+            "listed key (vote altered, or signed with another key)",
+        )
 
     @classmethod
     def from_json(cls, value: object, path: str = "affiliate vote") -> AffiliateVoteAct:
         """Parse (not verify) a signed vote; RecordError naming the field otherwise."""
-        f = codec.fields(value, path, _VOTE_FIELDS)
-        if f["format"] != VOTE_FORMAT:
-            raise RecordError(f"{path}.format: expected {VOTE_FORMAT!r}, got {f['format']!r}")
+        f = _message(value, path, _VOTE_FIELDS, VOTE_FORMAT)
         if f["vote"] not in VOTES:
             raise RecordError(f"{path}.vote: expected one of {list(VOTES)}, got {f['vote']!r}")
         return cls(

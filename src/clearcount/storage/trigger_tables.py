@@ -47,35 +47,32 @@ trigger_branches = sa.Table(
     sa.Column("added_at", INSTANT, nullable=False),
 )
 
-trigger_affiliate_votes = sa.Table(
-    "trigger_affiliate_votes",
-    metadata,
-    sa.Column("vote_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), nullable=False),
-    sa.Column("affiliate", sa.String(200), nullable=False),
-    sa.Column("vote", sa.String(8), nullable=False),
-    sa.Column("officer", sa.Text, nullable=False),
-    sa.Column("recorded_by", sa.Text, nullable=False),
-    sa.Column("recorded_at", INSTANT, nullable=False),
-    sa.Column("replaces", sa.Boolean, nullable=False),
-    sa.Index("ix_trigger_affiliate_votes", "trigger_id", "affiliate"),
-)
+
+def _vote_table(name: str, *signed: sa.Column[str]) -> sa.Table:
+    """An affiliate vote table: who voted what, given by which officer, recorded when."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("vote_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), nullable=False),
+        sa.Column("affiliate", sa.String(200), nullable=False),
+        sa.Column("vote", sa.String(8), nullable=False),
+        sa.Column("officer", sa.Text, nullable=False),
+        *signed,
+        sa.Column("recorded_by", sa.Text, nullable=False),
+        sa.Column("recorded_at", INSTANT, nullable=False),
+        sa.Column("replaces", sa.Boolean, nullable=False),
+        sa.Index(f"ix_{name}", "trigger_id", "affiliate"),
+    )
+
+
+trigger_affiliate_votes = _vote_table("trigger_affiliate_votes")
 """Migration 0003's unsigned votes: kept as evidence, never counted since 0006."""
 
-trigger_signed_votes = sa.Table(
-    "trigger_signed_votes",
-    metadata,
-    sa.Column("vote_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("trigger_id", ID, sa.ForeignKey("trigger_ballots.trigger_id"), nullable=False),
-    sa.Column("affiliate", sa.String(200), nullable=False),
-    sa.Column("vote", sa.String(8), nullable=False),
-    sa.Column("officer", sa.Text, nullable=False),
-    sa.Column("signed", sa.Text, nullable=False),
-    sa.Column("recorded_by", sa.Text, nullable=False),
-    sa.Column("recorded_at", INSTANT, nullable=False),
-    sa.Column("replaces", sa.Boolean, nullable=False),
-    sa.Index("ix_trigger_signed_votes", "trigger_id", "affiliate"),
+trigger_signed_votes = _vote_table(
+    "trigger_signed_votes", sa.Column("signed", sa.Text, nullable=False)
 )
+"""Each affiliate vote as its officer signed it (record.trigger_signed), since 0006."""
 
 trigger_bodies = sa.Table(
     "trigger_bodies",
