@@ -15,6 +15,7 @@ import json
 import re
 
 import pytest
+import rbcl
 import spec_reference as spec
 from spec_markdown import SPEC, code, section, tables, vector_blocks
 from tools.spec_vectors import render
@@ -178,3 +179,47 @@ def test_every_tag_in_the_vectors_is_in_the_table_of_section_2_4() -> None:
     used = {values[f"{name}.tag"] for number, name in TRANSCRIPTS for values in [BLOCKS[number]]}
     assert used - {"clearcount/v1/example"} <= _documented_tags()
     assert "clearcount/v1/schnorr/paper-batch" in _documented_tags()
+
+
+def _hash_to_group(domain: bytes, *parts: bytes) -> str:
+    """§1.6: RFC 9496 element derivation (libsodium's from_hash) of SHA-512(lp(domain, parts))."""
+    uniform = hashlib.sha512(spec.lp(domain, *parts)).digest()
+    return bytes(rbcl.crypto_core_ristretto255_from_hash(uniform)).hex()
+
+
+def _generator(domain: bytes, i: int) -> str:
+    return _hash_to_group(domain, b"independent-generator", i.to_bytes(8, "big"))
+
+
+def test_hash_to_group_and_generators_of_section_1_6() -> None:
+    values = BLOCKS["90.1"]
+    domain, part = bytes.fromhex(values["hash_domain"]), bytes.fromhex(values["hash_part"])
+    assert _hash_to_group(domain, part) == values["hash_to_group"]
+    domain = bytes.fromhex(values["generators_domain"])
+    assert [_generator(domain, i) for i in (0, 1)] == [
+        values["generator[0]"],
+        values["generator[1]"],
+    ]
+
+
+def test_shuffle_generators_of_section_6_1() -> None:
+    """h is generator 0 and h_i generator i of lp("clearcount/v1/shuffle/generators", context)."""
+    values = BLOCKS["90.12"]
+    domain = spec.lp(b"clearcount/v1/shuffle/generators", bytes.fromhex(values["context"]))
+    assert _generator(domain, 0) == values["h"]
+    for i in (1, 2, 3):
+        assert _generator(domain, i) == values[f"h_i[{i}]"]
+
+
+def test_shuffle_challenges_of_section_6_4() -> None:
+    """u_j = Scalar.hash("clearcount/v1/shuffle/challenges", seed as 32 raw bytes, j)."""
+    values = BLOCKS["90.12"]
+    seed = bytes.fromhex(values["statement.challenge"])
+    for j in range(3):
+        u = spec.scalar_hash(b"clearcount/v1/shuffle/challenges", seed, j.to_bytes(8, "big"))
+        assert u.hex() == values[f"u[{j}]"]
+    proof_records = [k for k in values if k.startswith("proof_transcript.r[")]
+    statement_records = [k for k in values if k.startswith("statement.r[")]
+    assert [values[k] for k in proof_records[: len(statement_records)]] == [
+        values[k] for k in statement_records
+    ]
