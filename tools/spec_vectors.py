@@ -658,6 +658,46 @@ def role_card_vectors() -> list[Block]:
     return [block.put_json("card_jcs", canonical_json(card.to_json()))]
 
 
+def trigger_vectors() -> list[Block]:
+    from clearcount.record import trigger_signed as ts
+
+    draws = Draws(b"clearcount/kat/trigger")
+    officer, affiliate = draws(), draws()
+    draft = ts.BodiesList(
+        "riverside-trigger-2031",
+        "Trigger ballot, Riverside (fictional)",
+        "Riverside Labour Party (fictional)",
+        "labour-2021",
+        "R. Officer",
+        Point.base_mul(officer),
+        (ts.ListedBranch("Riverside North", "riverside-north-2031", "ab" * 32),),
+        (ts.ListedAffiliate("Riverside Rail Union", Point.base_mul(affiliate)),),
+        "2031-05-01T09:00:00+00:00",
+    )
+    with captured() as seen:
+        bodies = ts.sign_bodies(draft, officer, draws)
+        vote = ts.sign_affiliate_vote(bodies, "Riverside Rail Union", "A. Officer", "yes",
+                                      affiliate, draws)  # fmt: skip
+    block = Block(
+        "90.15",
+        "Trigger ballot: the signed bodies list and an affiliate's signed vote (§12.9)",
+        "Draws: the returning officer's key, the affiliate's key, then the two signatures' "
+        "nonces. Each message is signed as its JCS without `signature` (not a hash), with the "
+        "context `clearcount/v1/trigger-ballot`; the vote names the SHA-256 (hex) of the signed "
+        "list's JCS.",
+    )
+    block.draws(draws).put("context", ts.CONTEXT)
+    block.put("officer secret", officer).put("officer key", Point.base_mul(officer))
+    block.put("affiliate secret", affiliate).put("affiliate key", Point.base_mul(affiliate))
+    block.put_json("bodies.message_jcs", bodies.statement())
+    block.transcript("bodies.transcript", seen[0]).put("bodies.signature", bodies.signature)
+    block.put_json("bodies_jcs", canonical_json(bodies.to_json()))
+    block.put("bodies_hash", bytes.fromhex(bodies.hash))
+    block.put_json("vote.message_jcs", vote.statement())
+    block.transcript("vote.transcript", seen[2]).put("vote.signature", vote.signature)
+    return [block]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -673,6 +713,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     shuffle_vectors,
     roll_vectors,
     role_card_vectors,
+    trigger_vectors,
 ]
 
 HEADER = """\

@@ -223,3 +223,13 @@ def test_shuffle_challenges_of_section_6_4() -> None:
     assert [values[k] for k in proof_records[: len(statement_records)]] == [
         values[k] for k in statement_records
     ]
+
+
+def test_trigger_vote_names_the_hash_of_the_signed_list() -> None:
+    values = BLOCKS["90.15"]
+    digest = hashlib.sha256(values["bodies_jcs"].encode()).hexdigest()
+    assert digest == values["bodies_hash"]
+    assert json.loads(values["vote.message_jcs"])["bodies"] == digest
+    for name in ("bodies", "vote"):
+        message = values[f"{name}.message_jcs"].encode().hex()
+        assert values[f"{name}.transcript.r[5]"] == f"message 1 B:{message}"
