@@ -40,11 +40,12 @@ def appeal_lodge(election: str, appellant: str, grounds: str, db: Database) -> N
 
 @appeal_group.command("list")
 @click.argument("election")
+@principal_option(Role.OFFICER)
 @db_options
-def appeal_list(election: str, db: Database) -> None:
+def appeal_list(election: str, principal: Principal, db: Database) -> None:
     """List ELECTION's appeals and their decisions."""
     with open_services(db) as s:
-        appeals = s.appeals.appeals(election)
+        appeals = s.appeals.appeals(principal, election)
     for a in appeals:
         decided = f"{a.decision} ({a.decided_by}, {a.decided_at})" if a.decision else "pending"
         click.echo(f"{a.appeal_id}: {a.appellant}: {a.grounds} -> {decided}")

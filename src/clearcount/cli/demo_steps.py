@@ -172,8 +172,10 @@ class Demo:
             f"  key ceremony: fingerprint {report.fingerprint[:16]}…, "
             f"{len(definition.trustees)} trustees ({definition.threshold} needed)"
         )
-        snapshot = s.rolls.snapshot(eid)
-        members = {m.member_id: m for m in s.members.list_members(definition.organisation_id)}
+        snapshot = s.rolls.snapshot(AS_OFFICER, eid)
+        members = {
+            m.member_id: m for m in s.members.list_members(AS_OFFICER, definition.organisation_id)
+        }
         material = issue_credentials(report.setup, recipients_from_snapshot(snapshot, members))
         s.ballots.publish_credentials(AS_OFFICER, eid, material.credentials())
         how = VotingInstructions(f"https://vote.example.org/{eid}", "the returning officer")

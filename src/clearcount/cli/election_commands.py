@@ -178,7 +178,7 @@ def election_define(
     document = read_json(contests_file)
     with open_services(db) as s:
         try:
-            eligible: int | None = s.rolls.snapshot(election).header.eligible
+            eligible: int | None = s.rolls.snapshot(principal, election).header.eligible
         except NotFoundError:  # no frozen roll yet: only "entitled": "roll" needs one
             eligible = None
         definition = BallotDefinition(
@@ -246,8 +246,10 @@ def election_credential_roll(election: str, out: Path, principal: Principal, db:
 
     with open_services(db) as s:
         stored = s.ballots.status(election)
-        snapshot = s.rolls.snapshot(election, stored.roll_version)
-        members = {m.member_id: m for m in s.members.list_members(stored.organisation_id)}
+        snapshot = s.rolls.snapshot(principal, election, stored.roll_version)
+        members = {
+            m.member_id: m for m in s.members.list_members(principal, stored.organisation_id)
+        }
         recipients = recipients_from_snapshot(snapshot, members)
         s.audit.record_access(
             principal,

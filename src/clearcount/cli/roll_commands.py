@@ -99,12 +99,13 @@ def org_unit(
 
 @org_group.command("show")
 @click.argument("organisation")
+@principal_option(Role.OFFICER)
 @db_options
-def org_show(organisation: str, db: Database) -> None:
+def org_show(organisation: str, principal: Principal, db: Database) -> None:
     """List ORGANISATION's units and how many members it has."""
     with open_services(db) as s:
         org, units = s.organisations.get(organisation)
-        members = s.members.list_members(organisation)
+        members = s.members.list_members(principal, organisation)
     click.echo(f"{org.name} ({org.kind}, id {org.organisation_id}): {len(members)} members")
     for u in units:
         click.echo(
@@ -152,7 +153,7 @@ def roll_import(
     data = read_bytes(csv_file)
     with open_services(db) as s:
         if preview:
-            plan = s.importer.preview(organisation, data, csv_file.name)
+            plan = s.importer.preview(principal, organisation, data, csv_file.name)
             click.echo(plan.report())
             click.echo("preview only: nothing stored")
             return
@@ -313,11 +314,12 @@ def roll_rules(
 @roll_group.command("preview")
 @click.argument("ballot")
 @click.option("--all", "show_all", is_flag=True, help="List eligible members too.")
+@principal_option(Role.OFFICER)
 @db_options
-def roll_preview(ballot: str, show_all: bool, db: Database) -> None:
+def roll_preview(ballot: str, show_all: bool, principal: Principal, db: Database) -> None:
     """Show who would be eligible for BALLOT under its latest rules, and why (stores nothing)."""
     with open_services(db) as s:
-        decisions = s.eligibility.preview(ballot)
+        decisions = s.eligibility.preview(principal, ballot)
     table = Table(title=f"Eligibility for {ballot}")
     for column in ("member", "eligible", "reason"):
         table.add_column(column, overflow="fold")
@@ -360,14 +362,15 @@ def roll_freeze(ballot: str, reason: str, principal: Principal, db: Database) ->
     type=click.Path(path_type=Path),
     help="Where to write the member's inclusion proof (JSON).",
 )
+@principal_option(Role.OFFICER)
 @db_options
-def roll_receipt(ballot: str, member: str, out: Path, db: Database) -> None:
+def roll_receipt(ballot: str, member: str, out: Path, principal: Principal, db: Database) -> None:
     """Give MEMBER the proof that they are on BALLOT's frozen roll (checked with roll-proof).
 
     Prints the member's secret salt: give it to the member only.
     """
     with open_services(db) as s:
-        receipt = s.rolls.receipt(ballot, member)
+        receipt = s.rolls.receipt(principal, ballot, member)
     write_json(out, proof_document(receipt.proof, receipt.entry.status), private=True)
     click.echo(f"member {member} is {receipt.entry.status} on {ballot!r}; proof in {out}")
     click.echo(f"salt (for the member only): {receipt.salt_hex}")
@@ -376,12 +379,15 @@ def roll_receipt(ballot: str, member: str, out: Path, db: Database) -> None:
 @roll_group.command("history")
 @click.argument("organisation")
 @click.option("--member", default=None, help="Only this member's record.")
+@principal_option(Role.OFFICER)
 @db_options
-def roll_history(organisation: str, member: str | None, db: Database) -> None:
+def roll_history(organisation: str, member: str | None, principal: Principal, db: Database) -> None:
     """Show the audit log of ORGANISATION (who changed what, when, old and new value)."""
     with open_services(db) as s:
         s.audit.verify()
-        events = s.audit.history(organisation, None if member is None else f"member:{member}")
+        events = s.audit.history(
+            principal, organisation, None if member is None else f"member:{member}"
+        )
     for e in events:
         field = f" {e.field}: {e.old} -> {e.new}" if e.field else ""
         note = f" ({e.note[:80]})" if e.note and not field else ""

@@ -93,14 +93,19 @@ class AppealService:
             uow.commit()
         return appeal
 
-    def get(self, appeal_id: str) -> Appeal:
+    def get(self, principal: Principal, appeal_id: str) -> Appeal:
+        authorise(principal, "appeals.get")
+        return self._get(appeal_id)
+
+    def _get(self, appeal_id: str) -> Appeal:
         with self._uow() as uow:
             appeal = uow.appeals.get(appeal_id)
         if appeal is None:
             raise NotFoundError(f"appeal {appeal_id!r}: no such appeal")
         return appeal
 
-    def appeals(self, election_id: str) -> Sequence[Appeal]:
+    def appeals(self, principal: Principal, election_id: str) -> Sequence[Appeal]:
+        authorise(principal, "appeals.appeals")
         with self._uow() as uow:
             require_election(uow, election_id)
             return list(uow.appeals.list(election_id))
@@ -148,7 +153,7 @@ class AppealService:
         """Write the panel's evidence zip to `path` (see the module docstring)."""
         authorise(principal, "appeals.evidence_bundle")
         actor = principal.name
-        appeal = self.get(appeal_id)
+        appeal = self._get(appeal_id)
         election_id = appeal.election_id
         with self._uow() as uow:
             stored = require_election(uow, election_id)

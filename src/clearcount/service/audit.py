@@ -177,7 +177,11 @@ class AuditService:
         self._uow = uow
         self._clock = clock
 
-    def history(self, organisation_id: str, subject: str | None = None) -> list[AuditEvent]:
+    def history(
+        self, principal: Principal, organisation_id: str, subject: str | None = None
+    ) -> list[AuditEvent]:
+        """The audit log (it names members: officers and the appeal panel)."""
+        authorise(principal, "audit.history")
         with self._uow() as uow:
             return list(uow.audit.list(organisation_id=organisation_id, subject=subject))
 

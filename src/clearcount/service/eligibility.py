@@ -442,8 +442,9 @@ class EligibilityService:
             )
         return stored
 
-    def preview(self, ballot_id: str) -> Sequence[EligibilityDecision]:
+    def preview(self, principal: Principal, ballot_id: str) -> Sequence[EligibilityDecision]:
         """Each member's decision under the latest rules, without freezing anything."""
+        authorise(principal, "eligibility.preview")
         with self._uow() as uow:
             stored = uow.rules.get(ballot_id)
             if stored is None:

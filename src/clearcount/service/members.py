@@ -226,14 +226,21 @@ class MemberService:
         self._uow = uow
         self._clock = clock
 
-    def get(self, organisation_id: str, member_id: str) -> Member:
+    def get(self, principal: Principal, organisation_id: str, member_id: str) -> Member:
+        """One member's record (personal data: officers only)."""
+        authorise(principal, "members.get")
+        return self._get(organisation_id, member_id)
+
+    def _get(self, organisation_id: str, member_id: str) -> Member:
         with self._uow() as uow:
             member = uow.members.get(organisation_id, member_id)
         if member is None:
             raise NotFoundError(f"no member {member_id!r} in {organisation_id!r}")
         return member
 
-    def list_members(self, organisation_id: str) -> Sequence[Member]:
+    def list_members(self, principal: Principal, organisation_id: str) -> Sequence[Member]:
+        """Every member (personal data: officers, and the credential authority for delivery)."""
+        authorise(principal, "members.list_members")
         with self._uow() as uow:
             return list(uow.members.list(organisation_id))
 
@@ -283,7 +290,7 @@ class MemberService:
         self, principal: Principal, organisation_id: str, member_id: str, suspension: Suspension
     ) -> None:
         authorise(principal, "members.suspend")
-        member = self.get(organisation_id, member_id)
+        member = self._get(organisation_id, member_id)
         self.update(
             principal,
             organisation_id,
@@ -303,7 +310,7 @@ class MemberService:
     ) -> None:
         """End suspension number `index` (0-based) on `end`; the old dates stay in the log."""
         authorise(principal, "members.lift_suspension")
-        member = self.get(organisation_id, member_id)
+        member = self._get(organisation_id, member_id)
         if not 0 <= index < len(member.suspensions):
             raise ValidationError("suspension", "index", f"0..{len(member.suspensions) - 1}", index)
         lifted = dataclasses.replace(member.suspensions[index], end=end)

@@ -209,8 +209,11 @@ class RollImporter:
         self._clock = clock
         self._policy = policy or ContactChangePolicy()
 
-    def preview(self, organisation_id: str, data: bytes, source: str) -> ImportPlan:
+    def preview(
+        self, principal: Principal, organisation_id: str, data: bytes, source: str
+    ) -> ImportPlan:
         """The plan (report and diff) without writing anything."""
+        authorise(principal, "importer.preview")
         with self._uow() as uow:
             return self._plan(uow, organisation_id, data, source)
 

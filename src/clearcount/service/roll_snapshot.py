@@ -25,14 +25,19 @@ from clearcount.record.roll import (
     merkle_root,
 )
 from clearcount.service.audit import Change, append_events, format_instant
-from clearcount.service.authorisation import Principal, authorise
+from clearcount.service.authorisation import Principal, Role, authorise
 from clearcount.service.eligibility import (
     EligibilityDecision,
     EligibilityRules,
     MemberFacts,
     decide,
 )
-from clearcount.service.errors import NotFoundError, SnapshotError, ValidationError
+from clearcount.service.errors import (
+    NotAuthorisedError,
+    NotFoundError,
+    SnapshotError,
+    ValidationError,
+)
 from clearcount.service.ports import (
     Clock,
     SaltSource,
@@ -250,7 +255,14 @@ class RollService:
             note=f"roll version {header.version}",
         )
 
-    def snapshot(self, ballot_id: str, version: int | None = None) -> RollSnapshot:
+    def snapshot(
+        self, principal: Principal, ballot_id: str, version: int | None = None
+    ) -> RollSnapshot:
+        """A frozen roll with its members (personal data: the officer and the authority)."""
+        authorise(principal, "rolls.snapshot")
+        return self._snapshot(ballot_id, version)
+
+    def _snapshot(self, ballot_id: str, version: int | None = None) -> RollSnapshot:
         with self._uow() as uow:
             snap = uow.snapshots.get(ballot_id, version)
         if snap is None:
@@ -260,8 +272,17 @@ class RollService:
             )
         return snap
 
-    def receipt(self, ballot_id: str, member_id: str, version: int | None = None) -> MemberReceipt:
-        snap = self.snapshot(ballot_id, version)
+    def receipt(
+        self, principal: Principal, ballot_id: str, member_id: str, version: int | None = None
+    ) -> MemberReceipt:
+        """A member's inclusion proof: the member's own, or any for the officer."""
+        authorise(principal, "rolls.receipt")
+        if principal.role is Role.VOTER and principal.name != member_id:
+            raise NotAuthorisedError(
+                f"roll receipt of member {member_id!r}: a voter gets only their own, got "
+                f"{principal.name!r}"
+            )
+        snap = self._snapshot(ballot_id, version)
         entry = snap.entry(member_id)
         proof = inclusion_proof([e.roll_entry() for e in snap.entries], entry.position)
         return MemberReceipt(
@@ -269,7 +290,9 @@ class RollService:
         )
 
     def recheck(self, ballot_id: str, version: int | None = None) -> None:
-        snap = self.snapshot(ballot_id, version)
+        """Recompute the frozen roll; SnapshotError if it does not reproduce (reveals nothing
+        else, so anyone may ask)."""
+        snap = self._snapshot(ballot_id, version)
         with self._uow() as uow:
             stored = uow.rules.get(ballot_id, snap.header.rules_version)
         if stored is None:
@@ -278,6 +301,7 @@ class RollService:
             )
         recheck(snap, stored.rules)
 
-    def versions(self, ballot_id: str) -> Sequence[SnapshotHeader]:
-        latest = self.snapshot(ballot_id).header.version
-        return [self.snapshot(ballot_id, v).header for v in range(1, latest + 1)]
+    def versions(self, principal: Principal, ballot_id: str) -> Sequence[SnapshotHeader]:
+        authorise(principal, "rolls.versions")
+        latest = self._snapshot(ballot_id).header.version
+        return [self._snapshot(ballot_id, v).header for v in range(1, latest + 1)]

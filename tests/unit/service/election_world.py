@@ -133,8 +133,10 @@ class Lifecycle:
 
     def credentials(self) -> None:
         setup = self.ballots.setup_event(ELECTION)
-        snapshot = self.world.rolls.snapshot(ELECTION)
-        members = {m.member_id: m for m in self.world.members.list_members("northfold-twu")}
+        snapshot = self.world.rolls.snapshot(officer(), ELECTION)
+        members = {
+            m.member_id: m for m in self.world.members.list_members(officer(), "northfold-twu")
+        }
         self.material = issue_credentials(
             setup, recipients_from_snapshot(snapshot, members), self.rng
         )

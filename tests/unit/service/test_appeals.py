@@ -76,5 +76,5 @@ def test_an_appeal_gets_an_evidence_bundle_and_one_decision(
     with pytest.raises(ConflictError, match="already decided"):
         life.appeals.decide(panel("appeal panel"), appeal.appeal_id, "upheld", "second thoughts")
     with pytest.raises(NotFoundError):
-        life.appeals.get("nope")
-    assert [a.decision for a in life.appeals.appeals(ELECTION)] == ["dismissed"]
+        life.appeals.get(officer(), "nope")
+    assert [a.decision for a in life.appeals.appeals(officer(), ELECTION)] == ["dismissed"]

@@ -44,7 +44,8 @@ def how_checked(operation: str) -> str:
         return "service"
     if operation in KEY_AUTHENTICATED:
         return "own key"
-    return "public" if POLICY[operation] == PUBLIC else "not yet"
+    assert POLICY[operation] == PUBLIC, f"{operation}: neither checked nor public"
+    return "public"
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -119,6 +120,14 @@ def test_a_voter_sees_only_their_own_register_lines() -> None:
     service = RegisterService(no_storage, None)  # type: ignore[arg-type]
     with pytest.raises(NotAuthorisedError, match="a voter sees only their own"):
         service.member_marks(Principal("NTW-00002", Role.VOTER), "e", "NTW-00001")
+
+
+def test_a_voter_gets_only_their_own_roll_receipt() -> None:
+    from clearcount.service.roll_snapshot import RollService
+
+    service = RollService(no_storage, None, None)  # type: ignore[arg-type]
+    with pytest.raises(NotAuthorisedError, match="a voter gets only their own"):
+        service.receipt(Principal("AV0002", Role.VOTER), "b", "AV0001")
 
 
 def test_the_docs_print_the_same_matrix() -> None:

@@ -28,7 +28,9 @@ def test_closing_fixes_the_ballots_and_early_closing_needs_a_reason(life: Lifecy
     assert (report.ballots, report.last_ballot, report.early) == (1, receipt.event_hash, True)
     with pytest.raises(ElectionStateError, match="already closed"):
         life.closing.close(officer(OFFICER), ELECTION, reason="again")
-    notes = [e.note for e in life.world.audit.history("northfold-twu", f"election:{ELECTION}")]
+    notes = [
+        e.note for e in life.world.audit.history(officer(), "northfold-twu", f"election:{ELECTION}")
+    ]
     assert "NEC direction 14/2022" in notes
     assert life.ballots.status(ELECTION).phase == "closed"
 

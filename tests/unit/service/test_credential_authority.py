@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from tests.principals import officer
 from tests.unit.service.credential_world import (
     INSTRUCTIONS,
     LOW_COST,
@@ -348,8 +349,8 @@ def test_recipients_from_a_frozen_roll(world: World) -> None:
     from tests.unit.service.test_roll_snapshot import frozen
 
     org = frozen(world)
-    snapshot = world.rolls.snapshot("av-trigger-2021")
-    members = {m.member_id: m for m in world.members.list_members(org)}
+    snapshot = world.rolls.snapshot(officer(), "av-trigger-2021")
+    members = {m.member_id: m for m in world.members.list_members(officer(), org)}
     recipients = recipients_from_snapshot(snapshot, members)
     assert len(recipients) == snapshot.header.eligible == 7
     eligible = {e.member_id for e in snapshot.entries if e.decision.eligible}

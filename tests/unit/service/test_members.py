@@ -16,7 +16,7 @@ def ann(org: str, **kw: object) -> Member:
 def test_add_and_update_are_audited_field_by_field(world: World) -> None:
     org = world.party()
     world.members.add(officer(OFFICER), ann(org), "new member form 2015-03-02")
-    created = [(e.field, e.new) for e in world.audit.history(org, "member:AV0001")]
+    created = [(e.field, e.new) for e in world.audit.history(officer(), org, "member:AV0001")]
     assert created == [
         ("given_name", '"Ann"'),
         ("family_name", '"Arbel"'),
@@ -33,8 +33,8 @@ def test_add_and_update_are_audited_field_by_field(world: World) -> None:
         units=frozenset({"av-south"}),
     )
     assert [c.field for c in changes] == ["address", "units"]
-    assert world.members.get(org, "AV0001").units == {"av-south"}
-    last = world.audit.history(org, "member:AV0001")[-1]
+    assert world.members.get(officer(), org, "AV0001").units == {"av-south"}
+    last = world.audit.history(officer(), org, "member:AV0001")[-1]
     assert (last.field, last.old, last.new, last.note) == (
         "units",
         '["av-north"]',
@@ -52,7 +52,7 @@ def test_add_and_update_are_audited_field_by_field(world: World) -> None:
 def test_bad_changes_are_refused_and_nothing_stored(world: World) -> None:
     org = world.party()
     world.members.add(officer(OFFICER), ann(org))
-    before = world.audit.history(org)
+    before = world.audit.history(officer(), org)
     with pytest.raises(ValidationError, match=r"member.email: expected an address"):
         world.members.update(officer(OFFICER), org, "AV0001", "typo", email="ann at example.org")
     with pytest.raises(ValidationError, match=r"member.units: expected units of ashby-labour"):
@@ -65,8 +65,8 @@ def test_bad_changes_are_refused_and_nothing_stored(world: World) -> None:
         world.members.add(officer(OFFICER), ann(org))
     with pytest.raises(NotFoundError):
         world.members.update(officer(OFFICER), org, "AV0404", "x", email="a@example.org")
-    assert world.members.get(org, "AV0001") == ann(org)
-    assert world.audit.history(org) == before
+    assert world.members.get(officer(), org, "AV0001") == ann(org)
+    assert world.audit.history(officer(), org) == before
 
 
 def test_suspensions_keep_scope_dates_and_decision(world: World) -> None:
@@ -79,10 +79,12 @@ def test_suspensions_keep_scope_dates_and_decision(world: World) -> None:
     world.members.lift_suspension(
         officer(OFFICER), org, "AV0001", 0, date(2016, 10, 1), "NEC 2016-10-01 item 2"
     )
-    (lifted,) = world.members.get(org, "AV0001").suspensions
+    (lifted,) = world.members.get(officer(), org, "AV0001").suspensions
     assert lifted.end == date(2016, 10, 1)
     assert lifted.reference == "NEC 2016-07-01 item 4"
-    events = [e for e in world.audit.history(org, "member:AV0001") if e.field == "suspensions"]
+    events = [
+        e for e in world.audit.history(officer(), org, "member:AV0001") if e.field == "suspensions"
+    ]
     assert [e.note for e in events] == [
         "suspension: NEC 2016-07-01 item 4",
         "NEC 2016-10-01 item 2",

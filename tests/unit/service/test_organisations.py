@@ -11,7 +11,7 @@ def test_party_shape_is_kept_and_audited(world: World) -> None:
     organisation, units = world.organisations.get(org)
     assert organisation.kind is OrganisationKind.PARTY
     assert {u.unit_id: u.parent_id for u in units}["av-north"] == "ashby-vale-clp"
-    actions = [e.action for e in world.audit.history(org)]
+    actions = [e.action for e in world.audit.history(officer(), org)]
     assert actions == ["organisation.created"] + ["unit.created"] * 4
 
 

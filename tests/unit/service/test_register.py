@@ -66,7 +66,7 @@ def test_the_register_holds_no_link_to_a_ballot_and_reading_it_is_audited(
     with pytest.raises(ValidationError, match="purpose"):
         life.register.marks(officer("officer"), ELECTION, " ")
     assert len(life.register.marks(officer("scrutineer H. Pell"), ELECTION, "s.49 inspection")) == 1
-    history = life.world.audit.history("northfold-twu", f"election:{ELECTION}")
+    history = life.world.audit.history(officer(), "northfold-twu", f"election:{ELECTION}")
     assert [(e.action, e.actor, e.note) for e in history][-1] == (
         "register.accessed",
         "scrutineer H. Pell",

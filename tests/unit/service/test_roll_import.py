@@ -18,8 +18,8 @@ def test_first_import_adds_everyone_and_audits_it(world: World) -> None:
     plan = world.load(org, "ashby_vale_clp.csv")
     assert isinstance(plan, ImportPlan)
     assert (len(plan.added), plan.rejected, plan.changed, plan.absent) == (10, (), (), ())
-    assert len(world.members.list_members(org)) == 10
-    (event,) = [e for e in world.audit.history(org) if e.action == "roll.imported"]
+    assert len(world.members.list_members(officer(), org)) == 10
+    (event,) = [e for e in world.audit.history(officer(), org) if e.action == "roll.imported"]
     assert plan.sha256 in event.subject
     assert '"added":["AV0001"' in event.note
     world.audit.verify()
@@ -28,7 +28,7 @@ def test_first_import_adds_everyone_and_audits_it(world: World) -> None:
 def test_bad_rows_are_named_and_nothing_is_applied(world: World) -> None:
     org = world.party()
     world.load(org, "ashby_vale_clp.csv")
-    before = world.members.list_members(org)
+    before = world.members.list_members(officer(), org)
     with pytest.raises(ImportRefusedError, match="rows rejected; nothing applied") as caught:
         world.load(org, "ashby_vale_clp_bad.csv")
     plan = caught.value.plan
@@ -43,8 +43,8 @@ def test_bad_rows_are_named_and_nothing_is_applied(world: World) -> None:
         "got 'fay at example.org'",
         "line 8 (member AV0007), field *: expected 11 fields, got 4",
     ]
-    assert world.members.list_members(org) == before
-    refused = [e for e in world.audit.history(org) if e.action == "roll.import_refused"]
+    assert world.members.list_members(officer(), org) == before
+    refused = [e for e in world.audit.history(officer(), org) if e.action == "roll.import_refused"]
     assert len(refused) == 1
     assert "line 3 (member AV0002)" in refused[0].note
 
@@ -56,8 +56,8 @@ def test_valid_rows_can_be_applied_together_when_asked(world: World) -> None:
     plan = world.importer.import_csv(officer(OFFICER), org, data, "ntwu.csv", apply_valid_rows=True)
     assert len(plan.added) == 6
     assert [r.field for r in plan.rejected] == ["family_name"]
-    assert world.members.get(org, "NTW-00004").categories == {"engineer", "driver"}
-    (event,) = [e for e in world.audit.history(org) if e.action == "roll.imported"]
+    assert world.members.get(officer(), org, "NTW-00004").categories == {"engineer", "driver"}
+    (event,) = [e for e in world.audit.history(officer(), org) if e.action == "roll.imported"]
     assert "line 8 (member NTW-00007), field family_name" in event.note
 
 
@@ -77,15 +77,17 @@ def test_a_failure_part_way_leaves_nothing(world: World, monkeypatch: pytest.Mon
     monkeypatch.setattr(SqlMemberRepository, "add", failing_add)
     with pytest.raises(OSError, match="disk full"):
         world.load(org, "ashby_vale_clp.csv")
-    assert world.members.list_members(org) == []
-    assert not [e for e in world.audit.history(org) if e.action.startswith("roll.import")]
+    assert world.members.list_members(officer(), org) == []
+    assert not [
+        e for e in world.audit.history(officer(), org) if e.action.startswith("roll.import")
+    ]
 
 
 def test_reimport_is_a_diff_and_absent_members_are_kept(world: World) -> None:
     org = world.party()
     world.load(org, "ashby_vale_clp.csv")
     plan = world.importer.preview(
-        org, (FIXTURES / "ashby_vale_clp_reimport.csv").read_bytes(), "reimport.csv"
+        officer(), org, (FIXTURES / "ashby_vale_clp_reimport.csv").read_bytes(), "reimport.csv"
     )
     assert [m.member_id for m in plan.added] == ["AV0011"]
     assert plan.absent == ("AV0006",)
@@ -95,9 +97,13 @@ def test_reimport_is_a_diff_and_absent_members_are_kept(world: World) -> None:
     }
     assert "AV0002.email: 'ben.brask@example.org' -> 'ben.b@example.net'" in plan.report()
     world.load(org, "ashby_vale_clp_reimport.csv")
-    assert world.members.get(org, "AV0006").family_name == "Fenwick"  # absent, not deleted
-    assert world.members.get(org, "AV0002").email == "ben.b@example.net"
-    old = [e.old for e in world.audit.history(org, "member:AV0002") if e.field == "email"]
+    assert (
+        world.members.get(officer(), org, "AV0006").family_name == "Fenwick"
+    )  # absent, not deleted
+    assert world.members.get(officer(), org, "AV0002").email == "ben.b@example.net"
+    old = [
+        e.old for e in world.audit.history(officer(), org, "member:AV0002") if e.field == "email"
+    ]
     assert old == [None, '"ben.brask@example.org"']
 
 
@@ -107,7 +113,7 @@ def test_absent_columns_leave_stored_fields_alone(world: World) -> None:
     data = b"member_id,given_name,family_name,joined\nAV0001,Ann,Arbel,2015-03-02\n"
     plan = world.importer.import_csv(officer(OFFICER), org, data, "names-only.csv")
     assert plan.is_noop
-    assert world.members.get(org, "AV0001").email == "ann.arbel@example.org"
+    assert world.members.get(officer(), org, "AV0001").email == "ann.arbel@example.org"
 
 
 @pytest.mark.parametrize(
@@ -125,13 +131,13 @@ def test_unreadable_files_are_refused_whole(world: World, data: bytes, message: 
     org = world.party()
     with pytest.raises(InputFormatError, match=re.escape(message)):
         world.importer.import_csv(officer(OFFICER), org, data, "x.csv")
-    assert world.members.list_members(org) == []
+    assert world.members.list_members(officer(), org) == []
 
 
 def test_future_join_dates_are_rejected(world: World) -> None:
     org = world.party()
     data = b"member_id,given_name,family_name,joined\nAV1,Ann,Arbel,2021-11-02\n"
-    plan = world.importer.preview(org, data, "x.csv")
+    plan = world.importer.preview(officer(), org, data, "x.csv")
     assert [str(r) for r in plan.rejected] == [
         "line 2 (member AV1), field joined: joined 2021-11-02 is in the future (today is "
         "2021-11-01)"
@@ -173,17 +179,17 @@ def test_bulk_contact_changes_near_a_freeze_date_are_flagged(world: World) -> No
     assert kinds["shared_contact"] == (
         "member AV0010's email changes to one that member(s) AV0001 also have"
     )
-    assert world.members.get(org, "AV0001").phone == "07700 900001"
+    assert world.members.get(officer(), org, "AV0001").phone == "07700 900001"
     plan = world.importer.import_csv(
         officer(OFFICER), org, data, "late.csv", acknowledge_flags=True
     )
-    assert world.members.get(org, "AV0001").phone == "07700 900199"
+    assert world.members.get(officer(), org, "AV0001").phone == "07700 900199"
 
 
 def test_the_same_changes_far_from_a_freeze_date_are_not_flagged(world: World) -> None:
     org, data = _croydon_style(world)
     world.clock.set_day(date(2021, 9, 1))
-    plan = world.importer.preview(org, data, "early.csv")
+    plan = world.importer.preview(officer(), org, data, "early.csv")
     assert [f.kind for f in plan.flags] == ["shared_contact"]
 
 
@@ -213,13 +219,13 @@ def test_reimporting_the_same_file_is_a_noop(world: World, members: list[tuple])
     data = ("\n".join(lines) + "\n").encode()
     first = world.importer.import_csv(officer(OFFICER), org, data, "a.csv")
     assert len(first.added) == len(members)
-    events = len(world.audit.history(org))
+    events = len(world.audit.history(officer(), org))
     again = world.importer.import_csv(officer(OFFICER), org, data, "a.csv")
     assert again.is_noop
     assert again.rejected == ()
     assert again.absent == ()
     assert len(again.unchanged) == len(members)
-    assert len(world.audit.history(org)) == events + 1  # only the import event itself
+    assert len(world.audit.history(officer(), org)) == events + 1  # only the import event itself
 
 
 def test_columns_are_documented() -> None:

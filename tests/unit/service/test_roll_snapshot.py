@@ -34,7 +34,7 @@ def frozen(world: World) -> str:
 
 def test_freeze_records_each_decision_with_its_reason(world: World) -> None:
     frozen(world)
-    snap = world.rolls.snapshot("av-trigger-2021")
+    snap = world.rolls.snapshot(officer(), "av-trigger-2021")
     h = snap.header
     assert (h.version, h.rules_version, h.size, h.eligible) == (1, 1, 10, 7)
     reasons = {e.member_id: e.decision.reason for e in snap.entries if not e.decision.eligible}
@@ -57,18 +57,18 @@ def test_freeze_records_each_decision_with_its_reason(world: World) -> None:
 def test_every_member_can_check_their_entry(world: World) -> None:
     frozen(world)
     for member_id in (f"AV{n:04d}" for n in range(1, 11)):
-        receipt = world.rolls.receipt("av-trigger-2021", member_id)
+        receipt = world.rolls.receipt(officer(), "av-trigger-2021", member_id)
         verify_inclusion(receipt.entry, receipt.proof, receipt.root)
         assert len(bytes.fromhex(receipt.salt_hex)) == 32
     with pytest.raises(NotFoundError):
-        world.rolls.receipt("av-trigger-2021", "AV9999")
+        world.rolls.receipt(officer(), "av-trigger-2021", "AV9999")
 
 
 def test_changes_after_the_freeze_are_audited_and_refreezing_is_a_new_version(
     world: World,
 ) -> None:
     org = frozen(world)
-    first = world.rolls.snapshot("av-trigger-2021")
+    first = world.rolls.snapshot(officer(), "av-trigger-2021")
     world.clock.advance(days=2)
     world.members.update(
         officer(OFFICER),
@@ -83,16 +83,20 @@ def test_changes_after_the_freeze_are_audited_and_refreezing_is_a_new_version(
         "AV0009",
         Suspension(date(2021, 11, 3), None, "regional office 2021-11-03 #88"),
     )
-    after = [e for e in world.audit.history(org) if e.action == "roll.changed_after_freeze"]
+    after = [
+        e for e in world.audit.history(officer(), org) if e.action == "roll.changed_after_freeze"
+    ]
     assert [(e.subject, e.field) for e in after] == [
         ("member:AV0005", "paid_up_to"),
         ("member:AV0009", "suspensions"),
     ]
     assert "ballot av-trigger-2021: roll version 1 frozen at 2021-11-01T09:30" in after[0].note
-    assert world.rolls.snapshot("av-trigger-2021") == first  # the frozen roll is unchanged
+    assert (
+        world.rolls.snapshot(officer(), "av-trigger-2021") == first
+    )  # the frozen roll is unchanged
 
     world.rolls.freeze(officer(OFFICER), "av-trigger-2021", "appeal upheld: AV0005 paid in time")
-    second = world.rolls.snapshot("av-trigger-2021")
+    second = world.rolls.snapshot(officer(), "av-trigger-2021")
     assert second.header.version == 2
     assert second.entry("AV0005").decision.eligible
     assert second.entry("AV0009").decision.reason == (
@@ -103,15 +107,15 @@ def test_changes_after_the_freeze_are_audited_and_refreezing_is_a_new_version(
     }  # salts persist across versions
     moved = [
         (e.subject, e.old, e.new)
-        for e in world.audit.history(org)
+        for e in world.audit.history(officer(), org)
         if e.action == "roll.refrozen_member"
     ]
     assert moved == [
         ("member:AV0005", '"ineligible"', '"eligible"'),
         ("member:AV0009", '"eligible"', '"ineligible"'),
     ]
-    assert [v.version for v in world.rolls.versions("av-trigger-2021")] == [1, 2]
-    assert world.rolls.snapshot("av-trigger-2021", 1) == first
+    assert [v.version for v in world.rolls.versions(officer(), "av-trigger-2021")] == [1, 2]
+    assert world.rolls.snapshot(officer(), "av-trigger-2021", 1) == first
     world.audit.verify()
 
 
@@ -124,7 +128,7 @@ def test_a_snapshot_keeps_its_rules_version(world: World) -> None:
     world.rolls.recheck("av-trigger-2021")  # still against rules version 1
     changes = [
         (e.field, e.old, e.new)
-        for e in world.audit.history(org, "ballot:av-trigger-2021")
+        for e in world.audit.history(officer(), org, "ballot:av-trigger-2021")
         if e.action == "eligibility.rules_set" and e.old is not None
     ]
     assert changes == [("freeze_date", '"2021-05-09"', '"2021-07-01"')]
@@ -132,7 +136,7 @@ def test_a_snapshot_keeps_its_rules_version(world: World) -> None:
 
 def test_recheck_catches_a_stored_decision_that_does_not_follow(world: World) -> None:
     frozen(world)
-    snap = world.rolls.snapshot("av-trigger-2021")
+    snap = world.rolls.snapshot(officer(), "av-trigger-2021")
     rules = world.eligibility.rules("av-trigger-2021").rules
     i = next(i for i, e in enumerate(snap.entries) if not e.decision.eligible)
     forged = dataclasses.replace(snap.entries[i].decision, eligible=True)
@@ -153,4 +157,4 @@ def test_freeze_needs_rules_and_a_reason(world: World) -> None:
     with pytest.raises(ValidationError, match="reason"):
         world.rolls.freeze(officer(OFFICER), "nothing", "")
     with pytest.raises(NotFoundError, match="no frozen roll"):
-        world.rolls.snapshot("nothing")
+        world.rolls.snapshot(officer(), "nothing")

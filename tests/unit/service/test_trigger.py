@@ -135,7 +135,9 @@ def test_a_second_vote_needs_replace_and_both_are_kept_and_audited(
         ("no", "Lee Secretary", True),
     ]
     assert [(v.affiliate, v.vote) for v in status.votes] == [(AFFILIATES[1], "no")]
-    actions = [e.action for e in life.world.audit.history("northfold-twu", f"trigger:{TRIGGER}")]
+    actions = [
+        e.action for e in life.world.audit.history(officer(), "northfold-twu", f"trigger:{TRIGGER}")
+    ]
     assert actions.count("trigger.affiliate_vote") == 1
     assert actions.count("trigger.affiliate_vote_replaced") == 1
     assert actions.count("trigger.bodies_fixed") == 1

@@ -67,7 +67,7 @@ def test_commit_is_durable_and_uncommitted_work_is_rolled_back(store: SqlStore) 
     org = w.party()
     with store.unit_of_work() as uow:
         uow.members.add(Member(org, "AV1", "Ann", "Arbel", date(2015, 3, 2)))
-    assert w.members.list_members(org) == []
+    assert w.members.list_members(officer(), org) == []
 
 
 def test_concurrent_appends_keep_one_chain(store: SqlStore) -> None:
@@ -88,7 +88,7 @@ def test_concurrent_appends_keep_one_chain(store: SqlStore) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert len([e for e in w.audit.history(org) if e.action == "roll.accessed"]) == 24
+    assert len([e for e in w.audit.history(officer(), org) if e.action == "roll.accessed"]) == 24
     w.audit.verify()
 
 
@@ -115,11 +115,11 @@ def test_a_whole_roll_round_trips(backend: tuple[str, str | None]) -> None:
 
     again = SqlStore.open(url, schema=schema)
     w2 = world(again)
-    assert w2.rolls.snapshot("ntwu-ia-2025").header == header
+    assert w2.rolls.snapshot(officer(), "ntwu-ia-2025").header == header
     w2.rolls.recheck("ntwu-ia-2025")
-    receipt = w2.rolls.receipt("ntwu-ia-2025", "NTW-00002")
+    receipt = w2.rolls.receipt(officer(), "ntwu-ia-2025", "NTW-00002")
     verify_inclusion(receipt.entry, receipt.proof, receipt.root)
-    assert w2.members.get(org, "NTW-00004").categories == {"engineer", "driver"}
+    assert w2.members.get(officer(), org, "NTW-00004").categories == {"engineer", "driver"}
     assert header.eligible == 5  # tram yard is not under the branch
     w2.audit.verify()
     again.close()
