@@ -203,7 +203,17 @@ class _Declaration:
     votes: list[AffiliateVoteAct]
 
 
+MAX_DECLARATION_BYTES = 16 * 2**20
+"""A declaration lists bodies, votes and a recount: kilobytes. A larger file is refused
+(V-TRIG-READ-1) before it is parsed, as a hostile record is (spec §10.3)."""
+
+
 def _read(data: bytes) -> _Declaration:
+    if len(data) > MAX_DECLARATION_BYTES:
+        raise ClearcountError(
+            f"declaration: expected at most {MAX_DECLARATION_BYTES} bytes, got more "
+            "(not a declaration clearcount writes)"
+        )
     document = parse_canonical(data)
     if not isinstance(document, dict):
         raise ClearcountError("declaration: expected a JSON object")
@@ -528,7 +538,8 @@ def verify_trigger(
     declaration: Path, records: Sequence[Path], *, workers: int | None = None
 ) -> TriggerReport:
     """Verify every branch record, then the declaration at `declaration` against them."""
-    data = declaration.read_bytes()
+    with declaration.open("rb") as file:
+        data = file.read(MAX_DECLARATION_BYTES + 1)
     given: dict[str, tuple[Report, bytes]] = {}
     for path in records:
         report = verify_record(path, workers=workers)

@@ -43,7 +43,12 @@ from clearcount.record.trigger_signed import (
 )
 from clearcount.storage.store import SqlStore
 from clearcount.verifier import Report, Status, verify_record
-from clearcount.verifier.trigger import TRIGGER_CATALOGUE, verify_trigger, verify_trigger_document
+from clearcount.verifier.trigger import (
+    MAX_DECLARATION_BYTES,
+    TRIGGER_CATALOGUE,
+    verify_trigger,
+    verify_trigger_document,
+)
 from clearcount.verifier.trigger_document import AffiliateEntry, BranchEntry, trigger_count
 
 Records = dict[str, tuple[Report, bytes]]
@@ -156,6 +161,22 @@ def test_unreadable_or_non_canonical_declarations_fail_read(
         report = verify_trigger_document(bad, records)
         assert report.outcome("V-TRIG-READ-1").status is Status.FAILED
         assert not report.ok
+
+
+def test_a_huge_or_long_integer_declaration_fails_read_cleanly(
+    declared: tuple[bytes, Path, Records], tmp_path: Path
+) -> None:
+    """Caps against hostile input (spec §10.3): a 5,000-digit integer, or a file over the
+    declaration cap, is V-TRIG-READ-1, not a crash or a read of the whole file."""
+    _, _, records = declared
+    for bad in (b'{"format":' + b"9" * 5000 + b"}", b" " * (MAX_DECLARATION_BYTES + 1)):
+        report = verify_trigger_document(bad, records)
+        assert report.outcome("V-TRIG-READ-1").status is Status.FAILED
+    huge = tmp_path / "declaration.json"
+    with huge.open("wb") as file:
+        file.truncate(4 * MAX_DECLARATION_BYTES)
+    report = verify_trigger(huge, [])
+    assert "at most" in report.outcome("V-TRIG-READ-1").findings[0].message
 
 
 def test_a_missing_branch_record_is_reported(declared: tuple[bytes, Path, Records]) -> None:
