@@ -24,7 +24,9 @@ Path = tuple[Any, ...]
 
 EXPECTED: dict[str, frozenset[str]] = {
     "Setup": frozenset({"V-SCHEMA-1", "V-SETUP-1", "V-BALLOT-SIG"}),
-    "Credentials": frozenset({"V-SCHEMA-1", "V-CRED-0", "V-CRED-1", "V-TALLY-1", "V-RESULT-2"}),
+    "Credentials": frozenset(
+        {"V-SCHEMA-1", "V-CRED-0", "V-CRED-SIG", "V-CRED-1", "V-TALLY-1", "V-RESULT-2"}
+    ),
     "Ballot": frozenset(
         {
             "V-SCHEMA-1",
@@ -37,10 +39,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     ),
     "Spoiled": frozenset({"V-SCHEMA-1", "V-SPOIL-1"}),
     "EndBallots": frozenset({"V-SCHEMA-1", "V-END-1"}),
-    "PaperBatch": frozenset({"V-SCHEMA-1", "V-PAPER-1", "V-SELECT-1"}),
+    "PaperBatch": frozenset({"V-SCHEMA-1", "V-PAPER-1", "V-CANCEL-1", "V-PAPER-2", "V-SELECT-1"}),
     "EncryptedTally": frozenset({"V-SCHEMA-1", "V-TALLY-1"}),
-    "Shuffle": frozenset({"V-SCHEMA-1", "V-SHUFFLE-1"}),
-    "PartialDecryption": frozenset({"V-SCHEMA-1", "V-DECRYPT-1", "V-DECRYPT-2"}),
+    "Shuffle": frozenset({"V-SCHEMA-1", "V-SHUFFLE-1", "V-SHUFFLE-SIG"}),
+    "PartialDecryption": frozenset({"V-SCHEMA-1", "V-DECRYPT-1", "V-DECRYPT-2", "V-DECRYPT-SIG"}),
     "Result": frozenset({"V-SCHEMA-1", "V-RESULT-1", "V-RESULT-2"}),
 }
 """Event type -> the checks, any of which must fail when a field of that event is changed."""

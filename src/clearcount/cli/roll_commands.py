@@ -371,7 +371,9 @@ def roll_receipt(ballot: str, member: str, out: Path, principal: Principal, db: 
     """
     with open_services(db) as s:
         receipt = s.rolls.receipt(principal, ballot, member)
-    write_json(out, proof_document(receipt.proof, receipt.entry.status), private=True)
+    write_json(
+        out, proof_document(receipt.proof, receipt.entry.status, receipt.entry.weight), private=True
+    )
     click.echo(f"member {member} is {receipt.entry.status} on {ballot!r}; proof in {out}")
     click.echo(f"salt (for the member only): {receipt.salt_hex}")
 

@@ -4,14 +4,16 @@
 whether casting is closed, the ballots cast); every function takes the record and the Board and
 returns the next Board and the new event, refusing with an error that names what is wrong:
 a ballot under an unpublished or cancelled credential, a bad proof or signature, a ballot
-after EndBallots. The last ballot per credential counts (`tally.counted_ballots`).
+after EndBallots, a credential cancelled twice, more paper weight in a contest than the
+credentials the authority cancelled. The last ballot per credential counts
+(`tally.counted_ballots`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from clearcount.core.errors import RecordError
 from clearcount.protocol.casting import verify_ballot
@@ -35,6 +37,10 @@ class Board:
     last_ballot: str = GENESIS
     counting: bool = False
     """True once a tally, shuffle or decryption is on the record: no more paper either."""
+    cancelled_weight: int = 0
+    """Σ weight of the cancelled credentials: the most paper weight any one contest may hold."""
+    paper_weight: Mapping[str, int] = field(default_factory=dict)
+    """Contest id -> Σ weight of its papers so far."""
 
 
 def open_board(chain: Sequence[Event]) -> Board:
@@ -54,8 +60,17 @@ def _after(board: Board, event: Event) -> Board:
         return dataclasses.replace(board, closed=True)
     if event.kind == "PaperBatch":
         batch = PaperBatch.from_body(event.body, f"event {event.seq}")
-        cancelled = board.cancelled | {c.to_bytes() for c in batch.cancelled_credentials}
-        return dataclasses.replace(board, cancelled=cancelled)
+        new = {c.to_bytes() for c in batch.cancelled_credentials}
+        weights = board.election.credentials
+        papers = dict(board.paper_weight)
+        papers[batch.contest] = papers.get(batch.contest, 0) + sum(p.weight for p in batch.ballots)
+        return dataclasses.replace(
+            board,
+            cancelled=board.cancelled | new,
+            cancelled_weight=board.cancelled_weight
+            + sum(weights.get(c, 0) for c in new - board.cancelled),
+            paper_weight=papers,
+        )
     if event.kind in _AFTER_CASTING:
         return dataclasses.replace(board, counting=True)
     return board
@@ -115,4 +130,17 @@ def post_paper_batch(
     if board.counting:
         raise RecordError("PaperBatch: expected it before the tally, got it after counting began")
     verify_paper_batch(board.election, batch)
-    return _append(chain, board, "PaperBatch", batch.to_body())
+    again = [c for c in batch.cancelled_credentials if c.to_bytes() in board.cancelled]
+    if again:
+        raise RecordError(
+            f"PaperBatch.cancelled_credentials: expected credentials not cancelled before, got "
+            f"{again[0].to_bytes().hex()[:16]}… cancelled by an earlier batch"
+        )
+    after, event = _append(chain, board, "PaperBatch", batch.to_body())
+    if after.paper_weight[batch.contest] > after.cancelled_weight:
+        raise RecordError(
+            f"PaperBatch: contest {batch.contest!r} would hold paper weight "
+            f"{after.paper_weight[batch.contest]}, more than the {after.cancelled_weight} of the "
+            "credentials the credential authority cancelled (one paper per cancelled credential)"
+        )
+    return after, event

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from clearcount.core.errors import RecordError
+from clearcount.core.errors import ClearcountError, RecordError
 from clearcount.crypto.dkg import CeremonyParameters, JointKey, TrusteeAnnouncement, joint_key
 from clearcount.crypto.elgamal import PublicKey
+from clearcount.protocol.credentials import verify_credentials
 from clearcount.record.chain import Event
 from clearcount.record.events import ContestSpec, Credentials, Setup, election_fingerprint
 
@@ -63,11 +64,10 @@ def read_election(chain: Sequence[Event]) -> Election:
     credentials: dict[bytes, int] = {}
     if len(chain) > 1 and chain[1].kind == "Credentials":
         published = Credentials.from_body(chain[1].body, "event 1")
-        if len(published.credentials) != setup.roll.eligible:
-            raise RecordError(
-                f"event 1: Credentials.credentials: expected {setup.roll.eligible} "
-                f"(the eligible members), got {len(published.credentials)}"
-            )
+        try:
+            verify_credentials(setup, election_fingerprint(chain[0]), published)
+        except ClearcountError as error:
+            raise RecordError(f"event 1: {error}") from None
         credentials = {
             c.to_bytes(): w for c, w in zip(published.credentials, published.weights, strict=True)
         }

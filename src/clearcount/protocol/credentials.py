@@ -2,7 +2,9 @@
 
 The authority draws s, sends it to the member, and publishes only S = s·G, sorted, so the list
 reveals nothing about who holds which. The count must equal the roll's eligible members: the
-board cannot add voters (Belenios' eligibility verifiability).
+board cannot add voters (Belenios' eligibility verifiability). The authority signs the list, with
+each credential's weight, with its own key (purpose `credential-list`), so nobody else can
+publish or alter it.
 """
 
 from __future__ import annotations
@@ -12,10 +14,18 @@ from dataclasses import dataclass
 
 from clearcount.core.errors import RecordError
 from clearcount.crypto.group import Point, Scalar, ScalarSource
+from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.record.chain import Event, next_event
-from clearcount.record.events import Credentials, Setup
+from clearcount.record.events import Credentials, Setup, election_fingerprint
+from clearcount.record.signing import CREDENTIALS_PURPOSE
 
-__all__ = ["CredentialSecret", "credentials_event", "generate_credentials"]
+__all__ = [
+    "CredentialSecret",
+    "credentials_event",
+    "generate_credentials",
+    "sign_credentials",
+    "verify_credentials",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +46,8 @@ class CredentialSecret:
 
 def generate_credentials(
     setup: Setup, rng: ScalarSource = Scalar.random, weights: Sequence[int] | None = None
-) -> tuple[Credentials, tuple[CredentialSecret, ...]]:
-    """`setup.roll.eligible` credentials (in the authority's member order) and the public list.
+) -> tuple[CredentialSecret, ...]:
+    """`setup.roll.eligible` credentials, in the authority's member order.
 
     `weights[i]` is member i's weight (a delegate's card vote); 1 each by default.
     """
@@ -48,18 +58,46 @@ def generate_credentials(
             f"credential weights: expected {count} integers >= 1 (one per "
             f"eligible member), got {len(weights)}"
         )
-    secrets = tuple(CredentialSecret.from_secret(rng(), w) for w in weights)
-    ordered = sorted(secrets, key=lambda c: c.public.to_bytes())
-    return (
-        Credentials(tuple(c.public for c in ordered), tuple(c.weight for c in ordered)),
-        secrets,
+    return tuple(CredentialSecret.from_secret(rng(), w) for w in weights)
+
+
+def sign_credentials(
+    fingerprint: bytes,
+    publics: Sequence[tuple[Point, int]],
+    authority: Scalar,
+    rng: ScalarSource = Scalar.random,
+) -> Credentials:
+    """The Credentials body (spec §11.3): (S, weight) sorted by S, signed by the authority."""
+    ordered = sorted(publics, key=lambda pair: pair[0].to_bytes())
+    draft = Credentials(tuple(p for p, _ in ordered), tuple(w for _, w in ordered), UNSIGNED)
+    signature = sign_act(fingerprint, authority, CREDENTIALS_PURPOSE, draft.signed_digest(), rng)
+    return Credentials(draft.credentials, draft.weights, signature)
+
+
+def verify_credentials(setup: Setup, fingerprint: bytes, credentials: Credentials) -> None:
+    """The count is the roll's eligible count and the authority's signature holds (§11.3)."""
+    if len(credentials.credentials) != setup.roll.eligible:
+        raise RecordError(
+            f"Credentials.credentials: expected {setup.roll.eligible} "
+            f"(the eligible members), got {len(credentials.credentials)}"
+        )
+    authority = setup.credential_authority
+    check_act(
+        fingerprint,
+        authority.key,
+        credentials.signature,
+        CREDENTIALS_PURPOSE,
+        credentials.signed_digest(),
+        f"Credentials.signature (credential authority {authority.name!r})",
     )
 
 
 def credentials_event(chain: Sequence[Event], credentials: Credentials) -> Event:
-    """Event 1 (spec §11.3): right after Setup, before any ballot."""
+    """Event 1 (spec §11.3): right after Setup, before any ballot; its signature checked."""
     if len(chain) != 1:
         raise RecordError(
             f"Credentials: expected to follow Setup as event 1, got a record of {len(chain)} events"
         )
+    setup = Setup.from_body(chain[0].body, "event 0")
+    verify_credentials(setup, election_fingerprint(chain[0]), credentials)
     return next_event(chain, "Credentials", credentials.to_body())

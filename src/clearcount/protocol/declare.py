@@ -4,8 +4,8 @@ Homomorphic contests: each candidate's m·G is solved with a bounded discrete lo
 contest's total weight); the count sees one weighted paper per candidate with its total, plus
 blank papers (total weight − Σ tallies) where a paper carries at most one mark. Mixnet contests:
 each decrypted rank vector (values 1..k, 0 = no preference) becomes a ranking for the rule set.
-The count is `counting.registry.count` with the contest's options; `record.result_body` writes
-it exactly (spec §11.9.1).
+The count is `counting.registry.count` with the contest's options, `entitled` taken from the
+committed roll (`record.entitlement`); `record.result_body` writes it exactly (spec §11.9.1).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from clearcount.protocol.decryption import (
 )
 from clearcount.protocol.tally import require_phase, total_weight
 from clearcount.record.chain import Event, next_event
+from clearcount.record.entitlement import counting_options
 from clearcount.record.events import ContestSpec, Result, ResultContest
 from clearcount.record.result_body import result_body
 
@@ -62,7 +63,8 @@ def declare(chain: Sequence[Event], election: Election, *, verify: bool = True) 
             total = total_weight(chain, election, spec.id)
             solver = DiscreteLog(total)
             tallies = tuple(solver.solve(p) for p in points[spec.id])
-            counted = count(spec.method, homomorphic_contest(spec, tallies, total), spec.options)
+            options = counting_options(election.setup.roll, spec)
+            counted = count(spec.method, homomorphic_contest(spec, tallies, total), options)
             contests.append(ResultContest(spec.id, tallies, None, result_body(counted)))
             continue
         solver = DiscreteLog(len(spec.candidates))

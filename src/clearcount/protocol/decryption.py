@@ -5,7 +5,9 @@ each component of each ballot of a mixnet contest's last shuffle, row-major), it
 M_ℓ = z_ℓ·pad with a Chaum-Pedersen proof against its verification key K_ℓ. A ciphertext whose
 pad is the identity (nothing encrypted in it: only paper votes) gets the identity share and no
 proof. Any t valid partial decryptions give m·G by Lagrange interpolation; up to n − t trustees
-may be absent. Bad shares are attributed to the trustee by name.
+may be absent. Bad shares are attributed to the trustee by name. Each trustee signs its
+PartialDecryption with its own long-term key (purpose `partial-decryption`,
+`Setup.trustee_keys`), so nobody can decrypt under its name.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from clearcount.crypto.lagrange import lagrange_coefficients
 from clearcount.crypto.proofs.dleq import DleqProof
 from clearcount.crypto.threshold import PartialDecryption as Share
 from clearcount.crypto.threshold import partial_decrypt, verify_partial_decryption
+from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.ceremony import TrusteeSecret
 from clearcount.protocol.context import Election
 from clearcount.protocol.mixing import shuffles
 from clearcount.record.chain import Event, next_event
 from clearcount.record.events import DecryptionContest, EncryptedTally, PartialDecryption
+from clearcount.record.signing import DECRYPTION_PURPOSE
 
 __all__ = [
     "combine_plaintexts", "decryption_targets", "partial_decryption", "partial_decryptions",
@@ -64,9 +68,16 @@ def partial_decryption(
     election: Election,
     targets: Targets,
     trustee: TrusteeSecret,
+    signing: Scalar,
     rng: ScalarSource = Scalar.random,
 ) -> PartialDecryption:
-    """Trustee's shares and proofs for every target, from its own key share (spec §11.9)."""
+    """Trustee's shares and proofs for every target, from its own key share, signed with
+    `signing`, its own long-term key (spec §11.9)."""
+    if Point.base_mul(signing) != election.setup.trustee_key(trustee.name).key:
+        raise ProofError(
+            f"PartialDecryption: expected trustee {trustee.name!r}'s own signing key (as in "
+            "the Setup), got another key"
+        )
     if election.trustee_index(trustee.name) != trustee.key.index:
         raise CryptoError(
             f"trustee {trustee.name!r}: expected key share index "
@@ -90,13 +101,23 @@ def partial_decryption(
             shares.append(share.share)
             proofs.append(share.proof)
         contests.append(DecryptionContest(contest, tuple(shares), tuple(proofs)))
-    return PartialDecryption(trustee.name, tuple(contests))
+    draft = PartialDecryption(trustee.name, tuple(contests), UNSIGNED)
+    signature = sign_act(context, signing, DECRYPTION_PURPOSE, draft.signed_digest(), rng)
+    return PartialDecryption(trustee.name, tuple(contests), signature)
 
 
 def verify_partial(election: Election, targets: Targets, partial: PartialDecryption) -> None:
     """Every share's proof against the trustee's K_ℓ; errors name the trustee (spec §5.3)."""
     name = partial.trustee
     index = election.trustee_index(name)
+    check_act(
+        election.fingerprint,
+        election.setup.trustee_key(name).key,
+        partial.signature,
+        DECRYPTION_PURPOSE,
+        partial.signed_digest(),
+        f"PartialDecryption by trustee {name!r}",
+    )
     ids = [c.id for c in partial.contests]
     if ids != [t[0] for t in targets]:
         raise RecordError(

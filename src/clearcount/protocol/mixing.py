@@ -4,25 +4,28 @@ The input of a mixnet contest is the counted ballots' rank vectors, in record or
 each paper ranking as trivial encryptions (0, v·G). Each trustee shuffles the latest list
 (re-encrypting every component) and proves it (Terelius-Wikström as in CHVote); at least
 `threshold` shuffles are needed before decryption, so one honest trustee's permutation hides the
-link between voters and rankings.
+link between voters and rankings. Each trustee signs its Shuffle with its own long-term key
+(purpose `shuffle`, `Setup.trustee_keys`), on its own machine: nobody can mix under its name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from clearcount.core.errors import RecordError
+from clearcount.core.errors import ProofError, RecordError
 from clearcount.crypto.elgamal import Ciphertext
-from clearcount.crypto.group import Scalar, ScalarSource
+from clearcount.crypto.group import Point, Scalar, ScalarSource
 from clearcount.crypto.shuffle import gen_shuffle
 from clearcount.crypto.shuffle_proof import gen_shuffle_proof
+from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.casting import contest_plaintexts
 from clearcount.protocol.context import Election
 from clearcount.protocol.tally import counted_ballots, paper_ballots, require_phase, trivial
 from clearcount.record.chain import Event, next_event
 from clearcount.record.events import Shuffle
+from clearcount.record.signing import SHUFFLE_PURPOSE
 
-__all__ = ["current_mix", "mix_input", "shuffle_event", "shuffles"]
+__all__ = ["current_mix", "mix_input", "shuffle_event", "shuffles", "verify_shuffle_signature"]
 
 Vector = tuple[Ciphertext, ...]
 
@@ -53,16 +56,36 @@ def current_mix(chain: Sequence[Event], election: Election, contest: str) -> tup
     return done[-1].ciphertexts if done else mix_input(chain, election, contest)
 
 
+def verify_shuffle_signature(election: Election, shuffle: Shuffle) -> None:
+    """The Shuffle is signed by the trustee it names, with its key in the Setup (§11.8)."""
+    key = election.setup.trustee_key(shuffle.trustee).key
+    check_act(
+        election.fingerprint,
+        key,
+        shuffle.signature,
+        SHUFFLE_PURPOSE,
+        shuffle.signed_digest(),
+        f"Shuffle of {shuffle.contest!r} by trustee {shuffle.trustee!r}",
+    )
+
+
 def shuffle_event(
     chain: Sequence[Event],
     election: Election,
     contest: str,
     trustee: str,
+    signing: Scalar,
     rng: ScalarSource = Scalar.random,
 ) -> Event:
-    """Trustee `trustee` shuffles `contest` once, after EndBallots, before any decryption."""
+    """Trustee `trustee` shuffles `contest` once, after EndBallots, before any decryption, and
+    signs it with `signing`, its own long-term key (spec §11.8)."""
     require_phase(chain, "Shuffle", after="EndBallots", before="PartialDecryption")
     election.setup.trustee(trustee)
+    if Point.base_mul(signing) != election.setup.trustee_key(trustee).key:
+        raise ProofError(
+            f"Shuffle: expected trustee {trustee!r}'s own signing key (as in the Setup), got "
+            "another key"
+        )
     if any(s.trustee == trustee for s in shuffles(chain, contest)):
         raise RecordError(
             f"Shuffle: expected one shuffle per trustee, got a second by "
@@ -73,4 +96,7 @@ def shuffle_event(
         raise RecordError(f"Shuffle: contest {contest!r} has no ballots to mix")
     mixed, witness = gen_shuffle(election.key, ballots, rng)
     proof = gen_shuffle_proof(election.fingerprint, election.key, ballots, mixed, witness, rng)
-    return next_event(chain, "Shuffle", Shuffle(contest, trustee, mixed, proof).to_body())
+    draft = Shuffle(contest, trustee, mixed, proof, UNSIGNED)
+    signature = sign_act(election.fingerprint, signing, SHUFFLE_PURPOSE, draft.signed_digest(), rng)
+    body = Shuffle(contest, trustee, mixed, proof, signature)
+    return next_event(chain, "Shuffle", body.to_body())

@@ -1,10 +1,12 @@
 """Paper ballots from meetings and the post, entered by two tellers (spec §11.6).
 
 Each batch holds one contest's papers as candidate indices, the public credentials of the
-members who voted on paper (the credential authority, which alone maps members to credentials,
-tells the tellers which to cancel), and both tellers' Schnorr signatures (purpose
-`paper-batch`) over the SHA-256 of the body without signatures. Paper channels take precedence
-over online voting when they come before "online" in `channel_precedence`.
+members who voted on paper with the credential authority's signature on that list (purpose
+`credential-cancellation`: the authority alone maps members to credentials, so only it can say
+whose online vote a paper replaces; `Cancellation`, made on the authority's machine), and both
+tellers' Schnorr signatures (purpose `paper-batch`) over the SHA-256 of the body without
+signatures. Paper channels take precedence over online voting when they come before "online" in
+`channel_precedence`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,45 @@ from dataclasses import dataclass
 from clearcount.core.errors import ProofError, RecordError
 from clearcount.crypto.group import Point, Scalar, ScalarSource
 from clearcount.crypto.proofs.schnorr import SchnorrProof, prove_schnorr, verify_schnorr
+from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.casting import contest_plaintexts
 from clearcount.protocol.context import Election
-from clearcount.record.events import PaperBallot, PaperBatch
+from clearcount.record.events import PaperBallot, PaperBatch, cancellation_digest
+from clearcount.record.signing import CANCELLATION_PURPOSE, TELLER_PURPOSE
 
-__all__ = ["TELLER_PURPOSE", "TellerSecret", "enter_paper_batch", "verify_paper_batch"]
+__all__ = [
+    "TELLER_PURPOSE",
+    "Cancellation",
+    "TellerSecret",
+    "enter_paper_batch",
+    "sign_cancellation",
+    "verify_paper_batch",
+]
 
-TELLER_PURPOSE = "paper-batch"
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    """The credential authority's signed list of credentials whose members voted on paper."""
+
+    credentials: tuple[Point, ...]
+    """Distinct, in ascending order of encoding."""
+    signature: SchnorrProof
+
+
+def sign_cancellation(
+    fingerprint: bytes,
+    credentials: Sequence[Point],
+    authority: Scalar,
+    rng: ScalarSource = Scalar.random,
+) -> Cancellation:
+    """The authority signs the (sorted) list on its own machine (spec §11.6)."""
+    ordered = tuple(sorted(set(credentials), key=lambda p: p.to_bytes()))
+    if len(ordered) != len(credentials):
+        raise RecordError("cancellation: expected distinct credentials, got a repeated one")
+    digest = cancellation_digest(ordered)
+    return Cancellation(
+        ordered, sign_act(fingerprint, authority, CANCELLATION_PURPOSE, digest, rng)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +78,23 @@ def enter_paper_batch(
     channel: str,
     contest: str,
     ballots: Sequence[PaperBallot],
-    cancelled: Sequence[Point],
+    cancellation: Cancellation | None,
     tellers: tuple[TellerSecret, TellerSecret],
     rng: ScalarSource = Scalar.random,
 ) -> PaperBatch:
     """Both tellers sign the batch (spec §11.6); the batch is checked before signing."""
-    zero = SchnorrProof(Scalar.from_int(0), Scalar.from_int(0))
-    ordered = tuple(sorted(cancelled, key=lambda p: p.to_bytes()))
+    ordered = () if cancellation is None else cancellation.credentials
     draft = PaperBatch(
-        channel, contest, tuple(ballots), ordered, (tellers[0].name, tellers[1].name), (zero, zero)
+        channel,
+        contest,
+        tuple(ballots),
+        ordered,
+        None if cancellation is None or not ordered else cancellation.signature,
+        (tellers[0].name, tellers[1].name),
+        (UNSIGNED, UNSIGNED),
     )
     _check_contents(election, draft)
+    _check_cancellation(election, draft)
     message = draft.signed_digest()
     first, second = (
         prove_schnorr(
@@ -63,7 +103,13 @@ def enter_paper_batch(
         for t in tellers
     )
     return PaperBatch(
-        draft.channel, draft.contest, draft.ballots, ordered, draft.tellers, (first, second)
+        draft.channel,
+        draft.contest,
+        draft.ballots,
+        ordered,
+        draft.authority_signature,
+        draft.tellers,
+        (first, second),
     )
 
 
@@ -101,9 +147,32 @@ def _check_contents(election: Election, batch: PaperBatch) -> None:
         )
 
 
+def _check_cancellation(election: Election, batch: PaperBatch) -> None:
+    """The authority's signature on the cancelled credentials, if the batch cancels any."""
+    if not batch.cancelled_credentials:
+        if batch.authority_signature is not None:
+            raise RecordError("PaperBatch.authority_signature: expected none with no cancellations")
+        return
+    authority = election.setup.credential_authority
+    if batch.authority_signature is None:
+        raise ProofError(
+            f"PaperBatch.authority_signature: expected credential authority {authority.name!r}'s "
+            "signature on the cancelled credentials, got none"
+        )
+    check_act(
+        election.fingerprint,
+        authority.key,
+        batch.authority_signature,
+        CANCELLATION_PURPOSE,
+        batch.cancellation_digest(),
+        f"PaperBatch.authority_signature (credential authority {authority.name!r})",
+    )
+
+
 def verify_paper_batch(election: Election, batch: PaperBatch) -> None:
-    """Contents, tellers known to Setup, and both signatures (spec §11.6)."""
+    """Contents, the authority's cancellation, tellers known to Setup, both signatures (§11.6)."""
     _check_contents(election, batch)
+    _check_cancellation(election, batch)
     message = batch.signed_digest()
     for i, (name, signature) in enumerate(zip(batch.tellers, batch.signatures, strict=True)):
         key = election.setup.teller(name).key

@@ -23,7 +23,7 @@ from clearcount.record.events import (
     TrusteeEntry,
     TrusteeRole,
 )
-from clearcount.record.roll import RollEntry, merkle_root
+from clearcount.record.roll import RollEntry, merkle_root, weight_histogram
 
 __all__ = [
     "Manifest",
@@ -86,9 +86,9 @@ def contest_spec(
 
 
 def roll_commitment(entries: Sequence[RollEntry]) -> RollCommitment:
-    """Root, size and eligible count of the roll (spec §10.4)."""
+    """Root, size, eligible count and eligible weights of the roll (spec §10.4)."""
     eligible = sum(1 for entry in entries if entry.status == "eligible")
-    return RollCommitment(merkle_root(entries), len(entries), eligible)
+    return RollCommitment(merkle_root(entries), len(entries), eligible, weight_histogram(entries))
 
 
 def draft_setup(

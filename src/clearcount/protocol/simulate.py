@@ -16,6 +16,7 @@ Scenarios (`SCENARIOS`, or `make_scenario(name, voters=..., candidates=...)`):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,6 +33,7 @@ from clearcount.protocol.credentials import (
     CredentialSecret,
     credentials_event,
     generate_credentials,
+    sign_credentials,
 )
 from clearcount.protocol.declare import declare
 from clearcount.protocol.decryption import (
@@ -40,7 +42,7 @@ from clearcount.protocol.decryption import (
     post_partial_decryption,
 )
 from clearcount.protocol.mixing import shuffle_event
-from clearcount.protocol.paper import TellerSecret, enter_paper_batch
+from clearcount.protocol.paper import TellerSecret, enter_paper_batch, sign_cancellation
 from clearcount.protocol.roles import RoleSecret, simulated_roles
 from clearcount.protocol.setup import (
     Manifest,
@@ -51,7 +53,7 @@ from clearcount.protocol.setup import (
 )
 from clearcount.protocol.tally import tally_event
 from clearcount.record.chain import Event, next_event
-from clearcount.record.events import Ballot, ContestSpec, PaperBallot
+from clearcount.record.events import Ballot, ContestSpec, PaperBallot, election_fingerprint
 from clearcount.record.roll import RollEntry, member_commitment
 
 __all__ = ["SCENARIOS", "Scenario", "SimulationSecrets", "make_scenario", "simulate_election"]
@@ -70,6 +72,8 @@ class Scenario:
     absent: tuple[str, ...] = ()
     """Trustees who take no part in decryption (at most n − t)."""
     weighted: bool = False
+    abstainers: int = 0
+    """Eligible members who never vote (they have credentials; turnout is below 100%)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +91,17 @@ class SimulationSecrets:
     """Every role's long-term keys by name (officer, authority, tellers, trustees)."""
 
 
-def make_scenario(name: str, *, voters: int = 12, candidates: int | None = None) -> Scenario:
-    """A scenario by name; `voters` members (>= 6); `candidates` resizes the main contest (and,
-    for "preferential", leaves out the second, stv, contest: the benchmark's shape)."""
+def make_scenario(
+    name: str, *, voters: int = 12, candidates: int | None = None, abstainers: int = 0
+) -> Scenario:
+    """A scenario by name; `voters` members (>= 6) who vote and `abstainers` eligible members
+    who do not; `candidates` resizes the main contest (and, for "preferential", leaves out the
+    second, stv, contest: the benchmark's shape)."""
+    scenario = _scenario(name, voters, candidates, abstainers)
+    return dataclasses.replace(scenario, abstainers=abstainers)
+
+
+def _scenario(name: str, voters: int, candidates: int | None, abstainers: int) -> Scenario:
     if voters < 6:
         raise ValueError(f"make_scenario voters: expected at least 6, got {voters}")
     names = (
@@ -109,7 +121,8 @@ def make_scenario(name: str, *, voters: int = 12, candidates: int | None = None)
         pick = tuple(f"Candidate {i + 1}" for i in range(candidates))
     yes_no = ("Yes", "No")
     if name == "industrial-action":
-        options = {"profile": "uk-industrial-action", "opened": "2026-03-02", "entitled": voters}
+        entitled = voters + abstainers
+        options = {"profile": "uk-industrial-action", "opened": "2026-03-02", "entitled": entitled}
         contests: tuple[ContestSpec, ...] = (
             contest_spec(
                 "strike",
@@ -210,12 +223,15 @@ def simulate_election(
     rng = seeded_scalars(hashlib.sha256(b"clearcount/simulate/v1" + seed).digest())
     rand = random.Random(hashlib.sha256(b"choices" + seed).digest())
     n = scenario.voters
+    eligible = n + scenario.abstainers
+    weights = [1 + i % 5 for i in range(eligible)] if scenario.weighted else [1] * eligible
     roll = [
         RollEntry(
             member_commitment(hashlib.sha256(seed + i.to_bytes(8, "big")).digest(), f"M{i:07d}"),
             "eligible",
+            weights[i],
         )
-        for i in range(n)
+        for i in range(eligible)
     ]
     roll.append(RollEntry(member_commitment(bytes(32), "M-lapsed"), "ineligible"))
     roles, role_keys = simulated_roles(
@@ -233,8 +249,12 @@ def simulate_election(
     draft = draft_setup(manifest, roll_commitment(roll), roles, scenario.threshold)
     ceremony = run_ceremony(draft, rng)
     chain = [setup_event(draft, ceremony.entries, ceremony.joint_key)]
-    weights = [1 + i % 5 for i in range(n)] if scenario.weighted else None
-    published, credentials = generate_credentials(read_election(chain).setup, rng, weights)
+    authority = role_keys[roles.credential_authority.name].signing
+    fingerprint = election_fingerprint(chain[0])
+    credentials = generate_credentials(read_election(chain).setup, rng, weights)
+    published = sign_credentials(
+        fingerprint, [(c.public, c.weight) for c in credentials], authority, rng
+    )
     chain.append(credentials_event(chain, published))
     board = bb.open_board(chain)
     election = board.election
@@ -266,7 +286,9 @@ def simulate_election(
     board, event = bb.post_spoiled(chain, board, spoil(challenged, openings))
     chain.append(event)
 
-    cancelled = [credentials[i].public for i in paper_voters]
+    cancelled = sign_cancellation(
+        fingerprint, [credentials[i].public for i in paper_voters], authority, rng
+    )
     for position, spec in enumerate(scenario.contests):
         papers = []
         for i in paper_voters:
@@ -275,7 +297,7 @@ def simulate_election(
             papers.append(PaperBallot(marks, credentials[i].weight if spec.weighted else 1))
         channel = "postal" if position % 2 else "meeting"
         batch = enter_paper_batch(
-            election, channel, spec.id, papers, cancelled if position == 0 else [], tellers, rng
+            election, channel, spec.id, papers, cancelled if position == 0 else None, tellers, rng
         )
         board, event = bb.post_paper_batch(chain, board, batch)
         chain.append(event)
@@ -287,12 +309,13 @@ def simulate_election(
     for spec in scenario.contests:
         if spec.kind == "mixnet":
             for trustee in scenario.trustees:
-                chain.append(shuffle_event(chain, election, spec.id, trustee, rng))
+                signing = role_keys[trustee].signing
+                chain.append(shuffle_event(chain, election, spec.id, trustee, signing, rng))
     targets = decryption_targets(chain, election)
     for secret in ceremony.secrets:
         if secret.name in scenario.absent:
             continue
-        partial = partial_decryption(election, targets, secret, rng)
+        partial = partial_decryption(election, targets, secret, role_keys[secret.name].signing, rng)
         chain.append(
             post_partial_decryption(chain, election, partial)
             if board_checks

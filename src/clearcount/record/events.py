@@ -19,12 +19,10 @@ Public API (stable; the verifier and the protocol both build on it):
 from __future__ import annotations
 
 import base64
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, Self
 
-from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import RecordError
 from clearcount.crypto.elgamal import Ciphertext
 from clearcount.crypto.group import Point, Scalar
@@ -44,6 +42,7 @@ from clearcount.record.setup_body import (
     TrusteeEntry,
     TrusteeRole,
 )
+from clearcount.record.signing import signed_digest as _signed_digest
 from clearcount.record.tally_bodies import (
     AUDIT_TOPICS,
     Audit,
@@ -86,6 +85,7 @@ __all__ = [
     "Teller",
     "TrusteeEntry",
     "TrusteeRole",
+    "cancellation_digest",
     "election_fingerprint",
     "parse_body",
     "tracking_code",
@@ -112,26 +112,29 @@ def _schnorr(value: object, path: str) -> SchnorrProof:
     return codec.decoded(value, path, SchnorrProof.from_bytes, 64)
 
 
-def _signed_digest(body: Mapping[str, object]) -> bytes:
-    """SHA-256 of the canonical bytes of `body` without "signature(s)" (spec §11.4, §11.6)."""
-    unsigned = {k: v for k, v in body.items() if k not in ("signature", "signatures")}
-    return hashlib.sha256(canonical_json(unsigned)).digest()
-
-
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """Public credentials S = sG, sorted by encoding, and each one's weight (spec §11.3)."""
+    """Public credentials S = sG, sorted by encoding, and each one's weight, signed by the
+    credential authority (purpose `credential-list`, spec §11.3)."""
 
     credentials: tuple[Point, ...]
     weights: tuple[int, ...]
+    signature: SchnorrProof
+
+    def unsigned_body(self) -> dict[str, object]:
+        return {"credentials": _hexes(self.credentials), "weights": list(self.weights)}
+
+    def signed_digest(self) -> bytes:
+        """What the authority signs: SHA-256 of JCS(body without `signature`) (spec §11.3)."""
+        return _signed_digest(self.unsigned_body())
 
     def to_body(self) -> dict[str, object]:
-        return {"credentials": _hexes(self.credentials), "weights": list(self.weights)}
+        return {**self.unsigned_body(), "signature": codec.hexify(self.signature)}
 
     @classmethod
     def from_body(cls, body: object, where: str) -> Self:
         path = f"{where}: Credentials"
-        f = codec.fields(body, path, ("credentials", "weights"))
+        f = codec.fields(body, path, ("credentials", "weights", "signature"))
         raw = _items(f["credentials"], f"{path}.credentials")
         weights = _items(f["weights"], f"{path}.weights", least=len(raw), most=len(raw))
         if raw != sorted(raw) or len(set(raw)) != len(raw):
@@ -144,6 +147,7 @@ class Credentials:
             tuple(
                 codec.integer(w, f"{path}.weights[{i}]", minimum=1) for i, w in enumerate(weights)
             ),
+            _schnorr(f["signature"], f"{path}.signature"),
         )
 
 
@@ -323,12 +327,15 @@ class PaperBallot:
 
 @dataclass(frozen=True, slots=True)
 class PaperBatch:
-    """Meeting or postal ballots for one contest, signed by two tellers (spec §11.6)."""
+    """Meeting or postal ballots for one contest, signed by two tellers; the credentials it
+    cancels are signed by the credential authority (`authority_signature`, null when it cancels
+    none; spec §11.6)."""
 
     channel: str
     contest: str
     ballots: tuple[PaperBallot, ...]
     cancelled_credentials: tuple[Point, ...]
+    authority_signature: SchnorrProof | None
     tellers: tuple[str, str]
     signatures: tuple[SchnorrProof, SchnorrProof]
 
@@ -338,8 +345,15 @@ class PaperBatch:
             "contest": self.contest,
             "ballots": [b.to_body() for b in self.ballots],
             "cancelled_credentials": _hexes(self.cancelled_credentials),
+            "authority_signature": (
+                None if self.authority_signature is None else codec.hexify(self.authority_signature)
+            ),
             "tellers": list(self.tellers),
         }
+
+    def cancellation_digest(self) -> bytes:
+        """What the authority signs: SHA-256 of JCS({cancelled_credentials}) (spec §11.6)."""
+        return cancellation_digest(self.cancelled_credentials)
 
     def signed_digest(self) -> bytes:
         """What each teller signs: SHA-256 of JCS(body without `signatures`) (spec §11.6)."""
@@ -354,7 +368,15 @@ class PaperBatch:
         f = codec.fields(
             body,
             path,
-            ("channel", "contest", "ballots", "cancelled_credentials", "tellers", "signatures"),
+            (
+                "channel",
+                "contest",
+                "ballots",
+                "cancelled_credentials",
+                "authority_signature",
+                "tellers",
+                "signatures",
+            ),
         )
         channel = codec.text(f["channel"], f"{path}.channel")
         if channel not in CHANNELS or channel == "online":
@@ -368,6 +390,13 @@ class PaperBatch:
             raise RecordError(f"{path}.tellers: expected two different tellers, got {names}")
         signatures = _items(f["signatures"], f"{path}.signatures", least=2, most=2)
         cancelled = _items(f["cancelled_credentials"], f"{path}.cancelled_credentials")
+        authority = f["authority_signature"]
+        if (authority is None) != (not cancelled):
+            raise RecordError(
+                f"{path}.authority_signature: expected the credential authority's signature "
+                "exactly when the batch cancels credentials, got "
+                f"{'none' if authority is None else 'one'} for {len(cancelled)} cancelled"
+            )
         return cls(
             channel,
             codec.text(f["contest"], f"{path}.contest"),
@@ -379,12 +408,19 @@ class PaperBatch:
                 codec.point(c, f"{path}.cancelled_credentials[{i}]")
                 for i, c in enumerate(cancelled)
             ),
+            None if authority is None else _schnorr(authority, f"{path}.authority_signature"),
             names,
             (
                 _schnorr(signatures[0], f"{path}.signatures[0]"),
                 _schnorr(signatures[1], f"{path}.signatures[1]"),
             ),
         )
+
+
+def cancellation_digest(credentials: tuple[Point, ...]) -> bytes:
+    """SHA-256 of JCS({"cancelled_credentials": [hex, ...]}): the authority's statement that
+    these credentials' members voted on paper (spec §11.6)."""
+    return _signed_digest({"cancelled_credentials": _hexes(credentials)})
 
 
 BODY_TYPES: Mapping[str, Any] = {

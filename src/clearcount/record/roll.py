@@ -2,9 +2,11 @@
 
 The record must prove who was on the roll, and with what eligibility status, without holding any
 personal data. Each member is committed as SHA-256 over a domain tag, a 32-byte secret salt and the
-member's roll id; the leaf adds the eligibility status. The tree is RFC 9162 §2.1's Merkle Tree
-Hash (0x00 leaf prefix, 0x01 node prefix, split at the largest power of two below n), so a member
-given their salt and an inclusion proof (RFC 9162 §2.1.3) can check they are counted, and how.
+member's roll id; the leaf adds the eligibility status and the member's weight (a delegate's card
+vote; 1 for everyone else), so the credential authority's weights can be checked against it. The
+tree is RFC 9162 §2.1's Merkle Tree Hash (0x00 leaf prefix, 0x01 node prefix, split at the
+largest power of two below n), so a member given their salt and an inclusion proof (RFC 9162
+§2.1.3) can check they are counted, and how.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "member_commitment",
     "merkle_root",
     "verify_inclusion",
+    "weight_histogram",
 ]
 
 STATUSES = ("eligible", "ineligible")
@@ -44,12 +47,15 @@ def member_commitment(salt: bytes, member_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RollEntry:
-    """One member as the record sees them: a commitment and an eligibility status."""
+    """One member as the record sees them: a commitment, an eligibility status and a weight."""
 
     commitment: str
     status: str
+    weight: int = 1
 
     def __post_init__(self) -> None:
+        if isinstance(self.weight, bool) or not isinstance(self.weight, int) or self.weight < 1:
+            raise RecordError(f"roll entry weight must be an integer >= 1, got {self.weight!r}")
         if self.status not in STATUSES:
             raise RecordError(f"roll entry status must be one of {STATUSES}, got {self.status!r}")
         if len(self.commitment) != 64 or self.commitment.strip("0123456789abcdef"):
@@ -59,8 +65,19 @@ class RollEntry:
 
 
 def leaf_hash(entry: RollEntry) -> bytes:
-    data = canonical_json({"commitment": entry.commitment, "status": entry.status})
+    data = canonical_json(
+        {"commitment": entry.commitment, "status": entry.status, "weight": entry.weight}
+    )
     return hashlib.sha256(b"\x00" + data).digest()
+
+
+def weight_histogram(entries: Sequence[RollEntry]) -> tuple[tuple[int, int], ...]:
+    """(weight, number of eligible members with it), ascending by weight (spec §10.4)."""
+    counts: dict[int, int] = {}
+    for entry in entries:
+        if entry.status == "eligible":
+            counts[entry.weight] = counts.get(entry.weight, 0) + 1
+    return tuple(sorted(counts.items()))
 
 
 def _node(left: bytes, right: bytes) -> bytes:

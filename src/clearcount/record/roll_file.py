@@ -1,10 +1,11 @@
 """Roll files and members' inclusion proofs as JSON (spec §10.4, §12.7).
 
 The service keeps the roll as a JSON file of salted commitments in roll order,
-`{"entries": [{"commitment": hex, "status": "eligible" | "ineligible"}, ...]}`, whose Merkle root
-is in the Setup. A member asks for their inclusion proof; `member_proof` finds their leaf from
-their salt and member id and returns the proof document
-`{"index": i, "size": n, "path": [hex, ...], "status": s}` that `clearcount roll-proof` checks.
+`{"entries": [{"commitment": hex, "status": "eligible" | "ineligible", "weight": w}, ...]}`
+(`weight` may be left out when it is 1), whose Merkle root is in the Setup. A member asks for
+their inclusion proof; `member_proof` finds their leaf from their salt and member id and returns
+the proof document `{"index": i, "size": n, "path": [hex, ...], "status": s, "weight": w}` that
+`clearcount roll-proof` checks.
 """
 
 from __future__ import annotations
@@ -29,34 +30,50 @@ def read_roll_file(path: Path) -> tuple[RollEntry, ...]:
     fields = codec.fields(document, str(path), ("entries",))
     entries = []
     for i, item in enumerate(codec.array(fields["entries"], f"{path}.entries")):
-        entry = codec.fields(item, f"{path}.entries[{i}]", ("commitment", "status"))
+        where = f"{path}.entries[{i}]"
+        entry = codec.fields(item, where, _with_weight(item, ("commitment", "status")))
         entries.append(
             RollEntry(
-                codec.digest(entry["commitment"], f"{path}.entries[{i}]"),
-                codec.text(entry["status"], f"{path}.entries[{i}].status"),
+                codec.digest(entry["commitment"], where),
+                codec.text(entry["status"], f"{where}.status"),
+                codec.integer(entry.get("weight", 1), f"{where}.weight", minimum=1),
             )
         )
     return tuple(entries)
 
 
-def proof_document(proof: InclusionProof, status: str) -> dict[str, object]:
-    return {"index": proof.index, "size": proof.size, "path": list(proof.path), "status": status}
+def _with_weight(item: object, names: tuple[str, ...]) -> tuple[str, ...]:
+    """`names`, plus "weight" when the object has one (it may be left out when it is 1)."""
+    return (*names, "weight") if isinstance(item, dict) and "weight" in item else names
+
+
+def proof_document(proof: InclusionProof, status: str, weight: int = 1) -> dict[str, object]:
+    return {
+        "index": proof.index,
+        "size": proof.size,
+        "path": list(proof.path),
+        "status": status,
+        "weight": weight,
+    }
 
 
 def proof_from_document(
     document: object, where: str = "inclusion proof"
-) -> tuple[InclusionProof, str]:
-    """(proof, claimed status) from a proof document."""
-    f = codec.fields(document, where, ("index", "size", "path", "status"))
+) -> tuple[InclusionProof, str, int]:
+    """(proof, claimed status, claimed weight) from a proof document (weight 1 if left out)."""
+    f = codec.fields(document, where, _with_weight(document, ("index", "size", "path", "status")))
     size = codec.integer(f["size"], f"{where}.size", minimum=1)
     path = tuple(
         codec.digest(p, f"{where}.path[{i}]")
         for i, p in enumerate(codec.array(f["path"], f"{where}.path", most=64))
     )
     status = codec.text(f["status"], f"{where}.status")
-    return InclusionProof(
-        codec.integer(f["index"], f"{where}.index", maximum=size - 1), size, path
-    ), status
+    weight = codec.integer(f.get("weight", 1), f"{where}.weight", minimum=1)
+    return (
+        InclusionProof(codec.integer(f["index"], f"{where}.index", maximum=size - 1), size, path),
+        status,
+        weight,
+    )
 
 
 def member_proof(entries: Sequence[RollEntry], salt: bytes, member_id: str) -> dict[str, object]:
@@ -64,5 +81,5 @@ def member_proof(entries: Sequence[RollEntry], salt: bytes, member_id: str) -> d
     commitment = member_commitment(salt, member_id)
     for index, entry in enumerate(entries):
         if entry.commitment == commitment:
-            return proof_document(inclusion_proof(entries, index), entry.status)
+            return proof_document(inclusion_proof(entries, index), entry.status, entry.weight)
     raise RecordError(f"member {member_id!r}: no roll entry has this member's commitment")

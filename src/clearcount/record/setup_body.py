@@ -195,23 +195,57 @@ class TrusteeEntry:
 
 @dataclass(frozen=True, slots=True)
 class RollCommitment:
-    """The roll's Merkle root (spec §10.4), its number of entries and of eligible members."""
+    """The roll's Merkle root (spec §10.4), its number of entries and of eligible members, and
+    how many eligible members carry each weight (`weights`: (weight, members), ascending)."""
 
     root: str
     size: int
     eligible: int
+    weights: tuple[tuple[int, int], ...] = ()
+    """Left empty, every eligible member has weight 1."""
+
+    def __post_init__(self) -> None:
+        if not self.weights and self.eligible:
+            object.__setattr__(self, "weights", ((1, self.eligible),))
+        _check_weights(self.weights, self.eligible, "Setup.roll.weights")
+
+    @property
+    def eligible_weight(self) -> int:
+        """Σ weight over the eligible members: the electorate of a weighted contest."""
+        return sum(weight * members for weight, members in self.weights)
 
     def to_body(self) -> dict[str, object]:
-        return {"root": self.root, "size": self.size, "eligible": self.eligible}
+        return {
+            "root": self.root,
+            "size": self.size,
+            "eligible": self.eligible,
+            "weights": [{"weight": w, "members": m} for w, m in self.weights],
+        }
 
     @classmethod
     def from_body(cls, body: object, path: str) -> RollCommitment:
-        f = codec.fields(body, path, ("root", "size", "eligible"))
+        f = codec.fields(body, path, ("root", "size", "eligible", "weights"))
         size = codec.integer(f["size"], f"{path}.size")
-        return cls(
-            codec.digest(f["root"], f"{path}.root"),
-            size,
-            codec.integer(f["eligible"], f"{path}.eligible", maximum=size),
+        eligible = codec.integer(f["eligible"], f"{path}.eligible", maximum=size)
+        weights = []
+        for i, item in enumerate(codec.array(f["weights"], f"{path}.weights")):
+            pair = codec.fields(item, f"{path}.weights[{i}]", ("weight", "members"))
+            weights.append(
+                (
+                    codec.integer(pair["weight"], f"{path}.weights[{i}].weight", minimum=1),
+                    codec.integer(pair["members"], f"{path}.weights[{i}].members", minimum=1),
+                )
+            )
+        _check_weights(tuple(weights), eligible, f"{path}.weights")
+        return cls(codec.digest(f["root"], f"{path}.root"), size, eligible, tuple(weights))
+
+
+def _check_weights(weights: tuple[tuple[int, int], ...], eligible: int, path: str) -> None:
+    ordered = [w for w, _ in weights]
+    if ordered != sorted(set(ordered)) or sum(m for _, m in weights) != eligible:
+        raise RecordError(
+            f"{path}: expected distinct weights in ascending order whose members add up to "
+            f"the {eligible} eligible, got {[list(p) for p in weights]}"
         )
 
 

@@ -13,8 +13,10 @@ from clearcount.core.errors import RecordError
 from clearcount.crypto.elgamal import Ciphertext
 from clearcount.crypto.group import Point
 from clearcount.crypto.proofs.dleq import DleqProof
+from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.crypto.shuffle_proof import ShuffleProof
 from clearcount.record import codec
+from clearcount.record.signing import signed_digest
 
 __all__ = [
     "AUDIT_TOPICS",
@@ -35,6 +37,10 @@ def _items(value: object, path: str, *, least: int = 0, most: int | None = None)
 
 def _hexes(values: tuple[Any, ...]) -> list[str]:
     return [codec.hexify(v) for v in values]
+
+
+def _schnorr(value: object, path: str) -> SchnorrProof:
+    return codec.decoded(value, path, SchnorrProof.from_bytes, 64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +89,16 @@ class EncryptedTally:
 
 @dataclass(frozen=True, slots=True)
 class Shuffle:
-    """One trustee's verifiable shuffle of one mixnet contest's ballot vectors (spec §11.8)."""
+    """One trustee's verifiable shuffle of one mixnet contest's ballot vectors, signed by the
+    trustee's own key (purpose `shuffle`, spec §11.8)."""
 
     contest: str
     trustee: str
     ciphertexts: tuple[tuple[Ciphertext, ...], ...]
     proof: ShuffleProof
+    signature: SchnorrProof
 
-    def to_body(self) -> dict[str, object]:
+    def unsigned_body(self) -> dict[str, object]:
         return {
             "contest": self.contest,
             "trustee": self.trustee,
@@ -98,10 +106,17 @@ class Shuffle:
             "proof": codec.hexify(self.proof),
         }
 
+    def signed_digest(self) -> bytes:
+        """What the trustee signs: SHA-256 of JCS(body without `signature`) (spec §11.8)."""
+        return signed_digest(self.unsigned_body())
+
+    def to_body(self) -> dict[str, object]:
+        return {**self.unsigned_body(), "signature": codec.hexify(self.signature)}
+
     @classmethod
     def from_body(cls, body: object, where: str) -> Self:
         path = f"{where}: Shuffle"
-        f = codec.fields(body, path, ("contest", "trustee", "ciphertexts", "proof"))
+        f = codec.fields(body, path, ("contest", "trustee", "ciphertexts", "proof", "signature"))
         rows = _items(f["ciphertexts"], f"{path}.ciphertexts", least=1)
         width = len(_items(rows[0], f"{path}.ciphertexts[0]", least=1))
         return cls(
@@ -117,6 +132,7 @@ class Shuffle:
                 for i, row in enumerate(rows)
             ),
             codec.decoded(f["proof"], f"{path}.proof", ShuffleProof.from_bytes),
+            _schnorr(f["signature"], f"{path}.signature"),
         )
 
 
@@ -159,24 +175,34 @@ class DecryptionContest:
 
 @dataclass(frozen=True, slots=True)
 class PartialDecryption:
-    """One trustee's partial decryption of every tally and mixed ballot (spec §11.9)."""
+    """One trustee's partial decryption of every tally and mixed ballot, signed by the
+    trustee's own key (purpose `partial-decryption`, spec §11.9)."""
 
     trustee: str
     contests: tuple[DecryptionContest, ...]
+    signature: SchnorrProof
+
+    def unsigned_body(self) -> dict[str, object]:
+        return {"trustee": self.trustee, "contests": [c.to_body() for c in self.contests]}
+
+    def signed_digest(self) -> bytes:
+        """What the trustee signs: SHA-256 of JCS(body without `signature`) (spec §11.9)."""
+        return signed_digest(self.unsigned_body())
 
     def to_body(self) -> dict[str, object]:
-        return {"trustee": self.trustee, "contests": [c.to_body() for c in self.contests]}
+        return {**self.unsigned_body(), "signature": codec.hexify(self.signature)}
 
     @classmethod
     def from_body(cls, body: object, where: str) -> Self:
         path = f"{where}: PartialDecryption"
-        f = codec.fields(body, path, ("trustee", "contests"))
+        f = codec.fields(body, path, ("trustee", "contests", "signature"))
         return cls(
             codec.text(f["trustee"], f"{path}.trustee"),
             tuple(
                 DecryptionContest.from_body(c, f"{path}.contests[{i}]")
                 for i, c in enumerate(_items(f["contests"], f"{path}.contests"))
             ),
+            _schnorr(f["signature"], f"{path}.signature"),
         )
 
 

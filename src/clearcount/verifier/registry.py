@@ -93,7 +93,24 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "§11.3",
         "credentials vs roll",
         "the public credentials are distinct and sorted, their number equals the roll "
-        "commitment's eligible count, and their weights are 1 unless a contest is weighted",
+        "commitment's eligible count, their weights are the roll's committed weights (as many "
+        "credentials of each weight as eligible members of that weight), and 1 unless a "
+        "contest is weighted",
+    ),
+    _spec(
+        "V-CRED-SIG",
+        "§11.3",
+        "credentials signed by the authority",
+        "the Credentials' Schnorr signature (purpose credential-list) over SHA-256 of the "
+        "canonical body without signature verifies under Setup.credential_authority.key",
+    ),
+    _spec(
+        "V-ENTITLED-1",
+        "§10.4, §11.9",
+        "entitled electorate from the roll",
+        "a contest option entitled (the turnout base of a yes-no contest) equals the committed "
+        "roll's eligible count (eligible weight if weighted); the recount always takes it from "
+        "the roll",
     ),
     _spec(
         "V-CRED-1",
@@ -152,6 +169,21 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "credentials that are published, distinct and sorted",
     ),
     _spec(
+        "V-CANCEL-1",
+        "§11.6",
+        "cancellations signed by the authority",
+        "every PaperBatch that cancels credentials carries the credential authority's Schnorr "
+        "signature (purpose credential-cancellation) over SHA-256 of "
+        "JCS({cancelled_credentials}); no credential is cancelled twice",
+    ),
+    _spec(
+        "V-PAPER-2",
+        "§11.6",
+        "paper within the cancelled credentials",
+        "per contest, the total weight of its papers is at most the total weight of the "
+        "credentials cancelled with a valid authority signature",
+    ),
+    _spec(
         "V-SELECT-1",
         "§11.4, §11.6",
         "counted ballots",
@@ -174,12 +206,27 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "previous output; every shuffle proof verifies",
     ),
     _spec(
+        "V-SHUFFLE-SIG",
+        "§11.8",
+        "shuffles signed by their trustees",
+        "each Shuffle's Schnorr signature (purpose shuffle) over SHA-256 of the canonical body "
+        "without signature verifies under the named trustee's key in Setup.trustee_keys",
+    ),
+    _spec(
         "V-DECRYPT-1",
         "§5.3, §11.9",
         "partial decryptions",
         "every share's Chaum-Pedersen proof verifies against the trustee's verification key "
         "recomputed from the Feldman commitments, over every tally ciphertext or every "
         "component of the last shuffle's output",
+    ),
+    _spec(
+        "V-DECRYPT-SIG",
+        "§11.9",
+        "partial decryptions signed by their trustees",
+        "each PartialDecryption's Schnorr signature (purpose partial-decryption) over SHA-256 of "
+        "the canonical body without signature verifies under the named trustee's key in "
+        "Setup.trustee_keys",
     ),
     _spec(
         "V-DECRYPT-2",

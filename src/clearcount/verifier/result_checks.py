@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from clearcount.counting.ballots import Ballot as Paper
 from clearcount.counting.ballots import Contest
 from clearcount.counting.registry import count
+from clearcount.record.entitlement import ENTITLED, counting_options, entitled
 from clearcount.record.events import ContestSpec, Result, ResultContest
 from clearcount.record.result_body import result_body, result_decisions
 from clearcount.verifier import facts
@@ -159,7 +160,8 @@ def check_recount(view: RecordView, out: Collector) -> None:
             continue
         values = [v for v in mine.plaintexts if v is not None]
         contest = counting_contest(spec, values, contest_bound(view, spec))
-        recount = result_body(count(spec.method, contest, spec.options))
+        options = counting_options(facts.setup(view).roll, spec)
+        recount = result_body(count(spec.method, contest, options))
         if recount.get("elected") != theirs.result.get("elected"):
             out.fail_at(
                 f"contest {spec.id!r}: declared elected {theirs.result.get('elected')}, "
@@ -176,7 +178,28 @@ def check_recount(view: RecordView, out: Collector) -> None:
     out.detail = f"{len(contests)} contests recounted"
 
 
+def check_entitled(view: RecordView, out: Collector) -> None:
+    """V-ENTITLED-1 (spec §11.9): an `entitled` option states the committed roll's number."""
+    setup = facts.setup(view)
+    stated = [c for c in setup.contests if ENTITLED in c.options]
+    if not stated:
+        out.not_applicable("no contest states an entitled electorate")
+        return
+    for spec in stated:
+        derived = entitled(setup.roll, spec)
+        if spec.options[ENTITLED] != derived:
+            what = "eligible weight" if spec.weighted else "eligible members"
+            out.fail(
+                f"contest {spec.id!r}: option entitled = {spec.options[ENTITLED]!r}, but the "
+                f"committed roll has {derived} {what} (the turnout base comes from the roll, "
+                "never from an option)",
+                view.events[0],
+            )
+    out.detail = f"{len(stated)} contests, roll of {setup.roll.eligible} eligible"
+
+
 CHECKS: Mapping[str, Callable[[RecordView, Collector], None]] = {
+    "V-ENTITLED-1": check_entitled,
     "V-DECRYPT-1": _decryption_report("V-DECRYPT-1"),
     "V-DECRYPT-2": _decryption_report("V-DECRYPT-2"),
     "V-DECRYPT-3": _decryption_report("V-DECRYPT-3"),

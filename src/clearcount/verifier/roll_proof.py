@@ -32,7 +32,7 @@ def check_membership(root: str, salt_hex: str, member_id: str, document: object)
         salt = bytes.fromhex(salt_hex)
     except ValueError:
         raise RecordError(f"salt: expected hexadecimal, got {salt_hex[:20]!r}") from None
-    proof, status = proof_from_document(document)
-    entry = RollEntry(member_commitment(salt, member_id), status)
+    proof, status, weight = proof_from_document(document)
+    entry = RollEntry(member_commitment(salt, member_id), status, weight)
     verify_inclusion(entry, proof, root)
     return status

@@ -20,6 +20,7 @@ from clearcount.verifier import (
     checks_record,
     result_checks,
     setup_checks,
+    signature_checks,
     tally_checks,
 )
 from clearcount.verifier.registry import CATALOGUE, CheckSpec, spec
@@ -38,6 +39,7 @@ IMPLEMENTATIONS: Mapping[str, CheckFunction] = {
     **ballot_checks.CHECKS,
     **tally_checks.CHECKS,
     **result_checks.CHECKS,
+    **signature_checks.CHECKS,
 }
 """Check id -> function; every id of the catalogue but V-READ-1 (done by `verify_record`)."""
 

@@ -9,6 +9,7 @@ eligible count (spec §11.3).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -95,18 +96,25 @@ def check_joint_key(view: RecordView, out: Collector) -> None:
 
 
 def check_credential_count(view: RecordView, out: Collector) -> None:
-    """V-CRED-0 (spec §11.3): one public credential per eligible member, no more, no fewer."""
+    """V-CRED-0 (spec §11.3): one public credential per eligible member, weighted as the roll
+    commits (§10.4): no more, no fewer, no weight moved."""
     setup = facts.setup(view)
     published = facts.credentials(view)
+    event = next(view.of_kind("Credentials"), None)
     if len(published.credentials) != setup.roll.eligible:
-        event = next(view.of_kind("Credentials"), None)
         out.fail(
             f"{len(published.credentials)} public credentials, but the roll commitment "
             f"counts {setup.roll.eligible} eligible members",
             event,
         )
+    histogram = tuple(sorted(Counter(published.weights).items()))
+    if histogram != setup.roll.weights:
+        out.fail(
+            f"credential weights (weight, credentials) {[list(p) for p in histogram]}, but the "
+            f"committed roll has (weight, members) {[list(p) for p in setup.roll.weights]}",
+            event,
+        )
     if not any(c.weighted for c in setup.contests) and set(published.weights) - {1}:
-        event = next(view.of_kind("Credentials"), None)
         out.fail("credential weights other than 1, but no contest is weighted", event)
     out.detail = f"{len(published.credentials)} credentials, roll of {setup.roll.size}"
 

@@ -15,15 +15,13 @@ from clearcount.crypto.group import Point, Scalar
 from clearcount.crypto.proofs.schnorr import verify_schnorr
 from clearcount.crypto.shuffle_proof import ShuffleProof, check_shuffle_proof
 from clearcount.record.events import ContestSpec, EncryptedTally, PaperBatch, Shuffle
+from clearcount.record.signing import TELLER_PURPOSE
 from clearcount.verifier import facts
 from clearcount.verifier.ballot_checks import scan
 from clearcount.verifier.pool import run_tasks
 from clearcount.verifier.view import Collector, RecordView
 
-__all__ = ["CHECKS", "TELLER_PURPOSE", "mix_input", "paper_counts", "shuffle_chains"]
-
-TELLER_PURPOSE = "paper-batch"
-"""Schnorr purpose of a teller's signature on a paper batch (spec §4.2, §11.6)."""
+__all__ = ["CHECKS", "mix_input", "paper_counts", "shuffle_chains"]
 
 Vector = tuple[Ciphertext, ...]
 
@@ -164,7 +162,14 @@ def check_tally(view: RecordView, out: Collector) -> None:
         for index, (total, m, got) in enumerate(
             zip(online, paper, declared.ciphertexts, strict=True)
         ):
-            if total + _trivial(m) != got:
+            if got.pad.is_identity() and not total.pad.is_identity():
+                out.fail(
+                    f"contest {spec.id!r} candidate {spec.candidates[index]!r}: a trivial "
+                    "encryption (identity pad) where counted ballots must be summed: refused "
+                    "(it would decrypt without any trustee's proof)",
+                    event,
+                )
+            elif total + _trivial(m) != got:
                 out.fail(
                     f"contest {spec.id!r} candidate {spec.candidates[index]!r}: not the sum "
                     "of the counted ballots plus the paper count",

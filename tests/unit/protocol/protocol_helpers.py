@@ -11,9 +11,10 @@ from clearcount.protocol.credentials import (
     CredentialSecret,
     credentials_event,
     generate_credentials,
+    sign_credentials,
 )
 from clearcount.protocol.paper import TellerSecret
-from clearcount.protocol.roles import simulated_roles
+from clearcount.protocol.roles import RoleSecret, simulated_roles
 from clearcount.protocol.setup import (
     Manifest,
     contest_spec,
@@ -22,6 +23,7 @@ from clearcount.protocol.setup import (
     setup_event,
 )
 from clearcount.record.chain import Event
+from clearcount.record.events import election_fingerprint
 from clearcount.record.roll import RollEntry, member_commitment
 
 RNG = seeded_scalars(b"protocol tests")
@@ -34,6 +36,8 @@ class Opened:
     ceremony: CeremonyOutcome
     credentials: tuple[CredentialSecret, ...]
     tellers: tuple[TellerSecret, TellerSecret]
+    keys: dict[str, RoleSecret]
+    """Every role's long-term keys by name (officer, authority, tellers, trustees)."""
 
 
 def open_election(voters: int = 4, *, mixnet: bool = False) -> Opened:
@@ -61,6 +65,12 @@ def open_election(voters: int = 4, *, mixnet: bool = False) -> Opened:
     chain = [setup_event(draft, ceremony.entries, ceremony.joint_key)]
     from clearcount.protocol.context import read_election
 
-    published, secrets = generate_credentials(read_election(chain).setup, rng)
+    secrets = generate_credentials(read_election(chain).setup, rng)
+    published = sign_credentials(
+        election_fingerprint(chain[0]),
+        [(c.public, c.weight) for c in secrets],
+        keys["Scrutineer"].signing,
+        rng,
+    )
     chain.append(credentials_event(chain, published))
-    return Opened(chain, open_board(chain), ceremony, secrets, tellers)
+    return Opened(chain, open_board(chain), ceremony, secrets, tellers, keys)

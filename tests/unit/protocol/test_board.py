@@ -11,7 +11,7 @@ from clearcount.protocol import board as bb
 from clearcount.protocol.casting import contest_plaintexts, make_ballot, verify_ballot
 from clearcount.protocol.challenge import spoil, verify_spoiled
 from clearcount.protocol.credentials import CredentialSecret
-from clearcount.protocol.paper import enter_paper_batch
+from clearcount.protocol.paper import enter_paper_batch, sign_cancellation
 from clearcount.protocol.tally import counted_events, tally_event
 from clearcount.record.events import PaperBallot, SpoiledContest
 
@@ -36,17 +36,19 @@ def test_refuses_unknown_cancelled_and_late_ballots() -> None:
     ballot, _ = make_ballot(board.election, {"chair": (0,)}, stranger, RNG)
     with pytest.raises(RecordError, match="expected a published credential"):
         bb.cast(chain, board, ballot)
+    authority = opened.keys["Scrutineer"].signing
+    fingerprint = board.election.fingerprint
+    cancellation = sign_cancellation(fingerprint, [opened.credentials[1].public], authority, RNG)
     batch = enter_paper_batch(
-        board.election,
-        "meeting",
-        "chair",
-        [PaperBallot((1,))],
-        [opened.credentials[1].public],
-        opened.tellers,
-        RNG,
+        board.election, "meeting", "chair", [PaperBallot((1,))], cancellation, opened.tellers, RNG
     )
     board, event = bb.post_paper_batch(chain, board, batch)
     chain.append(event)
+    again = enter_paper_batch(
+        board.election, "meeting", "chair", [PaperBallot((0,))], cancellation, opened.tellers, RNG
+    )
+    with pytest.raises(RecordError, match="cancelled by an earlier batch"):
+        bb.post_paper_batch(chain, board, again)
     cancelled, _ = make_ballot(board.election, {"chair": (0,)}, opened.credentials[1], RNG)
     with pytest.raises(RecordError, match="cancelled"):
         bb.cast(chain, board, cancelled)
@@ -104,15 +106,37 @@ def test_tally_refused_before_close() -> None:
 def test_paper_batch_checks_tellers_and_channel() -> None:
     opened = open_election()
     election = opened.board.election
+    cancellation = sign_cancellation(
+        election.fingerprint,
+        [opened.credentials[0].public],
+        opened.keys["Scrutineer"].signing,
+        RNG,
+    )
     batch = enter_paper_batch(
-        election, "postal", "chair", [PaperBallot((0,))], [], opened.tellers, RNG
+        election, "postal", "chair", [PaperBallot((0,))], cancellation, opened.tellers, RNG
     )
     bad = dataclasses.replace(batch, signatures=(batch.signatures[1], batch.signatures[0]))
     with pytest.raises(ProofError, match="teller 'Pat'"):
         bb.post_paper_batch(opened.chain, opened.board, bad)
     with pytest.raises(RecordError, match="ranked before 'online'"):
-        enter_paper_batch(election, "online", "chair", [], [], opened.tellers, RNG)
+        enter_paper_batch(election, "online", "chair", [], None, opened.tellers, RNG)
     with pytest.raises(RecordError, match=r"ballots\[0\]"):
         enter_paper_batch(
-            election, "postal", "chair", [PaperBallot((0, 1))], [], opened.tellers, RNG
+            election, "postal", "chair", [PaperBallot((0, 1))], None, opened.tellers, RNG
         )
+
+
+def test_paper_needs_the_authoritys_cancellations() -> None:
+    opened = open_election()
+    election = opened.board.election
+    credential = [opened.credentials[0].public]
+    forged = sign_cancellation(election.fingerprint, credential, opened.keys["Officer"].signing)
+    with pytest.raises(ProofError, match="credential authority 'Scrutineer'"):
+        enter_paper_batch(
+            election, "postal", "chair", [PaperBallot((0,))], forged, opened.tellers, RNG
+        )
+    no_voter = enter_paper_batch(
+        election, "postal", "chair", [PaperBallot((0,))], None, opened.tellers, RNG
+    )
+    with pytest.raises(RecordError, match="more than the 0 of the credentials"):
+        bb.post_paper_batch(opened.chain, opened.board, no_voter)

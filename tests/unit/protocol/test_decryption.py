@@ -8,9 +8,12 @@ from protocol_helpers import RNG, Opened, open_election
 from clearcount.core.errors import CryptoError, ProofError, RecordError
 from clearcount.crypto.dkg import TrusteeKey
 from clearcount.crypto.group import Scalar
+from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.protocol import board as bb
+from clearcount.protocol.acts import sign_act
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.ceremony import CeremonyComplaintError, run_ceremony
+from clearcount.protocol.context import Election
 from clearcount.protocol.declare import declare
 from clearcount.protocol.decryption import (
     combine_plaintexts,
@@ -20,7 +23,8 @@ from clearcount.protocol.decryption import (
 )
 from clearcount.protocol.mixing import shuffle_event
 from clearcount.protocol.tally import tally_event
-from clearcount.record.events import Result, Setup
+from clearcount.record.events import PartialDecryption, Result, Setup
+from clearcount.record.signing import DECRYPTION_PURPOSE
 
 
 def _closed(mixnet: bool = False) -> Opened:
@@ -58,13 +62,17 @@ def test_homomorphic_tally_decrypts_with_two_of_three() -> None:
     with pytest.raises(RecordError, match=r"before EncryptedTally"):
         tally_event(chain, election)
     targets = decryption_targets(chain, election)
-    first = partial_decryption(election, targets, opened.ceremony.secrets[0], RNG)
+    first = partial_decryption(
+        election, targets, opened.ceremony.secrets[0], _signing(opened, 0), RNG
+    )
     with pytest.raises(CryptoError, match="at least 2 of 3 trustees, got 1"):
         combine_plaintexts(election, targets, [first])
     chain.append(post_partial_decryption(chain, election, first))
     with pytest.raises(RecordError, match="one per trustee"):
         post_partial_decryption(chain, election, first)
-    third = partial_decryption(election, targets, opened.ceremony.secrets[2], RNG)
+    third = partial_decryption(
+        election, targets, opened.ceremony.secrets[2], _signing(opened, 2), RNG
+    )
     chain.append(post_partial_decryption(chain, election, third))
     result = Result.from_body(declare(chain, election).body, "result")
     assert result.contests[0].tallies == (2, 1, 0)
@@ -79,9 +87,11 @@ def test_wrong_key_share_and_bad_partial_are_named() -> None:
     honest = opened.ceremony.secrets[1]
     wrong = dataclasses.replace(honest, key=TrusteeKey(2, honest.key.share + Scalar.from_int(1)))
     with pytest.raises(CryptoError, match="trustee 'T2'"):
-        partial_decryption(election, targets, wrong, RNG)
-    good = partial_decryption(election, targets, honest, RNG)
-    other = partial_decryption(election, targets, opened.ceremony.secrets[0], RNG)
+        partial_decryption(election, targets, wrong, _signing(opened, 1), RNG)
+    good = partial_decryption(election, targets, honest, _signing(opened, 1), RNG)
+    other = partial_decryption(
+        election, targets, opened.ceremony.secrets[0], _signing(opened, 0), RNG
+    )
     forged = dataclasses.replace(
         good, contests=(dataclasses.replace(good.contests[0], shares=other.contests[0].shares),)
     )
@@ -94,16 +104,42 @@ def test_wrong_key_share_and_bad_partial_are_named() -> None:
 def test_mixnet_contest_shuffles_and_decrypts() -> None:
     opened = _closed(mixnet=True)
     chain, election = opened.chain, opened.board.election
-    chain.append(shuffle_event(chain, election, "leader", "T1", RNG))
+    chain.append(shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG))
     with pytest.raises(RecordError, match="at least 2 shuffles"):
         decryption_targets(chain, election)
     with pytest.raises(RecordError, match="second by 'T1'"):
-        shuffle_event(chain, election, "leader", "T1", RNG)
-    chain.append(shuffle_event(chain, election, "leader", "T3", RNG))
+        shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG)
+    chain.append(shuffle_event(chain, election, "leader", "T3", _signing(opened, 2), RNG))
     targets = decryption_targets(chain, election)
-    for secret in opened.ceremony.secrets[:2]:
-        partial = partial_decryption(election, targets, secret, RNG)
+    for i, secret in enumerate(opened.ceremony.secrets[:2]):
+        partial = partial_decryption(election, targets, secret, _signing(opened, i), RNG)
         chain.append(post_partial_decryption(chain, election, partial))
     result = Result.from_body(declare(chain, election).body, "result").contests[0]
     assert sorted(result.rankings or ()) == [(1, 0, 0), (1, 0, 0), (2, 3, 0)]
     assert result.result["elected"] == ["Ann"]
+
+
+def _signing(opened: Opened, index: int) -> Scalar:
+    """Trustee `index` (0-based)'s long-term signing key."""
+    return opened.keys[opened.ceremony.secrets[index].name].signing
+
+
+def test_only_the_trustee_signs_its_shuffle_and_decryption() -> None:
+    opened = _closed(mixnet=True)
+    chain, election = opened.chain, opened.board.election
+    officer = opened.keys["Officer"].signing
+    with pytest.raises(ProofError, match=r"trustee 'T1'.s own signing key"):
+        shuffle_event(chain, election, "leader", "T1", officer, RNG)
+    chain.append(shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG))
+    chain.append(shuffle_event(chain, election, "leader", "T2", _signing(opened, 1), RNG))
+    targets = decryption_targets(chain, election)
+    with pytest.raises(ProofError, match=r"trustee 'T1'.s own signing key"):
+        partial_decryption(election, targets, opened.ceremony.secrets[0], officer, RNG)
+    good = partial_decryption(election, targets, opened.ceremony.secrets[0], _signing(opened, 0))
+    resigned = dataclasses.replace(good, signature=_signed_by(officer, election, good))
+    with pytest.raises(ProofError, match="PartialDecryption by trustee 'T1'"):
+        post_partial_decryption(chain, election, resigned)
+
+
+def _signed_by(secret: Scalar, election: Election, partial: PartialDecryption) -> SchnorrProof:
+    return sign_act(election.fingerprint, secret, DECRYPTION_PURPOSE, partial.signed_digest())

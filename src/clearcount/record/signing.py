@@ -1,0 +1,43 @@
+"""What each role's signature on the record covers, and the purpose that tells them apart (§11).
+
+Every act of a role is a Schnorr signature (spec §4.2) by the role's long-term key listed in the
+Setup, with the election fingerprint as context and `message` = SHA-256 of the canonical JSON
+(RFC 8785) of the signed object. The purpose goes into the challenge's domain tag, so a signature
+made for one kind of act never verifies as another:
+
+- `credential-list`: the credential authority; the Credentials body without `signature` (§11.3);
+- `credential-cancellation`: the credential authority; `{"cancelled_credentials": [...]}` of a
+  PaperBatch (§11.6);
+- `paper-batch`: each of the two tellers; the PaperBatch body without `signatures` (§11.6);
+- `shuffle`: the shuffling trustee; the Shuffle body without `signature` (§11.8);
+- `partial-decryption`: the decrypting trustee; the PartialDecryption body without `signature`
+  (§11.9).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from clearcount.core.canonical import canonical_json
+
+__all__ = [
+    "CANCELLATION_PURPOSE",
+    "CREDENTIALS_PURPOSE",
+    "DECRYPTION_PURPOSE",
+    "SHUFFLE_PURPOSE",
+    "TELLER_PURPOSE",
+    "signed_digest",
+]
+
+CREDENTIALS_PURPOSE = "credential-list"
+CANCELLATION_PURPOSE = "credential-cancellation"
+TELLER_PURPOSE = "paper-batch"
+SHUFFLE_PURPOSE = "shuffle"
+DECRYPTION_PURPOSE = "partial-decryption"
+
+
+def signed_digest(body: Mapping[str, object]) -> bytes:
+    """SHA-256 of the canonical bytes of `body` without "signature(s)" (spec §11.4, §11.6)."""
+    unsigned = {k: v for k, v in body.items() if k not in ("signature", "signatures")}
+    return hashlib.sha256(canonical_json(unsigned)).digest()
