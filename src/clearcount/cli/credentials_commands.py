@@ -41,6 +41,8 @@ from clearcount.service.credential_authority import (
 from clearcount.service.credential_keyfile import load_key_file, save_key_file
 from clearcount.service.delivery import VotingInstructions
 
+from .common import open_role_key
+
 __all__ = ["PUBLIC_FORMAT", "credentials_group"]
 
 PUBLIC_FORMAT = "clearcount-public-credentials/1"
@@ -141,12 +143,18 @@ def credentials_group() -> None:
 @click.option("--roll", "roll_path", required=True, type=click.Path(path_type=Path),
               help="The eligible members: a credential roll JSON file.")  # fmt: skip
 @key_file_option
+@click.option("--authority-key", required=True, type=click.Path(path_type=Path),
+              help="Your own key file (`authority init`): it signs the list.")  # fmt: skip
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Where to write the public credentials for the returning officer.")  # fmt: skip
-def generate_command(record: Path, roll_path: Path, key_file: Path, out: Path) -> None:
-    """Draw one credential per eligible member; write the key file and the public list."""
+def generate_command(
+    record: Path, roll_path: Path, key_file: Path, authority_key: Path, out: Path
+) -> None:
+    """Draw one credential per eligible member; write the key file and the public list,
+    signed with the authority's own key (nobody else can publish or alter it)."""
     if out.exists():
         raise click.UsageError(f"{out} already exists")
+    signer = open_role_key(authority_key, "authority")
     chain = read_record(record)
     if len(chain) != 1:
         raise RecordError(
@@ -160,7 +168,7 @@ def generate_command(record: Path, roll_path: Path, key_file: Path, out: Path) -
         "format": PUBLIC_FORMAT,
         "election_id": facts.election_id,
         "fingerprint": facts.fingerprint,
-        "body": material.credentials().to_body(),
+        "body": material.credentials(signer.signing).to_body(),
     }
     out.write_bytes(canonical_json(public) + b"\n")
     plan = delivery_plan(material)

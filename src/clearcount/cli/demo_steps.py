@@ -17,7 +17,7 @@ from clearcount.bootstrap import Services
 from clearcount.mail.letters import render_letters, write_private
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
-from clearcount.protocol.roles import RoleCard
+from clearcount.protocol.roles import RoleCard, RoleSecret
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.ballots import CeremonyReport
 from clearcount.service.credential_authority import (
@@ -111,9 +111,14 @@ class Demo:
     key_files: dict[str, Path] = field(default_factory=dict)
     cards: dict[str, RoleCard] = field(default_factory=dict)
     tellers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    authorities: dict[str, str] = field(default_factory=dict)
 
     def passphrase(self, name: str) -> str:
         return f"demo passphrase of {name}"
+
+    def role_key(self, role: str, name: str) -> RoleSecret:
+        """`name` opening their own key file in their own step (as on their own machine)."""
+        return load_long_term_key(self.key_files[name], self.passphrase(name), role=role)
 
     def role_card(self, role: str, name: str) -> RoleCard:
         """`clearcount role init` as `name` would run it on their own machine (once each)."""
@@ -177,7 +182,9 @@ class Demo:
             m.member_id: m for m in s.members.list_members(AS_OFFICER, definition.organisation_id)
         }
         material = issue_credentials(report.setup, recipients_from_snapshot(snapshot, members))
-        s.ballots.publish_credentials(AS_OFFICER, eid, material.credentials())
+        authority = self.role_key("authority", definition.credential_authority)
+        s.ballots.publish_credentials(AS_OFFICER, eid, material.credentials(authority.signing))
+        self.authorities[eid] = definition.credential_authority
         how = VotingInstructions(f"https://vote.example.org/{eid}", "the returning officer")
         mailer = OutboxMailer(self.directory / "outbox" / eid)
         sent = send_credentials(material, mailer, how)
@@ -216,11 +223,9 @@ class Demo:
         papers: Mapping[str, Sequence[Sequence[int]]],
         voters: Sequence[str],
     ) -> None:
-        tellers = [
-            load_long_term_key(self.key_files[n], self.passphrase(n), role="teller").teller()
-            for n in self.tellers[eid]
-        ]
-        cancelled = [material.find(m).secret.public for m in voters]
+        tellers = [self.role_key("teller", n).teller() for n in self.tellers[eid]]
+        authority = self.role_key("authority", self.authorities[eid])
+        cancelled = material.cancellation(voters, authority.signing)
         self.services.paper.enter(
             eid,
             channel=channel,
@@ -236,10 +241,11 @@ class Demo:
         s.closing.close(AS_OFFICER, eid)
         s.tally.tally(AS_OFFICER, eid)
         for trustee in report.trustee_key_files:
-            s.tally.shuffle(eid, trustee)
+            s.tally.shuffle(eid, trustee, self.role_key("trustee", trustee).signing)
         for trustee, path in report.trustee_key_files.items():
             if trustee not in absent:
-                s.tally.decrypt_with_key_file(eid, path, self.passphrase(trustee))
+                signing = self.role_key("trustee", trustee).signing
+                s.tally.decrypt_with_key_file(eid, path, self.passphrase(trustee), signing)
         if absent:
             click.echo(f"  decrypted without {', '.join(absent)} (threshold met)")
         declaration = s.results.declare(AS_OFFICER, eid)

@@ -13,12 +13,14 @@ from pathlib import Path
 import click
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.role_keys import DEFAULT_LOG2_N, load_role_key
+from clearcount.service.role_keys import DEFAULT_LOG2_N
 
 from .common import (
     Database,
+    UserError,
     db_options,
     key_file_name,
+    open_role_key,
     principal_option,
     progress,
     role_passphrase,
@@ -73,24 +75,27 @@ def ceremony(
         click.echo(f"  share file of {name}: {path}")
 
 
-@trustee_group.command("shuffle")
-@click.argument("election")
-@click.option(
-    "--key-file",
+_ROLE_KEY = click.option(
+    "--role-key",
     required=True,
     type=click.Path(path_type=Path),
-    help="Your trustee key file: it says who you are (asks for its passphrase).",
+    help="Your trustee key file from `clearcount trustee init`: it signs what you do.",
 )
-@db_options
-def shuffle(election: str, key_file: Path, db: Database) -> None:
-    """Shuffle (mix) ELECTION's ranked ballots, with a proof, as the trustee of KEY-FILE.
 
-    Every trustee shuffles in turn after close; nobody can then link a ranking to a voter.
+
+@trustee_group.command("shuffle")
+@click.argument("election")
+@_ROLE_KEY
+@db_options
+def shuffle(election: str, role_key: Path, db: Database) -> None:
+    """Shuffle (mix) ELECTION's ranked ballots, with a proof, signed as the trustee of ROLE-KEY.
+
+    Every trustee shuffles in turn after close; nobody can then link a ranking to a voter, and
+    nobody else can shuffle in your name.
     """
-    name = key_file_name(key_file)
-    key = load_role_key(key_file, role_passphrase("trustee", name, confirm=False), role="trustee")
+    key = open_role_key(role_key, "trustee")
     with open_services(db) as s, progress(f"shuffling as {key.name}", None):
-        hashes = s.tally.shuffle(election, key.name)
+        hashes = s.tally.shuffle(election, key.name, key.signing)
     if not hashes:
         click.echo(f"{election!r} has no ranked contest: nothing to shuffle")
     else:
@@ -103,19 +108,26 @@ def shuffle(election: str, key_file: Path, db: Database) -> None:
     "--key-file",
     required=True,
     type=click.Path(path_type=Path),
-    help="Your trustee key file from the key ceremony.",
+    help="Your share file from the key ceremony.",
 )
+@_ROLE_KEY
 @db_options
-def decrypt(election: str, key_file: Path, db: Database) -> None:
-    """Decrypt your share of ELECTION's result with your key file (asks for its passphrase).
+def decrypt(election: str, key_file: Path, role_key: Path, db: Database) -> None:
+    """Decrypt your share of ELECTION's result with your share file, signed with your role key
+    (asks for their passphrases).
 
     Only the tally and the shuffled papers are decrypted, never a single voter's ballot; every
     share comes with a proof that it is correct.
     """
+    signer = open_role_key(role_key, "trustee")
     name = key_file_name(key_file)
+    if name != signer.name:
+        raise UserError(
+            f"--role-key is {signer.name!r}'s but --key-file is {name!r}'s: give your own two files"
+        )
     passphrase = role_passphrase("trustee", name, confirm=False)
     with open_services(db) as s, progress("decrypting", None):
-        s.tally.decrypt_with_key_file(election, key_file, passphrase)
+        s.tally.decrypt_with_key_file(election, key_file, passphrase, signer.signing)
         status = s.tally.status(election)
     click.echo(
         f"trustee {name} decrypted their share of {election!r}: "

@@ -18,33 +18,33 @@ import click
 
 from clearcount.core.errors import ClearcountError
 from clearcount.crypto.group import Point
+from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
 from clearcount.protocol.context import Election
 from clearcount.protocol.credentials import CredentialSecret
+from clearcount.protocol.paper import Cancellation
 from clearcount.record import codec
 from clearcount.record.events import ContestSpec
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.credential_keyfile import load_key_file
 from clearcount.service.delivery import parse_credential_code
-from clearcount.service.role_keys import load_long_term_key
 
 from .common import (
     Database,
     UserError,
     db_options,
-    key_file_name,
+    open_role_key,
     progress,
     read_bytes,
     read_json,
-    role_passphrase,
     write_json,
 )
 from .context import election_of, open_services
 
 __all__ = ["CANCELLED_FORMAT", "PAPERS_FORMAT", "cancel_list_command", "vote_group"]
 
-CANCELLED_FORMAT = "clearcount-cancelled-credentials/1"
+CANCELLED_FORMAT = "clearcount-cancelled-credentials/2"
 PAPERS_FORMAT = "clearcount-papers/1"
 
 
@@ -192,11 +192,13 @@ def vote_check(election: str, tracking_code: str, db: Database) -> None:
     )
 
 
-def _cancelled(path: Path, election: Election) -> list[Point]:
+def _cancelled(path: Path, election: Election) -> Cancellation:
+    """The credential authority's signed list (its signature is checked when entered)."""
     document = read_json(path)
     where = str(path)
+    names = ("format", "election_id", "fingerprint", "credentials", "signature")
     try:
-        f = codec.fields(document, where, ("format", "election_id", "fingerprint", "credentials"))
+        f = codec.fields(document, where, names)
         if f["format"] != CANCELLED_FORMAT:
             raise UserError(f"{path}: expected format {CANCELLED_FORMAT!r}, got {f['format']!r}")
         if f["fingerprint"] != election.fingerprint.hex():
@@ -204,12 +206,14 @@ def _cancelled(path: Path, election: Election) -> list[Point]:
                 f"{path}: the list is for another election (fingerprint "
                 f"{str(f['fingerprint'])[:16]}…)"
             )
-        return [
+        credentials = tuple(
             codec.point(v, f"{where}.credentials[{i}]")
             for i, v in enumerate(codec.array(f["credentials"], f"{where}.credentials"))
-        ]
+        )
+        signature = codec.decoded(f["signature"], f"{where}.signature", SchnorrProof.from_bytes, 64)
     except ClearcountError as error:
         raise UserError(f"{path}: not a cancelled-credentials list: {error}") from None
+    return Cancellation(credentials, signature)
 
 
 def _papers(path: Path, election: Election) -> dict[str, list[tuple[int, ...]]]:
@@ -310,11 +314,7 @@ def vote_paper(
     if len(teller_keys) != 2:
         raise UserError(f"--teller-key: expected both tellers' key files, got {len(teller_keys)}")
     members = _voters(voters, voters_file)
-    tellers = []
-    for path in teller_keys:
-        name = key_file_name(path)
-        passphrase = role_passphrase("teller", name, confirm=False)
-        tellers.append(load_long_term_key(path, passphrase, role="teller").teller())
+    tellers = [open_role_key(path, "teller").teller() for path in teller_keys]
     with open_services(db) as s:
         el = election_of(s, election)
         cancelled = _cancelled(cancelled_file, el)
@@ -341,7 +341,13 @@ def vote_paper(
     required=True,
     type=click.Path(path_type=Path),
     envvar="CLEARCOUNT_CA_KEY_FILE",
-    help="The authority's encrypted key file.",
+    help="The authority's encrypted key file of this election's credentials.",
+)
+@click.option(
+    "--authority-key",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The authority's own key file (`clearcount authority init`): it signs the list.",
 )
 @click.option(
     "--member",
@@ -357,24 +363,32 @@ def vote_paper(
     type=click.Path(path_type=Path),
     help="Where to write the list for the tellers.",
 )
-def cancel_list_command(key_file: Path, members: tuple[str, ...], out: Path) -> None:
-    """Name the public credentials of members who voted on paper, for the tellers.
+def cancel_list_command(
+    key_file: Path, authority_key: Path, members: tuple[str, ...], out: Path
+) -> None:
+    """Name, and sign, the public credentials of members who voted on paper, for the tellers.
 
-    Their online ballots then stop counting (a paper ballot takes precedence). The list is
-    sorted, so it does not say which credential is whose.
+    Their online ballots then stop counting (a paper ballot takes precedence); only a list the
+    authority signed can cancel a credential. The list is sorted, so it does not say which
+    credential is whose.
     """
     import os
 
+    signer = open_role_key(authority_key, "authority")
     passphrase = os.environ.get("CLEARCOUNT_CA_PASSPHRASE") or click.prompt(
         "Key file passphrase", hide_input=True, err=True
     )
     material = load_key_file(key_file, passphrase)
-    publics = sorted(material.find(m).secret.public.to_bytes() for m in members)
+    cancellation = material.cancellation(members, signer.signing)
     document = {
         "format": CANCELLED_FORMAT,
         "election_id": material.election.election_id,
         "fingerprint": material.election.fingerprint,
-        "credentials": [p.hex() for p in publics],
+        "credentials": [codec.hexify(p) for p in cancellation.credentials],
+        "signature": codec.hexify(cancellation.signature),
     }
     write_json(out, document)
-    click.echo(f"{len(publics)} credentials to cancel in {out} (give it to the tellers)")
+    click.echo(
+        f"{len(cancellation.credentials)} credentials to cancel in {out}, signed by "
+        f"{signer.name} (give it to the tellers)"
+    )

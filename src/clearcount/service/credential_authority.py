@@ -10,8 +10,10 @@ own process (`clearcount credentials ...`), never inside the ballot service:
 - `issue_credentials` draws the credentials through `protocol.credentials.generate_credentials`
   (the one place that makes them) and keeps member -> (s, S) in `KeyMaterial`, which only the
   authority's encrypted key file (`service.credential_keyfile`) ever stores;
-- `KeyMaterial.credentials()` is the public Credentials body for the record (spec §11.3): sorted
-  public credentials and weights, nothing that links them to members;
+- `KeyMaterial.credentials(authority_key)` is the public Credentials body for the record (spec
+  §11.3): sorted public credentials and weights, nothing that links them to members, signed
+  with the authority's own key; `KeyMaterial.cancellation(members, authority_key)` the signed
+  list of the credentials of members who voted on paper (spec §11.6);
 - `delivery_plan`, `send_credentials`, `letters` and `resend` deliver them; re-sending sends the
   same s again (a new s would be a credential the record does not list).
 """
@@ -24,7 +26,12 @@ from typing import TYPE_CHECKING
 
 from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol.context import read_election
-from clearcount.protocol.credentials import CredentialSecret, generate_credentials
+from clearcount.protocol.credentials import (
+    CredentialSecret,
+    generate_credentials,
+    sign_credentials,
+)
+from clearcount.protocol.paper import Cancellation, sign_cancellation
 from clearcount.record import codec
 from clearcount.record.chain import Event
 from clearcount.record.events import Credentials, Setup
@@ -100,12 +107,23 @@ class KeyMaterial:
                 len(ids),
             )
 
-    def credentials(self) -> Credentials:
-        """The public Credentials body (spec §11.3): S sorted by encoding, with weights."""
-        ordered = sorted(self.issued, key=lambda i: i.secret.public.to_bytes())
-        return Credentials(
-            tuple(i.secret.public for i in ordered), tuple(i.secret.weight for i in ordered)
+    def credentials(self, authority: Scalar, rng: ScalarSource = Scalar.random) -> Credentials:
+        """The public Credentials body (spec §11.3): S sorted by encoding, with weights, signed
+        with `authority`, the authority's own signing key (from its `role init` key file)."""
+        return sign_credentials(
+            bytes.fromhex(self.election.fingerprint),
+            [(i.secret.public, i.secret.weight) for i in self.issued],
+            authority,
+            rng,
         )
+
+    def cancellation(
+        self, members: Sequence[str], authority: Scalar, rng: ScalarSource = Scalar.random
+    ) -> Cancellation:
+        """The signed list of the credentials of `members`, who voted on paper (spec §11.6):
+        sorted, so it does not say which credential is whose."""
+        publics = [self.find(m).secret.public for m in members]
+        return sign_cancellation(bytes.fromhex(self.election.fingerprint), publics, authority, rng)
 
     def find(self, member_id: str) -> IssuedCredential:
         for issued in self.issued:
@@ -156,7 +174,7 @@ def issue_credentials(
             f"{setup.roll.eligible} eligible members (Setup.roll.eligible)",
             f"{len(recipients)} members",
         )
-    _, secrets = generate_credentials(setup, rng, [r.weight for r in recipients])
+    secrets = generate_credentials(setup, rng, [r.weight for r in recipients])
     return KeyMaterial(
         _facts(setup, setup_event),
         tuple(IssuedCredential(r, s) for r, s in zip(recipients, secrets, strict=True)),

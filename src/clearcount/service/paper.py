@@ -6,9 +6,10 @@ enter one sitting's papers together: `PaperService.enter(...)` with
 - `channel`: "meeting" or "postal" (it must come before "online" in the published precedence);
 - `voters`: the members who voted (the meeting's sign-in sheet, the returned envelopes'
   declarations), each marked in the register with the channel;
-- `cancelled`: the public credentials of those members, as the credential authority (which
-  alone maps members to credentials) names them; one per voter. Their online ballots stop
-  counting and the board refuses any later online ballot under them;
+- `cancelled`: the public credentials of those members, one per voter, as the credential
+  authority (which alone maps members to credentials) names and signs them on its own machine
+  (`protocol.paper.Cancellation`, `clearcount credentials cancel-list`). Their online ballots
+  stop counting and the board refuses any later online ballot under them;
 - `papers`: per contest id, the papers' marks (0-based candidate indices; a ranking for a
   preferential contest), at most one paper per voter and contest;
 - `tellers`: both tellers' signing keys (from their key files), which sign each batch.
@@ -24,9 +25,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from clearcount.core.errors import ClearcountError, ProofError
-from clearcount.crypto.group import Point, Scalar, ScalarSource
+from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol import board as bb
-from clearcount.protocol.paper import TellerSecret, enter_paper_batch
+from clearcount.protocol.paper import Cancellation, TellerSecret, enter_paper_batch
 from clearcount.record.chain import Event
 from clearcount.record.events import PaperBallot
 from clearcount.service.audit import Change, append_events
@@ -75,7 +76,7 @@ class PaperService:
         *,
         channel: str,
         voters: Sequence[str],
-        cancelled: Sequence[Point],
+        cancelled: Cancellation,
         papers: Mapping[str, Sequence[Sequence[int] | PaperBallot]],
         tellers: tuple[TellerSecret, TellerSecret],
         rng: ScalarSource = Scalar.random,
@@ -85,13 +86,13 @@ class PaperService:
             raise ValidationError("paper ballots", "channel", f"one of {PAPER_CHANNELS}", channel)
         if not voters or len(set(voters)) != len(voters):
             raise ValidationError("paper ballots", "voters", "distinct member ids", list(voters))
-        if len(cancelled) != len(voters):
+        if len(cancelled.credentials) != len(voters):
             raise ValidationError(
                 "paper ballots",
                 "cancelled",
                 f"one public credential per voter ({len(voters)}), named by the credential "
                 "authority",
-                len(cancelled),
+                len(cancelled.credentials),
             )
         at = self._clock.now()
         actor = f"tellers {tellers[0].name} and {tellers[1].name}"
@@ -152,10 +153,17 @@ class PaperService:
                         channel,
                         spec.id,
                         ballots,
-                        list(cancelled) if position == 0 else [],
+                        cancelled if position == 0 else None,
                         tellers,
                         rng,
                     )
+                except ProofError as error:
+                    raise ValidationError(
+                        "paper ballots",
+                        "cancelled",
+                        "the list the credential authority signed for this election",
+                        str(error),
+                    ) from None
                 except ClearcountError as error:
                     raise ValidationError(
                         f"paper ballots of contest {spec.id!r}",

@@ -2,12 +2,15 @@
 
 After close (`closing`), the ballot officer runs `TallyService.tally` (EncryptedTally of the
 homomorphic contests, spec §11.7). For preferential contests every trustee in turn runs
-`shuffle(election_id, trustee)` (spec §11.8; at least t shuffles per contest). Then EACH
-TRUSTEE RUNS ITS OWN STEP WITH ITS OWN KEY FILE: `decrypt_with_key_file(election_id, path,
-passphrase)` opens the file the key ceremony wrote for that trustee, computes its partial
-decryption with Chaum-Pedersen proofs and posts it; the board checks every proof first (spec
-§11.9). A trustee who prefers to compute offline uses `partial_for(record, key)` on their own
-machine and hands the result to `submit_partial`. The service never stores a trustee secret.
+`shuffle(election_id, trustee, signing)` in its own step (spec §11.8; at least t shuffles per
+contest by distinct trustees), signing each Shuffle with its own long-term key (`signing`, from
+its `role init` key file). Then EACH TRUSTEE RUNS ITS OWN STEP WITH ITS OWN KEY FILES:
+`decrypt_with_key_file(election_id, path, passphrase, signing)` opens the share file the key
+ceremony wrote for that trustee, computes its partial decryption with Chaum-Pedersen proofs,
+signs it with `signing` and posts it; the board checks every proof and the signature first
+(spec §11.9). A trustee who prefers to compute offline uses `partial_for(record, key, signing)`
+on their own machine and hands the result to `submit_partial`. The service never stores a
+trustee secret.
 
 Errors name the trustee (TrusteeError): a key file for another election or another trustee, a
 key share that does not match the trustee's verification key, a partial decryption whose proof
@@ -61,7 +64,11 @@ class TallyStatus:
 
 
 def _trustee_partial(
-    chain: Sequence[Event], election: Election, key: TrusteeSecret, rng: ScalarSource
+    chain: Sequence[Event],
+    election: Election,
+    key: TrusteeSecret,
+    signing: Scalar,
+    rng: ScalarSource,
 ) -> PartialDecryption:
     if key.name not in [t.name for t in election.setup.trustees]:
         raise TrusteeError(key.name, "expected a trustee of this election, got an unknown name")
@@ -70,16 +77,19 @@ def _trustee_partial(
     except ClearcountError as error:
         raise ElectionStateError(f"decryption: {error}") from None
     try:
-        return partial_decryption(election, targets, key, rng)
-    except CryptoError as error:
+        return partial_decryption(election, targets, key, signing, rng)
+    except (CryptoError, ProofError) as error:
         raise TrusteeError(key.name, f"wrong key: {error}") from None
 
 
 def partial_for(
-    record: Sequence[Event], key: TrusteeSecret, rng: ScalarSource = Scalar.random
+    record: Sequence[Event],
+    key: TrusteeSecret,
+    signing: Scalar,
+    rng: ScalarSource = Scalar.random,
 ) -> PartialDecryption:
-    """A trustee's partial decryption of `record`, computed on the trustee's own machine."""
-    return _trustee_partial(record, read_election(record[:2]), key, rng)
+    """A trustee's partial decryption of `record`, computed and signed on its own machine."""
+    return _trustee_partial(record, read_election(record[:2]), key, signing, rng)
 
 
 class TallyService:
@@ -140,9 +150,15 @@ class TallyService:
         return event
 
     def shuffle(
-        self, election_id: str, trustee: str, *, rng: ScalarSource = Scalar.random
+        self,
+        election_id: str,
+        trustee: str,
+        signing: Scalar,
+        *,
+        rng: ScalarSource = Scalar.random,
     ) -> tuple[str, ...]:
-        """Trustee `trustee` shuffles every preferential contest once (spec §11.8)."""
+        """Trustee `trustee` shuffles every preferential contest once and signs each Shuffle
+        with `signing`, its own long-term key (spec §11.8)."""
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
             chain = full_chain(uow, election_id)
@@ -158,7 +174,7 @@ class TallyService:
                 if spec.kind != "mixnet":
                     continue
                 try:
-                    event = shuffle_event(chain, election, spec.id, trustee, rng)
+                    event = shuffle_event(chain, election, spec.id, trustee, signing, rng)
                 except ClearcountError as error:
                     raise TrusteeError(
                         trustee, f"shuffle of {spec.id!r} refused: {error}"
@@ -179,20 +195,33 @@ class TallyService:
         return tuple(hashes)
 
     def decrypt(
-        self, election_id: str, key: TrusteeSecret, *, rng: ScalarSource = Scalar.random
+        self,
+        election_id: str,
+        key: TrusteeSecret,
+        signing: Scalar,
+        *,
+        rng: ScalarSource = Scalar.random,
     ) -> str:
-        """The trustee's own step: its partial decryption, checked and posted (spec §11.9)."""
+        """The trustee's own step: its partial decryption, signed with `signing` (its own
+        long-term key), checked and posted (spec §11.9)."""
         with self._uow() as uow:
             require_election(uow, election_id, lock=True)
             chain = full_chain(uow, election_id)
             election = load_election(uow, election_id)
-            partial = _trustee_partial(chain, election, key, rng)
+            partial = _trustee_partial(chain, election, key, signing, rng)
             return self._post(uow, election_id, chain, election, partial)
 
     def decrypt_with_key_file(
-        self, election_id: str, path: Path, passphrase: str, *, rng: ScalarSource = Scalar.random
+        self,
+        election_id: str,
+        path: Path,
+        passphrase: str,
+        signing: Scalar,
+        *,
+        rng: ScalarSource = Scalar.random,
     ) -> str:
-        """Open the trustee's key file (written by the key ceremony) and run `decrypt`."""
+        """Open the trustee's share file (written by the key ceremony) and run `decrypt`,
+        signing with `signing` (its long-term key, opened by the trustee's own step)."""
         key = load_role_key(path, passphrase, role="trustee")
         if key.election_id != election_id:
             raise TrusteeError(
@@ -203,7 +232,7 @@ class TallyService:
             setup = uow.board.events(election_id, ("Setup",))
         if not setup or setup[0].hash != key.fingerprint:
             raise TrusteeError(key.name, f"key file {path} is for another Setup of this election")
-        return self.decrypt(election_id, key.trustee(), rng=rng)
+        return self.decrypt(election_id, key.trustee(), signing, rng=rng)
 
     def submit_partial(
         self, election_id: str, partial: PartialDecryption | Mapping[str, object]
