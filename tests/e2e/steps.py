@@ -18,6 +18,7 @@ __all__ = ["Plan", "Sitting", "run_election"]
 
 TRUSTEES = ("Priya Nandra", "Owen Birch", "Nia Cedar")
 TELLERS = ("Pat Quinn", "Sam Ortiz")
+AUTHORITY_KEY = "keys/authority-northgate-ballot-services.key"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
         "credential-roll.json",
         "--key-file",
         "ca-key.json",
+        "--authority-key",
+        AUTHORITY_KEY,
         "--out",
         "public-credentials.json",
     )
@@ -168,6 +171,8 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
             "cancel-list",
             "--key-file",
             "ca-key.json",
+            "--authority-key",
+            AUTHORITY_KEY,
             *members,
             "--out",
             f"cancelled-{i}.json",
@@ -200,12 +205,20 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
     # 9. tally and decrypt
     _time(cli, plan, "count", "2031-05-16T10:00Z")
     cli.ok("tally", "run", e)
-    keys = {t: f"shares/{e}/trustee-{t.lower().replace(' ', '-')}.key" for t in TRUSTEES}
+    keys = {t: f"trustee-{t.lower().replace(' ', '-')}.key" for t in TRUSTEES}
     for key in keys.values():
-        cli.ok("trustee", "shuffle", e, "--key-file", key)
+        cli.ok("trustee", "shuffle", e, "--role-key", f"keys/{key}")
     for trustee, key in keys.items():
         if trustee != plan.absent_trustee:
-            cli.ok("trustee", "decrypt", e, "--key-file", key)
+            cli.ok(
+                "trustee",
+                "decrypt",
+                e,
+                "--key-file",
+                f"shares/{e}/{key}",
+                "--role-key",
+                f"keys/{key}",
+            )
     cli.ok("trustee", "status", e)
     # 10. declare
     out["declare"] = cli.ok("tally", "declare", e)

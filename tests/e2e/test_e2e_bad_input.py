@@ -80,7 +80,16 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
     _refused(cli.run("trustee", "ceremony", E, "--key-dir", "keys2"), "already run")
     bad = {"CLEARCOUNT_PASSPHRASE_PRIYA_NANDRA": "not the right passphrase"}
     _refused(
-        cli.run("trustee", "decrypt", E, "--key-file", "shares/trustee-priya-nandra.key", env=bad),
+        cli.run(
+            "trustee",
+            "decrypt",
+            E,
+            "--key-file",
+            "shares/trustee-priya-nandra.key",
+            "--role-key",
+            "keys/trustee-priya-nandra.key",
+            env=bad,
+        ),
         "passphrase is wrong",
     )
     _refused(

@@ -9,6 +9,7 @@ publish or alter it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -75,11 +76,18 @@ def sign_credentials(
 
 
 def verify_credentials(setup: Setup, fingerprint: bytes, credentials: Credentials) -> None:
-    """The count is the roll's eligible count and the authority's signature holds (§11.3)."""
+    """The count and the weights are the roll's (§10.4) and the authority's signature holds
+    (§11.3)."""
     if len(credentials.credentials) != setup.roll.eligible:
         raise RecordError(
             f"Credentials.credentials: expected {setup.roll.eligible} "
             f"(the eligible members), got {len(credentials.credentials)}"
+        )
+    histogram = tuple(sorted(Counter(credentials.weights).items()))
+    if histogram != setup.roll.weights:
+        raise RecordError(
+            f"Credentials.weights: expected the roll's committed weights (weight, members) "
+            f"{[list(p) for p in setup.roll.weights]}, got {[list(p) for p in histogram]}"
         )
     authority = setup.credential_authority
     check_act(

@@ -75,8 +75,8 @@ def partial_decryption(
     `signing`, its own long-term key (spec §11.9)."""
     if Point.base_mul(signing) != election.setup.trustee_key(trustee.name).key:
         raise ProofError(
-            f"PartialDecryption: expected trustee {trustee.name!r}'s own signing key (as in "
-            "the Setup), got another key"
+            f"PartialDecryption: expected the own signing key of trustee {trustee.name!r} (as "
+            "in the Setup), got another key"
         )
     if election.trustee_index(trustee.name) != trustee.key.index:
         raise CryptoError(

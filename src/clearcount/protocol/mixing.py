@@ -83,8 +83,8 @@ def shuffle_event(
     election.setup.trustee(trustee)
     if Point.base_mul(signing) != election.setup.trustee_key(trustee).key:
         raise ProofError(
-            f"Shuffle: expected trustee {trustee!r}'s own signing key (as in the Setup), got "
-            "another key"
+            f"Shuffle: expected the own signing key of trustee {trustee!r} (as in the Setup), "
+            "got another key"
         )
     if any(s.trustee == trustee for s in shuffles(chain, contest)):
         raise RecordError(

@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from tests.unit.mail.smtp_server import SmtpServer, smtp_server
-from tests.unit.service.credential_world import INSTRUCTIONS, SETUP
+from tests.unit.service.credential_world import AUTHORITY, INSTRUCTIONS, LOW_COST, SETUP
 
+from clearcount.cli.common import passphrase_variable
 from clearcount.crypto.group import Point
 from clearcount.record.archive import write_record
 from clearcount.record.events import Credentials
 from clearcount.service.credential_authority import ROLL_FORMAT, election_facts
 from clearcount.service.delivery import parse_credential_code
+from clearcount.service.role_keys import save_long_term_key
 
 __all__ = ["smtp_server"]
 
@@ -27,19 +29,21 @@ PASSPHRASE = "Harrow & Pell: a long passphrase"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    own = {"CLEARCOUNT_CA_PASSPHRASE": PASSPHRASE, passphrase_variable(AUTHORITY.name): PASSPHRASE}
     return subprocess.run(
         [sys.executable, "-m", "clearcount", "credentials", *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
-        env=os.environ | {"CLEARCOUNT_CA_PASSPHRASE": PASSPHRASE} | (env or {}),
+        env=os.environ | own | (env or {}),
     )
 
 
 @pytest.fixture
 def generated(tmp_path: Path) -> Path:
     write_record([SETUP], tmp_path / "record")
+    save_long_term_key(tmp_path / "authority.key", AUTHORITY, PASSPHRASE, log2_n=LOW_COST)
     roll = {
         "format": ROLL_FORMAT,
         "roll_root": election_facts(SETUP).roll_root,
@@ -65,6 +69,8 @@ def generated(tmp_path: Path) -> Path:
         str(tmp_path / "roll.json"),
         "--key-file",
         str(tmp_path / "ca-key.json"),
+        "--authority-key",
+        str(tmp_path / "authority.key"),
         "--out",
         str(tmp_path / "public.json"),
     )
@@ -102,6 +108,8 @@ def test_generate_writes_a_private_key_file_and_the_public_list(generated: Path)
         str(generated / "roll.json"),
         "--key-file",
         str(key),
+        "--authority-key",
+        str(generated / "authority.key"),
         "--out",
         str(generated / "other.json"),
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from tests.unit.service.credential_world import INSTRUCTIONS, RECIPIENTS, SETUP
+from tests.unit.service.credential_world import AUTHORITY, INSTRUCTIONS, RECIPIENTS, SETUP
 
 from clearcount.crypto.group import Point, seeded_scalars
 from clearcount.mail.letters import render_letters, write_letters
@@ -46,7 +46,7 @@ def test_one_a4_page_per_postal_voter_with_address_and_their_credential() -> Non
         assert INSTRUCTIONS.vote_url in text.replace("\n", "")
         secret = parse_credential_code(code_on(text))
         assert Point.base_mul(secret) == material.find(letter.member_id).secret.public
-        assert Point.base_mul(secret) in material.credentials().credentials
+        assert Point.base_mul(secret) in material.credentials(AUTHORITY.signing).credentials
 
 
 def test_names_beyond_latin1_need_a_unicode_font() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tests.unit.mail.smtp_server import SmtpServer, free_port
-from tests.unit.service.credential_world import INSTRUCTIONS, RECIPIENTS, SETUP
+from tests.unit.service.credential_world import AUTHORITY, INSTRUCTIONS, RECIPIENTS, SETUP
 
 from clearcount.core.errors import ConfigError
 from clearcount.crypto.group import Point, seeded_scalars
@@ -50,7 +50,7 @@ def test_every_email_voter_receives_their_own_credential(smtp_server: SmtpServer
         ["ada.byrne@members.example"],
         ["bram.okafor@members.example"],
     ]
-    published = set(material.credentials().credentials)
+    published = set(material.credentials(AUTHORITY.signing).credentials)
     for mail, member in zip(received, ("NT-1001", "NT-1002"), strict=True):
         assert mail.sender == "scrutineer@harrow-pell.example"
         assert (

@@ -128,12 +128,12 @@ def test_only_the_trustee_signs_its_shuffle_and_decryption() -> None:
     opened = _closed(mixnet=True)
     chain, election = opened.chain, opened.board.election
     officer = opened.keys["Officer"].signing
-    with pytest.raises(ProofError, match=r"trustee 'T1'.s own signing key"):
+    with pytest.raises(ProofError, match="own signing key of trustee 'T1'"):
         shuffle_event(chain, election, "leader", "T1", officer, RNG)
     chain.append(shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG))
     chain.append(shuffle_event(chain, election, "leader", "T2", _signing(opened, 1), RNG))
     targets = decryption_targets(chain, election)
-    with pytest.raises(ProofError, match=r"trustee 'T1'.s own signing key"):
+    with pytest.raises(ProofError, match="own signing key of trustee 'T1'"):
         partial_decryption(election, targets, opened.ceremony.secrets[0], officer, RNG)
     good = partial_decryption(election, targets, opened.ceremony.secrets[0], _signing(opened, 0))
     resigned = dataclasses.replace(good, signature=_signed_by(officer, election, good))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from clearcount.crypto.group import seeded_scalars
 from clearcount.protocol.ceremony import run_ceremony
-from clearcount.protocol.roles import simulated_roles
+from clearcount.protocol.roles import RoleSecret, simulated_roles
 from clearcount.protocol.setup import (
     Manifest,
     contest_spec,
@@ -44,7 +44,13 @@ RECIPIENTS = (
 
 
 def setup_for(eligible: int, ineligible: int = 1) -> Event:
-    """Event 0 of an election whose roll has `eligible` eligible members."""
+    """Event 0 of an election whose roll has `eligible` eligible members (weights as
+    RECIPIENTS' for the first of them, 1 beyond)."""
+    return setup_and_keys(eligible, ineligible)[0]
+
+
+def setup_and_keys(eligible: int, ineligible: int = 1) -> tuple[Event, dict[str, RoleSecret]]:
+    """`setup_for` and every role's keys (the authority's signs the credentials)."""
     rng = seeded_scalars(b"credential authority tests" + bytes([eligible]))
     manifest = Manifest(
         "ntwu-exec-2031",
@@ -55,16 +61,23 @@ def setup_for(eligible: int, ineligible: int = 1) -> Event:
         (contest_spec("chair", "Chair", "fptp", ("Ann", "Bob", "Cal")),),
     )
     roll = [
-        RollEntry(member_commitment(bytes([i + 1]) * 32, f"NT-{1001 + i}"), "eligible")
+        RollEntry(
+            member_commitment(bytes([i + 1]) * 32, f"NT-{1001 + i}"),
+            "eligible",
+            RECIPIENTS[i].weight if i < len(RECIPIENTS) else 1,
+        )
         for i in range(eligible)
     ] + [
         RollEntry(member_commitment(bytes([200 + i]) * 32, f"X-{i}"), "ineligible")
         for i in range(ineligible)
     ]
-    roles, _ = simulated_roles("Officer", "Harrow & Pell Scrutineers", (), ("T1", "T2", "T3"), rng)
+    roles, keys = simulated_roles("Officer", AUTHORITY_NAME, (), ("T1", "T2", "T3"), rng)
     draft = draft_setup(manifest, roll_commitment(roll), roles, 2)
     ceremony = run_ceremony(draft, rng)
-    return setup_event(draft, ceremony.entries, ceremony.joint_key)
+    return setup_event(draft, ceremony.entries, ceremony.joint_key), keys
 
 
-SETUP = setup_for(len(RECIPIENTS))
+AUTHORITY_NAME = "Harrow & Pell Scrutineers"
+SETUP, ROLE_KEYS = setup_and_keys(len(RECIPIENTS))
+AUTHORITY = ROLE_KEYS[AUTHORITY_NAME]
+"""The credential authority's own long-term keys (its `role init`)."""

@@ -16,11 +16,11 @@ from pathlib import Path
 from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
-from clearcount.crypto.group import ScalarSource, seeded_scalars
+from clearcount.crypto.group import Scalar, ScalarSource, seeded_scalars
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.context import Election, read_election
 from clearcount.protocol.credentials import CredentialSecret
-from clearcount.protocol.paper import TellerSecret
+from clearcount.protocol.paper import Cancellation, TellerSecret
 from clearcount.protocol.roles import RoleSecret
 from clearcount.record.events import Ballot, ContestSpec
 from clearcount.service.appeals import AppealService
@@ -43,6 +43,7 @@ from clearcount.service.tally import TallyService
 ELECTION = "ntwu-exec-2022"
 TRUSTEES = ("Tess Alder", "Omar Birch", "Nia Cedar")
 TELLERS = ("Pat Quinn", "Sam Ortiz")
+AUTHORITY = "Harrow & Pell Scrutineers"
 PASSPHRASES = {name: f"{name.lower().replace(' ', '-')}-passphrase" for name in TRUSTEES + TELLERS}
 LOW_COST = 14
 ELIGIBLE = ("NTW-00001", "NTW-00002", "NTW-00003", "NTW-00005", "NTW-00006")
@@ -116,7 +117,7 @@ class Lifecycle:
 
     def register_roles(self) -> None:
         """Each role makes its keys (as on its own machine); the officer registers the cards."""
-        roles = [("officer", OFFICER), ("authority", "Harrow & Pell Scrutineers")]
+        roles = [("officer", OFFICER), ("authority", AUTHORITY)]
         roles += [("teller", n) for n in TELLERS] + [("trustee", n) for n in TRUSTEES]
         for role, name in roles:
             secret = RoleSecret.generate(role, name, self.rng)
@@ -140,7 +141,10 @@ class Lifecycle:
         self.material = issue_credentials(
             setup, recipients_from_snapshot(snapshot, members), self.rng
         )
-        self.ballots.publish_credentials(officer(OFFICER), ELECTION, self.material.credentials())
+        authority = self.role_keys[AUTHORITY].signing
+        self.ballots.publish_credentials(
+            officer(OFFICER), ELECTION, self.material.credentials(authority)
+        )
 
     def open(self, *, contests: Sequence[ContestSpec] = (CHAIR, STRIKE)) -> None:
         """Define, set up, publish credentials, and move the clock into the voting window."""
@@ -164,6 +168,15 @@ class Lifecycle:
         a, b = (self.role_keys[n].teller() for n in TELLERS)
         return a, b
 
+    def signing(self, name: str) -> Scalar:
+        """`name`'s own long-term signing key (its `role init` key file)."""
+        return self.role_keys[name].signing
+
+    def cancellation(self, members: Sequence[str]) -> Cancellation:
+        """The credential authority's signed list of these paper voters' credentials."""
+        assert self.material is not None
+        return self.material.cancellation(members, self.signing(AUTHORITY), self.rng)
+
     def trustee_file(self, name: str) -> Path:
         assert self.ceremony is not None
         return self.ceremony.trustee_key_files[name]
@@ -175,9 +188,13 @@ class Lifecycle:
         self.tally.tally(officer(OFFICER), ELECTION)
         if any(c.kind == "mixnet" for c in self.election().setup.contests):
             for name in TRUSTEES:
-                self.tally.shuffle(ELECTION, name, rng=self.rng)
+                self.tally.shuffle(ELECTION, name, self.signing(name), rng=self.rng)
         for name in trustees:
             self.tally.decrypt_with_key_file(
-                ELECTION, self.trustee_file(name), PASSPHRASES[name], rng=self.rng
+                ELECTION,
+                self.trustee_file(name),
+                PASSPHRASES[name],
+                self.signing(name),
+                rng=self.rng,
             )
         self.results.declare(officer(OFFICER), ELECTION)

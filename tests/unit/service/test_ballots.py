@@ -21,8 +21,10 @@ from tests.unit.service.election_world import (
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.crypto.group import Point
+from clearcount.protocol.acts import UNSIGNED
 from clearcount.record.events import Credentials
 from clearcount.service.ballots import BallotDefinition, contest
+from clearcount.service.credential_authority import issue_credentials, recipients_from_snapshot
 from clearcount.service.errors import (
     ConflictError,
     ElectionStateError,
@@ -117,15 +119,19 @@ def test_a_failed_ceremony_leaves_no_key_files(life: Lifecycle, world: World) ->
 
 def test_credentials_must_match_the_eligible_count(life: Lifecycle) -> None:
     life.define()
+    one = Credentials((Point.generator(),), (1,), UNSIGNED)
     with pytest.raises(ElectionStateError, match="key ceremony"):
-        life.ballots.publish_credentials(
-            officer(OFFICER), ELECTION, Credentials((Point.generator(),), (1,))
-        )
+        life.ballots.publish_credentials(officer(OFFICER), ELECTION, one)
     life.setup()
     with pytest.raises(ValidationError, match="expected 5"):
-        life.ballots.publish_credentials(
-            officer(OFFICER), ELECTION, Credentials((Point.generator(),), (1,))
-        )
+        life.ballots.publish_credentials(officer(OFFICER), ELECTION, one)
+    setup = life.ballots.setup_event(ELECTION)
+    snapshot = life.world.rolls.snapshot(ELECTION)
+    members = {m.member_id: m for m in life.world.members.list_members("northfold-twu")}
+    material = issue_credentials(setup, recipients_from_snapshot(snapshot, members), life.rng)
+    by_officer = material.credentials(life.signing(OFFICER))
+    with pytest.raises(ValidationError, match="credential authority 'Harrow & Pell Scrutineers'"):
+        life.ballots.publish_credentials(officer(OFFICER), ELECTION, by_officer)
     life.credentials()
     assert life.ballots.status(ELECTION).phase == "open"
     with pytest.raises(ConflictError, match="already published"):

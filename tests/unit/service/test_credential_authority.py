@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from tests.principals import officer
 from tests.unit.service.credential_world import (
+    AUTHORITY,
     INSTRUCTIONS,
     LOW_COST,
     RECIPIENTS,
@@ -86,7 +87,7 @@ def code_in(body: str) -> Scalar:
 
 def test_one_credential_per_eligible_member_and_the_public_list_holds_only_s_g() -> None:
     material = issued()
-    public = material.credentials()
+    public = material.credentials(AUTHORITY.signing)
     assert len(public.credentials) == 5 == election_facts(SETUP).eligible
     encodings = [p.to_bytes() for p in public.credentials]
     assert encodings == sorted(encodings)
@@ -248,7 +249,10 @@ def test_key_file_round_trip_is_0600_and_holds_no_plaintext(tmp_path: Path) -> N
     again = load_key_file(path, PASSPHRASE)
     assert again.election == material.election
     assert again.issued == material.issued  # resending re-uses the same secrets
-    assert again.credentials() == material.credentials()
+    assert (
+        again.credentials(AUTHORITY.signing).credentials
+        == material.credentials(AUTHORITY.signing).credentials
+    )
     with pytest.raises(ConflictError, match="already there"):
         save_key_file(path, material, PASSPHRASE, log2_n=LOW_COST)
 
@@ -364,5 +368,5 @@ def test_recipients_from_a_frozen_roll(world: World) -> None:
         ("1 Mill Lane Ashby Vale", "AV1 1AA"),
     )
     material = issue_credentials(setup_for(7), recipients)
-    assert len(material.credentials().credentials) == 7
+    assert len(material.credentials(AUTHORITY.signing).credentials) == 7
     assert OFFICER  # the roll was frozen by the returning officer, not by the authority

@@ -29,7 +29,7 @@ def enter(life: Lifecycle, channel: str, *voters: str, **kw: object) -> object:
     options: dict[str, object] = {
         "channel": channel,
         "voters": list(voters),
-        "cancelled": [life.credential(v).public for v in voters if "cancelled" not in kw],
+        "cancelled": life.cancellation(voters) if "cancelled" not in kw else None,
         "papers": {"chair": [[0] for _ in voters]},
         "tellers": life.tellers(),
         "rng": life.rng,
@@ -71,10 +71,14 @@ def test_bad_sittings_are_refused_whole(life: Lifecycle) -> None:
             "meeting",
             "NTW-00001",
             INELIGIBLE,
-            cancelled=[life.credential("NTW-00001").public] * 2,
+            cancelled=life.cancellation(["NTW-00001", "NTW-00002"]),
         )
     with pytest.raises(ValidationError, match="one public credential per voter"):
-        enter(life, "meeting", "NTW-00001", cancelled=[])
+        enter(life, "meeting", "NTW-00001", cancelled=life.cancellation([]))
+    assert life.material is not None
+    forged = life.material.cancellation(["NTW-00001"], life.signing("Pat Quinn"))
+    with pytest.raises(ValidationError, match="credential authority 'Harrow & Pell Scrutineers'"):
+        enter(life, "meeting", "NTW-00001", cancelled=forged)
     with pytest.raises(ValidationError, match="at most one per voter"):
         enter(life, "meeting", "NTW-00001", papers={"chair": [[0], [1]]})
     with pytest.raises(ValidationError, match="papers the contest allows"):

@@ -44,7 +44,7 @@ def test_online_and_paper_ballots_are_declared_with_turnout_per_channel(life: Li
         ELECTION,
         channel="meeting",
         voters=["NTW-00003", "NTW-00005"],
-        cancelled=[life.credential("NTW-00003").public, life.credential("NTW-00005").public],
+        cancelled=life.cancellation(["NTW-00003", "NTW-00005"]),
         papers={"chair": [[1], [1]], "strike": [[1], [0]]},
         tellers=life.tellers(),
         rng=life.rng,
@@ -86,7 +86,11 @@ def test_declaring_needs_threshold_trustees(life: Lifecycle) -> None:
     life.closing.close(officer(OFFICER), ELECTION)
     life.tally.tally(officer(OFFICER), ELECTION)
     life.tally.decrypt_with_key_file(
-        ELECTION, life.trustee_file("Nia Cedar"), "nia-cedar-passphrase", rng=life.rng
+        ELECTION,
+        life.trustee_file("Nia Cedar"),
+        "nia-cedar-passphrase",
+        life.signing("Nia Cedar"),
+        rng=life.rng,
     )
     with pytest.raises(ElectionStateError, match=r"at least 2 trustees, got 1 \(\['Nia Cedar'\]\)"):
         life.results.declare(officer(OFFICER), ELECTION)

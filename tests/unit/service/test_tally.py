@@ -37,7 +37,7 @@ def test_no_tally_before_close(life: Lifecycle) -> None:
     with pytest.raises(ElectionStateError, match="closed before the tally"):
         life.tally.tally(officer(OFFICER), ELECTION)
     with pytest.raises(ElectionStateError, match="closed before mixing"):
-        life.tally.shuffle(ELECTION, "Tess Alder")
+        life.tally.shuffle(ELECTION, "Tess Alder", life.signing("Tess Alder"))
 
 
 def test_each_trustee_decrypts_with_its_own_key_file(life: Lifecycle) -> None:
@@ -45,19 +45,31 @@ def test_each_trustee_decrypts_with_its_own_key_file(life: Lifecycle) -> None:
     life.closing.close(officer(OFFICER), ELECTION)
     with pytest.raises(ElectionStateError, match="EncryptedTally"):
         life.tally.decrypt_with_key_file(
-            ELECTION, life.trustee_file("Tess Alder"), PASSPHRASES["Tess Alder"]
+            ELECTION,
+            life.trustee_file("Tess Alder"),
+            PASSPHRASES["Tess Alder"],
+            life.signing("Tess Alder"),
         )
     assert life.tally.tally(officer(OFFICER), ELECTION) is not None
     with pytest.raises(ConflictError, match="already tallied"):
         life.tally.tally(officer(OFFICER), ELECTION)
     with pytest.raises(RoleKeyError, match="passphrase is wrong"):
-        life.tally.decrypt_with_key_file(ELECTION, life.trustee_file("Tess Alder"), "x" * 20)
+        life.tally.decrypt_with_key_file(
+            ELECTION, life.trustee_file("Tess Alder"), "x" * 20, life.signing("Tess Alder")
+        )
     life.tally.decrypt_with_key_file(
-        ELECTION, life.trustee_file("Tess Alder"), PASSPHRASES["Tess Alder"], rng=life.rng
+        ELECTION,
+        life.trustee_file("Tess Alder"),
+        PASSPHRASES["Tess Alder"],
+        life.signing("Tess Alder"),
+        rng=life.rng,
     )
     with pytest.raises(ConflictError, match="already decrypted"):
         life.tally.decrypt_with_key_file(
-            ELECTION, life.trustee_file("Tess Alder"), PASSPHRASES["Tess Alder"]
+            ELECTION,
+            life.trustee_file("Tess Alder"),
+            PASSPHRASES["Tess Alder"],
+            life.signing("Tess Alder"),
         )
     status = life.tally.status(ELECTION)
     assert (status.tallied, status.decrypted, status.ready_to_declare) == (
@@ -75,12 +87,14 @@ def test_a_wrong_key_or_a_bad_partial_decryption_names_the_trustee(life: Lifecyc
     real = load_role_key(omar, PASSPHRASES["Omar Birch"], role="trustee").trustee()
     wrong = TrusteeSecret("Omar Birch", TrusteeKey(real.key.index, Scalar.from_int(99)))
     with pytest.raises(TrusteeError, match="trustee 'Omar Birch': wrong key") as caught:
-        life.tally.decrypt(ELECTION, wrong)
+        life.tally.decrypt(ELECTION, wrong, life.signing("Omar Birch"))
     assert caught.value.trustee == "Omar Birch"
     with pytest.raises(TrusteeError, match="'Eve'"):
-        life.tally.decrypt(ELECTION, TrusteeSecret("Eve", real.key))
+        life.tally.decrypt(ELECTION, TrusteeSecret("Eve", real.key), life.signing("Omar Birch"))
+    with pytest.raises(TrusteeError, match="own signing key of trustee 'Omar Birch'"):
+        life.tally.decrypt(ELECTION, real, life.signing("Tess Alder"))
     record = life.ballots.record(ELECTION)
-    partial = partial_for(record, real, life.rng)
+    partial = partial_for(record, real, life.signing("Omar Birch"), life.rng)
     first = partial.contests[0]
     bad_share = dataclasses.replace(first, shares=(Point.generator(), *first.shares[1:]))
     forged = dataclasses.replace(partial, contests=(bad_share, *partial.contests[1:]))
@@ -101,7 +115,9 @@ def test_a_key_file_of_another_election_is_refused(life: Lifecycle, tmp_path: Pa
     other.write_text(json.dumps(document))
     other.chmod(0o600)
     with pytest.raises(RoleKeyError, match="passphrase is wrong or the file was altered"):
-        life.tally.decrypt_with_key_file(ELECTION, other, PASSPHRASES["Nia Cedar"])
+        life.tally.decrypt_with_key_file(
+            ELECTION, other, PASSPHRASES["Nia Cedar"], life.signing("Nia Cedar")
+        )
     with pytest.raises(RoleKeyError, match="role: expected 'teller', got 'trustee'"):
         load_role_key(path, PASSPHRASES["Nia Cedar"], role="teller")
     assert set(life.tally.status(ELECTION).trustees) == set(TRUSTEES)
