@@ -133,48 +133,35 @@ def check_paper_weight(view: RecordView, out: Collector) -> None:
     out.detail = f"cancelled weight {cancelled}; paper weight per contest {papers}"
 
 
-def check_shuffle_signatures(view: RecordView, out: Collector) -> None:
-    """V-SHUFFLE-SIG (spec §11.8): each Shuffle signed by the trustee it names."""
-    setup = facts.setup(view)
-    shuffles = facts.bodies(view, "Shuffle")
-    if not shuffles:
-        out.not_applicable("no shuffles")
+def _trustee_acts(view: RecordView, out: Collector, kind: str, purpose: str) -> None:
+    """Each `kind` event (Shuffle, PartialDecryption) is signed by the trustee it names."""
+    events = facts.bodies(view, kind)
+    if not events:
+        out.not_applicable(f"no {kind} events")
         return
-    keys = {t.name: t.key for t in setup.trustee_keys}
-    for event, body in shuffles:
-        assert isinstance(body, Shuffle)
+    keys = {t.name: t.key for t in facts.setup(view).trustee_keys}
+    for event, body in events:
+        assert isinstance(body, Shuffle | PartialDecryption)
         key = keys.get(body.trustee)
         if key is None:
-            out.fail(f"Shuffle by {body.trustee!r}, who is not a trustee of the Setup", event)
-        elif not _signed(view, key, body.signature, SHUFFLE_PURPOSE, body.signed_digest()):
+            out.fail(f"{kind} by {body.trustee!r}, who is not a trustee of the Setup", event)
+        elif not _signed(view, key, body.signature, purpose, body.signed_digest()):
             out.fail(
-                f"Shuffle of {body.contest!r} is not signed by trustee {body.trustee!r} "
-                f"(purpose {SHUFFLE_PURPOSE}): someone else mixed under their name",
+                f"{kind} is not signed by trustee {body.trustee!r} (purpose {purpose}): "
+                "someone else acted under their name",
                 event,
             )
-    out.detail = f"{len(shuffles)} shuffles"
+    out.detail = f"{len(events)} {kind} events"
+
+
+def check_shuffle_signatures(view: RecordView, out: Collector) -> None:
+    """V-SHUFFLE-SIG (spec §11.8): each Shuffle signed by the trustee it names."""
+    _trustee_acts(view, out, "Shuffle", SHUFFLE_PURPOSE)
 
 
 def check_decryption_signatures(view: RecordView, out: Collector) -> None:
     """V-DECRYPT-SIG (spec §11.9): each PartialDecryption signed by the trustee it names."""
-    setup = facts.setup(view)
-    partials = facts.bodies(view, "PartialDecryption")
-    if not partials:
-        out.not_applicable("no partial decryptions")
-        return
-    keys = {t.name: t.key for t in setup.trustee_keys}
-    for event, body in partials:
-        assert isinstance(body, PartialDecryption)
-        key = keys.get(body.trustee)
-        if key is None:
-            out.fail(f"PartialDecryption by {body.trustee!r}, who is not a trustee", event)
-        elif not _signed(view, key, body.signature, DECRYPTION_PURPOSE, body.signed_digest()):
-            out.fail(
-                f"PartialDecryption is not signed by trustee {body.trustee!r} (purpose "
-                f"{DECRYPTION_PURPOSE}): someone else decrypted under their name",
-                event,
-            )
-    out.detail = f"{len(partials)} partial decryptions"
+    _trustee_acts(view, out, "PartialDecryption", DECRYPTION_PURPOSE)
 
 
 CHECKS: Mapping[str, Callable[[RecordView, Collector], None]] = {

@@ -19,7 +19,7 @@ from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.protocol.acts import UNSIGNED, sign_act
 from clearcount.protocol.context import Election, read_election
 from clearcount.protocol.declare import declare
-from clearcount.protocol.decryption import decryption_targets, partial_decryption
+from clearcount.protocol.decryption import Targets, decryption_targets, partial_decryption
 from clearcount.protocol.mixing import shuffle_event
 from clearcount.protocol.simulate import SimulationSecrets
 from clearcount.protocol.tally import tally_event
@@ -105,17 +105,21 @@ def forged_batch(
     return replace(draft, signatures=(first, second))
 
 
-def honest_partials(secrets: SimulationSecrets, absent: Sequence[str] = ()) -> Step:
-    """The present trustees decrypt whatever targets the (forged) board shows them."""
+def honest_partials(
+    secrets: SimulationSecrets,
+    absent: Sequence[str] = (),
+    targets: Callable[[list[Event], Election], Targets] = decryption_targets,
+) -> Step:
+    """The present trustees decrypt whatever `targets` the (forged) board shows them."""
 
     def step(chain: list[Event], election: Election) -> list[Event]:
-        targets = decryption_targets(chain, election)
+        shown = targets(chain, election)
         added: list[Event] = []
         for trustee in secrets.trustees:
             if trustee.name in absent:
                 continue
             signing = secrets.roles[trustee.name].signing
-            partial = partial_decryption(election, targets, trustee, signing, FORGER_RNG)
+            partial = partial_decryption(election, shown, trustee, signing, FORGER_RNG)
             added.append(next_event([*chain, *added], "PartialDecryption", partial.to_body()))
         return added
 

@@ -7,6 +7,8 @@ know which ranking came from which ballot. Now each Shuffle is signed by its tru
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.unit.verifier.forgery import (
     FORGER_RNG,
@@ -22,7 +24,7 @@ from clearcount.crypto.shuffle import gen_shuffle
 from clearcount.crypto.shuffle_proof import gen_shuffle_proof
 from clearcount.protocol.acts import UNSIGNED, sign_act
 from clearcount.protocol.context import Election
-from clearcount.protocol.decryption import partial_decryption
+from clearcount.protocol.decryption import Targets
 from clearcount.protocol.mixing import current_mix
 from clearcount.protocol.simulate import SimulationSecrets, simulate_election
 from clearcount.record.chain import Event, next_event
@@ -61,85 +63,56 @@ def _shuffles(names: list[str], key: dict[str, Scalar]) -> Step:
     return step
 
 
-def _decrypt_last_shuffle(secrets: SimulationSecrets) -> Step:
-    """The trustees decrypt the last shuffle's output, however few shuffles there were."""
-
-    def step(chain: list[Event], election: Election) -> list[Event]:
-        targets = tuple(
-            (spec.id, tuple(c for row in current_mix(chain, election, spec.id) for c in row))
-            for spec in election.setup.contests
-        )
-        added: list[Event] = []
-        for trustee in secrets.trustees:
-            if trustee.name in ABSENT:
-                continue
-            signing = secrets.roles[trustee.name].signing
-            partial = partial_decryption(election, targets, trustee, signing, FORGER_RNG)
-            added.append(next_event([*chain, *added], "PartialDecryption", partial.to_body()))
-        return added
-
-    return step
+def _last_shuffle(chain: list[Event], election: Election) -> Targets:
+    """The last shuffle's output, however few shuffles there were (the forger's targets)."""
+    return tuple(
+        (spec.id, tuple(c for row in current_mix(chain, election, spec.id) for c in row))
+        for spec in election.setup.contests
+    )
 
 
-def test_the_operator_mixes_under_the_trustees_names(record: Record) -> None:
+def _forged(
+    record: Record, names: list[str], keys: dict[str, Scalar], **options: Any
+) -> tuple[bool, set[str]]:
+    """Shuffles by `names` signed with `keys`, the trustees decrypting the last one's output;
+    the verdict's failed checks."""
     events, secrets = record
-    names = [t.name for t in secrets.trustees]
-    forger = dict.fromkeys(names, officer_key(secrets))
     chain = rebuild(
         events,
         "EndBallots",
         [],
-        shuffles=_shuffles(names, forger),
-        partials=honest_partials(secrets, ABSENT),
+        shuffles=_shuffles(names, keys),
+        partials=honest_partials(secrets, ABSENT, _last_shuffle),
+        **options,
     )
-    ok, failed = verdict(chain)
+    return verdict(chain)
+
+
+def test_the_operator_mixes_under_the_trustees_names(record: Record) -> None:
+    names = [t.name for t in record[1].trustees]
+    ok, failed = _forged(record, names, dict.fromkeys(names, officer_key(record[1])))
     assert not ok
     assert failed == {"V-SHUFFLE-SIG"}, failed
 
 
 def test_fewer_shuffles_than_the_threshold(record: Record) -> None:
-    events, secrets = record
-    first = secrets.trustees[0].name
-    own = {first: secrets.roles[first].signing}
-    chain = rebuild(
-        events,
-        "EndBallots",
-        [],
-        shuffles=_shuffles([first], own),
-        partials=_decrypt_last_shuffle(secrets),
-        declare_result=False,  # the protocol refuses to declare; the forger stops here
-    )
-    ok, failed = verdict(chain)
+    first = record[1].trustees[0].name
+    own = {first: record[1].roles[first].signing}
+    # the protocol refuses to declare on one shuffle; the forger stops before the Result
+    ok, failed = _forged(record, [first], own, declare_result=False)
     assert not ok
     assert "V-SHUFFLE-1" in failed, failed
 
 
 def test_one_trustee_shuffling_twice_is_not_two_trustees(record: Record) -> None:
-    events, secrets = record
-    first = secrets.trustees[0].name
-    own = {first: secrets.roles[first].signing}
-    chain = rebuild(
-        events,
-        "EndBallots",
-        [],
-        shuffles=_shuffles([first, first], own),
-        partials=_decrypt_last_shuffle(secrets),
-    )
-    ok, failed = verdict(chain)
+    first = record[1].trustees[0].name
+    own = {first: record[1].roles[first].signing}
+    ok, failed = _forged(record, [first, first], own)
     assert not ok
     assert failed == {"V-SHUFFLE-1"}, failed
 
 
 def test_honest_shuffles_rebuilt_verify(record: Record) -> None:
-    events, secrets = record
-    names = [t.name for t in secrets.trustees]
-    own = {name: secrets.roles[name].signing for name in names}
-    chain = rebuild(
-        events,
-        "EndBallots",
-        [],
-        shuffles=_shuffles(names, own),
-        partials=honest_partials(secrets, ABSENT),
-    )
-    ok, failed = verdict(chain)
+    names = [t.name for t in record[1].trustees]
+    ok, failed = _forged(record, names, {n: record[1].roles[n].signing for n in names})
     assert ok, failed

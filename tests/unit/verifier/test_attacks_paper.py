@@ -74,6 +74,15 @@ def _cancel_everyone(record: Record, signature: str) -> list[tuple[str, dict[str
     return [("PaperBatch", batch.to_body()) for batch in forged]
 
 
+def _with_batch(record: Record, batch: PaperBatch) -> tuple[bool, set[str]]:
+    """The verdict on the record with `batch` after the last ballot, counted honestly."""
+    events, secrets = record
+    chain = rebuild(
+        events, "EndBallots", [("PaperBatch", batch.to_body())], partials=honest_partials(secrets)
+    )
+    return verdict(chain)
+
+
 def test_the_issues_forged_cancellation_with_trivial_tally_and_identity_shares(
     record: Record,
 ) -> None:
@@ -121,10 +130,7 @@ def test_a_replayed_cancellation_cancels_nobody_twice(record: Record) -> None:
         election, secrets, "strike", papers, honest.cancelled_credentials,
         honest.authority_signature,
     )  # fmt: skip
-    chain = rebuild(
-        events, "EndBallots", [("PaperBatch", batch.to_body())], partials=honest_partials(secrets)
-    )
-    ok, failed = verdict(chain)
+    ok, failed = _with_batch(record, batch)
     assert not ok
     assert {"V-CANCEL-1", "V-PAPER-2"} <= failed, failed
 
@@ -133,10 +139,7 @@ def test_papers_without_any_cancellation_are_ballot_stuffing(record: Record) -> 
     events, secrets = record
     election = lenient_election(events)
     batch = forged_batch(election, secrets, "strike", [PaperBallot((1,))] * 5, [], None)
-    chain = rebuild(
-        events, "EndBallots", [("PaperBatch", batch.to_body())], partials=honest_partials(secrets)
-    )
-    ok, failed = verdict(chain)
+    ok, failed = _with_batch(record, batch)
     assert not ok
     assert failed == {"V-PAPER-2"}, failed
 

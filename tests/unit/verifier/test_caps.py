@@ -150,6 +150,7 @@ def test_a_roll_over_the_ceiling_is_not_verified_by_the_decryption_check(
 ) -> None:
     docs = copy.deepcopy(documents(election[0]))
     docs[0]["body"]["roll"]["size"] = docs[0]["body"]["roll"]["eligible"] = MAX_TALLY_BOUND + 1
+    docs[0]["body"]["roll"]["weights"] = [{"weight": 1, "members": MAX_TALLY_BOUND + 1}]
     report = verify_events(build(docs, rechain=True), workers=1)
     assert not report.ok
     outcome = report.outcome("V-DECRYPT-3")
