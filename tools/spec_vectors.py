@@ -610,23 +610,25 @@ def shuffle_vectors() -> list[Block]:
 
 def roll_vectors() -> list[Block]:
     members = [
-        (hashlib.sha256(b"salt of A. Example").digest(), "M-0001", "eligible"),
-        (hashlib.sha256(b"salt of B. Example").digest(), "M-0002", "ineligible"),
-        (hashlib.sha256(b"salt of C. Example").digest(), "M-0003", "eligible"),
+        (hashlib.sha256(b"salt of A. Example").digest(), "M-0001", "eligible", 1),
+        (hashlib.sha256(b"salt of B. Example").digest(), "M-0002", "ineligible", 1),
+        (hashlib.sha256(b"salt of C. Example").digest(), "M-0003", "eligible", 3),
     ]
     entries = [
-        roll.RollEntry(roll.member_commitment(salt, mid), status) for salt, mid, status in members
+        roll.RollEntry(roll.member_commitment(salt, mid), status, weight)
+        for salt, mid, status, weight in members
     ]
     block = Block(
         "90.13",
         "Roll commitment and an inclusion proof (§10.4)",
-        "Three fictional members (salt, member id, status); leaf = SHA-256(0x00 ‖ JCS(entry)).",
+        "Three fictional members (salt, member id, status, weight: the third a delegate with a "
+        "card vote of 3); leaf = SHA-256(0x00 ‖ JCS(entry)).",
     )
-    for i, ((salt, member, status), entry) in enumerate(zip(members, entries, strict=True)):
+    for i, ((salt, member, status, weight), entry) in enumerate(zip(members, entries, strict=True)):
         block.put(f"member[{i}].salt", salt).put(f"member[{i}].id", member)
-        block.put(f"member[{i}].status", status)
+        block.put(f"member[{i}].status", status).put(f"member[{i}].weight", weight)
         block.put(f"member[{i}].commitment", bytes.fromhex(entry.commitment))
-        jcs = canonical_json({"commitment": entry.commitment, "status": status})
+        jcs = canonical_json({"commitment": entry.commitment, "status": status, "weight": weight})
         block.put_json(f"member[{i}].leaf_jcs", jcs)
         block.put(f"member[{i}].leaf", roll.leaf_hash(entry))
     block.put("root", bytes.fromhex(roll.merkle_root(entries)))

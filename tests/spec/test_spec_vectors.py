@@ -146,7 +146,9 @@ def test_roll_commitment_of_section_10_4() -> None:
         commitment = hashlib.sha256(spec.lp(b"clearcount/roll-member/v1", salt, member)).hexdigest()
         assert commitment == values[f"member[{i}].commitment"]
         status = json.loads(values[f"member[{i}].status"])
-        leaf_json = json.dumps({"commitment": commitment, "status": status}, separators=(",", ":"))
+        weight = json.loads(values[f"member[{i}].weight"])
+        entry = {"commitment": commitment, "status": status, "weight": weight}
+        leaf_json = json.dumps(entry, separators=(",", ":"))
         assert leaf_json == values[f"member[{i}].leaf_jcs"]
         leaves.append(hashlib.sha256(b"\x00" + leaf_json.encode()).digest())
         assert leaves[-1].hex() == values[f"member[{i}].leaf"]
