@@ -126,8 +126,8 @@ def test_credentials_must_match_the_eligible_count(life: Lifecycle) -> None:
     with pytest.raises(ValidationError, match="expected 5"):
         life.ballots.publish_credentials(officer(OFFICER), ELECTION, one)
     setup = life.ballots.setup_event(ELECTION)
-    snapshot = life.world.rolls.snapshot(ELECTION)
-    members = {m.member_id: m for m in life.world.members.list_members("northfold-twu")}
+    snapshot = life.world.rolls.snapshot(officer(), ELECTION)
+    members = {m.member_id: m for m in life.world.members.list_members(officer(), "northfold-twu")}
     material = issue_credentials(setup, recipients_from_snapshot(snapshot, members), life.rng)
     by_officer = material.credentials(life.signing(OFFICER))
     with pytest.raises(ValidationError, match="credential authority 'Harrow & Pell Scrutineers'"):
