@@ -44,6 +44,7 @@ from clearcount.crypto.group import (
 )
 from clearcount.crypto.lagrange import lagrange_coefficients
 from clearcount.crypto.proofs import (
+    SchnorrProof,
     prove_decryption,
     prove_range,
     prove_schnorr,
@@ -410,6 +411,14 @@ def election() -> _Election:
     return _CACHE["trigger"]
 
 
+def mixnet_election() -> _Election:
+    if "preferential" not in _CACHE:
+        scenario = make_scenario("preferential", voters=6)
+        record, secrets = simulate_election(scenario, b"clearcount/kat/record")
+        _CACHE["preferential"] = _Election(tuple(record), secrets)
+    return _CACHE["preferential"]
+
+
 def _first(kind: str) -> Event:
     return next(e for e in election().events if e.kind == kind)
 
@@ -432,16 +441,12 @@ def setup_vectors() -> list[Block]:
 
 
 def _signature_lines(
-    block: Block,
-    prefix: str,
-    body: dict[str, Any],
-    key: Point,
-    secret: Scalar,
-    proof: Any,
-    purpose: str,
-) -> None:
-    fingerprint = election_fingerprint(_first("Setup"))
-    unsigned = {k: v for k, v in body.items() if k not in ("signature", "signatures")}
+    block: Block, prefix: str, unsigned: dict[str, Any], key: Point, secret: Scalar, proof: Any,
+    purpose: str, chosen: _Election | None = None,
+) -> None:  # fmt: skip
+    """Message (SHA-256 of the JCS of `unsigned`), nonce, commitment, transcript, proof."""
+    fingerprint = election_fingerprint((chosen or election()).events[0])
+    unsigned = {k: v for k, v in unsigned.items() if k not in ("signature", "signatures")}
     message = hashlib.sha256(canonical_json(unsigned)).digest()
     with captured() as seen:
         verify_schnorr(fingerprint, key, proof, message=message, purpose=purpose)
@@ -700,6 +705,63 @@ def trigger_vectors() -> list[Block]:
     return [block]
 
 
+def _proof(hex_text: object) -> SchnorrProof:
+    return SchnorrProof.from_bytes(bytes.fromhex(str(hex_text)))
+
+
+def _act(block: Block, prefix: str, election: _Election, event: Event, signer: str, purpose: str,
+         unsigned: dict[str, Any] | None = None, field: str = "signature") -> None:  # fmt: skip
+    """One role's signature on `event` (spec §11.3 table): the signed JCS and every step."""
+    role = election.secrets.roles[signer]
+    body = dict(event.body)
+    signed = unsigned if unsigned is not None else {k: v for k, v in body.items() if k != field}
+    block.put(f"{prefix}.signer", signer)
+    block.put_json(f"{prefix}.unsigned_jcs", canonical_json(signed))
+    _signature_lines(block, prefix, signed, role.key, role.signing, _proof(body[field]), purpose,
+                     election)  # fmt: skip
+
+
+def signed_acts_vectors() -> list[Block]:
+    chosen = election()
+    setup = Setup.from_body(_first("Setup").body, "event 0")
+    authority = setup.credential_authority.name
+    block = Block(
+        "90.16",
+        "Signed acts: the credential list, a cancellation, a partial decryption (§11.3, §11.6, "
+        "§11.9)",
+        "From §90.8's election. Each is a Schnorr signature by the role's Setup key, context the "
+        "fingerprint, message the SHA-256 of the JCS shown (`unsigned_jcs`): the body without "
+        'its `signature`, or for a cancellation `{"cancelled_credentials": [...]}`.',
+    )
+    block.put("fingerprint", election_fingerprint(_first("Setup")))
+    _act(block, "credentials", chosen, _first("Credentials"), authority, "credential-list")
+    batch = next(
+        e for e in chosen.events if e.kind == "PaperBatch" and e.body["cancelled_credentials"]
+    )
+    cancelled = {"cancelled_credentials": batch.body["cancelled_credentials"]}
+    _act(block, "cancellation", chosen, batch, authority, "credential-cancellation", cancelled,
+         "authority_signature")  # fmt: skip
+    partial = _first("PartialDecryption")
+    _act(block, "partial_decryption", chosen, partial, str(partial.body["trustee"]),
+         "partial-decryption")  # fmt: skip
+    return [block]
+
+
+def shuffle_signature_vectors() -> list[Block]:
+    mixnet = mixnet_election()
+    event = next(e for e in mixnet.events if e.kind == "Shuffle")
+    block = Block(
+        "90.17",
+        "A trustee's signature on its Shuffle (§11.8)",
+        "The first Shuffle of a small simulated preferential election (scenario `preferential`, "
+        "6 voters, seed `clearcount/kat/record`), signed by its trustee (purpose `shuffle`) over "
+        "SHA-256 of the JCS of the body without `signature`, context the fingerprint.",
+    )
+    block.put("fingerprint", election_fingerprint(mixnet.events[0]))
+    _act(block, "shuffle", mixnet, event, str(event.body["trustee"]), "shuffle")
+    return [block]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -716,6 +778,8 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     roll_vectors,
     role_card_vectors,
     trigger_vectors,
+    signed_acts_vectors,
+    shuffle_signature_vectors,
 ]
 
 HEADER = """\

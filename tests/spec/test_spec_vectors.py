@@ -235,3 +235,17 @@ def test_trigger_vote_names_the_hash_of_the_signed_list() -> None:
     for name in ("bodies", "vote"):
         message = values[f"{name}.message_jcs"].encode().hex()
         assert values[f"{name}.transcript.r[5]"] == f"message 1 B:{message}"
+
+
+def test_every_signed_act_signs_the_sha256_of_its_jcs() -> None:
+    """§11.3's table: each role's act signs SHA-256(JCS(the object shown)), raw 32 bytes."""
+    found = 0
+    for values in BLOCKS.values():
+        for key, text in values.items():
+            if key.endswith(".unsigned_jcs"):
+                prefix = key.removesuffix(".unsigned_jcs")
+                digest = hashlib.sha256(text.encode()).hexdigest()
+                assert values[f"{prefix}.message"] == digest
+                assert values[f"{prefix}.transcript.r[5]"] == f"message 1 B:{digest}"
+                found += 1
+    assert found >= 4
