@@ -1,5 +1,5 @@
 """`python -m clearcount` runs the command line."""
 
-from clearcount.cli.main import main
+from clearcount.cli.entry import main
 
 main()

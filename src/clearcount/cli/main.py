@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from clearcount.core.errors import ClearcountError
-from clearcount.counting.registry import METHODS, count
-from clearcount.counting.result import Result
-
-from .loading import load_contest, load_rules, read_text
+from .count_command import count_command
+from .entry import run
 
 __all__ = ["main"]
-
-METHOD_NAMES = sorted([*METHODS, "trigger-ballot"])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,63 +19,7 @@ def cli() -> None:
     """clearcount: verifiable ballots for members' organisations."""
 
 
-def _print(result: Result, fmt: str, title: str = "") -> None:
-    from clearcount.reports.result_document import result_document, to_json
-    from clearcount.reports.stage_table import stage_table, stages_csv
-
-    if fmt == "json":
-        click.echo(to_json(result_document(result), result.decimals))
-    elif fmt == "csv":
-        click.echo(stages_csv(result), nl=False)
-    else:
-        Console(width=max(120, 30 + 24 * len(result.stages))).print(stage_table(result, title))
-
-
-@cli.command("count")
-@click.argument("ballots", type=click.Path(path_type=Path))
-@click.option(
-    "--method",
-    "-m",
-    required=True,
-    type=click.Choice(METHOD_NAMES),
-    help="The rule set to count with.",
-)
-@click.option(
-    "--seats",
-    "-s",
-    type=click.IntRange(min=1),
-    help="Number of seats (overrides the file's own number).",
-)
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    help="JSON file of options for the rule set (for rctab: an RCTab contest config).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table: stage table; json: one JSON object; csv: stages.",
-)
-def count_command(
-    ballots: Path, method: str, seats: int | None, rules_path: Path | None, fmt: str
-) -> None:
-    """Count BALLOTS (.blt, .csv, .json, optionally .gz) with a named rule set."""
-    rules = load_rules(rules_path)
-    if method == "trigger-ballot":
-        from clearcount.counting.readers.bodies_json import parse_bodies_json
-        from clearcount.counting.trigger_ballot import count_bodies
-
-        bodies, file_options = parse_bodies_json(read_text(ballots), str(ballots))
-        _print(count_bodies(bodies, {**file_options, **rules}), fmt)
-        return
-    contest = load_contest(ballots, rules)
-    if seats is not None:
-        contest = dataclasses.replace(contest, seats=seats)
-    _print(count(method, contest, rules), fmt, contest.title)
+cli.add_command(count_command)
 
 
 @cli.command("demo")
@@ -171,13 +108,4 @@ credentials_group.add_command(cancel_list_command)
 
 def main() -> None:
     """Entry point: user errors are printed as one clear line, never a traceback."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except ClearcountError as exc:
-        click.echo(f"clearcount: error: {exc}", err=True)
-        sys.exit(2)
+    run(cli)

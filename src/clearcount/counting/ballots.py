@@ -46,7 +46,8 @@ class Contest:
     """Everything a rule set needs to count one contest."""
 
     candidates: tuple[str, ...]
-    ballots: tuple[Ballot, ...]
+    ballots: Sequence[Ballot]
+    """The papers: a tuple, or a `ranking_matrix.MatrixBallots` (distinct rankings, weighted)."""
     seats: int = 1
     withdrawn: frozenset[int] = frozenset()
     undeclared: frozenset[int] = frozenset()

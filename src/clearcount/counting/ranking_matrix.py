@@ -17,11 +17,11 @@ one from the ballots, or gives None when a paper is not plain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from operator import attrgetter
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +29,15 @@ import numpy.typing as npt
 from clearcount.core.errors import CountingError
 from clearcount.counting.ballots import Ballot, Contest, merge_rankings
 
-__all__ = ["MATRIX_KEY", "RankingMatrix", "attach", "matrix_for", "walk"]
+__all__ = [
+    "MATRIX_KEY",
+    "MatrixBallots",
+    "RankingMatrix",
+    "attach",
+    "dedupe_first",
+    "matrix_for",
+    "walk",
+]
 
 MATRIX_KEY = "ranking_matrix"
 """The `Contest.extras` key of an attached matrix."""
@@ -47,14 +55,15 @@ class RankingMatrix:
 
     rows: Cells
     """Shape (distinct rankings, longest ranking): candidate indices best first, then -1.
-    int16 when the candidate indices fit, else int32. Rows are distinct and sorted (np.unique)."""
+    int16 when the candidate indices fit, else int32. Rows are distinct and sorted
+    (`dedupe_first`)."""
     weights: Weights
     """Papers per row (int64, >= 0)."""
     candidates: int
     """Indices in `rows` are below this (the contest's candidate count, or max index + 1)."""
     total: int
     """Sum of the weights, an exact Python int below 2**63."""
-    ballots: tuple[Ballot, ...] | None = None
+    ballots: Sequence[Ballot] | None = None
     """The `Contest.ballots` tuple this matrix describes, once bound (`bound_to`)."""
 
     def __post_init__(self) -> None:
@@ -79,7 +88,7 @@ class RankingMatrix:
         """Marked ranks per row (0 for a blank paper)."""
         return np.asarray((self.rows >= 0).sum(axis=1), dtype=np.int64)
 
-    def bound_to(self, ballots: tuple[Ballot, ...]) -> RankingMatrix:
+    def bound_to(self, ballots: Sequence[Ballot]) -> RankingMatrix:
         """This matrix, declared to describe exactly `ballots` (see `attach`)."""
         return replace(self, ballots=ballots)
 
@@ -176,18 +185,101 @@ def _build(
 
 
 def _dedupe(cells: Cells, weights: Weights) -> tuple[Cells, Weights]:
-    """Merge identical rows (np.unique over the rows, viewed as opaque byte strings), adding
-    their weights exactly in int64; the result is sorted, so equal inputs give equal matrices."""
+    """Merge identical rows, adding their weights exactly in int64; the result is sorted
+    (`dedupe_first`), so equal inputs give equal matrices."""
+    unique_cells, merged, _ = dedupe_first(cells, weights)
+    return unique_cells, merged
+
+
+def dedupe_first(cells: Cells, weights: Weights) -> tuple[Cells, Weights, npt.NDArray[np.intp]]:
+    """The distinct rows of `cells` in lexicographic order (-1 before any candidate), their
+    summed weights, and for each the index of its first appearance in `cells` (readers keep
+    the papers' first-appearance order, as `ballots.compress` does).
+
+    Each row is packed into a few int64 words (its cells plus one as digits in base
+    candidates + 2), so the sort is a stable integer sort, not a comparison of byte strings.
+    """
     count, width = cells.shape
     if count == 0 or width == 0:
-        return cells[: min(count, 1)], np.asarray([weights.sum()] if count else [], np.int64)
-    cells = np.ascontiguousarray(cells)
-    keys = cells.view(np.dtype((np.void, cells.dtype.itemsize * width))).ravel()
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        first = np.zeros(min(count, 1), dtype=np.intp)
+        return cells[: min(count, 1)], np.asarray([weights.sum()] if count else [], np.int64), first
+    base = int(cells.max()) + 2
+    per_word = 1
+    while base ** (per_word + 1) < 2**63:
+        per_word += 1
+    words = []
+    for begin in range(0, width, per_word):
+        word = np.zeros(count, np.int64)
+        for column in range(begin, min(begin + per_word, width)):
+            word *= base
+            word += cells[:, column]
+            word += 1
+        words.append(word)
+    # both stable; lexsort's last key is the primary one
+    order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
+    fresh = np.zeros(count, dtype=bool)
+    fresh[0] = True
+    for word in words:
+        ordered = word[order]
+        fresh[1:] |= ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(fresh)
     merged = np.add.reduceat(weights[order], starts).astype(np.int64)
-    return cells[order[starts]], merged
+    first = order[starts]  # a stable sort puts each group's earliest row first
+    return cells[first], merged, first
+
+
+class MatrixBallots(Sequence[Ballot]):
+    """A contest's papers as the distinct rankings of a matrix, one weighted `Ballot` per
+    ranking in first-appearance order (what `ballots.compress` gives), made only when read.
+
+    Readers that build the matrix straight from the file's bytes put this in `Contest.ballots`:
+    the vectorised counts read the matrix and never touch it, so a million papers cost no
+    Python object each; any other rule set reads the Ballots, built on first use.
+    """
+
+    __slots__ = ("_ballots", "_rows", "_weights")
+
+    def __init__(self, rows: Cells, weights: Weights) -> None:
+        self._rows = rows
+        """Distinct plain rankings, -1 padded, in first-appearance order."""
+        self._weights = weights
+        self._ballots: tuple[Ballot, ...] | None = None
+
+    def _made(self) -> tuple[Ballot, ...]:
+        if self._ballots is None:
+            top = int(self._rows.max()) + 1 if self._rows.size else 0
+            singles = [(c,) for c in range(top)]
+            self._ballots = tuple(
+                Ballot(tuple(singles[c] for c in row if c >= 0), weight)
+                for row, weight in zip(self._rows.tolist(), self._weights.tolist(), strict=True)
+            )
+        return self._ballots
+
+    def __len__(self) -> int:
+        return len(self._weights)
+
+    @overload
+    def __getitem__(self, index: int) -> Ballot: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Ballot, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Ballot | tuple[Ballot, ...]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[Ballot]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MatrixBallots | tuple):
+            return self._made() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._made())
+
+    def __repr__(self) -> str:
+        return f"MatrixBallots({len(self)} distinct rankings)"
 
 
 def attach(contest: Contest, matrix: RankingMatrix | None = None) -> Contest:

@@ -65,3 +65,17 @@ def test_unknown_rule_option_is_refused_by_name(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "sead" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_json_numbers_are_the_records_exact_decimal_strings() -> None:
+    from clearcount.counting.readers.blt import parse_blt
+    from clearcount.counting.registry import count
+    from clearcount.record.result_body import result_body
+
+    done = run("count", str(SAMPLE), "--method", "stv-scottish", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout, parse_float=lambda text: pytest.fail(f"a float: {text}"))
+    assert isinstance(data["quota"], str)
+    assert all(isinstance(v, str) for v in data["stages"][0]["tallies"].values())
+    contest = parse_blt(SAMPLE.read_text(encoding="utf-8"), str(SAMPLE))
+    assert data == result_body(count("stv-scottish", contest))

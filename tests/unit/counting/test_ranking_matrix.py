@@ -15,7 +15,7 @@ from clearcount.core.errors import CountingError
 from clearcount.counting import irv
 from clearcount.counting.ballots import OVERVOTE, Ballot, Contest
 from clearcount.counting.ranking_matrix import MATRIX_KEY, RankingMatrix, attach, matrix_for
-from clearcount.counting.readers.blt import parse_blt
+from clearcount.counting.readers.blt import parse_blt, parse_blt_lines
 
 B = Ballot.of
 NAMES = ("Ann Arbel", "Ben Brask", "Cat Corrin", "Dan Dulwich")
@@ -180,7 +180,9 @@ def test_the_blt_reader_builds_the_matrix_as_it_reads() -> None:
     assert matrix.ballots is contest.ballots
     assert matrix == RankingMatrix.from_ballots(contest.ballots, 4)
     assert matrix.rankings() == {(0, 1): 5, (2,): 2, (3, 0, 1): 1}
-    assert MATRIX_KEY not in parse_blt(BLT).extras  # opt-in
+    assert parse_blt(BLT).extras[MATRIX_KEY] == matrix  # plain lines: always, read as arrays
+    assert MATRIX_KEY not in parse_blt_lines(BLT).extras  # the line reader: opt-in
+    assert MATRIX_KEY in parse_blt_lines(BLT, ranking_matrix=True).extras
 
 
 @pytest.mark.parametrize("line", ["1 1=2 3 0", "1 1 - 2 0", "1 1 2 1 0"])

@@ -5,21 +5,35 @@ header; option lines `[withdrawn ...]`, `[tie ...]`, `[nick ...]`, `[undeclared 
 `[droop ...]` (the options Droop's profile.py accepts, nothing else); an optional `(id)` before
 the weight; `a=b` equal rankings; `-` for a skipped rank; quoted or unquoted names and title.
 See ../shared/rules/counting.md §9 and docs/counting.md.
+
+A file whose ballot lines are plain numbers (weight, candidate numbers, 0) is read at disk speed:
+the header, options and names go through the line parser, the ballot lines through
+`blt_section` (NumPy over the bytes), and the contest's papers are its distinct rankings
+(`ranking_matrix.MatrixBallots`, weighted, first-appearance order: `ballots.compress` of what
+the line parser gives) with the `RankingMatrix` attached. Any other file, and any file the line
+parser would reject, is read line by line (`parse_blt_lines`), so results and errors are the
+same either way (tests/unit/counting/readers/test_blt_fast.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Sequence
 
-from clearcount.core.errors import CountingError, InputFormatError
+from clearcount.core.errors import ClearcountError, CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
-from clearcount.counting.ranking_matrix import MATRIX_KEY, RankingMatrix
+from clearcount.counting.ranking_matrix import MATRIX_KEY, MatrixBallots, RankingMatrix
 
-__all__ = ["parse_blt"]
+__all__ = ["parse_blt", "parse_blt_lines"]
 
 _OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\]\s]+)*)\s*\]$")
 _KNOWN_OPTIONS = ("withdrawn", "tie", "nick", "undeclared", "droop")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_WITHDRAWN = re.compile(r"-\d+(\s+-\d+)*")
+_TERMINATOR = re.compile(r"^[ \t]*0[ \t]*\r?$", re.MULTILINE)
+_ODD_BREAK = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
+"""Line breaks of `str.splitlines` other than LF and CR LF: such files are read line by line."""
 
 
 def _strip_comment(line: str) -> str:
@@ -37,16 +51,30 @@ def _collapse(name: str) -> str:
     return " ".join(name.split())
 
 
+def _numbered(text: str, first: int = 1) -> list[tuple[int, str]]:
+    """The non-blank lines of `text` without comments, with their line numbers from `first`."""
+    lines = [(n, _strip_comment(raw).strip()) for n, raw in enumerate(text.splitlines(), first)]
+    return [(n, s) for n, s in lines if s]
+
+
+class _NotSimple(Exception):  # noqa: N818 (a signal to parse_blt, never shown)
+    """The file needs the line-by-line reader."""
+
+
 class _Parser:
-    def __init__(self, text: str, source: str, matrix: bool = False) -> None:
+    def __init__(
+        self,
+        lines: list[tuple[int, str]],
+        source: str,
+        matrix: bool = False,
+        section: bytes | None = None,
+    ) -> None:
         self.source = source
         self.plain: tuple[list[tuple[int, ...]], list[int]] | None = ([], []) if matrix else None
         """With `matrix`: the plain rankings and weights read so far, None once one is not."""
-        self.lines = [
-            (number, _strip_comment(raw).strip())
-            for number, raw in enumerate(text.splitlines(), start=1)
-        ]
-        self.lines = [(n, s) for n, s in self.lines if s]
+        self.lines = lines
+        self.section = section
+        """The ballot lines as bytes, cut out of `lines`, for `blt_section` (None: in `lines`)."""
         self.pos = 0
         self.nicknames: dict[str, int] = {}
 
@@ -96,26 +124,29 @@ class _Parser:
                         undeclared.update(indices)
                     else:
                         tie_order = indices
-            elif re.fullmatch(r"-\d+(\s+-\d+)*", line):
+            elif _WITHDRAWN.fullmatch(line):
                 self.pos += 1
                 withdrawn.update(self.candidate(number, v[1:], ncand) - 1 for v in line.split())
             else:
                 break
-        ballots = self.ballots(ncand)
+        papers: Sequence[Ballot]
+        matrix: RankingMatrix | None = None
+        if self.section is None:
+            papers = tuple(self.ballots(ncand))
+        else:
+            papers, matrix = self.section_ballots(ncand)
         names = self.names(ncand)
         candidates = tuple(_collapse(n) for n in names[:ncand])
         if len(set(candidates)) != ncand:
             raise self.error(None, "candidate names must be distinct")
         title = names[ncand] if len(names) > ncand else ""
-        papers = tuple(ballots)
         extras: dict[str, object] = {"blt_options": options} if options else {}
         if self.plain is not None:
-            try:
+            # a name twice on a paper, or weights beyond 64 bits: no matrix
+            with contextlib.suppress(CountingError):
                 matrix = RankingMatrix.from_rows(*self.plain, candidates=ncand)
-            except CountingError:
-                pass  # a name twice on a paper, or weights beyond 64 bits: no matrix
-            else:
-                extras[MATRIX_KEY] = matrix.bound_to(papers)
+        if matrix is not None:
+            extras[MATRIX_KEY] = matrix.bound_to(papers)
         return Contest(
             candidates=candidates,
             ballots=papers,
@@ -187,6 +218,21 @@ class _Parser:
                 else:
                     self.plain = None
 
+    def section_ballots(self, ncand: int) -> tuple[MatrixBallots, RankingMatrix]:
+        """The cut-out ballot lines through `blt_section`, then the terminating 0."""
+        from clearcount.counting.readers.blt_section import NotSimple, distinct_rankings
+
+        if self.nicknames or self.section is None:
+            raise _NotSimple  # a nickname may be a number: the line parser resolves it
+        try:
+            rows, weights, first = distinct_rankings(self.section, ncand)
+        except NotSimple:
+            raise _NotSimple from None
+        self.next_line("the terminating 0")  # found by _TERMINATOR: it is "0"
+        order = first.argsort(kind="stable")
+        papers = MatrixBallots(rows[order], weights[order])
+        return papers, RankingMatrix(rows, weights, ncand, int(weights.sum()))
+
     def names(self, ncand: int) -> list[str]:
         names: list[str] = []
         while self.pos < len(self.lines) and len(names) <= ncand:
@@ -210,8 +256,75 @@ class _Parser:
 def parse_blt(text: str, source: str = "<blt>", *, ranking_matrix: bool = False) -> Contest:
     """Parse BLT text into a `Contest`; `source` names the file in error messages.
 
-    With `ranking_matrix`, a file of plain papers also gets its `RankingMatrix` built as it is
-    read and attached (`Contest.extras["ranking_matrix"]`), so `irv` and `stv-scottish` count
-    it without another pass over the papers.
+    Plain ballot lines are read as arrays (module doc): the papers are the distinct rankings,
+    weighted, with the `RankingMatrix` attached (`Contest.extras["ranking_matrix"]`), so `irv`
+    and `stv-scottish` count without a pass over the papers. Other files are read line by line;
+    with `ranking_matrix`, a file of plain papers then also gets its matrix built as it is read.
     """
-    return _Parser(text, source, ranking_matrix).parse()
+    fast = _parse_section(text, source)
+    return (
+        fast if fast is not None else parse_blt_lines(text, source, ranking_matrix=ranking_matrix)
+    )
+
+
+def parse_blt_lines(text: str, source: str = "<blt>", *, ranking_matrix: bool = False) -> Contest:
+    """The line-by-line reader: one `Ballot` per ballot line, in file order, ids kept."""
+    return _Parser(_numbered(text), source, ranking_matrix).parse()
+
+
+def _ballots_start(text: str) -> int | None:
+    """Offset of the first ballot line (after the header and option lines), None if none."""
+    header = False
+    position = 0
+    while position < len(text):
+        newline = text.find("\n", position)
+        end = len(text) if newline < 0 else newline + 1
+        line = _strip_comment(text[position:end]).strip()
+        if line:
+            if not header:
+                header = True
+            elif not (line.startswith("[") or _WITHDRAWN.fullmatch(line)):
+                return position
+        position = end
+    return None
+
+
+def _terminator(text: str, start: int) -> int | None:
+    """Offset of the first line from `start` on that is `0` (a `0` after blanks is missed, and
+    then fails `blt_section` as a line with a single number: the line reader takes the file)."""
+    at = start
+    while not _TERMINATOR.match(text, at):
+        found = text.find("\n0", at)
+        if found < 0:
+            return None
+        at = found + 1
+    return at
+
+
+def _parse_section(text: str, source: str) -> Contest | None:
+    """`parse_blt` with the ballot lines read by `blt_section`, or None where the line parser
+    must read the file (anything but plain ballot lines, or any error: it words the errors)."""
+    from clearcount.counting.readers.blt_section import ALLOWED
+
+    start = _ballots_start(text)
+    end = None if start is None else _terminator(text, start)
+    if start is None or end is None:
+        return None
+    head, tail = text[:start], text[end:]
+    if _ODD_BREAK.search(head) or _ODD_BREAK.search(tail):
+        return None
+    try:
+        section = text[start:end].encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if section.translate(None, b"\r" + ALLOWED):
+        return None
+    if b"\r" in section:
+        section = section.replace(b"\r\n", b"\n")
+        if b"\r" in section:
+            return None
+    lines = _numbered(head) + _numbered(tail, head.count("\n") + section.count(b"\n") + 1)
+    try:
+        return _Parser(lines, source, section=section).parse()
+    except (_NotSimple, ClearcountError):
+        return None
