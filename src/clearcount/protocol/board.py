@@ -38,7 +38,8 @@ class Board:
     counting: bool = False
     """True once a tally, shuffle or decryption is on the record: no more paper either."""
     cancelled_weight: int = 0
-    """Σ weight of the cancelled credentials: the most paper weight any one contest may hold."""
+    """Σ weight of the cancelled credentials: the most paper weight a weighted contest may
+    hold (an unweighted one: as many papers as cancelled credentials)."""
     paper_weight: Mapping[str, int] = field(default_factory=dict)
     """Contest id -> Σ weight of its papers so far."""
 
@@ -137,10 +138,12 @@ def post_paper_batch(
             f"{again[0].to_bytes().hex()[:16]}… cancelled by an earlier batch"
         )
     after, event = _append(chain, board, "PaperBatch", batch.to_body())
-    if after.paper_weight[batch.contest] > after.cancelled_weight:
+    weighted = board.election.contest(batch.contest).weighted
+    bound = after.cancelled_weight if weighted else len(after.cancelled)
+    if after.paper_weight[batch.contest] > bound:
         raise RecordError(
             f"PaperBatch: contest {batch.contest!r} would hold paper weight "
-            f"{after.paper_weight[batch.contest]}, more than the {after.cancelled_weight} of the "
-            "credentials the credential authority cancelled (one paper per cancelled credential)"
+            f"{after.paper_weight[batch.contest]}, more than the {bound} of the credentials the "
+            "credential authority cancelled (one paper per cancelled credential)"
         )
     return after, event

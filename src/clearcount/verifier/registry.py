@@ -181,7 +181,8 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "§11.6",
         "paper within the cancelled credentials",
         "per contest, the total weight of its papers is at most the total weight of the "
-        "credentials cancelled with a valid authority signature",
+        "credentials cancelled with a valid authority signature (their number if the contest "
+        "is unweighted)",
     ),
     _spec(
         "V-SELECT-1",

@@ -109,28 +109,32 @@ def check_cancellations(view: RecordView, out: Collector) -> None:
 
 
 def check_paper_weight(view: RecordView, out: Collector) -> None:
-    """V-PAPER-2 (spec §11.6): per contest, paper weight <= the cancelled credentials' weight."""
+    """V-PAPER-2 (spec §11.6): per contest, paper weight <= the cancelled credentials' weight
+    (their number in an unweighted contest, where every paper weighs 1)."""
     batches = facts.bodies(view, "PaperBatch")
     if not batches:
         out.not_applicable("no paper batches")
         return
     weights = facts.weights(view)
-    cancelled = sum(weights.get(c, 0) for c in cancellations(view))
+    cancelled = cancellations(view)
+    allowed = {False: len(cancelled), True: sum(weights.get(c, 0) for c in cancelled)}
     papers: dict[str, int] = {}
     last: dict[str, Event] = {}
     for event, batch in batches:
         assert isinstance(batch, PaperBatch)
         papers[batch.contest] = papers.get(batch.contest, 0) + sum(p.weight for p in batch.ballots)
         last[batch.contest] = event
+    weighted = {c.id: c.weighted for c in facts.setup(view).contests}
     for contest, weight in papers.items():
-        if weight > cancelled:
+        bound = allowed[weighted.get(contest, True)]
+        if weight > bound:
             out.fail(
                 f"contest {contest!r}: paper weight {weight}, but the credential authority "
-                f"cancelled credentials of weight {cancelled} only (a paper vote needs the "
+                f"cancelled credentials of weight {bound} only (a paper vote needs the "
                 "voter's online credential cancelled)",
                 last[contest],
             )
-    out.detail = f"cancelled weight {cancelled}; paper weight per contest {papers}"
+    out.detail = f"{len(cancelled)} cancelled credentials; paper weight per contest {papers}"
 
 
 def _trustee_acts(view: RecordView, out: Collector, kind: str, purpose: str) -> None:
