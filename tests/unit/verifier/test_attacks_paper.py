@@ -166,3 +166,26 @@ def test_the_honest_record_verifies(record: Record) -> None:
     assert ok, failed
     ok, failed = verdict(rebuild(record[0], "EndBallots", [], partials=honest_partials(record[1])))
     assert ok, failed  # the rebuilding itself is sound: only the forgeries above fail
+
+
+def test_un_cancelling_a_paper_voters_online_ballot(record: Record) -> None:
+    """The honest batch with one credential dropped from its cancellations (re-signed by the
+    tellers): the member's online ballot would count as well as their paper."""
+    events, secrets = record
+    election = lenient_election(events)
+    honest: PaperBatch = next(parse_body(e) for e in events if e.kind == "PaperBatch")
+    kept = honest.cancelled_credentials[1:]
+    batch = forged_batch(
+        election, secrets, honest.contest, honest.ballots, kept, honest.authority_signature,
+        honest.channel,
+    )  # fmt: skip
+    chain = rebuild(
+        events,
+        "PaperBatch",
+        [("PaperBatch", batch.to_body())],
+        drop=1,
+        partials=honest_partials(secrets),
+    )
+    ok, failed = verdict(chain)
+    assert not ok
+    assert {"V-CANCEL-1", "V-PAPER-2"} <= failed, failed
