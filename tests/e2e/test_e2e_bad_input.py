@@ -13,7 +13,7 @@ from tests.e2e.harness import DOCS, Cli, Done, doc_blocks
 E = "av-selection-2031"
 BAD_CSV = """member_id,given_name,family_name,email,joined,units
 AV0001,Ann,Arbel,ann.arbel@example.org,2015-03-02,av-north
-AV0002,Ben,Brask,ben.brask@example.org,09/05/2021,av-north
+AV0002,Ben,Brask,ben.brask@example.org,31/02/2021,av-north
 AV0003,Cat,Corrin,not-an-email,2020-05-09,av-east
 """
 
@@ -39,12 +39,20 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
     (cli.cwd / "bad.csv").write_text(BAD_CSV, encoding="utf-8")
     refused = cli.run("roll", "import", "ashby-vale-clp", "bad.csv")
     _refused(refused, "bad.csv", "rows rejected; nothing applied")
-    assert "field joined: expected a date YYYY-MM-DD, got '09/05/2021'" in refused.out
+    # step 1 saved the date format dd/mm/yyyy, so the date is read day-first, and is wrong
+    assert "field joined: '31/02/2021' is not a calendar date" in refused.out
+    assert (cli.cwd / "bad.csv.problems.csv").read_text(encoding="utf-8-sig").count("\n") == 3
     assert "unknown units ['av-east']" in refused.out
     assert "ashby-vale-clp): 10 members" in cli.ok("org", "show", "ashby-vale-clp").out
     history = cli.ok("roll", "history", "ashby-vale-clp").out
     assert "roll.import_refused" in history  # the attempt is evidence; no member changed
     assert "ben.brask@example.org" not in history.split("roll.import_refused")[1]
+    partial = cli.run("roll", "import", "ashby-vale-clp", "bad.csv", "--apply-valid-rows")
+    assert partial.code == 1, (partial.out, partial.err)
+    assert "left out 2 rows, by line (member): 3 (AV0002), 4 (AV0003)" in partial.out
+    shown = cli.ok("roll", "map", "ashby-vale-clp", "--check", "bad.csv").out
+    assert "date format: dd/mm/yyyy" in shown
+    assert "columns: notes=ignore" in shown
 
     _refused(cli.run("roll", "import", "no-such-org", "members.csv"), "no organisation")
     _refused(cli.run("roll", "import", "ashby-vale-clp", "missing.csv"), "cannot read file")

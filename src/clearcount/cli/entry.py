@@ -18,7 +18,7 @@ __all__ = ["main", "run"]
 def run(group: click.Group) -> None:
     """Run `group` on sys.argv: user errors are printed as one clear line, never a traceback."""
     try:
-        group.main(standalone_mode=False)
+        code = group.main(standalone_mode=False)  # a command's click.exceptions.Exit(n) returns n
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as exc:
@@ -27,6 +27,8 @@ def run(group: click.Group) -> None:
     except ClearcountError as exc:
         click.echo(f"clearcount: error: {exc}", err=True)
         sys.exit(2)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 def main() -> None:

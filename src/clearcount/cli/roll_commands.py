@@ -22,8 +22,17 @@ from clearcount.service.eligibility import (
     EntitlementList,
     EntitlementOverride,
 )
-from clearcount.service.errors import ImportRefusedError
+from clearcount.service.errors import ConflictError, ImportRefusedError
 from clearcount.service.organisations import Organisation, OrganisationKind, Unit, UnitKind
+from clearcount.service.roll_import import REQUIRED, ImportPlan
+from clearcount.service.roll_mapping import (
+    DATE_FORMATS,
+    FIELDS,
+    RollSettings,
+    header_key,
+    map_columns,
+)
+from clearcount.service.roll_table import ENCODINGS, read_table
 
 from .common import (
     Database,
@@ -119,20 +128,45 @@ def roll_group() -> None:
     """The membership roll: import it, set who may vote in a ballot, and freeze it."""
 
 
+_ENCODING_OPTION = click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS),
+    default=None,
+    help="The export's text encoding (default: UTF-8 if it reads as UTF-8, else Windows-1252).",
+)
+_DATE_FORMAT_OPTION = click.option(
+    "--date-format",
+    type=click.Choice(DATE_FORMATS),
+    default=None,
+    help="How the export writes dates other than YYYY-MM-DD (never guessed: 03/04/2021 is "
+    "3 April with dd/mm/yyyy, 4 March with mm/dd/yyyy).",
+)
+
+
 @roll_group.command("import")
 @click.argument("organisation")
-@click.argument("csv_file", type=click.Path(path_type=Path), metavar="FILE.csv")
+@click.argument("csv_file", type=click.Path(path_type=Path), metavar="FILE")
 @click.option("--preview", is_flag=True, help="Only show what would change; store nothing.")
 @click.option(
     "--apply-valid-rows",
     is_flag=True,
-    help="Apply the valid rows even if some are rejected (default: all or nothing).",
+    help="Apply the valid rows even if some are rejected (default: all or nothing); exits 1 "
+    "naming every row left out.",
 )
 @click.option(
     "--acknowledge-flags",
     is_flag=True,
     help="Apply although the import is flagged (many contact changes near a freeze "
-    "date, or a shared email or phone).",
+    "date, or members sharing an email or phone).",
+)
+@_ENCODING_OPTION
+@_DATE_FORMAT_OPTION
+@click.option(
+    "--problems-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write every row's problems as CSV (default: FILE's name + .problems.csv, "
+    "beside FILE; written only when there are problems).",
 )
 @principal_option(Role.OFFICER)
 @db_options
@@ -142,19 +176,25 @@ def roll_import(
     preview: bool,
     apply_valid_rows: bool,
     acknowledge_flags: bool,
+    encoding: str | None,
+    date_format: str | None,
+    problems_file: Path | None,
     principal: Principal,
     db: Database,
 ) -> None:
-    """Import the membership export FILE.csv for ORGANISATION (docs/service/rolls.md).
+    """Import the membership export FILE (CSV or XLSX) for ORGANISATION (docs/service/rolls.md).
 
-    Every row is checked first. If any row is rejected nothing is stored, and each rejected row
-    is listed with its line, the field and why. Members missing from the file are kept.
+    Every row is checked first. If any row is rejected nothing is stored; the report groups the
+    problems by kind with counts and the first examples, and every problem of every row is
+    written to the problems file. Members missing from the file are kept.
     """
     data = read_bytes(csv_file)
+    where = problems_file or csv_file.with_name(csv_file.name + ".problems.csv")
+    options = {"encoding": encoding, "date_format": date_format}
     with open_services(db) as s:
         if preview:
-            plan = s.importer.preview(principal, organisation, data, csv_file.name)
-            click.echo(plan.report())
+            plan = s.importer.preview(principal, organisation, data, csv_file.name, **options)
+            _show(plan, where)
             click.echo("preview only: nothing stored")
             return
         try:
@@ -165,11 +205,95 @@ def roll_import(
                 csv_file.name,
                 apply_valid_rows=apply_valid_rows,
                 acknowledge_flags=acknowledge_flags,
+                **options,
             )
         except ImportRefusedError as error:
-            click.echo(error.plan.report())  # type: ignore[attr-defined]
+            _show(error.plan, where)  # type: ignore[arg-type]
             raise UserError(f"{csv_file}: {error}") from None
+    _show(plan, where)
+    if plan.left_out:
+        lines = ", ".join(f"{line} ({member or 'no id'})" for line, member in plan.left_out)
+        click.echo(f"left out {len(plan.left_out)} rows, by line (member): {lines}")
+        raise click.exceptions.Exit(1)
+
+
+def _show(plan: ImportPlan, where: Path) -> None:
+    """Print the grouped report; write every problem to `where` (0600: it names members)."""
+    from clearcount.mail.letters import write_private  # lazily: it loads the PDF library
+
     click.echo(plan.report())
+    if plan.rejected or plan.kept_with_problems:
+        try:
+            where.unlink(missing_ok=True)
+            write_private(where, plan.problems_csv())
+        except (OSError, ConflictError) as error:
+            raise UserError(f"cannot write the problems file {where}: {error}") from None
+        click.echo(f"every problem of every row: {where}")
+
+
+@roll_group.command("map")
+@click.argument("organisation")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help=f"Map the export's column HEADER to FIELD ({', '.join(FIELDS)}) or to 'ignore' "
+    "(repeatable).",
+)
+@_ENCODING_OPTION
+@_DATE_FORMAT_OPTION
+@click.option("--clear", is_flag=True, help="Forget the saved mapping before adding to it.")
+@click.option(
+    "--check",
+    "check_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Show how FILE's headers map with these settings (stores nothing unless other "
+    "options are given).",
+)
+@principal_option(Role.OFFICER)
+@db_options
+def roll_map(
+    organisation: str,
+    columns: tuple[str, ...],
+    encoding: str | None,
+    date_format: str | None,
+    clear: bool,
+    check_file: Path | None,
+    principal: Principal,
+    db: Database,
+) -> None:
+    """Save how ORGANISATION's exports are read: column mapping, date format, encoding.
+
+    Without options, shows the saved settings. Headers are compared without case, spaces or
+    punctuation; unmapped headers of common exports are guessed (docs/service/rolls.md).
+    """
+    with open_services(db) as s:
+        old = s.importer.settings(principal, organisation)
+        mapped = {} if clear else dict(old.columns)
+        for item in columns:
+            header, sep, name = item.rpartition("=")
+            if not sep or not header_key(header):
+                raise UserError(f"--column: expected HEADER=FIELD, got {item!r}")
+            mapped[header_key(header)] = name.strip()
+        new = RollSettings(
+            mapped,
+            date_format or (None if clear else old.date_format),
+            encoding or (None if clear else old.encoding),
+        )
+        if new != old:
+            s.importer.save_settings(principal, organisation, new)
+            click.echo(f"saved the import settings of {organisation!r}")
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(new.columns.items())) or "none (guessed)"
+    click.echo(f"columns: {shown}")
+    click.echo(f"date format: {new.date_format or 'YYYY-MM-DD only'}")
+    click.echo(f"encoding: {new.encoding or 'detected (UTF-8, else Windows-1252)'}")
+    if check_file is not None:
+        table = read_table(read_bytes(check_file), check_file.name, encoding=new.encoding)
+        mapping = map_columns(table.headers, new, check_file.name, REQUIRED)
+        click.echo(f"{check_file.name} (read as {table.encoding}): {mapping.describe()}")
 
 
 def _overrides(values: tuple[str, ...], option: str) -> tuple[EntitlementOverride, ...]:

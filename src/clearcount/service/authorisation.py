@@ -73,6 +73,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "members.lift_suspension": frozenset({_O}),
     "importer.preview": frozenset({_O}),
     "importer.import_csv": frozenset({_O}),
+    "importer.settings": frozenset({_O}),
+    "importer.save_settings": frozenset({_O}),
     # eligibility and rolls
     "eligibility.set_rules": frozenset({_O}),
     "eligibility.rules": PUBLIC,

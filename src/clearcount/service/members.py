@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from clearcount.service.audit import Change, append_events, jsonable
 from clearcount.service.authorisation import Principal, authorise
@@ -32,6 +33,8 @@ __all__ = [
     "MemberService",
     "Suspension",
     "member_changes",
+    "member_problems",
+    "valid_email",
     "write_member",
 ]
 
@@ -131,41 +134,60 @@ class Member:
     suspensions: tuple[Suspension, ...] = ()
 
     def __post_init__(self) -> None:
-        if not _MEMBER_ID.fullmatch(self.member_id):
-            raise ValidationError(
-                "member",
-                "member_id",
-                "1-64 of A-Z a-z 0-9 . _ / -, starting alphanumeric",
-                self.member_id,
-            )
-        for name in ("given_name", "family_name"):
-            value = getattr(self, name)
-            if not value.strip() or len(value) > 200 or value != value.strip():
-                raise ValidationError("member", name, "1-200 characters, no outer spaces", value)
-        if self.email and not _EMAIL.fullmatch(self.email):
-            raise ValidationError("member", "email", "an address like name@example.org", self.email)
-        if self.phone and (
-            not _PHONE.fullmatch(self.phone) or not 7 <= sum(c.isdigit() for c in self.phone) <= 15
-        ):
-            raise ValidationError(
-                "member", "phone", "7-15 digits, optional + ( ) - spaces", self.phone
-            )
-        if self.left is not None and self.left < self.joined:
-            raise ValidationError(
-                "member", "left", f"a date on or after joined {self.joined}", self.left
-            )
-        for unit in self.units:
-            check_id("member", "units", unit)
-        for category in self.categories:
-            if not _TOKEN.fullmatch(category):
-                raise ValidationError(
-                    "member", "categories", "tokens of a-z, 0-9 and '-'", category
-                )
+        problems = member_problems(self)
+        if problems:
+            raise problems[0]
 
     def to_json(self) -> dict[str, object]:
         return {"organisation_id": self.organisation_id, "member_id": self.member_id} | {
             name: jsonable(getattr(self, name)) for name in MEMBER_FIELDS
         }
+
+
+def member_problems(m: Member | SimpleNamespace) -> list[ValidationError]:
+    """Every field of `m` (a Member, or the fields of one to be) that is not valid: an import
+    names them all at once rather than the first only."""
+    problems: list[ValidationError] = []
+    if not _MEMBER_ID.fullmatch(m.member_id):
+        problems.append(ValidationError(
+            "member", "member_id", "1-64 of A-Z a-z 0-9 . _ / -, starting alphanumeric",
+            m.member_id,
+        ))  # fmt: skip
+    for name in ("given_name", "family_name"):
+        value = getattr(m, name)
+        if not value.strip() or len(value) > 200 or value != value.strip():
+            problems.append(
+                ValidationError("member", name, "1-200 characters, no outer spaces", value)
+            )
+    if m.email and not valid_email(m.email):
+        problems.append(
+            ValidationError("member", "email", "an address like name@example.org", m.email)
+        )
+    if m.phone and (
+        not _PHONE.fullmatch(m.phone) or not 7 <= sum(c.isdigit() for c in m.phone) <= 15
+    ):
+        problems.append(
+            ValidationError("member", "phone", "7-15 digits, optional + ( ) - spaces", m.phone)
+        )
+    if m.left is not None and m.left < m.joined:
+        problems.append(
+            ValidationError("member", "left", f"a date on or after joined {m.joined}", m.left)
+        )
+    for unit in m.units:
+        try:
+            check_id("member", "units", unit)
+        except ValidationError as error:
+            problems.append(error)
+    for category in m.categories:
+        if not _TOKEN.fullmatch(category):
+            problems.append(
+                ValidationError("member", "categories", "tokens of a-z, 0-9 and '-'", category)
+            )
+    return problems
+
+
+def valid_email(address: str) -> bool:
+    return _EMAIL.fullmatch(address) is not None
 
 
 def member_changes(old: Member | None, new: Member) -> list[Change]:

@@ -1,11 +1,18 @@
-"""Importing a member roll from a membership system's CSV export.
+"""Importing a member roll from a membership system's export (CSV in UTF-8 or Windows-1252, or
+XLSX), as the system wrote it.
 
-Columns (header row, any order; names are case-insensitive): member_id, given_name, family_name,
-joined (required), email, phone, address, postcode, left, paid_up_to, units, categories
-(optional). Dates are ISO `YYYY-MM-DD`; `units` and `categories` are `;`-separated. A column
-that is absent leaves that field of stored members as it is; a column present with an empty cell
-clears it (and the diff says so). Suspensions are not imported (they carry decisions: see
-`MemberService.suspend`).
+Fields: member_id, given_name, family_name, joined (required), email, phone, address, postcode,
+left, paid_up_to, units, categories (optional). The export's own headers are mapped to them
+(`service.roll_mapping`: guessed for common exports, or the organisation's saved mapping), and
+other columns are ignored and listed. Dates are ISO, or dd/mm/yyyy / mm/dd/yyyy per the
+organisation's date format (never guessed); `units` (ids or names) and `categories` are
+`;`-separated. A field with no column leaves that field of stored members as it is; a column
+present with an empty cell clears it (and the diff says so). Suspensions are not imported (they
+carry decisions: see `MemberService.suspend`).
+
+Every problem of every row is found (one bad field does not hide another) and has a kind, for the
+grouped report and the problems file. A bad email does not reject the row: the member is kept
+without an email (so they get a letter) and the import is flagged.
 
 The import is planned first (`preview`): every row is validated and each rejected row is reported
 with its line, the field and why; valid rows are compared with the stored roll, giving the added
@@ -16,9 +23,9 @@ Atomicity (docs/service/rolls.md): an import is one transaction. By default it i
 nothing: if any row is rejected, nothing is applied. With `apply_valid_rows=True` the valid rows
 are applied together, atomically, and the rejected rows stay in the audit log's import event.
 Bulk changes to contact details within `window_days` of a ballot's freeze or qualifying date,
-and a changed email or phone that another member already has, are flagged; a flagged import is
-applied only with `acknowledge_flags=True`. A refused import changes no member and leaves one
-`roll.import_refused` audit event.
+and a new or changed email or phone that another member also has, are flagged; such a flagged
+import is applied only with `acknowledge_flags=True` (`--acknowledge-flags`). A refused import
+changes no member and leaves one `roll.import_refused` audit event.
 """
 
 from __future__ import annotations
@@ -27,21 +34,41 @@ import csv
 import dataclasses
 import hashlib
 import io
+import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from clearcount.core.canonical import canonical_json
-from clearcount.core.errors import InputFormatError
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.errors import ImportRefusedError, NotFoundError, ValidationError
-from clearcount.service.members import CONTACT_FIELDS, Member, member_changes, write_member
+from clearcount.service.errors import ImportRefusedError, NotFoundError
+from clearcount.service.members import (
+    CONTACT_FIELDS,
+    Member,
+    member_changes,
+    member_problems,
+    valid_email,
+    write_member,
+)
+from clearcount.service.organisations import Unit
 from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from clearcount.service.roll_mapping import (
+    FIELDS,
+    ColumnMap,
+    RollSettings,
+    map_columns,
+    normalise_postcode,
+    parse_date,
+    slash_date,
+)
+from clearcount.service.roll_table import RawTable, read_table
 
 __all__ = [
+    "ACKNOWLEDGE_OPTION",
     "COLUMNS",
     "ContactChangePolicy",
     "ImportFlag",
@@ -51,22 +78,27 @@ __all__ = [
     "RollImporter",
 ]
 
-COLUMNS = (
-    "member_id", "given_name", "family_name", "email", "phone", "address", "postcode",
-    "joined", "left", "paid_up_to", "units", "categories",
-)  # fmt: skip
+COLUMNS = FIELDS
 REQUIRED = ("member_id", "given_name", "family_name", "joined")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ACKNOWLEDGE_OPTION = "--acknowledge-flags"
+SETTINGS_SUBJECT = "roll-settings"
 _DATE_FIELDS = ("joined", "left", "paid_up_to")
 _LIST_FIELDS = ("units", "categories")
+_SLUG = re.compile(r"[^a-z0-9]+")
+_REPORT_EXAMPLES = 3
+_REPORT_CHANGES = 20
 
 
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
+    """One problem in one row; `kept` when the member is imported regardless (a bad email)."""
+
     line: int
     member_id: str | None
     field: str
     message: str
+    kind: str = "invalid"
+    kept: bool = False
 
     def __str__(self) -> str:
         who = f" (member {self.member_id})" if self.member_id else ""
@@ -81,9 +113,15 @@ class MemberDiff:
 
 @dataclass(frozen=True, slots=True)
 class ImportFlag:
-    kind: str  # "bulk_contact_change" | "shared_contact"
+    kind: str  # "bulk_contact_change" | "shared_contact" | "bad_email"
     message: str
     member_ids: tuple[str, ...]
+    acknowledged_by: str | None = ACKNOWLEDGE_OPTION
+    """The option that lets a flagged import through; None for a flag that only informs."""
+
+    def __str__(self) -> str:
+        how = f" (acknowledge with {self.acknowledged_by})" if self.acknowledged_by else ""
+        return f"FLAG {self.kind}: {self.message}{how}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +130,12 @@ class ContactChangePolicy:
 
     window_days: int = 28
     min_members: int = 5
+
+
+def _examples(problems: Sequence[RejectedRow]) -> str:
+    shown = "; ".join(str(p) for p in problems[:_REPORT_EXAMPLES])
+    more = len(problems) - _REPORT_EXAMPLES
+    return shown + (f"; and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,98 +151,145 @@ class ImportPlan:
     unchanged: tuple[str, ...]
     absent: tuple[str, ...]
     flags: tuple[ImportFlag, ...]
+    kept_with_problems: tuple[RejectedRow, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+    mapping: str = ""
 
     @property
     def is_noop(self) -> bool:
         """True when applying the plan would change no stored member."""
         return not self.added and not self.changed
 
+    @property
+    def left_out(self) -> tuple[tuple[int, str | None], ...]:
+        """(line, member id) of each row not imported, in file order."""
+        return tuple(sorted({(r.line, r.member_id) for r in self.rejected}))
+
+    @property
+    def blocking_flags(self) -> tuple[ImportFlag, ...]:
+        return tuple(f for f in self.flags if f.acknowledged_by is not None)
+
     def summary(self) -> dict[str, object]:
         return {
             "source": self.source,
             "sha256": self.sha256,
+            "encoding": self.encoding,
             "rows": self.rows,
             "columns": list(self.columns),
+            "ignored_columns": list(self.ignored_columns),
             "added": [m.member_id for m in self.added],
             "changed": {d.member_id: [c.field for c in d.changes] for d in self.changed},
             "unchanged": len(self.unchanged),
             "absent": list(self.absent),
             "rejected": [str(r) for r in self.rejected],
+            "kept_with_problems": [str(r) for r in self.kept_with_problems],
             "flags": [f.message for f in self.flags],
         }
 
     def report(self) -> str:
+        """The report for a person: counts, problems grouped by kind with the first examples."""
         lines = [
-            f"{self.source} (sha256 {self.sha256[:16]}…): {self.rows} rows; "
-            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} "
-            f"unchanged, {len(self.rejected)} rejected; {len(self.absent)} stored members "
+            f"{self.source} (sha256 {self.sha256[:16]}…, read as {self.encoding}): {self.rows} "
+            f"rows; {len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} "
+            f"unchanged, {len(self.left_out)} rejected; {len(self.absent)} stored members "
             "absent from the file (kept)"
         ]
-        lines += [f"  rejected {r}" for r in self.rejected]
-        for d in self.changed:
-            lines += [f"  {d.member_id}.{c.field}: {c.old!r} -> {c.new!r}" for c in d.changes]
-        lines += [f"  FLAG {f.kind}: {f.message}" for f in self.flags]
+        if self.mapping:
+            lines.append(f"  columns: {self.mapping}")
+        for title, problems in (
+            ("rejected rows", self.rejected),
+            ("kept, with problems", self.kept_with_problems),
+        ):
+            groups: dict[tuple[str, str], list[RejectedRow]] = defaultdict(list)
+            for p in problems:
+                groups[(p.kind, p.field)].append(p)
+            for (kind, name), group in sorted(groups.items(), key=lambda g: -len(g[1])):
+                lines.append(f"  {title}: {len(group)} × {kind} ({name}): {_examples(group)}")
+        shown = [(d.member_id, c) for d in self.changed for c in d.changes]
+        lines += [f"  {m}.{c.field}: {c.old!r} -> {c.new!r}" for m, c in shown[:_REPORT_CHANGES]]
+        if len(shown) > _REPORT_CHANGES:
+            lines.append(f"  … and {len(shown) - _REPORT_CHANGES} more field changes")
+        lines += [f"  {f}" for f in self.flags]
         return "\n".join(lines)
 
-
-def _read_rows(data: bytes, source: str) -> tuple[tuple[str, ...], list[tuple[int, list[str]]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFormatError(source, None, f"not UTF-8 (byte {exc.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows: list[tuple[int, list[str]]] = []
-        start = 1
-        header: list[str] | None = None
-        for row in reader:
-            if header is None:
-                header = row
-            elif any(cell.strip() for cell in row):
-                rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputFormatError(source, reader.line_num, f"CSV syntax: {exc}") from None
-    if header is None:
-        raise InputFormatError(source, 1, "empty file: expected a header row")
-    columns = tuple(h.strip().lower() for h in header)
-    unknown = [c for c in columns if c not in COLUMNS]
-    if unknown:
-        raise InputFormatError(source, 1, f"unknown columns {unknown}; expected some of {COLUMNS}")
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise InputFormatError(source, 1, f"missing required columns {missing}")
-    if len(set(columns)) != len(columns):
-        raise InputFormatError(source, 1, f"a column is named twice in {list(columns)}")
-    return columns, rows
+    def problems_csv(self) -> bytes:
+        """Every problem of every row, one per line (UTF-8 with BOM, so Excel reads it)."""
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["line", "member_id", "field", "kind", "outcome", "message"])
+        every = sorted((*self.rejected, *self.kept_with_problems), key=lambda p: p.line)
+        for p in every:
+            outcome = "kept" if p.kept else "left out"
+            writer.writerow([p.line, p.member_id or "", p.field, p.kind, outcome, p.message])
+        return "\ufeff".encode() + out.getvalue().encode()
 
 
-def _parse_cell(name: str, raw: str, today: date, units: frozenset[str]) -> object:
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.casefold()).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    today: date
+    units: Mapping[str, str]
+    """unit id and casefolded unit name -> unit id"""
+    date_format: str | None
+
+
+def _unit_lookup(units: Sequence[Unit]) -> dict[str, str]:
+    lookup = {u.name.casefold(): u.unit_id for u in units}
+    return lookup | {u.unit_id: u.unit_id for u in units}
+
+
+def _parse_cell(name: str, raw: str, context: _Context) -> object:
     value = raw.strip()
     if name in _DATE_FIELDS:
         if not value:
             if name == "joined":
-                raise ValueError("is required")
+                raise _ProblemError("missing", "is required")
             return None
-        if not _DATE.fullmatch(value):
-            raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
         try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a calendar date") from None
-        if name == "joined" and day > today:
-            raise ValueError(f"joined {day} is in the future (today is {today})")
+            day = parse_date(value, context.date_format)
+        except ValueError as error:
+            ambiguous = context.date_format is None and slash_date(value)
+            raise _ProblemError("ambiguous date" if ambiguous else "bad date", str(error)) from None
+        if name == "joined" and day > context.today:
+            raise _ProblemError(
+                "future date", f"joined {day} is in the future (today is {context.today})"
+            )
         return day
     if name in _LIST_FIELDS:
-        items = frozenset(v.strip() for v in value.split(";") if v.strip())
-        if name == "units":
-            unknown = sorted(items - units)
-            if unknown:
-                raise ValueError(f"unknown units {unknown}; known: {sorted(units)}")
-        return items
+        items = [v.strip() for v in value.split(";") if v.strip()]
+        if name == "categories":
+            return frozenset(_slug(v) for v in items)
+        found = {context.units.get(v, context.units.get(v.casefold())) for v in items}
+        unknown = sorted(v for v in items if v not in context.units
+                         and v.casefold() not in context.units)  # fmt: skip
+        if unknown:
+            known = sorted(set(context.units.values()))
+            raise _ProblemError("unknown unit", f"unknown units {unknown}; known: {known}")
+        return frozenset(u for u in found if u is not None)
+    if name == "postcode":
+        return normalise_postcode(value)
     if name in REQUIRED and not value:
-        raise ValueError("is required")
+        raise _ProblemError("missing", "is required")
     return value
+
+
+class _ProblemError(ValueError):
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _cells(table: RawTable, mapping: ColumnMap, cells: Sequence[str]) -> dict[str, str]:
+    """The text of each mapped field: several address columns joined, list columns with ';'."""
+    out: dict[str, str] = {}
+    for name, at in mapping.fields.items():
+        parts = [cells[i].strip() for i in at if i < len(cells)]
+        out[name] = (", " if name == "address" else ";").join(p for p in parts if p)
+    return out
 
 
 class RollImporter:
@@ -209,13 +300,45 @@ class RollImporter:
         self._clock = clock
         self._policy = policy or ContactChangePolicy()
 
+    def settings(self, principal: Principal, organisation_id: str) -> RollSettings:
+        """The organisation's saved import settings (the last `roll.settings_set` event)."""
+        authorise(principal, "importer.settings")
+        with self._uow() as uow:
+            return _stored_settings(uow, organisation_id)
+
+    def save_settings(
+        self, principal: Principal, organisation_id: str, settings: RollSettings
+    ) -> None:
+        """Save the column mapping and date format used by later imports (audited)."""
+        authorise(principal, "importer.save_settings")
+        with self._uow() as uow:
+            if uow.organisations.get(organisation_id) is None:
+                raise NotFoundError(f"no organisation {organisation_id!r}")
+            append_events(
+                uow,
+                at=self._clock.now(),
+                actor=principal.name,
+                action="roll.settings_set",
+                organisation_id=organisation_id,
+                subject=SETTINGS_SUBJECT,
+                note=canonical_json(settings.to_json()).decode(),
+            )
+            uow.commit()
+
     def preview(
-        self, principal: Principal, organisation_id: str, data: bytes, source: str
+        self,
+        principal: Principal,
+        organisation_id: str,
+        data: bytes,
+        source: str,
+        *,
+        encoding: str | None = None,
+        date_format: str | None = None,
     ) -> ImportPlan:
         """The plan (report and diff) without writing anything."""
         authorise(principal, "importer.preview")
         with self._uow() as uow:
-            return self._plan(uow, organisation_id, data, source)
+            return self._plan(uow, organisation_id, data, source, encoding, date_format)
 
     def import_csv(
         self,
@@ -226,21 +349,28 @@ class RollImporter:
         *,
         apply_valid_rows: bool = False,
         acknowledge_flags: bool = False,
+        encoding: str | None = None,
+        date_format: str | None = None,
     ) -> ImportPlan:
         """Plan and apply in one transaction; raise ImportRefusedError (with the plan) if not."""
         authorise(principal, "importer.import_csv")
         actor = principal.name
         with self._uow() as uow:
-            plan = self._plan(uow, organisation_id, data, source)
+            plan = self._plan(uow, organisation_id, data, source, encoding, date_format)
             at = self._clock.now()
             refusal = None
             if plan.rejected and not apply_valid_rows:
                 refusal = (
-                    f"{len(plan.rejected)} rows rejected; nothing applied "
-                    f"(first: {plan.rejected[0]})"
+                    f"{len(plan.left_out)} rows rejected; nothing applied "
+                    f"(first: {plan.rejected[0]}); fix them, or leave them out with "
+                    "--apply-valid-rows"
                 )
-            elif plan.flags and not acknowledge_flags:
-                refusal = f"import flagged, not applied: {plan.flags[0].message}"
+            elif plan.blocking_flags and not acknowledge_flags:
+                flag = plan.blocking_flags[0]
+                refusal = (
+                    f"import flagged, not applied: {flag.message}; acknowledge with "
+                    f"{flag.acknowledged_by}"
+                )
             summary = canonical_json(plan.summary()).decode()
             if refusal is not None:
                 append_events(
@@ -274,54 +404,66 @@ class RollImporter:
             uow.commit()
             return plan
 
-    def _plan(self, uow: UnitOfWork, organisation_id: str, data: bytes, source: str) -> ImportPlan:
+    def _plan(
+        self,
+        uow: UnitOfWork,
+        organisation_id: str,
+        data: bytes,
+        source: str,
+        encoding: str | None,
+        date_format: str | None,
+    ) -> ImportPlan:
         if uow.organisations.get(organisation_id) is None:
             raise NotFoundError(f"no organisation {organisation_id!r}")
-        columns, rows = _read_rows(data, source)
-        today = self._clock.now().date()
-        units = frozenset(u.unit_id for u in uow.organisations.units(organisation_id))
+        saved = _stored_settings(uow, organisation_id)
+        table = read_table(data, source, encoding=encoding or saved.encoding)
+        mapping = map_columns(table.headers, saved, source, REQUIRED)
+        context = _Context(
+            self._clock.now().date(),
+            _unit_lookup(uow.organisations.units(organisation_id)),
+            date_format or saved.date_format,
+        )
         stored = {m.member_id: m for m in uow.members.list(organisation_id)}
         rejected: list[RejectedRow] = []
+        kept: list[RejectedRow] = []
         seen: dict[str, int] = {}
         valid: list[Member] = []
         named: set[str] = set()
-        for line, cells in rows:
-            id_at = columns.index("member_id")
-            raw_id = cells[id_at].strip() if id_at < len(cells) else None
+        width = len(table.headers)
+        for line, cells in table.rows:
+            texts = _cells(table, mapping, cells)
+            raw_id = texts.get("member_id", "").strip() or None
             if raw_id:
                 named.add(raw_id)
-            if len(cells) != len(columns):
-                rejected.append(
-                    RejectedRow(
-                        line,
-                        raw_id or None,
-                        "*",
-                        f"expected {len(columns)} fields, got {len(cells)}",
-                    )
-                )
-                continue
             errors: list[RejectedRow] = []
+            if len(cells) != width:
+                errors.append(RejectedRow(
+                    line, raw_id, "*", f"expected {width} fields, got {len(cells)}",
+                    "wrong number of fields",
+                ))  # fmt: skip
+                rejected.extend(errors)
+                continue
             values: dict[str, object] = {}
-            for name, raw in zip(columns, cells, strict=True):
+            for name, raw in texts.items():
                 try:
-                    values[name] = _parse_cell(name, raw, today, units)
-                except ValueError as exc:
-                    errors.append(RejectedRow(line, raw_id or None, name, str(exc)))
-            member_id = str(values.get("member_id", ""))
-            if not errors and member_id in seen:
-                errors.append(
-                    RejectedRow(
-                        line,
-                        member_id,
-                        "member_id",
-                        f"duplicate: already on line {seen[member_id]}",
-                    )
-                )
-            if not errors:
-                member = self._member(organisation_id, values, stored.get(member_id), line, errors)
-                if member is not None:
-                    seen[member_id] = line
-                    valid.append(member)
+                    values[name] = _parse_cell(name, raw, context)
+                except _ProblemError as problem:
+                    errors.append(RejectedRow(line, raw_id, name, str(problem), problem.kind))
+            if raw_id is not None and raw_id in seen:
+                errors.append(RejectedRow(
+                    line, raw_id, "member_id", f"duplicate: already on line {seen[raw_id]}",
+                    "duplicate member id",
+                ))  # fmt: skip
+            member = self._member(organisation_id, values, stored.get(raw_id or ""), line, errors)
+            if member is not None and not errors:
+                if member.email == "" and str(values.get("email", "")).strip():
+                    kept.append(RejectedRow(
+                        line, member.member_id, "email",
+                        f"{values['email']!r} is not an email address; kept without one, "
+                        "so the member is sent a letter", "bad email", kept=True,
+                    ))  # fmt: skip
+                seen[member.member_id] = line
+                valid.append(member)
             rejected.extend(errors)
         added = tuple(m for m in valid if m.member_id not in stored)
         changed: list[MemberDiff] = []
@@ -334,19 +476,30 @@ class RollImporter:
                 else:
                     unchanged.append(m.member_id)
         absent = tuple(sorted(stored.keys() - named))
-        flags = self._flags(uow, organisation_id, today, changed, stored, valid)
+        flags = self._flags(uow, organisation_id, context.today, changed, stored, valid)
+        if kept:
+            flags.append(ImportFlag(
+                "bad_email", f"{len(kept)} members have no valid email and will get a letter: "
+                f"{', '.join(str(k.member_id) for k in kept[:10])}"
+                + (" …" if len(kept) > 10 else ""),
+                tuple(str(k.member_id) for k in kept), acknowledged_by=None,
+            ))  # fmt: skip
         return ImportPlan(
             organisation_id=organisation_id,
             source=source,
             sha256=hashlib.sha256(data).hexdigest(),
-            rows=len(rows),
-            columns=columns,
+            rows=len(table.rows),
+            columns=tuple(mapping.fields),
             rejected=tuple(rejected),
             added=added,
             changed=tuple(changed),
             unchanged=tuple(unchanged),
             absent=absent,
             flags=tuple(flags),
+            kept_with_problems=tuple(kept),
+            ignored_columns=mapping.ignored,
+            encoding=table.encoding,
+            mapping=mapping.describe(),
         )
 
     @staticmethod
@@ -357,20 +510,34 @@ class RollImporter:
         line: int,
         errors: list[RejectedRow],
     ) -> Member | None:
-        member_id = str(values["member_id"])
+        """The member the row describes; every invalid field is added to `errors`."""
         base: dict[str, object] = (
-            {}
+            {"suspensions": ()}
             if old is None
             else {f.name: getattr(old, f.name) for f in dataclasses.fields(Member)}
         )
         fields = base | dict(values) | {"organisation_id": organisation_id}
-        try:
-            return Member(**fields)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            errors.append(
-                RejectedRow(line, member_id, exc.field, f"expected {exc.expected}, got {exc.got!r}")
-            )
+        if isinstance(fields.get("email"), str) and not valid_email(str(fields["email"])):
+            fields["email"] = ""  # kept without it; the caller reports the bad address
+        checked = {n: fields.get(n) for n in ("member_id", "given_name", "family_name")}
+        candidate = SimpleNamespace(**(
+            {"email": "", "phone": "", "left": None, "joined": None, "units": frozenset(),
+             "categories": frozenset()} | fields | {k: v or "" for k, v in checked.items()}
+        ))  # fmt: skip
+        if candidate.joined is None:
+            candidate.left = None  # joined is itself reported; left cannot be compared with it
+        member_id = str(fields.get("member_id") or "") or None
+        problems = member_problems(candidate)
+        failed = {e.field for e in errors}
+        for problem in problems:
+            if problem.field not in failed:
+                errors.append(RejectedRow(
+                    line, member_id, problem.field,
+                    f"expected {problem.expected}, got {problem.got!r}", "invalid",
+                ))  # fmt: skip
+        if errors:
             return None
+        return Member(**fields)  # type: ignore[arg-type]
 
     def _flags(
         self,
@@ -408,24 +575,34 @@ class RollImporter:
                 )
             )
         final = dict(stored) | {m.member_id: m for m in valid}
+        new_ids = {m.member_id for m in valid if m.member_id not in stored}
         for name in ("email", "phone"):
             holders: dict[str, list[str]] = defaultdict(list)
             for m in final.values():
                 value = str(getattr(m, name)).strip().lower()
                 if value:
                     holders[value].append(m.member_id)
-            for d in contact:
-                if not any(c.field == name for c in d.changes):
-                    continue
-                value = str(getattr(final[d.member_id], name)).strip().lower()
-                others = sorted(set(holders.get(value, ())) - {d.member_id})
-                if value and others:
+            touched = [d.member_id for d in contact if any(c.field == name for c in d.changes)]
+            reported: set[str] = set()
+            for member_id in sorted(new_ids) + touched:
+                value = str(getattr(final[member_id], name)).strip().lower()
+                others = sorted(set(holders.get(value, ())) - {member_id} - reported)
+                if value and others and member_id not in reported:
+                    how = "is new with" if member_id in new_ids else "changes to"
                     flags.append(
                         ImportFlag(
                             "shared_contact",
-                            f"member {d.member_id}'s {name} changes to one that member(s) "
+                            f"member {member_id}'s {name} {how} one that member(s) "
                             f"{', '.join(others)} also have",
-                            (d.member_id, *others),
+                            (member_id, *others),
                         )
                     )
+                    reported.update((member_id, *others))
         return flags
+
+
+def _stored_settings(uow: UnitOfWork, organisation_id: str) -> RollSettings:
+    events = uow.audit.list(organisation_id=organisation_id, subject=SETTINGS_SUBJECT)
+    if not events:
+        return RollSettings()
+    return RollSettings.from_json(json.loads(events[-1].note))
