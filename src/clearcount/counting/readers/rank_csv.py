@@ -16,6 +16,13 @@ number (1 then 3) is a skipped rank. By rank (the header is rank1,rank2,...; cel
 In the by-rank layout the candidates are the names in order of first appearance unless the
 caller lists them. Optional `weight` and `ballot_id` columns (any position, any case) work in
 both. Errors name the source, the CSV line and what was expected.
+
+Identical lines are read once: a file without a `ballot_id` column whose records each fit on
+one line is counted line by line in C (`collections.Counter`), each distinct line parsed once,
+and the contest's papers are its distinct rankings with their total weights in order of first
+appearance (`ballots.compress` of what the row reader gives). Files with ids, records spanning
+lines, and any file with an error go through the row reader (`parse_rank_csv_rows`), which
+words every error (tests/unit/counting/readers/test_rank_csv_fast.py).
 """
 
 from __future__ import annotations
@@ -23,13 +30,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
 from clearcount.core.errors import CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
 
-__all__ = ["format_rank_csv", "parse_rank_csv"]
+__all__ = ["format_rank_csv", "parse_rank_csv", "parse_rank_csv_rows"]
 
 _SPECIAL = ("weight", "ballot_id")
 _RANK_HEADER = re.compile(r"rank\s*(\d+)", re.IGNORECASE)
@@ -152,11 +160,18 @@ def parse_rank_csv(
 
     `candidates` fixes the candidate list for the by-rank layout (where a candidate nobody
     ranked would otherwise be missing); the by-candidate layout takes them from its header.
+    Identical lines are read once (module doc).
     """
-    rows = _rows(text, source)
-    if not rows:
-        raise InputFormatError(source, None, "empty file: expected a header row")
-    line, header = rows[0]
+    merged = _parse_merged(text, source, seats, candidates)
+    if merged is not None:
+        return merged
+    return parse_rank_csv_rows(text, source, seats, candidates=candidates)
+
+
+def _start(
+    source: str, line: int, header: list[str], candidates: Sequence[str] | None
+) -> tuple[_Table, Layout, dict[str, int]]:
+    """The table, its layout and the candidate index it starts with."""
     table = _Table(source, line, header)
     layout = table.layout(line)
     index: dict[str, int] = {}
@@ -164,23 +179,85 @@ def parse_rank_csv(
         index = {name: i for i, (_, name) in enumerate(table.columns)}
     elif candidates is not None:
         index = {name: i for i, name in enumerate(candidates)}
-    ballots: list[Ballot] = []
-    for line, row in rows[1:]:
-        if len(row) == 1 and not row[0] and table.width > 1:
-            continue  # a line holding only spaces
-        weight, ballot_id = table.extras(line, row)
-        if layout == "by-candidate":
-            ranks = _by_candidate(table, line, row)
-        else:
-            ranks = _by_rank(table, line, row, index, candidates is not None)
-        ballots.append(Ballot(ranks, weight, ballot_id))
+    return table, layout, index
+
+
+def _ranks(
+    table: _Table,
+    layout: Layout,
+    line: int,
+    row: list[str],
+    index: dict[str, int],
+    candidates: Sequence[str] | None,
+) -> tuple[tuple[tuple[int, ...], ...], int, str | None] | None:
+    """The row's ranks, weight and id; None for a line holding only spaces."""
+    if len(row) == 1 and not row[0] and table.width > 1:
+        return None
+    weight, ballot_id = table.extras(line, row)
+    if layout == "by-candidate":
+        return _by_candidate(table, line, row), weight, ballot_id
+    return _by_rank(table, line, row, index, candidates is not None), weight, ballot_id
+
+
+def _contest(
+    source: str, seats: int, index: dict[str, int], ballots: tuple[Ballot, ...]
+) -> Contest:
     names = tuple(index)
     if not names:
         raise InputFormatError(source, None, "no candidate is named in any ballot")
     try:
-        return Contest(candidates=names, ballots=tuple(ballots), seats=seats, source=source)
+        return Contest(candidates=names, ballots=ballots, seats=seats, source=source)
     except CountingError as exc:
         raise InputFormatError(source, None, str(exc)) from None
+
+
+def _parse_merged(
+    text: str, source: str, seats: int, candidates: Sequence[str] | None
+) -> Contest | None:
+    """`parse_rank_csv` reading each distinct line once, or None where the row reader must
+    read the file (ids, a record over several lines, a lone CR, any error)."""
+    body = text.removeprefix("\ufeff")
+    if body.count("\r") != body.count("\r\n"):
+        return None
+    lines = body.split("\n")
+    counts = Counter(lines[1:])
+    if '"' in body and any(line.count('"') % 2 for line in (lines[0], *counts)):
+        return None  # a quoted cell over several lines
+    try:
+        header = [cell.strip() for cell in next(csv.reader(lines[:1], strict=True), [])]
+        if not header:
+            return None
+        table, layout, index = _start(source, 1, header, candidates)
+        if "ballot_id" in table.special:
+            return None  # one id per paper: the row reader keeps them
+        weights: dict[tuple[tuple[int, ...], ...], int] = {}
+        for times, record in zip(counts.values(), csv.reader(counts, strict=True), strict=True):
+            row = [cell.strip() for cell in record]
+            read = _ranks(table, layout, 0, row, index, candidates) if row else None
+            if read is not None:
+                ranks, weight, _ = read
+                weights[ranks] = weights.get(ranks, 0) + weight * times
+        ballots = tuple(Ballot(ranks, weight) for ranks, weight in weights.items())
+        return _contest(source, seats, index, ballots)
+    except (csv.Error, InputFormatError):
+        return None
+
+
+def parse_rank_csv_rows(
+    text: str, source: str = "<csv>", seats: int = 1, *, candidates: Sequence[str] | None = None
+) -> Contest:
+    """The row reader: one `Ballot` per CSV record, in file order, ids kept."""
+    rows = _rows(text, source)
+    if not rows:
+        raise InputFormatError(source, None, "empty file: expected a header row")
+    line, header = rows[0]
+    table, layout, index = _start(source, line, header, candidates)
+    ballots: list[Ballot] = []
+    for line, row in rows[1:]:
+        read = _ranks(table, layout, line, row, index, candidates)
+        if read is not None:
+            ballots.append(Ballot(*read))
+    return _contest(source, seats, index, tuple(ballots))
 
 
 def format_rank_csv(contest: Contest, layout: Layout = "by-candidate") -> str:

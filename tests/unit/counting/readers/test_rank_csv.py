@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clearcount.core.errors import InputFormatError
-from clearcount.counting.ballots import Ballot, Contest
-from clearcount.counting.readers.rank_csv import format_rank_csv, parse_rank_csv
+from clearcount.counting.ballots import Ballot, Contest, compress
+from clearcount.counting.readers.rank_csv import (
+    format_rank_csv,
+    parse_rank_csv,
+    parse_rank_csv_rows,
+)
 
 
 def test_by_candidate_layout_with_equal_ranks_gaps_weights_and_ids() -> None:
@@ -119,7 +125,8 @@ def contests(draw: st.DrawFn, equal_ranks: bool) -> Contest:
 @given(contests(equal_ranks=True))
 def test_by_candidate_round_trip(contest: Contest) -> None:
     text = format_rank_csv(contest)
-    assert parse_rank_csv(text, "rt.csv", contest.seats) == contest
+    assert parse_rank_csv_rows(text, "rt.csv", contest.seats) == contest
+    assert parse_rank_csv(text, "rt.csv", contest.seats) == _merged(contest)
 
 
 @given(contests(equal_ranks=False))
@@ -127,5 +134,14 @@ def test_by_rank_round_trip(contest: Contest) -> None:
     if not any(b.ranks for b in contest.ballots):
         return  # the by-rank layout names candidates only through the ballots
     text = format_rank_csv(contest, "by-rank")
-    parsed = parse_rank_csv(text, "rt.csv", contest.seats, candidates=contest.candidates)
+    parsed = parse_rank_csv_rows(text, "rt.csv", contest.seats, candidates=contest.candidates)
     assert parsed == contest
+    merged = parse_rank_csv(text, "rt.csv", contest.seats, candidates=contest.candidates)
+    assert merged == _merged(contest)
+
+
+def _merged(contest: Contest) -> Contest:
+    """What `parse_rank_csv` reads: the papers merged when no paper has an id."""
+    if any(b.ballot_id is not None for b in contest.ballots):
+        return contest
+    return dataclasses.replace(contest, ballots=compress(contest.ballots))

@@ -1,0 +1,83 @@
+"""The rank CSV reader that reads each distinct line once, against the row reader.
+
+Whatever the file, `parse_rank_csv` must give what `parse_rank_csv_rows` gives: the same error,
+or the same contest with its papers merged by `ballots.compress` (files with ballot ids, and
+records over several lines, are read row by row and must be equal outright).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearcount.core.errors import ClearcountError
+from clearcount.counting.ballots import Ballot, Contest, compress
+from clearcount.counting.readers.rank_csv import (
+    format_rank_csv,
+    parse_rank_csv,
+    parse_rank_csv_rows,
+)
+
+NAMES = ("Ann Lee", "Bo Chan", "Lee, Cy", 'Dee "D" Wren')
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> str:
+    n = draw(st.integers(2, 4))
+    layout = draw(st.sampled_from(["by-candidate", "by-rank"]))
+    pool = st.permutations(range(n)).map(lambda p: p[: max(1, len(p) - 1)])
+    rankings = draw(st.lists(pool, min_size=1, max_size=10))
+    ballots = [
+        Ballot(
+            tuple((c,) for c in r),
+            draw(st.sampled_from([1, 1, 2, 7])),
+            draw(st.sampled_from([None, None, None, f"p{i}"])),
+        )
+        for i, r in enumerate(rankings)
+    ]
+    if draw(st.booleans()):
+        ballots = [replace(b, ballot_id=None) for b in ballots]
+    contest = Contest(candidates=NAMES[:n], ballots=tuple(ballots))
+    text = format_rank_csv(contest, layout)
+    lines = text.split("\n")
+    if len(lines) > 2 and draw(st.booleans()):
+        lines.insert(draw(st.integers(1, len(lines) - 1)), draw(st.sampled_from(["", "  "])))
+    if draw(st.booleans()):
+        lines += lines[1:3]  # repeated lines
+    text = draw(st.sampled_from(["\n", "\r\n"])).join(lines)
+    if draw(st.integers(0, 5)) == 0:  # break something
+        at = draw(st.integers(0, len(text) - 1))
+        text = text[:at] + draw(st.sampled_from(["", ",", '"', "x", "\r", "0"])) + text[at + 1 :]
+    return text
+
+
+def _read(reader: object, text: str) -> Contest | tuple[str, str]:
+    assert callable(reader)
+    try:
+        contest = reader(text, "gen.csv")
+    except ClearcountError as error:
+        return type(error).__name__, str(error)
+    assert isinstance(contest, Contest)
+    return contest
+
+
+@settings(max_examples=300)
+@given(csv_files())
+def test_reading_distinct_lines_once_matches_the_row_reader(text: str) -> None:
+    new, old = _read(parse_rank_csv, text), _read(parse_rank_csv_rows, text)
+    if not isinstance(old, Contest) or not isinstance(new, Contest):
+        assert new == old
+        return
+    if any(b.ballot_id is not None for b in old.ballots):
+        assert new == old
+        assert [b.ballot_id for b in new.ballots] == [b.ballot_id for b in old.ballots]
+    else:  # merged, or read row by row (a quote left open on a line)
+        assert new in (replace(old, ballots=compress(old.ballots)), old)
+
+
+def test_identical_lines_become_one_weighted_ranking() -> None:
+    text = "A,B,C,weight\n1,2,,1\n1,2,,1\n,1,,3\n1,2,,2\n"
+    contest = parse_rank_csv(text)
+    assert contest.ballots == (Ballot(((0,), (1,)), 4), Ballot(((1,),), 3))
