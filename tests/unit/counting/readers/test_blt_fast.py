@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.unit.counting.readers.reading import read_or_error
 
 from clearcount.core.errors import ClearcountError
 from clearcount.counting.ballots import Ballot, Contest, compress
@@ -90,18 +91,8 @@ def blt_files(draw: st.DrawFn) -> str:
     return text
 
 
-def _read(reader: object, text: str) -> Contest | tuple[str, str]:
-    assert callable(reader)
-    try:
-        contest = reader(text, "gen.blt")
-    except ClearcountError as error:
-        return type(error).__name__, str(error)
-    assert isinstance(contest, Contest)
-    return contest
-
-
 def _assert_same(text: str) -> Contest | None:
-    new, old = _read(parse_blt, text), _read(parse_blt_lines, text)
+    new, old = read_or_error(parse_blt, text), read_or_error(parse_blt_lines, text)
     if not isinstance(old, Contest):
         assert new == old
         return None
@@ -133,7 +124,7 @@ def test_counts_agree(text: str) -> None:
     new = _assert_same(text)
     if new is None:
         return
-    old = parse_blt_lines(text, "gen.blt")
+    old = parse_blt_lines(text, "gen.file")
     for method in ("irv", "stv-scottish", "stv-meek"):
         try:
             expected = count(method, old)

@@ -11,8 +11,8 @@ from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.unit.counting.readers.reading import read_or_error
 
-from clearcount.core.errors import ClearcountError
 from clearcount.counting.ballots import Ballot, Contest, compress
 from clearcount.counting.readers.rank_csv import (
     format_rank_csv,
@@ -53,20 +53,10 @@ def csv_files(draw: st.DrawFn) -> str:
     return text
 
 
-def _read(reader: object, text: str) -> Contest | tuple[str, str]:
-    assert callable(reader)
-    try:
-        contest = reader(text, "gen.csv")
-    except ClearcountError as error:
-        return type(error).__name__, str(error)
-    assert isinstance(contest, Contest)
-    return contest
-
-
 @settings(max_examples=300)
 @given(csv_files())
 def test_reading_distinct_lines_once_matches_the_row_reader(text: str) -> None:
-    new, old = _read(parse_rank_csv, text), _read(parse_rank_csv_rows, text)
+    new, old = read_or_error(parse_rank_csv, text), read_or_error(parse_rank_csv_rows, text)
     if not isinstance(old, Contest) or not isinstance(new, Contest):
         assert new == old
         return
