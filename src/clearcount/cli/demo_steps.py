@@ -20,6 +20,7 @@ from clearcount.protocol.challenge import spoil
 from clearcount.protocol.roles import RoleCard, RoleSecret
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.ballots import CeremonyReport
+from clearcount.service.ceremony_transport import CeremonyFolder
 from clearcount.service.credential_authority import (
     KeyMaterial,
     issue_credentials,
@@ -35,6 +36,7 @@ from clearcount.service.ports import MailMessage
 from clearcount.service.results import Declaration
 from clearcount.service.role_keys import load_long_term_key
 from clearcount.service.roles import init_role, write_card
+from clearcount.service.trustee_ceremony import trustee_round1, trustee_round2
 
 from . import demo_data as data
 from .context import election_of
@@ -112,6 +114,7 @@ class Demo:
     cards: dict[str, RoleCard] = field(default_factory=dict)
     tellers: dict[str, tuple[str, str]] = field(default_factory=dict)
     authorities: dict[str, str] = field(default_factory=dict)
+    shares: dict[str, dict[str, Path]] = field(default_factory=dict)
 
     def passphrase(self, name: str) -> str:
         return f"demo passphrase of {name}"
@@ -120,11 +123,13 @@ class Demo:
         """`name` opening their own key file in their own step (as on their own machine)."""
         return load_long_term_key(self.key_files[name], self.passphrase(name), role=role)
 
+    def _slug(self, name: str) -> str:
+        return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+
     def role_card(self, role: str, name: str) -> RoleCard:
         """`clearcount role init` as `name` would run it on their own machine (once each)."""
         if name not in self.cards:
-            slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
-            path = self.directory / "keys" / f"{role}-{slug}.key"
+            path = self.directory / "keys" / f"{role}-{self._slug(name)}.key"
             path.parent.mkdir(parents=True, exist_ok=True)
             card = init_role(role, name, path, self.passphrase(name), log2_n=KDF_COST)
             write_card(path.with_name(path.stem + ".card.json"), card)
@@ -166,13 +171,7 @@ class Demo:
         for role, name in roles:
             s.roles.register(AS_OFFICER, eid, self.role_card(role, name))
         self.tellers[eid] = definition.tellers
-        report = s.ballots.key_ceremony(
-            AS_OFFICER,
-            eid,
-            self.directory / "keys" / eid,
-            {n: self.passphrase(n) for n in definition.trustees},
-            log2_n=KDF_COST,
-        )
+        report = self.ceremony(eid, definition.trustees)
         click.echo(
             f"  key ceremony: fingerprint {report.fingerprint[:16]}…, "
             f"{len(definition.trustees)} trustees ({definition.threshold} needed)"
@@ -195,6 +194,23 @@ class Demo:
         letters_note = f", {len(batch)} letters (letters/{eid}.pdf)" if batch else ""
         click.echo(f"  credentials: {len(sent.sent)} emailed (outbox/{eid}/){letters_note}")
         return report, material
+
+    def ceremony(self, eid: str, trustees: Sequence[str]) -> CeremonyReport:
+        """The distributed key ceremony, each trustee's rounds as its own step with its own
+        key file (docs/steps/04); the ceremony folder is what the officer relays."""
+        s, folder = self.services, CeremonyFolder(self.directory / "ceremony" / eid)
+        s.ballots.ceremony_start(AS_OFFICER, eid, folder)
+        for name in trustees:
+            trustee_round1(folder, self.key_files[name], self.passphrase(name))
+        shares = self.shares.setdefault(eid, {})
+        for name in trustees:
+            path = self.directory / "shares" / eid / f"trustee-{self._slug(name)}.key"
+            done = trustee_round2(
+                folder, self.key_files[name], self.passphrase(name), path, log2_n=KDF_COST
+            )
+            assert done.share_file is not None, f"{name} complained"
+            shares[name] = done.share_file
+        return s.ballots.ceremony_finish(AS_OFFICER, eid, folder)
 
     def cast(
         self,
@@ -240,9 +256,9 @@ class Demo:
         s = self.services
         s.closing.close(AS_OFFICER, eid)
         s.tally.tally(AS_OFFICER, eid)
-        for trustee in report.trustee_key_files:
+        for trustee in self.shares[eid]:
             s.tally.shuffle(eid, trustee, self.role_key("trustee", trustee).signing)
-        for trustee, path in report.trustee_key_files.items():
+        for trustee, path in self.shares[eid].items():
             if trustee not in absent:
                 signing = self.role_key("trustee", trustee).signing
                 s.tally.decrypt_with_key_file(eid, path, self.passphrase(trustee), signing)

@@ -71,6 +71,7 @@ from .credentials_commands import credentials_group  # noqa: E402
 cli.add_command(credentials_group)
 
 from .appeal_commands import appeal_group  # noqa: E402
+from .ceremony_commands import officer_ceremony_group, trustee_ceremony_group  # noqa: E402
 from .election_commands import election_group  # noqa: E402
 from .publish_commands import publish_command  # noqa: E402
 from .role_commands import (  # noqa: E402
@@ -102,7 +103,9 @@ for _command in (
 ):
     cli.add_command(_command)
 trustee_group.add_command(alias_init("trustee"))
+trustee_group.add_command(trustee_ceremony_group)
 election_group.add_command(register_card_command)
+election_group.add_command(officer_ceremony_group)
 credentials_group.add_command(cancel_list_command)
 
 

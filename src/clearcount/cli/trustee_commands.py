@@ -1,9 +1,8 @@
-"""`clearcount trustee ...`: the key ceremony, and each trustee's own steps in the count.
+"""`clearcount trustee ...`: each trustee's own steps in the count.
 
-docs/steps/04-key-ceremony.md and 09-tally-and-decrypt.md. At the ceremony every trustee and
-both tellers type their own passphrase; each gets a key file that only they can open. After
-close, each trustee shuffles the preferential contests and decrypts with their own key file:
-no one trustee can decrypt alone. Services: `service.ballots`, `service.tally`.
+docs/steps/09-tally-and-decrypt.md (the key ceremony's rounds: `cli.ceremony_commands`). After
+close, each trustee shuffles the preferential contests and decrypts with their own share file:
+no one trustee can decrypt alone. Services: `service.tally`.
 """
 
 from __future__ import annotations
@@ -12,20 +11,16 @@ from pathlib import Path
 
 import click
 
-from clearcount.service.authorisation import Principal, Role
-from clearcount.service.role_keys import DEFAULT_LOG2_N
-
 from .common import (
     Database,
     UserError,
     db_options,
     key_file_name,
     open_role_key,
-    principal_option,
     progress,
     role_passphrase,
 )
-from .context import definition, open_services
+from .context import open_services
 
 __all__ = ["trustee_group"]
 
@@ -33,46 +28,6 @@ __all__ = ["trustee_group"]
 @click.group("trustee")
 def trustee_group() -> None:
     """The trustees: make the election key together, then decrypt only the result."""
-
-
-@trustee_group.command("ceremony")
-@click.argument("election")
-@click.option(
-    "--key-dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder for the trustees' share files (hand each one its own).",
-)
-@click.option(
-    "--kdf-cost",
-    type=click.IntRange(14, 20),
-    default=DEFAULT_LOG2_N,
-    hidden=True,
-    help="log2 of scrypt's N for the key files (lower only for demonstrations).",
-)
-@principal_option(Role.OFFICER)
-@db_options
-def ceremony(
-    election: str, key_dir: Path, kdf_cost: int, principal: Principal, db: Database
-) -> None:
-    """Run ELECTION's key ceremony: commit the frozen roll and make the trustees' joint key.
-
-    Every role's card must be registered first (`election register-card`). Each trustee types a
-    passphrase for their share file (or it is read from CLEARCOUNT_PASSPHRASE_<NAME>). Prints
-    the election fingerprint: announce it to voters.
-    """
-    with open_services(db) as s:
-        status = s.ballots.status(election)
-        d = definition(s, election)
-        passphrases = {n: role_passphrase("trustee", n, confirm=True) for n in d.trustees}
-        with progress("key ceremony", None):
-            report = s.ballots.key_ceremony(
-                principal, election, key_dir, passphrases, log2_n=kdf_cost
-            )
-    click.echo(f"key ceremony of {election!r} ({status.title}) done: Setup is event 0")
-    click.echo(f"election fingerprint: {report.fingerprint}")
-    for name, path in report.trustee_key_files.items():
-        click.echo(f"  share file of {name}: {path}")
 
 
 _ROLE_KEY = click.option(

@@ -2,17 +2,17 @@
 
 The official writes a `Manifest`; `draft_setup` turns it, the roll and the roles' public keys
 (`SetupRoles`, from their cards) into a Setup without the trustees' commitments (what the
-ceremony context hashes); `setup_event` adds the
-ceremony's outcome and makes event 0.
+ceremony context hashes); the key ceremony (`protocol.ceremony_rounds`) completes it and
+`setup_event` makes event 0.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from clearcount.crypto.group import Point
+from clearcount.record.ceremony_body import CeremonyTranscript
 from clearcount.record.chain import Event, next_event
 from clearcount.record.events import (
     HOMOMORPHIC_METHODS,
@@ -20,7 +20,6 @@ from clearcount.record.events import (
     RoleEntry,
     RollCommitment,
     Setup,
-    TrusteeEntry,
     TrusteeRole,
 )
 from clearcount.record.roll import RollEntry, merkle_root, weight_histogram
@@ -112,10 +111,10 @@ def draft_setup(
         tellers=roles.tellers,
         trustee_keys=roles.trustees,
         channel_precedence=manifest.channel_precedence,
+        ceremony=CeremonyTranscript((), ()),
     )
 
 
-def setup_event(draft: Setup, trustees: Sequence[TrusteeEntry], joint_key: Point) -> Event:
-    """Event 0: the draft with the trustees' announcements and the joint key (spec §11.2)."""
-    setup = dataclasses.replace(draft, trustees=tuple(trustees), joint_key=joint_key)
+def setup_event(setup: Setup) -> Event:
+    """Event 0: the Setup the key ceremony completed (spec §11.2)."""
     return next_event([], "Setup", setup.to_body())

@@ -247,8 +247,8 @@ def simulate_election(
         scenario.contests,
     )
     draft = draft_setup(manifest, roll_commitment(roll), roles, scenario.threshold)
-    ceremony = run_ceremony(draft, rng)
-    chain = [setup_event(draft, ceremony.entries, ceremony.joint_key)]
+    ceremony = run_ceremony(draft, role_keys, rng)
+    chain = [setup_event(ceremony.setup)]
     authority = role_keys[roles.credential_authority.name].signing
     fingerprint = election_fingerprint(chain[0])
     credentials = generate_credentials(read_election(chain).setup, rng, weights)

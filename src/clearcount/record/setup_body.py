@@ -3,7 +3,8 @@
 Re-exported by `record.events`, which is the module to import. The trustees' coefficient proofs
 sit inside Setup, so they cannot be bound to the election fingerprint (the hash of Setup itself);
 they are bound to the **ceremony context** instead: SHA-256 of lp("clearcount/v1/ceremony",
-JCS(manifest)), the manifest being the Setup body without `trustees` and `joint_key` (§11.2);
+JCS(manifest)), the manifest being the Setup body without `trustees`, `joint_key` and the
+ceremony transcript `ceremony` (§11.2, §11.2.3);
 the manifest lists every role's public key (officer, credential authority, tellers, and each
 trustee's signing and encryption keys in `trustee_keys`), so the ceremony is bound to them.
 """
@@ -19,6 +20,7 @@ from clearcount.core.errors import RecordError
 from clearcount.crypto.group import Point, length_prefixed
 from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.record import codec
+from clearcount.record.ceremony_body import CeremonyTranscript
 
 __all__ = [
     "CEREMONY_DOMAIN",
@@ -298,16 +300,14 @@ class TrusteeRole:
         )
 
 
-_SETUP_FIELDS = (
+_MANIFEST_FIELDS = (
     "election_id",
     "title",
     "organisation",
     "opens",
     "closes",
     "contests",
-    "trustees",
     "threshold",
-    "joint_key",
     "roll",
     "officer",
     "credential_authority",
@@ -315,6 +315,7 @@ _SETUP_FIELDS = (
     "trustee_keys",
     "channel_precedence",
 )
+_SETUP_FIELDS = (*_MANIFEST_FIELDS, "trustees", "joint_key", "ceremony")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,9 +337,12 @@ class Setup:
     tellers: tuple[RoleEntry, ...]
     trustee_keys: tuple[TrusteeRole, ...]
     channel_precedence: tuple[str, ...]
+    ceremony: CeremonyTranscript
+    """The key ceremony's signed messages (§11.2.3), outside the manifest like `trustees`."""
 
     def manifest_body(self) -> dict[str, object]:
-        """The body without `trustees` and `joint_key`: what the ceremony context hashes."""
+        """The body without `trustees`, `joint_key` and `ceremony`: what the ceremony context
+        hashes."""
         return {
             "election_id": self.election_id,
             "title": self.title,
@@ -364,6 +368,7 @@ class Setup:
         body = self.manifest_body()
         body["trustees"] = [t.to_body() for t in self.trustees]
         body["joint_key"] = codec.hexify(self.joint_key)
+        body["ceremony"] = self.ceremony.to_body()
         return body
 
     def contest(self, contest_id: str) -> ContestSpec:
@@ -392,80 +397,98 @@ class Setup:
 
     @classmethod
     def from_body(cls, body: object, where: str) -> Setup:
-        path = f"{where}: Setup"
-        f = codec.fields(body, path, _SETUP_FIELDS)
-        threshold = codec.integer(f["threshold"], f"{path}.threshold", minimum=1)
-        raw_trustees = codec.array(f["trustees"], f"{path}.trustees", least=threshold)
-        trustees = tuple(
-            TrusteeEntry.from_body(t, f"{path}.trustees[{i}]", threshold)
-            for i, t in enumerate(raw_trustees)
-        )
-        _unique([t.name for t in trustees], f"{path}.trustees[].name")
-        if [t.index for t in trustees] != list(range(1, len(trustees) + 1)):
-            raise RecordError(
-                f"{path}.trustees[].index: expected 1..{len(trustees)} in order, "
-                f"got {[t.index for t in trustees]}"
-            )
-        raw_contests = codec.array(f["contests"], f"{path}.contests", least=1)
-        contests = tuple(
-            ContestSpec.from_body(c, f"{path}.contests[{i}]") for i, c in enumerate(raw_contests)
-        )
-        _unique([c.id for c in contests], f"{path}.contests[].id")
-        tellers = tuple(
-            RoleEntry.from_body(t, f"{path}.tellers[{i}]")
-            for i, t in enumerate(codec.array(f["tellers"], f"{path}.tellers"))
-        )
-        _unique([t.name for t in tellers], f"{path}.tellers[].name")
-        trustee_keys = _trustee_keys(f["trustee_keys"], f"{path}.trustee_keys", trustees)
-        precedence = tuple(
-            codec.text(c, f"{path}.channel_precedence[{i}]")
-            for i, c in enumerate(
-                codec.array(f["channel_precedence"], f"{path}.channel_precedence", least=1)
-            )
-        )
-        if (
-            len(set(precedence)) != len(precedence)
-            or not set(precedence) <= set(CHANNELS)
-            or ("online" not in precedence)
-        ):
-            raise RecordError(
-                f"{path}.channel_precedence: expected distinct channels from "
-                f"{CHANNELS} including 'online', got {list(precedence)}"
-            )
-        return cls(
-            election_id=codec.text(f["election_id"], f"{path}.election_id"),
-            title=codec.text(f["title"], f"{path}.title", empty=True),
-            organisation=codec.text(f["organisation"], f"{path}.organisation", empty=True),
-            opens=codec.iso_time(f["opens"], f"{path}.opens"),
-            closes=codec.iso_time(f["closes"], f"{path}.closes"),
-            contests=contests,
-            trustees=trustees,
-            threshold=threshold,
-            joint_key=codec.point(f["joint_key"], f"{path}.joint_key"),
-            roll=RollCommitment.from_body(f["roll"], f"{path}.roll"),
-            officer=RoleEntry.from_body(f["officer"], f"{path}.officer"),
-            credential_authority=RoleEntry.from_body(
-                f["credential_authority"], f"{path}.credential_authority"
-            ),
-            tellers=tellers,
-            trustee_keys=trustee_keys,
-            channel_precedence=precedence,
-        )
+        """Event 0's body, every field checked (RecordError naming the field)."""
+        return _parse(body, f"{where}: Setup", draft=False)
+
+    @classmethod
+    def from_manifest(cls, body: object, where: str) -> Setup:
+        """The draft the officer publishes before the ceremony: the manifest only (§11.2.3)."""
+        return _parse(body, f"{where}: manifest", draft=True)
 
 
-def _trustee_keys(
-    value: object, path: str, trustees: tuple[TrusteeEntry, ...]
-) -> tuple[TrusteeRole, ...]:
-    """One entry per trustee of `trustees`, same names in the same order, indices 1..n."""
-    raw = codec.array(value, path, least=len(trustees), most=len(trustees))
-    keys = tuple(TrusteeRole.from_body(t, f"{path}[{i}]") for i, t in enumerate(raw))
-    for i, (key, entry) in enumerate(zip(keys, trustees, strict=True)):
-        if (key.name, key.index) != (entry.name, entry.index):
+def _parse(body: object, path: str, *, draft: bool) -> Setup:
+    f = codec.fields(body, path, _MANIFEST_FIELDS if draft else _SETUP_FIELDS)
+    threshold = codec.integer(f["threshold"], f"{path}.threshold", minimum=1)
+    raw_keys = codec.array(f["trustee_keys"], f"{path}.trustee_keys", least=threshold)
+    trustee_keys = tuple(
+        TrusteeRole.from_body(t, f"{path}.trustee_keys[{i}]") for i, t in enumerate(raw_keys)
+    )
+    _unique([t.name for t in trustee_keys], f"{path}.trustee_keys[].name")
+    if [t.index for t in trustee_keys] != list(range(1, len(trustee_keys) + 1)):
+        raise RecordError(
+            f"{path}.trustee_keys[].index: expected 1..{len(trustee_keys)} in order, "
+            f"got {[t.index for t in trustee_keys]}"
+        )
+    raw_contests = codec.array(f["contests"], f"{path}.contests", least=1)
+    contests = tuple(
+        ContestSpec.from_body(c, f"{path}.contests[{i}]") for i, c in enumerate(raw_contests)
+    )
+    _unique([c.id for c in contests], f"{path}.contests[].id")
+    tellers = tuple(
+        RoleEntry.from_body(t, f"{path}.tellers[{i}]")
+        for i, t in enumerate(codec.array(f["tellers"], f"{path}.tellers"))
+    )
+    _unique([t.name for t in tellers], f"{path}.tellers[].name")
+    precedence = tuple(
+        codec.text(c, f"{path}.channel_precedence[{i}]")
+        for i, c in enumerate(
+            codec.array(f["channel_precedence"], f"{path}.channel_precedence", least=1)
+        )
+    )
+    if (
+        len(set(precedence)) != len(precedence)
+        or not set(precedence) <= set(CHANNELS)
+        or ("online" not in precedence)
+    ):
+        raise RecordError(
+            f"{path}.channel_precedence: expected distinct channels from "
+            f"{CHANNELS} including 'online', got {list(precedence)}"
+        )
+    if draft:
+        trustees: tuple[TrusteeEntry, ...] = ()
+        joint_key = Point.generator()
+        ceremony = CeremonyTranscript((), ())
+    else:
+        trustees = _trustees(f["trustees"], f"{path}.trustees", threshold, trustee_keys)
+        joint_key = codec.point(f["joint_key"], f"{path}.joint_key")
+        ceremony = CeremonyTranscript.from_body(f["ceremony"], f"{path}.ceremony")
+    return Setup(
+        election_id=codec.text(f["election_id"], f"{path}.election_id"),
+        title=codec.text(f["title"], f"{path}.title", empty=True),
+        organisation=codec.text(f["organisation"], f"{path}.organisation", empty=True),
+        opens=codec.iso_time(f["opens"], f"{path}.opens"),
+        closes=codec.iso_time(f["closes"], f"{path}.closes"),
+        contests=contests,
+        trustees=trustees,
+        threshold=threshold,
+        joint_key=joint_key,
+        roll=RollCommitment.from_body(f["roll"], f"{path}.roll"),
+        officer=RoleEntry.from_body(f["officer"], f"{path}.officer"),
+        credential_authority=RoleEntry.from_body(
+            f["credential_authority"], f"{path}.credential_authority"
+        ),
+        tellers=tellers,
+        trustee_keys=trustee_keys,
+        channel_precedence=precedence,
+        ceremony=ceremony,
+    )
+
+
+def _trustees(
+    value: object, path: str, threshold: int, keys: tuple[TrusteeRole, ...]
+) -> tuple[TrusteeEntry, ...]:
+    """One entry per trustee of `trustee_keys`, same names and indices in the same order."""
+    raw = codec.array(value, path, least=len(keys), most=len(keys))
+    trustees = tuple(
+        TrusteeEntry.from_body(t, f"{path}[{i}]", threshold) for i, t in enumerate(raw)
+    )
+    for i, (entry, key) in enumerate(zip(trustees, keys, strict=True)):
+        if (entry.name, entry.index) != (key.name, key.index):
             raise RecordError(
-                f"{path}[{i}]: expected trustee {entry.name!r} index {entry.index} as in "
-                f"Setup.trustees, got {key.name!r} index {key.index}"
+                f"{path}[{i}]: expected trustee {key.name!r} index {key.index} as in "
+                f"Setup.trustee_keys, got {entry.name!r} index {entry.index}"
             )
-    return keys
+    return trustees
 
 
 def _unique(values: list[str], path: str) -> None:

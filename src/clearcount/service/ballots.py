@@ -8,10 +8,11 @@ The ballot officer's first steps (docs/service/ballots.md):
    the frozen roll are those of `EligibilityService`/`RollService` under the same id.
 2. Every role makes its own keys on its own machine and the officer registers their public
    cards (`service.roles`, spec §11.2.2); the officer's process never makes a role's key.
-   `key_ceremony(actor, election_id, key_dir, passphrases)`: commits the frozen roll (spec
-   §10.4), takes every role's public key from the cards, runs the trustees' DKG (spec §11.2.1)
-   and writes the Setup event (event 0). Each trustee's key share goes to its own
-   passphrase-protected key file in `key_dir` (`service.role_keys`).
+   `ceremony_start(principal, election_id, transport)` publishes the draft Setup (frozen roll
+   commitment, spec §10.4, and every role's key); each trustee runs its two rounds on its own
+   machine (`service.trustee_ceremony`, spec §11.2.3); `ceremony_finish` checks every signed
+   message, computes the joint key and writes the Setup event (event 0) with the transcript.
+   The officer relays encrypted shares and never sees one in clear.
 3. The credential authority, in its own process, reads `setup_event(election_id)`, issues the
    credentials and hands over only the public list: `publish_credentials(actor, election_id,
    credentials)` makes event 1 (spec §11.3). The election is then open within its timetable.
@@ -21,19 +22,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from clearcount.core.errors import ClearcountError, RecordError
-from clearcount.crypto.group import Scalar, ScalarSource
-from clearcount.protocol.ceremony import run_ceremony
+from clearcount.protocol.ceremony_rounds import CeremonyError, assemble
 from clearcount.protocol.context import read_election
 from clearcount.protocol.credentials import credentials_event
 from clearcount.protocol.setup import Manifest, contest_spec, draft_setup, setup_event
 from clearcount.record.chain import Event
-from clearcount.record.events import ContestSpec, Credentials, RollCommitment
+from clearcount.record.events import (
+    ContestSpec,
+    Credentials,
+    RollCommitment,
+    Setup,
+    TrusteeRole,
+)
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWorkFactory
+from clearcount.service.ceremony_transport import CeremonyTransport
+from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.election_records import BallotDefinition, StoredElection, iso_instant
 from clearcount.service.election_state import full_chain, phase_of, require_election
 from clearcount.service.errors import (
@@ -43,13 +49,20 @@ from clearcount.service.errors import (
     ValidationError,
 )
 from clearcount.service.ports import Clock
-from clearcount.service.role_keys import DEFAULT_LOG2_N, RoleKey, save_role_key
 from clearcount.service.roles import setup_roles
+from clearcount.service.trustee_ceremony import (
+    DRAFT,
+    draft_document,
+    read_draft,
+    read_round1,
+    read_round2,
+)
 
 __all__ = [
     "BallotDefinition",
     "BallotService",
     "CeremonyReport",
+    "CeremonyStart",
     "ElectionStatus",
     "contest",
 ]
@@ -90,13 +103,21 @@ def contest(
 
 
 @dataclass(frozen=True, slots=True)
+class CeremonyStart:
+    """The draft is published: its ceremony context and the trustees who must run the rounds."""
+
+    election_id: str
+    context: str
+    trustees: tuple[TrusteeRole, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CeremonyReport:
-    """The key ceremony's outcome: the Setup event and where each trustee's share file went."""
+    """The key ceremony's outcome: the Setup event (event 0) and its fingerprint."""
 
     election_id: str
     fingerprint: str
     setup: Event
-    trustee_key_files: Mapping[str, Path]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +135,6 @@ class ElectionStatus:
     events: int
     ballots: int
     roll_version: int | None
-
-
-def _key_file(key_dir: Path, role: str, name: str) -> Path:
-    safe = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or role
-    return key_dir / f"{role}-{safe}.key"
 
 
 class BallotService:
@@ -152,93 +168,106 @@ class BallotService:
             uow.commit()
         return stored
 
-    def key_ceremony(
-        self,
-        principal: Principal,
-        election_id: str,
-        key_dir: Path,
-        passphrases: Mapping[str, str],
-        *,
-        rng: ScalarSource = Scalar.random,
-        log2_n: int = DEFAULT_LOG2_N,
-    ) -> CeremonyReport:
-        """Commit the frozen roll, run the trustees' ceremony and write event 0 (spec §11.2).
+    def _draft(self, uow: ElectionUnitOfWork, election_id: str) -> tuple[Setup, int]:
+        """The draft Setup from the stored definition, frozen roll and registered cards."""
+        stored = require_election(uow, election_id, lock=True)
+        d = stored.definition
+        if uow.board.counts(election_id):
+            raise ConflictError(f"election {election_id!r}: the key ceremony has already run")
+        snapshot = uow.snapshots.get(election_id)
+        if snapshot is None:
+            raise ElectionStateError(
+                f"election {election_id!r}: expected a frozen roll, got none (set the "
+                "eligibility rules and freeze the roll first)"
+            )
+        header = snapshot.header
+        if header.organisation_id != d.organisation_id or header.eligible < 1:
+            raise ElectionStateError(
+                f"election {election_id!r}: expected a roll of {d.organisation_id!r} with "
+                f"eligible members, got {header.organisation_id!r} with {header.eligible}"
+            )
+        organisation = uow.organisations.get(d.organisation_id)
+        manifest = Manifest(
+            d.election_id,
+            d.title,
+            organisation.name if organisation else d.organisation_id,
+            iso_instant(d.opens),
+            iso_instant(d.closes),
+            d.contests,
+            d.channels,
+        )
+        roll = RollCommitment(header.root, header.size, header.eligible)
+        return draft_setup(manifest, roll, setup_roles(uow, d), d.threshold), header.version
 
-        Every role's card must be registered (`RoleService.register`). `passphrases` has one
-        entry per trustee (by name): each one's share file in `key_dir` is sealed with its own.
-        Files are written before the commit and removed if it fails; an existing file is never
-        overwritten.
+    def ceremony_start(
+        self, principal: Principal, election_id: str, transport: CeremonyTransport
+    ) -> CeremonyStart:
+        """Publish the draft Setup (manifest and every role's key) for the trustees' rounds.
+
+        Needs the frozen roll and every role's card. Nothing secret is made or stored here.
         """
-        authorise(principal, "ballots.key_ceremony")
+        authorise(principal, "ballots.ceremony_start")
         actor = principal.name
         with self._uow() as uow:
-            stored = require_election(uow, election_id, lock=True)
-            d = stored.definition
-            missing = [n for n in d.trustees if n not in passphrases]
-            if missing:
-                raise ValidationError(
-                    "key ceremony",
-                    "passphrases",
-                    "one per trustee",
-                    f"none for {missing}",
-                )
-            if uow.board.counts(election_id):
-                raise ConflictError(f"election {election_id!r}: the key ceremony has already run")
-            snapshot = uow.snapshots.get(election_id)
-            if snapshot is None:
-                raise ElectionStateError(
-                    f"election {election_id!r}: expected a frozen roll, got none (set the "
-                    "eligibility rules and freeze the roll first)"
-                )
-            header = snapshot.header
-            if header.organisation_id != d.organisation_id or header.eligible < 1:
-                raise ElectionStateError(
-                    f"election {election_id!r}: expected a roll of {d.organisation_id!r} with "
-                    f"eligible members, got {header.organisation_id!r} with {header.eligible}"
-                )
-            organisation = uow.organisations.get(d.organisation_id)
-            manifest = Manifest(
-                d.election_id,
-                d.title,
-                organisation.name if organisation else d.organisation_id,
-                iso_instant(d.opens),
-                iso_instant(d.closes),
-                d.contests,
-                d.channels,
+            draft, _ = self._draft(uow, election_id)
+            transport.put(DRAFT, draft_document(draft))
+            append_events(
+                uow,
+                at=self._clock.now(),
+                actor=actor,
+                action="election.ceremony_started",
+                organisation_id=require_election(uow, election_id).definition.organisation_id,
+                subject=f"election:{election_id}",
+                changes=[Change("ceremony_context", None, draft.ceremony_context().hex())],
             )
-            roll = RollCommitment(header.root, header.size, header.eligible)
-            draft = draft_setup(manifest, roll, setup_roles(uow, d), d.threshold)
-            ceremony = run_ceremony(draft, rng)
-            event = setup_event(draft, ceremony.entries, ceremony.joint_key)
-            keys = [RoleKey.of_trustee(election_id, event.hash, s) for s in ceremony.secrets]
-            written: list[Path] = []
-            try:
-                key_dir.mkdir(parents=True, exist_ok=True)
-                for key in keys:
-                    path = _key_file(key_dir, key.role, key.name)
-                    save_role_key(path, key, passphrases[key.name], log2_n=log2_n)
-                    written.append(path)
-                uow.board.append(election_id, event)
-                uow.elections.set_roll_version(election_id, header.version)
-                append_events(
-                    uow,
-                    at=self._clock.now(),
-                    actor=actor,
-                    action="election.setup",
-                    organisation_id=d.organisation_id,
-                    subject=f"election:{election_id}",
-                    changes=[
-                        Change("fingerprint", None, event.hash),
-                        Change("roll_version", None, header.version),
-                    ],
+            uow.commit()
+        return CeremonyStart(election_id, draft.ceremony_context().hex(), draft.trustee_keys)
+
+    def ceremony_finish(
+        self, principal: Principal, election_id: str, transport: CeremonyTransport
+    ) -> CeremonyReport:
+        """Check every trustee's signed messages, make the joint key and write event 0.
+
+        The draft in the transport must be the one the stored state gives now (same roll, same
+        cards); every round-1 and round-2 message must be there, signed, and acknowledged by
+        every trustee. The officer sees only public values and encrypted shares.
+        """
+        authorise(principal, "ballots.ceremony_finish")
+        actor = principal.name
+        with self._uow() as uow:
+            draft, version = self._draft(uow, election_id)
+            published = read_draft(transport)
+            if published.manifest_body() != draft.manifest_body():
+                raise ConflictError(
+                    f"election {election_id!r}: the ceremony folder's draft is not this "
+                    "election's as it stands (roll or cards changed since the start?); start a "
+                    "new ceremony in a new folder"
                 )
-                uow.commit()
-            except BaseException:
-                for path in written:
-                    path.unlink(missing_ok=True)
-                raise
-        files = dict(zip([k.name for k in keys], written, strict=True))
-        return CeremonyReport(election_id, event.hash, event, {n: files[n] for n in d.trustees})
+            try:
+                setup, _ = assemble(
+                    draft, read_round1(transport, draft), read_round2(transport, draft)
+                )
+            except CeremonyError as error:
+                raise ValidationError(
+                    "key ceremony", "transcript", "every message sound", str(error)
+                ) from None
+            event = setup_event(setup)
+            uow.board.append(election_id, event)
+            uow.elections.set_roll_version(election_id, version)
+            append_events(
+                uow,
+                at=self._clock.now(),
+                actor=actor,
+                action="election.setup",
+                organisation_id=require_election(uow, election_id).definition.organisation_id,
+                subject=f"election:{election_id}",
+                changes=[
+                    Change("fingerprint", None, event.hash),
+                    Change("roll_version", None, version),
+                ],
+            )
+            uow.commit()
+        return CeremonyReport(election_id, event.hash, event)
 
     def publish_credentials(
         self,

@@ -9,20 +9,18 @@ named without the passphrase):
      "encryption_key": hex | null, "kdf": ..., "cipher": ..., "ciphertext": base64}
 
 whose plaintext is the signing scalar followed, for a trustee, by the encryption scalar.
-The **trustee's key share** for one election (`clearcount-role-key/1`) follows.
+The **trustee's share file** holds its key share z_ℓ for one election (spec §5.2.4), written
+by the trustee's own round 2 of the key ceremony on its own machine
+(`service.trustee_ceremony`, spec §11.2.3); the service never sees it. Only the trustee's own
+step (`TallyService.decrypt_with_key_file`) reads it back. Format (JSON, permissions 0600):
 
-The key ceremony (`BallotService.key_ceremony`, spec §11.2) writes one file per trustee (its key
-share z_ℓ, spec §5.2.4) and per teller (its paper-batch signing key, spec §11.6); the service
-stores none of them. Only the trustee's own step (`TallyService.decrypt_with_key_file`) or the
-tellers' paper entry reads a file back. Format (JSON, permissions 0600):
-
-    {"format": "clearcount-role-key/1", "role": "trustee" | "teller", "name": ...,
-     "index": ℓ | null, "election_id": ..., "fingerprint": <Setup hash>,
+    {"format": "clearcount-trustee-share/1", "role": "trustee", "name": ..., "index": ℓ,
+     "election_id": ..., "joint_key": <the ceremony's joint key, hex>,
      "kdf": {"name": "scrypt", "salt": hex, "log2_n": n, "r": 8, "p": 1},
      "cipher": {"name": "AES-256-GCM", "nonce": hex}, "ciphertext": base64}
 
 The plaintext is the secret scalar; the associated data is the canonical JSON of every other
-field, so a file cannot be relabelled as another trustee's or another election's. A wrong
+field, so a file cannot be relabelled as another trustee's, election's or ceremony's. A wrong
 passphrase and an altered file give the same error. The sealing is `service.sealed_file`, shared
 with the credential authority's key file (docs/service/credentials.md).
 """
@@ -36,7 +34,6 @@ from clearcount.core.errors import ClearcountError
 from clearcount.crypto.dkg import TrusteeKey
 from clearcount.crypto.group import Scalar
 from clearcount.protocol.ceremony import TrusteeSecret
-from clearcount.protocol.paper import TellerSecret
 from clearcount.protocol.roles import RoleSecret
 from clearcount.record import codec
 from clearcount.service.errors import ConflictError, ServiceError, ValidationError
@@ -62,11 +59,10 @@ __all__ = [
     "save_role_key",
 ]
 
-ROLE_KEY_FORMAT = "clearcount-role-key/1"
+ROLE_KEY_FORMAT = "clearcount-trustee-share/1"
 LONG_TERM_FORMAT = "clearcount-role-key/2"
 _LONG_TERM_FIELDS = ("format", "role", "name", "key", "encryption_key")
 _REFUSAL = "a key file is already there; refusing to overwrite it"
-_ROLES = ("trustee", "teller")
 
 
 class RoleKeyError(ServiceError):
@@ -75,41 +71,20 @@ class RoleKeyError(ServiceError):
 
 @dataclass(frozen=True, slots=True)
 class RoleKey:
-    """One role's secret for one election; `index` is the trustee's ℓ (None for a teller)."""
+    """A trustee's key share for one election; `joint_key` (hex) names its ceremony."""
 
     role: str
     name: str
-    index: int | None
+    index: int
     election_id: str
-    fingerprint: str
+    joint_key: str
     secret: Scalar
 
     def __repr__(self) -> str:
         return f"RoleKey({self.role} {self.name!r}, {self.election_id!r}, <hidden>)"
 
-    @classmethod
-    def of_trustee(cls, election_id: str, fingerprint: str, secret: TrusteeSecret) -> RoleKey:
-        return cls(
-            "trustee", secret.name, secret.key.index, election_id, fingerprint, secret.key.share
-        )
-
-    @classmethod
-    def of_teller(cls, election_id: str, fingerprint: str, secret: TellerSecret) -> RoleKey:
-        return cls("teller", secret.name, None, election_id, fingerprint, secret.secret)
-
     def trustee(self) -> TrusteeSecret:
-        if self.role != "trustee" or self.index is None:
-            raise RoleKeyError(
-                f"key file of {self.name!r}: expected a trustee's, got a {self.role}'s"
-            )
         return TrusteeSecret(self.name, TrusteeKey(self.index, self.secret))
-
-    def teller(self) -> TellerSecret:
-        if self.role != "teller":
-            raise RoleKeyError(
-                f"key file of {self.name!r}: expected a teller's, got a {self.role}'s"
-            )
-        return TellerSecret(self.name, self.secret)
 
     def header(self) -> dict[str, object]:
         return {
@@ -118,7 +93,7 @@ class RoleKey:
             "name": self.name,
             "index": self.index,
             "election_id": self.election_id,
-            "fingerprint": self.fingerprint,
+            "joint_key": self.joint_key,
         }
 
 
@@ -132,12 +107,12 @@ def save_role_key(
     write_private_file(path, data, refusal=_REFUSAL)
 
 
-def load_role_key(path: Path, passphrase: str, *, role: str) -> RoleKey:
-    """Open the `role` ("trustee" or "teller") key file at `path`; RoleKeyError if it fails."""
-    if role not in _ROLES:
-        raise ValidationError("key file", "role", f"one of {_ROLES}", role)
-    data = read_private_file(path, error=RoleKeyError, what=f"the {role}'s secret")
-    names = ("format", "role", "name", "index", "election_id", "fingerprint")
+def load_role_key(path: Path, passphrase: str, *, role: str = "trustee") -> RoleKey:
+    """Open a trustee's share file at `path`; RoleKeyError if it fails."""
+    if role != "trustee":
+        raise ValidationError("share file", "role", "trustee", role)
+    data = read_private_file(path, error=RoleKeyError, what="the trustee's key share")
+    names = ("format", "role", "name", "index", "election_id", "joint_key")
     f, plain = open_sealed(
         data,
         passphrase,
@@ -147,17 +122,16 @@ def load_role_key(path: Path, passphrase: str, *, role: str) -> RoleKey:
         expect={"format": ROLE_KEY_FORMAT, "role": role},
     )
     try:
-        index = f["index"]
         return RoleKey(
             role,
             codec.text(f["name"], f"{path}: name"),
-            None if index is None else codec.integer(index, f"{path}: index", minimum=1),
+            codec.integer(f["index"], f"{path}: index", minimum=1),
             codec.text(f["election_id"], f"{path}: election_id"),
-            codec.digest(f["fingerprint"], f"{path}: fingerprint"),
+            codec.point(f["joint_key"], f"{path}: joint_key").to_bytes().hex(),
             Scalar.from_bytes(plain),
         )
     except ClearcountError as error:
-        raise RoleKeyError(f"{path}: not a clearcount {role} key file: {error}") from None
+        raise RoleKeyError(f"{path}: not a clearcount {role} share file: {error}") from None
 
 
 def save_long_term_key(

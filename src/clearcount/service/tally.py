@@ -35,7 +35,7 @@ from clearcount.protocol.decryption import (
 from clearcount.protocol.mixing import shuffle_event
 from clearcount.protocol.tally import tally_event
 from clearcount.record.chain import Event
-from clearcount.record.events import PartialDecryption
+from clearcount.record.events import PartialDecryption, Setup
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
@@ -229,9 +229,16 @@ class TallyService:
                 f"key file {path} is for election {key.election_id!r}, not {election_id!r}",
             )
         with self._uow() as uow:
-            setup = uow.board.events(election_id, ("Setup",))
-        if not setup or setup[0].hash != key.fingerprint:
-            raise TrusteeError(key.name, f"key file {path} is for another Setup of this election")
+            first = uow.board.events(election_id, ("Setup",))
+        setup = Setup.from_body(first[0].body, "event 0") if first else None
+        if setup is None or setup.joint_key.to_bytes().hex() != key.joint_key:
+            raise TrusteeError(
+                key.name, f"key file {path} is for another key ceremony of this election"
+            )
+        if key.name not in [t.name for t in setup.trustee_keys] or (
+            setup.trustee_key(key.name).index != key.index
+        ):
+            raise TrusteeError(key.name, f"key file {path}: not trustee {key.name!r}'s index")
         return self.decrypt(election_id, key.trustee(), signing, rng=rng)
 
     def submit_partial(

@@ -89,6 +89,32 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "joint_key equals the sum of the trustees' constant-term commitments",
     ),
     _spec(
+        "V-CEREMONY-1",
+        "§11.2.3",
+        "ceremony transcript well-formed",
+        "one round-1 and one round-2 message per trustee of Setup.trustee_keys, in order, with "
+        "its name and the ceremony context; t commitments and one encrypted share per trustee "
+        "1..n in each round-1 message; Setup.trustees' commitments and proofs are the signed ones",
+        True,
+    ),
+    _spec(
+        "V-CEREMONY-2",
+        "§11.2.3",
+        "ceremony messages signed",
+        "every round-1 and round-2 message's Schnorr signature (purposes ceremony-round1, "
+        "ceremony-round2) verifies under its trustee's key in Setup.trustee_keys",
+        True,
+    ),
+    _spec(
+        "V-CEREMONY-3",
+        "§11.2.3",
+        "every share acknowledged",
+        "each trustee's round-2 message acknowledges the SHA-256 of every round-1 message as "
+        "recorded, and no complaint remains (a complaint's opening is checked and the trustee "
+        "at fault named)",
+        True,
+    ),
+    _spec(
         "V-CRED-0",
         "§11.3",
         "credentials vs roll",

@@ -17,6 +17,7 @@ from clearcount.record.archive import decode_events, read_record_bytes
 from clearcount.record.chain import Event
 from clearcount.verifier import (
     ballot_checks,
+    ceremony_checks,
     checks_record,
     result_checks,
     setup_checks,
@@ -36,6 +37,7 @@ CheckFunction = Callable[[RecordView, Collector], None]
 IMPLEMENTATIONS: Mapping[str, CheckFunction] = {
     **checks_record.CHECKS,
     **setup_checks.CHECKS,
+    **ceremony_checks.CHECKS,
     **ballot_checks.CHECKS,
     **tally_checks.CHECKS,
     **result_checks.CHECKS,

@@ -61,8 +61,8 @@ def open_election(voters: int = 4, *, mixnet: bool = False) -> Opened:
     roles, keys = simulated_roles("Officer", "Scrutineer", ("Pat", "Sam"), ("T1", "T2", "T3"), rng)
     tellers = (keys["Pat"].teller(), keys["Sam"].teller())
     draft = draft_setup(manifest, roll_commitment(roll), roles, 2)
-    ceremony = run_ceremony(draft, rng)
-    chain = [setup_event(draft, ceremony.entries, ceremony.joint_key)]
+    ceremony = run_ceremony(draft, keys, rng)
+    chain = [setup_event(ceremony.setup)]
     from clearcount.protocol.context import read_election
 
     secrets = generate_credentials(read_election(chain).setup, rng)

@@ -12,7 +12,8 @@ from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.protocol import board as bb
 from clearcount.protocol.acts import sign_act
 from clearcount.protocol.casting import make_ballot
-from clearcount.protocol.ceremony import CeremonyComplaintError, run_ceremony
+from clearcount.protocol.ceremony import run_ceremony
+from clearcount.protocol.ceremony_rounds import CeremonyError
 from clearcount.protocol.context import Election
 from clearcount.protocol.declare import declare
 from clearcount.protocol.decryption import (
@@ -22,6 +23,7 @@ from clearcount.protocol.decryption import (
     post_partial_decryption,
 )
 from clearcount.protocol.mixing import shuffle_event
+from clearcount.protocol.roles import simulated_roles
 from clearcount.protocol.tally import tally_event
 from clearcount.record.events import PartialDecryption, Result, Setup
 from clearcount.record.signing import DECRYPTION_PURPOSE
@@ -51,8 +53,16 @@ def test_bad_share_in_the_ceremony_names_the_sender() -> None:
             return dataclasses.replace(share, value=share.value + Scalar.from_int(1))
         return share
 
-    with pytest.raises(CeremonyComplaintError, match="trustee 'T3' accuses trustee 'T2'"):
-        run_ceremony(draft, RNG, deliver=corrupt)
+    _, keys = simulated_roles("Officer", "Scrutineer", ("Pat", "Sam"), ("T1", "T2", "T3"), RNG)
+    draft = dataclasses.replace(
+        draft,
+        trustee_keys=tuple(
+            dataclasses.replace(t, key=keys[t.name].key, encryption_key=keys[t.name].encryption_key)
+            for t in draft.trustee_keys
+        ),
+    )
+    with pytest.raises(CeremonyError, match="trustee 'T2''s share to trustee 'T3' is bad"):
+        run_ceremony(draft, keys, RNG, deliver=corrupt)
 
 
 def test_homomorphic_tally_decrypts_with_two_of_three() -> None:

@@ -73,8 +73,7 @@ def setup_and_keys(eligible: int, ineligible: int = 1) -> tuple[Event, dict[str,
     ]
     roles, keys = simulated_roles("Officer", AUTHORITY_NAME, (), ("T1", "T2", "T3"), rng)
     draft = draft_setup(manifest, roll_commitment(roll), roles, 2)
-    ceremony = run_ceremony(draft, rng)
-    return setup_event(draft, ceremony.entries, ceremony.joint_key), keys
+    return setup_event(run_ceremony(draft, keys, rng).setup), keys
 
 
 AUTHORITY_NAME = "Harrow & Pell Scrutineers"

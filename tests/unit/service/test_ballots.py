@@ -24,6 +24,7 @@ from clearcount.crypto.group import Point
 from clearcount.protocol.acts import UNSIGNED
 from clearcount.record.events import Credentials
 from clearcount.service.ballots import BallotDefinition, contest
+from clearcount.service.ceremony_transport import CeremonyFolder
 from clearcount.service.credential_authority import issue_credentials, recipients_from_snapshot
 from clearcount.service.errors import (
     ConflictError,
@@ -72,7 +73,7 @@ def test_definitions_are_checked() -> None:
     assert BallotDefinition.from_json(d.to_json()) == d
 
 
-def test_the_ceremony_needs_a_frozen_roll_every_card_and_writes_one_share_file_per_trustee(
+def test_the_ceremony_needs_every_card_and_each_trustee_keeps_its_own_share_file(
     life: Lifecycle, world: World
 ) -> None:
     with pytest.raises(NotFoundError, match="organisation"):
@@ -81,17 +82,20 @@ def test_the_ceremony_needs_a_frozen_roll_every_card_and_writes_one_share_file_p
     with pytest.raises(ConflictError, match="already defined"):
         life.ballots.define(officer(OFFICER), definition())
     assert life.ballots.status(ELECTION).phase == "defined"
-    with pytest.raises(ValidationError, match="passphrases"):
-        life.ballots.key_ceremony(officer(OFFICER), ELECTION, life.key_dir, {})
+    folder = CeremonyFolder(life.key_dir / "early")
     with pytest.raises(ElectionStateError, match=r"missing trustee 'Tess Alder'.*role init"):
-        life.ballots.key_ceremony(officer(OFFICER), ELECTION, life.key_dir, PASSPHRASES)
+        life.ballots.ceremony_start(officer(OFFICER), ELECTION, folder)
     report = life.setup()
-    assert set(report.trustee_key_files) == set(TRUSTEES)
-    for name, path in report.trustee_key_files.items():
+    for name in TRUSTEES:
+        path = life.trustee_file(name)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         key = load_role_key(path, PASSPHRASES[name], role="trustee")
-        assert (key.name, key.election_id, key.fingerprint) == (name, ELECTION, report.fingerprint)
-        assert key.secret.to_bytes().hex() not in life.key_dir.joinpath("x").as_posix()
+        setup_body = life.ballots.setup_event(ELECTION).body
+        assert (key.name, key.election_id, key.joint_key) == (
+            name,
+            ELECTION,
+            setup_body["joint_key"],
+        )
     setup = life.ballots.setup_event(ELECTION)
     assert setup.hash == report.fingerprint
     assert setup.body["roll"]["eligible"] == 5
@@ -99,22 +103,12 @@ def test_the_ceremony_needs_a_frozen_roll_every_card_and_writes_one_share_file_p
     assert listed == {n: life.role_keys[n].card().to_json()["key"] for n in TELLERS}
     assert setup.body["officer"]["name"] == OFFICER
     assert [t["name"] for t in setup.body["trustee_keys"]] == list(TRUSTEES)
+    assert len(setup.body["ceremony"]["round2"]) == len(TRUSTEES)
     with pytest.raises(ConflictError, match="already run"):
-        life.ballots.key_ceremony(officer(OFFICER), ELECTION, life.key_dir / "2", PASSPHRASES)
+        life.ballots.ceremony_start(officer(OFFICER), ELECTION, CeremonyFolder(life.key_dir / "2"))
     status = life.ballots.status(ELECTION)
     assert (status.phase, status.roll_version, status.fingerprint) == ("setup", 1, setup.hash)
     assert [s.election_id for s in life.ballots.elections("northfold-twu")] == [ELECTION]
-
-
-def test_a_failed_ceremony_leaves_no_key_files(life: Lifecycle, world: World) -> None:
-    life.define()
-    life.register_roles()
-    with pytest.raises(ValidationError, match="passphrase"):
-        life.ballots.key_ceremony(
-            officer(OFFICER), ELECTION, life.key_dir, {**PASSPHRASES, TRUSTEES[2]: "short"}
-        )
-    assert list(life.key_dir.iterdir()) == []
-    assert life.ballots.status(ELECTION).phase == "defined"
 
 
 def test_credentials_must_match_the_eligible_count(life: Lifecycle) -> None:

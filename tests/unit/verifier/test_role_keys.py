@@ -47,10 +47,14 @@ def test_setup_role_fields_are_parsed_strictly(
     swapped = copy.deepcopy(dict(body))
     keys = swapped["trustee_keys"]
     keys[0], keys[1] = keys[1], keys[0]
-    with pytest.raises(RecordError, match=r"trustee_keys\[0\]: expected trustee 'Tess Alder'"):
+    with pytest.raises(RecordError, match=r"trustee_keys\[\]\.index: expected 1\.\.3 in order"):
         Setup.from_body(swapped, "event 0")
+    renamed = copy.deepcopy(dict(body))
+    renamed["trustee_keys"][0]["name"] = "Someone Else"
+    with pytest.raises(RecordError, match=r"trustees\[0\]: expected trustee 'Someone Else'"):
+        Setup.from_body(renamed, "event 0")
     short = {**body, "trustee_keys": body["trustee_keys"][:-1]}
-    with pytest.raises(RecordError, match="trustee_keys"):
+    with pytest.raises(RecordError, match=r"Setup\.trustees: expected 2\.\.2 items"):
         Setup.from_body(short, "event 0")
     authority = {**body, "credential_authority": {"name": "Independent Scrutineer Ltd"}}
     with pytest.raises(RecordError, match="credential_authority"):
