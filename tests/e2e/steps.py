@@ -121,7 +121,16 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
             cli.ok("role", "init", "--role", role, "--name", name, "--out", key)
         cards += ["--card", key.removesuffix(".key") + ".card.json"]
     cli.ok("election", "register-card", e, *cards)
-    cli.ok("trustee", "ceremony", e, "--key-dir", f"shares/{e}")
+    folder = f"ceremony/{e}"
+    cli.ok("election", "ceremony", "start", e, "--dir", folder)
+    keys = {t: f"keys/trustee-{t.lower().replace(' ', '-')}.key" for t in TRUSTEES}
+    shares = {t: f"shares/{e}/trustee-{t.lower().replace(' ', '-')}.key" for t in TRUSTEES}
+    for t in TRUSTEES:
+        cli.ok("trustee", "ceremony", "round1", "--key", keys[t], "--dir", folder)
+    for t in TRUSTEES:
+        round2 = ("--key", keys[t], "--dir", folder, "--share-out", shares[t])
+        cli.ok("trustee", "ceremony", "round2", *round2)
+    cli.ok("election", "ceremony", "finish", e, "--dir", folder)
     cli.ok("election", "setup-record", e, "--out", "setup")
     cli.ok("election", "credential-roll", e, "--out", "credential-roll.json")
     # 5. credentials (the scrutineer)

@@ -85,7 +85,7 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
     _refused(status, "no such election")  # the refused definition stored nothing
 
     _documented_setup(cli, "03-define-the-ballot.md", "04-key-ceremony.md")
-    _refused(cli.run("trustee", "ceremony", E, "--key-dir", "keys2"), "already run")
+    _refused(cli.run("election", "ceremony", "start", E, "--dir", "ceremony2"), "already run")
     bad = {"CLEARCOUNT_PASSPHRASE_PRIYA_NANDRA": "not the right passphrase"}
     _refused(
         cli.run(
