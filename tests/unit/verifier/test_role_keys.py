@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
@@ -63,3 +64,44 @@ def test_setup_role_fields_are_parsed_strictly(
     identity["trustee_keys"][0]["encryption_key"] = "00" * 32
     with pytest.raises(RecordError, match=r"trustee_keys\[0\].encryption_key"):
         Setup.from_body(identity, "event 0")
+
+
+@pytest.mark.parametrize(
+    ("where", "check"),
+    [
+        (("round1", 1, "shares", 0, "ciphertext"), "V-CEREMONY-2"),
+        (("round2", 0, "acknowledged", 1), "V-CEREMONY-2"),
+        (("round1", 0, "name"), "V-CEREMONY-1"),
+    ],
+)
+def test_a_forged_ceremony_transcript_fails_naming_the_check(
+    election: tuple[list[Event], SimulationSecrets], where: tuple[Any, ...], check: str
+) -> None:
+    events = election[0]
+    body = copy.deepcopy(events[0].body)
+    node: Any = body["ceremony"]
+    for step in where[:-1]:
+        node = node[step]
+    value = node[where[-1]]
+    node[where[-1]] = "Someone Else" if where[-1] == "name" else ("00" * (len(value) // 2))
+    report = verify_events(_rechained(events, body), workers=1)
+    assert report.outcome(check).status.name == "FAILED", report.outcome(check)
+
+
+def test_a_transcript_re_signed_by_the_officer_fails_v_ceremony_2(
+    election: tuple[list[Event], SimulationSecrets],
+) -> None:
+    """The officer holds no trustee key: changing a message and signing it anew with its own."""
+    events, secrets = election
+    setup = Setup.from_body(events[0].body, "event 0")
+    officer = secrets.roles["Jo Hale"]
+    first = list(setup.ceremony.round1)
+    first[0] = first[0].signed(officer.signing)
+    forged = dataclasses.replace(
+        setup, ceremony=dataclasses.replace(setup.ceremony, round1=tuple(first))
+    )
+    report = verify_events(_rechained(events, forged.to_body()), workers=1)
+    outcome = report.outcome("V-CEREMONY-2")
+    assert outcome.status.name == "FAILED"
+    assert "round1 of trustee 'Tess Alder': the signature does not verify" in str(outcome.findings)
+    assert verify_events(events, workers=1).outcome("V-CEREMONY-3").status.name == "PASSED"
