@@ -86,6 +86,14 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
 
     _documented_setup(cli, "03-define-the-ballot.md", "04-key-ceremony.md")
     _refused(cli.run("election", "ceremony", "start", E, "--dir", "ceremony2"), "already run")
+    _refused(
+        cli.run("election", "register-card", E, "--card", "keys/officer.card.json"),
+        "the key ceremony has run",
+    )
+    _refused(
+        cli.run("trustee", "ceremony", "round1", "--key", "keys/officer.key", "--dir", "ceremony"),
+        "role: expected 'trustee'",
+    )
     bad = {"CLEARCOUNT_PASSPHRASE_PRIYA_NANDRA": "not the right passphrase"}
     _refused(
         cli.run(
