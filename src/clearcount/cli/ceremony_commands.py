@@ -9,7 +9,6 @@ Services: `service.ballots` (officer), `service.trustee_ceremony` (trustee).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -19,7 +18,15 @@ from clearcount.service.ceremony_transport import CeremonyFolder
 from clearcount.service.role_keys import DEFAULT_LOG2_N
 from clearcount.service.trustee_ceremony import trustee_round1, trustee_round2
 
-from .common import Database, UserError, db_options, principal_option, progress, role_passphrase
+from .common import (
+    Database,
+    UserError,
+    db_options,
+    key_file_name,
+    principal_option,
+    progress,
+    role_passphrase,
+)
 from .context import open_services
 
 __all__ = ["officer_ceremony_group", "trustee_ceremony_group"]
@@ -85,19 +92,12 @@ def trustee_ceremony_group() -> None:
     """Your rounds of the key ceremony, on your own machine."""
 
 
-def _key_name(path: Path) -> str:
-    try:
-        return str(json.loads(path.read_bytes())["name"])
-    except (OSError, ValueError, KeyError, TypeError):
-        raise UserError(f"{path}: expected your trustee key file from `trustee init`") from None
-
-
 @trustee_ceremony_group.command("round1")
 @_KEY
 @_DIR
 def round1_command(key_file: Path, folder: Path) -> None:
     """Round 1: your commitments and one encrypted share for each trustee, signed."""
-    name = _key_name(key_file)
+    name = key_file_name(key_file)
     passphrase = role_passphrase("trustee", name, confirm=False)
     message = trustee_round1(CeremonyFolder(folder), key_file, passphrase)
     click.echo(f"trustee {name}: round 1 written to {folder / f'round1-{message.index}.json'}")
@@ -121,7 +121,7 @@ def round1_command(key_file: Path, folder: Path) -> None:
 )
 def round2_command(key_file: Path, folder: Path, share_out: Path, kdf_cost: int) -> None:
     """Round 2: check the shares sent to you; acknowledge them, or complain (signed)."""
-    name = _key_name(key_file)
+    name = key_file_name(key_file)
     passphrase = role_passphrase("trustee", name, confirm=False)
     done = trustee_round2(CeremonyFolder(folder), key_file, passphrase, share_out, log2_n=kdf_cost)
     where = folder / f"round2-{done.message.index}.json"

@@ -78,7 +78,7 @@ def _mutated(event: Event, change) -> Event:  # type: ignore[no-untyped-def]
         ("Credentials", lambda b: b["weights"].__setitem__(0, True), "weights[0]: expected an int"),
         ("Setup", lambda b: b["contests"][0].__setitem__("kind", "mixnet"), "contests[0]"),
         ("Setup", lambda b: b.__setitem__("opens", "tomorrow"), "Setup.opens"),
-        ("Setup", lambda b: b["trustees"][0].__setitem__("index", 2), "trustees[0]: expected trustee"),
+        ("Setup", lambda b: b["trustees"][0].__setitem__("index", 2), "trustees[0]: expected"),
         ("EndBallots", lambda b: b.__setitem__("ballots", -1), "EndBallots.ballots"),
         ("PaperBatch", lambda b: b.__setitem__("tellers", ["A", "A"]), "two different tellers"),
         ("PaperBatch", lambda b: b.__setitem__("channel", "online"), "PaperBatch.channel"),
