@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import ClearcountError, RecordError
@@ -56,10 +57,27 @@ def _digest(body: dict[str, object]) -> str:
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
-def _sign(
-    context: bytes, secret: Scalar, body: dict[str, object], purpose: str, rng: ScalarSource
-) -> SchnorrProof:
-    return prove_schnorr(context, secret, message=canonical_json(body), purpose=purpose, rng=rng)
+class _Message(Protocol):
+    @property
+    def context(self) -> bytes: ...
+    @property
+    def signature(self) -> SchnorrProof: ...
+    def unsigned_body(self) -> dict[str, object]: ...
+
+
+M = TypeVar("M", "Round1", "Round2")
+
+
+def _signed(message: M, secret: Scalar, purpose: str, rng: ScalarSource) -> M:
+    """`message` with its Schnorr signature over JCS of the message without it (§11.2.3)."""
+    statement = canonical_json(message.unsigned_body())
+    proof = prove_schnorr(message.context, secret, message=statement, purpose=purpose, rng=rng)
+    return replace(message, signature=proof)
+
+
+def _verify(message: _Message, key: Point, purpose: str) -> None:
+    statement = canonical_json(message.unsigned_body())
+    verify_schnorr(message.context, key, message.signature, message=statement, purpose=purpose)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +121,10 @@ class Round1:
         return TrusteeAnnouncement(self.index, self.commitments, self.proofs)
 
     def signed(self, secret: Scalar, rng: ScalarSource = Scalar.random) -> Round1:
-        from dataclasses import replace
-
-        return replace(
-            self, signature=_sign(self.context, secret, self.unsigned_body(), ROUND1_PURPOSE, rng)
-        )
+        return _signed(self, secret, ROUND1_PURPOSE, rng)
 
     def verify_signature(self, key: Point) -> None:
-        verify_schnorr(
-            self.context,
-            key,
-            self.signature,
-            message=canonical_json(self.unsigned_body()),
-            purpose=ROUND1_PURPOSE,
-        )
+        _verify(self, key, ROUND1_PURPOSE)
 
     @classmethod
     def from_body(cls, body: object, path: str) -> Round1:
@@ -214,20 +222,10 @@ class Round2:
         return self.unsigned_body() | {"signature": codec.hexify(self.signature)}
 
     def signed(self, secret: Scalar, rng: ScalarSource = Scalar.random) -> Round2:
-        from dataclasses import replace
-
-        return replace(
-            self, signature=_sign(self.context, secret, self.unsigned_body(), ROUND2_PURPOSE, rng)
-        )
+        return _signed(self, secret, ROUND2_PURPOSE, rng)
 
     def verify_signature(self, key: Point) -> None:
-        verify_schnorr(
-            self.context,
-            key,
-            self.signature,
-            message=canonical_json(self.unsigned_body()),
-            purpose=ROUND2_PURPOSE,
-        )
+        _verify(self, key, ROUND2_PURPOSE)
 
     @classmethod
     def from_body(cls, body: object, path: str) -> Round2:
