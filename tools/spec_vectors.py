@@ -762,6 +762,50 @@ def shuffle_signature_vectors() -> list[Block]:
     return [block]
 
 
+def share_encryption_vectors() -> list[Block]:
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+    from cryptography.hazmat.primitives.hashes import SHA512
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from clearcount.crypto import share_encryption as se
+
+    draws = Draws(b"clearcount/kat/share-encryption")
+    recipient_secret = draws()
+    recipient_key = Point.base_mul(recipient_secret)
+    share = dkg.KeyShare(2, 3, draws())
+    with captured() as seen:
+        sealed = se.encrypt_share(CONTEXT, share, recipient_key, draws)
+        opening = se.open_share(CONTEXT, sealed, recipient_secret, draws)
+    r = draws.drawn[2]
+    shared = recipient_key * r
+    where = (share.sender.to_bytes(4, "big"), share.recipient.to_bytes(4, "big"))
+    info = length_prefixed(se.SHARE_DOMAIN, *where, sealed.ephemeral.to_bytes(),
+                           recipient_key.to_bytes())  # fmt: skip
+    key = HKDF(algorithm=SHA512(), length=32, salt=CONTEXT, info=info).derive(shared.to_bytes())
+    associated = length_prefixed(se.SHARE_DOMAIN, CONTEXT, *where)
+    assert ChaCha20Poly1305(key).decrypt(bytes(12), sealed.ciphertext, associated) == (
+        share.value.to_bytes()
+    )
+    block = Block(
+        "90.18",
+        "A key-ceremony share encrypted to its recipient, and its public opening (§5.2.5)",
+        "Trustee 2's share for trustee 3. Draws: the recipient's encryption secret e, the share "
+        "P_2(3), the ephemeral r, the opening proof's nonce. Key = HKDF-SHA512 (RFC 5869; salt "
+        "the context, info `info`, 32 bytes) of S = r·E = e·R; ChaCha20-Poly1305 (RFC 8439) "
+        "with 12 zero bytes as nonce and `associated` as associated data.",
+    )
+    block.put("context", CONTEXT).draws(draws)
+    block.put("recipient secret e", recipient_secret).put("recipient key E", recipient_key)
+    block.put("sender", share.sender).put("recipient", share.recipient)
+    block.put("share", share.value).put("ephemeral r", r).put("ephemeral R", sealed.ephemeral)
+    block.put("shared S", shared).put("hkdf info", info).put("aead key", key)
+    block.put("associated", associated).put("nonce", bytes(12))
+    block.put("ciphertext", sealed.ciphertext)
+    block.put("opening S", opening.shared)
+    block.transcript("opening.transcript", seen[-1]).put("opening.proof", opening.proof)
+    return [block]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -780,6 +824,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     trigger_vectors,
     signed_acts_vectors,
     shuffle_signature_vectors,
+    share_encryption_vectors,
 ]
 
 HEADER = """\

@@ -17,16 +17,15 @@ attributable either way without the recipient's key ever being revealed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.hashes import SHA512
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING
 
 from clearcount.core.errors import CryptoError, DecodingError
 from clearcount.crypto.dkg import KeyShare
 from clearcount.crypto.group import Point, Scalar, ScalarSource, length_prefixed
 from clearcount.crypto.proofs.dleq import DleqProof, prove_dleq, verify_dleq
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 __all__ = [
     "CIPHERTEXT_SIZE",
@@ -73,7 +72,21 @@ def _index(value: int) -> bytes:
 def _aead(
     context: bytes, share: EncryptedShare, recipient_key: Point, shared: Point
 ) -> tuple[ChaCha20Poly1305, bytes]:
-    """The AEAD keyed by HKDF-SHA512 of S, and the associated data (spec §5.2.5)."""
+    """The AEAD keyed by HKDF-SHA512 of S, and the associated data (spec §5.2.5).
+
+    `cryptography` is imported here, not at the top: a verifier needs it only to re-open a share
+    a trustee complained about, so the clearcount-verifier distribution installs without it
+    (docs/verifier.md) and a record without complaints verifies with rbcl alone.
+    """
+    try:
+        from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+        from cryptography.hazmat.primitives.hashes import SHA512
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    except ModuleNotFoundError:
+        raise CryptoError(
+            "sealing or opening a key-ceremony share needs the `cryptography` package: "
+            "pip install 'clearcount-verifier[complaints]' (or cryptography)"
+        ) from None
     where = (_index(share.sender), _index(share.recipient))
     info = length_prefixed(
         SHARE_DOMAIN, *where, share.ephemeral.to_bytes(), recipient_key.to_bytes()
@@ -95,6 +108,8 @@ def encrypt_share(
 
 def _open(context: bytes, share: EncryptedShare, recipient_key: Point, shared: Point) -> KeyShare:
     aead, associated = _aead(context, share, recipient_key, shared)
+    from cryptography.exceptions import InvalidTag  # present: _aead imported cryptography
+
     what = f"share from trustee {share.sender} to trustee {share.recipient}"
     try:
         value = Scalar.from_bytes(aead.decrypt(_NONCE, share.ciphertext, associated))
