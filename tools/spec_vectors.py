@@ -806,6 +806,35 @@ def share_encryption_vectors() -> list[Block]:
     return [block]
 
 
+def ceremony_message_vectors() -> list[Block]:
+    chosen = election()
+    ceremony: Any = _first("Setup").body["ceremony"]
+    block = Block(
+        "90.19",
+        "Key-ceremony messages: trustee 1's round 1 and round 2, signed (§11.2.3)",
+        "From §90.8's Setup (`ceremony`). Each message is signed by its trustee's Setup signing "
+        "key (purposes `ceremony-round1`, `ceremony-round2`), with the message's own `context` "
+        "(the ceremony context of §90.8) as context and its JCS without `signature`, as it is, "
+        "as the message.",
+    )
+    for round_name, purpose in (("round1", "ceremony-round1"), ("round2", "ceremony-round2")):
+        message = dict(ceremony[round_name][0])
+        role = chosen.secrets.roles[str(message["name"])]
+        unsigned = canonical_json({k: v for k, v in message.items() if k != "signature"})
+        proof = _proof(message["signature"])
+        with captured() as seen:
+            verify_schnorr(bytes.fromhex(str(message["context"])), role.key, proof,
+                           message=unsigned, purpose=purpose)  # fmt: skip
+        block.put(f"{round_name}.signer", str(message["name"])).put(
+            f"{round_name}.public", role.key
+        )
+        block.put(f"{round_name}.secret", role.signing).put_json(
+            f"{round_name}.message_jcs", unsigned
+        )
+        block.transcript(f"{round_name}.transcript", seen[0]).put(f"{round_name}.signature", proof)
+    return [block]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -825,6 +854,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     signed_acts_vectors,
     shuffle_signature_vectors,
     share_encryption_vectors,
+    ceremony_message_vectors,
 ]
 
 HEADER = """\

@@ -249,3 +249,13 @@ def test_every_signed_act_signs_the_sha256_of_its_jcs() -> None:
                 assert values[f"{prefix}.transcript.r[5]"] == f"message 1 B:{digest}"
                 found += 1
     assert found >= 4
+
+
+def test_ceremony_messages_sign_their_jcs_under_the_ceremony_context() -> None:
+    values = BLOCKS["90.19"]
+    context = BLOCKS["90.8"]["ceremony_context"]
+    for name in ("round1", "round2"):
+        message = values[f"{name}.message_jcs"]
+        assert json.loads(message)["context"] == context
+        assert values[f"{name}.transcript.r[0]"] == f"context 1 B:{context}"
+        assert values[f"{name}.transcript.r[5]"] == f"message 1 B:{message.encode().hex()}"
