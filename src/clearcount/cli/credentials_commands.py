@@ -226,7 +226,7 @@ def send_command(key_file: Path, vote_url: str, help_contact: str, only: tuple[s
               help="Instead, one PDF per member in this folder.")  # fmt: skip
 @click.option("--date", "printed", default=None, help="Date on the letters (default: today).")
 @click.option("--font", type=click.Path(path_type=Path), default=None,
-              help="A TrueType font for names beyond Latin-1 (e.g. DejaVuSans.ttf).")  # fmt: skip
+              help="A TrueType font instead of DejaVu Sans (from fonts-dejavu-core).")  # fmt: skip
 @click.option("--only", "only", multiple=True, metavar="MEMBER",
               help="Only these members' letters (repeatable).")  # fmt: skip
 def letters_command(key_file: Path, vote_url: str, help_contact: str, out: Path | None,

@@ -7,9 +7,12 @@ shows it, the credential code boxed in a monospace font on two lines, the instru
 `write_letters` writes one file per member. Either holds credential secrets: files are written
 with permissions 0600, and nothing is logged.
 
-The built-in PDF fonts cover Latin-1 only. For names or addresses beyond it, pass a Unicode
-TrueType font (`font=`, e.g. DejaVuSans.ttf); otherwise the letter is refused with an error
-naming the member and the character, rather than printed with a wrong address.
+Every name on a roll must print (Siobhán O'Neill, Zoë, Łukasz, Nguyễn): the built-in PDF fonts
+cover Latin-1 only, so letters are set in DejaVu Sans (full Latin, Greek and Cyrillic), found at
+run time where the fonts-dejavu-core package (Debian, Ubuntu; `fonts-dejavu` elsewhere) puts it;
+`font=` overrides it. If no DejaVu Sans is found, the error names the package to install. A
+character the font lacks is refused with an error naming the member and the character, rather
+than printed as a blank box in a wrong address.
 """
 
 from __future__ import annotations
@@ -21,26 +24,59 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
 
+from clearcount.core.errors import ConfigError
 from clearcount.service.delivery import Letter
 from clearcount.service.errors import ConflictError, ValidationError
 
-__all__ = ["render_letters", "write_letters", "write_private"]
+__all__ = ["letter_font", "render_letters", "write_letters", "write_private"]
 
 _LEFT, _WIDTH = 20.0, 170.0
 _WINDOW = (25.0, 50.0, 85.0)  # x, y, width of the address block (mm)
 
 
-def _check_latin1(letter: Letter) -> None:
+# where packages put DejaVu Sans: Debian/Ubuntu fonts-dejavu-core, Fedora, Arch, Alpine, macOS
+_FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu-sans-fonts",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/share/fonts/ttf-dejavu",
+    "/usr/local/share/fonts/dejavu",
+    "/opt/homebrew/share/fonts",
+    "/Library/Fonts",
+)
+_REGULAR, _BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
+
+
+def letter_font(dirs: Sequence[str] = _FONT_DIRS) -> tuple[Path, Path]:
+    """DejaVu Sans (regular, bold) as installed by the system's package; ConfigError if absent."""
+    for folder in dirs:
+        regular = Path(folder) / _REGULAR
+        if regular.is_file():
+            bold = regular.with_name(_BOLD)
+            return regular, bold if bold.is_file() else regular
+    raise ConfigError(
+        f"letters need the DejaVu Sans font ({_REGULAR}), not found in {', '.join(dirs)}: "
+        "install the fonts-dejavu-core package (apt-get install fonts-dejavu-core), or give "
+        "a TrueType font with --font FILE.ttf"
+    )
+
+
+def _check_glyphs(pdf: FPDF, face: str, letter: Letter) -> None:
+    """Refuse a letter with a character the font cannot draw (it would print as a box)."""
+    loaded = pdf.fonts[face.lower()]
+    cmap = loaded.cmap if isinstance(loaded, TTFFont) else range(256)
     texts = (*letter.address, letter.sender, letter.heading, letter.salutation,
              *letter.before, *letter.after, letter.date)  # fmt: skip
     for text in texts:
         for char in text:
-            if ord(char) > 0xFF:
+            if not char.isspace() and ord(char) not in cmap:
                 raise ValidationError(
                     f"letter for member {letter.member_id}",
                     "text",
-                    "Latin-1 characters, or a Unicode font (--font FILE.ttf)",
+                    "characters the letter font has (DejaVu Sans, or --font FILE.ttf)",
                     char,
                 )
 
@@ -51,15 +87,15 @@ def _pdf(font: Path | None) -> tuple[FPDF, str, str]:
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_creator("clearcount")
     pdf.set_title("Voting credentials")
-    if font is None:
-        return pdf, "Helvetica", "Courier"
+    regular, bold = (font, font) if font is not None else letter_font()
     try:
-        pdf.add_font("Letter", "", str(font))
-        pdf.add_font("Letter", "B", str(font))
+        pdf.add_font("Letter", "", str(regular))
+        pdf.add_font("Letter", "B", str(bold))
     except (OSError, RuntimeError) as error:
-        raise ValidationError("letters", "font", "a readable TrueType font file", str(font)) from (
-            error
-        )
+        _close_fonts(pdf)
+        raise ValidationError(
+            "letters", "font", "a readable TrueType font file", str(regular)
+        ) from error
     return pdf, "Letter", "Courier"
 
 
@@ -108,11 +144,21 @@ def render_letters(letters: Sequence[Letter], *, font: Path | None = None) -> by
     if not letters:
         raise ValidationError("letters", "letters", "at least one letter", 0)
     pdf, face, mono = _pdf(font)
-    for letter in letters:
-        if font is None:
-            _check_latin1(letter)
-        _page(pdf, letter, face, mono)
-    return bytes(pdf.output())
+    try:
+        for letter in letters:
+            _check_glyphs(pdf, face, letter)
+            _page(pdf, letter, face, mono)
+        return bytes(pdf.output())
+    finally:
+        _close_fonts(pdf)
+
+
+def _close_fonts(pdf: FPDF) -> None:
+    """fpdf2 reads TrueType fonts lazily and leaves their files open: close them."""
+    for loaded in pdf.fonts.values():
+        ttfont = getattr(loaded, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -6,19 +6,20 @@ import dataclasses
 import io
 import re
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from tests.unit.service.credential_world import AUTHORITY, INSTRUCTIONS, RECIPIENTS, SETUP
 
+from clearcount.core.errors import ConfigError
 from clearcount.crypto.group import Point, seeded_scalars
-from clearcount.mail.letters import render_letters, write_letters
+from clearcount.mail.letters import letter_font, render_letters, write_letters
 from clearcount.service.credential_authority import KeyMaterial, issue_credentials, letters
 from clearcount.service.delivery import Letter, parse_credential_code
 from clearcount.service.errors import ConflictError, ValidationError
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 A4 = (595, 842)  # points
 
 
@@ -49,14 +50,31 @@ def test_one_a4_page_per_postal_voter_with_address_and_their_credential() -> Non
         assert Point.base_mul(secret) in material.credentials(AUTHORITY.signing).credentials
 
 
-def test_names_beyond_latin1_need_a_unicode_font() -> None:
+NAMES = ("Siobhán O'Neill", "Zoë Brontë", "Łukasz Kowalczyk", "Nguyễn Thị Hoa", "Łucja Wróbel",
+         "Ærøskøbing Ødegård", "Şebnem Çelik", "Dafydd ap Rhys")  # fmt: skip
+
+
+def test_every_name_on_a_roll_prints_with_the_packaged_font() -> None:
     _, postal = batch()
-    polish = dataclasses.replace(postal[0], address=("Łucja Wróbel", "4 Ropewalk Row"))
-    with pytest.raises(ValidationError, match=r"letter for member NT-1003\.text: .*--font.*'Ł'"):
-        render_letters([polish])
-    if DEJAVU.exists():
-        text = PdfReader(io.BytesIO(render_letters([polish], font=DEJAVU))).pages[0].extract_text()
-        assert "Łucja Wróbel" in text
+    people = [dataclasses.replace(postal[0], address=(n, "4 Ropewalk Row")) for n in NAMES]
+    pdf = PdfReader(io.BytesIO(render_letters(people)))  # no font supplied by anyone
+    for page, name in zip(pdf.pages, NAMES, strict=True):
+        assert unicodedata.normalize("NFC", page.extract_text()).count(name) >= 1
+    regular, bold = letter_font()
+    assert regular.name == "DejaVuSans.ttf"
+    assert bold.name == "DejaVuSans-Bold.ttf"
+
+
+def test_a_missing_font_names_the_package_to_install(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="install the fonts-dejavu-core package"):
+        letter_font([str(tmp_path)])
+
+
+def test_a_character_the_font_lacks_is_refused_naming_member_and_character() -> None:
+    _, postal = batch()
+    other = dataclasses.replace(postal[0], address=("王秀英", "4 Ropewalk Row"))
+    with pytest.raises(ValidationError, match=r"letter for member NT-1003\.text: .*--font.*'王'"):
+        render_letters([other])
 
 
 def test_one_file_per_member_readable_by_the_owner_only(tmp_path: Path) -> None:
