@@ -24,7 +24,7 @@ source), so that differing winners can be read correctly:
 Peers get their natural input: pyrankvote one object per paper (it has no weights), votekit
 identical rankings grouped into weighted `RankBallot`s (what its own loaders do with
 `group_ballots`). clearcount gets one weight-1 `Ballot` per paper plus, built in the same load,
-the `RankingMatrix` of the rankings (distinct rows deduplicated with np.unique, like votekit's
+the `RankingMatrix` of the rankings (distinct rows merged by a stable integer sort, like votekit's
 grouping) attached to the contest, so the count runs the vectorised `irv` / `stv-scottish`
 path; `clearcount-blt` reads the weight-1 BLT file and `clearcount-packed` the packed one
 (identical rankings merged, like votekit's input), each building the matrix as it reads
