@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -40,6 +40,7 @@ from clearcount.service.credential_authority import (
 )
 from clearcount.service.credential_keyfile import load_key_file, save_key_file
 from clearcount.service.delivery import VotingInstructions
+from clearcount.service.sent_log import read_sent, record_sent, sent_log_path
 
 from .common import open_role_key
 
@@ -195,24 +196,43 @@ def _report_failures(failed: tuple[DeliveryOutcome, ...]) -> None:
               help="Send only to these members (repeatable), e.g. those that failed.")  # fmt: skip
 def send_command(key_file: Path, vote_url: str, help_contact: str, only: tuple[str, ...],
                  **smtp: object) -> None:  # fmt: skip
-    """Email each email-channel member their credential, with a progress bar."""
+    """Email each email-channel member their credential, with a progress bar.
+
+    Idempotent: each accepted message is logged beside the key file (KEYFILE.sent), and a
+    re-run sends only to members not yet sent; `resend MEMBER` sends one again.
+    """
     material = _material(key_file)
     instructions = VotingInstructions(vote_url, help_contact)
+    election = material.election.election_id
+    log = sent_log_path(key_file)
+    already = read_sent(log, election)
     chosen = list(only) or None
-    total = len(only) if only else len(delivery_plan(material).emails)
+    wanted = list(only) if only else [r.member_id for r in delivery_plan(material).emails]
+    total = len([m for m in wanted if m not in already])
     err = Console(stderr=True)
+
+    def sent(outcome: DeliveryOutcome) -> None:
+        if outcome.ok:
+            record_sent(log, election, outcome.member_id, outcome.destination,
+                        datetime.now(UTC), "send")  # fmt: skip
+        bar.advance(task)
+
     with _mailer(smtp) as mailer, Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal,
     ) as bar:  # fmt: skip
         task = bar.add_task("sending credentials", total=total)
         report = send_credentials(material, mailer, instructions, member_ids=chosen,
-                                  progress=lambda _: bar.advance(task))  # fmt: skip
+                                  progress=sent, already_sent=already)  # fmt: skip
     _report_failures(report.failed)
-    click.echo(f"sent {len(report.sent)}, failed {len(report.failed)}")
+    skipped = f", {len(report.skipped)} already sent before (skipped)" if report.skipped else ""
+    click.echo(f"sent {len(report.sent)}, failed {len(report.failed)}{skipped}; log: {log}")
+    if report.skipped and only:
+        click.echo("to send a member's credential again: clearcount credentials resend MEMBER",
+                   err=True)  # fmt: skip
     if report.failed:
-        ids = " ".join(f"--only {o.member_id}" for o in report.failed)
-        click.echo(f"to retry the failed ones: clearcount credentials send ... {ids}", err=True)
+        click.echo("to retry the failed ones, run the same command again (it sends only what "
+                   "was not sent)", err=True)  # fmt: skip
         sys.exit(1)
 
 
@@ -276,4 +296,6 @@ def resend_command(member: str, key_file: Path, vote_url: str, help_contact: str
     if smtp["smtp_host"] is None or smtp["sender"] is None:
         raise click.UsageError("an email needs --smtp-host and --from (or CLEARCOUNT_SMTP_*)")
     outcome = resend(material, member, _mailer(smtp), instructions)
+    record_sent(sent_log_path(key_file), material.election.election_id, outcome.member_id,
+                outcome.destination, datetime.now(UTC), "resend")  # fmt: skip
     click.echo(f"sent member {outcome.member_id}'s credential again to {outcome.destination}")

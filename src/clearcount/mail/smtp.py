@@ -5,7 +5,8 @@ The credential authority (docs/service/credentials.md) sends each voter their cr
 465 ("ssl"), or plain SMTP (a relay on the same host or the tests' local server). A failure
 names the member's address and the server's answer, never the message body, which holds the
 secret. Temporary failures (connection lost, 4xx answers) are retried on a fresh connection;
-permanent ones (5xx, such as a refused recipient) are not.
+permanent ones (5xx, such as a refused recipient, or an internationalised address the server
+cannot take without SMTPUTF8) are not, and fail that recipient alone.
 """
 
 from __future__ import annotations
@@ -170,6 +171,14 @@ class SmtpMailer:
             if 400 <= code < 500:
                 raise _TemporaryError(f"recipient refused for now: {_answer(code, text)}") from None
             raise DeliveryError(to, f"recipient refused: {_answer(code, text)}") from None
+        except smtplib.SMTPNotSupportedError:
+            # an internationalised address (zoë@…) and a server without SMTPUTF8: this
+            # recipient cannot be reached through this server, the others can
+            self._reset()
+            raise DeliveryError(
+                to, "the mail server does not accept internationalised addresses (no SMTPUTF8); "
+                "send this member a letter, or use a server that supports SMTPUTF8",
+            ) from None  # fmt: skip
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
             self._reset()
             answer = _answer(error.smtp_code, error.smtp_error)

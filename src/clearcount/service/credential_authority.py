@@ -20,7 +20,7 @@ own process (`clearcount credentials ...`), never inside the ballot service:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -286,6 +286,8 @@ class DeliveryOutcome:
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
     outcomes: tuple[DeliveryOutcome, ...]
+    skipped: tuple[str, ...] = ()
+    """Members already sent their credential by an earlier run (resend them explicitly)."""
 
     @property
     def sent(self) -> tuple[DeliveryOutcome, ...]:
@@ -309,15 +311,19 @@ def send_credentials(
     *,
     member_ids: Iterable[str] | None = None,
     progress: Callable[[DeliveryOutcome], None] | None = None,
+    already_sent: Collection[str] = frozenset(),
 ) -> DeliveryReport:
-    """Email each email-channel member (or only `member_ids`) their credential.
+    """Email each email-channel member (or only `member_ids`) their credential, except those in
+    `already_sent` (a re-run sends only what was not sent; `resend` sends one member again).
 
     A refused message is recorded with its reason and the rest still go out. If the server
     itself stops answering (MailServerError), the rest are recorded as not sent, with that
     reason. The caller reports the failures by member and may send them again later: the same
     credentials.
     """
-    chosen = _selected(material, member_ids)
+    every = _selected(material, member_ids)
+    chosen = [i for i in every if i.recipient.member_id not in already_sent]
+    skipped = tuple(i.recipient.member_id for i in every if i.recipient.member_id in already_sent)
     for issued in chosen:
         if not issued.recipient.email:
             raise ConflictError(f"member {issued.recipient.member_id} has no email address on file")
@@ -341,7 +347,7 @@ def send_credentials(
         outcomes.append(outcome)
         if progress is not None:
             progress(outcome)
-    return DeliveryReport(tuple(outcomes))
+    return DeliveryReport(tuple(outcomes), skipped)
 
 
 def letters(

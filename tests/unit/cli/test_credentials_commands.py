@@ -137,10 +137,24 @@ def test_send_letters_and_resend(generated: Path, smtp_server: SmtpServer) -> No
     for secret in codes.values():
         assert secret not in sent.stdout + sent.stderr
 
-    resent = run("resend", "NT-1001", *key, env=env)
+    # a re-run sends only what was not sent: the refused member, once the server takes it
+    smtp_server.inbox.refuse.clear()
+    again = run("send", *key, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "sent 1, failed 0, 2 already sent before (skipped)" in again.stdout
+    assert [m.recipients for m in smtp_server.inbox.received[2:]] == [
+        ["refuse.dev@members.example"]
+    ]
+    assert "sent 0, failed 0, 3 already sent" in run("send", *key, env=env).stdout
+    log = generated / "ca-key.json.sent"
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert len(log.read_text().splitlines()) == 3
+
+    resent = run("resend", "NT-1001", *key, env=env)  # a member's resend is explicit
     assert resent.returncode == 0, resent.stderr
     last = smtp_server.inbox.received[-1].message.get_content()
     assert codes["ada.byrne@members.example"] in last  # the same credential
+    assert '"how": "resend"' in log.read_text().splitlines()[-1]
 
     postal = run("resend", "NT-1003", *key, env=env)
     assert postal.returncode == 2

@@ -74,6 +74,16 @@ class SmtpServer:
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
+    yield from _serve(smtputf8=True)
+
+
+@pytest.fixture
+def ascii_smtp_server() -> Iterator[SmtpServer]:
+    """A server that does not advertise SMTPUTF8 (RFC 6531), as many relays still do not."""
+    yield from _serve(smtputf8=False)
+
+
+def _serve(*, smtputf8: bool) -> Iterator[SmtpServer]:
     inbox = Inbox()
     controller = Controller(
         inbox,
@@ -81,6 +91,7 @@ def smtp_server() -> Iterator[SmtpServer]:
         port=free_port(),
         authenticator=inbox.authenticate,
         auth_require_tls=False,  # loopback only, in tests
+        enable_SMTPUTF8=smtputf8,
     )
     controller.start()
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from tests.unit.mail.smtp_server import SmtpServer, free_port
 from tests.unit.service.credential_world import AUTHORITY, INSTRUCTIONS, RECIPIENTS, SETUP
@@ -64,6 +66,38 @@ def test_every_email_voter_receives_their_own_credential(smtp_server: SmtpServer
         assert public == material.find(member).secret.public  # S = s·G of this member
         assert public in published
         assert INSTRUCTIONS.vote_url in body
+
+
+def test_an_internationalised_address_fails_alone_without_smtputf8(
+    ascii_smtp_server: SmtpServer, smtp_server: SmtpServer
+) -> None:
+    zoe = dataclasses.replace(RECIPIENTS[0], email="zoë@members.example")
+    material = issue_credentials(SETUP, (zoe, *RECIPIENTS[1:]), seeded_scalars(b"smtputf8"))
+    sleeps: list[float] = []
+    with SmtpMailer(settings(ascii_smtp_server), sleep=sleeps.append) as mailer:
+        report = send_credentials(material, mailer, INSTRUCTIONS)
+    (failed,) = report.failed
+    assert (failed.member_id, failed.destination) == ("NT-1001", "<zoë@members.example>")
+    assert "internationalised addresses (no SMTPUTF8)" in str(failed.error)
+    assert [o.member_id for o in report.sent] == ["NT-1002", "NT-1004"]
+    assert [r.recipients for r in ascii_smtp_server.inbox.received] == [
+        ["bram.okafor@members.example"],
+        ["refuse.dev@members.example"],
+    ]
+    assert sleeps == []  # not retried: it cannot pass later
+    with SmtpMailer(settings(smtp_server)) as mailer:  # a server with SMTPUTF8 takes it
+        again = send_credentials(material, mailer, INSTRUCTIONS, member_ids=["NT-1001"])
+    assert [o.member_id for o in again.sent] == ["NT-1001"]
+    assert smtp_server.inbox.received[0].recipients == ["zoë@members.example"]
+
+
+def test_a_rerun_sends_only_what_was_not_sent(smtp_server: SmtpServer) -> None:
+    material = issue_credentials(SETUP, RECIPIENTS, seeded_scalars(b"smtp tests"))
+    with SmtpMailer(settings(smtp_server)) as mailer:
+        report = send_credentials(material, mailer, INSTRUCTIONS, already_sent={"NT-1001"})
+    assert report.skipped == ("NT-1001",)
+    assert [o.member_id for o in report.sent] == ["NT-1002", "NT-1004"]
+    assert len(smtp_server.inbox.received) == 2
 
 
 def test_refused_recipient_names_the_recipient_and_is_not_retried(smtp_server: SmtpServer) -> None:
