@@ -8,11 +8,11 @@ shows it, the credential code boxed in a monospace font on two lines, the instru
 with permissions 0600, and nothing is logged.
 
 Every name on a roll must print (Siobhán O'Neill, Zoë, Łukasz, Nguyễn): the built-in PDF fonts
-cover Latin-1 only, so letters are set in DejaVu Sans (full Latin, Greek and Cyrillic), found at
-run time where the fonts-dejavu-core package (Debian, Ubuntu; `fonts-dejavu` elsewhere) puts it;
-`font=` overrides it. If no DejaVu Sans is found, the error names the package to install. A
-character the font lacks is refused with an error naming the member and the character, rather
-than printed as a blank box in a wrong address.
+cover Latin-1 only, so letters are set in DejaVu Sans (full Latin, Greek and Cyrillic), which
+ships inside this package (`mail/fonts/`, Bitstream Vera licence, copied from Debian's
+fonts-dejavu-core 2.37): no user ever has to supply or install a font, and every machine sets the
+same letter. `font=` overrides it. A character the font lacks is refused with an error naming
+the member and the character, rather than printed as a blank box in a wrong address.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ _LEFT, _WIDTH = 20.0, 170.0
 _WINDOW = (25.0, 50.0, 85.0)  # x, y, width of the address block (mm)
 
 
-# where packages put DejaVu Sans: Debian/Ubuntu fonts-dejavu-core, Fedora, Arch, Alpine, macOS
+# the packaged copy first; then where system packages put DejaVu Sans (a damaged install)
 _FONT_DIRS = (
+    str(Path(__file__).with_name("fonts")),
     "/usr/share/fonts/truetype/dejavu",
     "/usr/share/fonts/dejavu-sans-fonts",
     "/usr/share/fonts/dejavu",
@@ -51,7 +52,7 @@ _REGULAR, _BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 
 
 def letter_font(dirs: Sequence[str] = _FONT_DIRS) -> tuple[Path, Path]:
-    """DejaVu Sans (regular, bold) as installed by the system's package; ConfigError if absent."""
+    """DejaVu Sans (regular, bold): the packaged copy; ConfigError if the install lost it."""
     for folder in dirs:
         regular = Path(folder) / _REGULAR
         if regular.is_file():
@@ -59,8 +60,8 @@ def letter_font(dirs: Sequence[str] = _FONT_DIRS) -> tuple[Path, Path]:
             return regular, bold if bold.is_file() else regular
     raise ConfigError(
         f"letters need the DejaVu Sans font ({_REGULAR}), not found in {', '.join(dirs)}: "
-        "install the fonts-dejavu-core package (apt-get install fonts-dejavu-core), or give "
-        "a TrueType font with --font FILE.ttf"
+        "reinstall clearcount (it ships the font in clearcount/mail/fonts), install the "
+        "fonts-dejavu-core package, or give a TrueType font with --font FILE.ttf"
     )
 
 

@@ -61,6 +61,8 @@ def test_every_name_on_a_roll_prints_with_the_packaged_font() -> None:
     for page, name in zip(pdf.pages, NAMES, strict=True):
         assert unicodedata.normalize("NFC", page.extract_text()).count(name) >= 1
     regular, bold = letter_font()
+    assert regular.parent.name == "fonts"
+    assert regular.parent.parent.name == "mail"  # the copy shipped in the package
     assert regular.name == "DejaVuSans.ttf"
     assert bold.name == "DejaVuSans-Bold.ttf"
 
