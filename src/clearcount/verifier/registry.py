@@ -276,10 +276,12 @@ CATALOGUE: tuple[CheckSpec, ...] = (
     ),
     _spec(
         "V-RESULT-2",
-        "§11.9",
+        "§11.9, §11.9.2",
         "declared count",
-        "recount the decrypted ballots with counting.registry.count under the contest's "
-        "method: every stage, the tie-breaks and the elected list equal the declared result",
+        "recount the decrypted ballots with counting.registry.count under the contest's method "
+        "and options: the numbers and decisions (§11.9.2: elected list, every stage's tallies, "
+        "elected and excluded, the outcome's booleans, integers, exact numbers and candidate "
+        "names) equal the declared result's; wording is not compared",
     ),
 )
 

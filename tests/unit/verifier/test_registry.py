@@ -1,5 +1,6 @@
 """The catalogue, the implementations and the two documents list the same checks."""
 
+import re
 from pathlib import Path
 
 from clearcount.verifier.registry import CATALOGUE
@@ -20,3 +21,17 @@ def test_both_documents_list_every_check_with_its_section() -> None:
         text = (DOCS / name).read_text(encoding="utf-8")
         for check in CATALOGUE:
             assert f"`{check.id}`" in text, (name, check.id)
+
+
+def test_both_documents_describe_each_check_as_the_catalogue_does() -> None:
+    """Each table row is `| id | section | title [(essential)] | what it recomputes |`."""
+    row = re.compile(r"^\| `(V-[A-Z0-9-]+)` \| ([^|]*) \| ([^|]*) \| (.*) \|$", re.MULTILINE)
+    for name in ("verifier.md", "spec/12-verifier.md"):
+        rows = {m[1]: m.groups()[1:] for m in row.finditer((DOCS / name).read_text("utf-8"))}
+        for check in CATALOGUE:
+            title = check.title + (" (essential)" if check.essential else "")
+            assert tuple(c.strip() for c in rows[check.id]) == (
+                check.section,
+                title,
+                check.recomputes,
+            ), (name, check.id)
