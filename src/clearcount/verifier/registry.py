@@ -80,7 +80,7 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "§5.2.1",
         "trustees' coefficient proofs",
         "each trustee publishes t Feldman commitments, each with a Schnorr proof bound to the "
-        "trustee, the coefficient and the fingerprint",
+        "trustee, the coefficient and the ceremony context (§11.2.1, not the fingerprint)",
     ),
     _spec(
         "V-TRUSTEE-2",

@@ -541,11 +541,13 @@ def verify_trigger(
     with declaration.open("rb") as file:
         data = file.read(MAX_DECLARATION_BYTES + 1)
     given: dict[str, tuple[Report, bytes]] = {}
-    for path in records:
+    for number, path in enumerate(records, start=1):
         report = verify_record(path, workers=workers)
         try:
             raw = read_record_bytes(path)
         except ClearcountError:
             raw = b""
-        given[str(path)] = (report, raw)
+        # the same file named twice is two records given: V-TRIG-BRANCH-1 wants exactly one
+        key = str(path) if str(path) not in given else f"{path} (given again, argument {number})"
+        given[key] = (report, raw)
     return verify_trigger_document(data, given)

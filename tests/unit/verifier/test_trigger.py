@@ -179,6 +179,15 @@ def test_a_huge_or_long_integer_declaration_fails_read_cleanly(
     assert "at most" in report.outcome("V-TRIG-READ-1").findings[0].message
 
 
+def test_a_branch_record_given_twice_is_reported(declared: tuple[bytes, Path, Records]) -> None:
+    _, tmp, _ = declared
+    branch = tmp / "branch.zip"
+    report = verify_trigger(tmp / "declaration.json", [branch, branch], workers=1)
+    branch_check = report.outcome("V-TRIG-BRANCH-1")
+    assert branch_check.status is Status.FAILED
+    assert any("a second record" in f.message for f in branch_check.findings)
+
+
 def test_a_missing_branch_record_is_reported(declared: tuple[bytes, Path, Records]) -> None:
     data, _, _ = declared
     report = verify_trigger_document(data, {})
