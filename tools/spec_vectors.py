@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from clearcount.core.canonical import canonical_json
+from clearcount.counting import irv, ties
+from clearcount.counting.ballots import Ballot, Contest
 from clearcount.crypto import dkg
 from clearcount.crypto.dlog import DiscreteLog
 from clearcount.crypto.elgamal import (
@@ -835,6 +837,50 @@ def ceremony_message_vectors() -> list[Block]:
     return [block]
 
 
+def lot_vectors() -> list[Block]:
+    """The seeded lot of docs/counting.md "Draws by lot", on an IRV contest tied at round 1."""
+    names = ("Ash Fenwick", "Bea Marlow", "Cy Dunmore")
+    papers = (Ballot(((0,), (1,)), 4), Ballot(((1,), (), (2,)), 4), Ballot(((2,),), 1))
+    papers += (Ballot(((2,),), 3),)  # merged with the paper before: one ranking of weight 4
+    contest = Contest(names, papers, seats=1)
+    block = Block(
+        "90.20",
+        "A tie decided by the seeded lot: contest seed and draw order (docs/counting.md)",
+        "An IRV contest (candidate i is index i) whose three candidates tie at round 1 with no "
+        "earlier round to look at, so the default `history_then_lot` draws by lot with the "
+        "contest seed. `seed_part[i]` are the ASCII texts hashed after the domain and the "
+        "candidates (seats, then each distinct ranking with its merged weight, sorted); "
+        "`key[name]` = SHA-256(len‖seed ‖ len‖stage ‖ len‖purpose ‖ len‖name).",
+    )
+    block.puts("candidate", list(names)).put("seats", contest.seats)
+    merged: dict[tuple[tuple[int, ...], ...], int] = {}
+    for paper in papers:
+        merged[paper.ranks] = merged.get(paper.ranks, 0) + paper.weight
+    parts = [str(contest.seats)] + [repr((r, merged[r])) for r in sorted(merged)]
+    block.puts("seed_part", parts)
+    hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
+    hashed += "".join(parts).encode()
+    block.put("seed_hash_input", hashed)
+    seed = ties.contest_seed(contest)
+    assert seed == hashlib.sha256(hashed).hexdigest()[:32]
+    block.put("contest_seed", seed)
+    result = irv.count(contest)
+    tie = result.tie_breaks[0]
+    assert tie.seed == seed
+    assert tie.method == "seeded draw"
+    block.put("stage", tie.stage).put("purpose", tie.purpose)
+    for name in sorted(tie.tied):
+        key = b"".join(
+            len(part.encode()).to_bytes(8, "big") + part.encode()
+            for part in (seed, str(tie.stage), tie.purpose, name)
+        )
+        block.put(f"key_input[{name}]", key).put(f"key[{name}]", hashlib.sha256(key).digest())
+    order = ties.draw_order(tie.tied, seed, tie.stage, tie.purpose)
+    block.puts("drawn", list(order))
+    assert tie.chosen == order[:1]
+    return [block.put("eliminated", tie.chosen[0])]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -855,6 +901,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     shuffle_signature_vectors,
     share_encryption_vectors,
     ceremony_message_vectors,
+    lot_vectors,
 ]
 
 HEADER = """\

@@ -259,3 +259,24 @@ def test_ceremony_messages_sign_their_jcs_under_the_ceremony_context() -> None:
         assert json.loads(message)["context"] == context
         assert values[f"{name}.transcript.r[0]"] == f"context 1 B:{context}"
         assert values[f"{name}.transcript.r[5]"] == f"message 1 B:{message.encode().hex()}"
+
+
+def test_the_seeded_lot_is_rebuilt_from_the_counting_docs() -> None:
+    """§90.20: contest seed and draw order from docs/counting.md "Draws by lot", hashlib only."""
+    values = BLOCKS["90.20"]
+    names = [json.loads(values[f"candidate[{i}]"]) for i in range(3)]
+    parts = [json.loads(v) for k, v in values.items() if k.startswith("seed_part[")]
+    hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
+    hashed += "".join(parts).encode("ascii")
+    assert hashed.hex() == values["seed_hash_input"]
+    seed = hashlib.sha256(hashed).hexdigest()[:32]
+    assert json.dumps(seed) == values["contest_seed"]
+    stage, purpose = values["stage"], json.loads(values["purpose"])
+
+    def key(name: str) -> bytes:
+        data = [p.encode() for p in (seed, stage, purpose, name)]
+        return hashlib.sha256(b"".join(len(d).to_bytes(8, "big") + d for d in data)).digest()
+
+    drawn = [json.loads(values[f"drawn[{i}]"]) for i in range(3)]
+    assert sorted(names, key=key) == drawn
+    assert json.loads(values["eliminated"]) == drawn[0]
