@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from clearcount.core.canonical import canonical_json
+from clearcount.core.errors import DecodingError
 from clearcount.counting import irv, ties
 from clearcount.counting.ballots import Ballot, Contest
 from clearcount.crypto import dkg
@@ -881,6 +882,47 @@ def lot_vectors() -> list[Block]:
     return [block.put("eliminated", tie.chosen[0])]
 
 
+def rfc9496_vectors() -> list[Block]:
+    """RFC 9496 Appendix A, checked through the `Point` API (spec §1.3, §1.8)."""
+    path = Path(__file__).parents[1] / "tests" / "vectors" / "ristretto255_rfc9496.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    block = Block(
+        "90.21",
+        "ristretto255 decoding: RFC 9496 Appendix A (§1.3, §1.8)",
+        "A.1 `multiple[i]` = the encoding of i·G (i = 0 is the identity, refused where §1.4 "
+        "says so); A.2 `invalid[k][j]`: encodings every decoder must refuse, in the classes "
+        "`invalid_class[k]`; A.3 "
+        "`derive[i].input` (64 bytes) -> `derive[i].output` (the one-way map of §1.5), and four "
+        "inputs that all map to `convergent.output`.",
+    )
+    for i, text in enumerate(data["multiples_of_generator"]["encodings"]):
+        encoded = bytes.fromhex(text)
+        if i:
+            assert Point.base_mul(Scalar.from_int(i)).to_bytes() == encoded
+        block.put(f"multiple[{i}]", encoded)
+    for k, (group, encodings) in enumerate(data["invalid_encodings"]["groups"].items()):
+        block.put(f"invalid_class[{k}]", group)
+        for j, text in enumerate(encodings):
+            try:
+                Point.from_bytes(bytes.fromhex(text), allow_identity=True)
+            except DecodingError:
+                pass
+            else:  # a decoder that accepts one is broken
+                raise AssertionError(f"RFC 9496 A.2 {group} {j} decoded")
+            block.put(f"invalid[{k}][{j}]", bytes.fromhex(text))
+    derivation = data["element_derivation"]
+    for i, pair in enumerate(derivation["pairs"]):
+        point = Point.from_uniform_bytes(bytes.fromhex(pair["input"]))
+        assert point.to_bytes().hex() == pair["output"]
+        block.put(f"derive[{i}].input", bytes.fromhex(pair["input"]))
+        block.put(f"derive[{i}].output", bytes.fromhex(pair["output"]))
+    for i, text in enumerate(derivation["convergent_inputs"]):
+        point = Point.from_uniform_bytes(bytes.fromhex(text))
+        assert point.to_bytes().hex() == derivation["convergent_output"]
+        block.put(f"convergent.input[{i}]", bytes.fromhex(text))
+    return [block.put("convergent.output", bytes.fromhex(derivation["convergent_output"]))]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -902,6 +944,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     share_encryption_vectors,
     ceremony_message_vectors,
     lot_vectors,
+    rfc9496_vectors,
 ]
 
 HEADER = """\

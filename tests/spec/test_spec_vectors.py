@@ -280,3 +280,13 @@ def test_the_seeded_lot_is_rebuilt_from_the_counting_docs() -> None:
     drawn = [json.loads(values[f"drawn[{i}]"]) for i in range(3)]
     assert sorted(names, key=key) == drawn
     assert json.loads(values["eliminated"]) == drawn[0]
+
+
+def test_the_rfc9496_appendix_is_complete() -> None:
+    """§90.21 holds all of RFC 9496 Appendix A: 16 multiples, 29 invalid encodings in 5 classes."""
+    values = BLOCKS["90.21"]
+    assert sum(1 for k in values if k.startswith("multiple[")) == 16
+    assert sum(1 for k in values if k.startswith("invalid[")) == 29
+    assert sum(1 for k in values if k.startswith("invalid_class[")) == 5
+    assert values["multiple[1]"] == BLOCKS["90.1"]["G"]
+    assert values["multiple[0]"] == "00" * 32
