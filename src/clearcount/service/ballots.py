@@ -168,6 +168,26 @@ class BallotService:
             uow.commit()
         return stored
 
+    def _log(
+        self,
+        uow: ElectionUnitOfWork,
+        election_id: str,
+        actor: str,
+        action: str,
+        organisation_id: str,
+        changes: list[Change],
+    ) -> None:
+        """One audit entry per change about this election, stamped now."""
+        append_events(
+            uow,
+            at=self._clock.now(),
+            actor=actor,
+            action=action,
+            organisation_id=organisation_id,
+            subject=f"election:{election_id}",
+            changes=changes,
+        )
+
     def _draft(self, uow: ElectionUnitOfWork, election_id: str) -> tuple[Setup, int]:
         """The draft Setup from the stored definition, frozen roll and registered cards."""
         stored = require_election(uow, election_id, lock=True)
@@ -211,14 +231,13 @@ class BallotService:
         with self._uow() as uow:
             draft, _ = self._draft(uow, election_id)
             transport.put(DRAFT, draft_document(draft))
-            append_events(
+            self._log(
                 uow,
-                at=self._clock.now(),
-                actor=actor,
-                action="election.ceremony_started",
-                organisation_id=require_election(uow, election_id).definition.organisation_id,
-                subject=f"election:{election_id}",
-                changes=[Change("ceremony_context", None, draft.ceremony_context().hex())],
+                election_id,
+                actor,
+                "election.ceremony_started",
+                require_election(uow, election_id).definition.organisation_id,
+                [Change("ceremony_context", None, draft.ceremony_context().hex())],
             )
             uow.commit()
         return CeremonyStart(election_id, draft.ceremony_context().hex(), draft.trustee_keys)
@@ -254,14 +273,13 @@ class BallotService:
             event = setup_event(setup)
             uow.board.append(election_id, event)
             uow.elections.set_roll_version(election_id, version)
-            append_events(
+            self._log(
                 uow,
-                at=self._clock.now(),
-                actor=actor,
-                action="election.setup",
-                organisation_id=require_election(uow, election_id).definition.organisation_id,
-                subject=f"election:{election_id}",
-                changes=[
+                election_id,
+                actor,
+                "election.setup",
+                require_election(uow, election_id).definition.organisation_id,
+                [
                     Change("fingerprint", None, event.hash),
                     Change("roll_version", None, version),
                 ],
@@ -304,14 +322,13 @@ class BallotService:
                     str(error),
                 ) from None
             uow.board.append(election_id, event)
-            append_events(
+            self._log(
                 uow,
-                at=self._clock.now(),
-                actor=actor,
-                action="election.credentials_published",
-                organisation_id=stored.definition.organisation_id,
-                subject=f"election:{election_id}",
-                changes=[Change("credentials", None, len(body.credentials))],
+                election_id,
+                actor,
+                "election.credentials_published",
+                stored.definition.organisation_id,
+                [Change("credentials", None, len(body.credentials))],
             )
             uow.commit()
         return event
