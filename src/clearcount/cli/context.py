@@ -12,21 +12,27 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from clearcount.bootstrap import Services, build, load_config
+from clearcount.bootstrap import Config, Services, build, load_config
 from clearcount.protocol.context import Election
 from clearcount.service.election_records import BallotDefinition
 from clearcount.service.election_state import load_election, require_election
 
 from .common import Database, UserError
 
-__all__ = ["definition", "election_of", "open_services"]
+__all__ = ["config_of", "definition", "election_of", "open_services"]
+
+
+def config_of(db: Database) -> Config:
+    """The settings `--db`, `--config` and the environment give (the URL wins over both)."""
+    config = load_config(db.config_file, os.environ)
+    if db.url:
+        config = dataclasses.replace(config, database_url=db.url)
+    return config
 
 
 @contextmanager
 def open_services(db: Database) -> Iterator[Services]:
-    config = load_config(db.config_file, os.environ)
-    if db.url:
-        config = dataclasses.replace(config, database_url=db.url)
+    config = config_of(db)
     where = config.database_url or "sqlite:///clearcount.db"
     try:
         services = build(config, schema=db.schema)

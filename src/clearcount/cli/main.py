@@ -81,6 +81,7 @@ from .role_commands import (  # noqa: E402
     role_group,
 )
 from .roll_commands import org_group, roll_group  # noqa: E402
+from .serve_command import serve_command  # noqa: E402
 from .tally_commands import tally_group  # noqa: E402
 from .trigger_commands import trigger_group  # noqa: E402
 from .trustee_commands import trustee_group  # noqa: E402
@@ -97,6 +98,7 @@ for _command in (
     appeal_group,
     trigger_group,
     role_group,
+    serve_command,
     role_alias_group("teller", "The tellers: your keys, to sign the paper batches you enter."),
     role_alias_group("authority", "The credential authority: your keys, to sign credentials."),
     role_alias_group("affiliate", "An affiliate's officer: your keys, to sign its votes."),

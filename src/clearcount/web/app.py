@@ -1,0 +1,98 @@
+"""The web application: `create_app(config)` builds the Starlette app `clearcount serve` runs.
+
+One app for the whole site (WEB_CONTRACT.md): the security headers and CSRF cookie
+(`web.security`) around everything, the templates (`web.templating`), the static files, the
+error pages (`web.errors`), and each part's routes, registered below with one line each. The
+services come from the composition root (`bootstrap.build`) over the same database and settings
+as the CLI; tests and `clearcount demo --serve` may pass their own (`services`, `mailer`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from clearcount.bootstrap import Config, Services, build
+from clearcount.service.ports import Mailer
+from clearcount.web import site
+from clearcount.web.errors import exception_handlers
+from clearcount.web.ratelimit import RateLimiter
+from clearcount.web.security import SecurityHeaders
+from clearcount.web.templating import make_templates
+
+__all__ = ["STATIC", "Limits", "WebOptions", "create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The rate limits per client address (requests per window of seconds)."""
+
+    login: tuple[int, float] = (10, 300.0)
+    code: tuple[int, float] = (5, 600.0)
+    cast: tuple[int, float] = (20, 600.0)
+
+
+@dataclass(frozen=True, slots=True)
+class WebOptions:
+    """How this server runs: behind TLS (HSTS, Secure cookies), its limits, its mailer."""
+
+    behind_tls: bool = False
+    limits: Limits = field(default_factory=Limits)
+    mailer: Mailer | None = None
+    """Overrides the configured SMTP mailer (the demo's outbox, say)."""
+
+
+def _routes() -> list[BaseRoute]:
+    """Every part's routes; each part adds its own with one line here."""
+    from clearcount.web.voter import routes as voter_routes
+
+    return [
+        *site.routes,
+        *voter_routes.routes,
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def create_app(
+    config: Config,
+    *,
+    services: Services | None = None,
+    options: WebOptions | None = None,
+) -> Starlette:
+    """The site over `services` (built from `config` if not given, and closed on shutdown)."""
+    options = options or WebOptions()
+    owned = services is None
+    wired = services if services is not None else build(config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owned:
+                wired.close()
+
+    app = Starlette(
+        routes=_routes(),
+        middleware=[Middleware(SecurityHeaders, behind_tls=options.behind_tls)],
+        exception_handlers=exception_handlers(),  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.services = wired
+    app.state.mailer = options.mailer or wired.mailer
+    app.state.templates = make_templates()
+    app.state.options = options
+    app.state.limits = {
+        name: RateLimiter(what, *getattr(options.limits, name))
+        for name, what in (("login", "sign-in"), ("code", "code"), ("cast", "cast"))
+    }
+    return app

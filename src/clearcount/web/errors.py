@@ -1,0 +1,116 @@
+"""Error pages and API error bodies: one plain sentence and a machine `kind` (WEB_CONTRACT).
+
+A path under /api/ gets JSON `{"error": "<one plain sentence>", "kind": "<kind>"}`; any other
+gets the error page. Service errors map to status codes in one table (`STATUS`), so every route
+answers the same refusal the same way; an unexpected exception is a 500 that says nothing of
+its cause (the log has it).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from clearcount.core.errors import ClearcountError
+from clearcount.service import errors as se
+from clearcount.web.ratelimit import RateLimitedError
+from clearcount.web.security import CsrfError
+from clearcount.web.templating import render
+
+__all__ = ["STATUS", "ApiError", "error_response", "exception_handlers"]
+
+_log = logging.getLogger("clearcount.web")
+
+STATUS: tuple[tuple[type[Exception], int, str], ...] = (
+    (CsrfError, 403, "csrf"),
+    (RateLimitedError, 429, "rate_limited"),
+    (se.NotFoundError, 404, "not_found"),
+    (se.NotAuthorisedError, 403, "not_authorised"),
+    (se.IneligibleVoterError, 403, "ineligible"),
+    (se.ElectionStateError, 409, "election_state"),
+    (se.ChannelConflictError, 409, "channel_conflict"),
+    (se.CredentialBoundError, 409, "credential_bound"),
+    (se.BallotRefusedError, 422, "ballot_refused"),
+    (se.ConflictError, 409, "conflict"),
+    (se.StorageUnavailableError, 503, "unavailable"),
+    (se.ValidationError, 422, "invalid"),
+    (ClearcountError, 422, "invalid"),
+)
+"""Exception type -> (HTTP status, kind); the first match wins, so subclasses come first."""
+
+_TITLES = {
+    400: "Bad request",
+    401: "Sign-in needed",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not allowed",
+    409: "Not possible now",
+    422: "Not accepted",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Service unavailable",
+}
+
+
+class ApiError(Exception):
+    """A refusal a route raises with its own status, kind and sentence."""
+
+    def __init__(self, status: int, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.kind = kind
+
+
+def error_response(
+    request: Request, status: int, kind: str, message: str, *, retry_after: int | None = None
+) -> Response:
+    """JSON under /api/, the error page elsewhere."""
+    headers = None if retry_after is None else {"retry-after": str(retry_after)}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message, "kind": kind}, status, headers=headers)
+    title = _TITLES.get(status, "Error")
+    context = {"title": title, "message": message, "status": status}
+    response = render(request, "error.html", context, status_code=status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def _clearcount(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ApiError):
+        return error_response(request, exc.status, exc.kind, str(exc))
+    retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
+    for kind_of, status, kind in STATUS:
+        if isinstance(exc, kind_of):
+            return error_response(request, status, kind, str(exc), retry_after=retry_after)
+    raise exc  # pragma: no cover - every registered type is in STATUS
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = {
+        404: "There is no page at this address; check the link you followed.",
+        405: "This address does not take that kind of request.",
+    }.get(exc.status_code, str(exc.detail))
+    return error_response(request, exc.status_code, "http", message)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    message = "Something went wrong on the server; nothing was changed. Please try again later."
+    return error_response(request, 500, "server_error", message)
+
+
+def exception_handlers() -> dict[type[Exception] | int, object]:
+    """The handlers `create_app` installs."""
+    return {
+        ApiError: _clearcount,
+        CsrfError: _clearcount,
+        RateLimitedError: _clearcount,
+        ClearcountError: _clearcount,
+        HTTPException: _http,
+        Exception: _unexpected,
+    }
