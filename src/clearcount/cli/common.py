@@ -19,15 +19,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from clearcount.core.errors import ClearcountError, InputFormatError
-from clearcount.protocol.roles import RoleSecret
 from clearcount.service.authorisation import Principal, Role
+
+if TYPE_CHECKING:
+    from clearcount.protocol.roles import RoleSecret
 
 __all__ = [
     "Database",
@@ -132,6 +132,9 @@ def principal_option(role: Role) -> Callable[[F], F]:
 @contextmanager
 def progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr (only on a terminal); yields `advance(n)`."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     err = Console(stderr=True)
     with Progress(
         "[progress.description]{task.description}",

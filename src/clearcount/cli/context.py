@@ -11,19 +11,30 @@ import dataclasses
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from clearcount.bootstrap import Config, Services, build, load_config
-from clearcount.protocol.context import Election
-from clearcount.service.election_records import BallotDefinition
-from clearcount.service.election_state import load_election, require_election
+from typing import TYPE_CHECKING, Any
 
 from .common import Database, UserError
 
-__all__ = ["config_of", "definition", "election_of", "open_services"]
+if TYPE_CHECKING:
+    from clearcount.bootstrap import Config, Services
+    from clearcount.protocol.context import Election
+    from clearcount.service.election_records import BallotDefinition
+
+__all__ = ["build", "config_of", "definition", "election_of", "open_services"]
+
+
+def build(config: Config, **kwargs: Any) -> Services:
+    """`bootstrap.build`, imported only when a command opens the database (the database and
+    mail libraries stay out of `--help`); the one seam the in-process CLI tests replace."""
+    from clearcount.bootstrap import build as wire
+
+    return wire(config, **kwargs)
 
 
 def config_of(db: Database) -> Config:
     """The settings `--db`, `--config` and the environment give (the URL wins over both)."""
+    from clearcount.bootstrap.config import load_config
+
     config = load_config(db.config_file, os.environ)
     if db.url:
         config = dataclasses.replace(config, database_url=db.url)
@@ -55,11 +66,15 @@ def open_services(db: Database) -> Iterator[Services]:
 
 def definition(services: Services, election_id: str) -> BallotDefinition:
     """ELECTION's stored definition (trustees, tellers, contests); NotFoundError if none."""
+    from clearcount.service.election_state import require_election
+
     with services.store.unit_of_work() as uow:
         return require_election(uow, election_id).definition
 
 
 def election_of(services: Services, election_id: str) -> Election:
     """ELECTION's Setup and Credentials as a voter's device reads them (spec §11.1-§11.3)."""
+    from clearcount.service.election_state import load_election
+
     with services.store.unit_of_work() as uow:
         return load_election(uow, election_id)

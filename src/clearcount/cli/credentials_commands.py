@@ -24,7 +24,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import InputFormatError, RecordError
-from clearcount.mail.letters import render_letters, write_letters, write_private
 from clearcount.mail.smtp import SECURITY_MODES, SmtpMailer, SmtpSettings
 from clearcount.record.archive import read_record
 from clearcount.service.credential_authority import (
@@ -255,6 +254,8 @@ def letters_command(key_file: Path, vote_url: str, help_contact: str, out: Path 
     """Print the postal voters' credential letters (A4 PDF, one page each)."""
     if (out is None) == (folder is None):
         raise click.UsageError("give exactly one of --out FILE.pdf and --split FOLDER")
+    from clearcount.mail.letters import render_letters, write_letters, write_private
+
     material = _material(key_file)
     today = date.today()
     day = printed or f"{today.day} {today:%B %Y}"
@@ -282,6 +283,8 @@ def letters_command(key_file: Path, vote_url: str, help_contact: str, out: Path 
 def resend_command(member: str, key_file: Path, vote_url: str, help_contact: str,
                    letter: Path | None, **smtp: object) -> None:  # fmt: skip
     """Send MEMBER's credential again (the same one): by email, or as a letter with --letter."""
+    from clearcount.mail.letters import render_letters, write_private
+
     material = _material(key_file)
     instructions = VotingInstructions(vote_url, help_contact)
     issued = material.find(member)

@@ -1,7 +1,7 @@
-"""The console entry point: one clear line for user errors, and `count` without the rest.
+"""The console entry point: one clear line for user errors, never a traceback.
 
-`clearcount count ...` builds a group holding only `count_command`, so a count pays for the
-counting code alone; every other command line goes through `cli.main`'s full group.
+`cli.main`'s group imports a command's module only when that command runs, so `clearcount
+count ...` pays for the counting code alone and `--help` for click alone.
 """
 
 from __future__ import annotations
@@ -32,14 +32,7 @@ def run(group: click.Group) -> None:
 
 
 def main() -> None:
-    """`clearcount`: the count command on its own, anything else through the full group."""
-    if sys.argv[1:2] == ["count"]:
-        from .count_command import count_command
-
-        group = click.Group("clearcount", context_settings={"help_option_names": ["-h", "--help"]})
-        group.add_command(count_command)
-        run(group)
-        return
+    """`clearcount`: the lazily loaded group of `cli.main`."""
     from .main import cli
 
     run(cli)

@@ -1,28 +1,196 @@
-"""The `clearcount` command."""
+"""The `clearcount` command: each subcommand's module is imported only when it runs.
+
+`COMMANDS` names every top-level command, the function that loads it and the one-line summary
+that `clearcount --help` prints, so `--help` imports no command module at all and `clearcount
+roll ...` imports the roll commands alone (no database, PDF, numerics or AEAD library until a
+command needs one: issue 11, every command starts in well under 0.3 s). A test keeps each
+summary equal to its command's own help.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from .count_command import count_command
 from .entry import run
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "LazyCommand", "LazyGroup", "cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@dataclass(frozen=True, slots=True)
+class LazyCommand:
+    """A top-level command: how to load it, and its `--help` summary."""
+
+    load: Callable[[], click.Command]
+    summary: str
+
+
+def _from(target: str, *extras: Callable[[], click.Command]) -> Callable[[], click.Command]:
+    """A loader of `module:attribute` under clearcount.cli, with `extras` mounted into it."""
+
+    def load() -> click.Command:
+        module, _, attribute = target.partition(":")
+        command: click.Command = getattr(
+            importlib.import_module(f"clearcount.cli.{module}"), attribute
+        )
+        for extra in extras:
+            if not isinstance(command, click.Group):
+                raise TypeError(f"{target}: expected a group to mount commands into")
+            command.add_command(extra())
+        return command
+
+    return load
+
+
+def _alias_init(role: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        from .role_commands import alias_init
+
+        return alias_init(role)
+
+    return load
+
+
+def _role_alias(role: str, summary: str) -> LazyCommand:
+    def load() -> click.Command:
+        from .role_commands import role_alias_group
+
+        return role_alias_group(role, summary)
+
+    return LazyCommand(load, summary)
+
+
+def _demo() -> click.Command:
+    return demo_command
+
+
+_TELLER = "The tellers: your keys, to sign the paper batches you enter."
+_AUTHORITY = "The credential authority: your keys, to sign credentials."
+_AFFILIATE = "An affiliate's officer: your keys, to sign its votes."
+
+COMMANDS: dict[str, LazyCommand] = {
+    "affiliate": _role_alias("affiliate", _AFFILIATE),
+    "appeal": LazyCommand(
+        _from("appeal_commands:appeal_group"),
+        "Complaints against an election, and the appeal panel's evidence and decision.",
+    ),
+    "authority": _role_alias("authority", _AUTHORITY),
+    "count": LazyCommand(
+        _from("count_command:count_command"),
+        "Count BALLOTS (.blt, .csv, .json, optionally .gz) with a named rule set.",
+    ),
+    "credentials": LazyCommand(
+        _from("credentials_commands:credentials_group", _from("vote_commands:cancel_list_command")),
+        "The credential authority (independent scrutineer): make and deliver voting credentials.",
+    ),
+    "demo": LazyCommand(
+        _demo,
+        "Run three fictional elections end to end and verify each published record.",
+    ),
+    "election": LazyCommand(
+        _from(
+            "election_commands:election_group",
+            _from("role_commands:register_card_command"),
+            _from("ceremony_commands:officer_ceremony_group"),
+        ),
+        "Define a ballot, open it for voting, follow it, close it.",
+    ),
+    "org": LazyCommand(
+        _from("roll_commands:org_group"),
+        "Set up the organisation (a party or a union) and its units before importing members.",
+    ),
+    "publish": LazyCommand(
+        _from("publish_commands:publish_command"),
+        "Publish ELECTION's record (no personal data) and verify the published copy.",
+    ),
+    "role": LazyCommand(
+        _from("role_commands:role_group"),
+        "Each role's own keys: made on its own machine, only the public card handed over.",
+    ),
+    "roll": LazyCommand(
+        _from("roll_commands:roll_group"),
+        "The membership roll: import it, set who may vote in a ballot, and freeze it.",
+    ),
+    "roll-proof": LazyCommand(
+        _from("verify_commands:roll_proof_command"),
+        "Check that you are on RECORD's committed roll, and whether as eligible or ineligible.",
+    ),
+    "serve": LazyCommand(
+        _from("serve_command:serve_command"),
+        "Serve the voters' booth, the public pages and the officials' console over HTTP.",
+    ),
+    "tally": LazyCommand(
+        _from("tally_commands:tally_group"),
+        "Count the ballots after close: encrypted totals, then the declared result.",
+    ),
+    "teller": _role_alias("teller", _TELLER),
+    "trigger": LazyCommand(
+        _from("trigger_commands:trigger_group"),
+        "A trigger ballot: do the CLP's branches and affiliates want an open selection?",
+    ),
+    "trustee": LazyCommand(
+        _from(
+            "trustee_commands:trustee_group",
+            _alias_init("trustee"),
+            _from("ceremony_commands:trustee_ceremony_group"),
+        ),
+        "The trustees: make the election key together, then decrypt only the result.",
+    ),
+    "verify": LazyCommand(
+        _from("verify_commands:verify_command"),
+        "Re-check everything in RECORD (folder, .zip or record.jsonl) from the record alone.",
+    ),
+    "verify-diff": LazyCommand(
+        _from("verify_commands:verify_diff_command"),
+        "Check that NEW extends OLD: OLD's events, byte for byte, are NEW's first events.",
+    ),
+    "verify-trigger": LazyCommand(
+        _from("verify_commands:verify_trigger_command"),
+        "Check a trigger ballot's DECLARATION against every branch's election RECORD.",
+    ),
+    "vote": LazyCommand(
+        _from("vote_commands:vote_group"),
+        "Voting: online with a credential, challenging a ballot, paper ballots, tracking codes.",
+    ),
+}
+"""Every top-level command: `clearcount --help` prints these summaries without importing any."""
+
+
+class LazyGroup(click.Group):
+    """A group whose commands (from `COMMANDS`) are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = COMMANDS[cmd_name].load()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            shown = loaded or click.Command(name, help=COMMANDS[name].summary)
+            rows.append((name, shown.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="clearcount")
 def cli() -> None:
     """clearcount: verifiable ballots for members' organisations."""
 
 
-cli.add_command(count_command)
-
-
-@cli.command("demo")
+@click.command("demo")
 @click.option(
     "--dir",
     "directory",
@@ -52,63 +220,6 @@ def demo_command(directory: Path) -> None:
     click.echo(f"demo done in {seconds:.0f} s; database {directory / 'clearcount.db'}")
     if not all(o.verified for o in outcomes):
         sys.exit(1)
-
-
-from .verify_commands import (  # noqa: E402
-    roll_proof_command,
-    verify_command,
-    verify_diff_command,
-    verify_trigger_command,
-)
-
-cli.add_command(verify_command)
-cli.add_command(verify_diff_command)
-cli.add_command(roll_proof_command)
-cli.add_command(verify_trigger_command)
-
-from .credentials_commands import credentials_group  # noqa: E402
-
-cli.add_command(credentials_group)
-
-from .appeal_commands import appeal_group  # noqa: E402
-from .ceremony_commands import officer_ceremony_group, trustee_ceremony_group  # noqa: E402
-from .election_commands import election_group  # noqa: E402
-from .publish_commands import publish_command  # noqa: E402
-from .role_commands import (  # noqa: E402
-    alias_init,
-    register_card_command,
-    role_alias_group,
-    role_group,
-)
-from .roll_commands import org_group, roll_group  # noqa: E402
-from .serve_command import serve_command  # noqa: E402
-from .tally_commands import tally_group  # noqa: E402
-from .trigger_commands import trigger_group  # noqa: E402
-from .trustee_commands import trustee_group  # noqa: E402
-from .vote_commands import cancel_list_command, vote_group  # noqa: E402
-
-for _command in (
-    org_group,
-    roll_group,
-    election_group,
-    trustee_group,
-    vote_group,
-    tally_group,
-    publish_command,
-    appeal_group,
-    trigger_group,
-    role_group,
-    serve_command,
-    role_alias_group("teller", "The tellers: your keys, to sign the paper batches you enter."),
-    role_alias_group("authority", "The credential authority: your keys, to sign credentials."),
-    role_alias_group("affiliate", "An affiliate's officer: your keys, to sign its votes."),
-):
-    cli.add_command(_command)
-trustee_group.add_command(alias_init("trustee"))
-trustee_group.add_command(trustee_ceremony_group)
-election_group.add_command(register_card_command)
-election_group.add_command(officer_ceremony_group)
-credentials_group.add_command(cancel_list_command)
 
 
 def main() -> None:

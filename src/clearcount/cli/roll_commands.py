@@ -12,10 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from clearcount.record.roll_file import proof_document
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.eligibility import (
     EligibilityRules,
@@ -444,6 +441,9 @@ def roll_preview(ballot: str, show_all: bool, principal: Principal, db: Database
     """Show who would be eligible for BALLOT under its latest rules, and why (stores nothing)."""
     with open_services(db) as s:
         decisions = s.eligibility.preview(principal, ballot)
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"Eligibility for {ballot}")
     for column in ("member", "eligible", "reason"):
         table.add_column(column, overflow="fold")
@@ -495,6 +495,8 @@ def roll_receipt(ballot: str, member: str, out: Path, principal: Principal, db: 
     """
     with open_services(db) as s:
         receipt = s.rolls.receipt(principal, ballot, member)
+    from clearcount.record.roll_file import proof_document
+
     write_json(
         out, proof_document(receipt.proof, receipt.entry.status, receipt.entry.weight), private=True
     )
