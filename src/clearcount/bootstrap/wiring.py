@@ -22,6 +22,7 @@ from clearcount.service.results import ResultsService
 from clearcount.service.roles import RoleService
 from clearcount.service.roll_import import RollImporter
 from clearcount.service.roll_snapshot import RollService
+from clearcount.service.sign_in import SignInService
 from clearcount.service.tally import TallyService
 from clearcount.service.trigger import TriggerService
 from clearcount.storage.store import SqlStore
@@ -53,6 +54,7 @@ class Services:
     publication: PublicationService
     appeals: AppealService
     trigger: TriggerService
+    sign_in: SignInService
 
     def close(self) -> None:
         """Release the database connections."""
@@ -67,17 +69,20 @@ def build(
     migrate: bool = True,
     schema: str | None = None,
     verify: Verify | None = None,
+    mailer: Mailer | None = None,
 ) -> Services:
     """Open the store (migrated to head unless `migrate` is False) and wire every service.
 
     `clock`, `salts` and `verify` are injectable for tests; `schema` is PostgreSQL's
-    search_path (tests give each run its own).
+    search_path (tests give each run its own); `mailer` replaces the configured SMTP one (the
+    demo's outbox, say).
     """
     store = SqlStore.open(config.database_url, migrate=migrate, schema=schema)
     clock = clock or SystemClock()
     uow = store.unit_of_work
     verify = verify or run_verifier(config.verifier_workers)
-    mailer = None if config.smtp is None else SmtpMailer(config.smtp)
+    if mailer is None and config.smtp is not None:
+        mailer = SmtpMailer(config.smtp)
     return Services(
         store=store,
         clock=clock,
@@ -99,4 +104,5 @@ def build(
         publication=PublicationService(uow, clock, verify),
         appeals=AppealService(uow, clock, verify),
         trigger=TriggerService(uow, clock),
+        sign_in=SignInService(uow, clock, mailer),
     )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from clearcount.bootstrap import Config, Services
     from clearcount.protocol.context import Election
     from clearcount.service.election_records import BallotDefinition
+    from clearcount.service.ports import Mailer
 
 __all__ = ["build", "config_of", "definition", "election_of", "open_services"]
 
@@ -42,11 +43,12 @@ def config_of(db: Database) -> Config:
 
 
 @contextmanager
-def open_services(db: Database) -> Iterator[Services]:
+def open_services(db: Database, *, mailer: Mailer | None = None) -> Iterator[Services]:
+    """The services over `db`'s database; `mailer` replaces the configured SMTP one."""
     config = config_of(db)
     where = config.database_url or "sqlite:///clearcount.db"
     try:
-        services = build(config, schema=db.schema)
+        services = build(config, schema=db.schema, mailer=mailer)
     except ValueError as error:  # an unknown URL scheme
         raise UserError(f"--db {where}: {error}") from None
     except Exception as error:

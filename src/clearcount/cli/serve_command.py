@@ -40,9 +40,9 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
 
     from clearcount.web.app import WebOptions, create_app
 
-    options = WebOptions(behind_tls=behind_tls, mailer=mailer)
-    with open_services(db) as services:
-        if services.mailer is None and mailer is None:
+    options = WebOptions(behind_tls=behind_tls)
+    with open_services(db, mailer=mailer) as services:
+        if services.mailer is None:
             click.echo(
                 "warning: no SMTP server configured ([smtp] or CLEARCOUNT_SMTP_HOST): "
                 "voters cannot be sent sign-in codes",

@@ -35,6 +35,7 @@ from clearcount.service.ports import (
     OrganisationRepository,
     SnapshotRepository,
 )
+from clearcount.service.sign_in import SignInCodeRepository
 from clearcount.service.trigger_ports import TriggerRepository
 from clearcount.storage.election_repositories import (
     SqlAppealRepository,
@@ -54,6 +55,7 @@ from clearcount.storage.repositories import (
     SqlOrganisationRepository,
     SqlSnapshotRepository,
 )
+from clearcount.storage.sign_in_codes import SqlSignInCodeRepository
 from clearcount.storage.trigger_repositories import SqlTriggerRepository
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
     publications: PublicationRepository
     role_cards: RoleCardRepository
     triggers: TriggerRepository
+    sign_in_codes: SignInCodeRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -113,6 +116,7 @@ class SqlUnitOfWork:
         self.publications = SqlPublicationRepository(connection)
         self.role_cards = SqlRoleCardRepository(connection)
         self.triggers = SqlTriggerRepository(connection)
+        self.sign_in_codes = SqlSignInCodeRepository(connection)
         return self
 
     def _discard(self) -> None:

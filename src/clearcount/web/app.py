@@ -4,7 +4,7 @@ One app for the whole site (WEB_CONTRACT.md): the security headers and CSRF cook
 (`web.security`) around everything, the templates (`web.templating`), the static files, the
 error pages (`web.errors`), and each part's routes, registered below with one line each. The
 services come from the composition root (`bootstrap.build`) over the same database and settings
-as the CLI; tests and `clearcount demo --serve` may pass their own (`services`, `mailer`).
+as the CLI; tests and `clearcount demo --serve` may pass their own (`services`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from clearcount.bootstrap import Config, Services, build
-from clearcount.service.ports import Mailer
 from clearcount.web import site
 from clearcount.web.errors import exception_handlers
 from clearcount.web.ratelimit import RateLimiter
@@ -43,12 +42,10 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class WebOptions:
-    """How this server runs: behind TLS (HSTS, Secure cookies), its limits, its mailer."""
+    """How this server runs: behind TLS (HSTS, Secure cookies), and its rate limits."""
 
     behind_tls: bool = False
     limits: Limits = field(default_factory=Limits)
-    mailer: Mailer | None = None
-    """Overrides the configured SMTP mailer (the demo's outbox, say)."""
 
 
 def _routes() -> list[BaseRoute]:
@@ -88,7 +85,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = wired
-    app.state.mailer = options.mailer or wired.mailer
     app.state.templates = make_templates()
     app.state.options = options
     app.state.limits = {

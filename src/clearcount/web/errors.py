@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from clearcount.core.errors import ClearcountError
 from clearcount.service import errors as se
+from clearcount.service.sign_in import MemberChoiceNeededError, SignInRefusedError
 from clearcount.web.ratelimit import RateLimitedError
 from clearcount.web.security import CsrfError
 from clearcount.web.templating import render
@@ -27,6 +28,8 @@ _log = logging.getLogger("clearcount.web")
 STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (CsrfError, 403, "csrf"),
     (RateLimitedError, 429, "rate_limited"),
+    (SignInRefusedError, 403, "sign_in"),
+    (MemberChoiceNeededError, 409, "member_id_needed"),
     (se.NotFoundError, 404, "not_found"),
     (se.NotAuthorisedError, 403, "not_authorised"),
     (se.IneligibleVoterError, 403, "ineligible"),

@@ -1,7 +1,9 @@
 """The Jinja2 templates every page renders through (autoescaped; i18n hook; CSRF token).
 
 `render(request, name, context)` is the one way a route makes an HTML page: it adds the CSRF
-token, the request (for the language switch's links) and the translation functions. The
+token, the request (for the language switch's links) and the translation functions (Jinja2's
+"newstyle" gettext: every message is a format string, so a literal percent sign is written
+`%%`, and `_("Choose %(n)s.", n=2)` fills it in). The
 environment carries Jinja2's i18n extension with null translations, so templates use
 `{% trans %}` and `_()` from the start; the i18n machinery (web.i18n, helper webpublic) installs
 the Welsh catalogue per request through `Site.translations_for`.
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -31,6 +35,32 @@ Translations = Callable[[Request], gettext.NullTranslations]
 
 def _english(_request: Request) -> gettext.NullTranslations:
     return gettext.NullTranslations()
+
+
+def _gettext(translations: gettext.NullTranslations) -> Callable[..., str]:
+    """Jinja2's "newstyle" gettext over `translations`: escaped, then `%(name)s` filled."""
+
+    @jinja2.pass_context
+    def translate(context: jinja2.runtime.Context, text: str, **variables: Any) -> str:
+        found = translations.gettext(text)
+        if context.eval_ctx.autoescape:
+            found = Markup(found)  # noqa: S704 - our own catalogue's text; values are escaped by %
+        return found % variables
+
+    return translate
+
+
+def _ngettext(translations: gettext.NullTranslations) -> Callable[..., str]:
+    @jinja2.pass_context
+    def translate(
+        context: jinja2.runtime.Context, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        found = translations.ngettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            found = Markup(found)  # noqa: S704 - our own catalogue's text; values are escaped by %
+        return found % {"num": num, **variables}
+
+    return translate
 
 
 def make_templates() -> Jinja2Templates:
@@ -58,12 +88,13 @@ def render(
     templates: Jinja2Templates = request.app.state.templates
     pick: Translations = getattr(request.app.state, "translations_for", _english)
     translations = pick(request)
+    translate = _gettext(translations)
     values: dict[str, Any] = {
         "csrf_token": csrf_token(request),
         "lang": getattr(request.state, "lang", "en"),
-        "_": translations.gettext,
-        "gettext": translations.gettext,
-        "ngettext": translations.ngettext,
+        "_": translate,
+        "gettext": translate,
+        "ngettext": _ngettext(translations),
         **(context or {}),
     }
     return templates.TemplateResponse(request, name, values, status_code=status_code)

@@ -10,7 +10,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from clearcount.storage import election_tables  # noqa: F401  (its tables join `metadata`)
+from clearcount.storage import (
+    election_tables,  # noqa: F401  (its tables join `metadata`)
+    sign_in_codes,  # noqa: F401  (its table joins `metadata`)
+)
 from clearcount.storage.tables import metadata
 
 config = context.config

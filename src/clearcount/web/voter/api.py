@@ -1,0 +1,160 @@
+"""The booth's JSON API (WEB_CONTRACT.md): the election's Setup, sign-in codes, cast, challenge.
+
+- `GET /api/elections/{id}/booth` -> {"election_id", "setup_event"}: event 0 exactly as the
+  record line holds it; the booth recomputes its hash (the fingerprint) itself (spec §10).
+- `POST .../code` {"email"} -> 202 whoever the address belongs to (no enumeration); the code
+  is made and mailed after the answer has gone (`service.sign_in`), so timing says nothing.
+- `POST .../cast` {"email", "code", "ballot", "member_id"?} -> the receipt, once the ballot is
+  durably on the board (`CastingService.cast` under the member's Principal); the receipt is
+  mailed too, saying the vote has been cast.
+- `POST .../challenge` {"spoiled"} -> the Benaloh-challenged ballot published (spec §11.5).
+
+Every POST needs the page's CSRF token (`web.security.require_csrf`) and counts against a rate
+limit per client address; every refusal is `{"error": <one sentence>, "kind"}` (`web.errors`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from clearcount.bootstrap import Services
+from clearcount.service.authorisation import Principal, Role
+from clearcount.service.casting import CastReceipt
+from clearcount.web.errors import ApiError
+from clearcount.web.ratelimit import limit
+from clearcount.web.security import require_csrf
+
+__all__ = ["MAX_BODY", "booth_data", "cast", "challenge", "request_code"]
+
+MAX_BODY = 4 * 1024 * 1024
+"""The largest request body taken (a 15-candidate ranking ballot is well under 1 MB)."""
+
+_log = logging.getLogger("clearcount.web")
+BOOTH = Principal("booth (unauthenticated challenge)", Role.VOTER)
+"""Who challenges: anyone holding a published credential may audit a ballot (spec §11.5)."""
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def _json(request: Request) -> Mapping[str, Any]:
+    """The request's JSON object, or a 4xx naming what is wrong."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise ApiError(413, "too_large", f"the request is larger than {MAX_BODY} bytes")
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "too_large", f"the request is larger than {MAX_BODY} bytes")
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "invalid_json", "the request body is not valid JSON") from None
+    if not isinstance(document, dict):
+        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+    return document
+
+
+def _text(document: Mapping[str, Any], name: str, *, required: bool = True) -> str:
+    value = document.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ApiError(400, "missing_field", f"the request needs a text field {name!r}")
+    if len(value) > 320:
+        raise ApiError(400, "invalid_field", f"the field {name!r} is too long")
+    return value
+
+
+def _object(document: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = document.get(name)
+    if not isinstance(value, dict):
+        raise ApiError(400, "missing_field", f"the request needs a JSON object {name!r}")
+    return value
+
+
+def _later(function: Callable[..., object], *args: object) -> BackgroundTask:
+    """Run `function` after the response has gone; a failure is logged, never shown."""
+
+    def run() -> None:
+        try:
+            function(*args)
+        except Exception:
+            _log.exception("background %s failed", getattr(function, "__name__", function))
+
+    return BackgroundTask(run)
+
+
+async def _post(request: Request, limiter: str) -> tuple[str, Mapping[str, Any], Services]:
+    """A booth POST's checks in order: CSRF token, rate limit, JSON body; then its parts."""
+    await require_csrf(request)
+    limit(request, limiter)
+    document = await _json(request)
+    return request.path_params["election_id"], document, _services(request)
+
+
+async def booth_data(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    event = await run_in_threadpool(_services(request).ballots.setup_event, election_id)
+    return JSONResponse({"election_id": election_id, "setup_event": event.document()})
+
+
+async def request_code(request: Request) -> Response:
+    election_id, document, services = await _post(request, "code")
+    email = _text(document, "email")
+    await run_in_threadpool(services.ballots.status, election_id)  # 404 for no such election
+    task = _later(services.sign_in.request_code, election_id, email)
+    message = (
+        "If this address belongs to a member who can vote in this election, a 6-digit code is "
+        "on its way to it; it works for 10 minutes."
+    )
+    return JSONResponse({"status": "accepted", "message": message}, 202, background=task)
+
+
+def _receipt_lines(receipt: CastReceipt, board_url: str) -> list[str]:
+    return [
+        f"Your tracking code: {receipt.tracking_code}",
+        f"Cast at {receipt.cast_at}"
+        + (" (it replaces your earlier online ballot)." if receipt.revote else "."),
+        f"Check that your tracking code is on the public ballot board: {board_url}",
+        "You may vote again before the close; only your last ballot counts.",
+    ]
+
+
+async def cast(request: Request) -> Response:
+    election_id, document, services = await _post(request, "cast")
+    email = _text(document, "email")
+    code = _text(document, "code")
+    member_id = _text(document, "member_id", required=False).strip() or None
+    ballot = _object(document, "ballot")
+    voter = await run_in_threadpool(
+        services.sign_in.authenticate, election_id, email, code, member_id
+    )
+    receipt = await run_in_threadpool(services.casting.cast, voter, election_id, ballot)
+    board = f"{str(request.base_url).rstrip('/')}/e/{election_id}/board"
+    lines = _receipt_lines(receipt, board)
+    task = _later(services.sign_in.confirm_cast, election_id, voter, email, lines)
+    body = {
+        "tracking_code": receipt.tracking_code,
+        "event_hash": receipt.event_hash,
+        "seq": receipt.seq,
+        "cast_at": receipt.cast_at,
+        "revote": receipt.revote,
+    }
+    return JSONResponse(body, background=task)
+
+
+async def challenge(request: Request) -> Response:
+    election_id, document, services = await _post(request, "cast")
+    spoiled = _object(document, "spoiled")
+    event_hash = await run_in_threadpool(services.casting.challenge, BOOTH, election_id, spoiled)
+    return JSONResponse({"event_hash": event_hash, "void": True})
