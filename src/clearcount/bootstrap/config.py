@@ -15,9 +15,13 @@ Read from an optional TOML file, then the environment (which wins):
     [verifier]
     workers = 4
 
+    [reminders]
+    every_hours = 24               # at most one round of reminders per this many hours
+
 Environment: CLEARCOUNT_DATABASE_URL, CLEARCOUNT_SMTP_HOST, CLEARCOUNT_SMTP_FROM (the sender),
 CLEARCOUNT_SMTP_PORT, CLEARCOUNT_SMTP_SECURITY, CLEARCOUNT_SMTP_USER, CLEARCOUNT_SMTP_PASSWORD,
-CLEARCOUNT_VERIFIER_WORKERS: the same names the `credentials` commands read (docs/README.md).
+CLEARCOUNT_VERIFIER_WORKERS, CLEARCOUNT_REMINDERS_EVERY_HOURS: the same names the `credentials`
+commands read (docs/README.md).
 No secret is read from the file.
 """
 
@@ -27,6 +31,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +58,7 @@ class Config:
     database_url: str | None = None
     smtp: SmtpSettings | None = None
     verifier_workers: int | None = None
+    reminders_every: timedelta = timedelta(hours=24)
 
 
 def _section(document: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -107,8 +113,15 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     workers = env.get("CLEARCOUNT_VERIFIER_WORKERS") or _section(document, "verifier").get(
         "workers"
     )
+    every = env.get("CLEARCOUNT_REMINDERS_EVERY_HOURS") or _section(document, "reminders").get(
+        "every_hours", 24
+    )
+    hours = _integer(every, "reminders.every_hours")
+    if hours < 1:
+        raise ConfigError(f"config reminders.every_hours: expected 1 or more, got {hours}")
     return Config(
         None if url is None else str(url),
         settings,
         None if workers is None else _integer(workers, "verifier.workers"),
+        timedelta(hours=hours),
     )

@@ -13,11 +13,13 @@ from clearcount.service.casting import CastingService
 from clearcount.service.closing import ClosingService
 from clearcount.service.eligibility import EligibilityService
 from clearcount.service.members import MemberService
+from clearcount.service.officials.accounts import OfficialService
 from clearcount.service.organisations import OrganisationService
 from clearcount.service.paper import PaperService
 from clearcount.service.ports import Clock, Mailer, SaltSource, SystemClock, system_salts
 from clearcount.service.publication import PublicationService, Verify, run_verifier
 from clearcount.service.register import RegisterService
+from clearcount.service.reminders import ReminderService
 from clearcount.service.results import ResultsService
 from clearcount.service.roles import RoleService
 from clearcount.service.roll_import import RollImporter
@@ -25,6 +27,7 @@ from clearcount.service.roll_snapshot import RollService
 from clearcount.service.sign_in import SignInService
 from clearcount.service.tally import TallyService
 from clearcount.service.trigger import TriggerService
+from clearcount.service.turnout import TurnoutService
 from clearcount.storage.store import SqlStore
 
 __all__ = ["Services", "build"]
@@ -55,6 +58,9 @@ class Services:
     appeals: AppealService
     trigger: TriggerService
     sign_in: SignInService
+    turnout: TurnoutService
+    reminders: ReminderService
+    officials: OfficialService
 
     def close(self) -> None:
         """Release the database connections."""
@@ -105,4 +111,7 @@ def build(
         appeals=AppealService(uow, clock, verify),
         trigger=TriggerService(uow, clock),
         sign_in=SignInService(uow, clock, mailer),
+        turnout=TurnoutService(uow, clock),
+        reminders=ReminderService(uow, clock, config.reminders_every),
+        officials=OfficialService(uow, clock),
     )

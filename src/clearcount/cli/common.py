@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -192,14 +192,17 @@ def optional_date(value: str | None, option: str) -> date | None:
 
 
 def parse_instant(value: str, option: str) -> datetime:
-    """An ISO date-time; without an offset it is taken as UTC ("2031-05-01T09:00")."""
+    """An ISO date-time; without an offset it is London time ("2031-05-01T09:00" is 09:00
+    BST), and a London time the clocks skip or repeat is refused (service.london_time)."""
+    from clearcount.service.london_time import parse_london
+
     try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
+        return parse_london(value, option)
+    except ClearcountError:
         raise UserError(
-            f"{option}: expected a date and time like 2031-05-01T09:00Z, got {value!r}"
+            f"{option}: expected a date and time like 2031-05-01T09:00 (London time) or "
+            f"2031-05-01T08:00Z, that the clocks do not skip or repeat; got {value!r}"
         ) from None
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def passphrase_variable(name: str) -> str:

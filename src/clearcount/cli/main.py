@@ -97,8 +97,16 @@ COMMANDS: dict[str, LazyCommand] = {
             "election_commands:election_group",
             _from("role_commands:register_card_command"),
             _from("ceremony_commands:officer_ceremony_group"),
+            _from("turnout_commands:election_turnout"),
+            _from("turnout_commands:election_not_voted"),
+            _from("turnout_commands:election_remind"),
+            _from("turnout_commands:election_edit"),
         ),
         "Define a ballot, open it for voting, follow it, close it.",
+    ),
+    "official": LazyCommand(
+        _from("official_commands:official_group"),
+        "Officials' accounts for the web console (password and authenticator app).",
     ),
     "org": LazyCommand(
         _from("roll_commands:org_group"),

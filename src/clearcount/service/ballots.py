@@ -168,6 +168,43 @@ class BallotService:
             uow.commit()
         return stored
 
+    def edit(
+        self, principal: Principal, election_id: str, definition: BallotDefinition
+    ) -> list[Change]:
+        """Replace a defined ballot's definition until it opens (issue 11).
+
+        Refused once the key ceremony has written Setup (its manifest is then signed into the
+        record) or once the opening time has passed; the election and organisation ids cannot
+        change. One "election.edited" audit entry per field changed, old and new; returns them
+        (empty, and nothing written, when nothing changed).
+        """
+        authorise(principal, "ballots.edit")
+        now = self._clock.now()
+        with self._uow() as uow:
+            stored = require_election(uow, election_id, lock=True)
+            old = stored.definition
+            if uow.board.counts(election_id) or now >= old.opens:
+                raise ElectionStateError(
+                    f"election {election_id!r}: expected a ballot not yet open or set up, got "
+                    f"one that is {phase_of(uow.board.counts(election_id))} (opening "
+                    f"{iso_instant(old.opens)}); a ballot can be edited only before its key "
+                    "ceremony and its opening time"
+                )
+            for name in ("election_id", "organisation_id"):
+                if getattr(definition, name) != getattr(old, name):
+                    raise ValidationError(
+                        f"election {election_id!r}", name, getattr(old, name),
+                        getattr(definition, name),
+                    )  # fmt: skip
+            before, after = old.to_json(), definition.to_json()
+            changes = [Change(k, before[k], after[k]) for k in after if before[k] != after[k]]
+            if changes:
+                uow.elections.replace_definition(definition)
+                self._log(uow, election_id, principal.name, "election.edited",
+                          old.organisation_id, changes)  # fmt: skip
+                uow.commit()
+        return changes
+
     def _log(
         self,
         uow: ElectionUnitOfWork,

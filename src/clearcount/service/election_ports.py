@@ -13,6 +13,7 @@ from typing import Protocol
 from clearcount.record.chain import Event
 from clearcount.service.election_records import (
     Appeal,
+    BallotDefinition,
     PublicationEntry,
     RegisteredCard,
     RegisterMark,
@@ -41,6 +42,10 @@ class ElectionRepository(Protocol):
         ...
 
     def set_roll_version(self, election_id: str, version: int) -> None: ...
+    def replace_definition(self, definition: BallotDefinition) -> None:
+        """Store an edited definition (the service allows it only before Setup)."""
+        ...
+
     def list(self, organisation_id: str) -> Sequence[StoredElection]: ...
 
 

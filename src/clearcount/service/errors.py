@@ -20,6 +20,7 @@ __all__ = [
     "NotAuthorisedError",
     "NotFoundError",
     "ServiceError",
+    "SignInRefusedError",
     "SnapshotError",
     "StorageUnavailableError",
     "TellerError",
@@ -118,3 +119,8 @@ class TellerError(ServiceError):
     def __init__(self, teller: str, message: str) -> None:
         self.teller = teller
         super().__init__(f"teller {teller!r}: {message}")
+
+
+class SignInRefusedError(ServiceError):
+    """An official's sign-in was refused. One message for a wrong name, password or code, so
+    that the answer does not say which was wrong or whether the account exists."""

@@ -80,6 +80,13 @@ class SqlElectionRepository:
         row = self._c.execute(query).one_or_none()
         return None if row is None else _election(row)
 
+    def replace_definition(self, definition: BallotDefinition) -> None:
+        self._c.execute(
+            elections.update()
+            .where(elections.c.election_id == definition.election_id)
+            .values(definition=canonical_json(definition.to_json()).decode("utf-8"))
+        )
+
     def set_roll_version(self, election_id: str, version: int) -> None:
         self._c.execute(
             elections.update()

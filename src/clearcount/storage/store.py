@@ -28,6 +28,7 @@ from clearcount.service.election_ports import (
     RoleCardRepository,
 )
 from clearcount.service.errors import StorageUnavailableError
+from clearcount.service.officials.records import OfficialRepository, SessionRepository
 from clearcount.service.ports import (
     AuditRepository,
     BallotRulesRepository,
@@ -36,6 +37,7 @@ from clearcount.service.ports import (
     SnapshotRepository,
 )
 from clearcount.service.sign_in import SignInCodeRepository
+from clearcount.service.reminders import ReminderRepository
 from clearcount.service.trigger_ports import TriggerRepository
 from clearcount.storage.election_repositories import (
     SqlAppealRepository,
@@ -48,6 +50,11 @@ from clearcount.storage.election_repositories import (
 )
 from clearcount.storage.engine import create_engine
 from clearcount.storage.migrate import upgrade
+from clearcount.storage.official_repositories import (
+    SqlOfficialRepository,
+    SqlReminderRepository,
+    SqlSessionRepository,
+)
 from clearcount.storage.repositories import (
     SqlAuditRepository,
     SqlBallotRulesRepository,
@@ -74,7 +81,7 @@ def _unavailable(error: BaseException) -> StorageUnavailableError:
 class SqlUnitOfWork:
     # Typed as the ports (protocol attributes are invariant), so that this class is a
     # `service.ports.UnitOfWork` and a `service.election_ports.ElectionUnitOfWork`
-    # and a `service.trigger_ports.TriggerUnitOfWork`.
+    # and a `service.trigger_ports.TriggerUnitOfWork` (and the officials' and reminders').
     organisations: OrganisationRepository
     members: MemberRepository
     audit: AuditRepository
@@ -89,6 +96,9 @@ class SqlUnitOfWork:
     role_cards: RoleCardRepository
     triggers: TriggerRepository
     sign_in_codes: SignInCodeRepository
+    officials: OfficialRepository
+    sessions: SessionRepository
+    reminders: ReminderRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -117,6 +127,9 @@ class SqlUnitOfWork:
         self.role_cards = SqlRoleCardRepository(connection)
         self.triggers = SqlTriggerRepository(connection)
         self.sign_in_codes = SqlSignInCodeRepository(connection)
+        self.officials = SqlOfficialRepository(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.reminders = SqlReminderRepository(connection)
         return self
 
     def _discard(self) -> None:
