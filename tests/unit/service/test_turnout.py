@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from tests.principals import officer, voter
 from tests.unit.service.election_world import CHAIR, ELECTION, ELIGIBLE, Lifecycle
 from tests.unit.service.world import World
@@ -115,6 +116,12 @@ def test_reminders_go_once_per_round_resume_after_a_refusal_and_wait_the_interva
         service.remind(officer(), ELECTION, outbox)
     clock.advance(hours=24)
     assert service.remind(officer(), ELECTION, outbox).round == 2
+    for statement in ("UPDATE reminders_sent SET round = 9", "DELETE FROM reminders_sent"):
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            life.world.store.engine.begin() as c,
+        ):
+            c.exec_driver_sql(statement)
 
 
 def test_reminders_only_while_open(life: Lifecycle) -> None:
