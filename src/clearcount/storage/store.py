@@ -36,8 +36,8 @@ from clearcount.service.ports import (
     OrganisationRepository,
     SnapshotRepository,
 )
-from clearcount.service.sign_in import SignInCodeRepository
 from clearcount.service.reminders import ReminderRepository
+from clearcount.service.sign_in import SignInCodeRepository
 from clearcount.service.trigger_ports import TriggerRepository
 from clearcount.storage.election_repositories import (
     SqlAppealRepository,
