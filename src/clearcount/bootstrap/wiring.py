@@ -6,28 +6,28 @@ from dataclasses import dataclass
 
 from clearcount.bootstrap.config import Config
 from clearcount.mail.smtp import SmtpMailer
-from clearcount.service.appeals import AppealService
 from clearcount.service.audit import AuditService
-from clearcount.service.ballots import BallotService
-from clearcount.service.casting import CastingService
-from clearcount.service.closing import ClosingService
-from clearcount.service.eligibility import EligibilityService
-from clearcount.service.members import MemberService
+from clearcount.service.elections.appeals import AppealService
+from clearcount.service.elections.ballots import BallotService
+from clearcount.service.elections.casting import CastingService
+from clearcount.service.elections.closing import ClosingService
+from clearcount.service.elections.paper import PaperService
+from clearcount.service.elections.publication import PublicationService, Verify, run_verifier
+from clearcount.service.elections.register import RegisterService
+from clearcount.service.elections.reminders import ReminderService
+from clearcount.service.elections.results import ResultsService
+from clearcount.service.elections.role_cards import RoleService
+from clearcount.service.elections.sign_in import SignInService
+from clearcount.service.elections.tally import TallyService
+from clearcount.service.elections.turnout import TurnoutService
+from clearcount.service.membership.eligibility import EligibilityService
+from clearcount.service.membership.members import MemberService
+from clearcount.service.membership.organisations import OrganisationService
+from clearcount.service.membership.roll_import import RollImporter
+from clearcount.service.membership.roll_snapshot import RollService
 from clearcount.service.officials.accounts import OfficialService
-from clearcount.service.organisations import OrganisationService
-from clearcount.service.paper import PaperService
 from clearcount.service.ports import Clock, Mailer, SaltSource, SystemClock, system_salts
-from clearcount.service.publication import PublicationService, Verify, run_verifier
-from clearcount.service.register import RegisterService
-from clearcount.service.reminders import ReminderService
-from clearcount.service.results import ResultsService
-from clearcount.service.roles import RoleService
-from clearcount.service.roll_import import RollImporter
-from clearcount.service.roll_snapshot import RollService
-from clearcount.service.sign_in import SignInService
-from clearcount.service.tally import TallyService
-from clearcount.service.trigger import TriggerService
-from clearcount.service.turnout import TurnoutService
+from clearcount.service.trigger.ballots import TriggerService
 from clearcount.storage.store import SqlStore
 
 __all__ = ["Services", "build"]

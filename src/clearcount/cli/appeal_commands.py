@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from clearcount.service.appeals import DECISIONS
 from clearcount.service.authorisation import Principal, Role
+from clearcount.service.elections.appeals import DECISIONS
 
 from .common import Database, db_options, principal_option, progress
 from .context import open_services

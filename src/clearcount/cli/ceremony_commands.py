@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.ceremony_transport import CeremonyFolder
-from clearcount.service.role_keys import DEFAULT_LOG2_N
-from clearcount.service.trustee_ceremony import trustee_round1, trustee_round2
+from clearcount.service.roles.ceremony_transport import CeremonyFolder
+from clearcount.service.roles.keys import DEFAULT_LOG2_N
+from clearcount.service.roles.trustee_ceremony import trustee_round1, trustee_round2
 
 from .common import (
     Database,

@@ -237,7 +237,7 @@ def role_passphrase(role: str, name: str, *, confirm: bool) -> str:
 def open_role_key(path: Path, role: str) -> RoleSecret:
     """A role's long-term key file (`clearcount role init`), opened with its owner's passphrase
     in the owner's own CLI step: the secret never leaves this process."""
-    from clearcount.service.role_keys import load_long_term_key
+    from clearcount.service.roles.keys import load_long_term_key
 
     passphrase = role_passphrase(role, key_file_name(path), confirm=False)
     return load_long_term_key(path, passphrase, role=role)

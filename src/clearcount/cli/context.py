@@ -18,7 +18,7 @@ from .common import Database, UserError
 if TYPE_CHECKING:
     from clearcount.bootstrap import Config, Services
     from clearcount.protocol.context import Election
-    from clearcount.service.election_records import BallotDefinition
+    from clearcount.service.elections.records import BallotDefinition
     from clearcount.service.ports import Mailer
 
 __all__ = ["build", "config_of", "definition", "election_of", "open_services"]
@@ -68,7 +68,7 @@ def open_services(db: Database, *, mailer: Mailer | None = None) -> Iterator[Ser
 
 def definition(services: Services, election_id: str) -> BallotDefinition:
     """ELECTION's stored definition (trustees, tellers, contests); NotFoundError if none."""
-    from clearcount.service.election_state import require_election
+    from clearcount.service.elections.state import require_election
 
     with services.store.unit_of_work() as uow:
         return require_election(uow, election_id).definition
@@ -76,7 +76,7 @@ def definition(services: Services, election_id: str) -> BallotDefinition:
 
 def election_of(services: Services, election_id: str) -> Election:
     """ELECTION's Setup and Credentials as a voter's device reads them (spec §11.1-§11.3)."""
-    from clearcount.service.election_state import load_election
+    from clearcount.service.elections.state import load_election
 
     with services.store.unit_of_work() as uow:
         return load_election(uow, election_id)

@@ -26,7 +26,7 @@ from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import InputFormatError, RecordError
 from clearcount.mail.smtp import SECURITY_MODES, SmtpMailer, SmtpSettings
 from clearcount.record.archive import read_record
-from clearcount.service.credential_authority import (
+from clearcount.service.roles.credential_authority import (
     DeliveryOutcome,
     KeyMaterial,
     delivery_plan,
@@ -37,9 +37,9 @@ from clearcount.service.credential_authority import (
     resend,
     send_credentials,
 )
-from clearcount.service.credential_keyfile import load_key_file, save_key_file
-from clearcount.service.delivery import VotingInstructions
-from clearcount.service.sent_log import read_sent, record_sent, sent_log_path
+from clearcount.service.roles.credential_keyfile import load_key_file, save_key_file
+from clearcount.service.roles.delivery import VotingInstructions
+from clearcount.service.roles.sent_log import read_sent, record_sent, sent_log_path
 
 from .common import open_role_key
 

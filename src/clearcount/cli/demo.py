@@ -30,10 +30,14 @@ import click
 
 from clearcount.bootstrap import Config, build
 from clearcount.record.events import ContestSpec
-from clearcount.service.ballots import contest
-from clearcount.service.election_records import BallotDefinition
-from clearcount.service.eligibility import EligibilityRules, EntitlementList, EntitlementOverride
-from clearcount.service.organisations import Organisation, OrganisationKind
+from clearcount.service.elections.ballots import contest
+from clearcount.service.elections.records import BallotDefinition
+from clearcount.service.membership.eligibility import (
+    EligibilityRules,
+    EntitlementList,
+    EntitlementOverride,
+)
+from clearcount.service.membership.organisations import Organisation, OrganisationKind
 
 from . import demo_data as data
 from .common import UserError, progress

@@ -19,24 +19,24 @@ from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
 from clearcount.protocol.roles import RoleCard, RoleSecret
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.ballots import CeremonyReport
-from clearcount.service.ceremony_transport import CeremonyFolder
-from clearcount.service.credential_authority import (
+from clearcount.service.elections.ballots import CeremonyReport
+from clearcount.service.elections.records import BallotDefinition
+from clearcount.service.elections.results import Declaration
+from clearcount.service.elections.role_cards import init_role, write_card
+from clearcount.service.membership.eligibility import EligibilityRules
+from clearcount.service.membership.organisations import Organisation, Unit, UnitKind
+from clearcount.service.ports import MailMessage
+from clearcount.service.roles.ceremony_transport import CeremonyFolder
+from clearcount.service.roles.credential_authority import (
     KeyMaterial,
     issue_credentials,
     letters,
     recipients_from_snapshot,
     send_credentials,
 )
-from clearcount.service.delivery import VotingInstructions
-from clearcount.service.election_records import BallotDefinition
-from clearcount.service.eligibility import EligibilityRules
-from clearcount.service.organisations import Organisation, Unit, UnitKind
-from clearcount.service.ports import MailMessage
-from clearcount.service.results import Declaration
-from clearcount.service.role_keys import load_long_term_key
-from clearcount.service.roles import init_role, write_card
-from clearcount.service.trustee_ceremony import trustee_round1, trustee_round2
+from clearcount.service.roles.delivery import VotingInstructions
+from clearcount.service.roles.keys import load_long_term_key
+from clearcount.service.roles.trustee_ceremony import trustee_round1, trustee_round2
 
 from . import demo_data as data
 from .context import election_of

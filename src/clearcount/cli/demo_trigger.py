@@ -26,12 +26,12 @@ from clearcount.record.trigger_signed import (
     sign_bodies,
 )
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.ballots import CeremonyReport, contest
-from clearcount.service.credential_authority import KeyMaterial
-from clearcount.service.election_records import BallotDefinition
-from clearcount.service.eligibility import EligibilityRules
-from clearcount.service.organisations import Organisation, OrganisationKind
-from clearcount.service.role_keys import load_long_term_key
+from clearcount.service.elections.ballots import CeremonyReport, contest
+from clearcount.service.elections.records import BallotDefinition
+from clearcount.service.membership.eligibility import EligibilityRules
+from clearcount.service.membership.organisations import Organisation, OrganisationKind
+from clearcount.service.roles.credential_authority import KeyMaterial
+from clearcount.service.roles.keys import load_long_term_key
 from clearcount.verifier.trigger import verify_trigger
 from clearcount.verifier.trigger_document import AffiliateEntry, BranchEntry, trigger_count
 

@@ -14,8 +14,8 @@ import click
 
 from clearcount.record.events import Credentials
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.ballots import contest
-from clearcount.service.election_records import BallotDefinition
+from clearcount.service.elections.ballots import contest
+from clearcount.service.elections.records import BallotDefinition
 from clearcount.service.errors import NotFoundError
 
 from .common import (
@@ -240,7 +240,7 @@ def election_credential_roll(election: str, out: Path, principal: Principal, db:
 
     Members with an email address get it by email, the others by post.
     """
-    from clearcount.service.credential_authority import ROLL_FORMAT, recipients_from_snapshot
+    from clearcount.service.roles.credential_authority import ROLL_FORMAT, recipients_from_snapshot
 
     from .common import write_json
 

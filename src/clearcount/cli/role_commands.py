@@ -13,8 +13,8 @@ import click
 
 from clearcount.protocol.roles import ROLES
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.role_keys import DEFAULT_LOG2_N
-from clearcount.service.roles import init_role, read_card, write_card
+from clearcount.service.elections.role_cards import init_role, read_card, write_card
+from clearcount.service.roles.keys import DEFAULT_LOG2_N
 
 from .common import Database, UserError, db_options, principal_option, role_passphrase
 from .context import open_services

@@ -14,22 +14,27 @@ from pathlib import Path
 import click
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.eligibility import (
+from clearcount.service.errors import ConflictError, ImportRefusedError
+from clearcount.service.membership.eligibility import (
     EligibilityRules,
     EntitlementList,
     EntitlementOverride,
 )
-from clearcount.service.errors import ConflictError, ImportRefusedError
-from clearcount.service.organisations import Organisation, OrganisationKind, Unit, UnitKind
-from clearcount.service.roll_import import REQUIRED, ImportPlan
-from clearcount.service.roll_mapping import (
+from clearcount.service.membership.organisations import (
+    Organisation,
+    OrganisationKind,
+    Unit,
+    UnitKind,
+)
+from clearcount.service.membership.roll_import import REQUIRED, ImportPlan
+from clearcount.service.membership.roll_mapping import (
     DATE_FORMATS,
     FIELDS,
     RollSettings,
     header_key,
     map_columns,
 )
-from clearcount.service.roll_table import ENCODINGS, read_table
+from clearcount.service.membership.roll_table import ENCODINGS, read_table
 
 from .common import (
     Database,

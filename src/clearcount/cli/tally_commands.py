@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.results import ContestDeclaration, Declaration
+from clearcount.service.elections.results import ContestDeclaration, Declaration
 
 from .common import Database, db_options, principal_option, progress
 from .context import open_services

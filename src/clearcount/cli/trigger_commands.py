@@ -32,8 +32,8 @@ from clearcount.record.trigger_signed import (
     sign_bodies,
 )
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.role_keys import load_long_term_key
-from clearcount.service.roles import read_card
+from clearcount.service.elections.role_cards import read_card
+from clearcount.service.roles.keys import load_long_term_key
 
 from .common import (
     Database,

@@ -27,8 +27,8 @@ from clearcount.protocol.paper import Cancellation
 from clearcount.record import codec
 from clearcount.record.events import ContestSpec
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.credential_keyfile import load_key_file
-from clearcount.service.delivery import parse_credential_code
+from clearcount.service.roles.credential_keyfile import load_key_file
+from clearcount.service.roles.delivery import parse_credential_code
 
 from .common import (
     Database,

@@ -27,8 +27,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
 from clearcount.core.errors import ConfigError
-from clearcount.service.delivery import Letter
 from clearcount.service.errors import ConflictError, ValidationError
+from clearcount.service.roles.delivery import Letter
 
 __all__ = ["letter_font", "render_letters", "write_letters", "write_private"]
 

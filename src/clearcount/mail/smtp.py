@@ -22,8 +22,8 @@ from types import TracebackType
 from typing import Self
 
 from clearcount.core.errors import ConfigError
-from clearcount.service.delivery import DeliveryError, MailServerError
 from clearcount.service.ports import MailMessage
+from clearcount.service.roles.delivery import DeliveryError, MailServerError
 
 __all__ = ["SECURITY_MODES", "SmtpMailer", "SmtpSettings", "build_message"]
 

@@ -14,19 +14,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from clearcount.core.canonical import canonical_json
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import AuditChainError, ValidationError
-from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from clearcount.service.ports import Clock, Transaction
 
 __all__ = [
     "GENESIS",
     "AuditEvent",
+    "AuditRepository",
     "AuditService",
+    "AuditedWork",
     "Change",
     "append_events",
     "format_instant",
@@ -113,8 +116,30 @@ class AuditEvent:
         return hashlib.sha256(b"clearcount/audit/v1\x00" + canonical_json(self.body())).hexdigest()
 
 
+class AuditRepository(Protocol):
+    """The append-only audit log. There is no update and no delete, here or in the tables."""
+
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the last event, or (0, GENESIS); locks the head until commit."""
+        ...
+
+    def append(self, event: AuditEvent) -> None: ...
+
+    def list(
+        self, *, organisation_id: str | None = None, subject: str | None = None
+    ) -> Sequence[AuditEvent]:
+        """Events in `seq` order, optionally only one organisation's or one subject's."""
+        ...
+
+
+class AuditedWork(Transaction, Protocol):
+    """A unit of work that can append to the audit log: every part's unit of work is one."""
+
+    audit: AuditRepository
+
+
 def append_events(
-    uow: UnitOfWork,
+    uow: AuditedWork,
     *,
     at: datetime,
     actor: str,
@@ -173,7 +198,7 @@ def verify_audit_chain(events: Sequence[AuditEvent]) -> None:
 class AuditService:
     """Reading the log: a member's history, who saw the roll, and the chain check."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], AuditedWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

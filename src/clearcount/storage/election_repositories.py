@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from clearcount.core.canonical import canonical_json, parse_canonical
 from clearcount.protocol.roles import RoleCard
 from clearcount.record.chain import Event, event_from_document
-from clearcount.service.election_records import (
+from clearcount.service.elections.records import (
     Appeal,
     BallotDefinition,
     PublicationEntry,

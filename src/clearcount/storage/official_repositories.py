@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from clearcount.service.authorisation import Role
+from clearcount.service.elections.reminders import ReminderRound
 from clearcount.service.officials.records import Official, StoredSession
-from clearcount.service.reminders import ReminderRound
 from clearcount.storage.official_tables import (
     official_sessions,
     officials,

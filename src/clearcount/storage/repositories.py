@@ -16,15 +16,20 @@ import sqlalchemy as sa
 
 from clearcount.core.canonical import canonical_json
 from clearcount.service.audit import GENESIS, AuditEvent, format_instant, jsonable
-from clearcount.service.eligibility import (
+from clearcount.service.membership.eligibility import (
     EligibilityDecision,
     EligibilityRules,
     MemberFacts,
     StoredRules,
 )
-from clearcount.service.members import Member, Suspension
-from clearcount.service.organisations import Organisation, OrganisationKind, Unit, UnitKind
-from clearcount.service.roll_snapshot import RollSnapshot, SnapshotEntry, SnapshotHeader
+from clearcount.service.membership.members import Member, Suspension
+from clearcount.service.membership.organisations import (
+    Organisation,
+    OrganisationKind,
+    Unit,
+    UnitKind,
+)
+from clearcount.service.membership.roll_snapshot import RollSnapshot, SnapshotEntry, SnapshotHeader
 from clearcount.storage.tables import (
     audit_events,
     ballot_rules,

@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from clearcount.service.audit import format_instant
-from clearcount.service.sign_in import SignInCode
+from clearcount.service.elections.sign_in import SignInCode
 from clearcount.storage.tables import HASH, ID, INSTANT, metadata
 
 __all__ = ["SqlSignInCodeRepository", "sign_in_codes"]

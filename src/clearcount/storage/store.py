@@ -18,7 +18,7 @@ from typing import Self
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from clearcount.service.election_ports import (
+from clearcount.service.elections.ports import (
     AppealRepository,
     BoardRepository,
     CredentialBindingRepository,
@@ -27,18 +27,18 @@ from clearcount.service.election_ports import (
     RegisterRepository,
     RoleCardRepository,
 )
+from clearcount.service.elections.reminders import ReminderRepository
+from clearcount.service.elections.sign_in import SignInCodeRepository
 from clearcount.service.errors import StorageUnavailableError
-from clearcount.service.officials.records import OfficialRepository, SessionRepository
-from clearcount.service.ports import (
+from clearcount.service.membership.ports import (
     AuditRepository,
     BallotRulesRepository,
     MemberRepository,
     OrganisationRepository,
     SnapshotRepository,
 )
-from clearcount.service.reminders import ReminderRepository
-from clearcount.service.sign_in import SignInCodeRepository
-from clearcount.service.trigger_ports import TriggerRepository
+from clearcount.service.officials.records import OfficialRepository, SessionRepository
+from clearcount.service.trigger.ports import TriggerRepository
 from clearcount.storage.election_repositories import (
     SqlAppealRepository,
     SqlBoardRepository,

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from clearcount.core.canonical import canonical_json
-from clearcount.service.trigger_ports import (
+from clearcount.service.trigger.ports import (
     AffiliateVote,
     TriggerBallot,
     TriggerBodiesEntry,

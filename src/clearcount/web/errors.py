@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from clearcount.core.errors import ClearcountError
 from clearcount.service import errors as se
-from clearcount.service.sign_in import MemberChoiceNeededError, SignInRefusedError
+from clearcount.service.elections.sign_in import MemberChoiceNeededError, SignInRefusedError
 from clearcount.web.ratelimit import RateLimitedError
 from clearcount.web.security import CsrfError
 from clearcount.web.templating import render

@@ -9,7 +9,7 @@ from tests.principals import officer
 
 from clearcount.bootstrap import build, load_config
 from clearcount.core.errors import ConfigError
-from clearcount.service.organisations import Organisation, OrganisationKind
+from clearcount.service.membership.organisations import Organisation, OrganisationKind
 from clearcount.storage.migrate import current_revision, head_revision
 
 

@@ -19,9 +19,9 @@ from clearcount.cli.common import passphrase_variable
 from clearcount.crypto.group import Point
 from clearcount.record.archive import write_record
 from clearcount.record.events import Credentials
-from clearcount.service.credential_authority import ROLL_FORMAT, election_facts
-from clearcount.service.delivery import parse_credential_code
-from clearcount.service.role_keys import save_long_term_key
+from clearcount.service.roles.credential_authority import ROLL_FORMAT, election_facts
+from clearcount.service.roles.delivery import parse_credential_code
+from clearcount.service.roles.keys import save_long_term_key
 
 __all__ = ["smtp_server"]
 

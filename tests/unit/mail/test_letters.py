@@ -16,9 +16,9 @@ from tests.unit.service.credential_world import AUTHORITY, INSTRUCTIONS, RECIPIE
 from clearcount.core.errors import ConfigError
 from clearcount.crypto.group import Point, seeded_scalars
 from clearcount.mail.letters import letter_font, render_letters, write_letters
-from clearcount.service.credential_authority import KeyMaterial, issue_credentials, letters
-from clearcount.service.delivery import Letter, parse_credential_code
 from clearcount.service.errors import ConflictError, ValidationError
+from clearcount.service.roles.credential_authority import KeyMaterial, issue_credentials, letters
+from clearcount.service.roles.delivery import Letter, parse_credential_code
 
 A4 = (595, 842)  # points
 

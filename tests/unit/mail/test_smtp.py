@@ -11,9 +11,13 @@ from tests.unit.service.credential_world import AUTHORITY, INSTRUCTIONS, RECIPIE
 from clearcount.core.errors import ConfigError
 from clearcount.crypto.group import Point, seeded_scalars
 from clearcount.mail.smtp import SmtpMailer, SmtpSettings
-from clearcount.service.credential_authority import issue_credentials, resend, send_credentials
-from clearcount.service.delivery import DeliveryError, MailServerError, parse_credential_code
 from clearcount.service.ports import MailMessage
+from clearcount.service.roles.credential_authority import (
+    issue_credentials,
+    resend,
+    send_credentials,
+)
+from clearcount.service.roles.delivery import DeliveryError, MailServerError, parse_credential_code
 
 SENDER = "Harrow & Pell Scrutineers <scrutineer@harrow-pell.example>"
 

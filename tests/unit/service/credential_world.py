@@ -17,7 +17,7 @@ from clearcount.protocol.setup import (
 )
 from clearcount.record.chain import Event
 from clearcount.record.roll import RollEntry, member_commitment
-from clearcount.service.delivery import Recipient, VotingInstructions
+from clearcount.service.roles.delivery import Recipient, VotingInstructions
 
 ORGANISATION = "Northfold Transport Workers' Union"
 INSTRUCTIONS = VotingInstructions(

@@ -23,25 +23,30 @@ from clearcount.protocol.credentials import CredentialSecret
 from clearcount.protocol.paper import Cancellation, TellerSecret
 from clearcount.protocol.roles import RoleSecret
 from clearcount.record.events import Ballot, ContestSpec
-from clearcount.service.appeals import AppealService
-from clearcount.service.ballots import BallotDefinition, BallotService, CeremonyReport, contest
-from clearcount.service.casting import CastingService
-from clearcount.service.ceremony_transport import CeremonyFolder
-from clearcount.service.closing import ClosingService
-from clearcount.service.credential_authority import (
+from clearcount.service.elections.appeals import AppealService
+from clearcount.service.elections.ballots import (
+    BallotDefinition,
+    BallotService,
+    CeremonyReport,
+    contest,
+)
+from clearcount.service.elections.casting import CastingService
+from clearcount.service.elections.closing import ClosingService
+from clearcount.service.elections.paper import PaperService
+from clearcount.service.elections.publication import PublicationService, run_verifier
+from clearcount.service.elections.register import RegisterService
+from clearcount.service.elections.results import ResultsService
+from clearcount.service.elections.role_cards import RoleService
+from clearcount.service.elections.tally import TallyService
+from clearcount.service.membership.eligibility import EligibilityRules
+from clearcount.service.roles.ceremony_transport import CeremonyFolder
+from clearcount.service.roles.credential_authority import (
     KeyMaterial,
     issue_credentials,
     recipients_from_snapshot,
 )
-from clearcount.service.eligibility import EligibilityRules
-from clearcount.service.paper import PaperService
-from clearcount.service.publication import PublicationService, run_verifier
-from clearcount.service.register import RegisterService
-from clearcount.service.results import ResultsService
-from clearcount.service.role_keys import save_long_term_key
-from clearcount.service.roles import RoleService
-from clearcount.service.tally import TallyService
-from clearcount.service.trustee_ceremony import trustee_round1, trustee_round2
+from clearcount.service.roles.keys import save_long_term_key
+from clearcount.service.roles.trustee_ceremony import trustee_round1, trustee_round2
 
 ELECTION = "ntwu-exec-2022"
 TRUSTEES = ("Tess Alder", "Omar Birch", "Nia Cedar")

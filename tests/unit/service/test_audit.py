@@ -13,7 +13,7 @@ from clearcount.service.audit import (
     verify_audit_chain,
 )
 from clearcount.service.errors import AuditChainError, ValidationError
-from clearcount.service.members import Member
+from clearcount.service.membership.members import Member
 
 
 def chain(world: World) -> list[AuditEvent]:

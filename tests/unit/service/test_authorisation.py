@@ -115,7 +115,7 @@ def test_a_principal_needs_a_name_and_a_role() -> None:
 
 
 def test_a_voter_sees_only_their_own_register_lines() -> None:
-    from clearcount.service.register import RegisterService
+    from clearcount.service.elections.register import RegisterService
 
     service = RegisterService(no_storage, None)  # type: ignore[arg-type]
     with pytest.raises(NotAuthorisedError, match="a voter sees only their own"):
@@ -123,7 +123,7 @@ def test_a_voter_sees_only_their_own_register_lines() -> None:
 
 
 def test_a_voter_gets_only_their_own_roll_receipt() -> None:
-    from clearcount.service.roll_snapshot import RollService
+    from clearcount.service.membership.roll_snapshot import RollService
 
     service = RollService(no_storage, None, None)  # type: ignore[arg-type]
     with pytest.raises(NotAuthorisedError, match="a voter gets only their own"):

@@ -23,16 +23,19 @@ from tests.unit.service.world import OFFICER, World
 from clearcount.crypto.group import Point
 from clearcount.protocol.acts import UNSIGNED
 from clearcount.record.events import Credentials
-from clearcount.service.ballots import BallotDefinition, contest
-from clearcount.service.ceremony_transport import CeremonyFolder
-from clearcount.service.credential_authority import issue_credentials, recipients_from_snapshot
+from clearcount.service.elections.ballots import BallotDefinition, contest
 from clearcount.service.errors import (
     ConflictError,
     ElectionStateError,
     NotFoundError,
     ValidationError,
 )
-from clearcount.service.role_keys import load_role_key
+from clearcount.service.roles.ceremony_transport import CeremonyFolder
+from clearcount.service.roles.credential_authority import (
+    issue_credentials,
+    recipients_from_snapshot,
+)
+from clearcount.service.roles.keys import load_role_key
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
 from clearcount.protocol.credentials import CredentialSecret
-from clearcount.service.casting import CastingService, tracking_prefix
+from clearcount.service.elections.casting import CastingService, tracking_prefix
 from clearcount.service.errors import (
     BallotRefusedError,
     CredentialBoundError,

@@ -23,7 +23,9 @@ from tests.unit.service.world import OFFICER, World
 from clearcount.core.errors import ClearcountError, DecodingError
 from clearcount.crypto.group import Point, Scalar, seeded_scalars
 from clearcount.record.events import Credentials
-from clearcount.service.credential_authority import (
+from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
+from clearcount.service.ports import MailMessage
+from clearcount.service.roles.credential_authority import (
     ROLL_FORMAT,
     KeyMaterial,
     delivery_plan,
@@ -35,14 +37,14 @@ from clearcount.service.credential_authority import (
     resend,
     send_credentials,
 )
-from clearcount.service.credential_keyfile import (
+from clearcount.service.roles.credential_keyfile import (
     KeyFileError,
     load_key_file,
     open_key_material,
     save_key_file,
     seal_key_material,
 )
-from clearcount.service.delivery import (
+from clearcount.service.roles.delivery import (
     DeliveryError,
     MailServerError,
     Recipient,
@@ -50,8 +52,6 @@ from clearcount.service.delivery import (
     credential_code,
     parse_credential_code,
 )
-from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
-from clearcount.service.ports import MailMessage
 
 PASSPHRASE = "correct horse battery staple"
 

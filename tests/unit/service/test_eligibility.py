@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clearcount.service.eligibility import (
+from clearcount.service.errors import ValidationError
+from clearcount.service.membership.eligibility import (
     EligibilityDecision,
     EligibilityRules,
     EntitlementList,
@@ -13,8 +14,7 @@ from clearcount.service.eligibility import (
     add_months,
     decide,
 )
-from clearcount.service.errors import ValidationError
-from clearcount.service.members import Suspension
+from clearcount.service.membership.members import Suspension
 
 Q = date(2021, 11, 9)  # the 2021/22 trigger round's qualifying date (domain.md §1.1)
 

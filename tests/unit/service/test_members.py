@@ -5,7 +5,7 @@ from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
-from clearcount.service.members import Member, Suspension, member_changes
+from clearcount.service.membership.members import Member, Suspension, member_changes
 
 
 def ann(org: str, **kw: object) -> Member:

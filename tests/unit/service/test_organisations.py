@@ -3,7 +3,12 @@ from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
-from clearcount.service.organisations import Organisation, OrganisationKind, Unit, UnitKind
+from clearcount.service.membership.organisations import (
+    Organisation,
+    OrganisationKind,
+    Unit,
+    UnitKind,
+)
 
 
 def test_party_shape_is_kept_and_audited(world: World) -> None:

@@ -10,9 +10,9 @@ from tests.principals import officer, voter
 from tests.unit.service.election_world import ELECTION, Lifecycle
 from tests.unit.service.world import World
 
-from clearcount.service.election_records import RegisterMark
+from clearcount.service.elections.records import RegisterMark
+from clearcount.service.elections.register import counted_channel, register_statistics
 from clearcount.service.errors import ValidationError
-from clearcount.service.register import counted_channel, register_statistics
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from tests.unit.service.world import OFFICER, World
 
 from clearcount.crypto.group import Point, seeded_scalars
 from clearcount.protocol.roles import RoleSecret
+from clearcount.service.elections.role_cards import init_role, read_card, write_card
 from clearcount.service.errors import ConflictError, ValidationError
-from clearcount.service.role_keys import RoleKeyError, load_long_term_key
-from clearcount.service.roles import init_role, read_card, write_card
+from clearcount.service.roles.keys import RoleKeyError, load_long_term_key
 
 RNG = seeded_scalars(b"service roles")
 SECRET = "a long enough passphrase"

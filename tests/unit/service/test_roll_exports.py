@@ -23,9 +23,9 @@ from tests.unit.service.world import OFFICER, World
 
 from clearcount.core.errors import InputFormatError
 from clearcount.service.errors import ImportRefusedError
-from clearcount.service.members import Member
-from clearcount.service.roll_import import REQUIRED
-from clearcount.service.roll_mapping import (
+from clearcount.service.membership.members import Member
+from clearcount.service.membership.roll_import import REQUIRED
+from clearcount.service.membership.roll_mapping import (
     ALIASES,
     DATE_FORMATS,
     RollSettings,

@@ -8,9 +8,9 @@ from tests.principals import officer
 from tests.unit.service.world import FIXTURES, OFFICER, World
 
 from clearcount.core.errors import InputFormatError
-from clearcount.service.eligibility import EligibilityRules
 from clearcount.service.errors import ImportRefusedError
-from clearcount.service.roll_import import COLUMNS, ImportPlan
+from clearcount.service.membership.eligibility import EligibilityRules
+from clearcount.service.membership.roll_import import COLUMNS, ImportPlan
 
 
 def test_first_import_adds_everyone_and_audits_it(world: World) -> None:

@@ -6,10 +6,10 @@ from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.record.roll import merkle_root, verify_inclusion
-from clearcount.service.eligibility import EligibilityDecision, EligibilityRules
 from clearcount.service.errors import NotFoundError, SnapshotError, ValidationError
-from clearcount.service.members import Suspension
-from clearcount.service.roll_snapshot import recheck
+from clearcount.service.membership.eligibility import EligibilityDecision, EligibilityRules
+from clearcount.service.membership.members import Suspension
+from clearcount.service.membership.roll_snapshot import recheck
 
 # Labour's 2021/22 trigger round: joined by 9 May 2021, 6 months' membership at 9 Nov 2021.
 TRIGGER = {

@@ -14,9 +14,9 @@ from tests.unit.service.world import OFFICER, World
 from clearcount.crypto.dkg import TrusteeKey
 from clearcount.crypto.group import Point, Scalar
 from clearcount.protocol.ceremony import TrusteeSecret
+from clearcount.service.elections.tally import partial_for
 from clearcount.service.errors import ConflictError, ElectionStateError, TrusteeError
-from clearcount.service.role_keys import RoleKeyError, load_long_term_key, load_role_key
-from clearcount.service.tally import partial_for
+from clearcount.service.roles.keys import RoleKeyError, load_long_term_key, load_role_key
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from tests.unit.service.election_world import CHAIR, ELECTION, ELIGIBLE, Lifecyc
 from tests.unit.service.world import World
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.delivery import DeliveryError
+from clearcount.service.elections.reminders import ReminderService
+from clearcount.service.elections.turnout import TurnoutService
 from clearcount.service.errors import (
     ConflictError,
     ElectionStateError,
@@ -22,8 +23,7 @@ from clearcount.service.errors import (
     ValidationError,
 )
 from clearcount.service.ports import MailMessage
-from clearcount.service.reminders import ReminderService
-from clearcount.service.turnout import TurnoutService
+from clearcount.service.roles.delivery import DeliveryError
 
 
 @pytest.fixture

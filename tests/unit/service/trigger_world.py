@@ -31,9 +31,9 @@ from clearcount.record.trigger_signed import (
     sign_affiliate_vote,
     sign_bodies,
 )
-from clearcount.service.ballots import BallotDefinition
-from clearcount.service.eligibility import EligibilityRules
-from clearcount.service.trigger import TriggerService
+from clearcount.service.elections.ballots import BallotDefinition
+from clearcount.service.membership.eligibility import EligibilityRules
+from clearcount.service.trigger.ballots import TriggerService
 
 TRIGGER = "nf-trigger-2022"
 BRANCH = "Northfold Branch"

@@ -10,17 +10,17 @@ from pathlib import Path
 from tests.principals import officer
 
 from clearcount.service.audit import AuditService
-from clearcount.service.eligibility import EligibilityService
-from clearcount.service.members import MemberService
-from clearcount.service.organisations import (
+from clearcount.service.membership.eligibility import EligibilityService
+from clearcount.service.membership.members import MemberService
+from clearcount.service.membership.organisations import (
     Organisation,
     OrganisationKind,
     OrganisationService,
     Unit,
     UnitKind,
 )
-from clearcount.service.roll_import import RollImporter
-from clearcount.service.roll_snapshot import RollService
+from clearcount.service.membership.roll_import import RollImporter
+from clearcount.service.membership.roll_snapshot import RollService
 from clearcount.storage.store import SqlStore
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "members"

@@ -9,8 +9,8 @@ from tests.principals import officer
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
 
 from clearcount.record.roll import verify_inclusion
-from clearcount.service.eligibility import EligibilityRules
-from clearcount.service.members import Member
+from clearcount.service.membership.eligibility import EligibilityRules
+from clearcount.service.membership.members import Member
 from clearcount.storage.engine import create_engine, normalise_url
 from clearcount.storage.migrate import current_revision, head_revision, upgrade
 from clearcount.storage.store import SqlStore

@@ -15,7 +15,7 @@ from tests.unit.web.voter_world import ServedElection, serve_election
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
 from clearcount.record.chain import event_from_document
-from clearcount.service.sign_in import MAX_TRIES
+from clearcount.service.elections.sign_in import MAX_TRIES
 from clearcount.web.security import CSRF_COOKIE
 
 API = f"/api/elections/{ELECTION}"

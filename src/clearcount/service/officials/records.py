@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from clearcount.service.authorisation import Role
-from clearcount.service.ports import UnitOfWork
+from clearcount.service.membership.ports import UnitOfWork
 
 __all__ = [
     "PENDING",

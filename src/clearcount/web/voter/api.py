@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, Response
 
 from clearcount.bootstrap import Services
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.casting import CastReceipt
+from clearcount.service.elections.casting import CastReceipt
 from clearcount.web.errors import ApiError
 from clearcount.web.ratelimit import limit
 from clearcount.web.security import require_csrf

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from clearcount.bootstrap import Services
 from clearcount.record.events import Setup
-from clearcount.service.delivery import short_fingerprint
+from clearcount.service.roles.delivery import short_fingerprint
 from clearcount.web.booth_assets import PAGE_SCRIPTS, manifest
 from clearcount.web.templating import render
 

@@ -28,10 +28,10 @@ from clearcount.core.errors import ClearcountError
 from clearcount.crypto.group import Scalar
 from clearcount.protocol.credentials import CredentialSecret
 from clearcount.record import codec
-from clearcount.service.credential_authority import IssuedCredential, KeyMaterial
-from clearcount.service.delivery import ElectionFacts, Recipient
 from clearcount.service.errors import ConflictError, ServiceError, ValidationError
-from clearcount.service.sealed_file import (
+from clearcount.service.roles.credential_authority import IssuedCredential, KeyMaterial
+from clearcount.service.roles.delivery import ElectionFacts, Recipient
+from clearcount.service.roles.sealed_file import (
     DEFAULT_LOG2_N,
     MIN_PASSPHRASE,
     open_sealed,

@@ -28,13 +28,13 @@ from pathlib import Path
 
 from clearcount.service.audit import Change, append_events, format_instant, verify_audit_chain
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_records import Appeal
-from clearcount.service.election_state import full_chain, require_election
+from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
+from clearcount.service.elections.publication import Verify, run_verifier, write_election_record
+from clearcount.service.elections.records import Appeal
+from clearcount.service.elections.register import eligible_count, register_statistics
+from clearcount.service.elections.state import full_chain, require_election
 from clearcount.service.errors import AuditChainError, ConflictError, NotFoundError, ValidationError
 from clearcount.service.ports import Clock
-from clearcount.service.publication import Verify, run_verifier, write_election_record
-from clearcount.service.register import eligible_count, register_statistics
 
 __all__ = ["DECISIONS", "AppealService", "EvidenceBundle"]
 

@@ -19,9 +19,9 @@ from clearcount.record.archive import write_record
 from clearcount.record.chain import Event
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_records import PublicationEntry
-from clearcount.service.election_state import full_chain, require_election
+from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import PublicationEntry
+from clearcount.service.elections.state import full_chain, require_election
 from clearcount.service.errors import ElectionStateError
 from clearcount.service.ports import Clock
 from clearcount.verifier import Report, verify_record

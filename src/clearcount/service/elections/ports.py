@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from clearcount.record.chain import Event
-from clearcount.service.election_records import (
+from clearcount.service.elections.records import (
     Appeal,
     BallotDefinition,
     PublicationEntry,
@@ -19,7 +19,7 @@ from clearcount.service.election_records import (
     RegisterMark,
     StoredElection,
 )
-from clearcount.service.ports import UnitOfWork
+from clearcount.service.membership.ports import UnitOfWork
 
 __all__ = [
     "AppealRepository",

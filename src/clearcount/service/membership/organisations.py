@@ -10,19 +10,22 @@ union's workplace sits in a branch or directly in the union.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-from clearcount.service.audit import Change, append_events
+from clearcount.service.audit import AuditedWork, Change, append_events
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
-from clearcount.service.ports import Clock, UnitOfWorkFactory
+from clearcount.service.ports import Clock
 
 __all__ = [
     "Organisation",
     "OrganisationKind",
+    "OrganisationRepository",
     "OrganisationService",
+    "OrganisationWork",
     "Unit",
     "UnitKind",
     "check_id",
@@ -115,8 +118,21 @@ def upward_closure(units: Iterable[Unit], unit_ids: Iterable[str]) -> frozenset[
     return frozenset(out)
 
 
+class OrganisationRepository(Protocol):
+    def add(self, organisation: Organisation) -> None: ...
+    def get(self, organisation_id: str) -> Organisation | None: ...
+    def add_unit(self, unit: Unit) -> None: ...
+    def units(self, organisation_id: str) -> Sequence[Unit]: ...
+
+
+class OrganisationWork(AuditedWork, Protocol):
+    """What organisations need of a unit of work."""
+
+    organisations: OrganisationRepository
+
+
 class OrganisationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], OrganisationWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

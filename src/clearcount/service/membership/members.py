@@ -15,22 +15,27 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
+from typing import Protocol
 
 from clearcount.service.audit import Change, append_events, jsonable
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
-from clearcount.service.organisations import check_id
-from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from clearcount.service.membership.organisations import OrganisationWork, check_id
+from clearcount.service.ports import Clock
 
 __all__ = [
     "CONTACT_FIELDS",
     "MEMBER_FIELDS",
+    "FrozenRollHeader",
+    "FrozenRolls",
     "Member",
+    "MemberRepository",
     "MemberService",
+    "MemberWork",
     "Suspension",
     "member_changes",
     "member_problems",
@@ -144,6 +149,41 @@ class Member:
         }
 
 
+class MemberRepository(Protocol):
+    """Member records. Storage only writes; the service audits every change before calling."""
+
+    def get(self, organisation_id: str, member_id: str) -> Member | None: ...
+    def add(self, member: Member) -> None: ...
+    def replace(self, member: Member) -> None: ...
+    def list(self, organisation_id: str) -> Sequence[Member]: ...
+
+
+class FrozenRollHeader(Protocol):
+    """What a member change reports of each frozen roll it comes after (`SnapshotHeader`)."""
+
+    @property
+    def ballot_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def frozen_at(self) -> str: ...
+    @property
+    def frozen_by(self) -> str: ...
+
+
+class FrozenRolls(Protocol):
+    def headers(self, organisation_id: str) -> Sequence[FrozenRollHeader]: ...
+
+
+class MemberWork(OrganisationWork, Protocol):
+    """What member changes need of a unit of work: a change after a freeze is audited per roll."""
+
+    members: MemberRepository
+
+    @property
+    def snapshots(self) -> FrozenRolls: ...
+
+
 def member_problems(m: Member | SimpleNamespace) -> list[ValidationError]:
     """Every field of `m` (a Member, or the fields of one to be) that is not valid: an import
     names them all at once rather than the first only."""
@@ -204,7 +244,7 @@ def member_changes(old: Member | None, new: Member) -> list[Change]:
 
 
 def write_member(
-    uow: UnitOfWork, *, at: datetime, actor: str, new: Member, note: str = ""
+    uow: MemberWork, *, at: datetime, actor: str, new: Member, note: str = ""
 ) -> list[Change]:
     """Store `new` (adding or replacing) with its audit events; returns the changes made."""
     old = uow.members.get(new.organisation_id, new.member_id)
@@ -244,7 +284,7 @@ def write_member(
 class MemberService:
     """Adding and changing members one at a time (bulk changes go through `RollImporter`)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], MemberWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -341,7 +381,7 @@ class MemberService:
         self.update(principal, organisation_id, member_id, reason, suspensions=tuple(suspensions))
 
 
-def _check_units(uow: UnitOfWork, member: Member) -> None:
+def _check_units(uow: MemberWork, member: Member) -> None:
     known = {u.unit_id for u in uow.organisations.units(member.organisation_id)}
     unknown = sorted(member.units - known)
     if unknown:

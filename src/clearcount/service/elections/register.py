@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from clearcount.service.audit import append_events
 from clearcount.service.authorisation import Principal, Role, authorise
-from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
-from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark, StoredElection
-from clearcount.service.election_state import require_election
+from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, StoredElection
+from clearcount.service.elections.state import require_election
 from clearcount.service.errors import (
     ElectionStateError,
     IneligibleVoterError,

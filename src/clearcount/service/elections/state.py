@@ -16,8 +16,8 @@ from clearcount.protocol.board import Board
 from clearcount.protocol.context import Election, read_election
 from clearcount.record.chain import GENESIS, Event
 from clearcount.record.events import PaperBatch
-from clearcount.service.election_ports import ElectionUnitOfWork
-from clearcount.service.election_records import StoredElection
+from clearcount.service.elections.ports import ElectionUnitOfWork
+from clearcount.service.elections.records import StoredElection
 from clearcount.service.errors import ElectionStateError, NotFoundError
 
 __all__ = [

@@ -46,7 +46,7 @@ from clearcount.core.canonical import canonical_json
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ImportRefusedError, NotFoundError
-from clearcount.service.members import (
+from clearcount.service.membership.members import (
     CONTACT_FIELDS,
     Member,
     member_changes,
@@ -54,9 +54,9 @@ from clearcount.service.members import (
     valid_email,
     write_member,
 )
-from clearcount.service.organisations import Unit
-from clearcount.service.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from clearcount.service.roll_mapping import (
+from clearcount.service.membership.organisations import Unit
+from clearcount.service.membership.ports import UnitOfWork, UnitOfWorkFactory
+from clearcount.service.membership.roll_mapping import (
     FIELDS,
     ColumnMap,
     RollSettings,
@@ -65,7 +65,8 @@ from clearcount.service.roll_mapping import (
     parse_date,
     slash_date,
 )
-from clearcount.service.roll_table import RawTable, read_table
+from clearcount.service.membership.roll_table import RawTable, read_table
+from clearcount.service.ports import Clock
 
 __all__ = [
     "ACKNOWLEDGE_OPTION",

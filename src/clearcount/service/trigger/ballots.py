@@ -49,7 +49,7 @@ from clearcount.record.trigger_signed import (
 )
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_state import full_chain, require_election
+from clearcount.service.elections.state import full_chain, require_election
 from clearcount.service.errors import (
     ConflictError,
     ElectionStateError,
@@ -57,7 +57,7 @@ from clearcount.service.errors import (
     ValidationError,
 )
 from clearcount.service.ports import Clock
-from clearcount.service.trigger_ports import (
+from clearcount.service.trigger.ports import (
     AffiliateVote,
     TriggerBallot,
     TriggerBodiesEntry,

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from clearcount.service.audit import append_events
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
-from clearcount.service.election_state import phase_of, require_election
+from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.register import ChannelStatistics, register_statistics
+from clearcount.service.elections.state import phase_of, require_election
 from clearcount.service.errors import ElectionStateError, ValidationError
-from clearcount.service.organisations import UnitKind
+from clearcount.service.membership.organisations import UnitKind
+from clearcount.service.membership.roll_snapshot import RollSnapshot
 from clearcount.service.ports import Clock
-from clearcount.service.register import ChannelStatistics, register_statistics
-from clearcount.service.roll_snapshot import RollSnapshot
 
 __all__ = [
     "SUPPRESS_BELOW",

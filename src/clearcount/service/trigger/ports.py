@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from clearcount.service.election_ports import ElectionUnitOfWork
+from clearcount.service.elections.ports import ElectionUnitOfWork
 
 __all__ = [
     "AffiliateVote",

@@ -13,9 +13,10 @@ audit events (`members.write_member`); refreezing makes a new version and audits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from clearcount.record.roll import (
     InclusionProof,
@@ -26,25 +27,20 @@ from clearcount.record.roll import (
 )
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, Role, authorise
-from clearcount.service.eligibility import (
-    EligibilityDecision,
-    EligibilityRules,
-    MemberFacts,
-    decide,
-)
 from clearcount.service.errors import (
     NotAuthorisedError,
     NotFoundError,
     SnapshotError,
     ValidationError,
 )
-from clearcount.service.ports import (
-    Clock,
-    SaltSource,
-    UnitOfWork,
-    UnitOfWorkFactory,
-    system_salts,
+from clearcount.service.membership.eligibility import (
+    EligibilityDecision,
+    EligibilityRules,
+    MemberFacts,
+    RulesWork,
+    decide,
 )
+from clearcount.service.ports import Clock, SaltSource, system_salts
 
 __all__ = [
     "MemberReceipt",
@@ -53,6 +49,8 @@ __all__ = [
     "SnapshotDiff",
     "SnapshotEntry",
     "SnapshotHeader",
+    "SnapshotRepository",
+    "SnapshotWork",
     "diff_snapshots",
     "recheck",
 ]
@@ -154,9 +152,28 @@ def recheck(snapshot: RollSnapshot, rules: EligibilityRules) -> None:
         )
 
 
+class SnapshotRepository(Protocol):
+    """Frozen rolls, versioned per ballot; stored snapshots are immutable."""
+
+    def add(self, snapshot: RollSnapshot) -> None: ...
+    def get(self, ballot_id: str, version: int | None = None) -> RollSnapshot | None: ...
+    def headers(self, organisation_id: str) -> Sequence[SnapshotHeader]:
+        """The latest snapshot header of each frozen ballot of the organisation."""
+        ...
+
+    def salt(self, ballot_id: str, member_id: str) -> bytes | None: ...
+    def add_salt(self, ballot_id: str, member_id: str, salt: bytes) -> None: ...
+
+
+class SnapshotWork(RulesWork, Protocol):
+    """What freezing a roll needs of a unit of work."""
+
+    snapshots: SnapshotRepository
+
+
 class RollService:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, salts: SaltSource = system_salts
+        self, uow: Callable[[], SnapshotWork], clock: Clock, salts: SaltSource = system_salts
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -236,7 +253,7 @@ class RollService:
 
     @staticmethod
     def _member_event(
-        uow: UnitOfWork,
+        uow: SnapshotWork,
         at: datetime,
         actor: str,
         header: SnapshotHeader,

@@ -19,11 +19,15 @@ from clearcount.protocol.declare import declare
 from clearcount.record.events import Result
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_state import full_chain, load_election, require_election
+from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
+from clearcount.service.elections.register import (
+    RegisterStatistics,
+    eligible_count,
+    register_statistics,
+)
+from clearcount.service.elections.state import full_chain, load_election, require_election
 from clearcount.service.errors import ConflictError, ElectionStateError
 from clearcount.service.ports import Clock
-from clearcount.service.register import RegisterStatistics, eligible_count, register_statistics
 
 __all__ = ["ContestDeclaration", "Declaration", "ResultsService"]
 

@@ -14,8 +14,8 @@ from clearcount.core.errors import ClearcountError
 from clearcount.protocol import board as bb
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_state import (
+from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
+from clearcount.service.elections.state import (
     board_of,
     load_election,
     require_election,

@@ -20,12 +20,12 @@ from clearcount.protocol.roles import ELECTION_ROLES, ROLES, RoleCard, RoleSecre
 from clearcount.protocol.setup import SetupRoles
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
-from clearcount.service.election_records import BallotDefinition, RegisteredCard
-from clearcount.service.election_state import require_election
+from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import BallotDefinition, RegisteredCard
+from clearcount.service.elections.state import require_election
 from clearcount.service.errors import ConflictError, ElectionStateError, ValidationError
 from clearcount.service.ports import Clock
-from clearcount.service.role_keys import DEFAULT_LOG2_N, save_long_term_key
+from clearcount.service.roles.keys import DEFAULT_LOG2_N, save_long_term_key
 
 __all__ = ["RoleService", "init_role", "read_card", "setup_roles", "write_card"]
 

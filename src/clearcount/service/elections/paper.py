@@ -31,9 +31,10 @@ from clearcount.protocol.paper import Cancellation, TellerSecret, enter_paper_ba
 from clearcount.record.chain import Event
 from clearcount.record.events import PaperBallot
 from clearcount.service.audit import Change, append_events
-from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark, register_day
-from clearcount.service.election_state import (
+from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
+from clearcount.service.elections.register import require_eligible
+from clearcount.service.elections.state import (
     ChainTail,
     board_of,
     load_election,
@@ -47,7 +48,6 @@ from clearcount.service.errors import (
     ValidationError,
 )
 from clearcount.service.ports import Clock
-from clearcount.service.register import require_eligible
 
 __all__ = ["PaperReceipt", "PaperService"]
 

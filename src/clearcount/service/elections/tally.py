@@ -38,11 +38,11 @@ from clearcount.record.chain import Event
 from clearcount.record.events import PartialDecryption, Setup
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
-from clearcount.service.election_state import full_chain, load_election, require_election
+from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.state import full_chain, load_election, require_election
 from clearcount.service.errors import ConflictError, ElectionStateError, TrusteeError
 from clearcount.service.ports import Clock
-from clearcount.service.role_keys import load_role_key
+from clearcount.service.roles.keys import load_role_key
 
 __all__ = ["TallyService", "TallyStatus", "partial_for"]
 

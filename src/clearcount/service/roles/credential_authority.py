@@ -35,7 +35,9 @@ from clearcount.protocol.paper import Cancellation, sign_cancellation
 from clearcount.record import codec
 from clearcount.record.chain import Event
 from clearcount.record.events import Credentials, Setup
-from clearcount.service.delivery import (
+from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
+from clearcount.service.ports import Mailer
+from clearcount.service.roles.delivery import (
     DeliveryError,
     ElectionFacts,
     Letter,
@@ -45,12 +47,10 @@ from clearcount.service.delivery import (
     compose_email,
     compose_letter,
 )
-from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
-from clearcount.service.ports import Mailer
 
 if TYPE_CHECKING:
-    from clearcount.service.members import Member
-    from clearcount.service.roll_snapshot import RollSnapshot
+    from clearcount.service.membership.members import Member
+    from clearcount.service.membership.roll_snapshot import RollSnapshot
 
 __all__ = [
     "ROLL_FORMAT",

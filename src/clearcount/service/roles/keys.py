@@ -37,7 +37,7 @@ from clearcount.protocol.ceremony import TrusteeSecret
 from clearcount.protocol.roles import RoleSecret
 from clearcount.record import codec
 from clearcount.service.errors import ConflictError, ServiceError, ValidationError
-from clearcount.service.sealed_file import (
+from clearcount.service.roles.sealed_file import (
     DEFAULT_LOG2_N,
     MIN_PASSPHRASE,
     open_sealed,

@@ -38,10 +38,10 @@ from clearcount.record.events import (
 )
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.ceremony_transport import CeremonyTransport
-from clearcount.service.election_ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
-from clearcount.service.election_records import BallotDefinition, StoredElection, iso_instant
-from clearcount.service.election_state import full_chain, phase_of, require_election
+from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import BallotDefinition, StoredElection, iso_instant
+from clearcount.service.elections.role_cards import setup_roles
+from clearcount.service.elections.state import full_chain, phase_of, require_election
 from clearcount.service.errors import (
     ConflictError,
     ElectionStateError,
@@ -49,8 +49,8 @@ from clearcount.service.errors import (
     ValidationError,
 )
 from clearcount.service.ports import Clock
-from clearcount.service.roles import setup_roles
-from clearcount.service.trustee_ceremony import (
+from clearcount.service.roles.ceremony_transport import CeremonyTransport
+from clearcount.service.roles.trustee_ceremony import (
     DRAFT,
     draft_document,
     read_draft,

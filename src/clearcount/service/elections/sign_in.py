@@ -43,8 +43,8 @@ from typing import Protocol
 
 from clearcount.crypto.group import length_prefixed
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.election_ports import ElectionUnitOfWork
-from clearcount.service.election_state import require_election
+from clearcount.service.elections.ports import ElectionUnitOfWork
+from clearcount.service.elections.state import require_election
 from clearcount.service.errors import ServiceError
 from clearcount.service.ports import Clock, Mailer, MailMessage
 

@@ -22,13 +22,13 @@ from typing import Protocol
 
 from clearcount.service.audit import Change, append_events, format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.delivery import DeliveryError
-from clearcount.service.election_ports import ElectionUnitOfWork
-from clearcount.service.election_state import phase_of, require_election
+from clearcount.service.elections.ports import ElectionUnitOfWork
+from clearcount.service.elections.state import phase_of, require_election
+from clearcount.service.elections.turnout import NotVoted, not_voted_in
 from clearcount.service.errors import ConflictError, ElectionStateError
 from clearcount.service.london_time import show_london
 from clearcount.service.ports import Clock, Mailer, MailMessage
-from clearcount.service.turnout import NotVoted, not_voted_in
+from clearcount.service.roles.delivery import DeliveryError
 
 __all__ = [
     "EVERY",

@@ -18,9 +18,9 @@ from clearcount.protocol.roles import RoleSecret
 from clearcount.record import codec
 from clearcount.record.ceremony_body import Round1, Round2
 from clearcount.record.events import Setup
-from clearcount.service.ceremony_transport import CeremonyTransport
 from clearcount.service.errors import ConflictError, ElectionStateError, ValidationError
-from clearcount.service.role_keys import (
+from clearcount.service.roles.ceremony_transport import CeremonyTransport
+from clearcount.service.roles.keys import (
     DEFAULT_LOG2_N,
     RoleKey,
     load_long_term_key,

@@ -21,18 +21,20 @@ Eligibility is monotone in the freeze date: a later freeze date never excludes a
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from clearcount.service.audit import Change, append_events, jsonable
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import NotFoundError, ValidationError
-from clearcount.service.members import Member, Suspension
-from clearcount.service.organisations import Unit, check_id, upward_closure
-from clearcount.service.ports import Clock, UnitOfWorkFactory
+from clearcount.service.membership.members import Member, MemberWork, Suspension
+from clearcount.service.membership.organisations import Unit, check_id, upward_closure
+from clearcount.service.ports import Clock
 
 __all__ = [
+    "BallotRulesRepository",
     "Check",
     "EligibilityDecision",
     "EligibilityRules",
@@ -40,6 +42,7 @@ __all__ = [
     "EntitlementList",
     "EntitlementOverride",
     "MemberFacts",
+    "RulesWork",
     "StoredRules",
     "add_months",
     "decide",
@@ -188,6 +191,22 @@ class StoredRules:
     version: int
     set_by: str
     set_at: str
+
+
+class BallotRulesRepository(Protocol):
+    """Eligibility rule sets, versioned per ballot; a new version never replaces an old one."""
+
+    def add(self, rules: EligibilityRules, version: int, set_by: str, set_at: datetime) -> None: ...
+    def get(self, ballot_id: str, version: int | None = None) -> StoredRules | None: ...
+    def for_organisation(self, organisation_id: str) -> Sequence[StoredRules]:
+        """The latest version of each ballot's rules."""
+        ...
+
+
+class RulesWork(MemberWork, Protocol):
+    """What setting eligibility rules needs of a unit of work."""
+
+    rules: BallotRulesRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,7 +410,7 @@ def _entitlement(facts: MemberFacts, ent: EntitlementList) -> Check:
 class EligibilityService:
     """Setting a ballot's rules (a new version each time, audited) and previewing decisions."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], RulesWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -41,10 +41,11 @@ from clearcount.record import codec
 from clearcount.record.events import Ballot, Spoiled, tracking_code
 from clearcount.service.audit import format_instant
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.credential_binding import bind_credential
-from clearcount.service.election_ports import ElectionUnitOfWorkFactory
-from clearcount.service.election_records import PAPER_CHANNELS, RegisterMark, register_day
-from clearcount.service.election_state import (
+from clearcount.service.elections.credential_binding import bind_credential
+from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
+from clearcount.service.elections.register import require_eligible
+from clearcount.service.elections.state import (
     board_of,
     load_election,
     require_election,
@@ -59,7 +60,6 @@ from clearcount.service.errors import (
     ValidationError,
 )
 from clearcount.service.ports import Clock
-from clearcount.service.register import require_eligible
 
 __all__ = ["BoardLookup", "CastReceipt", "CastingService", "tracking_prefix"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 
 from clearcount.core.canonical import canonical_json
-from clearcount.service.election_ports import ElectionUnitOfWork
+from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.errors import CredentialBoundError
 
 __all__ = ["bind_credential", "credential_key", "member_key"]

@@ -1,0 +1,2 @@
+"""Elections and casting: defining a ballot, the board, the register, paper votes, tally,
+results, publication, appeals."""

@@ -1,0 +1,1 @@
+"""Membership and rolls: organisations, members, eligibility rules, roll imports and snapshots."""

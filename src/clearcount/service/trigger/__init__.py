@@ -1,0 +1,1 @@
+"""Trigger ballots: the bodies list, affiliates' signed votes and the declaration."""
