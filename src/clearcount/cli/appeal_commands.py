@@ -3,7 +3,7 @@
 docs/steps/13-appeal.md. Anyone may lodge a complaint; the panel gets one zip with the record
 (to re-verify themselves), the verifier's report, the audit log's events about the election
 and the turnout per channel; the panel's decision is stored once, with its reasons. Service:
-`service.appeals`.
+`service.elections.appeals`.
 """
 
 from __future__ import annotations

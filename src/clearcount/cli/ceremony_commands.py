@@ -2,9 +2,9 @@
 `trustee ceremony round1|round2` (each trustee, on its own machine).
 
 docs/steps/04-key-ceremony.md. The messages travel as files in a ceremony folder that the
-officer hands round (`service.ceremony_transport`); the trustees' shares in it are encrypted to
-their recipient, and each trustee's key share goes only into its own share file.
-Services: `service.ballots` (officer), `service.trustee_ceremony` (trustee).
+officer hands round (`service.roles.ceremony_transport`); the trustees' shares in it are encrypted
+to their recipient, and each trustee's key share goes only into its own share file.
+Services: `service.elections.ballots` (officer), `service.roles.trustee_ceremony` (trustee).
 """
 
 from __future__ import annotations

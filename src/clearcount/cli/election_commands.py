@@ -1,8 +1,8 @@
 """`clearcount election ...`: define a ballot, open it, see where it stands, close it.
 
 The ballot officer's steps 03 (define the ballot and its contests), 06 (open: publish the
-credentials) and 08 (close) of docs/steps/. Services: `service.ballots`, `service.closing`,
-`service.register`.
+credentials) and 08 (close) of docs/steps/. Services: `service.elections.ballots`,
+`service.elections.closing`, `service.elections.register`.
 """
 
 from __future__ import annotations

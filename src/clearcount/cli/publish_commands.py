@@ -2,7 +2,7 @@
 
 docs/steps/11-publish.md. The record is written as a folder (record.jsonl) or a .zip, then the
 independent verifier checks that very file, not the database. A record that does not verify is
-still written and the failures are shown: exit status 1. Service: `service.publication`.
+still written and the failures are shown: exit status 1. Service: `service.elections.publication`.
 """
 
 from __future__ import annotations

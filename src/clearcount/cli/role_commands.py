@@ -2,7 +2,8 @@
 
 docs/steps/04-key-ceremony.md. Each role runs `init` on its own machine: its keys go into a
 sealed key file only it can open, and it hands the officer the public card. The officer
-registers the cards (`election register-card`); Setup lists the keys. Services: `service.roles`.
+registers the cards (`election register-card`); Setup lists the keys. Services:
+`service.elections.role_cards`.
 """
 
 from __future__ import annotations

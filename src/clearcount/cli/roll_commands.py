@@ -3,8 +3,9 @@
 The returning officer's (or ballot officer's) first steps, docs/steps/01-organisation-and-roll.md
 and 02-eligibility-and-freeze.md: create the organisation and its units, import the membership
 export, set the ballot's eligibility rules, preview each member's decision, freeze the roll, and
-give a member the proof that they are on it. Services: `service.organisations`,
-`service.roll_import`, `service.eligibility`, `service.roll_snapshot`, `service.audit`.
+give a member the proof that they are on it. Services: `service.membership.organisations`,
+`service.membership.roll_import`, `service.membership.eligibility`,
+`service.membership.roll_snapshot`, `service.audit`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ docs/steps/09-tally-and-decrypt.md and 10-declare.md. After close the ballot off
 `tally run` (the encrypted totals of the FPTP, approval and yes/no contests); the trustees
 shuffle and decrypt (`clearcount trustee ...`); once enough trustees have decrypted, `tally
 declare` counts under each contest's rules and puts the Result on the record. Services:
-`service.tally`, `service.results`.
+`service.elections.tally`, `service.elections.results`.
 """
 
 from __future__ import annotations

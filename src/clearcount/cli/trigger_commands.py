@@ -9,7 +9,7 @@ each affiliate's officer signs the affiliate's vote under that list on their own
 (`affiliate-sign`, no database), and the secretary records the signed vote (`affiliate-vote`);
 `declare` counts the bodies under the rule book's profile and writes the public declaration
 that `clearcount verify-trigger` checks against the signatures and the branches' records.
-Service: `service.trigger`; signed messages: `record.trigger_signed`.
+Service: `service.trigger.ballots`; signed messages: `record.trigger_signed`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 docs/steps/09-tally-and-decrypt.md (the key ceremony's rounds: `cli.ceremony_commands`). After
 close, each trustee shuffles the preferential contests and decrypts with their own share file:
-no one trustee can decrypt alone. Services: `service.tally`.
+no one trustee can decrypt alone. Services: `service.elections.tally`.
 """
 
 from __future__ import annotations

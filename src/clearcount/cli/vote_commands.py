@@ -6,7 +6,7 @@ voter's credential, and hands only the encrypted ballot to the ballot service, w
 tracking code. `--challenge` opens the ballot instead (Benaloh, spec §11.5) so the voter can see
 that the device encrypted what they chose. `vote paper` is the two tellers entering a meeting's
 or the post's papers (spec §11.6); `credentials cancel-list` is the scrutineer naming the paper
-voters' public credentials. Services: `service.casting`, `service.paper`.
+voters' public credentials. Services: `service.elections.casting`, `service.elections.paper`.
 """
 
 from __future__ import annotations

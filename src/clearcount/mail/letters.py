@@ -1,7 +1,7 @@
 """Printed credential letters for postal voters: one A4 page each, as PDF (spec §11.3).
 
-`service.delivery.compose_letter` writes what a letter says; this module lays it out with fpdf2:
-the address where a DL window envelope (C5/6, window 20 mm from the left, 45 mm from the top)
+`service.roles.delivery.compose_letter` writes what a letter says; this module lays it out with
+fpdf2: the address where a DL window envelope (C5/6, window 20 mm from the left, 45 mm from the top)
 shows it, the credential code boxed in a monospace font on two lines, the instructions below.
 `render_letters` makes one merged PDF (each letter starts a new page) for a print shop;
 `write_letters` writes one file per member. Either holds credential secrets: files are written

@@ -1,8 +1,8 @@
 """The trustees' key ceremony run in one process: protocol simulations and tests (spec §11.2).
 
 A real election runs each trustee's rounds on its own machine (`protocol.ceremony_rounds`,
-`service.trustee_ceremony`); this runs the very same rounds, with the same signed and encrypted
-messages, for every trustee at once, so that simulated records carry a real transcript.
+`service.roles.trustee_ceremony`); this runs the very same rounds, with the same signed and
+encrypted messages, for every trustee at once, so that simulated records carry a real transcript.
 """
 
 from __future__ import annotations

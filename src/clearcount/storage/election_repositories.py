@@ -1,4 +1,4 @@
-"""Repositories implementing `service.election_ports` over one SQLAlchemy connection.
+"""Repositories implementing `service.elections.ports` over one SQLAlchemy connection.
 
 Events are stored as their canonical bytes (spec §10.1) and read back with the record's own
 parser, so what comes out hashes to what went in. On PostgreSQL `get(..., lock=True)` takes the

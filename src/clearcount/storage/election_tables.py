@@ -77,7 +77,7 @@ credential_bindings = sa.Table(
     sqlite_with_rowid=False,
 )
 """A credential bound to the first member who cast with it (Belenios' login binding), as two
-hashes (service.credential_binding): no public credential or member id in the clear."""
+hashes (service.elections.credential_binding): no public credential or member id in the clear."""
 
 appeals = sa.Table(
     "appeals",

@@ -80,8 +80,8 @@ def _unavailable(error: BaseException) -> StorageUnavailableError:
 
 class SqlUnitOfWork:
     # Typed as the ports (protocol attributes are invariant), so that this class is a
-    # `service.ports.UnitOfWork` and a `service.election_ports.ElectionUnitOfWork`
-    # and a `service.trigger_ports.TriggerUnitOfWork` (and the officials' and reminders').
+    # `service.membership.ports.UnitOfWork`, a `service.elections.ports.ElectionUnitOfWork`,
+    # a `service.trigger.ports.TriggerUnitOfWork` (and the officials' and reminders').
     organisations: OrganisationRepository
     members: MemberRepository
     audit: AuditRepository

@@ -1,4 +1,4 @@
-"""`service.trigger_ports.TriggerRepository` over one SQLAlchemy connection (append-only)."""
+"""`service.trigger.ports.TriggerRepository` over one SQLAlchemy connection (append-only)."""
 
 from __future__ import annotations
 

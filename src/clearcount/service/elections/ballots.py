@@ -7,10 +7,10 @@ The ballot officer's first steps (docs/service/ballots.md):
    published precedence, the trustees and threshold, the two tellers. The eligibility rules and
    the frozen roll are those of `EligibilityService`/`RollService` under the same id.
 2. Every role makes its own keys on its own machine and the officer registers their public
-   cards (`service.roles`, spec §11.2.2); the officer's process never makes a role's key.
-   `ceremony_start(principal, election_id, transport)` publishes the draft Setup (frozen roll
+   cards (`service.elections.role_cards`, spec §11.2.2); the officer's process never makes a role's
+   key. `ceremony_start(principal, election_id, transport)` publishes the draft Setup (frozen roll
    commitment, spec §10.4, and every role's key); each trustee runs its two rounds on its own
-   machine (`service.trustee_ceremony`, spec §11.2.3); `ceremony_finish` checks every signed
+   machine (`service.roles.trustee_ceremony`, spec §11.2.3); `ceremony_finish` checks every signed
    message, computes the joint key and writes the Setup event (event 0) with the transcript.
    The officer relays encrypted shares and never sees one in clear.
 3. The credential authority, in its own process, reads `setup_event(election_id)`, issues the

@@ -14,7 +14,7 @@ one transaction it:
    every proof and the signature) or refuses it (BallotRefusedError naming the reason);
 5. binds the credential to this member on its first use, and refuses a credential another
    member voted with first (CredentialBoundError; Belenios' login binding, see
-   `service.credential_binding`);
+   `service.elections.credential_binding`);
 6. appends the Ballot event and a line of the marked register (member, "online", day) - no
    credential, tracking code, order or time finer than the day in that line, so it does not
    line up with the Ballot event - and commits durably.

@@ -77,7 +77,7 @@ class RegisterRepository(Protocol):
 
 
 class CredentialBindingRepository(Protocol):
-    """Which member first used each credential, as hashes (service.credential_binding)."""
+    """Which member first used each credential, as hashes (service.elections.credential_binding)."""
 
     def bound(self, election_id: str, credential_key: str) -> str | None:
         """The member key bound to this credential key, or None if it was never used."""

@@ -1,7 +1,7 @@
 """The stored values of an election's lifecycle: its definition, the marked register, appeals
 and publications (docs/service/ballots.md).
 
-These are what `service.election_ports` repositories store and return. The ballots themselves
+These are what `service.elections.ports` repositories store and return. The ballots themselves
 are not here: they are events of the election record (spec §10.2), stored as they are.
 """
 

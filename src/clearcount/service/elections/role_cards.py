@@ -1,7 +1,7 @@
 """Roles' keys: made on each role's machine, registered by the officer as public cards (§11.2.2).
 
 `init_role` runs on the role's own machine (`clearcount role init`): it makes the long-term keys
-into a sealed key file (`service.role_keys`) and writes the public card. The officer registers
+into a sealed key file (`service.roles.keys`) and writes the public card. The officer registers
 the cards for an election (`RoleService.register`): only public values are stored, each card's
 proof of possession is checked, and its role and name must be those of the election's
 definition (the trustees, the two tellers, the credential authority; one returning officer).

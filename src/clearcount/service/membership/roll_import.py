@@ -3,9 +3,9 @@ XLSX), as the system wrote it.
 
 Fields: member_id, given_name, family_name, joined (required), email, phone, address, postcode,
 left, paid_up_to, units, categories (optional). The export's own headers are mapped to them
-(`service.roll_mapping`: guessed for common exports, or the organisation's saved mapping), and
-other columns are ignored and listed. Dates are ISO, or dd/mm/yyyy / mm/dd/yyyy per the
-organisation's date format (never guessed); `units` (ids or names) and `categories` are
+(`service.membership.roll_mapping`: guessed for common exports, or the organisation's saved
+mapping), and other columns are ignored and listed. Dates are ISO, or dd/mm/yyyy / mm/dd/yyyy per
+the organisation's date format (never guessed); `units` (ids or names) and `categories` are
 `;`-separated. A field with no column leaves that field of stored members as it is; a column
 present with an empty cell clears it (and the diff says so). Suspensions are not imported (they
 carry decisions: see `MemberService.suspend`).

@@ -9,7 +9,7 @@ own process (`clearcount credentials ...`), never inside the ballot service:
   and how each is reached;
 - `issue_credentials` draws the credentials through `protocol.credentials.generate_credentials`
   (the one place that makes them) and keeps member -> (s, S) in `KeyMaterial`, which only the
-  authority's encrypted key file (`service.credential_keyfile`) ever stores;
+  authority's encrypted key file (`service.roles.credential_keyfile`) ever stores;
 - `KeyMaterial.credentials(authority_key)` is the public Credentials body for the record (spec
   §11.3): sorted public credentials and weights, nothing that links them to members, signed
   with the authority's own key; `KeyMaterial.cancellation(members, authority_key)` the signed
@@ -88,7 +88,7 @@ class IssuedCredential:
 class KeyMaterial:
     """Everything the authority keeps: the election's facts and each member's credential.
 
-    Only `service.credential_keyfile` writes it, encrypted; it never goes to the service.
+    Only `service.roles.credential_keyfile` writes it, encrypted; it never goes to the service.
     """
 
     election: ElectionFacts

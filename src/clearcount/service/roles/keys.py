@@ -11,7 +11,7 @@ named without the passphrase):
 whose plaintext is the signing scalar followed, for a trustee, by the encryption scalar.
 The **trustee's share file** holds its key share z_ℓ for one election (spec §5.2.4), written
 by the trustee's own round 2 of the key ceremony on its own machine
-(`service.trustee_ceremony`, spec §11.2.3); the service never sees it. Only the trustee's own
+(`service.roles.trustee_ceremony`, spec §11.2.3); the service never sees it. Only the trustee's own
 step (`TallyService.decrypt_with_key_file`) reads it back. Format (JSON, permissions 0600):
 
     {"format": "clearcount-trustee-share/1", "role": "trustee", "name": ..., "index": ℓ,
@@ -21,8 +21,8 @@ step (`TallyService.decrypt_with_key_file`) reads it back. Format (JSON, permiss
 
 The plaintext is the secret scalar; the associated data is the canonical JSON of every other
 field, so a file cannot be relabelled as another trustee's, election's or ceremony's. A wrong
-passphrase and an altered file give the same error. The sealing is `service.sealed_file`, shared
-with the credential authority's key file (docs/service/credentials.md).
+passphrase and an altered file give the same error. The sealing is `service.roles.sealed_file`,
+shared with the credential authority's key file (docs/service/credentials.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Secrets sealed under a passphrase, for the files each role keeps to itself.
 
-The credential authority's key file (`service.credential_keyfile`) and the trustees' and
-tellers' key files (`service.role_keys`) share this construction: the key is scrypt(passphrase,
+The credential authority's key file (`service.roles.credential_keyfile`) and the trustees' and
+tellers' key files (`service.roles.keys`) share this construction: the key is scrypt(passphrase,
 salt) (RFC 7914; memory-hard: 128 MiB at log2_n = 17, r = 8), the secret is sealed with
 AES-256-GCM whose associated data is the canonical JSON (spec §10.1) of every other field of the
 file, so a file cannot be relabelled (another election, another trustee) or its KDF cost lowered

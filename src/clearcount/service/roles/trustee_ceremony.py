@@ -1,9 +1,9 @@
 """A trustee's own steps of the key ceremony, on its own machine (spec §11.2.3).
 
 No database: the trustee reads the officer's draft Setup and the other trustees' messages from
-the transport (`service.ceremony_transport`), opens its own long-term key file, and writes only
-signed public messages back. Its key share goes into its own sealed share file
-(`service.role_keys.save_role_key`), never into the transport.
+the transport (`service.roles.ceremony_transport`), opens its own long-term key file, and writes
+only signed public messages back. Its key share goes into its own sealed share file
+(`service.roles.keys.save_role_key`), never into the transport.
 """
 
 from __future__ import annotations
