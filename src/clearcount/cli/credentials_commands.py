@@ -80,7 +80,11 @@ key_file_option = click.option(
     help="The authority's encrypted key file (0600).",
 )
 vote_url_option = click.option(
-    "--vote-url", required=True, envvar="CLEARCOUNT_VOTE_URL", help="Where members vote."
+    "--vote-url",
+    required=True,
+    envvar="CLEARCOUNT_VOTE_URL",
+    help="The address where `clearcount serve` answers, e.g. https://vote.example.org (or set "
+    "CLEARCOUNT_VOTE_URL); emails link to URL/e/ELECTION/vote#c=CREDENTIAL.",
 )
 help_option = click.option(
     "--help-contact",

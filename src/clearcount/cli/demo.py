@@ -41,10 +41,19 @@ from clearcount.service.membership.organisations import Organisation, Organisati
 
 from . import demo_data as data
 from .common import UserError, progress
-from .demo_steps import SCRUTINEER, TELLERS, TRUSTEES, Demo, DemoClock, DemoOutcome
+from .demo_steps import (
+    DEFAULT_VOTE_URL,
+    SCRUTINEER,
+    TELLERS,
+    TRUSTEES,
+    Demo,
+    DemoClock,
+    DemoOutcome,
+    OutboxMailer,
+)
 from .demo_trigger import trigger_ballot
 
-__all__ = ["DemoOutcome", "run_demo"]
+__all__ = ["DemoOutcome", "run_demo", "serve_demo"]
 
 MARKER = ".clearcount-demo"
 
@@ -244,13 +253,14 @@ def prepare(directory: Path) -> None:
     (directory / MARKER).write_text("made by `clearcount demo`; it may replace this folder\n")
 
 
-def run_demo(directory: Path) -> list[DemoOutcome]:
-    """Run the three elections in DIR (see the module docstring); returns their outcomes."""
+def run_demo(directory: Path, *, vote_url: str | None = None) -> list[DemoOutcome]:
+    """Run the three elections in DIR (see the module docstring); returns their outcomes.
+    `vote_url`: the server the credential emails link to (default: a fictional one)."""
     prepare(directory)
     clock = DemoClock()
     database = directory / "clearcount.db"
     services = build(Config(database_url=f"sqlite:///{database}"), clock=clock)
-    demo = Demo(directory, services, clock)
+    demo = Demo(directory, services, clock, vote_url=vote_url or DEFAULT_VOTE_URL)
     try:
         trigger_ballot(demo)
         open_selection(demo)
@@ -258,3 +268,24 @@ def run_demo(directory: Path) -> list[DemoOutcome]:
     finally:
         services.close()
     return demo.outcomes
+
+
+def serve_demo(directory: Path, outcomes: Sequence[DemoOutcome], host: str, port: int) -> None:
+    """`clearcount demo --serve`: the demo's database served on HOST:PORT, each election's
+    pages listed first; mail the server sends (sign-in codes, receipts) goes to outbox/web/."""
+    from .common import Database
+    from .serve_command import serve
+
+    base = f"http://{host}:{port}"
+    lines = ["", "The demo's elections (all closed and counted; the record is public):"]
+    for outcome in outcomes:
+        e = outcome.election_id
+        lines += [
+            f"  {outcome.title}",
+            f"    booth:   {base}/e/{e}/vote",
+            f"    board:   {base}/e/{e}/board",
+            f"    results: {base}/e/{e}/results",
+        ]
+    db = Database(f"sqlite:///{directory / 'clearcount.db'}", None, None)
+    mailer = OutboxMailer(directory / "outbox" / "web")
+    serve(db, host, port, mailer=mailer, banner="\n".join(lines))

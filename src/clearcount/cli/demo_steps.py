@@ -60,6 +60,8 @@ AS_OFFICER = Principal(OFFICER, Role.OFFICER)
 SCRUTINEER = "Northgate Ballot Services (independent scrutineer)"
 TRUSTEES = ("Priya Nandra", "Owen Birch", "Nia Cedar")
 TELLERS = ("Pat Quinn", "Sam Ortiz")
+DEFAULT_VOTE_URL = "https://vote.example.org"
+"""Where the credential emails send voters when the demo is not served (a fictional server)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,7 @@ class Demo:
     tellers: dict[str, tuple[str, str]] = field(default_factory=dict)
     authorities: dict[str, str] = field(default_factory=dict)
     shares: dict[str, dict[str, Path]] = field(default_factory=dict)
+    vote_url: str = DEFAULT_VOTE_URL
 
     def passphrase(self, name: str) -> str:
         return f"demo passphrase of {name}"
@@ -184,7 +187,7 @@ class Demo:
         authority = self.role_key("authority", definition.credential_authority)
         s.ballots.publish_credentials(AS_OFFICER, eid, material.credentials(authority.signing))
         self.authorities[eid] = definition.credential_authority
-        how = VotingInstructions(f"https://vote.example.org/{eid}", "the returning officer")
+        how = VotingInstructions(self.vote_url, "the returning officer")
         mailer = OutboxMailer(self.directory / "outbox" / eid)
         sent = send_credentials(material, mailer, how)
         batch = letters(material, how, "1 April 2031")

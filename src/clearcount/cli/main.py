@@ -207,20 +207,29 @@ def cli() -> None:
     show_default=True,
     help="Where to leave the demo's database, published records, key files and mail.",
 )
-def demo_command(directory: Path) -> None:
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Then serve the demo's elections on this machine (booth, board, results) until Ctrl-C.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the address.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def demo_command(directory: Path, serve: bool, host: str, port: int) -> None:
     """Run three fictional elections end to end and verify each published record.
 
     A trigger ballot of Ashby Vale CLP (each branch's members vote, each affiliate's officer
     gives its vote; the declaration is verified against the branch records), the open
     selection that follows (preferential; online, hustings meeting and postal), and the
     Northfold Transport Workers' Union's industrial action ballot. Everything is left in DIR.
+    With --serve, the elections are then served on HOST:PORT and their pages' URLs printed.
     """
     import time
 
     from .demo import run_demo
 
+    base = f"http://{host}:{port}"
     started = time.perf_counter()
-    outcomes = run_demo(directory)
+    outcomes = run_demo(directory, vote_url=base if serve else None)
     seconds = time.perf_counter() - started
     for outcome in outcomes:
         verdict = "VERIFIED" if outcome.verified else "NOT VERIFIED"
@@ -228,6 +237,10 @@ def demo_command(directory: Path) -> None:
     click.echo(f"demo done in {seconds:.0f} s; database {directory / 'clearcount.db'}")
     if not all(o.verified for o in outcomes):
         sys.exit(1)
+    if serve:
+        from .demo import serve_demo
+
+        serve_demo(directory, outcomes, host, port)
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ def settings(server: SmtpServer, **changes: object) -> SmtpSettings:
 
 def credential_of(body: str) -> Point:
     (line,) = [line for line in body.splitlines() if line.startswith("    ")]
-    return Point.base_mul(parse_credential_code(line))
+    return Point.base_mul(parse_credential_code(line.split("#c=")[-1]))
 
 
 def test_every_email_voter_receives_their_own_credential(smtp_server: SmtpServer) -> None:

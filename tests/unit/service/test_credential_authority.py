@@ -48,6 +48,7 @@ from clearcount.service.roles.delivery import (
     DeliveryError,
     MailServerError,
     Recipient,
+    VotingInstructions,
     compose_email,
     credential_code,
     parse_credential_code,
@@ -79,7 +80,7 @@ class FakeMailer:
 def code_in(body: str) -> Scalar:
     lines = [line.strip() for line in body.splitlines() if line.startswith("    ")]
     assert len(lines) == 1, "the credential appears exactly once"
-    return parse_credential_code(lines[0])
+    return parse_credential_code(lines[0].split("#c=")[-1])
 
 
 # --- credentials and the public list ------------------------------------------------------
@@ -173,6 +174,27 @@ def test_the_email_carries_the_credential_once_and_the_instructions() -> None:
     assert material.election.fingerprint[:4] in message.body
     assert "1 May 2031, 09:00 UTC" in message.body
     assert "Northfold Transport Workers' Union" in message.body
+
+
+def test_the_email_links_to_the_booth_with_the_credential_after_the_hash() -> None:
+    material = issued()
+    bram = material.find("NT-1002")
+    election_id = material.election.election_id
+    how = VotingInstructions("https://vote.northfold-twu.example/", "the returning officer")
+    message = compose_email(material.election, bram.recipient, bram.secret.secret, how)
+    code = credential_code(bram.secret.secret)
+    link = f"https://vote.northfold-twu.example/e/{election_id}/vote#c={code}"
+    assert f"    {link}" in message.body.splitlines()
+    assert message.body.count(code) == 1, "the credential appears once: in the link"
+
+
+def test_the_booth_address_from_a_base_or_an_old_per_election_address() -> None:
+    base = "https://vote.example.org"
+    for given in (base, base + "/", f"{base}/e/exec%202031", f"{base}/e/exec%202031/vote"):
+        how = VotingInstructions(given, "the officer")
+        assert how.booth_url("exec 2031") == f"{base}/e/exec%202031/vote", given
+    nested = VotingInstructions("https://example.org/ballots/", "the officer")
+    assert nested.booth_url("e1") == "https://example.org/ballots/e/e1/vote"
 
 
 def test_delivery_plan_splits_email_and_post() -> None:

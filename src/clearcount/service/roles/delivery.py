@@ -21,6 +21,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from clearcount.core.errors import DecodingError
 from clearcount.crypto.group import Scalar, length_prefixed
@@ -160,7 +161,13 @@ class ElectionFacts:
 
 @dataclass(frozen=True, slots=True)
 class VotingInstructions:
-    """What the voter is told besides the credential: where to vote and whom to ask."""
+    """What the voter is told besides the credential: where to vote and whom to ask.
+
+    `vote_url` is the address where `clearcount serve` answers (e.g. https://vote.example.org);
+    the booth of election E is at {vote_url}/e/E/vote (`booth_url`). An address that already
+    ends in /e/E or /e/E/vote (the per-election address given before the server existed) is
+    taken as the booth's own.
+    """
 
     vote_url: str
     help_contact: str
@@ -170,6 +177,21 @@ class VotingInstructions:
             raise ValidationError("instructions", "vote_url", "an http(s) address", self.vote_url)
         if not self.help_contact.strip():
             raise ValidationError("instructions", "help_contact", "whom to ask", self.help_contact)
+
+    def booth_url(self, election_id: str) -> str:
+        """The booth page of `election_id` on this server."""
+        base = self.vote_url.rstrip("/")
+        page = f"/e/{quote(election_id, safe='')}"
+        if base.endswith(page + "/vote"):
+            return base
+        if base.endswith(page):
+            return base + "/vote"
+        return f"{base}{page}/vote"
+
+    def credential_link(self, election_id: str, code: str) -> str:
+        """The booth's address with the credential code after `#`: browsers never send the
+        fragment to the server, so the credential stays on the voter's device."""
+        return f"{self.booth_url(election_id)}#c={code}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +275,9 @@ def _paragraphs(
     if recipient.weight > 1:
         before.append(f"Your credential carries {recipient.weight} votes (your card vote).")
     after = [
-        f"To vote: go to {instructions.vote_url}, enter your credential when asked, and make "
-        "your choices. Your ballot is encrypted on your own device before it is sent.",
+        f"To vote: go to {instructions.booth_url(election.election_id)}, enter your credential "
+        "when asked, and make your choices. Your ballot is encrypted on your own device before "
+        "it is sent.",
         "After voting you get a tracking code: write it down and check that it appears on the "
         "public ballot board. You may vote again before the close; only your last ballot "
         "counts.",
@@ -283,7 +306,18 @@ def compose_email(
     lines = [f"Dear {recipient.name},", ""]
     for paragraph in before:
         lines += [paragraph, ""]
-    lines += ["Your voting credential:", "", f"    {credential_code(secret)}", ""]
+    booth = instructions.booth_url(election.election_id)
+    link = instructions.credential_link(election.election_id, credential_code(secret))
+    lines += [
+        'Your voting credential is in this link, after "#c=". Open the link to vote: your '
+        "browser keeps that part on your device and never sends it to the server.",
+        "",
+        f"    {link}",
+        "",
+        f"If the link does not open, go to {booth} and type the credential: the 14 groups of 4 "
+        'characters after "#c=".',
+        "",
+    ]
     for paragraph in after:
         lines += [paragraph, ""]
     lines += [f"{election.authority}, independent scrutineer"]
