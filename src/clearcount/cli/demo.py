@@ -51,7 +51,7 @@ from .demo_steps import (
     DemoOutcome,
     OutboxMailer,
 )
-from .demo_trigger import trigger_ballot
+from .demo_trigger import TRIGGER, trigger_ballot
 
 __all__ = ["DemoOutcome", "run_demo", "serve_demo"]
 
@@ -280,6 +280,8 @@ def serve_demo(directory: Path, outcomes: Sequence[DemoOutcome], host: str, port
     lines = ["", "The demo's elections (all closed and counted; the record is public):"]
     for outcome in outcomes:
         e = outcome.election_id
+        if e == TRIGGER:  # the declaration across the branches' elections: no booth or board
+            continue
         lines += [
             f"  {outcome.title}",
             f"    booth:   {base}/e/{e}/vote",
