@@ -1,4 +1,4 @@
-"""The booth's one-time sign-in codes (service.sign_in): one row per (election, member).
+"""The booth's one-time sign-in codes (service.elections.sign_in): one row per (election, member).
 
 Only a salted hash of each code is stored, with its expiry and try counter; a new code
 replaces the row, so nothing accumulates. Not part of the record and not append-only: these
