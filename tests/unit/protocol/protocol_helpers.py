@@ -23,7 +23,7 @@ from clearcount.protocol.setup import (
     setup_event,
 )
 from clearcount.record.chain import Event
-from clearcount.record.events import election_fingerprint
+from clearcount.record.events import ContestSpec, election_fingerprint
 from clearcount.record.roll import RollEntry, member_commitment
 
 RNG = seeded_scalars(b"protocol tests")
@@ -40,13 +40,17 @@ class Opened:
     """Every role's long-term keys by name (officer, authority, tellers, trustees)."""
 
 
-def open_election(voters: int = 4, *, mixnet: bool = False) -> Opened:
+def open_election(
+    voters: int = 4, *, mixnet: bool = False, contests: tuple[ContestSpec, ...] | None = None
+) -> Opened:
+    """An open board; `contests` replaces the one default contest (fptp, or irv if `mixnet`)."""
     rng = seeded_scalars(b"open_election" + bytes([voters, mixnet]))
-    contests = (
-        (contest_spec("leader", "Leader", "irv", ("Ann", "Bob", "Cal")),)
-        if mixnet
-        else (contest_spec("chair", "Chair", "fptp", ("Ann", "Bob", "Cal")),)
-    )
+    if contests is None:
+        contests = (
+            (contest_spec("leader", "Leader", "irv", ("Ann", "Bob", "Cal")),)
+            if mixnet
+            else (contest_spec("chair", "Chair", "fptp", ("Ann", "Bob", "Cal")),)
+        )
     manifest = Manifest(
         "t-1",
         "Test ballot",
