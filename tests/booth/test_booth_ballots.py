@@ -18,7 +18,7 @@ from clearcount.protocol.casting import make_ballot, verify_ballot
 from clearcount.protocol.challenge import spoil, verify_spoiled
 from clearcount.protocol.setup import contest_spec
 from clearcount.record.events import Ballot, Spoiled
-from clearcount.service.delivery import credential_code
+from clearcount.service.roles.delivery import credential_code
 
 CANDIDATES = tuple(f"Candidate {i + 1:02d}" for i in range(15))
 CONTESTS = (

@@ -1,5 +1,5 @@
 /**
- * The credential code (docs/service/credentials.md, service/delivery.py) and the tracking code
+ * The credential code (docs/service/credentials.md, service/roles/delivery.py) and the tracking code
  * (spec §11.4), both in Crockford base32 (RFC 4648 base32 with the alphabet 0-9A-Z without I, L,
  * O, U).
  *
