@@ -52,8 +52,9 @@ from .demo_steps import (
     OutboxMailer,
 )
 from .demo_trigger import TRIGGER, trigger_ballot
+from .report_command import write_documents
 
-__all__ = ["DemoOutcome", "run_demo", "serve_demo"]
+__all__ = ["DOCUMENTS", "DemoOutcome", "demo_documents", "run_demo", "serve_demo"]
 
 MARKER = ".clearcount-demo"
 
@@ -251,6 +252,30 @@ def prepare(directory: Path) -> None:
             shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / MARKER).write_text("made by `clearcount demo`; it may replace this folder\n")
+
+
+DOCUMENTS = {
+    "av-trigger-2031": ("trigger-report",),
+    "av-selection-2031": ("declaration", "appeal-bundle"),
+    "ntwu-depot-action-2031": ("notice-226a", "result-231", "employer-231a", "scrutineer-231b"),
+}
+"""The documents `clearcount demo` makes from each verified record (docs/documents.md)."""
+
+
+def demo_documents(directory: Path, outcomes: Sequence[DemoOutcome]) -> list[Path]:
+    """Write each election's documents (PDF and HTML) to DIR/documents/; the paths written."""
+    written: list[Path] = []
+    for outcome in outcomes:
+        kinds = DOCUMENTS.get(outcome.election_id)
+        if kinds:
+            written += write_documents(
+                outcome.record,
+                kinds,
+                directory / "documents",
+                outcome.election_id,
+                ("pdf", "html"),
+            )
+    return written
 
 
 def run_demo(directory: Path, *, vote_url: str | None = None) -> list[DemoOutcome]:

@@ -225,15 +225,19 @@ def demo_command(directory: Path, serve: bool, host: str, port: int) -> None:
     """
     import time
 
-    from .demo import run_demo
+    from .demo import demo_documents, run_demo
 
     base = f"http://{host}:{port}"
     started = time.perf_counter()
     outcomes = run_demo(directory, vote_url=base if serve else None)
-    seconds = time.perf_counter() - started
     for outcome in outcomes:
         verdict = "VERIFIED" if outcome.verified else "NOT VERIFIED"
         click.echo(f"{verdict}: {outcome.record} ({outcome.title})")
+    if all(o.verified for o in outcomes):
+        click.echo(f"documents made from the verified records ({directory / 'documents'}):")
+        for path in demo_documents(directory, outcomes):
+            click.echo(f"  {path}")
+    seconds = time.perf_counter() - started
     click.echo(f"demo done in {seconds:.0f} s; database {directory / 'clearcount.db'}")
     if not all(o.verified for o in outcomes):
         sys.exit(1)

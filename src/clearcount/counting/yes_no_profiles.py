@@ -11,6 +11,10 @@ profile picks its tests by the ballot's opening date, because the law changed on
   entitled voted Yes; repealed for ballots opening on or after 18 Feb 2026 (ERA 2025).
 * s.234: the mandate lasts 6 months (9 by agreement) for ballots opened before 18 Feb 2026 and
   12 months from then.
+* s.226A: the notice of ballot reaches the employer at least 7 days before the opening day and
+  a sample voting paper at least 3 days before; from 18 Feb 2026 the notice need only give the
+  categories, the workplaces and the total number. s.234A: notice of action 14 days (7 by
+  agreement) before 18 Feb 2026, 10 days from then (`Notices`, read by the statutory documents).
 
 See docs/counting/yes-no.md for the sources and the points marked [verify].
 """
@@ -30,6 +34,7 @@ __all__ = [
     "ERA_2025_REFORM",
     "PROFILES",
     "TUA_2016_COMMENCEMENT",
+    "Notices",
     "Profile",
     "Threshold",
     "resolve_profile",
@@ -62,6 +67,20 @@ class Threshold:
 
 
 @dataclass(frozen=True, slots=True)
+class Notices:
+    """The notice periods and contents in force for a ballot opened on `Profile.opened`."""
+
+    ballot_notice_days: int
+    """s.226A: the notice of ballot reaches the employer this many days before the opening day."""
+    sample_paper_days: int
+    """s.226A: the sample voting paper reaches the employer this many days before."""
+    ballot_notice_contents: str
+    action_notice_days: int
+    """s.234A: notice of industrial action, days before it starts."""
+    action_notice_note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """The tests that apply to one ballot, with what was left out and why."""
 
@@ -72,6 +91,7 @@ class Profile:
     mandate_months: int | None = None
     mandate_note: str | None = None
     opened: date | None = None
+    notices: Notices | None = None
 
     @property
     def needs_entitled(self) -> bool:
@@ -233,6 +253,7 @@ def _industrial_action(method: str, options: Mapping[str, object]) -> Profile:
     sections.append("TULRCA 1992 s.234 (period of effectiveness)")
     sections.append("TULRCA 1992 s.231 (information to members)")
     return Profile(
+        notices=_notices(reformed),
         name="uk-industrial-action",
         thresholds=tuple(tests),
         not_applied=tuple(skipped),
@@ -240,6 +261,29 @@ def _industrial_action(method: str, options: Mapping[str, object]) -> Profile:
         mandate_months=months,
         mandate_note=note,
         opened=opened,
+    )
+
+
+def _notices(reformed: bool) -> Notices:
+    """s.226A and s.234A as in force for the ballot (before or from ERA_2025_REFORM)."""
+    if reformed:
+        return Notices(
+            7,
+            3,
+            "the categories of employee, the workplaces and the total number of employees "
+            "concerned (s.226A as amended by ERA 2025)",
+            10,
+            "10 days (s.234A as amended by ERA 2025)",
+        )
+    return Notices(
+        7,
+        3,
+        "lists of the categories of employee and of the workplaces, with the number of "
+        "employees in each category and at each workplace, and the total number "
+        "(s.226A before ERA 2025)",
+        14,
+        "14 days, or 7 by agreement with the employer (s.234A as amended by the Trade Union "
+        "Act 2016)",
     )
 
 

@@ -1,0 +1,139 @@
+"""The trigger ballot report: each branch's and affiliate's vote, the rule applied, the verdict.
+
+Built from a trigger declaration (format clearcount-trigger-declaration/N) and its count as
+`verifier.trigger_document.trigger_count` recomputes it from the branches' verified tallies and
+the affiliates' signed votes: the caller (`clearcount.documents.build`) reads the declaration
+through that module, so a change to the declaration's format follows here without a second
+parser. A body's "yes" backs the sitting MP, "no" asks for an open selection
+(docs/counting/trigger-ballot.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from clearcount.reports.document import (
+    Block,
+    Document,
+    Facts,
+    Heading,
+    Paragraph,
+    Table,
+    Verification,
+)
+from clearcount.reports.statutory_fields import BASIS, TITLES
+
+__all__ = ["BranchLine", "trigger_report"]
+
+BranchLine = tuple[str, int, int, str]
+"""(branch name, members' Yes, members' No, the branch record's final event hash)."""
+
+_READING: dict[str | None, str] = {
+    "yes": "yes: backs the MP",
+    "no": "no: asks for a selection",
+    None: "abstained",
+}
+
+
+def _vote(value: object) -> str | None:
+    return value if value == "yes" or value == "no" else None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def trigger_report(
+    declaration: Mapping[str, object],
+    branches: Sequence[BranchLine],
+    affiliates: Sequence[tuple[str, str | None, str | None]],
+    count: Mapping[str, object],
+    v: Verification,
+) -> Document:
+    """The report; `affiliates` are (name, vote or None, officer who signed it)."""
+    outcome = count.get("outcome")
+    outcome = outcome if isinstance(outcome, Mapping) else {}
+    listed = outcome.get("bodies")
+    votes: dict[tuple[str, str], str | None] = {
+        (str(b.get("kind")), str(b.get("name"))): _vote(b.get("vote"))
+        for b in (listed if isinstance(listed, list) else [])
+        if isinstance(b, Mapping)
+    }
+    bodies = declaration.get("bodies")
+    officer = bodies.get("officer") if isinstance(bodies, Mapping) else None
+    title = _text(declaration.get("title"))
+    blocks: list[Block] = [
+        Facts(
+            (
+                ("Trigger ballot", title),
+                ("Organisation", _text(declaration.get("organisation"))),
+                ("Returning officer", _text(officer)),
+                ("Declared", _text(declaration.get("declared_at"))[:16].replace("T", " ")),
+                ("Rule profile", _text(declaration.get("profile"))),
+            )
+        ),
+        Heading("Branches"),
+        Table(
+            ("Branch", "Members Yes", "Members No", "Branch vote", "Branch record (hash)"),
+            tuple(
+                (
+                    name,
+                    str(yes),
+                    str(no),
+                    _READING[votes.get(("branch", name))],
+                    head[:16] + "…",
+                )
+                for name, yes, no, head in branches
+            ),
+            first_column_width=0.3,
+        ),
+        Heading("Affiliates"),
+        Table(
+            ("Affiliate", "Vote", "Given and signed by"),
+            tuple(
+                (name, _READING.get(vote, "abstained"), _text(by)) for name, vote, by in affiliates
+            ),
+            first_column_width=0.4,
+        ),
+        Heading("Rule applied"),
+        Paragraph(_text(outcome.get("rule"))),
+    ]
+    college = outcome.get("college")
+    if isinstance(college, Mapping) and isinstance(college.get("sections"), Mapping):
+        sections = college["sections"]
+        blocks.append(
+            Table(
+                ("Section", "Bodies voting", "Asking for a selection", "Weight %", "Share %"),
+                tuple(
+                    (
+                        str(name),
+                        _text(s.get("voted")),
+                        _text(s.get("asked")),
+                        _text(s.get("weight")),
+                        _text(s.get("share")),
+                    )
+                    for name, s in sections.items()
+                    if isinstance(s, Mapping)
+                ),
+                "Electoral college",
+            )
+        )
+        blocks.append(Paragraph(_text(college.get("summary"))))
+    blocks.append(
+        Facts(
+            (
+                ("Verdict", _text(outcome.get("verdict"))),
+                ("A selection is triggered", "yes" if outcome.get("triggered") else "no"),
+            )
+        )
+    )
+    return Document(
+        kind="trigger-report",
+        title=f"{TITLES['trigger-report']}: {title}",
+        organisation=_text(declaration.get("organisation")),
+        basis=BASIS["trigger-report"],
+        dated=_text(declaration.get("declared_at"))[:10],
+        verification=v,
+        blocks=tuple(blocks),
+        election_id=_text(declaration.get("trigger_id")),
+    )
