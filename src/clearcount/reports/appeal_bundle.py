@@ -10,7 +10,7 @@ record's audit entries (roll changes after the freeze date, eligibility rulings,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from clearcount.counting.yes_no import METHOD as YES_NO
 from clearcount.reports.ballot_facts import BallotFacts
@@ -108,8 +108,9 @@ def appeal_bundle(facts: BallotFacts, v: Verification) -> Bundle:
     parts = [_summary(facts, v), _verifier(facts, v)]
     if races:
         parts.append(declaration(facts, v))
-    if industrial:
-        parts.append(result_231(facts, v))
+    if industrial:  # the result as declared to members, under the index's one heading
+        result = result_231(facts, v)
+        parts.append(replace(result, title=f"Declaration of result: {result.title}"))
     parts.append(_audits(facts, v))
     return Bundle(
         f"{TITLES['appeal-bundle']}: {facts.title}",

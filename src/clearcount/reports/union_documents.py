@@ -76,7 +76,9 @@ def industrial_contests(facts: BallotFacts, kind: str) -> tuple[ContestSpec, ...
 
 
 def _profile(spec: ContestSpec) -> Profile:
-    return resolve_profile(YES_NO, spec.options)
+    """The dated profile the question was counted under (its workplace is not a count option)."""
+    options = {key: value for key, value in spec.options.items() if key != "workplace"}
+    return resolve_profile(YES_NO, options)
 
 
 def _base(facts: BallotFacts, kind: str, blocks: Sequence[Block], v: Verification) -> Document:

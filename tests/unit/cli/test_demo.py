@@ -7,6 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+from tests.unit.reports.documents_world import pdf_text
+
+from clearcount.cli.demo import DOCUMENTS
+from clearcount.reports.statutory_fields import REQUIRED
 from clearcount.verifier import verify_record
 
 BRANCHES = ("av-north", "av-south", "av-central", "av-riverside")
@@ -51,6 +55,19 @@ def test_demo_leaves_the_database_and_records_that_verify(tmp_path: Path) -> Non
         report = verify_record(record, workers=1)
         assert report.ok, [o.spec.id for o in report.failed()]
     assert len(list((folder / "outbox").rglob("*.eml"))) > 0
+    documents = folder / "documents"
+    for election, kinds in DOCUMENTS.items():
+        for kind in kinds:
+            for fmt in ("pdf", "html"):
+                path = documents / f"{election}-{kind}.{fmt}"
+                assert f"  {path}" in done.stdout, path
+                assert path.is_file()
+    trigger = pdf_text((documents / "av-trigger-2031-trigger-report.pdf").read_bytes())
+    assert "Ashby Vale North branch 3 1 yes: backs the MP" in trigger
+    assert "Rule applied" in trigger
+    assert "62.5%: a selection proceeds" in trigger
+    for section, what, label in REQUIRED["trigger-report"]:
+        assert label in trigger, f"{section} requires {what}"
 
 
 def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
