@@ -234,35 +234,35 @@ def _footer(facts: BallotFacts) -> Paragraph:
     )
 
 
-def result_231(facts: BallotFacts, v: Verification) -> Document:
-    """s.231: the result to everyone entitled to vote."""
+def _result(facts: BallotFacts, v: Verification, kind: str, to: str) -> Document:
     blocks: list[Block] = [
-        Paragraph(
-            f"To every member of {facts.organisation} entitled to vote in this ballot: the "
-            "union gives you the result as section 231 of the Trade Union and Labour Relations "
-            "(Consolidation) Act 1992 requires."
-        ),
+        Paragraph(to),
         _ballot_facts(facts),
-        *_results_blocks(facts, "result-231"),
+        *_results_blocks(facts, kind),
         _footer(facts),
     ]
-    return _base(facts, "result-231", blocks, v)
+    return _base(facts, kind, blocks, v)
+
+
+def result_231(facts: BallotFacts, v: Verification) -> Document:
+    """s.231: the result to everyone entitled to vote."""
+    to = (
+        f"To every member of {facts.organisation} entitled to vote in this ballot: the union "
+        "gives you the result as section 231 of the Trade Union and Labour Relations "
+        "(Consolidation) Act 1992 requires."
+    )
+    return _result(facts, v, "result-231", to)
 
 
 def employer_231a(facts: BallotFacts, v: Verification) -> Document:
     """s.231A: the same result, to every employer of members entitled to vote."""
-    blocks: list[Block] = [
-        Paragraph(
-            f"To the employer of the members of {facts.organisation} entitled to vote in this "
-            "ballot: notice of the result as section 231A of the Trade Union and Labour "
-            "Relations (Consolidation) Act 1992 requires, given as soon as reasonably "
-            "practicable after the ballot."
-        ),
-        _ballot_facts(facts),
-        *_results_blocks(facts, "employer-231a"),
-        _footer(facts),
-    ]
-    return _base(facts, "employer-231a", blocks, v)
+    to = (
+        f"To the employer of the members of {facts.organisation} entitled to vote in this "
+        "ballot: notice of the result as section 231A of the Trade Union and Labour Relations "
+        "(Consolidation) Act 1992 requires, given as soon as reasonably practicable after the "
+        "ballot."
+    )
+    return _result(facts, v, "employer-231a", to)
 
 
 def notice_226a(facts: BallotFacts, v: Verification) -> Document:
