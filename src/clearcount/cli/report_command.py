@@ -62,9 +62,9 @@ def write_documents(
 def report_command(
     record: Path, kind: str, fmt: str, out: Path | None, branch_records: tuple[Path, ...]
 ) -> None:
-    """Make the document KIND from the election RECORD (a trigger ballot: its declaration).
+    """Make a statutory notice, report or declaration from a verified election RECORD.
 
-    The record is verified first; the document states the verifier's verdict and the record's
+    RECORD is the election's record (a trigger ballot: its declaration). It is verified first; the document states the verifier's verdict and the record's
     hash, and re-renders byte for byte from the record alone.
     """
     document = make_document(record, kind, branch_records=branch_records)
