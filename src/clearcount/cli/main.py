@@ -120,6 +120,10 @@ COMMANDS: dict[str, LazyCommand] = {
         _from("role_commands:role_group"),
         "Each role's own keys: made on its own machine, only the public card handed over.",
     ),
+    "report": LazyCommand(
+        _from("report_command:report_command"),
+        "Make a statutory notice, report or declaration from a verified election RECORD.",
+    ),
     "roll": LazyCommand(
         _from("roll_commands:roll_group"),
         "The membership roll: import it, set who may vote in a ballot, and freeze it.",

@@ -64,8 +64,9 @@ def report_command(
 ) -> None:
     """Make a statutory notice, report or declaration from a verified election RECORD.
 
-    RECORD is the election's record (a trigger ballot: its declaration). It is verified first; the document states the verifier's verdict and the record's
-    hash, and re-renders byte for byte from the record alone.
+    RECORD is the election's record (a trigger ballot: its declaration). It is verified first;
+    the document states the verifier's verdict and the record's hash, and re-renders byte for
+    byte from the record alone.
     """
     document = make_document(record, kind, branch_records=branch_records)
     target = out or Path(f"{kind}{suffix(fmt)}")
