@@ -92,6 +92,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "roles.cards": PUBLIC,
     "ballots.define": frozenset({_O}),
     "ballots.edit": frozenset({_O}),
+    "ballots.definition": frozenset({_O}),
     "ballots.ceremony_start": frozenset({_O}),
     "ballots.ceremony_finish": frozenset({_O}),
     "ballots.publish_credentials": frozenset({_O, _CA}),

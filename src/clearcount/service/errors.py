@@ -20,7 +20,6 @@ __all__ = [
     "NotAuthorisedError",
     "NotFoundError",
     "ServiceError",
-    "SignInRefusedError",
     "SnapshotError",
     "StorageUnavailableError",
     "TellerError",
@@ -119,8 +118,3 @@ class TellerError(ServiceError):
     def __init__(self, teller: str, message: str) -> None:
         self.teller = teller
         super().__init__(f"teller {teller!r}: {message}")
-
-
-class SignInRefusedError(ServiceError):
-    """An official's sign-in was refused. One message for a wrong name, password or code, so
-    that the answer does not say which was wrong or whether the account exists."""

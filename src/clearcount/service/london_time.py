@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from clearcount.service.errors import ValidationError
 
-__all__ = ["LONDON", "parse_london", "show_london"]
+__all__ = ["LONDON", "london_input", "parse_london", "show_london"]
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -43,3 +43,8 @@ def show_london(at: datetime | str) -> str:
     """`at` (a datetime or stored ISO text) as London reads it: "2031-05-01 10:00 BST"."""
     instant = datetime.fromisoformat(at.replace("Z", "+00:00")) if isinstance(at, str) else at
     return instant.astimezone(LONDON).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def london_input(at: datetime) -> str:
+    """`at` as a form's London date-time value: "2031-05-01T10:00" (what `parse_london` reads)."""
+    return at.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")

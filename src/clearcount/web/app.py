@@ -50,11 +50,13 @@ class WebOptions:
 
 def _routes() -> list[BaseRoute]:
     """Every part's routes; each part adds its own with one line here."""
+    from clearcount.web.console import routes as console_routes
     from clearcount.web.voter import routes as voter_routes
 
     return [
         *site.routes,
         *voter_routes.routes,
+        *console_routes.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 

@@ -15,7 +15,6 @@ from clearcount.service.authorisation import Principal, Role
 from clearcount.service.errors import (
     ConflictError,
     NotAuthorisedError,
-    SignInRefusedError,
     ValidationError,
 )
 from clearcount.service.officials.accounts import (
@@ -25,6 +24,7 @@ from clearcount.service.officials.accounts import (
     NewOfficial,
     OfficialService,
 )
+from clearcount.service.sign_in import SignInRefusedError
 
 PASSWORD = "correct horse battery"
 

@@ -395,6 +395,12 @@ class BallotService:
             ids = [e.election_id for e in uow.elections.list(organisation_id)]
         return [self.status(i) for i in ids]
 
+    def definition(self, principal: Principal, election_id: str) -> BallotDefinition:
+        """The stored definition (trustees, tellers, contests, timetable), e.g. to edit it."""
+        authorise(principal, "ballots.definition")
+        with self._uow() as uow:
+            return require_election(uow, election_id).definition
+
     def setup_event(self, election_id: str) -> Event:
         """Event 0, for the credential authority and the trustees (spec §11.2)."""
         with self._uow() as uow:

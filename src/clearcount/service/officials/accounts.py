@@ -32,7 +32,6 @@ from clearcount.service.errors import (
     ConflictError,
     NotAuthorisedError,
     NotFoundError,
-    SignInRefusedError,
     ValidationError,
 )
 from clearcount.service.officials.factors import (
@@ -53,6 +52,7 @@ from clearcount.service.officials.records import (
     StoredSession,
 )
 from clearcount.service.ports import Clock
+from clearcount.service.sign_in import SignInRefusedError
 
 __all__ = [
     "IDLE_FOR",
