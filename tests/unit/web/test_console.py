@@ -236,7 +236,7 @@ def test_editing_a_ballot_until_it_opens(client: TestClient, served: ServedElect
 def test_another_organisations_official_sees_nothing(
     client: TestClient, served: ServedElection
 ) -> None:
-    from clearcount.service.organisations import Organisation, OrganisationKind
+    from clearcount.service.membership.organisations import Organisation, OrganisationKind
 
     served.services.organisations.create(
         officer(OFFICER), Organisation("ashby-labour", "Ashby Labour", OrganisationKind.PARTY)

@@ -32,6 +32,7 @@ from clearcount.service.errors import (
     ConflictError,
     NotAuthorisedError,
     NotFoundError,
+    ServiceError,
     ValidationError,
 )
 from clearcount.service.officials.factors import (
@@ -52,7 +53,6 @@ from clearcount.service.officials.records import (
     StoredSession,
 )
 from clearcount.service.ports import Clock
-from clearcount.service.sign_in import SignInRefusedError
 
 __all__ = [
     "IDLE_FOR",
@@ -62,6 +62,7 @@ __all__ = [
     "NewOfficial",
     "OfficialService",
     "OfficialSession",
+    "OfficialSignInError",
     "OfficialSummary",
 ]
 
@@ -84,6 +85,11 @@ def _hash(token: str) -> str:
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class OfficialSignInError(ServiceError):
+    """A sign-in step was refused. One message whatever was wrong (the name, the password, the
+    code, a lock or a rate limit), so the answer does not say whether the account exists."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +206,7 @@ class OfficialService:
 
     def _check_address(self, address: str, now: datetime) -> None:
         if not self._addresses.allow(address, now):
-            raise SignInRefusedError(_REFUSED)
+            raise OfficialSignInError(_REFUSED)
 
     def _fail(self, uow: OfficialUnitOfWork, official: Official, now: datetime) -> None:
         """Count a wrong password or code; lock the account at MAX_FAILURES; commit."""
@@ -230,10 +236,10 @@ class OfficialService:
             official = uow.officials.get(username, lock=True)
             right = password_matches(None if official is None else official.password_hash, password)
             if official is None or self._locked(official, now):
-                raise SignInRefusedError(_REFUSED)
+                raise OfficialSignInError(_REFUSED)
             if not right:
                 self._fail(uow, official, now)
-                raise SignInRefusedError(_REFUSED)
+                raise OfficialSignInError(_REFUSED)
             token = secrets.token_urlsafe(32)
             stamp = format_instant(now)
             uow.sessions.add(StoredSession(_hash(token), username, PENDING, "", stamp, stamp))
@@ -247,21 +253,21 @@ class OfficialService:
         with self._uow() as uow:
             pending = uow.sessions.get(_hash(pending_token))
             if pending is None or pending.stage != PENDING:
-                raise SignInRefusedError(_REFUSED)
+                raise OfficialSignInError(_REFUSED)
             uow.sessions.delete(pending.token_hash)
             if now - _instant(pending.created_at) > PENDING_FOR:
                 uow.commit()
-                raise SignInRefusedError(_REFUSED)
+                raise OfficialSignInError(_REFUSED)
             official = uow.officials.get(pending.username, lock=True)
             if official is None or self._locked(official, now):
                 uow.commit()
-                raise SignInRefusedError(_REFUSED)
+                raise OfficialSignInError(_REFUSED)
             step = code_step(official.totp_secret, code.strip(), now, official.totp_last_step)
             if step is None:
                 # the password stays proven: keep a pending session under the same token
                 uow.sessions.add(pending)
                 self._fail(uow, official, now)
-                raise SignInRefusedError(_REFUSED)
+                raise OfficialSignInError(_REFUSED)
             uow.officials.replace(
                 dataclasses.replace(
                     official, totp_last_step=step, failed_attempts=0, locked_until=None

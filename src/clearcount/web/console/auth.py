@@ -17,8 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from clearcount.bootstrap import Services
-from clearcount.service.officials.accounts import OfficialSession
-from clearcount.service.sign_in import SignInRefusedError
+from clearcount.service.officials.accounts import OfficialSession, OfficialSignInError
 from clearcount.web.ratelimit import limit
 from clearcount.web.security import CSRF_FIELD, CsrfError, require_csrf
 from clearcount.web.templating import render
@@ -102,7 +101,7 @@ async def sign_in_submit(request: Request) -> Response:
         pending = await run_in_threadpool(
             _services(request).officials.sign_in, username, password, _address(request)
         )
-    except SignInRefusedError as error:
+    except OfficialSignInError as error:
         context = {"title": "Sign in", "problem": str(error)}
         return render(request, "console/sign_in.html", context, status_code=403)
     response = RedirectResponse(f"{_SIGN_IN}/code", status_code=303)
@@ -125,7 +124,7 @@ async def code_submit(request: Request) -> Response:
         session = await run_in_threadpool(
             _services(request).officials.confirm_code, pending, code, _address(request)
         )
-    except SignInRefusedError as error:
+    except OfficialSignInError as error:
         context = {"title": "Enter your code", "problem": str(error)}
         return render(request, "console/code.html", context, status_code=403)
     response = RedirectResponse("/console", status_code=303)

@@ -24,12 +24,12 @@ from starlette.responses import RedirectResponse, Response
 
 from clearcount.bootstrap import Services
 from clearcount.service.authorisation import Principal
-from clearcount.service.ballots import ElectionStatus
-from clearcount.service.election_records import BallotDefinition
+from clearcount.service.elections.ballots import ElectionStatus
+from clearcount.service.elections.records import BallotDefinition
+from clearcount.service.elections.turnout import Turnout
 from clearcount.service.errors import ElectionStateError, NotFoundError, ValidationError
 from clearcount.service.london_time import london_input, parse_london, show_london
 from clearcount.service.officials.accounts import OfficialSession
-from clearcount.service.turnout import Turnout
 from clearcount.web.console.auth import (
     SignInNeededError,
     form_text,
