@@ -10,6 +10,7 @@ on every machine. A bundle starts with an index giving each part's first page.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ from clearcount.reports.document import (
     Table,
     Verification,
 )
-from clearcount.reports.sankey import SankeyLayout
+from clearcount.reports.sankey_svg import label, sankey_svg
 
 __all__ = ["PRODUCER", "render_pdf"]
 
@@ -148,54 +149,21 @@ def _table(pdf: FPDF, block: Table) -> None:
     pdf.ln(3)
 
 
-def _curve(
-    x0: float, y0: float, x1: float, y1: float, steps: int = 12
-) -> list[tuple[float, float]]:
-    """Points of the band's cubic edge (control points at mid-x), as the SVG draws it."""
-    mid = (x0 + x1) / 2
-    points = []
-    for i in range(steps + 1):
-        t = i / steps
-        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
-        points.append((a * x0 + b * mid + c * mid + d * x1, a * y0 + b * y0 + c * y1 + d * y1))
-    return points
-
-
-def _hex(colour: str) -> tuple[int, int, int]:
-    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
-
-
 def _figure(pdf: FPDF, block: Figure) -> None:
-    layout = block.geometry
-    if not isinstance(layout, SankeyLayout):
-        return
-    scale = _WIDTH / layout.width
-    height = layout.height * scale
-    if pdf.get_y() + height + 10 > pdf.h - 18:
+    """The chart's bands and bars from its SVG (fpdf2 draws SVG paths), labels in DejaVu."""
+    chart = block.chart
+    width, height = float(chart.width), float(chart.height)
+    scale = min(_WIDTH / width, 0.3)
+    if pdf.get_y() + height * scale + 10 > pdf.h - 18:
         pdf.add_page()
     left, top = _MARGIN, pdf.get_y()
-
-    def at(x: float, y: float) -> tuple[float, float]:
-        return left + x * scale, top + y * scale
-
+    svg = sankey_svg(chart, block.caption, labels=False).encode("utf-8")
+    pdf.image(io.BytesIO(svg), x=left, y=top, w=width * scale, h=height * scale)
     pdf.set_font(_FACE, "", 7)
-    for x, label in layout.stage_labels:
-        pdf.text(*at(x, 9), label)
-    for band in layout.bands:
-        upper = _curve(*at(band.x0, band.y0), *at(band.x1, band.y1))
-        lower = _curve(*at(band.x1, band.y1 + band.width), *at(band.x0, band.y0 + band.width))
-        pdf.set_fill_color(*_hex(band.colour))
-        with pdf.local_context(fill_opacity=0.35):
-            pdf.polygon(upper + lower, style="F")
-    for bar in layout.bars:
-        pdf.set_fill_color(*_hex(bar.colour))
-        x, y = at(bar.x, bar.y)
-        pdf.rect(x, y, layout.bar_width * scale, max(bar.height * scale, 0.2), style="F")
-        votes = bar.votes
-        shown = str(votes.numerator) if votes.denominator == 1 else f"{float(votes):.2f}"
-        pdf.text(x + layout.bar_width * scale + 1, y + min(bar.height * scale, 5) / 2 + 1.2,
-                 f"{bar.name} {shown}")  # fmt: skip
-    pdf.set_y(top + height + 2)
+    for node in chart.nodes:
+        text = f"{label(node.name)} {chart.votes(node.votes)}"
+        pdf.text(left + float(node.label_x) * scale, top + float(node.label_y) * scale, text)
+    pdf.set_y(top + height * scale + 2)
     _line(pdf, block.caption, 8)
     pdf.ln(2)
 

@@ -3,8 +3,9 @@
 `ballot_facts(events)` reads the Setup (names, dates, contests, roll), the published
 credentials (one per member entitled: the voting papers and credentials distributed), the paper
 batches per channel, the Audit events and the declared Result, whose bodies hold every count
-exactly as the verifier recomputed it (spec §11.9). `result_from_body` turns a declared result
-back into a `counting.result.Result` so the stage sheet is the same table the CLI prints.
+exactly as the verifier recomputed it (spec §11.9). `reports.result_reading.result_from_body`
+turns a declared result back into a `counting.result.Result`, so the stage sheet is the same
+table the CLI prints.
 
 Hooks for the postal and workplace ballots (issue 10, helper `postal`): a contest's option
 `workplace` names the workplace of a separate workplace ballot (TULRCA s.228), read by
@@ -18,10 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from clearcount.core.errors import RecordError
-from clearcount.counting.result import Result, Stage, TieBreak
 from clearcount.record.chain import Event
 from clearcount.record.events import Audit, ContestSpec, PaperBatch, Setup
 from clearcount.record.tally_bodies import Result as ResultBody
@@ -31,7 +30,6 @@ __all__ = [
     "PostalPapers",
     "ballot_facts",
     "postal_papers",
-    "result_from_body",
     "workplace_of",
 ]
 
@@ -142,79 +140,4 @@ def ballot_facts(events: Sequence[Event]) -> BallotFacts:
         audits=tuple(audits),
         event_counts=dict(Counter(e.kind for e in events)),
         postal=postal_papers(events),
-    )
-
-
-def _number(value: object) -> Fraction:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Fraction(value)
-    if isinstance(value, str):
-        return Fraction(value)
-    raise RecordError(f"result: expected an exact number, got {value!r}")
-
-
-def _maybe(value: object) -> Fraction | None:
-    return None if value is None else _number(value)
-
-
-def _names(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value) if isinstance(value, list) else ()
-
-
-def _numbers(value: object) -> dict[str, Fraction]:
-    if not isinstance(value, Mapping):
-        return {}
-    return {str(k): _number(v) for k, v in value.items()}
-
-
-def result_from_body(body: Mapping[str, object]) -> Result:
-    """A declared result body (spec §11.9.1, exact strings) as the count's `Result`."""
-    stages = body.get("stages")
-    ties = body.get("tie_breaks")
-    decimals = body.get("decimals")
-    seats = body.get("seats")
-    invalid = body.get("invalid_ballots")
-    outcome = body.get("outcome")
-    options = body.get("options")
-    return Result(
-        method=str(body.get("method")),
-        seats=seats if isinstance(seats, int) else 1,
-        candidates=_names(body.get("candidates")),
-        elected=_names(body.get("elected")),
-        stages=tuple(
-            Stage(
-                number=int(str(s.get("stage"))),
-                action=str(s.get("action", "")),
-                tallies=_numbers(s.get("tallies")),
-                non_transferable=_number(s.get("non_transferable", 0)),
-                exhausted=_number(s.get("exhausted", 0)),
-                transfers=_numbers(s.get("transfers")),
-                elected=_names(s.get("elected")),
-                excluded=_names(s.get("excluded")),
-                quota=_maybe(s.get("quota")),
-                inactive=_numbers(s.get("inactive")),
-                notes=_names(s.get("notes")),
-            )
-            for s in (stages if isinstance(stages, list) else [])
-            if isinstance(s, Mapping)
-        ),
-        valid_votes=_number(body.get("valid_votes", 0)),
-        quota=_maybe(body.get("quota")),
-        tie_breaks=tuple(
-            TieBreak(
-                stage=int(str(t.get("stage"))),
-                purpose=str(t.get("purpose", "")),
-                tied=_names(t.get("tied")),
-                chosen=_names(t.get("chosen")),
-                method=str(t.get("method", "")),
-                reason=str(t.get("reason", "")),
-                seed=None if t.get("seed") is None else str(t.get("seed")),
-            )
-            for t in (ties if isinstance(ties, list) else [])
-            if isinstance(t, Mapping)
-        ),
-        invalid_ballots=invalid if isinstance(invalid, int) else 0,
-        decimals=decimals if isinstance(decimals, int) else None,
-        outcome=outcome if isinstance(outcome, Mapping) else {},
-        options=options if isinstance(options, Mapping) else {},
     )

@@ -13,7 +13,7 @@ from clearcount.counting.numbers import decimal_text
 from clearcount.counting.result import Result
 from clearcount.counting.yes_no import METHOD as YES_NO
 from clearcount.record.events import ContestSpec
-from clearcount.reports.ballot_facts import BallotFacts, result_from_body
+from clearcount.reports.ballot_facts import BallotFacts
 from clearcount.reports.document import (
     Block,
     Document,
@@ -24,7 +24,8 @@ from clearcount.reports.document import (
     Table,
     Verification,
 )
-from clearcount.reports.sankey import sankey_layout, sankey_svg
+from clearcount.reports.result_reading import result_from_body
+from clearcount.reports.sankey import has_transfers, sankey
 from clearcount.reports.stage_table import stage_rows
 from clearcount.reports.statutory_fields import BASIS, TITLES
 from clearcount.reports.union_documents import UnfitError
@@ -109,10 +110,9 @@ def _contest_blocks(facts: BallotFacts, spec: ContestSpec) -> list[Block]:
             )
         )
     blocks.append(stage_sheet(result))
-    if len(result.stages) > 1:
-        layout = sankey_layout(result)
+    if has_transfers(result):
         caption = "Transfers between stages (band widths proportional to votes)"
-        blocks.append(Figure(sankey_svg(layout, caption), caption, layout))
+        blocks.append(Figure(sankey(result), caption))
     for tie in result.tie_breaks:
         seed = f" (seed {tie.seed})" if tie.seed else ""
         blocks.append(

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from clearcount.reports.sankey import Sankey
+
 __all__ = [
     "Block",
     "CheckLine",
@@ -95,11 +97,10 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A chart: its SVG text (HTML) and the geometry the PDF draws (`reports.sankey`)."""
+    """The transfers chart: its geometry (`reports.sankey`), drawn by each renderer."""
 
-    svg: str
+    chart: Sankey
     caption: str
-    geometry: object = None
 
 
 Block = Heading | Paragraph | Facts | Table | Figure

@@ -25,6 +25,7 @@ from clearcount.reports.document import (
     Table,
     Verification,
 )
+from clearcount.reports.sankey_svg import label, sankey_svg
 
 __all__ = ["document_csv", "document_data", "document_html", "document_json"]
 
@@ -79,7 +80,8 @@ def _block_html(block: Block) -> str:
         return (
             f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
-    return f"<figure>{block.svg}<figcaption>{escape(block.caption)}</figcaption></figure>"
+    svg = sankey_svg(block.chart, block.caption)
+    return f"<figure>{svg}<figcaption>{escape(block.caption)}</figcaption></figure>"
 
 
 def _document_body(doc: Document, level: str = "h1", anchor: str = "") -> str:
@@ -138,7 +140,16 @@ def _block_data(block: Block) -> dict[str, object]:
             "rows": [list(r) for r in block.rows],
         }
     assert isinstance(block, Figure)
-    return {"type": "figure", "caption": block.caption, "svg": block.svg}
+    chart = block.chart
+    return {
+        "type": "figure",
+        "caption": block.caption,
+        "bands": [
+            {"stage": b.stage, "from": label(b.source), "to": label(b.target),
+             "votes": chart.votes(b.votes)}
+            for b in chart.links
+        ],
+    }  # fmt: skip
 
 
 def document_data(doc: Document | Bundle) -> dict[str, object]:

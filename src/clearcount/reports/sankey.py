@@ -1,191 +1,194 @@
-"""The transfers chart of a preferential count (a Sankey diagram): geometry, then SVG.
+"""The transfers chart (Sankey) of a preferential count: geometry only, the web draws it.
 
-One column of bars per stage, one bar per candidate still in the count (height proportional to
-their votes) and one for votes no longer in play (non-transferable and exhausted); a band from
-each bar to the next stage's: the votes a candidate keeps, and the votes transferred from an
-excluded candidate or a surplus to each candidate who gains at the next stage. When several
-candidates give votes at one stage (a bulk exclusion), each gainer's share is split between them
-in proportion to what each gave (the record states only totals per candidate).
-
-`sankey_layout(result)` computes the geometry once (in points of a `width` x `height` box);
-`sankey_svg(layout)` writes it as SVG for HTML pages, and the PDF renderer draws the same
-geometry, so the web page (helper `webpublic`) and the printed declaration show one chart.
+One column per stage; in each column a bar per candidate still holding votes, and a bar for the
+votes that went no further (exhausted and non-transferable together), stacked top to bottom
+in the ballot's candidate order, heights in proportion to votes. Between two stages a band
+carries the votes each candidate kept, and bands carry what the candidates who lost votes
+(the excluded, or an elected candidate's surplus) gave to those who gained. With one loser at
+a stage (the usual case) every band is exact; when several lose at once (a bulk exclusion) the
+gains are shared out in proportion, since the stage records only totals. Every number stays an
+exact Fraction; coordinates are written with one decimal place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from html import escape
 
-from clearcount.counting.result import Result
+from clearcount.counting.numbers import decimal_text
+from clearcount.counting.result import Result, Stage
 
-__all__ = ["Band", "Bar", "SankeyLayout", "sankey_layout", "sankey_svg"]
+__all__ = ["EXHAUSTED", "Sankey", "SankeyLink", "SankeyNode", "has_transfers", "sankey"]
 
-OUT = "Non-transferable"
-PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-    "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-)  # fmt: skip
+EXHAUSTED = ""
+"""The key of the exhausted/non-transferable bar (no candidate has an empty name)."""
+
+_CHART = Fraction(360)
+_GAP = Fraction(16)
+_BAR = Fraction(12)
+_COLUMN = Fraction(190)
+_MARGIN = Fraction(8)
+_LABELS = Fraction(170)
+
+
+def _px(value: Fraction) -> str:
+    return decimal_text(Fraction(round(value * 10), 10), 1)
 
 
 @dataclass(frozen=True, slots=True)
-class Bar:
+class SankeyNode:
+    """A bar: `name` (a candidate, or EXHAUSTED) holding `votes` after stage `stage`."""
+
     stage: int
     name: str
     votes: Fraction
-    x: float
-    y: float
-    height: float
-    colour: str
+    state: str
+    """"elected", "excluded" (at this stage), "continuing" or "exhausted"."""
+    x: str
+    y: str
+    width: str
+    height: str
+    label_x: str
+    label_y: str
+
+    @property
+    def exhausted(self) -> bool:
+        return self.name == EXHAUSTED
 
 
 @dataclass(frozen=True, slots=True)
-class Band:
-    """Votes moving from one bar to a bar of the next stage: top edges at each end, width."""
+class SankeyLink:
+    """Votes carried from `source` at stage `stage` to `target` at the next stage."""
 
+    stage: int
     source: str
     target: str
-    stage: int
     votes: Fraction
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    width: float
-    colour: str
+    path: str
+    """The band's outline, an SVG path."""
+
+    @property
+    def kept(self) -> bool:
+        return self.source == self.target
 
 
 @dataclass(frozen=True, slots=True)
-class SankeyLayout:
-    width: float
-    height: float
-    bar_width: float
-    bars: tuple[Bar, ...]
-    bands: tuple[Band, ...]
-    stage_labels: tuple[tuple[float, str], ...]
+class Sankey:
+    width: str
+    height: str
+    nodes: tuple[SankeyNode, ...]
+    links: tuple[SankeyLink, ...]
+    decimals: int | None
+
+    @property
+    def transfers(self) -> tuple[SankeyLink, ...]:
+        """The bands that move votes (the chart's table alternative lists these)."""
+        return tuple(link for link in self.links if not link.kept)
+
+    def votes(self, value: Fraction) -> str:
+        """A number of votes as the count's sheet writes it."""
+        return decimal_text(value, self.decimals)
 
 
-def _r(value: float) -> float:
-    return round(value, 2)
+def has_transfers(result: Result) -> bool:
+    """A count with more than one stage has transfers to draw."""
+    return len(result.stages) > 1
 
 
-def _columns(result: Result) -> list[dict[str, Fraction]]:
-    columns = []
-    for stage in result.stages:
-        column = {name: stage.tallies[name] for name in result.candidates if name in stage.tallies}
-        out = stage.non_transferable + stage.exhausted
-        if out > 0:
-            column[OUT] = out
-        columns.append(column)
-    return columns
+def _holdings(stage: Stage, order: Sequence[str]) -> dict[str, Fraction]:
+    held = {name: stage.tallies[name] for name in order if stage.tallies.get(name, 0) > 0}
+    rest = stage.exhausted + stage.non_transferable
+    if rest > 0:
+        held[EXHAUSTED] = rest
+    return held
 
 
-def _moves(
-    before: dict[str, Fraction], after: dict[str, Fraction]
+def _state(name: str, stages: Sequence[Stage], index: int, stays: bool) -> str:
+    """Rule sets record an exclusion at the stage that decides it or at the one that transfers
+    it; either way the bar is marked at the candidate's last stage."""
+    if name == EXHAUSTED:
+        return "exhausted"
+    if any(name in s.elected for s in stages[: index + 1]):
+        return "elected"
+    if not stays and any(name in s.excluded for s in stages[index : index + 2]):
+        return "excluded"
+    return "continuing"
+
+
+def _flows(
+    before: Mapping[str, Fraction], after: Mapping[str, Fraction]
 ) -> list[tuple[str, str, Fraction]]:
-    """(source, target, votes): what each keeps, then the transfers, split pro rata."""
-    kept = {name: min(votes, after.get(name, Fraction(0))) for name, votes in before.items()}
-    given = {name: votes - kept[name] for name, votes in before.items() if votes > kept[name]}
-    gained = {name: votes - kept.get(name, Fraction(0)) for name, votes in after.items()}
-    gained = {name: votes for name, votes in gained.items() if votes > 0}
-    moves = [(name, name, votes) for name, votes in kept.items() if votes > 0]
-    total = sum(given.values(), Fraction(0))
-    if total > 0:
-        for source, gave in given.items():
-            for target, got in gained.items():
-                moves.append((source, target, got * gave / total))
-    return moves
+    """(source, target, votes): what each kept, then the losers' votes shared among gainers."""
+    kept = [(n, n, min(before[n], after[n])) for n in before if n in after]
+    losses = [(n, v - after.get(n, Fraction(0))) for n, v in before.items()]
+    gains = [(n, v - before.get(n, Fraction(0))) for n, v in after.items()]
+    losses = [(n, v) for n, v in losses if v > 0]
+    gains = [(n, v) for n, v in gains if v > 0]
+    lost = sum((v for _, v in losses), Fraction(0))
+    moved = [
+        (source, target, loss * gain / lost)
+        for source, loss in losses
+        for target, gain in gains
+        if lost > 0
+    ]
+    return [f for f in kept + moved if f[2] > 0]
 
 
-def sankey_layout(
-    result: Result, width: float = 480.0, height: float | None = None
-) -> SankeyLayout:
-    """The chart's geometry (module docstring); `height` by default grows with the candidates."""
-    columns = _columns(result)
-    if height is None:
-        height = 40.0 + 34.0 * max((len(c) for c in columns), default=1)
-    colour = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(result.candidates)}
-    colour[OUT] = "#b0b0b0"
-    scale_total = max((sum(c.values(), Fraction(0)) for c in columns), default=Fraction(1))
-    gap, bar_width, top = 6.0, 10.0, 16.0
-    rows = max((len(c) for c in columns), default=1)
-    usable = height - top - gap * (rows - 1)
-    scale = usable / float(scale_total) if scale_total else 0.0
-    step = (width - bar_width - 120.0) / max(len(columns) - 1, 1)
-    bars: list[Bar] = []
-    where: dict[tuple[int, str], Bar] = {}
-    for index, column in enumerate(columns):
-        x, y = _r(index * step), top
-        for name, votes in column.items():
-            bar = Bar(index + 1, name, votes, x, _r(y), _r(float(votes) * scale), colour[name])
-            bars.append(bar)
-            where[(index, name)] = bar
-            y += float(votes) * scale + gap
-    bands: list[Band] = []
-    for index in range(len(columns) - 1):
-        out_at = {name: where[(index, name)].y for name in columns[index]}
-        in_at = {name: where[(index + 1, name)].y for name in columns[index + 1]}
-        for source, target, votes in _moves(columns[index], columns[index + 1]):
-            thick = float(votes) * scale
-            bands.append(
-                Band(
-                    source,
-                    target,
-                    index + 1,
-                    votes,
-                    _r(where[(index, source)].x + bar_width),
-                    _r(out_at[source]),
-                    _r(where[(index + 1, target)].x),
-                    _r(in_at[target]),
-                    _r(thick),
-                    colour[source],
-                )
-            )
-            out_at[source] += thick
-            in_at[target] += thick
-    labels = tuple((_r(i * step), f"Stage {i + 1}") for i in range(len(columns)))
-    return SankeyLayout(width, height, bar_width, tuple(bars), tuple(bands), labels)
-
-
-def band_path(band: Band) -> str:
-    """The SVG path of a band: two cubic curves between the bars' edges."""
-    mid = _r((band.x0 + band.x1) / 2)
-    bottom0, bottom1 = _r(band.y0 + band.width), _r(band.y1 + band.width)
+def _band(x0: Fraction, y0: Fraction, x1: Fraction, y1: Fraction, height: Fraction) -> str:
+    mid = (x0 + x1) / 2
     return (
-        f"M{band.x0} {band.y0} C{mid} {band.y0} {mid} {band.y1} {band.x1} {band.y1} "
-        f"L{band.x1} {bottom1} C{mid} {bottom1} {mid} {bottom0} {band.x0} {bottom0} Z"
+        f"M{_px(x0)} {_px(y0)}C{_px(mid)} {_px(y0)} {_px(mid)} {_px(y1)} {_px(x1)} {_px(y1)}"
+        f"L{_px(x1)} {_px(y1 + height)}C{_px(mid)} {_px(y1 + height)} {_px(mid)} "
+        f"{_px(y0 + height)} {_px(x0)} {_px(y0 + height)}Z"
     )
 
 
-def sankey_svg(layout: SankeyLayout, title: str = "Transfers between stages") -> str:
-    """The chart as a standalone SVG element (no scripts, no external references)."""
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width} {layout.height}" '
-        f'width="{layout.width}" height="{layout.height}" role="img" '
-        f'aria-label="{escape(title)}" font-family="DejaVu Sans, sans-serif" font-size="8">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for x, label in layout.stage_labels:
-        parts.append(f'<text x="{x}" y="9">{escape(label)}</text>')
-    for band in layout.bands:
-        parts.append(
-            f'<path d="{band_path(band)}" fill="{band.colour}" fill-opacity="0.35">'
-            f"<title>{escape(band.source)} to {escape(band.target)}: {_votes(band.votes)}</title>"
-            "</path>"
-        )
-    for bar in layout.bars:
-        parts.append(
-            f'<rect x="{bar.x}" y="{bar.y}" width="{layout.bar_width}" '
-            f'height="{max(bar.height, 0.5)}" fill="{bar.colour}"/>'
-        )
-        x, y = _r(bar.x + layout.bar_width + 2), _r(bar.y + min(bar.height, 14) / 2 + 3)
-        parts.append(f'<text x="{x}" y="{y}">{escape(bar.name)} {_votes(bar.votes)}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def _votes(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):.2f}"
+def sankey(result: Result) -> Sankey:
+    """The chart of `result`'s stages (see the module's docstring)."""
+    order = [*result.candidates, EXHAUSTED]
+    columns = [_holdings(stage, result.candidates) for stage in result.stages]
+    biggest = max((sum(c.values(), Fraction(0)) for c in columns), default=Fraction(0))
+    scale = _CHART / biggest if biggest else Fraction(0)
+    tallest = max((len(c) for c in columns), default=0)
+    nodes: list[SankeyNode] = []
+    tops: list[dict[str, Fraction]] = []
+    for index, (stage, held) in enumerate(zip(result.stages, columns, strict=True)):
+        x = _MARGIN + index * _COLUMN
+        y = _MARGIN
+        top: dict[str, Fraction] = {}
+        later = columns[index + 1] if index + 1 < len(columns) else {}
+        for name in (n for n in order if n in held):
+            height = held[name] * scale
+            top[name] = y
+            nodes.append(
+                SankeyNode(
+                    stage.number,
+                    name,
+                    held[name],
+                    _state(name, result.stages, index, name in later),
+                    _px(x),
+                    _px(y),
+                    _px(_BAR),
+                    _px(height),
+                    _px(x + _BAR + 4),
+                    _px(y + height / 2 + 4),
+                )
+            )
+            y += height + _GAP
+        tops.append(top)
+    links: list[SankeyLink] = []
+    for index in range(len(columns) - 1):
+        x0 = _MARGIN + index * _COLUMN + _BAR
+        x1 = _MARGIN + (index + 1) * _COLUMN
+        out = dict(tops[index])
+        into = dict(tops[index + 1])
+        for source, target, votes in _flows(columns[index], columns[index + 1]):
+            height = votes * scale
+            path = _band(x0, out[source], x1, into[target], height)
+            out[source] += height
+            into[target] += height
+            links.append(SankeyLink(result.stages[index].number, source, target, votes, path))
+    width = 2 * _MARGIN + max(len(columns) - 1, 0) * _COLUMN + _BAR + _LABELS
+    height = 2 * _MARGIN + _CHART + max(tallest - 1, 0) * _GAP
+    return Sankey(_px(width), _px(height), tuple(nodes), tuple(links), result.decimals)

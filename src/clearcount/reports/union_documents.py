@@ -22,7 +22,7 @@ from clearcount.counting.yes_no import METHOD as YES_NO
 from clearcount.counting.yes_no import evaluate
 from clearcount.counting.yes_no_profiles import Profile, resolve_profile
 from clearcount.record.events import ContestSpec
-from clearcount.reports.ballot_facts import BallotFacts, result_from_body, workplace_of
+from clearcount.reports.ballot_facts import BallotFacts, workplace_of
 from clearcount.reports.document import (
     Block,
     Document,
@@ -32,6 +32,7 @@ from clearcount.reports.document import (
     Table,
     Verification,
 )
+from clearcount.reports.result_reading import result_from_body
 from clearcount.reports.statutory_fields import BASIS, TITLES
 
 __all__ = [
