@@ -6,7 +6,10 @@ re-chained); `-m slow` tries them all and prints the figures per mutation class.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pytest
@@ -31,13 +34,14 @@ def expected(mutation: Mutation, *, rechain: bool) -> frozenset[str]:
 
 
 def run(
-    documents: list[dict[str, Any]], every: int
+    documents: list[dict[str, Any]], every: int, shard: int = 0, shards: int = 1
 ) -> tuple[Counter[str], Counter[str], list[str]]:
+    """Try every `every`-th mutation (of those whose turn falls to `shard` of `shards`)."""
     tried: Counter[str] = Counter()
     caught: Counter[str] = Counter()
     missed: list[str] = []
     for index, mutation in enumerate(mutations(documents)):
-        if index % every:
+        if index % every or (index // every) % shards != shard:
             continue
         for rechain in (False, True):
             want = expected(mutation, rechain=rechain)
@@ -79,11 +83,14 @@ def test_every_mutation_is_caught_with_the_right_id(
     totals: Counter[str] = Counter()
     found: Counter[str] = Counter()
     missed_all: list[str] = []
-    for scenario in SCENARIOS:
-        tried, caught, missed = run(records[scenario], 1)
-        totals.update(tried)
-        found.update(caught)
-        missed_all += [f"{scenario}: {m}" for m in missed]
+    shards = os.cpu_count() or 1
+    jobs = [(s, shard) for s in SCENARIOS for shard in range(shards)]
+    with ProcessPoolExecutor(shards, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = pool.map(run, *zip(*[(records[s], 1, k, shards) for s, k in jobs], strict=True))
+        for (scenario, _), (tried, caught, missed) in zip(jobs, results, strict=True):
+            totals.update(tried)
+            found.update(caught)
+            missed_all += [f"{scenario}: {m}" for m in missed]
     with capsys.disabled():
         for label in sorted(totals):
             print(f"{label:32} tried {totals[label]:6} caught {found[label]:6}")
