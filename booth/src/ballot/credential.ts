@@ -1,7 +1,5 @@
 /**
- * The credential code (docs/service/credentials.md, service/roles/delivery.py) and the tracking code
- * (spec §11.4), both in Crockford base32 (RFC 4648 base32 with the alphabet 0-9A-Z without I, L,
- * O, U).
+ * The credential code (docs/service/credentials.md, service/roles/delivery.py).
  *
  * Credential code: the 32-byte secret s followed by the first 3 bytes of
  * SHA-256(lp("clearcount/v1/credential-code", s)), 56 characters in 14 groups of 4. Case,
@@ -13,8 +11,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 
 import { equalBytes, lengthPrefixed, utf8 } from "../crypto/bytes.js";
 import { L, type Scalar, scalarFromBytes } from "../crypto/group.js";
+import { CROCKFORD, crockford, groups } from "./codes.js";
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_DOMAIN = utf8("clearcount/v1/credential-code");
 const CODE_CHARS = 56;
 
@@ -33,28 +31,6 @@ export class CredentialCodeError extends Error {
 
 function checkBytes(secret: Uint8Array): Uint8Array {
   return sha256(lengthPrefixed(CODE_DOMAIN, secret)).subarray(0, 3);
-}
-
-/** RFC 4648 base32 (no padding needed: whole 5-byte groups) in the Crockford alphabet. */
-export function crockford(bytes: Uint8Array): string {
-  let out = "";
-  let buffer = 0;
-  let bits = 0;
-  for (const b of bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += CROCKFORD[(buffer >> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += CROCKFORD[(buffer << (5 - bits)) & 31];
-  return out;
-}
-
-function groups(text: string): string {
-  return text.match(/.{1,4}/g)!.join("-");
 }
 
 /** s as the voter reads and types it (service.delivery.credential_code). */
@@ -98,11 +74,4 @@ export function parseCredentialCode(text: string): Scalar {
   } catch {
     throw new CredentialCodeError("value", "credential code: not a credential (the value is out of range)");
   }
-}
-
-/** The first 160 bits of an event hash in Crockford base32, 8 groups of 4 (spec §11.4). */
-export function trackingCode(eventHashHex: string): string {
-  const bytes = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) bytes[i] = parseInt(eventHashHex.slice(2 * i, 2 * i + 2), 16);
-  return groups(crockford(bytes));
 }

@@ -62,7 +62,7 @@ def test_the_page_is_the_contract_form(client: TestClient) -> None:
     for section in ("review", "audit", "signin", "receipt"):
         assert f'<section id="{section}"' in html
     assert "<noscript>" in html
-    assert "by post" in html
+    assert "postal ballot paper" in html  # the <noscript> says how else to vote
     assert page.headers["cache-control"] == "no-store"
     assert '<meta name="csrf-token"' in html
 

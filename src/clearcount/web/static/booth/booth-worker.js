@@ -2656,8 +2656,10 @@
     };
   }
 
-  // src/ballot/credential.ts
+  // src/ballot/codes.ts
   var CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+  // src/ballot/credential.ts
   var CODE_DOMAIN = utf8("clearcount/v1/credential-code");
   var CODE_CHARS = 56;
   var CredentialCodeError = class extends Error {
