@@ -27,6 +27,7 @@ from clearcount.service.membership.roll_import import RollImporter
 from clearcount.service.membership.roll_snapshot import RollService
 from clearcount.service.officials.accounts import OfficialService
 from clearcount.service.ports import Clock, Mailer, SaltSource, SystemClock, system_salts
+from clearcount.service.roles.ceremony_relay import CeremonyRelay
 from clearcount.service.trigger.ballots import TriggerService
 from clearcount.storage.store import SqlStore
 
@@ -61,6 +62,7 @@ class Services:
     turnout: TurnoutService
     reminders: ReminderService
     officials: OfficialService
+    ceremony: CeremonyRelay
 
     def close(self) -> None:
         """Release the database connections."""
@@ -114,4 +116,5 @@ def build(
         turnout=TurnoutService(uow, clock),
         reminders=ReminderService(uow, clock, config.reminders_every),
         officials=OfficialService(uow, clock),
+        ceremony=CeremonyRelay(uow),
     )

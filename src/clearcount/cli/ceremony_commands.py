@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.roles.ceremony_transport import CeremonyFolder
+from clearcount.service.roles.ceremony_transport import CeremonyFolder, CeremonyTransport
 from clearcount.service.roles.keys import DEFAULT_LOG2_N
 from clearcount.service.roles.trustee_ceremony import trustee_round1, trustee_round2
 
@@ -28,16 +28,44 @@ from .common import (
     role_passphrase,
 )
 from .context import open_services
+from .server_transport import ServerCeremony
 
 __all__ = ["officer_ceremony_group", "trustee_ceremony_group"]
 
 _DIR = click.option(
     "--dir",
     "folder",
-    required=True,
+    default=None,
     type=click.Path(path_type=Path),
-    help="The ceremony folder (the officer hands it round; nothing in it is secret).",
+    help="The ceremony folder (the officer hands it round; nothing in it is secret). "
+    "Without it the messages are kept in the database for the server's role API.",
 )
+_SERVER = click.option(
+    "--server",
+    default=None,
+    metavar="URL",
+    help="The ballot server (`clearcount serve`): fetch and send the messages through its "
+    "role API instead of a folder; needs --election.",
+)
+_ELECTION = click.option(
+    "--election", default=None, help="With --server: the election whose ceremony this is."
+)
+
+
+def _trustee_transport(
+    folder: Path | None, server: str | None, election: str | None
+) -> tuple[CeremonyTransport, str]:
+    """The folder, or the server's role API; and where the message goes, to say so."""
+    if (folder is None) == (server is None):
+        raise UserError("give either --dir FOLDER or --server URL (with --election ID)")
+    if server is not None:
+        if not election:
+            raise UserError("--server: give --election ID too (whose ceremony it is)")
+        return ServerCeremony(server, election), server
+    assert folder is not None
+    return CeremonyFolder(folder), str(folder)
+
+
 _KEY = click.option(
     "--key",
     "key_file",
@@ -57,15 +85,19 @@ def officer_ceremony_group() -> None:
 @_DIR
 @principal_option(Role.OFFICER)
 @db_options
-def ceremony_start(election: str, folder: Path, principal: Principal, db: Database) -> None:
+def ceremony_start(election: str, folder: Path | None, principal: Principal, db: Database) -> None:
     """Start ELECTION's key ceremony: write the draft Setup into the ceremony folder.
 
     Needs the frozen roll and every role's registered card. Then each trustee runs
     `trustee ceremony round1`, and after all of them `round2`, on their own machines.
     """
     with open_services(db) as s:
-        start = s.ballots.ceremony_start(principal, election, CeremonyFolder(folder))
-    click.echo(f"key ceremony of {election!r} started in {folder}")
+        transport = s.ceremony.transport(principal, election) if folder is None else None
+        start = s.ballots.ceremony_start(
+            principal, election, transport or CeremonyFolder(folder or Path())
+        )
+    where = folder or "the database (trustees use --server URL --election ID)"
+    click.echo(f"key ceremony of {election!r} started in {where}")
     click.echo(f"ceremony context {start.context}")
     names = ", ".join(t.name for t in start.trustees)
     click.echo(f"next: each trustee ({names}) runs round 1, then round 2, on their own machine")
@@ -76,13 +108,16 @@ def ceremony_start(election: str, folder: Path, principal: Principal, db: Databa
 @_DIR
 @principal_option(Role.OFFICER)
 @db_options
-def ceremony_finish(election: str, folder: Path, principal: Principal, db: Database) -> None:
+def ceremony_finish(election: str, folder: Path | None, principal: Principal, db: Database) -> None:
     """Finish ELECTION's key ceremony: check every trustee's messages and write the Setup.
 
     Prints the election fingerprint: announce it to voters.
     """
     with open_services(db) as s, progress("checking the ceremony", None):
-        report = s.ballots.ceremony_finish(principal, election, CeremonyFolder(folder))
+        transport = s.ceremony.transport(principal, election) if folder is None else None
+        report = s.ballots.ceremony_finish(
+            principal, election, transport or CeremonyFolder(folder or Path())
+        )
     click.echo(f"key ceremony of {election!r} done: Setup is event 0")
     click.echo(f"election fingerprint: {report.fingerprint}")
 
@@ -95,17 +130,24 @@ def trustee_ceremony_group() -> None:
 @trustee_ceremony_group.command("round1")
 @_KEY
 @_DIR
-def round1_command(key_file: Path, folder: Path) -> None:
+@_SERVER
+@_ELECTION
+def round1_command(
+    key_file: Path, folder: Path | None, server: str | None, election: str | None
+) -> None:
     """Round 1: your commitments and one encrypted share for each trustee, signed."""
+    transport, where = _trustee_transport(folder, server, election)
     name = key_file_name(key_file)
     passphrase = role_passphrase("trustee", name, confirm=False)
-    message = trustee_round1(CeremonyFolder(folder), key_file, passphrase)
-    click.echo(f"trustee {name}: round 1 written to {folder / f'round1-{message.index}.json'}")
+    message = trustee_round1(transport, key_file, passphrase)
+    click.echo(f"trustee {name}: round 1 (round1-{message.index}) sent to {where}")
 
 
 @trustee_ceremony_group.command("round2")
 @_KEY
 @_DIR
+@_SERVER
+@_ELECTION
 @click.option(
     "--share-out",
     required=True,
@@ -119,12 +161,20 @@ def round1_command(key_file: Path, folder: Path) -> None:
     hidden=True,
     help="log2 of scrypt's N for the share file (lower only for demonstrations).",
 )
-def round2_command(key_file: Path, folder: Path, share_out: Path, kdf_cost: int) -> None:
+def round2_command(
+    key_file: Path,
+    folder: Path | None,
+    server: str | None,
+    election: str | None,
+    share_out: Path,
+    kdf_cost: int,
+) -> None:
     """Round 2: check the shares sent to you; acknowledge them, or complain (signed)."""
+    transport, sent_to = _trustee_transport(folder, server, election)
     name = key_file_name(key_file)
     passphrase = role_passphrase("trustee", name, confirm=False)
-    done = trustee_round2(CeremonyFolder(folder), key_file, passphrase, share_out, log2_n=kdf_cost)
-    where = folder / f"round2-{done.message.index}.json"
+    done = trustee_round2(transport, key_file, passphrase, share_out, log2_n=kdf_cost)
+    where = f"{sent_to} (round2-{done.message.index})"
     if done.share_file is None:
         accused = ", ".join(str(c.accused) for c in done.message.complaints)
         raise UserError(

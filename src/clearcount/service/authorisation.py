@@ -133,6 +133,11 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "officials.confirm_code": PUBLIC,
     "officials.session": PUBLIC,
     "officials.sign_out": PUBLIC,
+    # the key ceremony's messages on the server (the role API): public, and a trustee's
+    # message is authenticated by its own signature
+    "ceremony.transport": frozenset({_O}),
+    "ceremony.message": PUBLIC,
+    "ceremony.submit": frozenset({_TR}),
     # trigger ballots
     "trigger.create": frozenset({_O}),
     "trigger.add_branch": frozenset({_O}),
@@ -148,6 +153,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
 
 KEY_AUTHENTICATED = frozenset(
     {
+        "ceremony.submit",
         "paper.enter",
         "tally.shuffle",
         "tally.decrypt",

@@ -38,7 +38,9 @@ from clearcount.service.membership.ports import (
     SnapshotRepository,
 )
 from clearcount.service.officials.records import OfficialRepository, SessionRepository
+from clearcount.service.roles.ceremony_relay import CeremonyMessageRepository
 from clearcount.service.trigger.ports import TriggerRepository
+from clearcount.storage.ceremony_messages import SqlCeremonyMessageRepository
 from clearcount.storage.election_repositories import (
     SqlAppealRepository,
     SqlBoardRepository,
@@ -99,6 +101,7 @@ class SqlUnitOfWork:
     officials: OfficialRepository
     sessions: SessionRepository
     reminders: ReminderRepository
+    ceremony_messages: CeremonyMessageRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -130,6 +133,7 @@ class SqlUnitOfWork:
         self.officials = SqlOfficialRepository(connection)
         self.sessions = SqlSessionRepository(connection)
         self.reminders = SqlReminderRepository(connection)
+        self.ceremony_messages = SqlCeremonyMessageRepository(connection)
         return self
 
     def _discard(self) -> None:

@@ -50,6 +50,7 @@ class WebOptions:
 
 def _routes() -> list[BaseRoute]:
     """Every part's routes; each part adds its own with one line here."""
+    from clearcount.web.api import roles as role_api
     from clearcount.web.console import routes as console_routes
     from clearcount.web.voter import routes as voter_routes
 
@@ -57,6 +58,7 @@ def _routes() -> list[BaseRoute]:
         *site.routes,
         *voter_routes.routes,
         *console_routes.routes,
+        *role_api.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 

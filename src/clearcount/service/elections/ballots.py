@@ -265,15 +265,19 @@ class BallotService:
         """
         authorise(principal, "ballots.ceremony_start")
         actor = principal.name
+        # the transport is written outside the transaction: it may be this same database
+        # (service.roles.ceremony_relay), whose writers queue on one lock
         with self._uow() as uow:
             draft, _ = self._draft(uow, election_id)
-            transport.put(DRAFT, draft_document(draft))
+            organisation_id = require_election(uow, election_id).definition.organisation_id
+        transport.put(DRAFT, draft_document(draft))
+        with self._uow() as uow:
             self._log(
                 uow,
                 election_id,
                 actor,
                 "election.ceremony_started",
-                require_election(uow, election_id).definition.organisation_id,
+                organisation_id,
                 [Change("ceremony_context", None, draft.ceremony_context().hex())],
             )
             uow.commit()
@@ -290,9 +294,10 @@ class BallotService:
         """
         authorise(principal, "ballots.ceremony_finish")
         actor = principal.name
+        published = read_draft(transport)  # read before the transaction (see ceremony_start)
+        round1s, round2s = read_round1(transport, published), read_round2(transport, published)
         with self._uow() as uow:
             draft, version = self._draft(uow, election_id)
-            published = read_draft(transport)
             if published.manifest_body() != draft.manifest_body():
                 raise ConflictError(
                     f"election {election_id!r}: the ceremony folder's draft is not this "
@@ -300,9 +305,7 @@ class BallotService:
                     "new ceremony in a new folder"
                 )
             try:
-                setup, _ = assemble(
-                    draft, read_round1(transport, draft), read_round2(transport, draft)
-                )
+                setup, _ = assemble(draft, round1s, round2s)
             except CeremonyError as error:
                 raise ValidationError(
                     "key ceremony", "transcript", "every message sound", str(error)

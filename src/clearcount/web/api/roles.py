@@ -1,0 +1,151 @@
+"""The role API's endpoints and the one table they are served and documented from.
+
+`ENDPOINTS` lists each endpoint once: method, path, the handler, a summary and the shapes of
+its request and answers; `routes` (what the app mounts) and `openapi()` (served at
+`/api/openapi.json`) are both made from it, and a test checks the two agree.
+
+Authentication is the role's signature over the message, checked by the service
+(`service.roles.ceremony_relay`: a trustee's round message must verify under that trustee's
+registered signing key); there is no login and no cookie, so no CSRF token either. The server
+stores only public values and signed messages. Errors are `{"error", "kind"}` (web.errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from clearcount.bootstrap import Services
+from clearcount.web.errors import ApiError
+
+__all__ = ["ENDPOINTS", "Endpoint", "openapi", "routes"]
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "kind"],
+    "properties": {"error": {"type": "string"}, "kind": {"type": "string"}},
+}
+_MESSAGE = {
+    "type": "object",
+    "description": "A ceremony message as record.ceremony_body writes it (spec §11.2.3, "
+    "§90.19): the officer's draft Setup, or a trustee's signed round 1 or round 2 message.",
+}
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def ceremony_message(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    name = request.path_params["name"]
+    found = await run_in_threadpool(_services(request).ceremony.message, election_id, name)
+    return JSONResponse(found)
+
+
+async def ceremony_submit(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    name = request.path_params["name"]
+    try:
+        document: Any = await request.json()
+    except ValueError:
+        raise ApiError(
+            400, "invalid", "the body is not JSON; send the message file as it is"
+        ) from None
+    await run_in_threadpool(_services(request).ceremony.submit, election_id, name, document)
+    return JSONResponse({"stored": name}, status_code=201)
+
+
+async def openapi_document(request: Request) -> Response:
+    return JSONResponse(openapi())
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Callable[[Request], Awaitable[Response]]
+    summary: str
+    request: dict[str, Any] | None = None
+    answers: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+
+_CEREMONY = "/api/roles/elections/{election_id}/ceremony/{name}"
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "GET", _CEREMONY, ceremony_message,
+        "A key ceremony message: `draft-setup`, `round1-N` or `round2-N` (all public).",
+        answers={200: ("the message", _MESSAGE), 404: ("not there yet", _ERROR)},
+    ),
+    Endpoint(
+        "POST", _CEREMONY, ceremony_submit,
+        "A trustee's signed round message (`round1-N` or `round2-N`); stored once, after its "
+        "signature is checked under trustee N's registered key.",
+        request=_MESSAGE,
+        answers={
+            201: ("stored (or the same message again)", {"type": "object"}),
+            404: ("no such election, draft or trustee", _ERROR),
+            409: ("a different message is already stored", _ERROR),
+            422: ("not a message signed by that trustee for this ceremony", _ERROR),
+        },
+    ),
+    Endpoint(
+        "GET", "/api/openapi.json", openapi_document, "This document (OpenAPI 3.1).",
+        answers={200: ("the OpenAPI document", {"type": "object"})},
+    ),
+)  # fmt: skip
+"""Every role API endpoint, once."""
+
+routes = [
+    Route(e.path, e.handler, methods=[e.method], name=f"api:{e.handler.__name__}")
+    for e in ENDPOINTS
+]
+
+
+def _parameters(path: str) -> list[dict[str, Any]]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+            for n in names]  # fmt: skip
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of `ENDPOINTS`."""
+    paths: dict[str, dict[str, Any]] = {}
+    for e in ENDPOINTS:
+        operation: dict[str, Any] = {
+            "operationId": e.handler.__name__,
+            "summary": e.summary,
+            "parameters": _parameters(e.path),
+            "responses": {
+                str(status): {
+                    "description": text,
+                    "content": {"application/json": {"schema": schema}},
+                }
+                for status, (text, schema) in e.answers.items()
+            },
+        }
+        if e.request is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": e.request}},
+            }
+        paths.setdefault(e.path, {})[e.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "clearcount role API",
+            "version": "1",
+            "description": "Acts of trustees, tellers and the credential authority, each "
+            "authenticated by the role's own signature over the message "
+            "(docs/service/role-api.md).",
+        },
+        "paths": paths,
+    }
