@@ -1,0 +1,147 @@
+"""An official runs a ballot from the console in headless Chromium (issue 9), with axe-core on
+every console page: sign in (password, then the authenticator's code), the dashboard, the
+election's live turnout, reminders, closing, the tally, publishing, the audit log, the
+eligibility report, the appeals and the roll import preview.
+
+Skips when Chromium, Playwright or axe-core (booth/node_modules, `npm ci` in booth/) are
+missing, and fails instead under CLEARCOUNT_REQUIRE_BROWSER=1 (CI). The server is real
+(uvicorn on loopback); the mail is kept in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from tests.principals import officer
+from tests.unit.service.election_world import ELECTION
+from tests.unit.service.world import OFFICER
+from tests.unit.web.loopback import serving
+from tests.unit.web.voter_world import ServedElection, serve_election
+
+from clearcount.bootstrap import Config
+from clearcount.service.authorisation import Role
+from clearcount.web.app import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parents[2] / "booth" / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "a long enough password"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+def _missing() -> str:
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        return "no /usr/bin/chromium"
+    if not AXE.exists():
+        return f"no axe-core at {AXE} (npm ci in booth/)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "no Playwright (pip install playwright)"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    missing = _missing()
+    if missing:
+        if os.environ.get("CLEARCOUNT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"CLEARCOUNT_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def axe_check(page: Any) -> None:
+    """No serious or critical axe-core violation on the page as it stands."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP holds
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{page.url}: {bad}"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[ServedElection]:
+    world = serve_election(tmp_path)
+    yield world
+    world.services.close()
+
+
+def test_an_official_runs_a_ballot_from_the_console(
+    browser: Any, served: ServedElection, tmp_path: Path
+) -> None:
+    new = served.services.officials.add(
+        officer(OFFICER), "northfold-twu", "rquayle", "R. Quayle", Role.OFFICER, PASSWORD
+    )
+    totp = pyotp.parse_uri(new.provisioning_uri)
+    app = create_app(Config(), services=served.services)
+    app.state.publish_dir = tmp_path / "published"
+    with serving(app) as base:
+        context = browser.new_context(bypass_csp=False)
+        page = context.new_page()
+        page.goto(f"{base}/console")
+        assert page.url.endswith("/console/sign-in")
+        axe_check(page)
+        page.get_by_label("Username").fill("rquayle")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url("**/console/sign-in/code")
+        axe_check(page)
+        page.get_by_label("6-digit code").fill(totp.at(served.clock.now()))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{base}/console")
+        axe_check(page)
+        page.get_by_role("link", name="Executive election 2022").click()
+        page.wait_for_url(f"**/console/e/{ELECTION}")
+        assert "0 of 5 eligible members have voted." in page.content()
+        axe_check(page)
+        page.get_by_role("button", name="Send reminders").click()
+        page.wait_for_load_state()
+        assert "Reminders were sent" in page.content()
+        page.get_by_label("Reason (needed before the published closing time)").fill(
+            "the branch meeting voted to close early"
+        )
+        page.get_by_role("button", name="Close to online voting").click()
+        page.wait_for_load_state()
+        assert "The ballot is closed" in page.content()
+        page.get_by_role("button", name="Compute the encrypted tally").click()
+        page.wait_for_load_state()
+        assert "encrypted tally is on the record" in page.content()
+        axe_check(page)
+        page.get_by_role("button", name="Publish and verify the record").click()
+        page.wait_for_load_state()
+        assert "published and verified" in page.content()
+        for link in ("Audit log", "Eligibility report", "Appeals"):
+            page.goto(f"{base}/console/e/{ELECTION}")
+            page.get_by_role("link", name=link).click()
+            page.wait_for_load_state()
+            axe_check(page)
+        page.goto(f"{base}/console/roll")
+        axe_check(page)
+        members = Path(__file__).parents[1] / "fixtures" / "members" / "northfold_twu.csv"
+        page.get_by_label("Membership export").set_input_files(str(members))
+        page.get_by_role("button", name="Preview the changes").click()
+        page.wait_for_load_state()
+        assert "What this import will change" in page.content()
+        axe_check(page)
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/console/sign-in*")
+        context.close()
+    assert served.services.ballots.status(ELECTION).phase == "counting"
+    assert any(m.to == "lee.lowther@example.org" for m in served.mail.sent)
