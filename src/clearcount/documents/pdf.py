@@ -31,7 +31,7 @@ from clearcount.reports.document import (
     Table,
     Verification,
 )
-from clearcount.reports.sankey_svg import label, sankey_svg
+from clearcount.reports.sankey_svg import label, sankey_svg, stage_columns
 
 __all__ = ["PRODUCER", "render_pdf"]
 
@@ -154,9 +154,13 @@ def _figure(pdf: FPDF, block: Figure) -> None:
     chart = block.chart
     width, height = float(chart.width), float(chart.height)
     scale = min(_WIDTH / width, 0.3)
-    if pdf.get_y() + height * scale + 10 > pdf.h - 18:
+    if pdf.get_y() + height * scale + 14 > pdf.h - 18:
         pdf.add_page()
-    left, top = _MARGIN, pdf.get_y()
+    left = _MARGIN
+    pdf.set_font(_FACE, "B", 7)
+    for stage, x in stage_columns(chart).items():
+        pdf.text(left + float(x) * scale, pdf.get_y() + 3, f"Stage {stage}")
+    top = pdf.get_y() + 4
     svg = sankey_svg(chart, block.caption, labels=False).encode("utf-8")
     pdf.image(io.BytesIO(svg), x=left, y=top, w=width * scale, h=height * scale)
     pdf.set_font(_FACE, "", 7)

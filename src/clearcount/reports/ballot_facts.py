@@ -29,6 +29,7 @@ __all__ = [
     "BallotFacts",
     "PostalPapers",
     "ballot_facts",
+    "paper_counts",
     "postal_papers",
     "workplace_of",
 ]
@@ -75,6 +76,18 @@ class BallotFacts:
             if spec.id == contest_id:
                 return spec
         raise KeyError(contest_id)
+
+
+_CHANNEL_WORDS = {"postal": "returned by post", "meeting": "cast at the meeting"}
+
+
+def paper_counts(facts: BallotFacts, contest_id: str) -> list[tuple[str, int]]:
+    """("Papers returned by post", n), ... for the contest's paper batches, channel by channel."""
+    return [
+        (f"Papers {_CHANNEL_WORDS.get(channel, f'entered ({channel})')}", n)
+        for (channel, contest), n in sorted(facts.papers.items())
+        if contest == contest_id
+    ]
 
 
 def workplace_of(spec: ContestSpec) -> str | None:

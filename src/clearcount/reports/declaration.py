@@ -13,7 +13,7 @@ from clearcount.counting.numbers import decimal_text
 from clearcount.counting.result import Result
 from clearcount.counting.yes_no import METHOD as YES_NO
 from clearcount.record.events import ContestSpec
-from clearcount.reports.ballot_facts import BallotFacts
+from clearcount.reports.ballot_facts import BallotFacts, paper_counts
 from clearcount.reports.document import (
     Block,
     Document,
@@ -55,6 +55,10 @@ def _result(facts: BallotFacts, spec: ContestSpec) -> Result:
     return result_from_body(body)
 
 
+def _officer(name: str) -> str:
+    return name if "returning officer" in name.lower() else f"{name}, the returning officer"
+
+
 def stage_sheet(result: Result) -> Table:
     """The council-style stage sheet: stages as columns, then each candidate's fate."""
     rows = stage_rows(result)
@@ -80,15 +84,11 @@ def _contest_blocks(facts: BallotFacts, spec: ContestSpec) -> list[Block]:
     result = _result(facts, spec)
     places = result.decimals
     papers = int(result.valid_votes) + result.invalid_ballots
-    by_channel = [
-        f"{channel} {n}"
-        for (channel, contest), n in sorted(facts.papers.items())
-        if contest == spec.id
-    ]
+    by_channel = [f"{label[7:]}: {n:,}" for label, n in paper_counts(facts, spec.id)]
     rows = [
         (
             "Ballot papers counted",
-            f"{papers:,}" + (f" (papers: {', '.join(by_channel)})" if by_channel else ""),
+            f"{papers:,}" + (f" (papers {'; '.join(by_channel)})" if by_channel else ""),
         ),
         ("Valid vote", decimal_text(result.valid_votes, places)),
         ("Invalid (rejected) papers", f"{result.invalid_ballots:,}"),
@@ -104,7 +104,7 @@ def _contest_blocks(facts: BallotFacts, spec: ContestSpec) -> list[Block]:
         verb = "is" if len(result.elected) == 1 else "are"
         blocks.append(
             Paragraph(
-                f"I, {facts.officer}, the returning officer, declare that {who} {verb} duly "
+                f"I, {_officer(facts.officer)}, declare that {who} {verb} duly "
                 f"elected as {spec.title}.",
                 strong=True,
             )

@@ -12,7 +12,7 @@ from html import escape
 
 from clearcount.reports.sankey import EXHAUSTED, Sankey
 
-__all__ = ["PALETTE", "colours", "label", "sankey_svg"]
+__all__ = ["PALETTE", "colours", "label", "sankey_svg", "stage_columns"]
 
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
@@ -34,14 +34,26 @@ def label(name: str) -> str:
     return "Non-transferable" if name == EXHAUSTED else name
 
 
+def stage_columns(chart: Sankey) -> dict[int, str]:
+    """Each stage's column: the x of its bars, for the "Stage n" headings."""
+    columns: dict[int, str] = {}
+    for node in chart.nodes:
+        columns.setdefault(node.stage, node.x)
+    return columns
+
+
 def sankey_svg(chart: Sankey, title: str, *, labels: bool = True) -> str:
-    """The chart as one standalone SVG element."""
+    """The chart as one standalone SVG element (with labels: a row of stage headings on top)."""
     colour = colours(chart)
+    top, height = ("-16", f"{float(chart.height) + 16:g}") if labels else ("0", chart.height)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width} {chart.height}" '
-        f'width="{chart.width}" height="{chart.height}" role="img" aria-label="{escape(title)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 {top} {chart.width} {height}" '
+        f'width="{chart.width}" height="{height}" role="img" aria-label="{escape(title)}" '
         'font-family="DejaVu Sans, sans-serif" font-size="11">'
     ]
+    if labels:
+        for stage, x in stage_columns(chart).items():
+            parts.append(f'<text x="{x}" y="-4" font-weight="bold">Stage {stage}</text>')
     for link in chart.links:
         parts.append(f'<path d="{link.path}" fill="{colour[link.source]}" fill-opacity="0.35"/>')
     for node in chart.nodes:

@@ -22,7 +22,7 @@ from clearcount.counting.yes_no import METHOD as YES_NO
 from clearcount.counting.yes_no import evaluate
 from clearcount.counting.yes_no_profiles import Profile, resolve_profile
 from clearcount.record.events import ContestSpec
-from clearcount.reports.ballot_facts import BallotFacts, workplace_of
+from clearcount.reports.ballot_facts import BallotFacts, paper_counts, workplace_of
 from clearcount.reports.document import (
     Block,
     Document,
@@ -325,11 +325,7 @@ def notice_226a(facts: BallotFacts, v: Verification) -> Document:
 
 
 def _returned(facts: BallotFacts, contest_id: str) -> list[tuple[str, str]]:
-    rows = [
-        (f"Papers entered at the {ch}", _n(n))
-        for (ch, c), n in facts.papers.items()
-        if c == contest_id
-    ]
+    rows = [(label, _n(n)) for label, n in paper_counts(facts, contest_id)]
     if facts.postal is not None:
         rows.append(("Numbered postal papers issued", _n(facts.postal.issued)))
         rows.append(("Postal papers returned in time", _n(facts.postal.returned)))
@@ -434,14 +430,13 @@ def report_s52(facts: BallotFacts, v: Verification) -> Document:
             )
         result = result_from_body(body)
         first = result.stages[0].tallies if result.stages else {}
-        places = result.decimals
         blocks.append(Heading(f"{spec.title} ({spec.method}, {spec.seats} seat(s))"))
         blocks.append(
             Facts(
                 (
                     ("Papers returned", _n(int(result.valid_votes) + result.invalid_ballots)),
                     *_returned(facts, spec.id),
-                    ("Valid papers", decimal_text(result.valid_votes, places)),
+                    ("Valid papers", decimal_text(result.valid_votes)),
                     ("Spoilt papers", _n(result.invalid_ballots)),
                     ("Elected", ", ".join(result.elected) or "nobody"),
                 )
@@ -451,8 +446,7 @@ def report_s52(facts: BallotFacts, v: Verification) -> Document:
             Table(
                 ("Candidate", "Valid votes (first preferences)"),
                 tuple(
-                    (name, decimal_text(first.get(name, Fraction(0)), places))
-                    for name in spec.candidates
+                    (name, decimal_text(first.get(name, Fraction(0)))) for name in spec.candidates
                 ),
                 "Valid votes cast for each candidate",
                 first_column_width=0.6,
