@@ -12,6 +12,7 @@ from clearcount.service.elections.ballots import BallotService
 from clearcount.service.elections.casting import CastingService
 from clearcount.service.elections.closing import ClosingService
 from clearcount.service.elections.paper import PaperService
+from clearcount.service.elections.public_board import PublicBoardService
 from clearcount.service.elections.publication import PublicationService, Verify, run_verifier
 from clearcount.service.elections.register import RegisterService
 from clearcount.service.elections.reminders import ReminderService
@@ -63,6 +64,7 @@ class Services:
     reminders: ReminderService
     officials: OfficialService
     ceremony: CeremonyRelay
+    public: PublicBoardService
 
     def close(self) -> None:
         """Release the database connections."""
@@ -117,4 +119,5 @@ def build(
         reminders=ReminderService(uow, clock, config.reminders_every),
         officials=OfficialService(uow, clock),
         ceremony=CeremonyRelay(uow),
+        public=PublicBoardService(uow, clock, verify),
     )

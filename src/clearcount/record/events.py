@@ -89,6 +89,7 @@ __all__ = [
     "election_fingerprint",
     "parse_body",
     "tracking_code",
+    "tracking_code_of_hash",
 ]
 
 
@@ -468,6 +469,11 @@ def tracking_code(ballot_event: Event) -> str:
         raise RecordError(
             f"event {ballot_event.seq}: expected a Ballot event, got {ballot_event.kind}"
         )
-    digest = bytes.fromhex(ballot_event.hash)[:20]
+    return tracking_code_of_hash(ballot_event.hash)
+
+
+def tracking_code_of_hash(event_hash: str) -> str:
+    """The tracking code (spec §11.4) of a Ballot event with this hash (64 hex digits)."""
+    digest = bytes.fromhex(event_hash)[:20]
     code = base64.b32encode(digest).decode("ascii").translate(_CROCKFORD)
     return "-".join(code[i : i + 4] for i in range(0, 32, 4))

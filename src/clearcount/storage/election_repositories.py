@@ -102,6 +102,10 @@ class SqlElectionRepository:
         )
         return [_election(r) for r in rows]
 
+    def all(self) -> Sequence[StoredElection]:
+        rows = self._c.execute(sa.select(elections).order_by(elections.c.election_id))
+        return [_election(r) for r in rows]
+
 
 def _event(document: str) -> Event:
     return event_from_document(parse_canonical(document.encode("utf-8")), "stored event")
@@ -157,6 +161,24 @@ class SqlBoardRepository:
             record_events.c.hash.like(prefix.lower() + "%"),
         )
         return [_event(d) for d in self._c.execute(query.order_by(record_events.c.seq)).scalars()]
+
+    def ballot_hashes(
+        self, election_id: str, hash_prefix: str, offset: int, limit: int
+    ) -> tuple[Sequence[tuple[int, str]], int]:
+        where = (
+            record_events.c.election_id == election_id,
+            record_events.c.kind == "Ballot",
+            record_events.c.hash.like(hash_prefix.lower() + "%"),
+        )
+        total = self._c.execute(sa.select(sa.func.count()).where(*where)).scalar_one()
+        rows = self._c.execute(
+            sa.select(record_events.c.seq, record_events.c.hash)
+            .where(*where)
+            .order_by(record_events.c.seq)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [(int(seq), str(h)) for seq, h in rows], int(total)
 
     def ballots_of(self, election_id: str, credential: str) -> Sequence[Event]:
         query = sa.select(record_events.c.document).where(

@@ -47,6 +47,9 @@ class ElectionRepository(Protocol):
         ...
 
     def list(self, organisation_id: str) -> Sequence[StoredElection]: ...
+    def all(self) -> Sequence[StoredElection]:
+        """Every election of every organisation, by id (the public index)."""
+        ...
 
 
 class BoardRepository(Protocol):
@@ -63,6 +66,14 @@ class BoardRepository(Protocol):
         ...
 
     def by_hash_prefix(self, election_id: str, prefix: str) -> Sequence[Event]: ...
+    def ballot_hashes(
+        self, election_id: str, hash_prefix: str, offset: int, limit: int
+    ) -> tuple[Sequence[tuple[int, str]], int]:
+        """One page of the Ballot events whose hash starts with `hash_prefix` (hex, may be
+        empty), as (seq, hash) in record order, and how many there are in all: the public
+        board pages through 100,000 ballots without reading their documents."""
+        ...
+
     def ballots_of(self, election_id: str, credential: str) -> Sequence[Event]:
         """The Ballot events under one public credential (hex), in record order."""
         ...
