@@ -1,0 +1,195 @@
+"""The public pages' routes: read-only, no sign-in, every one a GET (issue 9).
+
+    /                                  the elections (open, closed, published)
+    /e/{id}                            one election: its state and links
+    /e/{id}/board?q=&page=             the board's tracking codes, searchable, 100 a page
+    /e/{id}/board/check?code=          "check your tracking code": counted, replaced, cancelled
+    /e/{id}/results                    the declared result: stage tables, transfers, thresholds
+    /e/{id}/record                     the published record's hashes and download link
+    /e/{id}/record/download            the exact published bytes
+    /e/{id}/verification               the independent verifier's report on that file
+
+An unknown election, and one whose record has not begun, is a 404 page saying there is no such
+election; an unpublished record is a 404 saying it is not published yet.
+"""
+
+from __future__ import annotations
+
+import math
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from clearcount.bootstrap import Services
+from clearcount.service.errors import ElectionStateError, NotFoundError, ValidationError
+from clearcount.web.public.views import contest_view, local_time
+from clearcount.web.templating import render
+
+__all__ = ["PAGE_SIZE", "routes"]
+
+PAGE_SIZE = 100
+"""Tracking codes on one page of the board."""
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _lang(request: Request) -> str:
+    return str(getattr(request.state, "lang", "en"))
+
+
+def _page_number(request: Request) -> int:
+    text = request.query_params.get("page", "1")
+    return int(text) if text.isdigit() and 0 < int(text) < 10**9 else 1
+
+
+async def index(request: Request) -> Response:
+    elections = _services(request).public.elections()
+    lang = _lang(request)
+    times = {e.election_id: (local_time(e.opens, lang), local_time(e.closes, lang)) for e in elections}
+    return render(
+        request, "public/index.html", {"title": "Elections", "elections": elections, "times": times}
+    )
+
+
+async def election(request: Request) -> Response:
+    public = _services(request).public.election(request.path_params["election_id"])
+    lang = _lang(request)
+    return render(
+        request,
+        "public/election.html",
+        {
+            "title": public.title,
+            "election": public,
+            "opens": local_time(public.opens, lang),
+            "closes": local_time(public.closes, lang),
+        },
+    )
+
+
+async def board(request: Request) -> Response:
+    eid = request.path_params["election_id"]
+    search = request.query_params.get("q", "")
+    status = 200
+    problem = ""
+    try:
+        page = _services(request).public.board(eid, search, _page_number(request), PAGE_SIZE)
+    except ValidationError:
+        page = _services(request).public.board(eid, "", 1, PAGE_SIZE)
+        problem, status = "search", 422
+    pages = max(1, math.ceil(page.total / page.size))
+    return render(
+        request,
+        "public/board.html",
+        {
+            "title": page.election.title,
+            "election": page.election,
+            "page": page,
+            "number": page.offset // page.size + 1,
+            "pages": pages,
+            "search": search,
+            "problem": problem,
+        },
+        status_code=status,
+    )
+
+
+async def check(request: Request) -> Response:
+    eid = request.path_params["election_id"]
+    services = _services(request)
+    public = services.public.election(eid)
+    code = request.query_params.get("code", "").strip()
+    found = None
+    problem = ""
+    status = 200
+    if code:
+        try:
+            found = services.casting.lookup(eid, code)
+        except ValidationError:
+            problem, status = "invalid", 422
+        except NotFoundError:
+            problem, status = "missing", 404
+    return render(
+        request,
+        "public/check.html",
+        {
+            "title": public.title,
+            "election": public,
+            "code": code,
+            "found": found,
+            "problem": problem,
+        },
+        status_code=status,
+    )
+
+
+async def results(request: Request) -> Response:
+    eid = request.path_params["election_id"]
+    services = _services(request)
+    public = services.public.election(eid)
+    try:
+        declaration = services.results.declaration(eid)
+    except ElectionStateError:
+        declaration = None
+    contests = [] if declaration is None else [contest_view(c) for c in declaration.contests]
+    return render(
+        request,
+        "public/results.html",
+        {
+            "title": public.title,
+            "election": public,
+            "declaration": declaration,
+            "contests": contests,
+        },
+    )
+
+
+async def record(request: Request) -> Response:
+    eid = request.path_params["election_id"]
+    services = _services(request)
+    public = services.public.election(eid)
+    verification = services.public.verification(eid)
+    return render(
+        request,
+        "public/record.html",
+        {
+            "title": public.title,
+            "election": public,
+            "verification": verification,
+            "published_at": local_time(verification.record.entry.published_at, _lang(request)),
+        },
+    )
+
+
+async def download(request: Request) -> Response:
+    eid = request.path_params["election_id"]
+    published = _services(request).public.published_record(eid)
+    media = "application/zip" if published.file.suffix == ".zip" else "application/jsonl"
+    return FileResponse(published.file, media_type=media, filename=published.filename)
+
+
+async def verification(request: Request) -> Response:
+    eid = request.path_params["election_id"]
+    services = _services(request)
+    public = services.public.election(eid)
+    checked = services.public.verification(eid)
+    return render(
+        request,
+        "public/verification.html",
+        {"title": public.title, "election": public, "verification": checked},
+    )
+
+
+routes = [
+    Route("/", index, name="public:index"),
+    Route("/e/{election_id}", election, name="public:election"),
+    Route("/e/{election_id}/board", board, name="public:board"),
+    Route("/e/{election_id}/board/check", check, name="public:check"),
+    Route("/e/{election_id}/results", results, name="public:results"),
+    Route("/e/{election_id}/record", record, name="public:record"),
+    Route("/e/{election_id}/record/download", download, name="public:download"),
+    Route("/e/{election_id}/verification", verification, name="public:verification"),
+]
