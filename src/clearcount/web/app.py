@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from clearcount.bootstrap import Config, Services, build
-from clearcount.web import site
+from clearcount.web import i18n, site
 from clearcount.web.errors import exception_handlers
 from clearcount.web.ratelimit import RateLimiter
 from clearcount.web.security import SecurityHeaders
@@ -52,6 +52,7 @@ def _routes() -> list[BaseRoute]:
     """Every part's routes; each part adds its own with one line here."""
     from clearcount.web.api import roles as role_api
     from clearcount.web.console import routes as console_routes
+    from clearcount.web.public import routes as public_routes
     from clearcount.web.voter import routes as voter_routes
 
     return [
@@ -59,6 +60,7 @@ def _routes() -> list[BaseRoute]:
         *voter_routes.routes,
         *console_routes.routes,
         *role_api.routes,
+        *public_routes.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -88,6 +90,7 @@ def create_app(
         exception_handlers=exception_handlers(),  # type: ignore[arg-type]
         lifespan=lifespan,
     )
+    i18n.install(app)
     app.state.services = wired
     app.state.templates = make_templates()
     app.state.options = options

@@ -44,9 +44,11 @@ ROW_LABELS = (
 
 
 def local_time(text: str, lang: str) -> str:
-    """An ISO instant as a date and time in Europe/London with its zone (BST or GMT)."""
+    """An ISO instant as a date and time in Europe/London, with the zone's name in words
+    ("British Summer Time", "Amser Haf Prydain")."""
     at = datetime.fromisoformat(text)
-    return format_datetime(at, "d MMMM y, HH:mm zzz", tzinfo=LONDON, locale=lang)
+    locale = "en_GB" if lang == "en" else lang
+    return format_datetime(at, "d MMMM y, HH:mm zzzz", tzinfo=LONDON, locale=locale)
 
 
 @dataclass(frozen=True, slots=True)
