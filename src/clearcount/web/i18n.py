@@ -24,14 +24,8 @@ the `.mo` is out of date with its `.po`.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import pass_context
-from jinja2.runtime import Context
-from markupsafe import Markup
 
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -44,7 +38,6 @@ __all__ = [
     "LOCALE",
     "LanguageMiddleware",
     "install",
-    "newstyle",
     "translations_for",
 ]
 
@@ -91,31 +84,6 @@ def choose(request: Request) -> tuple[str, bool]:
     if kept in LANGUAGES:
         return kept, False
     return _accepted(request.headers.get("accept-language", "")) or "en", False
-
-
-def newstyle(translations: gettext.NullTranslations) -> dict[str, Callable[..., Any]]:
-    """`_`, `gettext` and `ngettext` for a template, as Jinja2's newstyle gettext: the
-    translation is a %-format filled from keyword arguments (`_("Page %(n)d", n=2)`; a literal
-    percent sign is written %%), escaped like any other value under autoescape."""
-
-    @pass_context
-    def gettext_(context: Context, message: str, **variables: Any) -> str:
-        text = translations.gettext(message)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    @pass_context
-    def ngettext_(
-        context: Context, singular: str, plural: str, num: int, **variables: Any
-    ) -> str:
-        variables.setdefault("num", num)
-        text = translations.ngettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    return {"_": gettext_, "gettext": gettext_, "ngettext": ngettext_}
 
 
 def translations_for(request: Request) -> gettext.NullTranslations:

@@ -49,7 +49,9 @@ def _page_number(request: Request) -> int:
 async def index(request: Request) -> Response:
     elections = _services(request).public.elections()
     lang = _lang(request)
-    times = {e.election_id: (local_time(e.opens, lang), local_time(e.closes, lang)) for e in elections}
+    times = {
+        e.election_id: (local_time(e.opens, lang), local_time(e.closes, lang)) for e in elections
+    }
     return render(
         request, "public/index.html", {"title": "Elections", "elections": elections, "times": times}
     )

@@ -1,0 +1,265 @@
+"""The public pages over the demo's published elections: every page, every refusal (issue 9)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from tests.demo_site import SELECTION, TRIGGER_BRANCH, UNION, copy_database, demo_services
+
+from clearcount.bootstrap import Config, Services
+from clearcount.verifier import CATALOGUE, verify_record
+from clearcount.web.app import create_app
+from clearcount.web.public import routes as public_routes
+
+CODE = re.compile(r"<code>([0-9A-Z]{4}(?:-[0-9A-Z]{4}){7})</code>")
+
+
+@pytest.fixture(scope="module")
+def services() -> Iterator[Services]:
+    wired = demo_services()
+    yield wired
+    wired.close()
+
+
+@pytest.fixture(scope="module")
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(Config(), services=services)) as c:
+        yield c
+
+
+def board_codes(client: TestClient, election: str) -> list[str]:
+    page = client.get(f"/e/{election}/board")
+    assert page.status_code == 200
+    return CODE.findall(page.text)
+
+
+def test_the_index_lists_every_published_election(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    for election in (SELECTION, UNION, TRIGGER_BRANCH):
+        assert f'href="/e/{election}"' in page.text
+    assert "Result and record published" in page.text
+    assert "British Summer Time" in page.text  # times in Europe/London, with the zone
+
+
+def test_an_election_page_links_its_public_pages(client: TestClient) -> None:
+    page = client.get(f"/e/{SELECTION}")
+    assert page.status_code == 200
+    assert "Ashby Vale selection 2031" in page.text
+    for part in ("board", "results", "record", "verification"):
+        assert f'href="/e/{SELECTION}/{part}"' in page.text
+
+
+UNKNOWN = ("", "/board", "/results", "/record", "/verification", "/record/download", "/board/check")
+
+
+@pytest.mark.parametrize("path", [f"/e/nope{tail}" for tail in UNKNOWN])
+def test_an_unknown_election_is_a_404_page_saying_so(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 404
+    assert "no such election" in page.text
+    assert page.headers["content-type"].startswith("text/html")
+
+
+def test_the_board_lists_every_ballot_s_tracking_code(
+    client: TestClient, services: Services
+) -> None:
+    codes = board_codes(client, SELECTION)
+    assert len(codes) == 16 == len(set(codes))
+    assert "16 ballots on the board." in client.get(f"/e/{SELECTION}/board").text
+    everything = services.public.board(SELECTION, "", 1, 1000)
+    assert [e.tracking_code for e in everything.entries] == codes
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 4, 5, 7, 8, 39])
+def test_a_search_by_prefix_finds_the_code(client: TestClient, length: int) -> None:
+    codes = board_codes(client, SELECTION)
+    wanted = codes[3][:length]
+    page = client.get(f"/e/{SELECTION}/board", params={"q": wanted.lower()})
+    assert page.status_code == 200
+    found = CODE.findall(page.text)
+    assert codes[3] in found
+    assert all(c.startswith(wanted) for c in found)
+    assert found == [c for c in codes if c.startswith(wanted)]
+
+
+def test_a_search_that_is_no_tracking_code_says_so(client: TestClient) -> None:
+    page = client.get(f"/e/{SELECTION}/board", params={"q": "<script>"})
+    assert page.status_code == 422
+    assert "A tracking code has only the characters" in page.text
+    assert "<script>" not in page.text
+    assert len(CODE.findall(page.text)) == 16
+
+
+def test_the_board_is_paged(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = board_codes(client, SELECTION)
+    pages = [services.public.board(SELECTION, "", n, 5) for n in (1, 2, 3, 4)]
+    assert [len(p.entries) for p in pages] == [5, 5, 5, 1]
+    assert [e.tracking_code for p in pages for e in p.entries] == codes
+    monkeypatch.setattr(public_routes, "PAGE_SIZE", 5)
+    second = client.get(f"/e/{SELECTION}/board", params={"page": "2"})
+    assert CODE.findall(second.text) == codes[5:10]
+    assert "Page 2 of 4" in second.text
+    assert 'rel="prev"' in second.text
+    assert 'rel="next"' in second.text
+    # a prefix search that is not nibble-aligned pages in Python, the same way
+    first = codes[0][0]
+    matching = [c for c in codes if c.startswith(first)]
+    assert services.public.board(SELECTION, first, 1, 1).total == len(matching)
+
+
+def test_checking_a_tracking_code_says_whether_it_counts(client: TestClient) -> None:
+    states = {}
+    for code in board_codes(client, SELECTION):
+        page = client.get(f"/e/{SELECTION}/board/check", params={"code": code})
+        assert page.status_code == 200
+        assert code in page.text
+        if "it is the one that counts" in page.text:
+            states[code] = "counted"
+        elif "it has been replaced" in page.text:
+            states[code] = "replaced"
+        else:
+            assert "that vote counts instead" in page.text
+            states[code] = "cancelled"
+    # the demo has a re-vote online and online voters who then voted on paper
+    assert set(states.values()) == {"counted", "replaced", "cancelled"}
+
+
+def test_checking_a_mistyped_or_absent_code_says_so(client: TestClient) -> None:
+    code = board_codes(client, SELECTION)[0]
+    mistyped = client.get(f"/e/{SELECTION}/board/check", params={"code": code[:-1]})
+    assert mistyped.status_code == 422
+    assert "That is not a tracking code" in mistyped.text
+    other = ("0" if code[0] != "0" else "1") + code[1:]
+    absent = client.get(f"/e/{SELECTION}/board/check", params={"code": other})
+    assert absent.status_code == 404
+    assert "No ballot with this tracking code is on the board" in absent.text
+    assert client.get(f"/e/{SELECTION}/board/check").status_code == 200  # the empty form
+
+
+def test_results_have_the_stage_table_and_the_transfers_chart(client: TestClient) -> None:
+    page = client.get(f"/e/{SELECTION}/results")
+    assert page.status_code == 200
+    text = page.text
+    assert "The count, stage by stage" in text
+    assert '<th scope="row">Amal Okafor</th>' in text
+    assert "+3 = 12" in text  # Amal Okafor's transfer at the last stage
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    assert 'role="img"' in svg
+    assert "<title" in svg
+    assert "<desc" in svg
+    assert "style=" not in text  # the CSP forbids inline style
+    assert "<script" not in text
+    assert "Transfers between stages" in text  # the table alternative
+    assert "Exhausted or non-transferable" in text
+
+
+def test_results_of_a_yes_no_ballot_show_each_threshold(client: TestClient) -> None:
+    page = client.get(f"/e/{UNION}/results")
+    assert page.status_code == 200
+    assert page.text.count("Carried") == 2
+    assert "at least 50% of those entitled to vote did so" in page.text
+    assert "8 of 10" in page.text
+    assert "Met" in page.text
+    assert "<svg" not in page.text  # one stage: nothing to chart
+
+
+def test_the_record_is_the_exact_published_bytes_with_its_hashes(
+    client: TestClient, services: Services
+) -> None:
+    download = client.get(f"/e/{SELECTION}/record/download")
+    assert download.status_code == 200
+    published = services.public.published_record(SELECTION)
+    assert download.content == published.file.read_bytes()
+    assert "attachment" in download.headers["content-disposition"]
+    page = client.get(f"/e/{SELECTION}/record")
+    assert hashlib.sha256(download.content).hexdigest() in page.text
+    report = verify_record(published.file, workers=1)
+    assert report.ok
+    assert report.head is not None
+    assert report.head in page.text
+    assert "Verified" in page.text
+
+
+def test_the_verifier_s_report_lists_every_check(client: TestClient) -> None:
+    page = client.get(f"/e/{UNION}/verification")
+    assert page.status_code == 200
+    assert "Verified: every check passed." in page.text
+    ids = [spec.id for spec in CATALOGUE]
+    assert sum(1 for i in ids if f"<code>{i}</code>" in page.text) >= len(ids) - 2
+
+
+def test_the_report_is_cached_by_record_hash(services: Services) -> None:
+    first = services.public.verification(UNION)
+    second = services.public.verification(UNION)
+    assert first.report is second.report
+
+
+@pytest.fixture
+def altered(tmp_path: Path) -> Iterator[TestClient]:
+    """A copy of the demo where UNION's record is unpublished and TRIGGER_BRANCH has no record."""
+    url = copy_database(tmp_path)
+    with sqlite3.connect(tmp_path / "clearcount.db") as db:
+        db.execute("DELETE FROM publications WHERE election_id = ?", (UNION,))
+        db.execute("DELETE FROM publications WHERE election_id = ?", (TRIGGER_BRANCH,))
+        db.execute("DELETE FROM record_events WHERE election_id = ?", (TRIGGER_BRANCH,))
+    wired = demo_services(url)
+    with TestClient(create_app(Config(), services=wired)) as c:
+        yield c
+    wired.close()
+
+
+def test_an_unpublished_record_cannot_be_downloaded(altered: TestClient) -> None:
+    for path in ("record", "record/download", "verification"):
+        page = altered.get(f"/e/{UNION}/{path}")
+        assert page.status_code == 404, path
+        assert "not published yet" in page.text
+    assert altered.get(f"/e/{UNION}/board").status_code == 200  # the board is public meanwhile
+    assert altered.get(f"/e/{UNION}/results").status_code == 200
+    assert "Voting has closed" in altered.get(f"/e/{UNION}").text
+
+
+def test_an_election_whose_record_has_not_begun_does_not_exist(altered: TestClient) -> None:
+    page = altered.get(f"/e/{TRIGGER_BRANCH}")
+    assert page.status_code == 404
+    assert "no such election" in page.text
+    assert f'href="/e/{TRIGGER_BRANCH}"' not in altered.get("/").text
+
+
+def test_welsh_is_chosen_by_query_and_kept_in_a_cookie(services: Services) -> None:
+    with TestClient(create_app(Config(), services=services)) as c:
+        first = c.get(f"/e/{SELECTION}/results", params={"lang": "cy"})
+        assert '<html lang="cy">' in first.text
+        assert "Y cyfrif, fesul cam" in first.text
+        assert "lang=cy" in first.headers["set-cookie"]
+        assert "Amal Okafor" in first.text  # names stay as the election wrote them
+        again = c.get(f"/e/{SELECTION}/board")
+        assert '<html lang="cy">' in again.text
+        assert "Nifer y pleidleisiau ar y bwrdd: 16." in again.text
+        back = c.get("/", params={"lang": "en"})
+        assert '<html lang="en">' in back.text
+        assert "Elections" in back.text
+
+
+def test_the_browser_s_language_is_the_default(client: TestClient) -> None:
+    page = client.get("/accessibility", headers={"accept-language": "cy-GB,cy;q=0.9,en;q=0.5"})
+    assert '<html lang="cy">' in page.text
+    assert "Datganiad hygyrchedd" in page.text
+
+
+def test_the_accessibility_statement_says_what_was_tested_and_whom_to_tell(
+    client: TestClient,
+) -> None:
+    page = client.get("/accessibility", params={"lang": "en"})
+    assert page.status_code == 200
+    for words in ("WCAG", "2.2", "AA", "axe-core", "Reporting a problem", "returning officer"):
+        assert words in page.text
+    assert "400%" in page.text
