@@ -16,6 +16,7 @@ election; an unpublished record is a 404 saying it is not published yet.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -23,6 +24,7 @@ from starlette.routing import Route
 
 from clearcount.bootstrap import Services
 from clearcount.service.errors import ElectionStateError, NotFoundError, ValidationError
+from clearcount.service.public_board import PublicElection
 from clearcount.web.public.views import contest_view, local_time
 from clearcount.web.templating import render
 
@@ -57,19 +59,19 @@ async def index(request: Request) -> Response:
     )
 
 
+def _election_page(
+    request: Request, template: str, public: PublicElection, status: int = 200, **values: Any
+) -> Response:
+    """One election's page: its title, the election for the sub-navigation, and `values`."""
+    context = {"title": public.title, "election": public, **values}
+    return render(request, f"public/{template}", context, status_code=status)
+
+
 async def election(request: Request) -> Response:
     public = _services(request).public.election(request.path_params["election_id"])
     lang = _lang(request)
-    return render(
-        request,
-        "public/election.html",
-        {
-            "title": public.title,
-            "election": public,
-            "opens": local_time(public.opens, lang),
-            "closes": local_time(public.closes, lang),
-        },
-    )
+    opens, closes = local_time(public.opens, lang), local_time(public.closes, lang)
+    return _election_page(request, "election.html", public, opens=opens, closes=closes)
 
 
 async def board(request: Request) -> Response:
@@ -83,20 +85,11 @@ async def board(request: Request) -> Response:
         page = _services(request).public.board(eid, "", 1, PAGE_SIZE)
         problem, status = "search", 422
     pages = max(1, math.ceil(page.total / page.size))
-    return render(
-        request,
-        "public/board.html",
-        {
-            "title": page.election.title,
-            "election": page.election,
-            "page": page,
-            "number": page.offset // page.size + 1,
-            "pages": pages,
-            "search": search,
-            "problem": problem,
-        },
-        status_code=status,
-    )
+    number = page.offset // page.size + 1
+    return _election_page(
+        request, "board.html", page.election, status, page=page, number=number, pages=pages,
+        search=search, problem=problem,
+    )  # fmt: skip
 
 
 async def check(request: Request) -> Response:
@@ -114,17 +107,8 @@ async def check(request: Request) -> Response:
             problem, status = "invalid", 422
         except NotFoundError:
             problem, status = "missing", 404
-    return render(
-        request,
-        "public/check.html",
-        {
-            "title": public.title,
-            "election": public,
-            "code": code,
-            "found": found,
-            "problem": problem,
-        },
-        status_code=status,
+    return _election_page(
+        request, "check.html", public, status, code=code, found=found, problem=problem
     )
 
 
@@ -137,15 +121,8 @@ async def results(request: Request) -> Response:
     except ElectionStateError:
         declaration = None
     contests = [] if declaration is None else [contest_view(c) for c in declaration.contests]
-    return render(
-        request,
-        "public/results.html",
-        {
-            "title": public.title,
-            "election": public,
-            "declaration": declaration,
-            "contests": contests,
-        },
+    return _election_page(
+        request, "results.html", public, declaration=declaration, contests=contests
     )
 
 
@@ -153,16 +130,10 @@ async def record(request: Request) -> Response:
     eid = request.path_params["election_id"]
     services = _services(request)
     public = services.public.election(eid)
-    verification = services.public.verification(eid)
-    return render(
-        request,
-        "public/record.html",
-        {
-            "title": public.title,
-            "election": public,
-            "verification": verification,
-            "published_at": local_time(verification.record.entry.published_at, _lang(request)),
-        },
+    checked = services.public.verification(eid)
+    published_at = local_time(checked.record.entry.published_at, _lang(request))
+    return _election_page(
+        request, "record.html", public, verification=checked, published_at=published_at
     )
 
 
@@ -178,11 +149,7 @@ async def verification(request: Request) -> Response:
     services = _services(request)
     public = services.public.election(eid)
     checked = services.public.verification(eid)
-    return render(
-        request,
-        "public/verification.html",
-        {"title": public.title, "election": public, "verification": checked},
-    )
+    return _election_page(request, "verification.html", public, verification=checked)
 
 
 routes = [
