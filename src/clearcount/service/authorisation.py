@@ -121,6 +121,12 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "results.declaration": PUBLIC,
     "publication.publish": frozenset({_O}),
     "publication.publications": PUBLIC,
+    # the public pages: what the board and the published record already show
+    "public.elections": PUBLIC,
+    "public.election": PUBLIC,
+    "public.board": PUBLIC,
+    "public.published_record": PUBLIC,
+    "public.verification": PUBLIC,
     "appeals.lodge": frozenset({_V, _OB}),
     "appeals.get": frozenset({_O, _AP}),
     "appeals.appeals": frozenset({_O, _AP}),

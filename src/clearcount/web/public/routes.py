@@ -23,8 +23,8 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from clearcount.bootstrap import Services
+from clearcount.service.elections.public_board import PublicElection
 from clearcount.service.errors import ElectionStateError, NotFoundError, ValidationError
-from clearcount.service.public_board import PublicElection
 from clearcount.web.public.views import contest_view, local_time
 from clearcount.web.templating import render
 

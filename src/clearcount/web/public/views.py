@@ -20,7 +20,7 @@ from clearcount.counting.result import Result
 from clearcount.reports.result_reading import result_from_body
 from clearcount.reports.sankey import Sankey, has_transfers, sankey
 from clearcount.reports.stage_table import stage_rows
-from clearcount.service.results import ContestDeclaration
+from clearcount.service.elections.results import ContestDeclaration
 
 __all__ = ["ContestView", "YesNoTest", "contest_view", "local_time"]
 
