@@ -1,10 +1,9 @@
 """What the results page shows of a declared count, built from the reports layer.
 
 Each contest's result is read back from the Result event exactly as the record has it
-(`reports.ballot_facts.result_from_body`), then laid out by the reports layer: the stage table
-(`reports.stage_table.stage_rows`), the transfers chart (`reports.sankey`, the same geometry the
-printed declaration draws) for counts with more than one stage, and the yes/no tests with
-whether each was met. The web only renders.
+(`reports.result_reading`), then laid out by the reports layer: the stage table
+(`reports.stage_table.stage_rows`), the transfers chart (`reports.sankey`) for counts with
+more than one stage, and the yes/no tests with whether each was met. The web only renders.
 """
 
 from __future__ import annotations
@@ -12,19 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
 from clearcount.counting.numbers import decimal_text
 from clearcount.counting.result import Result
-from clearcount.reports.ballot_facts import result_from_body
-from clearcount.reports.sankey import OUT, Band, SankeyLayout, band_path, sankey_layout
+from clearcount.reports.result_reading import result_from_body
+from clearcount.reports.sankey import Sankey, has_transfers, sankey
 from clearcount.reports.stage_table import stage_rows
 from clearcount.service.elections.results import ContestDeclaration
 
-__all__ = ["Chart", "ContestView", "YesNoTest", "contest_view", "local_time"]
+__all__ = ["ContestView", "YesNoTest", "contest_view", "local_time"]
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -66,39 +64,11 @@ class YesNoTest:
 
 
 @dataclass(frozen=True, slots=True)
-class Chart:
-    """The transfers chart's geometry with each band's outline, and its figures as the count's
-    sheet writes them (the page draws the SVG and the table after it)."""
-
-    layout: SankeyLayout
-    paths: tuple[tuple[Band, str], ...]
-    decimals: int | None
-    out: str = OUT
-    """The bar of votes no longer in play (non-transferable and exhausted)."""
-
-    @property
-    def transfers(self) -> tuple[Band, ...]:
-        return tuple(band for band, _ in self.paths if band.source != band.target)
-
-    def votes(self, value: Fraction) -> str:
-        return decimal_text(value, self.decimals)
-
-
-def chart(result: Result) -> Chart | None:
-    """The chart of a count with more than one stage, else None."""
-    if len(result.stages) < 2:
-        return None
-    layout = sankey_layout(result)
-    paths = tuple((band, band_path(band)) for band in layout.bands)
-    return Chart(layout, paths, result.decimals)
-
-
-@dataclass(frozen=True, slots=True)
 class ContestView:
     declaration: ContestDeclaration
     result: Result
     rows: Sequence[Sequence[str]]
-    chart: Chart | None
+    chart: Sankey | None
     tests: Sequence[YesNoTest]
     carried: bool | None
     outcome: Mapping[str, object]
@@ -132,14 +102,14 @@ def _tests(outcome: Mapping[str, object]) -> list[YesNoTest]:
 
 def contest_view(declaration: ContestDeclaration) -> ContestView:
     """The page's view of one declared contest."""
-    result = result_from_body(declaration.count)
+    result = result_from_body(declaration.count, f"contest {declaration.id}")
     outcome = result.outcome
     carried = outcome.get("carried")
     return ContestView(
         declaration,
         result,
         stage_rows(result),
-        chart(result),
+        sankey(result) if has_transfers(result) else None,
         _tests(outcome),
         carried if isinstance(carried, bool) else None,
         outcome,
