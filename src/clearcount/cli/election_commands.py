@@ -8,13 +8,17 @@ credentials) and 08 (close) of docs/steps/. Services: `service.elections.ballots
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from clearcount.record.events import Credentials
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.elections.ballots import contest
+from clearcount.service.elections.contests_file import (
+    CONTESTS_FORMAT,
+)
+from clearcount.service.elections.contests_file import (
+    contests_from_document as contests_from_json,
+)
 from clearcount.service.elections.records import BallotDefinition
 from clearcount.service.errors import NotFoundError
 
@@ -28,66 +32,7 @@ from .common import (
 )
 from .context import open_services
 
-__all__ = ["CONTESTS_FORMAT", "election_group"]
-
-CONTESTS_FORMAT = "clearcount-contests/1"
-_CONTEST_FIELDS = (
-    "id",
-    "title",
-    "method",
-    "candidates",
-    "seats",
-    "min_selections",
-    "max_selections",
-    "max_ranks",
-    "weighted",
-    "options",
-)
-
-
-def contests_from_json(document: Any, source: str, eligible: int | None) -> tuple[Any, ...]:
-    """The contests of a contests file (docs/steps/03-define-the-ballot.md).
-
-    An option `"entitled": "roll"` (yes/no ballots under a turnout rule) becomes the number of
-    eligible members on the frozen roll.
-    """
-    if not isinstance(document, dict) or document.get("format") != CONTESTS_FORMAT:
-        raise UserError(f'{source}: expected a JSON object with "format": "{CONTESTS_FORMAT}"')
-    items = document.get("contests")
-    if not isinstance(items, list) or not items:
-        raise UserError(f'{source}: expected "contests": a list of at least one contest')
-    out = []
-    for i, item in enumerate(items):
-        where = f"{source}: contests[{i}]"
-        if not isinstance(item, dict):
-            raise UserError(f"{where}: expected an object, got {type(item).__name__}")
-        unknown = sorted(set(item) - set(_CONTEST_FIELDS))
-        missing = [f for f in _CONTEST_FIELDS[:4] if f not in item]
-        if unknown or missing:
-            raise UserError(f"{where}: unknown fields {unknown}, missing fields {missing}")
-        options = dict(item.get("options") or {})
-        if options.get("entitled") == "roll":
-            if eligible is None:
-                raise UserError(f'{where}: "entitled": "roll" needs a frozen roll first')
-            options["entitled"] = eligible
-        candidates = item["candidates"]
-        if not isinstance(candidates, list) or not all(isinstance(c, str) for c in candidates):
-            raise UserError(f"{where}.candidates: expected a list of names")
-        out.append(
-            contest(
-                str(item["id"]),
-                str(item["title"]),
-                str(item["method"]),
-                candidates,
-                seats=int(item.get("seats", 1)),
-                min_selections=int(item.get("min_selections", 0)),
-                max_selections=item.get("max_selections"),
-                max_ranks=item.get("max_ranks"),
-                weighted=bool(item.get("weighted", False)),
-                options=options,
-            )
-        )
-    return tuple(out)
+__all__ = ["CONTESTS_FORMAT", "contests_from_json", "election_group"]
 
 
 @click.group("election")

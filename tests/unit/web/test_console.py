@@ -4,6 +4,7 @@ role table enforced through the service, and each action a ballot officer takes.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -281,3 +282,31 @@ def test_signing_out_ends_the_session(client: TestClient, served: ServedElection
     client.post("/console/sign-out", data={"csrf": token})
     assert served.services.officials.session(session) is None
     assert client.get("/console", follow_redirects=False).status_code == 303
+
+
+def test_defining_a_ballot_from_the_console(client: TestClient, served: ServedElection) -> None:
+    token = sign_in(client, served, "rquayle", account(served, "rquayle"))
+    contests = {
+        "format": "clearcount-contests/1",
+        "contests": [
+            {"id": "chair", "title": "Chair", "method": "fptp", "candidates": ["Ann", "Bob"]}
+        ],
+    }
+    form = {
+        "csrf": token, "election_id": FUTURE, "title": "Branch chair 2023",
+        "opens": "2023-03-01T09:00", "closes": "2023-03-10T17:00",
+        "authority": "Harrow & Pell Scrutineers", "trustees": "Tess Alder\nOmar Birch",
+        "threshold": "2", "teller1": "Pat Quinn", "teller2": "Sam Ortiz",
+        "channels": "postal, online",
+    }  # fmt: skip
+    files = {"contests": ("contests.json", json.dumps(contests).encode(), "application/json")}
+    defined = client.post("/console/define", data=form, files=files)
+    assert "The ballot is defined." in defined.text
+    assert "2023-03-01 09:00 GMT" in defined.text
+    stored = served.services.ballots.definition(officer(), FUTURE)
+    assert stored.trustees == ("Tess Alder", "Omar Birch")
+    assert stored.channels == ("postal", "online")
+    bad = {"contests": ("contests.json", b'{"format": "other"}', "application/json")}
+    refused = client.post("/console/define", data={**form, "election_id": "x2"}, files=bad)
+    assert refused.status_code == 422
+    assert "clearcount-contests/1" in refused.text

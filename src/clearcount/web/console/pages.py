@@ -25,6 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from clearcount.bootstrap import Services
 from clearcount.service.authorisation import Principal
 from clearcount.service.elections.ballots import ElectionStatus
+from clearcount.service.elections.contests_file import contests_from_document
 from clearcount.service.elections.records import BallotDefinition
 from clearcount.service.elections.turnout import Turnout
 from clearcount.service.errors import ElectionStateError, NotFoundError, ValidationError
@@ -330,3 +331,53 @@ async def eligibility(request: Request, session: OfficialSession) -> Response:
         "eligible": sum(1 for d in decisions if d.eligible),
     }
     return show(request, session, "eligibility", context)
+
+
+@page
+async def define_form(request: Request, session: OfficialSession) -> Response:
+    return show(request, session, "define", {"title": "Define a ballot"})
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.replace(",", "\n").splitlines() if n.strip())
+
+
+@action
+async def define(request: Request, session: OfficialSession) -> Response:
+    services = services_of(request)
+    names = ("election_id", "title", "opens", "closes", "authority", "trustees", "threshold",
+             "teller1", "teller2", "channels")  # fmt: skip
+    form = {n: (await form_text(request, n)).strip() for n in names}
+    data, source = await upload(request, "contests")
+    try:
+        document: object = json.loads(data)
+    except ValueError:
+        document = None
+    if not form["threshold"].isdigit():
+        raise ValidationError("ballot", "threshold", "a whole number", form["threshold"])
+    election_id = form["election_id"]
+
+    def run() -> None:
+        try:
+            eligible: int | None = services.rolls.snapshot(
+                session.principal, election_id
+            ).header.eligible
+        except NotFoundError:  # no frozen roll yet: only "entitled": "roll" needs one
+            eligible = None
+        definition = BallotDefinition(
+            election_id=election_id,
+            organisation_id=session.organisation_id,
+            title=form["title"],
+            opens=parse_london(form["opens"], "opens"),
+            closes=parse_london(form["closes"], "closes"),
+            contests=contests_from_document(document, source, eligible),
+            credential_authority=form["authority"],
+            trustees=_lines(form["trustees"]),
+            threshold=int(form["threshold"]),
+            tellers=(form["teller1"], form["teller2"]),
+            channels=_lines(form["channels"]) or ("meeting", "postal", "online"),
+        )
+        services.ballots.define(session.principal, definition)
+
+    await run_in_threadpool(run)
+    return back(election_id, "defined")
