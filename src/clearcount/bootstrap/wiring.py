@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clearcount.bootstrap.booth import served_booth
 from clearcount.bootstrap.config import Config
 from clearcount.mail.smtp import SmtpMailer
 from clearcount.service.audit import AuditService
@@ -103,7 +104,7 @@ def build(
         eligibility=EligibilityService(uow, clock),
         rolls=RollService(uow, clock, salts),
         audit=AuditService(uow, clock),
-        ballots=BallotService(uow, clock),
+        ballots=BallotService(uow, clock, served_booth),
         roles=RoleService(uow, clock),
         casting=CastingService(uow, clock),
         paper=PaperService(uow, clock),

@@ -80,6 +80,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "Complaints against an election, and the appeal panel's evidence and decision.",
     ),
     "authority": _role_alias("authority", _AUTHORITY),
+    "check-booth": LazyCommand(
+        _from("check_booth_command:check_booth_command"),
+        "Compare the booth a server serves at URL with the one the election's record pins.",
+    ),
     "count": LazyCommand(
         _from("count_command:count_command"),
         "Count BALLOTS (.blt, .csv, .json, optionally .gz) with a named rule set.",

@@ -9,7 +9,7 @@ ceremony context hashes); the key ceremony (`protocol.ceremony_rounds`) complete
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clearcount.crypto.group import Point
 from clearcount.record.ceremony_body import CeremonyTranscript
@@ -45,6 +45,8 @@ class Manifest:
     closes: str
     contests: tuple[ContestSpec, ...]
     channel_precedence: tuple[str, ...] = ("meeting", "postal", "online")
+    booth: Mapping[str, str] = field(default_factory=dict)
+    """The booth bundles' SRI values pinned for this election (record.booth); {} for none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ def draft_setup(
         trustee_keys=roles.trustees,
         channel_precedence=manifest.channel_precedence,
         ceremony=CeremonyTranscript((), ()),
+        booth=dict(manifest.booth),
     )
 
 

@@ -52,11 +52,19 @@ from clearcount.protocol.setup import (
     setup_event,
 )
 from clearcount.protocol.tally import tally_event
+from clearcount.record.booth import sri
 from clearcount.record.chain import Event, next_event
 from clearcount.record.events import Ballot, ContestSpec, PaperBallot, election_fingerprint
 from clearcount.record.roll import RollEntry, member_commitment
 
 __all__ = ["SCENARIOS", "Scenario", "SimulationSecrets", "make_scenario", "simulate_election"]
+
+SIMULATED_BUNDLES = {
+    "booth.js": b"// the booth's page controller (simulated)\n",
+    "booth-worker.js": b"// the booth's worker (simulated)\n",
+}
+SIMULATED_BOOTH = {name: sri(data) for name, data in SIMULATED_BUNDLES.items()}
+"""A booth pinned in simulated Setups (spec §11.2 `booth`), from two stand-in bundles."""
 
 Choices = dict[str, tuple[int, ...]]
 
@@ -245,6 +253,7 @@ def simulate_election(
         "2031-05-01T09:00:00Z",
         "2031-05-15T17:00:00Z",
         scenario.contests,
+        booth=SIMULATED_BOOTH,
     )
     draft = draft_setup(manifest, roll_commitment(roll), roles, scenario.threshold)
     ceremony = run_ceremony(draft, role_keys, rng)

@@ -6,7 +6,8 @@ they are bound to the **ceremony context** instead: SHA-256 of lp("clearcount/v1
 JCS(manifest)), the manifest being the Setup body without `trustees`, `joint_key` and the
 ceremony transcript `ceremony` (§11.2, §11.2.3);
 the manifest lists every role's public key (officer, credential authority, tellers, and each
-trustee's signing and encryption keys in `trustee_keys`), so the ceremony is bound to them.
+trustee's signing and encryption keys in `trustee_keys`), so the ceremony is bound to them, and
+the voter's booth bundles' SRI values (`booth`, record.booth).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from clearcount.core.errors import RecordError
 from clearcount.crypto.group import Point, length_prefixed
 from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.record import codec
+from clearcount.record.booth import booth_files
 from clearcount.record.ceremony_body import CeremonyTranscript
 
 __all__ = [
@@ -314,6 +316,7 @@ _MANIFEST_FIELDS = (
     "tellers",
     "trustee_keys",
     "channel_precedence",
+    "booth",
 )
 _SETUP_FIELDS = (*_MANIFEST_FIELDS, "trustees", "joint_key", "ceremony")
 
@@ -339,6 +342,8 @@ class Setup:
     channel_precedence: tuple[str, ...]
     ceremony: CeremonyTranscript
     """The key ceremony's signed messages (§11.2.3), outside the manifest like `trustees`."""
+    booth: Mapping[str, str] = field(default_factory=dict)
+    """The voter's booth bundles' SRI values, {file: "sha384-…"} (§11.2; record.booth)."""
 
     def manifest_body(self) -> dict[str, object]:
         """The body without `trustees`, `joint_key` and `ceremony`: what the ceremony context
@@ -357,6 +362,7 @@ class Setup:
             "tellers": [t.to_body() for t in self.tellers],
             "trustee_keys": [t.to_body() for t in self.trustee_keys],
             "channel_precedence": list(self.channel_precedence),
+            "booth": dict(self.booth),
         }
 
     def ceremony_context(self) -> bytes:
@@ -471,6 +477,7 @@ def _parse(body: object, path: str, *, draft: bool) -> Setup:
         trustee_keys=trustee_keys,
         channel_precedence=precedence,
         ceremony=ceremony,
+        booth=booth_files(f["booth"], f"{path}.booth"),
     )
 
 

@@ -47,7 +47,8 @@ def check_setup(view: RecordView, out: Collector) -> None:
     out.detail = (
         f"{len(setup.contests)} contests, {setup.threshold} of {len(setup.trustees)} "
         f"trustees, {len(setup.tellers)} tellers, "
-        f"{len(setup.trustee_keys) + len(setup.tellers) + 2} role keys"
+        f"{len(setup.trustee_keys) + len(setup.tellers) + 2} role keys, "
+        f"{len(setup.booth)} booth files pinned"
     )
 
 

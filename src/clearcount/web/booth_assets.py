@@ -1,41 +1,26 @@
 """The booth's built bundles and their Subresource Integrity values (WEB_CONTRACT.md).
 
 `npm run build` in booth/ writes `static/booth/booth.js`, `booth-worker.js` and `manifest.json`
-= {file: "sha384-<base64>"}. The booth page puts each value in its script tag's `integrity`, and
-the election's Setup carries the same values (spec §11.2), so `clearcount check-booth` can compare
-what a server serves with the record. Before the booth is built there is no manifest: the page
-renders without scripts and says how else to vote.
+= {file: "sha384-<base64>"} (read by `bootstrap.booth.served_booth`). The booth page puts each
+value in its script tag's `integrity`; the election's Setup carries the values pinned when it
+was defined (spec §11.2), and the page uses those, so a voter's browser refuses any other
+bundle. Before the booth is built there is no manifest: the page renders without scripts and
+says how else to vote.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections.abc import Mapping
-from pathlib import Path
 
-__all__ = ["BOOTH", "PAGE_SCRIPTS", "manifest", "sri"]
+from clearcount.bootstrap.booth import BOOTH_FOLDER, served_booth
+from clearcount.record.booth import sri
 
-BOOTH = Path(__file__).parent / "static" / "booth"
+__all__ = ["BOOTH_FOLDER", "PAGE_SCRIPTS", "manifest", "sri"]
+
 PAGE_SCRIPTS = ("booth.js",)
 """The bundles the page loads with a script tag (booth.js starts booth-worker.js itself)."""
 
 
-def sri(data: bytes) -> str:
-    """The Subresource Integrity value of `data`: "sha384-" and the base64 digest."""
-    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
-
-
-def manifest(folder: Path = BOOTH) -> Mapping[str, str]:
-    """{bundle file name: SRI value} from the built manifest; {} when nothing is built."""
-    try:
-        document = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    if not isinstance(document, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v.startswith("sha384-")
-        for k, v in document.items()
-    ):
-        raise ValueError(f"{folder / 'manifest.json'}: expected {{file: 'sha384-…'}}")
-    return dict(document)
+def manifest() -> Mapping[str, str]:
+    """{bundle file name: SRI value} of the booth this server serves; {} if none is built."""
+    return served_booth()

@@ -133,3 +133,20 @@ def test_credentials_must_match_the_eligible_count(life: Lifecycle) -> None:
     assert life.ballots.status(ELECTION).phase == "open"
     with pytest.raises(ConflictError, match="already published"):
         life.credentials()
+
+
+def test_the_booth_served_when_defined_is_pinned_in_setup(life: Lifecycle, world: World) -> None:
+    from clearcount.protocol.simulate import SIMULATED_BOOTH
+    from clearcount.record.events import Setup
+    from clearcount.service.elections.ballots import BallotService
+    from clearcount.service.elections.records import BallotDefinition as Stored
+
+    life.ballots = BallotService(world.store.unit_of_work, world.clock, lambda: SIMULATED_BOOTH)
+    life.define()
+    life.setup()
+    setup = Setup.from_body(life.ballots.setup_event(ELECTION).body, "event 0")
+    assert setup.booth == SIMULATED_BOOTH
+    stored = definition(booth=SIMULATED_BOOTH).to_json()
+    assert Stored.from_json(stored).booth == SIMULATED_BOOTH
+    del stored["booth"]  # a definition stored before the booth was pinned
+    assert Stored.from_json(stored).booth == {}

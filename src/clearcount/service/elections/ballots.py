@@ -20,7 +20,8 @@ The ballot officer's first steps (docs/service/ballots.md):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from clearcount.core.errors import ClearcountError, RecordError
@@ -28,6 +29,7 @@ from clearcount.protocol.ceremony_rounds import CeremonyError, assemble
 from clearcount.protocol.context import read_election
 from clearcount.protocol.credentials import credentials_event
 from clearcount.protocol.setup import Manifest, contest_spec, draft_setup, setup_event
+from clearcount.record.booth import booth_files
 from clearcount.record.chain import Event
 from clearcount.record.events import (
     ContestSpec,
@@ -140,13 +142,28 @@ class ElectionStatus:
 class BallotService:
     """Define an election, run its key ceremony, publish its credentials (spec §11.2-§11.3)."""
 
-    def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: ElectionUnitOfWorkFactory,
+        clock: Clock,
+        booth: Callable[[], Mapping[str, str]] = dict,
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._booth = booth
+
+    def _pinned(self, definition: BallotDefinition) -> BallotDefinition:
+        """The definition with the booth this server serves pinned (spec §11.2), unless the
+        caller pinned one: the values go into Setup, for `clearcount check-booth`."""
+        if definition.booth:
+            return definition
+        return dataclasses.replace(definition, booth=booth_files(self._booth(), "booth manifest"))
 
     def define(self, principal: Principal, definition: BallotDefinition) -> StoredElection:
-        """Store a new election's definition (ConflictError if the id is taken)."""
+        """Store a new election's definition (ConflictError if the id is taken), with the
+        booth's bundle hashes pinned."""
         authorise(principal, "ballots.define")
+        definition = self._pinned(definition)
         actor = principal.name
         at = self._clock.now()
         with self._uow() as uow:
@@ -179,6 +196,7 @@ class BallotService:
         (empty, and nothing written, when nothing changed).
         """
         authorise(principal, "ballots.edit")
+        definition = self._pinned(definition)
         now = self._clock.now()
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
@@ -252,6 +270,7 @@ class BallotService:
             iso_instant(d.closes),
             d.contests,
             d.channels,
+            d.booth,
         )
         roll = RollCommitment(header.root, header.size, header.eligible)
         return draft_setup(manifest, roll, setup_roles(uow, d), d.threshold), header.version

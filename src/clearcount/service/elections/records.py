@@ -7,12 +7,14 @@ are not here: they are events of the election record (spec §10.2), stored as th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from clearcount.core.errors import RecordError
 from clearcount.protocol.roles import RoleCard
 from clearcount.record import codec
+from clearcount.record.booth import booth_files
 from clearcount.record.events import CHANNELS, ContestSpec
 from clearcount.service.errors import ValidationError
 
@@ -70,6 +72,8 @@ class BallotDefinition:
     threshold: int
     tellers: tuple[str, str]
     channels: tuple[str, ...] = ("meeting", "postal", "online")
+    booth: Mapping[str, str] = field(default_factory=dict)
+    """The voter's booth bundles' SRI values when it was defined (record.booth; spec §11.2)."""
 
     def __post_init__(self) -> None:
         obj = f"ballot {self.election_id!r}"
@@ -117,6 +121,7 @@ class BallotDefinition:
             "threshold": self.threshold,
             "tellers": list(self.tellers),
             "channels": list(self.channels),
+            "booth": dict(self.booth),
         }
 
     @classmethod
@@ -136,7 +141,11 @@ class BallotDefinition:
         )
         path = "ballot definition"
         try:
-            f = codec.fields(value, path, names)
+            stored = dict(value) if isinstance(value, Mapping) else value
+            booth = {}  # definitions stored before the booth was pinned have none
+            if isinstance(stored, dict) and "booth" in stored:
+                booth = booth_files(stored.pop("booth"), f"{path}.booth")
+            f = codec.fields(stored, path, names)
             texts = {n: codec.text(f[n], f"{path}.{n}") for n in names[:5] + names[6:7]}
             contests = tuple(
                 ContestSpec.from_body(c, f"{path}.contests[{i}]")
@@ -166,6 +175,7 @@ class BallotDefinition:
             threshold=threshold,
             tellers=(tellers[0], tellers[1]),
             channels=lists["channels"],
+            booth=booth,
         )
 
 

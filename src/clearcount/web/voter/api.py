@@ -3,7 +3,8 @@
 - `GET /api/elections/{id}/booth` -> {"election_id", "setup_event"}: event 0 exactly as the
   record line holds it; the booth recomputes its hash (the fingerprint) itself (spec §10).
 - `POST .../code` {"email"} -> 202 whoever the address belongs to (no enumeration); the code
-  is made and mailed after the answer has gone (`service.elections.sign_in`), so timing says nothing.
+  is made and mailed after the answer has gone (`service.elections.sign_in`), so timing says
+  nothing.
 - `POST .../cast` {"email", "code", "ballot", "member_id"?} -> the receipt, once the ballot is
   durably on the board (`CastingService.cast` under the member's Principal); the receipt is
   mailed too, saying the vote has been cast.

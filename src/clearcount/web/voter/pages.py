@@ -2,7 +2,9 @@
 
 The ballot is a plain HTML form rendered from the election's Setup (spec §11.2), with the
 review, audit, sign-in and receipt sections that booth.js shows and fills, and the booth's
-script tags with their integrity values (`web.booth_assets`). The credential never reaches the
+script tags with the integrity values the election's Setup pinned (spec §11.2), so a browser
+refuses any other bundle (an election defined before any booth was built pinned none: the
+values this server's build gives, `web.booth_assets`). The credential never reaches the
 server: it arrives in the link's fragment (`#c=`), which browsers do not send.
 """
 
@@ -60,7 +62,7 @@ def _page(services: Services, election_id: str) -> dict[str, object]:
     event = services.ballots.setup_event(election_id)
     setup = Setup.from_body(event.body, "Setup")
     voting, reason = _state(services, election_id, setup)
-    integrity = manifest()
+    integrity = setup.booth or manifest()  # the record's pin; an election without one: today's
     return {
         "title": setup.title,
         "election_id": election_id,
