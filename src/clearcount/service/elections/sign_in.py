@@ -26,7 +26,7 @@ counts a try in the database (so several server processes agree); the code stays
 members share the address, the code works for each and the voter must say which membership
 number they are (`MemberChoiceNeededError` after a right code only).
 
-`confirm_cast(election_id, principal, email, receipt_words)` marks the code used and mails the
+`confirm_cast(principal, election_id, email, receipt_words)` marks the code used and mails the
 receipt, saying the vote has been cast, with its tracking code.
 """
 
@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from clearcount.crypto.group import length_prefixed
-from clearcount.service.authorisation import Principal, Role
+from clearcount.service.authorisation import Principal, Role, authorise
 from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.elections.state import require_election
 from clearcount.service.errors import ServiceError
@@ -213,12 +213,13 @@ class SignInService:
         return Principal(right[0], Role.VOTER)
 
     def confirm_cast(
-        self, election_id: str, voter: Principal, email: str, receipt: Sequence[str]
+        self, principal: Principal, election_id: str, email: str, receipt: Sequence[str]
     ) -> None:
         """Use up the voter's code and mail them the receipt's lines."""
+        authorise(principal, "sign_in.confirm_cast")
         with self._uow() as uow:
             title = require_election(uow, election_id).definition.title
-            uow.sign_in_codes.mark_used(election_id, voter.name)
+            uow.sign_in_codes.mark_used(election_id, principal.name)
             uow.commit()
         if self._mailer is None:
             return

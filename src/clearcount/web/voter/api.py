@@ -143,7 +143,7 @@ async def cast(request: Request) -> Response:
     receipt = await run_in_threadpool(services.casting.cast, voter, election_id, ballot)
     board = f"{str(request.base_url).rstrip('/')}/e/{election_id}/board"
     lines = _receipt_lines(receipt, board)
-    task = _later(services.sign_in.confirm_cast, election_id, voter, email, lines)
+    task = _later(services.sign_in.confirm_cast, voter, election_id, email, lines)
     body = {
         "tracking_code": receipt.tracking_code,
         "event_hash": receipt.event_hash,
