@@ -78,6 +78,8 @@ class Notices:
     action_notice_days: int
     """s.234A: notice of industrial action, days before it starts."""
     action_notice_note: str
+    scrutineer_report_days: int = 28
+    """s.231B: the scrutineer's report is due within 4 weeks of the ballot."""
 
 
 @dataclass(frozen=True, slots=True)

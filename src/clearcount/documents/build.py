@@ -21,7 +21,7 @@ from clearcount.core.errors import ClearcountError, ConfigError
 from clearcount.documents.pdf import render_pdf
 from clearcount.record.archive import decode_events, read_record_bytes
 from clearcount.record.chain import Event
-from clearcount.record.trigger_signed import AffiliateVoteAct, BodiesList
+from clearcount.record.trigger_signed import AffiliateVoteAct
 from clearcount.reports.appeal_bundle import Bundle, appeal_bundle
 from clearcount.reports.ballot_facts import BallotFacts, ballot_facts
 from clearcount.reports.declaration import declaration
@@ -40,14 +40,8 @@ from clearcount.reports.union_documents import (
 from clearcount.verifier.report import CheckOutcome, Report
 from clearcount.verifier.runner import verify_events
 from clearcount.verifier.trigger import verify_trigger
-from clearcount.verifier.trigger_document import (
-    FORMAT as TRIGGER_FORMAT,
-)
-from clearcount.verifier.trigger_document import (
-    AffiliateEntry,
-    branch_tallies,
-    trigger_count,
-)
+from clearcount.verifier.trigger_document import FORMAT as TRIGGER_FORMAT
+from clearcount.verifier.trigger_document import AffiliateEntry
 
 __all__ = [
     "FORMATS",
@@ -136,40 +130,59 @@ def read_verified(record: Path, *, workers: int | None = None) -> VerifiedRecord
     return VerifiedRecord(record, ballot_facts(events), verification)
 
 
+def _default_records(path: Path, document: Mapping[str, object]) -> list[Path]:
+    """The records beside the declaration named by the election ids it gives (one election
+    record, or one per branch in the older format)."""
+    bodies = document.get("bodies")
+    listed = bodies.get("branches") if isinstance(bodies, Mapping) else None
+    ids = [document.get("election_id")]
+    ids += (
+        [b.get("election_id") for b in listed if isinstance(b, Mapping)]
+        if isinstance(listed, list)
+        else []
+    )
+    found = [path.parent / i for i in dict.fromkeys(ids) if isinstance(i, str) and i]
+    return [p for p in found if p.exists()]
+
+
 def _trigger(path: Path, branch_records: Sequence[Path], workers: int | None) -> Document:
+    """The report of a verified trigger declaration: its count is the one V-TRIG-COUNT-1 found
+    equal to `verifier.trigger_document.trigger_count`'s recount from the verified records."""
     document = _declaration_document(path)
     if document is None:
         raise UnfitError(
             f"--kind trigger-report: {path} is not a trigger ballot declaration (a JSON file of "
             f"format {TRIGGER_FORMAT}); give the declaration the trigger commands wrote"
         )
-    bodies = BodiesList.from_json(document.get("bodies"))
-    records = list(branch_records) or [path.parent / b.election_id for b in bodies.branches]
+    records = list(branch_records) or _default_records(path, document)
     report = verify_trigger(path, records, workers=workers)
     if not report.ok:
         raise _refuse(path, report.failed())
-    by_id = {}
-    for record in records:
-        events = decode_events(read_record_bytes(record), str(record))
-        by_id[events[0].body.get("election_id")] = events
+    listed = document.get("branches")
     branches = [
-        branch_tallies(by_id[b.election_id], b.name, str(path.parent / b.election_id))
-        for b in bodies.branches
-    ]
+        (str(b.get("name")), _int(b.get("yes")), _int(b.get("no")),
+         str(b.get("record_head") or b.get("contest") or ""))
+        for b in (listed if isinstance(listed, list) else [])
+        if isinstance(b, Mapping)
+    ]  # fmt: skip
     votes = document.get("affiliates")
     acts = [AffiliateVoteAct.from_json(a) for a in (votes if isinstance(votes, list) else [])]
     affiliates = [AffiliateEntry.signed(act) for act in acts]
-    count = trigger_count(bodies.profile, branches, affiliates, bodies.options)
+    count = document.get("count")
     verification = Verification(
         True, report.declaration_hash or "", len(records), _lines(report.outcomes)
     )
     return trigger_report(
         document,
-        [(b.name, b.yes, b.no, b.record_head) for b in branches],
+        branches,
         [(a.name, a.vote, a.officer) for a in affiliates],
-        count,
+        count if isinstance(count, Mapping) else {},
         verification,
     )
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def make_document(

@@ -118,6 +118,7 @@ REQUIRED: Mapping[str, tuple[Required, ...]] = {
         ),
         ("s.231B", "the scrutineer worked without interference", "without such interference"),
         ("s.231B", "copies on request for six months", "six months"),
+        ("s.231B", "the report within 4 weeks of the ballot", "Report due (within 4 weeks"),
         *_SHARED,
     ),
     "s52": (

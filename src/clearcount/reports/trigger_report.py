@@ -26,7 +26,7 @@ from clearcount.reports.statutory_fields import BASIS, TITLES
 __all__ = ["BranchLine", "trigger_report"]
 
 BranchLine = tuple[str, int, int, str]
-"""(branch name, members' Yes, members' No, the branch record's final event hash)."""
+"""(branch name, members' Yes, members' No, its record's final event hash or its contest)."""
 
 _READING: dict[str | None, str] = {
     "yes": "yes: backs the MP",
@@ -70,18 +70,23 @@ def trigger_report(
                 ("Returning officer", _text(officer)),
                 ("Declared", _text(declaration.get("declared_at"))[:16].replace("T", " ")),
                 ("Rule profile", _text(declaration.get("profile"))),
+                *(
+                    [("Election record (hash)", _text(declaration.get("record_head")))]
+                    if declaration.get("record_head")
+                    else []
+                ),
             )
         ),
         Heading("Branches"),
         Table(
-            ("Branch", "Members Yes", "Members No", "Branch vote", "Branch record (hash)"),
+            ("Branch", "Members Yes", "Members No", "Branch vote", "Record (hash) or contest"),
             tuple(
                 (
                     name,
                     str(yes),
                     str(no),
                     _READING[votes.get(("branch", name))],
-                    head[:16] + "…",
+                    head[:16] + "…" if len(head) > 16 else head,
                 )
                 for name, yes, no, head in branches
             ),

@@ -363,6 +363,13 @@ def _statements(facts: BallotFacts, v: Verification, section: str) -> list[Block
     ]
 
 
+def _due(facts: BallotFacts, spec: ContestSpec) -> tuple[str, str]:
+    notices = _profile(spec).notices
+    days = notices.scrutineer_report_days if notices else 28
+    due = _day(facts.closes) + timedelta(days=days)
+    return (f"Report due (within {days // 7} weeks of the ballot's close)", due.isoformat())
+
+
 def scrutineer_231b(facts: BallotFacts, v: Verification) -> Document:
     """s.231B: the scrutineer's report on an industrial action ballot."""
     contests = industrial_contests(facts, "scrutineer-231b")
@@ -374,6 +381,7 @@ def scrutineer_231b(facts: BallotFacts, v: Verification) -> Document:
             "employer, for six months from the date of the ballot."
         ),
         _ballot_facts(facts),
+        Facts(((_due(facts, contests[0]),)), "Date of the report"),
         Facts(
             (
                 ("Voting papers and credentials distributed", _n(facts.credentials)),
