@@ -7,11 +7,12 @@ exactly as the verifier recomputed it (spec §11.9). `reports.result_reading.res
 turns a declared result back into a `counting.result.Result`, so the stage sheet is the same
 table the CLI prints.
 
-Hooks for the postal and workplace ballots (issue 10, helper `postal`): a contest's option
-`workplace` names the workplace of a separate workplace ballot (TULRCA s.228), read by
-`workplace_of`; `postal_papers` reads numbered postal papers issued and returned when the record
-carries them (event type `PostalPapers`, body {"issued": int, "returned": int, "spoilt": int,
-"late": int}); until then the documents count papers from the credentials and paper batches.
+Postal papers and workplace ballots (spec §11.12, helper `postal`) are read from the raw event
+bodies, so the documents work with records with and without them: `Setup.postal` (method,
+`aggregation` "single" | "separate" (s.228) | "aggregate" (s.228A), `workplaces` [{name,
+eligible}]); each Result contest's `workplaces` [{workplace, entitled, papers, tallies, result}];
+`PaperIssue.papers` (numbered papers issued), `PaperReplacement` events, and `PaperReturns`'
+`counted`, `spoilt`, `late` and `voided` paper numbers.
 """
 
 from __future__ import annotations
@@ -31,18 +32,20 @@ __all__ = [
     "ballot_facts",
     "paper_counts",
     "postal_papers",
-    "workplace_of",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class PostalPapers:
-    """Numbered postal papers (TULRCA s.229): issued, returned in time, spoilt, late."""
+    """Numbered postal papers (TULRCA s.229, spec §11.12): issued, replaced, and as returned."""
 
     issued: int
-    returned: int
+    replaced: int = 0
+    returned: int = 0
+    """Returned in time and counted."""
     spoilt: int = 0
     late: int = 0
+    voided: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,12 @@ class BallotFacts:
     audits: tuple[Audit, ...] = ()
     event_counts: Mapping[str, int] | None = None
     postal: PostalPapers | None = None
+    aggregation: str = "single"
+    """Setup.postal.aggregation: "single", "separate" (s.228) or "aggregate" (s.228A)."""
+    workplaces: tuple[tuple[str, int], ...] = ()
+    """Setup.postal.workplaces: (name, members entitled), in order."""
+    workplace_results: Mapping[str, tuple[tuple[str, Mapping[str, object]], ...]] | None = None
+    """Contest id -> ((workplace, its declared result body), ...) (spec §11.12.3)."""
 
     def contest(self, contest_id: str) -> ContestSpec:
         for spec in self.contests:
@@ -90,27 +99,57 @@ def paper_counts(facts: BallotFacts, contest_id: str) -> list[tuple[str, int]]:
     ]
 
 
-def workplace_of(spec: ContestSpec) -> str | None:
-    """The workplace of a separate workplace ballot (s.228), from the contest's options."""
-    value = spec.options.get("workplace")
-    return value if isinstance(value, str) and value else None
+def _whole(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _length(value: object) -> int:
+    return len(value) if isinstance(value, list) else 0
 
 
 def postal_papers(events: Sequence[Event]) -> PostalPapers | None:
-    """The numbered postal papers' totals, when the record carries them (module docstring)."""
-    found = [e for e in events if e.kind == "PostalPapers"]
-    if not found:
+    """The numbered postal papers' totals, when the record has a PaperIssue (spec §11.12)."""
+    issues = [e for e in events if e.kind == "PaperIssue"]
+    if not issues:
         return None
-    totals = Counter[str]()
-    for event in found:
-        for key in ("issued", "returned", "spoilt", "late"):
-            value = event.body.get(key, 0)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise RecordError(
-                    f"event {event.seq} (PostalPapers): {key} must be a whole number, got {value!r}"
-                )
-            totals[key] += value
-    return PostalPapers(totals["issued"], totals["returned"], totals["spoilt"], totals["late"])
+    returns = [e.body for e in events if e.kind == "PaperReturns"]
+    return PostalPapers(
+        issued=sum(_whole(e.body.get("papers")) for e in issues),
+        replaced=sum(1 for e in events if e.kind == "PaperReplacement"),
+        returned=sum(_length(r.get("counted")) for r in returns),
+        spoilt=sum(_length(r.get("spoilt")) for r in returns),
+        late=sum(_length(r.get("late")) for r in returns),
+        voided=sum(_length(r.get("voided")) for r in returns),
+    )
+
+
+def _postal_rules(setup: Mapping[str, object]) -> tuple[str, tuple[tuple[str, int], ...]]:
+    rules = setup.get("postal")
+    if not isinstance(rules, Mapping):
+        return "single", ()
+    listed = rules.get("workplaces")
+    places = tuple(
+        (str(w.get("name")), _whole(w.get("eligible")))
+        for w in (listed if isinstance(listed, list) else [])
+        if isinstance(w, Mapping)
+    )
+    return str(rules.get("aggregation") or "single"), places
+
+
+def _workplace_results(
+    body: Mapping[str, object],
+) -> dict[str, tuple[tuple[str, Mapping[str, object]], ...]]:
+    found: dict[str, tuple[tuple[str, Mapping[str, object]], ...]] = {}
+    contests = body.get("contests")
+    for contest in contests if isinstance(contests, list) else []:
+        listed = contest.get("workplaces") if isinstance(contest, Mapping) else None
+        if isinstance(listed, list) and listed:
+            found[str(contest.get("id"))] = tuple(
+                (str(w.get("workplace")), w["result"])
+                for w in listed
+                if isinstance(w, Mapping) and isinstance(w.get("result"), Mapping)
+            )
+    return found
 
 
 def ballot_facts(events: Sequence[Event]) -> BallotFacts:
@@ -118,9 +157,11 @@ def ballot_facts(events: Sequence[Event]) -> BallotFacts:
     if not events or events[0].kind != "Setup":
         raise RecordError("the record does not start with its Setup event")
     setup = Setup.from_body(events[0].body, "event 0")
+    aggregation, workplaces = _postal_rules(events[0].body)
     credentials = 0
     papers: Counter[tuple[str, str]] = Counter()
     results: dict[str, Mapping[str, object]] = {}
+    places: dict[str, tuple[tuple[str, Mapping[str, object]], ...]] = {}
     audits: list[Audit] = []
     for event in events:
         if event.kind == "Credentials":
@@ -134,6 +175,7 @@ def ballot_facts(events: Sequence[Event]) -> BallotFacts:
         elif event.kind == "Result":
             declared = ResultBody.from_body(event.body, f"event {event.seq}")
             results = {c.id: c.result for c in declared.contests}
+            places = _workplace_results(event.body)
     return BallotFacts(
         election_id=setup.election_id,
         title=setup.title,
@@ -153,4 +195,7 @@ def ballot_facts(events: Sequence[Event]) -> BallotFacts:
         audits=tuple(audits),
         event_counts=dict(Counter(e.kind for e in events)),
         postal=postal_papers(events),
+        aggregation=aggregation,
+        workplaces=workplaces,
+        workplace_results=places,
     )

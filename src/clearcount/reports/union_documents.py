@@ -19,10 +19,9 @@ from fractions import Fraction
 from clearcount.core.errors import ConfigError
 from clearcount.counting.numbers import decimal_text
 from clearcount.counting.yes_no import METHOD as YES_NO
-from clearcount.counting.yes_no import evaluate
 from clearcount.counting.yes_no_profiles import Profile, resolve_profile
 from clearcount.record.events import ContestSpec
-from clearcount.reports.ballot_facts import BallotFacts, paper_counts, workplace_of
+from clearcount.reports.ballot_facts import BallotFacts, paper_counts
 from clearcount.reports.document import (
     Block,
     Document,
@@ -77,9 +76,8 @@ def industrial_contests(facts: BallotFacts, kind: str) -> tuple[ContestSpec, ...
 
 
 def _profile(spec: ContestSpec) -> Profile:
-    """The dated profile the question was counted under (its workplace is not a count option)."""
-    options = {key: value for key, value in spec.options.items() if key != "workplace"}
-    return resolve_profile(YES_NO, options)
+    """The dated profile the question was counted under."""
+    return resolve_profile(YES_NO, spec.options)
 
 
 def _base(facts: BallotFacts, kind: str, blocks: Sequence[Block], v: Verification) -> Document:
@@ -182,48 +180,43 @@ def _figures(outcome: Mapping[str, object]) -> list[tuple[str, str]]:
     ]
 
 
-def _aggregate(specs: Sequence[ContestSpec], outcomes: Sequence[Mapping[str, object]]) -> Facts:
-    """All workplaces together, tested under the same dated profile (for information: s.228)."""
-    total = {
-        key: sum(_count(o, key) for o in outcomes)
-        for key in ("entitled", "cast", "yes", "no", "spoilt", "blank")
-    }
-    rows = [("Workplaces", str(len(specs)))]
-    rows += _figures(total)[:-1]
-    profile = _profile(specs[0])
-    for threshold in profile.thresholds:
-        counted = total["cast"] if threshold.test == "turnout" else total["yes"]
-        base = (
-            total["yes"] + total["no"]
-            if threshold.denominator == "votes_cast"
-            else total["entitled"]
+def _outcome_of(body: Mapping[str, object]) -> Mapping[str, object]:
+    outcome = body.get("outcome")
+    return outcome if isinstance(outcome, Mapping) else {}
+
+
+def _question_blocks(facts: BallotFacts, spec: ContestSpec) -> list[Block]:
+    """One question: its result, and per workplace where the ballot has workplaces (s.228)."""
+    outcome = _outcome(facts, spec)
+    overall = tuple(_figures(outcome) + _tests(spec, outcome))
+    places = (facts.workplace_results or {}).get(spec.id, ())
+    blocks: list[Block] = [Heading(spec.title)]
+    if not places:
+        return [*blocks, Facts(overall)]
+    if facts.aggregation == "aggregate":
+        blocks.append(Facts(overall, "Aggregated result of all workplaces (s.228A)"))
+        for name, body in places:
+            blocks.append(Facts(tuple(_figures(_outcome_of(body))), f"Workplace: {name}"))
+        return blocks
+    for name, body in places:
+        place = _outcome_of(body)
+        rows = tuple(_figures(place) + _tests(spec, place))
+        blocks.append(Facts(rows, f"Workplace: {name} (separate workplace ballot, s.228)"))
+    blocks.append(Facts(overall, "All workplaces together (for information)"))
+    blocks.append(
+        Paragraph(
+            "Each workplace's ballot stands alone (s.228): action may be called only where "
+            "that workplace's ballot met every test above; the figures for all workplaces "
+            "together are given for information."
         )
-        rows.append((threshold.rule, _test_line(evaluate(threshold, counted, base))))
-    return Facts(tuple(rows), "All workplaces together (for information)")
+    )
+    return blocks
 
 
 def _results_blocks(facts: BallotFacts, kind: str) -> list[Block]:
     blocks: list[Block] = []
-    contests = industrial_contests(facts, kind)
-    questions: dict[str, list[ContestSpec]] = {}
-    for spec in contests:
-        questions.setdefault(spec.title, []).append(spec)
-    for title, specs in questions.items():
-        blocks.append(Heading(title))
-        outcomes = [_outcome(facts, spec) for spec in specs]
-        for spec, outcome in zip(specs, outcomes, strict=True):
-            place = workplace_of(spec)
-            heading = f"Workplace: {place} (separate workplace ballot, s.228)" if place else ""
-            blocks.append(Facts(tuple(_figures(outcome) + _tests(spec, outcome)), heading))
-        if len(specs) > 1 and any(workplace_of(s) for s in specs):
-            blocks.append(_aggregate(specs, outcomes))
-            blocks.append(
-                Paragraph(
-                    "Each workplace's ballot stands alone (s.228): action may be called only "
-                    "where that workplace's ballot met every test above; the aggregate is "
-                    "shown for information unless the union aggregated under s.228A."
-                )
-            )
+    for spec in industrial_contests(facts, kind):
+        blocks += _question_blocks(facts, spec)
     return blocks
 
 
@@ -274,7 +267,7 @@ def notice_226a(facts: BallotFacts, v: Verification) -> Document:
     if notices is None:  # uk-industrial-action always has them
         raise UnfitError(f"profile {profile.name!r} states no notice periods")
     opening = _day(facts.opens)
-    places = sorted({p for p in (workplace_of(c) for c in contests) if p})
+    places = [f"{name} ({_n(n)} entitled)" for name, n in facts.workplaces]
     entitled = {c.id: c.options.get("entitled") for c in contests}
     total = max((e for e in entitled.values() if isinstance(e, int)), default=facts.eligible)
     rows = (
@@ -296,7 +289,7 @@ def notice_226a(facts: BallotFacts, v: Verification) -> Document:
         ("Total number of employees concerned", _n(total)),
         (
             "Workplaces",
-            ", ".join(places)
+            ", ".join(places) + f" ({facts.aggregation} ballots, s.228/s.228A)"
             if places
             else "one ballot of all those entitled (no separate workplace ballots in the record)",
         ),
@@ -325,12 +318,26 @@ def notice_226a(facts: BallotFacts, v: Verification) -> Document:
 
 
 def _returned(facts: BallotFacts, contest_id: str) -> list[tuple[str, str]]:
-    rows = [(label, _n(n)) for label, n in paper_counts(facts, contest_id)]
-    if facts.postal is not None:
-        rows.append(("Numbered postal papers issued", _n(facts.postal.issued)))
-        rows.append(("Postal papers returned in time", _n(facts.postal.returned)))
-        rows.append(("Postal papers returned late (not counted)", _n(facts.postal.late)))
-    return rows
+    return [(label, _n(n)) for label, n in paper_counts(facts, contest_id)]
+
+
+def _distributed(facts: BallotFacts) -> Facts:
+    """Papers and credentials distributed, and the numbered postal papers' fate (s.229)."""
+    rows = [("Voting papers and credentials distributed", _n(facts.credentials))]
+    papers = facts.postal
+    if papers is not None:
+        rows += [
+            ("Numbered postal papers issued", _n(papers.issued)),
+            ("Replacement papers issued (each voiding an issued number)", _n(papers.replaced)),
+            ("Postal papers returned in time and counted", _n(papers.returned)),
+            ("Postal papers spoilt", _n(papers.spoilt)),
+            ("Postal papers returned late (not counted)", _n(papers.late)),
+            ("Postal papers voided", _n(papers.voided)),
+        ]
+    rows.append(
+        ("Members on the roll / entitled to vote", f"{_n(facts.roll_size)} / {_n(facts.eligible)}")
+    )
+    return Facts(tuple(rows), "Papers distributed")
 
 
 def _statements(facts: BallotFacts, v: Verification, section: str) -> list[Block]:
@@ -382,20 +389,10 @@ def scrutineer_231b(facts: BallotFacts, v: Verification) -> Document:
         ),
         _ballot_facts(facts),
         Facts(((_due(facts, contests[0]),)), "Date of the report"),
-        Facts(
-            (
-                ("Voting papers and credentials distributed", _n(facts.credentials)),
-                (
-                    "Members on the roll / entitled to vote",
-                    f"{_n(facts.roll_size)} / {_n(facts.eligible)}",
-                ),
-            ),
-            "Papers distributed",
-        ),
+        _distributed(facts),
     ]
     for spec in contests:
         outcome = _outcome(facts, spec)
-        place = workplace_of(spec)
         rows = [
             ("Papers returned", _n(outcome.get("cast"))),
             *_returned(facts, spec.id),
@@ -405,7 +402,10 @@ def scrutineer_231b(facts: BallotFacts, v: Verification) -> Document:
             ("Spoilt or otherwise invalid papers", _n(_spoilt(outcome))),
             ("Turnout", str(outcome.get("turnout_percent") or "")),
         ]
-        blocks.append(Facts(tuple(rows), spec.title + (f" ({place})" if place else "")))
+        blocks.append(Facts(tuple(rows), spec.title))
+        for name, body in (facts.workplace_results or {}).get(spec.id, ()):
+            place = _outcome_of(body)
+            blocks.append(Facts(tuple(_figures(place)), f"{spec.title}: workplace {name}"))
     blocks += _statements(facts, v, "s.231B")
     return _base(facts, "scrutineer-231b", blocks, v)
 
@@ -425,10 +425,7 @@ def report_s52(facts: BallotFacts, v: Verification) -> Document:
             "under section 52 of the Trade Union and Labour Relations (Consolidation) Act 1992."
         ),
         _ballot_facts(facts),
-        Facts(
-            (("Voting papers and credentials distributed", _n(facts.credentials)),),
-            "Papers distributed",
-        ),
+        _distributed(facts),
     ]
     for spec in races:
         body = facts.results.get(spec.id)

@@ -1,6 +1,6 @@
 """Constructed ballot facts for the documents' tests: yes/no results counted by the real rule
-set under a chosen opening date, and separate workplace ballots (s.228) with the `workplace`
-option the documents read (reports.ballot_facts.workplace_of)."""
+set under a chosen opening date, and separate workplace ballots (s.228) with each workplace's
+result as the Result event's `workplaces` carries it (spec §11.12.3)."""
 
 from __future__ import annotations
 
@@ -32,27 +32,31 @@ def papers(yes: int, no: int, spoilt: int = 0) -> list[Ballot]:
     return [Ballot.of(0)] * yes + [Ballot.of(1)] * no + [Ballot(((0, 1),))] * spoilt
 
 
-def question(
-    contest_id: str,
-    options: Mapping[str, object],
-    yes: int,
-    no: int,
-    spoilt: int = 0,
-    workplace: str | None = None,
-) -> tuple[ContestSpec, dict[str, object]]:
-    """A yes/no question and its declared result body (counted by counting.yes_no)."""
-    result = count(Contest(("Yes", "No"), papers(yes, no, spoilt), title=STRIKE), options)
-    shown = {**options, "workplace": workplace} if workplace else dict(options)
-    return contest_spec(contest_id, STRIKE, "yes-no", ("Yes", "No"), options=shown), result_body(
-        result
+def counted(options: Mapping[str, object], yes: int, no: int, spoilt: int = 0) -> dict[str, object]:
+    """A declared yes/no result body (counted by counting.yes_no)."""
+    return result_body(
+        count(Contest(("Yes", "No"), papers(yes, no, spoilt), title=STRIKE), options)
     )
+
+
+def question(
+    contest_id: str, options: Mapping[str, object], yes: int, no: int, spoilt: int = 0
+) -> tuple[ContestSpec, dict[str, object]]:
+    """A yes/no question and its declared result body."""
+    spec = contest_spec(contest_id, STRIKE, "yes-no", ("Yes", "No"), options=options)
+    return spec, counted(options, yes, no, spoilt)
 
 
 def facts(
     questions: Sequence[tuple[ContestSpec, dict[str, object]]],
     opens: str = "2031-05-01T09:00:00Z",
     closes: str = "2031-05-15T17:00:00Z",
+    aggregation: str = "single",
+    workplaces: Mapping[str, Sequence[tuple[str, int, dict[str, object]]]] | None = None,
 ) -> BallotFacts:
+    """`workplaces`: contest id -> (workplace, entitled, its result body) (spec §11.12.3)."""
+    places = workplaces or {}
+    listed = {(name, n) for rows in places.values() for name, n, _ in rows}
     return BallotFacts(
         election_id="constructed-ballot",
         title="Constructed industrial action ballot",
@@ -69,6 +73,11 @@ def facts(
         credentials=100,
         papers={},
         results={spec.id: body for spec, body in questions},
+        aggregation=aggregation,
+        workplaces=tuple(sorted(listed)),
+        workplace_results={
+            cid: tuple((name, body) for name, _, body in rows) for cid, rows in places.items()
+        },
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.unit.reports.documents_world import VERIFIED, facts, pdf_text, question
+from tests.unit.reports.documents_world import VERIFIED, counted, facts, pdf_text, question
 
 from clearcount.documents.pdf import render_pdf
 from clearcount.protocol.setup import contest_spec
@@ -98,11 +98,14 @@ def test_the_notice_of_ballot_gives_the_dates_and_contents_in_force() -> None:
 
 def test_a_workplace_failing_its_turnout_while_all_workplaces_together_pass() -> None:
     options = {"profile": "uk-industrial-action", "opened": "2031-05-01"}
+    places = [
+        ("Northfold Depot", 40, counted({**options, "entitled": 40}, 25, 5)),
+        ("Eastgate Garage", 60, counted({**options, "entitled": 60}, 20, 5)),
+    ]
     ballot = facts(
-        [
-            question("strike-a", {**options, "entitled": 40}, 25, 5, workplace="Northfold Depot"),
-            question("strike-b", {**options, "entitled": 60}, 20, 5, workplace="Eastgate Garage"),
-        ]
+        [question("strike", {**options, "entitled": 100}, 45, 10)],
+        aggregation="separate",
+        workplaces={"strike": places},
     )
     for build in (result_231, employer_231a):
         text = pdf_text(render_pdf(build(ballot, VERIFIED)))
@@ -113,8 +116,25 @@ def test_a_workplace_failing_its_turnout_while_all_workplaces_together_pass() ->
         assert "Turnout test (50% of those entitled) MET: 30 of 40" in text[depot:garage]
         assert "Turnout test (50% of those entitled) NOT MET: 25 of 60" in text[garage:together]
         assert "NOT CARRIED" in text[garage:together]
-        assert "did so MET: 55 of 100" in text[together:]
+        assert "Turnout test (50% of those entitled) MET: 55 of 100" in text[together:]
         assert "action may be called only where that workplace's ballot met every test" in text
+    notice = pdf_text(render_pdf(notice_226a(ballot, VERIFIED)))
+    assert "Eastgate Garage (60 entitled), Northfold Depot (40 entitled) (separate" in notice
+    report = pdf_text(render_pdf(scrutineer_231b(ballot, VERIFIED)))
+    assert "workplace Eastgate Garage Number of individuals entitled to vote 60" in report
+
+
+def test_an_aggregated_ballot_states_one_result_and_each_workplaces_figures() -> None:
+    options = {"profile": "uk-industrial-action", "opened": "2031-05-01"}
+    places = [("Northfold Depot", 40, counted({**options, "entitled": 40}, 25, 5))]
+    ballot = facts(
+        [question("strike", {**options, "entitled": 40}, 25, 5)],
+        aggregation="aggregate",
+        workplaces={"strike": places},
+    )
+    text = pdf_text(render_pdf(result_231(ballot, VERIFIED)))
+    assert "Aggregated result of all workplaces (s.228A)" in text
+    assert "Workplace: Northfold Depot Number of individuals entitled to vote 40" in text
 
 
 def test_the_scrutineers_report_states_papers_and_statements() -> None:
