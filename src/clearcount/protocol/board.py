@@ -22,6 +22,7 @@ from clearcount.protocol.context import Election, read_election
 from clearcount.protocol.paper import verify_paper_batch
 from clearcount.record.chain import GENESIS, Event, next_event
 from clearcount.record.events import Ballot, EndBallots, PaperBatch, Spoiled
+from clearcount.record.postal_rules import online_first
 
 __all__ = ["Board", "cast", "close", "open_board", "post_paper_batch", "post_spoiled"]
 
@@ -97,6 +98,11 @@ def cast(
             f"Ballot.credential: expected a published credential, got "
             f"{credential.hex()[:16]}… (unknown)"
         )
+    postal = board.election.setup.postal
+    if postal is not None and postal.method == "postal":
+        raise RecordError(
+            "Ballot: expected no online ballot in a postal-only ballot (TULRCA s.230), got one"
+        )
     if credential in board.cancelled:
         raise RecordError(
             f"Ballot.credential: expected a credential not cancelled by a paper "
@@ -131,6 +137,11 @@ def post_paper_batch(
     if board.counting:
         raise RecordError("PaperBatch: expected it before the tally, got it after counting began")
     verify_paper_batch(board.election, batch)
+    if batch.channel == "postal" and online_first(board.election.setup) and not board.closed:
+        raise RecordError(
+            "PaperBatch: in a hybrid ballot with online first, postal papers are entered after "
+            "EndBallots (so every online ballot is known), got them before"
+        )
     again = [c for c in batch.cancelled_credentials if c.to_bytes() in board.cancelled]
     if again:
         raise RecordError(

@@ -24,11 +24,17 @@ from clearcount.protocol.decryption import (
 )
 from clearcount.protocol.tally import require_phase, total_weight
 from clearcount.record.chain import Event, next_event
-from clearcount.record.entitlement import counting_options
-from clearcount.record.events import ContestSpec, Result, ResultContest
+from clearcount.record.entitlement import counting_options, workplace_options
+from clearcount.record.events import (
+    ContestSpec,
+    PaperBatch,
+    Result,
+    ResultContest,
+    WorkplaceResult,
+)
 from clearcount.record.result_body import result_body
 
-__all__ = ["declare", "homomorphic_contest", "mixnet_contest"]
+__all__ = ["declare", "homomorphic_contest", "mixnet_contest", "workplace_results"]
 
 
 def homomorphic_contest(spec: ContestSpec, tallies: Sequence[int], total: int) -> Contest:
@@ -65,7 +71,8 @@ def declare(chain: Sequence[Event], election: Election, *, verify: bool = True) 
             tallies = tuple(solver.solve(p) for p in points[spec.id])
             options = counting_options(election.setup.roll, spec)
             counted = count(spec.method, homomorphic_contest(spec, tallies, total), options)
-            contests.append(ResultContest(spec.id, tallies, None, result_body(counted)))
+            workplaces = workplace_results(chain, election, spec)
+            contests.append(ResultContest(spec.id, tallies, None, result_body(counted), workplaces))
             continue
         solver = DiscreteLog(len(spec.candidates))
         values = [solver.solve(p) for p in points[spec.id]]
@@ -74,3 +81,35 @@ def declare(chain: Sequence[Event], election: Election, *, verify: bool = True) 
         counted = count(spec.method, mixnet_contest(spec, rankings), spec.options)
         contests.append(ResultContest(spec.id, None, rankings, result_body(counted)))
     return next_event(chain, "Result", Result(tuple(contests)).to_body())
+
+
+def workplace_results(
+    chain: Sequence[Event], election: Election, spec: ContestSpec
+) -> tuple[WorkplaceResult, ...]:
+    """Per workplace of a separate-workplace postal ballot, its papers' tallies and count,
+    with the workplace's electorate as `entitled` (spec §11.12.3); () otherwise."""
+    setup = election.setup
+    if setup.postal is None or not setup.postal.workplaces:
+        return ()
+    batches = [
+        PaperBatch.from_body(e.body, f"event {e.seq}") for e in chain if e.kind == "PaperBatch"
+    ]
+    found = []
+    for workplace in setup.postal.workplaces:
+        papers = [
+            paper
+            for batch in batches
+            if batch.channel == "postal"
+            and batch.contest == spec.id
+            and batch.workplace == workplace.name
+            for paper in batch.ballots
+        ]
+        tallies = tuple(sum(1 for p in papers if i in p.marks) for i in range(len(spec.candidates)))
+        options = workplace_options(setup.roll, spec, workplace.eligible)
+        counted = count(spec.method, homomorphic_contest(spec, tallies, len(papers)), options)
+        found.append(
+            WorkplaceResult(
+                workplace.name, workplace.eligible, len(papers), tallies, result_body(counted)
+            )
+        )
+    return tuple(found)

@@ -21,6 +21,7 @@ from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.casting import contest_plaintexts
 from clearcount.protocol.context import Election
 from clearcount.record.events import PaperBallot, PaperBatch, cancellation_digest
+from clearcount.record.postal_rules import paper_channel_problem
 from clearcount.record.signing import CANCELLATION_PURPOSE, TELLER_PURPOSE
 
 __all__ = [
@@ -81,6 +82,8 @@ def enter_paper_batch(
     cancellation: Cancellation | None,
     tellers: tuple[TellerSecret, TellerSecret],
     rng: ScalarSource = Scalar.random,
+    *,
+    workplace: str | None = None,
 ) -> PaperBatch:
     """Both tellers sign the batch (spec §11.6); the batch is checked before signing."""
     ordered = () if cancellation is None else cancellation.credentials
@@ -92,6 +95,7 @@ def enter_paper_batch(
         None if cancellation is None or not ordered else cancellation.signature,
         (tellers[0].name, tellers[1].name),
         (UNSIGNED, UNSIGNED),
+        workplace,
     )
     _check_contents(election, draft)
     _check_cancellation(election, draft)
@@ -110,20 +114,16 @@ def enter_paper_batch(
         draft.authority_signature,
         draft.tellers,
         (first, second),
+        workplace,
     )
 
 
 def _check_contents(election: Election, batch: PaperBatch) -> None:
     setup = election.setup
     spec = setup.contest(batch.contest)
-    precedence = setup.channel_precedence
-    if batch.channel not in precedence or precedence.index(batch.channel) >= precedence.index(
-        "online"
-    ):
-        raise RecordError(
-            f"PaperBatch.channel: expected a channel ranked before 'online' in "
-            f"{list(precedence)}, got {batch.channel!r}"
-        )
+    problem = paper_channel_problem(setup, batch.channel, batch.workplace)
+    if problem is not None:
+        raise RecordError(f"PaperBatch: {problem}")
     for i, paper in enumerate(batch.ballots):
         try:
             contest_plaintexts(spec, paper.marks)

@@ -22,6 +22,7 @@ from clearcount.record.events import (
     Setup,
     TrusteeRole,
 )
+from clearcount.record.postal_body import PostalRules
 from clearcount.record.roll import RollEntry, merkle_root, weight_histogram
 
 __all__ = [
@@ -47,6 +48,8 @@ class Manifest:
     channel_precedence: tuple[str, ...] = ("meeting", "postal", "online")
     booth: Mapping[str, str] = field(default_factory=dict)
     """The booth bundles' SRI values pinned for this election (record.booth); {} for none."""
+    postal: PostalRules | None = None
+    """Postal voting papers and workplaces (spec §11.12); None when none are issued."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,7 @@ def draft_setup(
         channel_precedence=manifest.channel_precedence,
         ceremony=CeremonyTranscript((), ()),
         booth=dict(manifest.booth),
+        postal=manifest.postal,
     )
 
 

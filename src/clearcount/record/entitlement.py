@@ -15,7 +15,7 @@ from clearcount.core.errors import ClearcountError
 from clearcount.counting.yes_no_profiles import resolve_profile
 from clearcount.record.setup_body import ContestSpec, RollCommitment
 
-__all__ = ["ENTITLED", "counting_options", "entitled"]
+__all__ = ["ENTITLED", "counting_options", "entitled", "workplace_options"]
 
 ENTITLED = "entitled"
 """The yes-no counting option that holds the number of members entitled to vote."""
@@ -42,3 +42,14 @@ def counting_options(roll: RollCommitment, spec: ContestSpec) -> Mapping[str, ob
     if not _uses_entitled(spec):
         return spec.options
     return {**spec.options, ENTITLED: entitled(roll, spec)}
+
+
+def workplace_options(
+    roll: RollCommitment, spec: ContestSpec, eligible: int
+) -> Mapping[str, object]:
+    """The options of one workplace's count (spec §11.12.3): `entitled` is the workplace's
+    electorate from Setup.postal.workplaces, where the count uses it."""
+    options = counting_options(roll, spec)
+    if ENTITLED not in options:
+        return options
+    return {**options, ENTITLED: eligible}

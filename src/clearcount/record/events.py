@@ -30,6 +30,13 @@ from clearcount.crypto.proofs.disjunctive import DisjunctiveProof
 from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.record import codec
 from clearcount.record.chain import Event
+from clearcount.record.postal_body import (
+    PaperIssue,
+    PaperReplacement,
+    PaperReturns,
+    PostalRules,
+    Workplace,
+)
 from clearcount.record.setup_body import (
     CHANNELS,
     HOMOMORPHIC_METHODS,
@@ -53,6 +60,7 @@ from clearcount.record.tally_bodies import (
     ResultContest,
     Shuffle,
     TallyContest,
+    WorkplaceResult,
 )
 
 __all__ = [
@@ -72,7 +80,11 @@ __all__ = [
     "EndBallots",
     "PaperBallot",
     "PaperBatch",
+    "PaperIssue",
+    "PaperReplacement",
+    "PaperReturns",
     "PartialDecryption",
+    "PostalRules",
     "Result",
     "ResultContest",
     "RoleEntry",
@@ -85,6 +97,8 @@ __all__ = [
     "Teller",
     "TrusteeEntry",
     "TrusteeRole",
+    "Workplace",
+    "WorkplaceResult",
     "cancellation_digest",
     "election_fingerprint",
     "parse_body",
@@ -339,10 +353,13 @@ class PaperBatch:
     authority_signature: SchnorrProof | None
     tellers: tuple[str, str]
     signatures: tuple[SchnorrProof, SchnorrProof]
+    workplace: str | None = None
+    """The workplace of a separate-workplace postal ballot (spec §11.12); None otherwise."""
 
     def unsigned_body(self) -> dict[str, object]:
         return {
             "channel": self.channel,
+            "workplace": self.workplace,
             "contest": self.contest,
             "ballots": [b.to_body() for b in self.ballots],
             "cancelled_credentials": _hexes(self.cancelled_credentials),
@@ -377,6 +394,7 @@ class PaperBatch:
                 "authority_signature",
                 "tellers",
                 "signatures",
+                "workplace",
             ),
         )
         channel = codec.text(f["channel"], f"{path}.channel")
@@ -392,6 +410,7 @@ class PaperBatch:
         signatures = _items(f["signatures"], f"{path}.signatures", least=2, most=2)
         cancelled = _items(f["cancelled_credentials"], f"{path}.cancelled_credentials")
         authority = f["authority_signature"]
+        workplace = f["workplace"]
         if (authority is None) != (not cancelled):
             raise RecordError(
                 f"{path}.authority_signature: expected the credential authority's signature "
@@ -415,6 +434,7 @@ class PaperBatch:
                 _schnorr(signatures[0], f"{path}.signatures[0]"),
                 _schnorr(signatures[1], f"{path}.signatures[1]"),
             ),
+            None if workplace is None else codec.text(workplace, f"{path}.workplace"),
         )
 
 
@@ -431,6 +451,9 @@ BODY_TYPES: Mapping[str, Any] = {
     "Spoiled": Spoiled,
     "EndBallots": EndBallots,
     "PaperBatch": PaperBatch,
+    "PaperIssue": PaperIssue,
+    "PaperReplacement": PaperReplacement,
+    "PaperReturns": PaperReturns,
     "EncryptedTally": EncryptedTally,
     "Shuffle": Shuffle,
     "PartialDecryption": PartialDecryption,

@@ -23,6 +23,7 @@ from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.record import codec
 from clearcount.record.booth import booth_files
 from clearcount.record.ceremony_body import CeremonyTranscript
+from clearcount.record.postal_body import PostalRules
 
 __all__ = [
     "CEREMONY_DOMAIN",
@@ -317,6 +318,7 @@ _MANIFEST_FIELDS = (
     "trustee_keys",
     "channel_precedence",
     "booth",
+    "postal",
 )
 _SETUP_FIELDS = (*_MANIFEST_FIELDS, "trustees", "joint_key", "ceremony")
 
@@ -344,6 +346,8 @@ class Setup:
     """The key ceremony's signed messages (§11.2.3), outside the manifest like `trustees`."""
     booth: Mapping[str, str] = field(default_factory=dict)
     """The voter's booth bundles' SRI values, {file: "sha384-…"} (§11.2; record.booth)."""
+    postal: PostalRules | None = None
+    """Postal voting papers (§11.12): null when the election issues none."""
 
     def manifest_body(self) -> dict[str, object]:
         """The body without `trustees`, `joint_key` and `ceremony`: what the ceremony context
@@ -363,6 +367,7 @@ class Setup:
             "trustee_keys": [t.to_body() for t in self.trustee_keys],
             "channel_precedence": list(self.channel_precedence),
             "booth": dict(self.booth),
+            "postal": None if self.postal is None else self.postal.to_body(),
         }
 
     def ceremony_context(self) -> bytes:
@@ -450,6 +455,9 @@ def _parse(body: object, path: str, *, draft: bool) -> Setup:
             f"{path}.channel_precedence: expected distinct channels from "
             f"{CHANNELS} including 'online', got {list(precedence)}"
         )
+    roll = RollCommitment.from_body(f["roll"], f"{path}.roll")
+    postal = PostalRules.from_body(f["postal"], f"{path}.postal")
+    _check_postal(postal, precedence, roll, contests, f"{path}.postal")
     if draft:
         trustees: tuple[TrusteeEntry, ...] = ()
         joint_key = Point.generator()
@@ -468,7 +476,7 @@ def _parse(body: object, path: str, *, draft: bool) -> Setup:
         trustees=trustees,
         threshold=threshold,
         joint_key=joint_key,
-        roll=RollCommitment.from_body(f["roll"], f"{path}.roll"),
+        roll=roll,
         officer=RoleEntry.from_body(f["officer"], f"{path}.officer"),
         credential_authority=RoleEntry.from_body(
             f["credential_authority"], f"{path}.credential_authority"
@@ -478,7 +486,36 @@ def _parse(body: object, path: str, *, draft: bool) -> Setup:
         channel_precedence=precedence,
         ceremony=ceremony,
         booth=booth_files(f["booth"], f"{path}.booth"),
+        postal=postal,
     )
+
+
+def _check_postal(
+    postal: PostalRules | None,
+    precedence: tuple[str, ...],
+    roll: RollCommitment,
+    contests: tuple[ContestSpec, ...],
+    path: str,
+) -> None:
+    """Postal rules consistent with the rest of the Setup (spec §11.12)."""
+    if postal is None:
+        return
+    if "postal" not in precedence:
+        raise RecordError(
+            f"{path}: expected 'postal' in channel_precedence, got {list(precedence)}"
+        )
+    if postal.method == "postal" and precedence.index("postal") > precedence.index("online"):
+        raise RecordError(
+            f"{path}.method: a postal ballot's papers must take precedence over online, got "
+            f"channel_precedence {list(precedence)}"
+        )
+    if any(c.weighted for c in contests):
+        raise RecordError(f"{path}: expected unweighted contests with postal papers")
+    if postal.workplaces and sum(w.eligible for w in postal.workplaces) != roll.eligible:
+        raise RecordError(
+            f"{path}.workplaces[].eligible: expected them to add up to roll.eligible "
+            f"{roll.eligible}, got {sum(w.eligible for w in postal.workplaces)}"
+        )
 
 
 def _trustees(

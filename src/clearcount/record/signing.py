@@ -9,6 +9,11 @@ made for one kind of act never verifies as another:
 - `credential-cancellation`: the credential authority; `{"cancelled_credentials": [...]}` of a
   PaperBatch (§11.6);
 - `paper-batch`: each of the two tellers; the PaperBatch body without `signatures` (§11.6);
+- `paper-issue`: the credential authority as scrutineer; the PaperIssue body without
+  `signature` (§11.12.1);
+- `paper-replacement`: the scrutineer; the PaperReplacement body without `signature`;
+- `paper-returns`: each of the two tellers; the PaperReturns body without `signatures`
+  (§11.12.2);
 - `shuffle`: the shuffling trustee; the Shuffle body without `signature` (§11.8);
 - `partial-decryption`: the decrypting trustee; the PartialDecryption body without `signature`
   (§11.9).
@@ -25,6 +30,9 @@ __all__ = [
     "CANCELLATION_PURPOSE",
     "CREDENTIALS_PURPOSE",
     "DECRYPTION_PURPOSE",
+    "PAPER_ISSUE_PURPOSE",
+    "REPLACEMENT_PURPOSE",
+    "RETURNS_PURPOSE",
     "SHUFFLE_PURPOSE",
     "TELLER_PURPOSE",
     "signed_digest",
@@ -35,6 +43,9 @@ CANCELLATION_PURPOSE = "credential-cancellation"
 TELLER_PURPOSE = "paper-batch"
 SHUFFLE_PURPOSE = "shuffle"
 DECRYPTION_PURPOSE = "partial-decryption"
+PAPER_ISSUE_PURPOSE = "paper-issue"
+REPLACEMENT_PURPOSE = "paper-replacement"
+RETURNS_PURPOSE = "paper-returns"
 
 
 def signed_digest(body: Mapping[str, object]) -> bytes:

@@ -207,6 +207,44 @@ class PartialDecryption:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkplaceResult:
+    """One workplace's figures in a separate-workplace ballot (spec §11.12.3): its electorate,
+    its postal papers' tallies per candidate, and the count (with `entitled` = `entitled`)."""
+
+    workplace: str
+    entitled: int
+    papers: int
+    tallies: tuple[int, ...]
+    result: Mapping[str, object]
+
+    def to_body(self) -> dict[str, object]:
+        return {
+            "workplace": self.workplace,
+            "entitled": self.entitled,
+            "papers": self.papers,
+            "tallies": list(self.tallies),
+            "result": dict(self.result),
+        }
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> Self:
+        f = codec.fields(body, path, ("workplace", "entitled", "papers", "tallies", "result"))
+        result = f["result"]
+        if not isinstance(result, dict):
+            raise RecordError(f"{path}.result: expected an object, got {type(result).__name__}")
+        return cls(
+            codec.text(f["workplace"], f"{path}.workplace"),
+            codec.integer(f["entitled"], f"{path}.entitled"),
+            codec.integer(f["papers"], f"{path}.papers"),
+            tuple(
+                codec.integer(t, f"{path}.tallies[{i}]")
+                for i, t in enumerate(_items(f["tallies"], f"{path}.tallies"))
+            ),
+            result,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ResultContest:
     """Plaintexts and the full count: `tallies` (homomorphic, per candidate) or `rankings`
     (mixnet, per mixed ballot the decrypted rank values, 1-based, 0 = none) and the count as
@@ -216,6 +254,9 @@ class ResultContest:
     tallies: tuple[int, ...] | None
     rankings: tuple[tuple[int, ...], ...] | None
     result: Mapping[str, object]
+    workplaces: tuple[WorkplaceResult, ...] = ()
+    """Per workplace of Setup.postal, in its order; empty unless separate or aggregated
+    workplace ballots (spec §11.12.3)."""
 
     def to_body(self) -> dict[str, object]:
         return {
@@ -223,11 +264,12 @@ class ResultContest:
             "tallies": None if self.tallies is None else list(self.tallies),
             "rankings": None if self.rankings is None else [list(r) for r in self.rankings],
             "result": dict(self.result),
+            "workplaces": [w.to_body() for w in self.workplaces],
         }
 
     @classmethod
     def from_body(cls, body: object, path: str) -> Self:
-        f = codec.fields(body, path, ("id", "tallies", "rankings", "result"))
+        f = codec.fields(body, path, ("id", "tallies", "rankings", "result", "workplaces"))
         if (f["tallies"] is None) == (f["rankings"] is None):
             raise RecordError(
                 f"{path}: expected exactly one of tallies and rankings, got "
@@ -250,7 +292,11 @@ class ResultContest:
         result = f["result"]
         if not isinstance(result, dict):
             raise RecordError(f"{path}.result: expected an object, got {type(result).__name__}")
-        return cls(codec.text(f["id"], f"{path}.id"), tallies, rankings, result)
+        workplaces = tuple(
+            WorkplaceResult.from_body(w, f"{path}.workplaces[{i}]")
+            for i, w in enumerate(_items(f["workplaces"], f"{path}.workplaces"))
+        )
+        return cls(codec.text(f["id"], f"{path}.id"), tallies, rankings, result, workplaces)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,11 +30,27 @@ PHASES: Mapping[str, int] = {
 }
 """The phase of each event type (spec §11): phases never go back."""
 
-WINDOWS: Mapping[str, tuple[int, int]] = {"PaperBatch": (1, 3), "Audit": (0, 7)}
+WINDOWS: Mapping[str, tuple[int, int]] = {
+    "PaperBatch": (1, 3),
+    "PaperIssue": (1, 2),
+    "PaperReplacement": (1, 2),
+    "PaperReturns": (3, 3),
+    "Audit": (0, 7),
+}
 """Events that do not move the phase, and the phases they may come in: paper batches after the
-credentials and before counting starts (spec §11.6), audit events anywhere after Setup."""
+credentials and before counting starts (spec §11.6), the papers' issue and replacements before
+EndBallots, their returns after it and before counting (§11.12), audit events anywhere after
+Setup."""
 
-UNIQUE = ("Setup", "Credentials", "EndBallots", "EncryptedTally", "Result")
+UNIQUE = (
+    "Setup",
+    "Credentials",
+    "PaperIssue",
+    "EndBallots",
+    "PaperReturns",
+    "EncryptedTally",
+    "Result",
+)
 
 
 def check_chain(view: RecordView, out: Collector) -> None:

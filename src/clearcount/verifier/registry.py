@@ -208,7 +208,27 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "paper within the cancelled credentials",
         "per contest, the total weight of its papers is at most the total weight of the "
         "credentials cancelled with a valid authority signature (their number if the contest "
-        "is unweighted)",
+        "is unweighted); in a hybrid ballot with online first, no postal batch cancels a "
+        "credential that cast a Ballot (no member counted twice)",
+    ),
+    _spec(
+        "V-POSTAL-1",
+        "§11.12.1",
+        "voting papers issued",
+        "with Setup.postal, exactly one PaperIssue signed by the credential authority as "
+        "scrutineer (purpose paper-issue), one paper per eligible member, numbered "
+        "consecutively per workplace of Setup.postal in order, one question per contest; each "
+        "PaperReplacement signed (purpose paper-replacement), voiding a live paper and taking "
+        "the next number; no online Ballot in a postal-only ballot",
+    ),
+    _spec(
+        "V-POSTAL-2",
+        "§11.12.2",
+        "paper returns",
+        "one PaperReturns signed by two Setup tellers (purpose paper-returns); every listed "
+        "number issued and listed once, voided exactly when replaced; the postal PaperBatches "
+        "follow it and hold, per contest and workplace, exactly the counted papers not "
+        "superseded",
     ),
     _spec(
         "V-SELECT-1",
@@ -282,6 +302,15 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "and options: the numbers and decisions (§11.9.2: elected list, every stage's tallies, "
         "elected and excluded, the outcome's booleans, integers, exact numbers and candidate "
         "names) equal the declared result's; wording is not compared",
+    ),
+    _spec(
+        "V-WORKPLACE-1",
+        "§11.12.3",
+        "workplace results",
+        "in a separate-workplace ballot each Result contest lists every workplace of "
+        "Setup.postal in order; its entitled, papers and tallies are those of its postal "
+        "batches, and its count's numbers and decisions equal a recount with entitled = the "
+        "workplace's electorate",
     ),
 )
 

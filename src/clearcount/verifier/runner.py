@@ -19,6 +19,7 @@ from clearcount.verifier import (
     ballot_checks,
     ceremony_checks,
     checks_record,
+    postal_checks,
     result_checks,
     setup_checks,
     signature_checks,
@@ -42,6 +43,7 @@ IMPLEMENTATIONS: Mapping[str, CheckFunction] = {
     **tally_checks.CHECKS,
     **result_checks.CHECKS,
     **signature_checks.CHECKS,
+    **postal_checks.CHECKS,
 }
 """Check id -> function; every id of the catalogue but V-READ-1 (done by `verify_record`)."""
 

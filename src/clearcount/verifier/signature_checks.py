@@ -17,6 +17,7 @@ from clearcount.crypto.group import Point
 from clearcount.crypto.proofs.schnorr import SchnorrProof, verify_schnorr
 from clearcount.record.chain import Event
 from clearcount.record.events import Credentials, PaperBatch, PartialDecryption, Shuffle
+from clearcount.record.postal_rules import online_first
 from clearcount.record.signing import (
     CANCELLATION_PURPOSE,
     CREDENTIALS_PURPOSE,
@@ -26,10 +27,10 @@ from clearcount.record.signing import (
 from clearcount.verifier import facts
 from clearcount.verifier.view import Collector, RecordView
 
-__all__ = ["CHECKS", "cancellations"]
+__all__ = ["CHECKS", "cancellations", "is_signed"]
 
 
-def _signed(
+def is_signed(
     view: RecordView, key: Point, signature: SchnorrProof, purpose: str, digest: bytes
 ) -> bool:
     try:
@@ -44,7 +45,7 @@ def check_credentials_signature(view: RecordView, out: Collector) -> None:
     authority = facts.setup(view).credential_authority
     published: Credentials = facts.credentials(view)
     event = next(view.of_kind("Credentials"))
-    if not _signed(
+    if not is_signed(
         view, authority.key, published.signature, CREDENTIALS_PURPOSE, published.signed_digest()
     ):
         out.fail(
@@ -66,7 +67,7 @@ def cancellations(view: RecordView) -> Mapping[str, int]:
         for event, batch in facts.bodies(view, "PaperBatch"):
             assert isinstance(batch, PaperBatch)
             signature = batch.authority_signature
-            if signature is None or not _signed(
+            if signature is None or not is_signed(
                 view, key, signature, CANCELLATION_PURPOSE, batch.cancellation_digest()
             ):
                 continue
@@ -90,7 +91,7 @@ def check_cancellations(view: RecordView, out: Collector) -> None:
     for event, batch in batches:
         assert isinstance(batch, PaperBatch)
         signature = batch.authority_signature
-        if signature is None or not _signed(
+        if signature is None or not is_signed(
             view, authority.key, signature, CANCELLATION_PURPOSE, batch.cancellation_digest()
         ):
             out.fail(
@@ -134,6 +135,18 @@ def check_paper_weight(view: RecordView, out: Collector) -> None:
                 "voter's online credential cancelled)",
                 last[contest],
             )
+    if online_first(facts.setup(view)):
+        voted = {e.body.get("credential") for e in view.of_kind("Ballot")}
+        for event, batch in batches:
+            assert isinstance(batch, PaperBatch)
+            for credential in batch.cancelled_credentials:
+                if batch.channel == "postal" and credential.to_bytes().hex() in voted:
+                    out.fail(
+                        f"credential {credential.to_bytes().hex()[:16]}… voted online, which "
+                        "takes precedence in this hybrid ballot, yet a postal paper cancels it "
+                        "(the member would be counted by post instead)",
+                        event,
+                    )
     out.detail = f"{len(cancelled)} cancelled credentials; paper weight per contest {papers}"
 
 
@@ -149,7 +162,7 @@ def _trustee_acts(view: RecordView, out: Collector, kind: str, purpose: str) -> 
         key = keys.get(body.trustee)
         if key is None:
             out.fail(f"{kind} by {body.trustee!r}, who is not a trustee of the Setup", event)
-        elif not _signed(view, key, body.signature, purpose, body.signed_digest()):
+        elif not is_signed(view, key, body.signature, purpose, body.signed_digest()):
             out.fail(
                 f"{kind} is not signed by trustee {body.trustee!r} (purpose {purpose}): "
                 "someone else acted under their name",

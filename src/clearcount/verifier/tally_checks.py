@@ -15,6 +15,7 @@ from clearcount.crypto.group import Point, Scalar
 from clearcount.crypto.proofs.schnorr import verify_schnorr
 from clearcount.crypto.shuffle_proof import ShuffleProof, check_shuffle_proof
 from clearcount.record.events import ContestSpec, EncryptedTally, PaperBatch, Shuffle
+from clearcount.record.postal_rules import paper_channel_problem
 from clearcount.record.signing import TELLER_PURPOSE
 from clearcount.verifier import facts
 from clearcount.verifier.ballot_checks import scan
@@ -50,15 +51,9 @@ def check_paper(view: RecordView, out: Collector) -> None:
         assert isinstance(batch, PaperBatch)
         try:
             spec = setup.contest(batch.contest)
-            precedence = setup.channel_precedence
-            if batch.channel not in precedence or precedence.index(
-                batch.channel
-            ) > precedence.index("online"):
-                out.fail(
-                    f"channel {batch.channel!r} is not ranked before 'online' in "
-                    f"{list(precedence)}",
-                    event,
-                )
+            problem = paper_channel_problem(setup, batch.channel, batch.workplace)
+            if problem is not None:
+                out.fail(problem, event)
             for name, signature in zip(batch.tellers, batch.signatures, strict=True):
                 verify_schnorr(
                     view.fingerprint,

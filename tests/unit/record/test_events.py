@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from clearcount.core.errors import RecordError
 from clearcount.counting.result import Result, Stage
 from clearcount.protocol.simulate import simulate_election
+from clearcount.protocol.simulate_postal import simulate_postal
 from clearcount.record.chain import Event
 from clearcount.record.events import (
     BODY_TYPES,
@@ -25,9 +26,11 @@ from clearcount.record.result_body import exact_value, result_body
 
 @pytest.fixture(scope="module")
 def records() -> dict[str, list[Event]]:
-    return {
+    found = {
         name: simulate_election(name, b"events")[0] for name in ("fptp-approval", "preferential")
     }
+    found["postal"] = simulate_postal("separate").chain
+    return found
 
 
 def _first(events: list[Event], kind: str) -> Event:
