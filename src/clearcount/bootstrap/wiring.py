@@ -13,6 +13,7 @@ from clearcount.service.elections.ballots import BallotService
 from clearcount.service.elections.casting import CastingService
 from clearcount.service.elections.closing import ClosingService
 from clearcount.service.elections.paper import PaperService
+from clearcount.service.elections.postal import PostalService
 from clearcount.service.elections.public_board import PublicBoardService
 from clearcount.service.elections.publication import PublicationService, Verify, run_verifier
 from clearcount.service.elections.register import RegisterService
@@ -53,6 +54,7 @@ class Services:
     roles: RoleService
     casting: CastingService
     paper: PaperService
+    postal: PostalService
     register: RegisterService
     closing: ClosingService
     tally: TallyService
@@ -108,6 +110,7 @@ def build(
         roles=RoleService(uow, clock),
         casting=CastingService(uow, clock),
         paper=PaperService(uow, clock),
+        postal=PostalService(uow, clock),
         register=RegisterService(uow, clock),
         closing=ClosingService(uow, clock),
         tally=TallyService(uow, clock),

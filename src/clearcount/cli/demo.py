@@ -29,7 +29,7 @@ from pathlib import Path
 import click
 
 from clearcount.bootstrap import Config, build
-from clearcount.record.events import ContestSpec
+from clearcount.record.events import ContestSpec, PostalRules
 from clearcount.service.elections.ballots import contest
 from clearcount.service.elections.records import BallotDefinition
 from clearcount.service.membership.eligibility import (
@@ -40,6 +40,7 @@ from clearcount.service.membership.eligibility import (
 from clearcount.service.membership.organisations import Organisation, OrganisationKind
 
 from . import demo_data as data
+from . import demo_postal
 from .common import UserError, progress
 from .demo_steps import (
     DEFAULT_VOTE_URL,
@@ -67,6 +68,7 @@ def _definition(
     closes: str,
     contests: Sequence[ContestSpec],
     channels: tuple[str, ...],
+    postal: PostalRules | None = None,
 ) -> BallotDefinition:
     return BallotDefinition(
         election_id=eid,
@@ -80,6 +82,7 @@ def _definition(
         threshold=2,
         tellers=TELLERS,
         channels=channels,
+        postal=postal,
     )
 
 
@@ -213,8 +216,10 @@ def industrial_action(demo: Demo) -> None:
             "2031-05-15T17:00+00:00",
             questions,
             ("postal", "online"),
+            PostalRules("hybrid"),
         )
     )
+    papers = demo_postal.issue(demo, eid, org, material, SCRUTINEER)
     emailed = [i.recipient.member_id for i in material.issued if i.recipient.channel == "email"]
     postal = [i.recipient.member_id for i in material.issued if i.recipient.channel == "postal"]
     online = emailed[:-2]  # two members do not vote
@@ -225,17 +230,23 @@ def industrial_action(demo: Demo) -> None:
             demo.cast(eid, material, member, {"strike": (strike,), "asos": (0,)})
             advance(1)
     click.echo(f"  {len(online)} members voted online")
-    demo.clock.set("2031-05-14T12:00Z")
-    demo.paper(
+    # paper 1 was replaced by the next number; the others hold the number they were issued
+    replaced = len(papers.papers) + papers.papers[0].number
+    number = {p.member_id: (replaced if p.number == 1 else p.number) for p in papers.papers}
+    yes: dict[str, tuple[int, ...]] = {"strike": (0,), "asos": (0,)}
+    returned: dict[int, dict[str, tuple[int, ...]] | None] = {number[m]: yes for m in postal}
+    # voted online and posted the paper too: the paper counts (postal first), the online
+    # ballot is cancelled; one paper comes back with no valid answer, one after the deadline
+    returned[number[online[0]]] = {"strike": (0,), "asos": (1,)}
+    returned[number[emailed[-2]]] = None
+    demo.clock.set("2031-05-15T17:00Z")
+    demo.count(
         eid,
         report,
-        material,
-        "postal",
-        {"strike": [(0,)] * len(postal), "asos": [(0,), (1,)][: len(postal)]},
-        postal,
+        after_close=lambda: demo_postal.count_returns(
+            demo, eid, material, SCRUTINEER, papers, returned, [number[emailed[-1]]]
+        ),
     )
-    demo.clock.set("2031-05-15T17:00Z")
-    demo.count(eid, report)
 
 
 def prepare(directory: Path) -> None:

@@ -5,7 +5,7 @@ scenarios in `cli.demo`)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -255,9 +255,17 @@ class Demo:
         )
         click.echo(f"  {channel} papers of {len(voters)} members entered by both tellers")
 
-    def count(self, eid: str, report: CeremonyReport, absent: Sequence[str] = ()) -> Declaration:
+    def count(
+        self,
+        eid: str,
+        report: CeremonyReport,
+        absent: Sequence[str] = (),
+        after_close: Callable[[], None] | None = None,
+    ) -> Declaration:
         s = self.services
         s.closing.close(AS_OFFICER, eid)
+        if after_close is not None:
+            after_close()
         s.tally.tally(AS_OFFICER, eid)
         for trustee in self.shares[eid]:
             s.tally.shuffle(eid, trustee, self.role_key("trustee", trustee).signing)

@@ -116,6 +116,10 @@ COMMANDS: dict[str, LazyCommand] = {
         _from("roll_commands:org_group"),
         "Set up the organisation (a party or a union) and its units before importing members.",
     ),
+    "papers": LazyCommand(
+        _from("papers_commands:papers_group"),
+        "Postal voting papers: issue, replace, the tellers' entries, reconcile, count.",
+    ),
     "publish": LazyCommand(
         _from("publish_commands:publish_command"),
         "Publish ELECTION's record (no personal data) and verify the published copy.",

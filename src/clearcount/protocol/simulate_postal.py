@@ -124,7 +124,7 @@ def simulate_postal(scenario: str, seed: bytes = b"postal") -> PostalSimulation:
         "2031-05-15T17:00:00Z",
         contests,
         order,
-        rules,
+        postal=rules,
     )
     roles, keys = simulated_roles(
         "Jo Hale", "Independent Scrutineer Ltd", ("Pat Quinn", "Sam Ortiz"), ("T1", "T2"), rng

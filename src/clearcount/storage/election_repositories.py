@@ -21,16 +21,19 @@ from clearcount.record.chain import Event, event_from_document
 from clearcount.service.elections.records import (
     Appeal,
     BallotDefinition,
+    PaperEntry,
     PublicationEntry,
     RegisteredCard,
     RegisterMark,
     StoredElection,
 )
+from clearcount.service.errors import ConflictError
 from clearcount.storage.election_tables import (
     appeals,
     credential_bindings,
     elections,
     marked_register,
+    paper_entries,
     publications,
     record_events,
     role_cards,
@@ -379,6 +382,57 @@ class SqlRoleCardRepository:
                 RoleCard.from_json(json.loads(r.card), f"stored card of {r.name!r}"),
                 r.registered_by,
                 r.registered_at,
+            )
+            for r in rows
+        ]
+
+
+class SqlPaperEntryRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def add(self, entry: PaperEntry) -> None:
+        key = (entry.election_id, entry.teller, entry.number)
+        found = self._c.execute(
+            sa.select(paper_entries.c.number).where(
+                paper_entries.c.election_id == key[0],
+                paper_entries.c.teller == key[1],
+                paper_entries.c.number == key[2],
+            )
+        ).first()
+        if found is not None:
+            raise ConflictError(
+                f"teller {entry.teller!r} already entered paper {entry.number}; each number is "
+                "entered once per teller"
+            )
+        answers = None if entry.answers is None else {k: list(v) for k, v in entry.answers.items()}
+        self._c.execute(
+            paper_entries.insert().values(
+                election_id=entry.election_id,
+                teller=entry.teller,
+                number=entry.number,
+                answers=None if answers is None else canonical_json(answers).decode("utf-8"),
+                received=entry.received,
+                entered_at=entry.entered_at,
+            )
+        )
+
+    def list(self, election_id: str) -> Sequence[PaperEntry]:
+        rows = self._c.execute(
+            sa.select(paper_entries)
+            .where(paper_entries.c.election_id == election_id)
+            .order_by(paper_entries.c.teller, paper_entries.c.number)
+        )
+        return [
+            PaperEntry(
+                r.election_id,
+                r.teller,
+                r.number,
+                None
+                if r.answers is None
+                else {k: tuple(v) for k, v in json.loads(r.answers).items()},
+                r.received,
+                r.entered_at,
             )
             for r in rows
         ]

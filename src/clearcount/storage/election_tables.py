@@ -21,6 +21,7 @@ __all__ = [
     "credential_bindings",
     "elections",
     "marked_register",
+    "paper_entries",
     "publications",
     "record_events",
     "role_cards",
@@ -118,11 +119,25 @@ role_cards = sa.Table(
 )
 """The roles' public cards (spec §11.2.2), never a secret (migration 0005)."""
 
+paper_entries = sa.Table(
+    "paper_entries",
+    metadata,
+    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), primary_key=True),
+    sa.Column("teller", sa.String(200), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("answers", sa.Text, nullable=True),
+    sa.Column("received", INSTANT, nullable=False),
+    sa.Column("entered_at", INSTANT, nullable=False),
+)
+"""Each teller's entry of the returned voting papers (spec §11.12.2; migration 0010): paper
+numbers and answers only, never who holds a number (the scrutineer's sealed list does)."""
+
 ELECTION_APPEND_ONLY_TABLES = (
     "record_events",
     "marked_register",
     "credential_bindings",
     "publications",
     "role_cards",
+    "paper_entries",
 )
-"""Rows never change or go (triggers of migrations 0002, 0004 and 0005 refuse it)."""
+"""Rows never change or go (triggers of migrations 0002, 0004, 0005 and 0010 refuse it)."""

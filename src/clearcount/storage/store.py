@@ -23,6 +23,7 @@ from clearcount.service.elections.ports import (
     BoardRepository,
     CredentialBindingRepository,
     ElectionRepository,
+    PaperEntryRepository,
     PublicationRepository,
     RegisterRepository,
     RoleCardRepository,
@@ -46,6 +47,7 @@ from clearcount.storage.election_repositories import (
     SqlBoardRepository,
     SqlCredentialBindingRepository,
     SqlElectionRepository,
+    SqlPaperEntryRepository,
     SqlPublicationRepository,
     SqlRegisterRepository,
     SqlRoleCardRepository,
@@ -96,6 +98,7 @@ class SqlUnitOfWork:
     appeals: AppealRepository
     publications: PublicationRepository
     role_cards: RoleCardRepository
+    paper_entries: PaperEntryRepository
     triggers: TriggerRepository
     sign_in_codes: SignInCodeRepository
     officials: OfficialRepository
@@ -128,6 +131,7 @@ class SqlUnitOfWork:
         self.appeals = SqlAppealRepository(connection)
         self.publications = SqlPublicationRepository(connection)
         self.role_cards = SqlRoleCardRepository(connection)
+        self.paper_entries = SqlPaperEntryRepository(connection)
         self.triggers = SqlTriggerRepository(connection)
         self.sign_in_codes = SqlSignInCodeRepository(connection)
         self.officials = SqlOfficialRepository(connection)

@@ -14,11 +14,14 @@ from tests.unit.service.election_world import ELECTION, ELIGIBLE, Lifecycle
 from tests.unit.service.world import CountingSalts, FixedClock, World
 
 from clearcount.record.chain import check_chain
-from clearcount.service.errors import StorageUnavailableError
+from clearcount.service.elections.records import PaperEntry
+from clearcount.service.errors import ConflictError, StorageUnavailableError
 from clearcount.storage.election_tables import ELECTION_APPEND_ONLY_TABLES
 from clearcount.storage.engine import create_engine
 from clearcount.storage.migrate import alembic_config, upgrade
 from clearcount.storage.store import SqlStore
+
+_AT = "2031-05-14T12:00:00+00:00"
 
 
 def lifecycle(store: SqlStore, tmp_path: Path) -> Lifecycle:
@@ -30,6 +33,9 @@ def test_record_and_register_are_append_only(store: SqlStore, tmp_path: Path) ->
     life.open()
     life.casting.cast(voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]}))
     life.publication.publish(officer("officer"), ELECTION, tmp_path / "record.zip")
+    with store.unit_of_work() as uow:
+        uow.paper_entries.add(PaperEntry(ELECTION, "Pat Quinn", 7, None, _AT, _AT))
+        uow.commit()
     for table in ELECTION_APPEND_ONLY_TABLES:
         for statement in (f"UPDATE {table} SET election_id = election_id", f"DELETE FROM {table}"):
             with (
@@ -117,3 +123,19 @@ def test_migration_0004_keeps_register_lines_cut_to_their_day(
             ("M2", "2022-09-12T00:00:00Z"),
         ]
     engine.dispose()
+
+
+def test_each_teller_enters_a_paper_number_once(store: SqlStore, tmp_path: Path) -> None:
+    lifecycle(store, tmp_path).open()
+    entry = PaperEntry(ELECTION, "Pat Quinn", 3, {"strike": (0,), "asos": ()}, _AT, _AT)
+    with store.unit_of_work() as uow:
+        uow.paper_entries.add(entry)
+        uow.paper_entries.add(PaperEntry(ELECTION, "Sam Ortiz", 3, None, _AT, _AT))
+        with pytest.raises(ConflictError, match="already entered paper 3"):
+            uow.paper_entries.add(entry)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert list(uow.paper_entries.list(ELECTION)) == [
+            entry,
+            PaperEntry(ELECTION, "Sam Ortiz", 3, None, _AT, _AT),
+        ]

@@ -52,6 +52,7 @@ from clearcount.service.errors import (
 )
 from clearcount.service.ports import Clock
 from clearcount.service.roles.ceremony_transport import CeremonyTransport
+from clearcount.service.roles.postal_papers import workplace_rules
 from clearcount.service.roles.trustee_ceremony import (
     DRAFT,
     draft_document,
@@ -271,6 +272,7 @@ class BallotService:
             d.contests,
             d.channels,
             d.booth,
+            workplace_rules(d.postal, snapshot),
         )
         roll = RollCommitment(header.root, header.size, header.eligible)
         return draft_setup(manifest, roll, setup_roles(uow, d), d.threshold), header.version

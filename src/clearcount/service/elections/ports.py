@@ -14,6 +14,7 @@ from clearcount.record.chain import Event
 from clearcount.service.elections.records import (
     Appeal,
     BallotDefinition,
+    PaperEntry,
     PublicationEntry,
     RegisteredCard,
     RegisterMark,
@@ -28,6 +29,7 @@ __all__ = [
     "ElectionRepository",
     "ElectionUnitOfWork",
     "ElectionUnitOfWorkFactory",
+    "PaperEntryRepository",
     "PublicationRepository",
     "RegisterRepository",
     "RoleCardRepository",
@@ -121,6 +123,17 @@ class RoleCardRepository(Protocol):
         ...
 
 
+class PaperEntryRepository(Protocol):
+    """Each teller's own entry of the returned voting papers (spec §11.12.2), append-only:
+    nothing is counted until the two entries agree."""
+
+    def add(self, entry: PaperEntry) -> None:
+        """ConflictError if this teller already entered this number."""
+        ...
+
+    def list(self, election_id: str) -> Sequence[PaperEntry]: ...
+
+
 class ElectionUnitOfWork(UnitOfWork, Protocol):
     elections: ElectionRepository
     board: BoardRepository
@@ -129,6 +142,7 @@ class ElectionUnitOfWork(UnitOfWork, Protocol):
     appeals: AppealRepository
     publications: PublicationRepository
     role_cards: RoleCardRepository
+    paper_entries: PaperEntryRepository
 
 
 ElectionUnitOfWorkFactory = Callable[[], ElectionUnitOfWork]

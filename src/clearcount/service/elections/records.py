@@ -15,7 +15,7 @@ from clearcount.core.errors import RecordError
 from clearcount.protocol.roles import RoleCard
 from clearcount.record import codec
 from clearcount.record.booth import booth_files
-from clearcount.record.events import CHANNELS, ContestSpec
+from clearcount.record.events import CHANNELS, ContestSpec, PostalRules
 from clearcount.service.errors import ValidationError
 
 __all__ = [
@@ -74,9 +74,19 @@ class BallotDefinition:
     channels: tuple[str, ...] = ("meeting", "postal", "online")
     booth: Mapping[str, str] = field(default_factory=dict)
     """The voter's booth bundles' SRI values when it was defined (record.booth; spec §11.2)."""
+    postal: PostalRules | None = None
+    """Postal voting papers (spec §11.12): postal or hybrid, and the workplaces (unit ids of
+    the roll) of a separate-workplace ballot; None when no papers are issued."""
 
     def __post_init__(self) -> None:
         obj = f"ballot {self.election_id!r}"
+        if self.postal is not None and "postal" not in self.channels:
+            raise ValidationError(
+                obj,
+                "channels",
+                "'postal' among them for a ballot with voting papers",
+                self.channels,
+            )
         if not self.election_id.strip() or len(self.election_id) > 64:
             raise ValidationError(obj, "election_id", "1 to 64 characters", self.election_id)
         if not self.title.strip():
@@ -122,6 +132,7 @@ class BallotDefinition:
             "tellers": list(self.tellers),
             "channels": list(self.channels),
             "booth": dict(self.booth),
+            "postal": None if self.postal is None else self.postal.to_body(),
         }
 
     @classmethod
@@ -145,6 +156,9 @@ class BallotDefinition:
             booth = {}  # definitions stored before the booth was pinned have none
             if isinstance(stored, dict) and "booth" in stored:
                 booth = booth_files(stored.pop("booth"), f"{path}.booth")
+            postal = None  # definitions stored before postal papers have no "postal"
+            if isinstance(stored, dict) and "postal" in stored:
+                postal = PostalRules.from_body(stored.pop("postal"), f"{path}.postal")
             f = codec.fields(stored, path, names)
             texts = {n: codec.text(f[n], f"{path}.{n}") for n in names[:5] + names[6:7]}
             contests = tuple(
@@ -176,7 +190,22 @@ class BallotDefinition:
             tellers=(tellers[0], tellers[1]),
             channels=lists["channels"],
             booth=booth,
+            postal=postal,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEntry:
+    """One returned voting paper as one teller entered it (spec §11.12.2): `answers` per
+    contest id (candidate indices; empty for a blank or double-marked question), or None for
+    a paper spoilt as a whole; `received` from the receipt stamp (ISO 8601 with offset)."""
+
+    election_id: str
+    teller: str
+    number: int
+    answers: Mapping[str, tuple[int, ...]] | None
+    received: str
+    entered_at: str
 
 
 @dataclass(frozen=True, slots=True)
