@@ -12,6 +12,7 @@ rendered in issue order (by number). `render_sample` makes the sample paper for 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -25,6 +26,13 @@ __all__ = ["VotingPaper", "render_papers", "render_sample"]
 
 _LEFT, _WIDTH = 20.0, 170.0
 _WINDOW = (25.0, 50.0, 85.0)
+
+
+def _when(instant: str) -> str:
+    """2031-05-15T17:00:00Z as "17:00 UTC on 15 May 2031" (the deadline as people read it)."""
+    at = datetime.fromisoformat(instant)
+    zone = "UTC" if at.utcoffset() == timedelta(0) else at.strftime("UTC%z")
+    return f"{at:%H:%M} {zone} on {at.day} {at:%B %Y}"
 
 
 def _pdf() -> FPDF:
