@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from clearcount.mail.papers import render_papers, render_sample
 from clearcount.protocol.simulate_postal import STATEMENT, _content
-from clearcount.service.postal_papers import VotingPaper
+from clearcount.service.roles.postal_papers import VotingPaper
 
 SCRUTINEER = "Northgate Ballot Services"
 TITLE = "Northfold Bus Depot: industrial action ballot"
