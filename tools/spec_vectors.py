@@ -923,6 +923,42 @@ def rfc9496_vectors() -> list[Block]:
     return [block.put("convergent.output", bytes.fromhex(derivation["convergent_output"]))]
 
 
+def postal_vectors() -> list[Block]:
+    from clearcount.protocol.postal import numbers_commitment
+    from clearcount.protocol.simulate_postal import simulate_postal
+
+    sim = simulate_postal("separate", b"clearcount/kat/record")
+    chosen = _Election(tuple(sim.chain), sim)
+    events = {e.kind: e for e in reversed(sim.chain)}
+    authority = str(events["PaperIssue"].body["scrutineer"])
+    block = Block(
+        "90.22",
+        "Postal papers: the numbers commitment, the scrutineer's and the tellers' signatures "
+        "(§11.12)",
+        "A simulated postal-only ballot at two workplaces (`protocol.simulate_postal`, scenario "
+        "`separate`, seed `clearcount/kat/record`). `papers_jcs` is the scrutineer's list of "
+        "numbers and roll commitments whose SHA-256 is the PaperIssue's `numbers_commitment`; "
+        "then the PaperIssue (purpose `paper-issue`), the PaperReplacement (`paper-replacement`) "
+        "and the first teller's signature on the PaperReturns (`paper-returns`), each over "
+        "SHA-256 of the JCS of the body without its signature(s), context the fingerprint.",
+    )
+    listed = {"papers": [{"number": p.number, "commitment": p.commitment} for p in sim.papers]}
+    block.put_json("papers_jcs", canonical_json(listed))
+    block.put("numbers_commitment", bytes.fromhex(numbers_commitment(sim.papers)))
+    block.put("fingerprint", election_fingerprint(sim.chain[0]))
+    _act(block, "issue", chosen, events["PaperIssue"], authority, "paper-issue")
+    _act(block, "replacement", chosen, events["PaperReplacement"], authority, "paper-replacement")
+    returns = events["PaperReturns"]
+    teller = str(returns.body["tellers"][0])  # type: ignore[index]
+    unsigned = {k: v for k, v in returns.body.items() if k != "signatures"}
+    role = sim.roles[teller]
+    block.put("returns.signer", teller)
+    block.put_json("returns.unsigned_jcs", canonical_json(unsigned))
+    _signature_lines(block, "returns", unsigned, role.key, role.signing,
+                     _proof(returns.body["signatures"][0]), "paper-returns", chosen)  # type: ignore[index]  # fmt: skip
+    return [block]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -945,6 +981,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     ceremony_message_vectors,
     lot_vectors,
     rfc9496_vectors,
+    postal_vectors,
 ]
 
 HEADER = """\

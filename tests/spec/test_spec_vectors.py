@@ -110,6 +110,18 @@ def test_signed_messages_of_sections_11_4_and_11_6() -> None:
         assert BLOCKS["90.10"][f"teller[{i}].message"] == _unsigned_digest(BLOCKS["90.10"])
 
 
+def test_postal_papers_of_section_11_12() -> None:
+    values = BLOCKS["90.22"]
+    listed = values["papers_jcs"].encode()
+    assert hashlib.sha256(listed).hexdigest() == values["numbers_commitment"]
+    issue = json.loads(values["issue.unsigned_jcs"])
+    assert issue["numbers_commitment"] == values["numbers_commitment"]
+    assert issue["papers"] == len(json.loads(listed)["papers"])
+    for prefix in ("issue", "replacement", "returns"):
+        digest = hashlib.sha256(values[f"{prefix}.unsigned_jcs"].encode()).hexdigest()
+        assert values[f"{prefix}.message"] == digest
+
+
 def test_fingerprint_and_ceremony_context_of_section_11() -> None:
     values = BLOCKS["90.8"]
     assert hashlib.sha256(values["event_jcs"].encode()).hexdigest() == values["fingerprint"]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from clearcount.record.events import Credentials
+from clearcount.core.errors import ClearcountError
+from clearcount.record.events import Credentials, PostalRules, Workplace
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.elections.contests_file import (
     CONTESTS_FORMAT,
@@ -38,6 +39,25 @@ __all__ = ["CONTESTS_FORMAT", "contests_from_json", "election_group"]
 @click.group("election")
 def election_group() -> None:
     """Define a ballot, open it for voting, follow it, close it."""
+
+
+def _postal_rules(
+    papers: str | None, workplaces: tuple[str, ...], aggregation: str
+) -> PostalRules | None:
+    """--papers, --workplace and --aggregation as the Setup's postal rules (spec §11.12);
+    each workplace's electorate is counted on the frozen roll when the Setup is drafted."""
+    if papers is None:
+        if workplaces:
+            raise UserError("--workplace: give --papers postal (workplace ballots are postal)")
+        return None
+    try:
+        return PostalRules(
+            papers,
+            aggregation if workplaces else "single",
+            tuple(Workplace(w, 1) for w in workplaces),
+        )
+    except ClearcountError as error:
+        raise UserError(f"--papers/--workplace: {error}") from None
 
 
 @election_group.command("define")
@@ -96,6 +116,27 @@ def election_group() -> None:
     help="Ways to vote, highest precedence first: a meeting or postal ballot "
     "cancels the member's online vote.",
 )
+@click.option(
+    "--papers",
+    type=click.Choice(["postal", "hybrid"]),
+    default=None,
+    help="Numbered voting papers posted by the scrutineer (TULRCA s.229): postal only, or "
+    "hybrid (each paper carries the online credential). See docs/steps/15.",
+)
+@click.option(
+    "--workplace",
+    "workplaces",
+    multiple=True,
+    metavar="UNIT",
+    help="A workplace (a roll unit id) of separate workplace ballots, s.228 (repeatable).",
+)
+@click.option(
+    "--aggregation",
+    type=click.Choice(["separate", "aggregate"]),
+    default="separate",
+    show_default=True,
+    help="With --workplace: each workplace's result stands alone, or aggregated (s.228A).",
+)
 @principal_option(Role.OFFICER)
 @db_options
 def election_define(
@@ -110,6 +151,9 @@ def election_define(
     threshold: int,
     tellers: tuple[str, ...],
     channels: str,
+    papers: str | None,
+    workplaces: tuple[str, ...],
+    aggregation: str,
     principal: Principal,
     db: Database,
 ) -> None:
@@ -138,6 +182,7 @@ def election_define(
             threshold=threshold,
             tellers=(tellers[0], tellers[1]),
             channels=tuple(c.strip() for c in channels.split(",") if c.strip()),
+            postal=_postal_rules(papers, workplaces, aggregation),
         )
         s.ballots.define(principal, definition)
     click.echo(f"defined election {election!r}: {title}")
