@@ -8,6 +8,7 @@ no one trustee can decrypt alone. Services: `service.elections.tally`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,9 @@ from .common import (
     role_passphrase,
 )
 from .context import open_services
+
+if TYPE_CHECKING:
+    from clearcount.crypto.group import Scalar
 
 __all__ = ["trustee_group"]
 
@@ -66,8 +70,17 @@ def shuffle(election: str, role_key: Path, db: Database) -> None:
     help="Your share file from the key ceremony.",
 )
 @_ROLE_KEY
+@click.option(
+    "--server",
+    default=None,
+    metavar="URL",
+    help="The ballot server (`clearcount serve`): fetch the record and send your partial "
+    "decryption through its role API instead of a local database.",
+)
 @db_options
-def decrypt(election: str, key_file: Path, role_key: Path, db: Database) -> None:
+def decrypt(
+    election: str, key_file: Path, role_key: Path, server: str | None, db: Database
+) -> None:
     """Decrypt your share of ELECTION's result with your share file, signed with your role key
     (asks for their passphrases).
 
@@ -81,6 +94,10 @@ def decrypt(election: str, key_file: Path, role_key: Path, db: Database) -> None
             f"--role-key is {signer.name!r}'s but --key-file is {name!r}'s: give your own two files"
         )
     passphrase = role_passphrase("trustee", name, confirm=False)
+    if server is not None:
+        _decrypt_on_server(server, election, key_file, passphrase, signer.signing)
+        click.echo(f"trustee {name} sent their share of {election!r} to {server}")
+        return
     with open_services(db) as s, progress("decrypting", None):
         s.tally.decrypt_with_key_file(election, key_file, passphrase, signer.signing)
         status = s.tally.status(election)
@@ -88,6 +105,22 @@ def decrypt(election: str, key_file: Path, role_key: Path, db: Database) -> None
         f"trustee {name} decrypted their share of {election!r}: "
         f"{len(status.decrypted)} of {status.threshold} needed"
     )
+
+
+def _decrypt_on_server(
+    server: str, election: str, key_file: Path, passphrase: str, signing: Scalar
+) -> None:
+    """Fetch the record, decrypt here with the share file, send only the signed partial."""
+    from clearcount.record.archive import decode_record
+    from clearcount.service.elections.tally import partial_from_key_file
+
+    from .server_transport import RoleApi
+
+    api = RoleApi(server, election)
+    with progress("decrypting", None):
+        record = decode_record(api.get("record"), f"{server} record of {election}")
+        partial = partial_from_key_file(record, election, key_file, passphrase, signing)
+        api.post("partial-decryptions", dict(partial.to_body()))
 
 
 @trustee_group.command("status")

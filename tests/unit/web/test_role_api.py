@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from starlette.routing import Route
 from starlette.testclient import TestClient
-from tests.principals import officer
-from tests.unit.service.election_world import ELECTION, PASSPHRASES, TRUSTEES, Lifecycle
+from tests.principals import officer, voter
+from tests.unit.service.election_world import CLOSES, ELECTION, PASSPHRASES, TRUSTEES, Lifecycle
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
 from tests.unit.web.loopback import serving
 
@@ -68,6 +69,21 @@ def test_the_trustees_run_the_key_ceremony_over_http(
     assert "Setup is event 0" in out
     assert services.ballots.status(ELECTION).phase == "setup"
     assert all((tmp_path / f"share-{i}.key").exists() for i in range(3))
+    # then the count: two of the three trustees decrypt from their own machines
+    life.credentials()
+    life.world.clock.at = CLOSES - timedelta(days=1)
+    life.casting.cast(voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [2]}))
+    life.world.clock.at = CLOSES + timedelta(minutes=1)
+    life.closing.close(officer(OFFICER), ELECTION)
+    life.tally.tally(officer(OFFICER), ELECTION)
+    with serving(create_app(Config(), services=services)) as server:
+        for i, name in enumerate(TRUSTEES[:2]):
+            share, key = str(tmp_path / f"share-{i}.key"), str(life.trustee_keys[name])
+            out = run("trustee", "decrypt", ELECTION, "--key-file", share,
+                      "--role-key", key, "--server", server)  # fmt: skip
+            assert f"sent their share of {ELECTION!r}" in out
+    declaration = life.results.declare(officer(OFFICER), ELECTION)
+    assert "Cal Jones" in str(declaration)
 
 
 def test_a_forged_or_swapped_message_is_refused(world: tuple[Lifecycle, Services, str]) -> None:

@@ -44,7 +44,7 @@ from clearcount.service.errors import ConflictError, ElectionStateError, Trustee
 from clearcount.service.ports import Clock
 from clearcount.service.roles.keys import load_role_key
 
-__all__ = ["TallyService", "TallyStatus", "partial_for"]
+__all__ = ["TallyService", "TallyStatus", "partial_for", "partial_from_key_file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,34 @@ def partial_for(
 ) -> PartialDecryption:
     """A trustee's partial decryption of `record`, computed and signed on its own machine."""
     return _trustee_partial(record, read_election(record[:2]), key, signing, rng)
+
+
+def partial_from_key_file(
+    record: Sequence[Event],
+    election_id: str,
+    path: Path,
+    passphrase: str,
+    signing: Scalar,
+    rng: ScalarSource = Scalar.random,
+) -> PartialDecryption:
+    """A trustee's partial decryption of `record` with its share file, on its own machine:
+    TrusteeError unless the file is this trustee's share of this election's key ceremony."""
+    key = load_role_key(path, passphrase, role="trustee")
+    if key.election_id != election_id:
+        raise TrusteeError(
+            key.name,
+            f"key file {path} is for election {key.election_id!r}, not {election_id!r}",
+        )
+    setup = Setup.from_body(record[0].body, "event 0") if record else None
+    if setup is None or setup.joint_key.to_bytes().hex() != key.joint_key:
+        raise TrusteeError(
+            key.name, f"key file {path} is for another key ceremony of this election"
+        )
+    if key.name not in [t.name for t in setup.trustee_keys] or (
+        setup.trustee_key(key.name).index != key.index
+    ):
+        raise TrusteeError(key.name, f"key file {path}: not trustee {key.name!r}'s index")
+    return partial_for(record, key.trustee(), signing, rng)
 
 
 class TallyService:
@@ -220,26 +248,13 @@ class TallyService:
         *,
         rng: ScalarSource = Scalar.random,
     ) -> str:
-        """Open the trustee's share file (written by the key ceremony) and run `decrypt`,
-        signing with `signing` (its long-term key, opened by the trustee's own step)."""
-        key = load_role_key(path, passphrase, role="trustee")
-        if key.election_id != election_id:
-            raise TrusteeError(
-                key.name,
-                f"key file {path} is for election {key.election_id!r}, not {election_id!r}",
-            )
+        """Open the trustee's share file (written by the key ceremony), decrypt with it,
+        signing with `signing` (its long-term key, opened by the trustee's own step), and post
+        the partial decryption."""
         with self._uow() as uow:
-            first = uow.board.events(election_id, ("Setup",))
-        setup = Setup.from_body(first[0].body, "event 0") if first else None
-        if setup is None or setup.joint_key.to_bytes().hex() != key.joint_key:
-            raise TrusteeError(
-                key.name, f"key file {path} is for another key ceremony of this election"
-            )
-        if key.name not in [t.name for t in setup.trustee_keys] or (
-            setup.trustee_key(key.name).index != key.index
-        ):
-            raise TrusteeError(key.name, f"key file {path}: not trustee {key.name!r}'s index")
-        return self.decrypt(election_id, key.trustee(), signing, rng=rng)
+            record = full_chain(uow, election_id)
+        partial = partial_from_key_file(record, election_id, path, passphrase, signing, rng)
+        return self.submit_partial(election_id, partial)
 
     def submit_partial(
         self, election_id: str, partial: PartialDecryption | Mapping[str, object]

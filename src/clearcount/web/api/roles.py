@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clearcount.bootstrap import Services
+from clearcount.record.archive import encode_record
 from clearcount.web.errors import ApiError
 
 __all__ = ["ENDPOINTS", "Endpoint", "openapi", "routes"]
@@ -63,6 +64,26 @@ async def ceremony_submit(request: Request) -> Response:
     return JSONResponse({"stored": name}, status_code=201)
 
 
+async def election_record(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    events = await run_in_threadpool(_services(request).ballots.record, election_id)
+    return Response(encode_record(events), media_type="application/x-ndjson")
+
+
+async def partial_decryption(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    try:
+        document: Any = await request.json()
+    except ValueError:
+        raise ApiError(400, "invalid", "the body is not JSON") from None
+    if not isinstance(document, dict):
+        raise ApiError(422, "invalid", "expected a partial decryption (a JSON object)")
+    event_hash = await run_in_threadpool(
+        _services(request).tally.submit_partial, election_id, document
+    )
+    return JSONResponse({"event_hash": event_hash}, status_code=201)
+
+
 async def openapi_document(request: Request) -> Response:
     return JSONResponse(openapi())
 
@@ -95,6 +116,24 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             404: ("no such election, draft or trustee", _ERROR),
             409: ("a different message is already stored", _ERROR),
             422: ("not a message signed by that trustee for this ceremony", _ERROR),
+        },
+    ),
+    Endpoint(
+        "GET", "/api/roles/elections/{election_id}/record", election_record,
+        "The election record so far (spec §10.2), one event per line, for a trustee to "
+        "compute its partial decryption on its own machine.",
+        answers={200: ("the record (application/x-ndjson)", {"type": "string"}),
+                 404: ("no such election", _ERROR)},
+    ),
+    Endpoint(
+        "POST", "/api/roles/elections/{election_id}/partial-decryptions", partial_decryption,
+        "A trustee's partial decryption (spec §11.9), signed with its long-term key; checked "
+        "(proofs and signature) before it goes on the record.",
+        request={"type": "object", "description": "record.events PartialDecryption body"},
+        answers={
+            201: ("on the record", {"type": "object"}),
+            409: ("this trustee has already decrypted, or not the time for it", _ERROR),
+            422: ("a proof or signature does not check, or not a trustee", _ERROR),
         },
     ),
     Endpoint(
