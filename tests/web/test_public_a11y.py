@@ -129,6 +129,7 @@ PAGES = (
     f"/e/{UNION}/results",
     f"/e/{SELECTION}/record",
     f"/e/{UNION}/verification",
+    "/t/av-trigger-2031",
     "/accessibility",
     "/e/no-such-election",
 )

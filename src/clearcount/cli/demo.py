@@ -317,6 +317,7 @@ def serve_demo(directory: Path, outcomes: Sequence[DemoOutcome], host: str, port
     for outcome in outcomes:
         e = outcome.election_id
         if e == TRIGGER:  # the declaration across the branches' elections: no booth or board
+            lines += [f"  {outcome.title}", f"    declaration: {base}/t/{e}"]
             continue
         lines += [
             f"  {outcome.title}",

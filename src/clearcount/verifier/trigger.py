@@ -44,7 +44,13 @@ from clearcount.verifier.trigger_document import (
     trigger_count,
 )
 
-__all__ = ["TRIGGER_CATALOGUE", "TriggerReport", "verify_trigger", "verify_trigger_document"]
+__all__ = [
+    "TRIGGER_CATALOGUE",
+    "TriggerReport",
+    "read_declaration",
+    "verify_trigger",
+    "verify_trigger_document",
+]
 
 _SECTION = "§12.9"
 TRIGGER_CATALOGUE: tuple[CheckSpec, ...] = (
@@ -262,6 +268,12 @@ def _read(data: bytes) -> _Declaration:
         _text(document[key], f"declaration.{key}")
     bodies = BodiesList.from_json(document["bodies"], "declaration.bodies")
     return _Declaration(document, bodies, branches, votes)
+
+
+def read_declaration(data: bytes) -> _Declaration:
+    """The declaration as V-TRIG-READ-1 reads it (ClearcountError if it cannot): its document,
+    signed bodies list, branches and affiliate votes, for pages that show it as checked."""
+    return _read(data)
 
 
 def _check_bodies(read: _Declaration, setups: Mapping[str, BranchSetup]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -287,3 +288,34 @@ def test_the_accessibility_statement_says_what_was_tested_and_whom_to_tell(
     for words in ("WCAG", "2.2", "AA", "axe-core", "Reporting a problem", "returning officer"):
         assert words in page.text
     assert "400%" in page.text
+
+
+TRIGGER = "av-trigger-2031"
+
+
+def test_the_trigger_declaration_is_read_and_verified(
+    client: TestClient, services: Services
+) -> None:
+    page = client.get(f"/t/{TRIGGER}")
+    assert page.status_code == 200
+    entry = services.trigger.status(TRIGGER).declaration
+    assert entry is not None
+    document = json.loads(entry.document)
+    assert document["verdict"] in page.text
+    for branch in document["branches"]:
+        assert f'<a href="/e/{branch["election_id"]}">{branch["name"]}</a>' in page.text
+    for vote in document["affiliates"]:
+        assert vote["officer"] in page.text
+    assert "V-TRIG-READ-1" in page.text
+    assert "Failed" not in page.text
+    assert '<strong class="passed">Verified</strong>' in page.text
+    assert entry.hash in page.text
+    download = client.get(f"/t/{TRIGGER}/declaration.json")
+    assert download.status_code == 200
+    assert hashlib.sha256(download.content).hexdigest() == entry.hash
+    assert download.content == entry.document.encode("utf-8")
+
+
+def test_an_unknown_trigger_ballot_is_a_404(client: TestClient) -> None:
+    assert client.get("/t/nope").status_code == 404
+    assert client.get("/t/nope/declaration.json").status_code == 404

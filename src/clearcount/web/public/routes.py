@@ -8,6 +8,8 @@
     /e/{id}/record                     the published record's hashes and download link
     /e/{id}/record/download            the exact published bytes
     /e/{id}/verification               the independent verifier's report on that file
+    /t/{trigger}                       a trigger ballot's declaration, read and verified
+    /t/{trigger}/declaration.json      the declaration's exact bytes
 
 An unknown election, and one whose record has not begun, is a 404 page saying there is no such
 election; an unpublished record is a 404 saying it is not published yet.
@@ -25,7 +27,7 @@ from starlette.routing import Route
 from clearcount.bootstrap import Services
 from clearcount.service.elections.public_board import PublicElection
 from clearcount.service.errors import ElectionStateError, NotFoundError, ValidationError
-from clearcount.web.public.views import contest_view, local_time
+from clearcount.web.public.views import contest_view, local_time, trigger_view
 from clearcount.web.templating import render
 
 __all__ = ["PAGE_SIZE", "routes"]
@@ -152,6 +154,30 @@ async def verification(request: Request) -> Response:
     return _election_page(request, "verification.html", public, verification=checked)
 
 
+async def trigger(request: Request) -> Response:
+    services = _services(request)
+    status = services.trigger.status(request.path_params["trigger_id"])
+    declaration = None
+    declared_at = ""
+    if status.declaration is not None:
+        declaration = trigger_view(status.declaration, services.public)
+        declared_at = local_time(status.declaration.declared_at, _lang(request))
+    context = {"status": status, "declaration": declaration, "declared_at": declared_at}
+    return render(request, "public/trigger.html", {"title": status.trigger.title, **context})
+
+
+async def trigger_document(request: Request) -> Response:
+    tid = request.path_params["trigger_id"]
+    declaration = _services(request).trigger.status(tid).declaration
+    if declaration is None:
+        raise NotFoundError(f"trigger ballot {tid!r}: not declared yet")
+    return Response(
+        declaration.document.encode("utf-8"),
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="{tid}-declaration.json"'},
+    )
+
+
 routes = [
     Route("/", index, name="public:index"),
     Route("/e/{election_id}", election, name="public:election"),
@@ -161,4 +187,6 @@ routes = [
     Route("/e/{election_id}/record", record, name="public:record"),
     Route("/e/{election_id}/record/download", download, name="public:download"),
     Route("/e/{election_id}/verification", verification, name="public:verification"),
+    Route("/t/{trigger_id}", trigger, name="public:trigger"),
+    Route("/t/{trigger_id}/declaration.json", trigger_document, name="public:trigger-document"),
 ]
