@@ -4,15 +4,13 @@ election's live turnout, reminders, closing, the tally, publishing, the audit lo
 eligibility report, the appeals and the roll import preview.
 
 Skips when Chromium, Playwright or axe-core (booth/node_modules, `npm ci` in booth/) are
-missing, and fails instead under CLEARCOUNT_REQUIRE_BROWSER=1 (CI). The server is real
-(uvicorn on loopback); the mail is kept in memory.
+missing, and fails instead under CLEARCOUNT_REQUIRE_BROWSER=1 (CI): tests/web/conftest.py. The
+server is real (uvicorn on loopback); the mail is kept in memory.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,50 +28,7 @@ from clearcount.web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parents[2] / "booth" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "a long enough password"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-
-def _missing() -> str:
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        return "no /usr/bin/chromium"
-    if not AXE.exists():
-        return f"no axe-core at {AXE} (npm ci in booth/)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "no Playwright (pip install playwright)"
-    return ""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    missing = _missing()
-    if missing:
-        if os.environ.get("CLEARCOUNT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"CLEARCOUNT_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def axe_check(page: Any) -> None:
-    """No serious or critical axe-core violation on the page as it stands."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP holds
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{page.url}: {bad}"
 
 
 @pytest.fixture
@@ -84,7 +39,7 @@ def served(tmp_path: Path) -> Iterator[ServedElection]:
 
 
 def test_an_official_runs_a_ballot_from_the_console(
-    browser: Any, served: ServedElection, tmp_path: Path
+    browser: Any, axe_check: Callable[[Any], None], served: ServedElection, tmp_path: Path
 ) -> None:
     new = served.services.officials.add(
         officer(OFFICER), "northfold-twu", "rquayle", "R. Quayle", Role.OFFICER, PASSWORD

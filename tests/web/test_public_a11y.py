@@ -3,112 +3,37 @@ of them, in English and in Welsh; the keyboard reaches the skip link, the langua
 the board's search; the results page keeps to one column on a 360-pixel phone and its chart
 breaks no CSP rule (issue 9, WCAG 2.2 AA).
 
-Needs /usr/bin/chromium, Playwright and axe-core (booth/node_modules, from `npm ci` in booth/;
-CLEARCOUNT_AXE_JS names another copy). Skipped without them, failed instead under
-CLEARCOUNT_REQUIRE_BROWSER=1 (CI).
+Needs /usr/bin/chromium, Playwright and axe-core (tests/web/conftest.py: skipped without them,
+failed instead under CLEARCOUNT_REQUIRE_BROWSER=1, as in CI).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from tests.demo_site import SELECTION, UNION, demo_services
+from tests.web.conftest import axe_violations, live_site
 
 from clearcount.bootstrap import Config
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(
-    os.environ.get("CLEARCOUNT_AXE_JS")
-    or Path(__file__).resolve().parents[2] / "booth" / "node_modules" / "axe-core" / "axe.min.js"
-)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"no {CHROMIUM}"
-    if not AXE.exists():
-        return f"no axe-core at {AXE} (npm ci in booth/)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "no playwright"
-    return None
-
-
-def _need_browser() -> None:
-    why = _missing()
-    if why is None:
-        return
-    if os.environ.get("CLEARCOUNT_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser tests required (CLEARCOUNT_REQUIRE_BROWSER=1) but {why}")
-    pytest.skip(why)
-
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    """The app over the demo's database, served by uvicorn on loopback."""
-    _need_browser()
-    import uvicorn
-
+def site(browser: Any, axe_check: Callable[[Any], None]) -> Iterator[str]:
+    """The app over the demo's database, served by uvicorn on loopback (once the browser and
+    axe-core are known to be there: tests/web/conftest.py)."""
     from clearcount.web.app import create_app
 
     services = demo_services()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(Config(), services=services)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    services.close()
-
-
-@pytest.fixture(scope="module")
-def browser(site: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def axe_violations(page: object) -> list[str]:
-    """Serious and critical axe-core violations on the page, one line each."""
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
-    found = page.evaluate(  # type: ignore[attr-defined]
-        "async () => { const r = await axe.run(document); return {passes: r.passes.length,"
-        " serious: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' '))"
-        ".join(', '))}; }"
-    )
-    assert found["passes"] > 10  # axe really ran its rules on this page
-    return list(found["serious"])
+    try:
+        with live_site(create_app(Config(), services=services)) as base:
+            yield base
+    finally:
+        services.close()
 
 
 def first_code(browser: object, site: str) -> str:

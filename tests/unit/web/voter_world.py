@@ -16,7 +16,7 @@ from tests.unit.service.election_world import CHAIR, LEADER, Lifecycle
 from tests.unit.service.world import CountingSalts, FixedClock, World
 
 from clearcount.bootstrap import Config, Services, build
-from clearcount.service.ports import MailMessage
+from clearcount.service.ports import Mailer, MailMessage
 from clearcount.storage.store import SqlStore
 from clearcount.web.app import create_app
 
@@ -52,13 +52,16 @@ class ServedElection:
         return TestClient(create_app(Config(), services=self.services))
 
 
-def serve_election(folder: Path) -> ServedElection:
-    """Open the election in `folder`'s database and wire the web app's services over it."""
+def serve_election(folder: Path, mailer: Mailer | None = None) -> ServedElection:
+    """Open the election in `folder`'s database and wire the web app's services over it; mail
+    goes to `mailer` (default: kept in memory, `ServedElection.mail`)."""
     url = f"sqlite:///{folder / 'clearcount.db'}"
     store = SqlStore.open(url)
     clock = FixedClock()
     life = Lifecycle(World(store, clock, CountingSalts()), folder)
     life.open(contests=(CHAIR, LEADER))
     mail = KeptMail()
-    services = build(Config(database_url=url, verifier_workers=1), clock=clock, mailer=mail)
+    services = build(
+        Config(database_url=url, verifier_workers=1), clock=clock, mailer=mailer or mail
+    )
     return ServedElection(life, clock, services, mail)
