@@ -59,8 +59,20 @@ def write_documents(
     help="trigger-report: a branch's record (default: the folders named by the branches' "
     "election ids beside the declaration).",
 )
+@click.option(
+    "--evidence",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="appeal-bundle: the panel's evidence zip (`clearcount appeal evidence`) of this "
+    "record, to add the complaint, the decision and the audit log's entries.",
+)
 def report_command(
-    record: Path, kind: str, fmt: str, out: Path | None, branch_records: tuple[Path, ...]
+    record: Path,
+    kind: str,
+    fmt: str,
+    out: Path | None,
+    branch_records: tuple[Path, ...],
+    evidence: Path | None,
 ) -> None:
     """Make a statutory notice, report or declaration from a verified election RECORD.
 
@@ -68,7 +80,7 @@ def report_command(
     the document states the verifier's verdict and the record's hash, and re-renders byte for
     byte from the record alone.
     """
-    document = make_document(record, kind, branch_records=branch_records)
+    document = make_document(record, kind, branch_records=branch_records, evidence=evidence)
     target = out or Path(f"{kind}{suffix(fmt)}")
     target.write_bytes(render(document, fmt))
     click.echo(f"{target}: {document.title} ({document.verification.verdict})")

@@ -12,7 +12,9 @@ records and the affiliates' signed votes through `verifier.trigger_document`.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from clearcount.documents.pdf import render_pdf
 from clearcount.record.archive import decode_events, read_record_bytes
 from clearcount.record.chain import Event
 from clearcount.record.trigger_signed import AffiliateVoteAct
-from clearcount.reports.appeal_bundle import Bundle, appeal_bundle
+from clearcount.reports.appeal_bundle import AppealEvidence, Bundle, appeal_bundle
 from clearcount.reports.ballot_facts import BallotFacts, ballot_facts
 from clearcount.reports.declaration import declaration
 from clearcount.reports.document import CheckLine, Document, Verification
@@ -49,6 +51,7 @@ __all__ = [
     "UnfitError",
     "VerifiedRecord",
     "make_document",
+    "read_evidence",
     "read_verified",
     "render",
     "suffix",
@@ -185,22 +188,55 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def read_evidence(path: Path, record_hash: str) -> AppealEvidence:
+    """The complaint and audit entries of `clearcount appeal evidence`'s zip, when its MANIFEST
+    names this record's head and every file's SHA-256 matches (ConfigError otherwise)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            files = {name: archive.read(name) for name in archive.namelist()}
+        manifest = json.loads(files["MANIFEST.json"])
+        appeal = json.loads(files["appeal.json"])
+        lines = files["audit-log.jsonl"].decode("utf-8").splitlines()
+        audit = tuple(json.loads(line) for line in lines if line.strip())
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise ConfigError(
+            f"--evidence {path}: expected the zip `clearcount appeal evidence` writes "
+            f"(MANIFEST.json, appeal.json, audit-log.jsonl): {error}"
+        ) from None
+    if manifest.get("record_head") != record_hash:
+        raise ConfigError(
+            f"--evidence {path}: it is the evidence of record head "
+            f"{manifest.get('record_head')}, not of this record ({record_hash})"
+        )
+    sums = manifest.get("sha256") if isinstance(manifest.get("sha256"), dict) else {}
+    for name in ("appeal.json", "audit-log.jsonl"):
+        if sums.get(name) != hashlib.sha256(files[name]).hexdigest():
+            raise ConfigError(f"--evidence {path}: {name} does not match its MANIFEST SHA-256")
+    return AppealEvidence(appeal, audit)
+
+
 def make_document(
     record: Path | VerifiedRecord,
     kind: str,
     *,
     branch_records: Sequence[Path] = (),
+    evidence: Path | None = None,
     workers: int | None = None,
 ) -> Document | Bundle:
     """The document of `kind` made from `record` (module docstring)."""
     if kind not in KINDS:
         raise ConfigError(f"--kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+    if evidence is not None and kind != "appeal-bundle":
+        raise ConfigError(f"--evidence: only for --kind appeal-bundle, not {kind}")
     if kind == "trigger-report":
         path = record.path if isinstance(record, VerifiedRecord) else record
         return _trigger(path, branch_records, workers)
     verified = (
         record if isinstance(record, VerifiedRecord) else read_verified(record, workers=workers)
     )
+    if evidence is not None:
+        found = read_evidence(evidence, verified.verification.record_hash)
+        return appeal_bundle(verified.facts, verified.verification, found)
     return _BUILDERS[kind](verified.facts, verified.verification)
 
 

@@ -4,12 +4,14 @@ shared/rules/domain.md §4 (lesson 8): "a complaints and appeals record tied to 
 exports". From the record alone: a summary of the record (who ran it, the roll, the channels,
 the events), the independent verifier's report check by check, the declaration (with the stage
 sheet and the transfers chart) or, for an industrial action ballot, the s.231 result, and the
-record's audit entries (roll changes after the freeze date, eligibility rulings, notes).
+record's audit entries (roll changes after the freeze date, eligibility rulings, notes); and,
+given the panel's evidence bundle (`clearcount appeal evidence`), the complaint, the panel's
+decision and the audit log's entries about the election (`AppealEvidence`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from clearcount.counting.yes_no import METHOD as YES_NO
@@ -19,7 +21,16 @@ from clearcount.reports.document import Block, Document, Facts, Paragraph, Table
 from clearcount.reports.statutory_fields import BASIS, TITLES
 from clearcount.reports.union_documents import IA_PROFILE, result_231
 
-__all__ = ["Bundle", "appeal_bundle"]
+__all__ = ["AppealEvidence", "Bundle", "appeal_bundle"]
+
+
+@dataclass(frozen=True, slots=True)
+class AppealEvidence:
+    """The complaint (appeal.json) and the audit log's entries (audit-log.jsonl) of an evidence
+    bundle whose MANIFEST names this record's head (checked by the caller)."""
+
+    appeal: Mapping[str, object]
+    audit: tuple[Mapping[str, object], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +110,46 @@ def _audits(facts: BallotFacts, v: Verification) -> Document:
     return _part(facts, v, "Audit entries", blocks)
 
 
-def appeal_bundle(facts: BallotFacts, v: Verification) -> Bundle:
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _appeal(facts: BallotFacts, v: Verification, evidence: AppealEvidence) -> Document:
+    appeal = evidence.appeal
+    rows = tuple(
+        (label, _text(appeal.get(key)) or "(none yet)")
+        for label, key in (
+            ("Appeal", "appeal_id"),
+            ("Lodged by", "appellant"),
+            ("Lodged at", "lodged_at"),
+            ("Grounds", "grounds"),
+            ("Decision", "decision"),
+            ("Reasons", "reasons"),
+            ("Decided by", "decided_by"),
+            ("Decided at", "decided_at"),
+            ("Audit log chain", "audit_chain"),
+        )
+    )
+    entries = tuple(
+        (_text(e.get("at"))[:19].replace("T", " "), _text(e.get("actor")), _text(e.get("action")),
+         " ".join(_text(e.get(k)) for k in ("field", "note") if e.get(k)))
+        for e in evidence.audit
+    )  # fmt: skip
+    blocks: list[Block] = [
+        Facts(rows, "The complaint and the panel's decision"),
+        Table(
+            ("When (UTC)", "Who", "Action", "Detail"),
+            entries,
+            "Audit log entries about the election",
+            first_column_width=0.2,
+        ),
+    ]
+    return _part(facts, v, "Appeal and audit log entries", blocks)
+
+
+def appeal_bundle(
+    facts: BallotFacts, v: Verification, evidence: AppealEvidence | None = None
+) -> Bundle:
     """The bundle's parts, in the index's order."""
     industrial = any(
         c.method == YES_NO and c.options.get("profile") == IA_PROFILE for c in facts.contests
@@ -112,6 +162,8 @@ def appeal_bundle(facts: BallotFacts, v: Verification) -> Bundle:
         result = result_231(facts, v)
         parts.append(replace(result, title=f"Declaration of result: {result.title}"))
     parts.append(_audits(facts, v))
+    if evidence is not None:
+        parts.append(_appeal(facts, v, evidence))
     return Bundle(
         f"{TITLES['appeal-bundle']}: {facts.title}",
         facts.organisation,

@@ -4,15 +4,18 @@ not fit the election (`clearcount report`)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from tests.unit.reports.documents_world import pdf_text
 
+from clearcount.core.errors import ConfigError
 from clearcount.documents.build import (
     NotVerifiedError,
     UnfitError,
@@ -159,3 +162,38 @@ def test_report_command_writes_the_document_and_refuses_in_one_line(
 def test_a_trigger_report_needs_a_trigger_declaration(records: dict[str, Path]) -> None:
     with pytest.raises(UnfitError, match="is not a trigger ballot declaration"):
         make_document(records["preferential"], "trigger-report")
+
+
+def _evidence(path: Path, head: str, appeal: dict[str, object]) -> Path:
+    files = {
+        "appeal.json": json.dumps(appeal).encode(),
+        "audit-log.jsonl": b'{"at": "2031-05-16T09:00:00Z", "actor": "Jo Hale", '
+        b'"action": "appeal-evidence", "note": "bundle for the panel"}\n',
+    }
+    sums = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    files["MANIFEST.json"] = json.dumps({"record_head": head, "sha256": sums}).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_the_appeal_bundle_adds_the_panels_evidence_of_this_record_only(
+    verified: dict[str, VerifiedRecord], tmp_path: Path
+) -> None:
+    record = verified["preferential"]
+    head = record.verification.record_hash
+    appeal = {"appeal_id": "A-1", "appellant": "Rosa Quarry", "grounds": "late papers counted",
+              "lodged_at": "2031-05-16T08:00:00Z", "decision": None}  # fmt: skip
+    document = make_document(
+        record, "appeal-bundle", evidence=_evidence(tmp_path / "e.zip", head, appeal)
+    )
+    text = pdf_text(render(document, "pdf"))
+    assert "5. Appeal and audit log entries" in text
+    assert "Grounds late papers counted" in text
+    assert "Jo Hale appeal-evidence" in text
+    other = _evidence(tmp_path / "other.zip", "ab" * 32, appeal)
+    with pytest.raises(ConfigError, match="not of this record"):
+        make_document(record, "appeal-bundle", evidence=other)
+    with pytest.raises(ConfigError, match="only for --kind appeal-bundle"):
+        make_document(record, "declaration", evidence=other)
