@@ -22,6 +22,7 @@ from clearcount.service.elections.contests_file import (
 )
 from clearcount.service.elections.records import BallotDefinition
 from clearcount.service.errors import NotFoundError
+from clearcount.service.london_time import show_london
 
 from .common import (
     Database,
@@ -301,7 +302,8 @@ def election_open(election: str, public_file: Path, principal: Principal, db: Da
         status = s.ballots.status(election)
     click.echo(
         f"published {len(body.credentials)} credentials as event {event.seq}; "
-        f"election {election!r} is {status.phase} ({status.opens} to {status.closes})"
+        f"election {election!r} is {status.phase} ({show_london(status.opens)} to "
+        f"{show_london(status.closes)})"
     )
 
 
@@ -313,7 +315,9 @@ def election_status(election: str, db: Database) -> None:
     with open_services(db) as s:
         st = s.ballots.status(election)
         stats = s.register.statistics(election)
-    click.echo(f"{st.title} ({election}): {st.phase}; {st.opens} to {st.closes}")
+    click.echo(
+        f"{st.title} ({election}): {st.phase}; {show_london(st.opens)} to {show_london(st.closes)}"
+    )
     click.echo(
         f"  record: {st.events} events, {st.ballots} online ballots; fingerprint "
         f"{st.fingerprint or '(no key ceremony yet)'}"
@@ -337,6 +341,6 @@ def election_close(election: str, reason: str, principal: Principal, db: Databas
         report = s.closing.close(principal, election, reason=reason)
     early = " (early: reason in the audit log)" if report.early else ""
     click.echo(
-        f"closed {election!r} at {report.closed_at}{early}: {report.ballots} online "
+        f"closed {election!r} at {show_london(report.closed_at)}{early}: {report.ballots} online "
         "ballots on the record"
     )
