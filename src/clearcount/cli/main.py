@@ -89,7 +89,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "Count BALLOTS (.blt, .csv, .json, optionally .gz) with a named rule set.",
     ),
     "credentials": LazyCommand(
-        _from("credentials_commands:credentials_group", _from("vote_commands:cancel_list_command")),
+        _from(
+            "credentials_commands:credentials_group",
+            _from("vote_commands:cancel_list_command"),
+            _from("role_api_commands:credentials_publish_command"),
+        ),
         "The credential authority (independent scrutineer): make and deliver voting credentials.",
     ),
     "demo": LazyCommand(

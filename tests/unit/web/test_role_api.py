@@ -5,6 +5,7 @@ from the same route table the app serves."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +15,14 @@ from click.testing import CliRunner
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from tests.principals import officer, voter
-from tests.unit.service.election_world import CLOSES, ELECTION, PASSPHRASES, TRUSTEES, Lifecycle
+from tests.unit.service.election_world import (
+    AUTHORITY,
+    CLOSES,
+    ELECTION,
+    PASSPHRASES,
+    TRUSTEES,
+    Lifecycle,
+)
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
 from tests.unit.web.loopback import serving
 
@@ -22,6 +30,10 @@ from clearcount.bootstrap import Config, Services, build
 from clearcount.cli.common import passphrase_variable
 from clearcount.cli.main import cli
 from clearcount.service.roles.ceremony_transport import CeremonyFolder
+from clearcount.service.roles.credential_authority import (
+    issue_credentials,
+    recipients_from_snapshot,
+)
 from clearcount.service.roles.trustee_ceremony import trustee_round1
 from clearcount.storage.store import SqlStore
 from clearcount.web.api.roles import ENDPOINTS, openapi
@@ -69,8 +81,20 @@ def test_the_trustees_run_the_key_ceremony_over_http(
     assert "Setup is event 0" in out
     assert services.ballots.status(ELECTION).phase == "setup"
     assert all((tmp_path / f"share-{i}.key").exists() for i in range(3))
+    # the credential authority hands over its signed public list from its own machine
+    setup = services.ballots.setup_event(ELECTION)
+    snapshot = life.world.rolls.snapshot(officer(), ELECTION)
+    members = {m.member_id: m for m in life.world.members.list_members(officer(), "northfold-twu")}
+    life.material = issue_credentials(setup, recipients_from_snapshot(snapshot, members), life.rng)
+    public = tmp_path / "public.json"
+    public.write_text(json.dumps({
+        "election_id": ELECTION, "fingerprint": setup.hash,
+        "body": life.material.credentials(life.role_keys[AUTHORITY].signing).to_body(),
+    }))  # fmt: skip
+    with serving(create_app(Config(), services=services)) as server:
+        assert "as event 1" in run("credentials", "publish", str(public), "--server", server)
+    assert services.ballots.status(ELECTION).phase == "open"
     # then the count: two of the three trustees decrypt from their own machines
-    life.credentials()
     life.world.clock.at = CLOSES - timedelta(days=1)
     life.casting.cast(voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [2]}))
     life.world.clock.at = CLOSES + timedelta(minutes=1)

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from clearcount.bootstrap import Services
 from clearcount.record.archive import encode_record
+from clearcount.service.authorisation import Principal, Role
 from clearcount.web.errors import ApiError
 
 __all__ = ["ENDPOINTS", "Endpoint", "openapi", "routes"]
@@ -84,6 +85,25 @@ async def partial_decryption(request: Request) -> Response:
     return JSONResponse({"event_hash": event_hash}, status_code=201)
 
 
+AUTHORITY = Principal("credential authority (its signed list)", Role.CREDENTIAL_AUTHORITY)
+"""Who publishes a list posted here: the list's own signature (spec §11.3) is the credential."""
+
+
+async def credential_list(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    try:
+        document: Any = await request.json()
+    except ValueError:
+        raise ApiError(400, "invalid", "the body is not JSON") from None
+    body = document.get("body") if isinstance(document, dict) else None
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid", 'expected the public credential list (with a "body")')
+    event = await run_in_threadpool(
+        _services(request).ballots.publish_credentials, AUTHORITY, election_id, body
+    )
+    return JSONResponse({"event_hash": event.hash, "seq": event.seq}, status_code=201)
+
+
 async def openapi_document(request: Request) -> Response:
     return JSONResponse(openapi())
 
@@ -134,6 +154,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             201: ("on the record", {"type": "object"}),
             409: ("this trustee has already decrypted, or not the time for it", _ERROR),
             422: ("a proof or signature does not check, or not a trustee", _ERROR),
+        },
+    ),
+    Endpoint(
+        "POST", "/api/roles/elections/{election_id}/credentials", credential_list,
+        "The credential authority's public credential list (spec §11.3), signed with its "
+        "own key; published as event 1 once it checks (one credential per eligible member), "
+        "which opens the ballot within its timetable.",
+        request={"type": "object", "description": "the file of `credentials generate --out`"},
+        answers={
+            201: ("published", {"type": "object"}),
+            409: ("already published, or no key ceremony yet", _ERROR),
+            422: ("not this election's list, or its signature does not check", _ERROR),
         },
     ),
     Endpoint(
