@@ -50,6 +50,12 @@ class Plan:
     before_open: Callable[[], object] | None = None
     """Run after the key ceremony and credentials, before step 6 opens the election (a trigger
     ballot's list of bodies is signed then)."""
+    after_open: Callable[[], object] | None = None
+    """Run after step 6 opens the election (postal papers are issued then, step 15)."""
+    define: Sequence[str] = ()
+    """More `election define` options (e.g. --papers postal --workplace UNIT)."""
+    after_close: Callable[[], object] | None = None
+    """Run after step 8 closes the election, before the tally (postal returns, step 15)."""
 
 
 def _time(cli: Cli, plan: Plan, step: str, default: str) -> None:
@@ -110,6 +116,7 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
         *[a for t in TELLERS for a in ("--teller", t)],
         "--channels",
         plan.channels,
+        *plan.define,
     )
     # 4. every role's keys (each on its own machine), the cards registered, the key ceremony
     roles = [("trustee", t) for t in TRUSTEES] + [("teller", t) for t in TELLERS]
@@ -159,6 +166,8 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
         plan.before_open()
     # 6. open
     out["open"] = cli.ok("election", "open", e, "--credentials", "public-credentials.json")
+    if plan.after_open is not None:
+        plan.after_open()
     # 7. vote
     _time(cli, plan, "vote", "2031-04-05T12:00Z")
     for member, choices in plan.online:
@@ -211,6 +220,8 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
     # 8. close
     _time(cli, plan, "close", plan.times.get("closes", "2031-04-30T17:00Z"))
     cli.ok("election", "close", e)
+    if plan.after_close is not None:
+        plan.after_close()
     # 9. tally and decrypt
     _time(cli, plan, "count", "2031-05-16T10:00Z")
     cli.ok("tally", "run", e)

@@ -244,13 +244,20 @@ def _returns(path: Path, specs: dict[str, tuple[str, ...]]) -> list[ReturnedPape
     type=click.Path(path_type=Path),
     help=f"Your entry of the returned papers (format {RETURNS_FORMAT}).",
 )
+@click.option(
+    "--correct",
+    is_flag=True,
+    help="Correct your earlier entry of these numbers (the earlier entry stays on file).",
+)
 @db_options
-def papers_enter(election: str, teller: str, returns_file: Path, db: Database) -> None:
+def papers_enter(
+    election: str, teller: str, returns_file: Path, correct: bool, db: Database
+) -> None:
     """One teller's own entry of ELECTION's returned papers (each number once)."""
     with open_services(db) as s:
         specs = {c.id: c.candidates for c in election_of(s, election).setup.contests}
         papers = _returns(returns_file, specs)
-        total = s.postal.enter(election, teller, papers)
+        total = s.postal.enter(election, teller, papers, correction=correct)
     click.echo(f"{len(papers)} papers entered by {teller} ({total} in all)")
 
 

@@ -320,7 +320,7 @@ def postal_batches(
 
 
 _WHEN = {
-    "PaperIssue": ("before EndBallots", ("EndBallots", "PaperIssue")),
+    "PaperIssue": ("after Credentials, once, before EndBallots", ("EndBallots", "PaperIssue")),
     "PaperReplacement": ("after the PaperIssue and before EndBallots", ("EndBallots",)),
     "PaperReturns": ("after EndBallots, once, before counting", ("PaperReturns",)),
 }
@@ -337,6 +337,7 @@ def post_postal_event(
     kinds = {e.kind for e in chain}
     when, forbidden = _WHEN[kind]
     misplaced = bool(kinds & set(forbidden)) or bool(kinds & set(_COUNTING))
+    misplaced = misplaced or "Credentials" not in kinds
     if kind == "PaperReplacement":
         misplaced = misplaced or "PaperIssue" not in kinds
     if kind == "PaperReturns":

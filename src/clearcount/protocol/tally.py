@@ -30,6 +30,11 @@ def require_phase(chain: Sequence[Event], what: str, *, after: str, before: str)
         raise RecordError(f"{what}: expected {after} on the record first, got none (too early)")
     if before in kinds:
         raise RecordError(f"{what}: expected it before {before}, got a record that has one")
+    if after == "EndBallots" and "PaperIssue" in kinds and "PaperReturns" not in kinds:
+        raise RecordError(
+            f"{what}: expected the postal returns counted first (PaperReturns, spec §11.12.2): "
+            "the tellers enter and reconcile the returned papers before the count"
+        )
 
 
 def counted_events(chain: Sequence[Event]) -> list[Event]:

@@ -391,19 +391,23 @@ class SqlPaperEntryRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
 
-    def add(self, entry: PaperEntry) -> None:
-        key = (entry.election_id, entry.teller, entry.number)
-        found = self._c.execute(
-            sa.select(paper_entries.c.number).where(
-                paper_entries.c.election_id == key[0],
-                paper_entries.c.teller == key[1],
-                paper_entries.c.number == key[2],
+    def add(self, entry: PaperEntry, *, correction: bool = False) -> None:
+        t = paper_entries.c
+        latest = self._c.execute(
+            sa.select(sa.func.max(t.revision)).where(
+                t.election_id == entry.election_id,
+                t.teller == entry.teller,
+                t.number == entry.number,
             )
-        ).first()
-        if found is not None:
+        ).scalar()
+        if latest is not None and not correction:
             raise ConflictError(
                 f"teller {entry.teller!r} already entered paper {entry.number}; each number is "
-                "entered once per teller"
+                "entered once per teller (a mistake is corrected with --correct)"
+            )
+        if latest is None and correction:
+            raise ConflictError(
+                f"teller {entry.teller!r} has not entered paper {entry.number}: nothing to correct"
             )
         answers = None if entry.answers is None else {k: list(v) for k, v in entry.answers.items()}
         self._c.execute(
@@ -411,6 +415,7 @@ class SqlPaperEntryRepository:
                 election_id=entry.election_id,
                 teller=entry.teller,
                 number=entry.number,
+                revision=0 if latest is None else latest + 1,
                 answers=None if answers is None else canonical_json(answers).decode("utf-8"),
                 received=entry.received,
                 entered_at=entry.entered_at,
@@ -418,11 +423,13 @@ class SqlPaperEntryRepository:
         )
 
     def list(self, election_id: str) -> Sequence[PaperEntry]:
+        """Each teller's latest entry of each number (corrections replace, rows stay)."""
         rows = self._c.execute(
             sa.select(paper_entries)
             .where(paper_entries.c.election_id == election_id)
-            .order_by(paper_entries.c.teller, paper_entries.c.number)
+            .order_by(paper_entries.c.teller, paper_entries.c.number, paper_entries.c.revision)
         )
+        latest = {(r.teller, r.number): r for r in rows}
         return [
             PaperEntry(
                 r.election_id,
@@ -434,5 +441,5 @@ class SqlPaperEntryRepository:
                 r.received,
                 r.entered_at,
             )
-            for r in rows
+            for r in latest.values()
         ]

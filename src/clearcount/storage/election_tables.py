@@ -125,12 +125,14 @@ paper_entries = sa.Table(
     sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), primary_key=True),
     sa.Column("teller", sa.String(200), primary_key=True),
     sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
     sa.Column("answers", sa.Text, nullable=True),
     sa.Column("received", INSTANT, nullable=False),
     sa.Column("entered_at", INSTANT, nullable=False),
 )
 """Each teller's entry of the returned voting papers (spec §11.12.2; migration 0010): paper
-numbers and answers only, never who holds a number (the scrutineer's sealed list does)."""
+numbers and answers only, never who holds a number (the scrutineer's sealed list does); a
+correction is a new revision, the earlier rows stay."""
 
 ELECTION_APPEND_ONLY_TABLES = (
     "record_events",

@@ -133,9 +133,14 @@ def test_each_teller_enters_a_paper_number_once(store: SqlStore, tmp_path: Path)
         uow.paper_entries.add(PaperEntry(ELECTION, "Sam Ortiz", 3, None, _AT, _AT))
         with pytest.raises(ConflictError, match="already entered paper 3"):
             uow.paper_entries.add(entry)
+        with pytest.raises(ConflictError, match="nothing to correct"):
+            uow.paper_entries.add(
+                PaperEntry(ELECTION, "Sam Ortiz", 4, None, _AT, _AT), correction=True
+            )
+        corrected = PaperEntry(ELECTION, "Sam Ortiz", 3, {"strike": (1,), "asos": ()}, _AT, _AT)
+        uow.paper_entries.add(corrected, correction=True)
         uow.commit()
     with store.unit_of_work() as uow:
-        assert list(uow.paper_entries.list(ELECTION)) == [
-            entry,
-            PaperEntry(ELECTION, "Sam Ortiz", 3, None, _AT, _AT),
-        ]
+        assert list(uow.paper_entries.list(ELECTION)) == [entry, corrected]
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM paper_entries").scalar() == 3

@@ -127,11 +127,14 @@ class PaperEntryRepository(Protocol):
     """Each teller's own entry of the returned voting papers (spec §11.12.2), append-only:
     nothing is counted until the two entries agree."""
 
-    def add(self, entry: PaperEntry) -> None:
-        """ConflictError if this teller already entered this number."""
+    def add(self, entry: PaperEntry, *, correction: bool = False) -> None:
+        """ConflictError if this teller already entered this number (unless `correction`:
+        then a new revision replaces it, and the earlier one stays on file)."""
         ...
 
-    def list(self, election_id: str) -> Sequence[PaperEntry]: ...
+    def list(self, election_id: str) -> Sequence[PaperEntry]:
+        """Each teller's latest entry of each number."""
+        ...
 
 
 class ElectionUnitOfWork(UnitOfWork, Protocol):

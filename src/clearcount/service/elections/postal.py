@@ -5,9 +5,10 @@ service only checks and records them:
 
 - `record_issue(election_id, issue)` / `record_replacement(...)`: the signed PaperIssue (after
   the credentials, before the close) and each PaperReplacement go on the record;
-- `enter(election_id, teller, papers)`: one teller's own entry of returned papers (number,
-  answers, receipt time). Each teller enters independently; a number a teller already entered
-  is refused (ConflictError); nothing is counted yet;
+- `enter(election_id, teller, papers, correction=False)`: one teller's own entry of returned
+  papers (number, answers, receipt time). Each teller enters independently; a number a teller
+  already entered is refused (ConflictError) unless it is a correction, which replaces that
+  teller's entry and leaves the earlier one on file; nothing is counted yet;
 - `reconcile(election_id)`: compares the two tellers' entries against the record's issue and
   replacements: every difference listed (ReturnsMismatchError), or the agreed returns;
 - `count(election_id, voters=, superseded=, cancellation=, tellers=)`, after the close: the
@@ -97,18 +98,28 @@ class PostalService:
         """A replacement paper, signed by the scrutineer (spec §11.12.1)."""
         return self._append(election_id, replacement)
 
-    def enter(self, election_id: str, teller: str, papers: Sequence[ReturnedPaper]) -> int:
-        """One teller's entry of returned papers; returns how many it has entered in all."""
+    def enter(
+        self,
+        election_id: str,
+        teller: str,
+        papers: Sequence[ReturnedPaper],
+        *,
+        correction: bool = False,
+    ) -> int:
+        """One teller's entry of returned papers (`correction`: replacing this teller's earlier
+        entry of these numbers, which stays on file); returns how many it has entered in all."""
         at = self._clock.now().isoformat()
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
             if teller not in stored.definition.tellers:
                 raise TellerError(teller, "not a teller of this election")
             for paper in papers:
-                uow.paper_entries.add(
-                    PaperEntry(election_id, teller, paper.number, paper.answers, paper.received, at)
+                entry = PaperEntry(
+                    election_id, teller, paper.number, paper.answers, paper.received, at
                 )
-            self._log(uow, election_id, "postal.entered", [Change("papers", None, len(papers))])
+                uow.paper_entries.add(entry, correction=correction)
+            action = "postal.corrected" if correction else "postal.entered"
+            self._log(uow, election_id, action, [Change("papers", None, len(papers))])
             uow.commit()
             return sum(1 for e in uow.paper_entries.list(election_id) if e.teller == teller)
 

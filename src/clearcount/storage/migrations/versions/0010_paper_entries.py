@@ -30,10 +30,13 @@ def upgrade() -> None:
         sa.Column("election_id", ID, nullable=False),
         sa.Column("teller", sa.String(200), nullable=False),
         sa.Column("number", sa.Integer, nullable=False),
+        sa.Column("revision", sa.Integer, nullable=False),
         sa.Column("answers", sa.Text, nullable=True),
         sa.Column("received", INSTANT, nullable=False),
         sa.Column("entered_at", INSTANT, nullable=False),
-        sa.PrimaryKeyConstraint("election_id", "teller", "number", name="pk_paper_entries"),
+        sa.PrimaryKeyConstraint(
+            "election_id", "teller", "number", "revision", name="pk_paper_entries"
+        ),
         sa.ForeignKeyConstraint(
             ["election_id"], ["elections.election_id"], name="fk_paper_entries_election_id"
         ),
