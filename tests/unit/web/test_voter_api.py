@@ -227,3 +227,53 @@ def test_a_closed_election_takes_no_ballot(tmp_path: Path) -> None:
             assert response.json()["kind"] == "election_state"
     finally:
         world.services.close()
+
+
+def test_members_sharing_an_address_say_which_of_them_votes(tmp_path: Path) -> None:
+    from tests.principals import officer
+
+    world = serve_election(tmp_path)
+    try:
+        world.life.world.members.update(
+            officer(), "northfold-twu", MO[0], "shares a household address", email=LEE[1]
+        )
+        with world.client() as client:
+            client.get(f"/e/{ELECTION}/vote")
+            client.headers["X-CSRF-Token"] = client.cookies[CSRF_COOKIE]
+            code = sign_in(client, world, LEE[1])
+            assert "2 members share this email address" in world.mail.sent[-1].body
+            body = {"email": LEE[1], "code": code, "ballot": ballot_body(world, MO[0])}
+            unsure = client.post(f"{API}/cast", json=body)
+            assert unsure.status_code == 409
+            assert unsure.json()["kind"] == "member_id_needed"
+            stranger = client.post(f"{API}/cast", json={**body, "member_id": "NTW-00003"})
+            assert stranger.status_code == 403
+            cast = client.post(f"{API}/cast", json={**body, "member_id": MO[0]})
+            assert cast.status_code == 200, cast.text
+            marks = world.services.register.member_marks(officer(), ELECTION, MO[0])
+            assert [m.channel for m in marks] == ["online"]
+    finally:
+        world.services.close()
+
+
+def test_the_booth_data_waits_for_the_key_ceremony(tmp_path: Path) -> None:
+    from tests.unit.service.election_world import Lifecycle
+    from tests.unit.service.world import CountingSalts, FixedClock, World
+
+    from clearcount.bootstrap import Config, build
+    from clearcount.storage.store import SqlStore
+    from clearcount.web.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    store = SqlStore.open(url)
+    Lifecycle(World(store, FixedClock(), CountingSalts()), tmp_path).define()
+    store.close()
+    services = build(Config(database_url=url, verifier_workers=1))
+    try:
+        with TestClient(create_app(Config(), services=services)) as client:
+            response = client.get(f"{API}/booth")
+            assert response.status_code == 409
+            assert "key ceremony" in response.json()["error"]
+            assert client.get(f"/e/{ELECTION}/vote").status_code == 409
+    finally:
+        services.close()
