@@ -134,3 +134,54 @@ def test_without_javascript_the_page_says_how_else_to_vote(
     assert "postal ballot paper" in text
     assert "at the meeting" in text
     context.close()
+
+
+def tab_to(page: Any, element_id: str, *, most: int = 60) -> None:
+    """Press Tab until the element `element_id` has the focus (as a keyboard user does)."""
+    for _ in range(most):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_a_whole_vote_by_keyboard_alone(browser: Any, booth_site: BoothSite) -> None:
+    life, services = booth_site.election.life, booth_site.election.services
+    assert life.material is not None
+    assert services.mailer is not None
+    how = VotingInstructions(booth_site.base, "the returning officer")
+    send_credentials(life.material, services.mailer, how, member_ids=["NTW-00002"])
+    letter = mail_to(booth_site.inbox, "mo.marsden@example.org", "#c=")
+    link = re.search(r"(http://\S+/vote#c=[0-9A-Z-]+)", letter)
+    assert link is not None
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(link.group(1))
+    page.wait_for_selector("#credential-status:has-text('accepted')", timeout=30_000)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    tab_to(page, "c1-0")
+    page.keyboard.press("ArrowDown")  # radios move with the arrows: Bob Irwin
+    tab_to(page, "r2-1")
+    page.keyboard.type("1")
+    tab_to(page, "review-button")
+    page.keyboard.press("Enter")
+    visible(page, "#review")
+    assert "Bob Irwin" in page.inner_text("#review-choices")
+    tab_to(page, "continue-button")
+    page.keyboard.press("Enter")
+    visible(page, "#signin")
+    before = len(booth_site.inbox.received)
+    tab_to(page, "signin-email")
+    page.keyboard.type("mo.marsden@example.org")
+    page.keyboard.press("Enter")
+    mailed = mail_to(booth_site.inbox, "mo.marsden@example.org", "sign-in code", after=before)
+    code = re.search(r"^    (\d{6})\s*$", mailed, re.MULTILINE)
+    assert code is not None
+    tab_to(page, "signin-code")
+    page.keyboard.type(code.group(1))
+    page.keyboard.press("Enter")
+    visible(page, "#receipt")
+    tracking = page.inner_text("#tracking-code").strip()
+    assert services.casting.lookup(ELECTION, tracking).state == "counted"
+    context.close()
