@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from clearcount.core.errors import ClearcountError
 from clearcount.service import errors as se
 from clearcount.service.elections.sign_in import MemberChoiceNeededError, SignInRefusedError
+from clearcount.web.i18n import N_, translations_for
 from clearcount.web.ratelimit import RateLimitedError
 from clearcount.web.security import CsrfError
 from clearcount.web.templating import render
@@ -45,16 +46,16 @@ STATUS: tuple[tuple[type[Exception], int, str], ...] = (
 """Exception type -> (HTTP status, kind); the first match wins, so subclasses come first."""
 
 _TITLES = {
-    400: "Bad request",
-    401: "Sign-in needed",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Not allowed",
-    409: "Not possible now",
-    422: "Not accepted",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Service unavailable",
+    400: N_("Bad request"),
+    401: N_("Sign-in needed"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Not allowed"),
+    409: N_("Not possible now"),
+    422: N_("Not accepted"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
 }
 
 
@@ -74,8 +75,9 @@ def error_response(
     headers = None if retry_after is None else {"retry-after": str(retry_after)}
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message, "kind": kind}, status, headers=headers)
-    title = _TITLES.get(status, "Error")
-    context = {"title": title, "message": message, "status": status}
+    translations = translations_for(request)  # the fixed sentences are in the catalogue
+    title = translations.gettext(_TITLES.get(status, N_("Error")))
+    context = {"title": title, "message": translations.gettext(message), "status": status}
     response = render(request, "error.html", context, status_code=status)
     if headers:
         response.headers.update(headers)
@@ -95,15 +97,15 @@ async def _clearcount(request: Request, exc: Exception) -> Response:
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = {
-        404: "There is no page at this address; check the link you followed.",
-        405: "This address does not take that kind of request.",
+        404: N_("There is no page at this address; check the link you followed."),
+        405: N_("This address does not take that kind of request."),
     }.get(exc.status_code, str(exc.detail))
     return error_response(request, exc.status_code, "http", message)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    message = "Something went wrong on the server; nothing was changed. Please try again later."
+    message = N_("Something went wrong on the server; nothing was changed. Please try again later.")
     return error_response(request, 500, "server_error", message)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "COOKIE",
     "LANGUAGES",
     "LOCALE",
+    "N_",
     "LanguageMiddleware",
     "install",
     "translations_for",
@@ -46,6 +47,12 @@ LANGUAGES = ("en", "cy")
 """English (the source strings) and Welsh (Cymraeg)."""
 COOKIE = "lang"
 _YEAR = 365 * 24 * 3600
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate where it is shown"
+    """Marks a string for the catalogue (`pybabel extract` finds it); it is translated where it
+    is shown, in the request's language."""
+    return message
 
 
 @cache

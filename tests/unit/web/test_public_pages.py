@@ -319,3 +319,13 @@ def test_the_trigger_declaration_is_read_and_verified(
 def test_an_unknown_trigger_ballot_is_a_404(client: TestClient) -> None:
     assert client.get("/t/nope").status_code == 404
     assert client.get("/t/nope/declaration.json").status_code == 404
+
+
+def test_refusal_pages_are_in_welsh_too(client: TestClient) -> None:
+    page = client.get("/e/nope/results", params={"lang": "cy"})
+    assert page.status_code == 404
+    assert "Heb ddod o hyd i&#39;r dudalen" in page.text
+    assert "Nid oes etholiad o&#39;r fath yma" in page.text
+    missing = client.get("/nothing/here", params={"lang": "cy"})
+    assert missing.status_code == 404
+    assert "Nid oes tudalen yn y cyfeiriad hwn" in missing.text

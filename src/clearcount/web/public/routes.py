@@ -25,8 +25,11 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from clearcount.bootstrap import Services
-from clearcount.service.elections.public_board import PublicElection
+from clearcount.service.elections.public_board import PublicElection, Verification
 from clearcount.service.errors import ElectionStateError, NotFoundError, ValidationError
+from clearcount.service.trigger.ballots import TriggerStatus
+from clearcount.web.errors import ApiError
+from clearcount.web.i18n import N_
 from clearcount.web.public.views import contest_view, local_time, trigger_view
 from clearcount.web.templating import render
 
@@ -34,6 +37,39 @@ __all__ = ["PAGE_SIZE", "routes"]
 
 PAGE_SIZE = 100
 """Tracking codes on one page of the board."""
+
+NO_SUCH_ELECTION = N_(
+    "There is no such election here: check the address, or find it on the list of elections."
+)
+NOT_PUBLISHED = N_(
+    "The election record is not published yet; it can be downloaded once the returning "
+    "officer publishes it."
+)
+NO_SUCH_TRIGGER = N_("There is no such trigger ballot here: check the address.")
+NOT_DECLARED = N_("This trigger ballot has not been declared yet.")
+
+
+def _election(request: Request) -> PublicElection:
+    """The public election the path names, or the 404 page saying there is no such election."""
+    try:
+        return _services(request).public.election(request.path_params["election_id"])
+    except NotFoundError:
+        raise ApiError(404, "not_found", NO_SUCH_ELECTION) from None
+
+
+def _verified(request: Request) -> Verification:
+    """The published record and the verifier's report on it, or the 404 "not published yet"."""
+    try:
+        return _services(request).public.verification(request.path_params["election_id"])
+    except NotFoundError:
+        raise ApiError(404, "not_found", NOT_PUBLISHED) from None
+
+
+def _trigger(request: Request) -> TriggerStatus:
+    try:
+        return _services(request).trigger.status(request.path_params["trigger_id"])
+    except NotFoundError:
+        raise ApiError(404, "not_found", NO_SUCH_TRIGGER) from None
 
 
 def _services(request: Request) -> Services:
@@ -70,7 +106,7 @@ def _election_page(
 
 
 async def election(request: Request) -> Response:
-    public = _services(request).public.election(request.path_params["election_id"])
+    public = _election(request)
     lang = _lang(request)
     opens, closes = local_time(public.opens, lang), local_time(public.closes, lang)
     return _election_page(request, "election.html", public, opens=opens, closes=closes)
@@ -79,6 +115,7 @@ async def election(request: Request) -> Response:
 async def board(request: Request) -> Response:
     eid = request.path_params["election_id"]
     search = request.query_params.get("q", "")
+    _election(request)
     status = 200
     problem = ""
     try:
@@ -97,7 +134,7 @@ async def board(request: Request) -> Response:
 async def check(request: Request) -> Response:
     eid = request.path_params["election_id"]
     services = _services(request)
-    public = services.public.election(eid)
+    public = _election(request)
     code = request.query_params.get("code", "").strip()
     found = None
     problem = ""
@@ -117,7 +154,7 @@ async def check(request: Request) -> Response:
 async def results(request: Request) -> Response:
     eid = request.path_params["election_id"]
     services = _services(request)
-    public = services.public.election(eid)
+    public = _election(request)
     try:
         declaration = services.results.declaration(eid)
     except ElectionStateError:
@@ -129,10 +166,8 @@ async def results(request: Request) -> Response:
 
 
 async def record(request: Request) -> Response:
-    eid = request.path_params["election_id"]
-    services = _services(request)
-    public = services.public.election(eid)
-    checked = services.public.verification(eid)
+    public = _election(request)
+    checked = _verified(request)
     published_at = local_time(checked.record.entry.published_at, _lang(request))
     return _election_page(
         request, "record.html", public, verification=checked, published_at=published_at
@@ -140,23 +175,24 @@ async def record(request: Request) -> Response:
 
 
 async def download(request: Request) -> Response:
-    eid = request.path_params["election_id"]
-    published = _services(request).public.published_record(eid)
+    _election(request)
+    try:
+        published = _services(request).public.published_record(request.path_params["election_id"])
+    except NotFoundError:
+        raise ApiError(404, "not_found", NOT_PUBLISHED) from None
     media = "application/zip" if published.file.suffix == ".zip" else "application/jsonl"
     return FileResponse(published.file, media_type=media, filename=published.filename)
 
 
 async def verification(request: Request) -> Response:
-    eid = request.path_params["election_id"]
-    services = _services(request)
-    public = services.public.election(eid)
-    checked = services.public.verification(eid)
+    public = _election(request)
+    checked = _verified(request)
     return _election_page(request, "verification.html", public, verification=checked)
 
 
 async def trigger(request: Request) -> Response:
     services = _services(request)
-    status = services.trigger.status(request.path_params["trigger_id"])
+    status = _trigger(request)
     declaration = None
     declared_at = ""
     if status.declaration is not None:
@@ -168,9 +204,9 @@ async def trigger(request: Request) -> Response:
 
 async def trigger_document(request: Request) -> Response:
     tid = request.path_params["trigger_id"]
-    declaration = _services(request).trigger.status(tid).declaration
+    declaration = _trigger(request).declaration
     if declaration is None:
-        raise NotFoundError(f"trigger ballot {tid!r}: not declared yet")
+        raise ApiError(404, "not_found", NOT_DECLARED)
     return Response(
         declaration.document.encode("utf-8"),
         media_type="application/json",

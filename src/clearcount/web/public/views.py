@@ -26,15 +26,11 @@ from clearcount.service.elections.public_board import PublicBoardService
 from clearcount.service.elections.results import ContestDeclaration
 from clearcount.service.trigger.ports import TriggerDeclarationEntry
 from clearcount.verifier.trigger import TriggerReport, read_declaration, verify_trigger_document
+from clearcount.web.i18n import N_
 
 __all__ = ["ContestView", "TriggerView", "YesNoTest", "contest_view", "local_time", "trigger_view"]
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    """Marks a string for the catalogue; it is translated where it is shown."""
-    return message
 
 
 ROW_LABELS = (
