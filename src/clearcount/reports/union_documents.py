@@ -228,10 +228,26 @@ def _footer(facts: BallotFacts) -> Paragraph:
     )
 
 
+def _set_aside(facts: BallotFacts) -> list[Block]:
+    """Postal papers the tellers set aside (spoilt, late): not in any question's count."""
+    papers = facts.postal
+    if papers is None:
+        return []
+    rows = (
+        (
+            "Postal papers spoilt (set aside by the tellers, in no question's count)",
+            _n(papers.spoilt),
+        ),
+        ("Postal papers returned late (not counted)", _n(papers.late)),
+    )
+    return [Facts(rows, "Postal papers set aside")]
+
+
 def _result(facts: BallotFacts, v: Verification, kind: str, to: str) -> Document:
     blocks: list[Block] = [
         Paragraph(to),
         _ballot_facts(facts),
+        *_set_aside(facts),
         *_results_blocks(facts, kind),
         _footer(facts),
     ]
@@ -289,7 +305,7 @@ def notice_226a(facts: BallotFacts, v: Verification) -> Document:
         ("Total number of employees concerned", _n(total)),
         (
             "Workplaces",
-            ", ".join(places) + f" ({facts.aggregation} ballots, s.228/s.228A)"
+            ", ".join(places) + f" ({_AGGREGATION.get(facts.aggregation, facts.aggregation)})"
             if places
             else "one ballot of all those entitled (no separate workplace ballots in the record)",
         ),
@@ -315,6 +331,12 @@ def notice_226a(facts: BallotFacts, v: Verification) -> Document:
         ),
     ]
     return _base(facts, "notice-226a", blocks, v)
+
+
+_AGGREGATION = {
+    "separate": "a separate ballot at each workplace, s.228",
+    "aggregate": "one aggregated ballot of these workplaces, s.228A",
+}
 
 
 def _returned(facts: BallotFacts, contest_id: str) -> list[tuple[str, str]]:
