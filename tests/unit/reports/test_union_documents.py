@@ -119,7 +119,9 @@ def test_a_workplace_failing_its_turnout_while_all_workplaces_together_pass() ->
         assert "Turnout test (50% of those entitled) MET: 55 of 100" in text[together:]
         assert "action may be called only where that workplace's ballot met every test" in text
     notice = pdf_text(render_pdf(notice_226a(ballot, VERIFIED)))
-    assert "Eastgate Garage (60 entitled), Northfold Depot (40 entitled) (separate" in notice
+    assert (
+        "Eastgate Garage (60 entitled), Northfold Depot (40 entitled) (a separate ballot" in notice
+    )
     report = pdf_text(render_pdf(scrutineer_231b(ballot, VERIFIED)))
     assert "workplace Eastgate Garage Number of individuals entitled to vote 60" in report
 
