@@ -11,12 +11,14 @@ names the members whose papers count; the papers go on the record as postal batc
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 import click
 
 from clearcount.mail.letters import write_private
 from clearcount.mail.papers import render_papers, render_sample
 from clearcount.protocol.postal import ReturnedPaper
+from clearcount.protocol.postal_statement import statutory_statement
 from clearcount.record.postal_body import PaperContent, PaperQuestion
 from clearcount.service.roles.credential_authority import KeyMaterial
 from clearcount.service.roles.postal_papers import (
@@ -30,15 +32,7 @@ from clearcount.service.roles.postal_papers import (
 
 from .demo_steps import AS_OFFICER, KDF_COST, Demo
 
-__all__ = ["STATEMENT", "count_returns", "issue"]
-
-STATEMENT = (
-    "If you take part in a strike or other industrial action, you may be in breach of your "
-    "contract of employment. However, if you are dismissed for taking part in a strike or other "
-    "industrial action which is called officially and is otherwise lawful, the dismissal will "
-    "be unfair."
-)
-"""TULRCA s.229(4) as amended by the ERA 2025 (no 12-week limit) [verify the final wording]."""
+__all__ = ["count_returns", "issue"]
 
 
 def _content(return_by: str) -> PaperContent:
@@ -51,7 +45,7 @@ def _content(return_by: str) -> PaperContent:
             PaperQuestion("asos", "Are you prepared to take part in action short of a strike?"),
         ),
         "the General Secretary, Dana Whitlow, and the Northfold branch secretary",
-        STATEMENT,
+        statutory_statement(date(2031, 5, 1)),
     )
 
 

@@ -9,12 +9,14 @@ paper numbers. Each command is thin over `service.roles.postal_papers` and
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from clearcount.core.errors import ClearcountError
+from clearcount.protocol.postal_statement import statutory_statement
 from clearcount.record import codec
 from clearcount.record.postal_body import PaperContent, PaperQuestion
 from clearcount.service.authorisation import Principal, Role
@@ -91,8 +93,9 @@ def papers_group() -> None:
 @click.option("--who-may-call", required=True, help="Who the union authorises to call action.")
 @click.option(
     "--statement",
-    required=True,
-    help="The s.229(4) statement exactly as it must be printed for this ballot's date.",
+    default=None,
+    help="The s.229(4) statement as printed; default: the wording in force on the day the "
+    "ballot opens (with or without the 12-week sentence the ERA 2025 removed).",
 )
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="A new folder.")
 @principal_option(Role.OFFICER)
@@ -105,7 +108,7 @@ def papers_issue(
     issued_on: str,
     return_by: str | None,
     who_may_call: str,
-    statement: str,
+    statement: str | None,
     out: Path,
     principal: Principal,
     db: Database,
@@ -117,7 +120,10 @@ def papers_issue(
     """
     from clearcount.mail.letters import write_private
     from clearcount.mail.papers import render_papers, render_sample
-    from clearcount.service.roles.postal_papers import issue_papers, save_paper_list
+    from clearcount.service.roles.postal_papers import (
+        issue_papers,
+        save_paper_list,
+    )
 
     signer = open_role_key(authority_key, "authority")
     material = _material(key_file)
@@ -134,7 +140,7 @@ def papers_issue(
             return_by or setup.closes,
             tuple(PaperQuestion(c.id, c.title) for c in setup.contests),
             who_may_call,
-            statement,
+            statement or statutory_statement(datetime.fromisoformat(setup.opens).date()),
         )
         try:
             issued = issue_papers(chain, snapshot, members, content, signer.signing, material)

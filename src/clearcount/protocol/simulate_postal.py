@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from clearcount.crypto.group import seeded_scalars
 from clearcount.protocol import board as bb
@@ -42,6 +43,7 @@ from clearcount.protocol.postal import (
     sign_replacement,
     sign_returns,
 )
+from clearcount.protocol.postal_statement import statutory_statement
 from clearcount.protocol.roles import RoleSecret, simulated_roles
 from clearcount.protocol.setup import (
     Manifest,
@@ -59,12 +61,6 @@ from clearcount.record.roll import RollEntry, member_commitment
 __all__ = ["POSTAL_SCENARIOS", "PostalSimulation", "simulate_postal"]
 
 POSTAL_SCENARIOS = ("separate", "aggregate", "hybrid-online-first", "hybrid-postal-first")
-STATEMENT = (
-    "If you take part in a strike or other industrial action, you may be in breach of your "
-    "contract of employment. However, if you are dismissed for taking part in a strike or other "
-    "industrial action which is called officially and is otherwise lawful, the dismissal will "
-    "be unfair."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +82,7 @@ def _content() -> PaperContent:
             PaperQuestion("asos", "Are you prepared to take part in action short of a strike?"),
         ),
         "the General Secretary, Dana Whitlow",
-        STATEMENT,
+        statutory_statement(date(2031, 5, 1)),
     )
 
 

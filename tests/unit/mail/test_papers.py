@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from pypdf import PdfReader
 
 from clearcount.mail.papers import render_papers, render_sample
-from clearcount.protocol.simulate_postal import STATEMENT, _content
+from clearcount.protocol.postal_statement import STATEMENT_FROM_ERA_2025 as STATEMENT
+from clearcount.protocol.simulate_postal import _content
 from clearcount.service.roles.postal_papers import VotingPaper
 
 SCRUTINEER = "Northgate Ballot Services"
@@ -47,3 +49,19 @@ def test_the_sample_paper_names_no_member() -> None:
     assert "SAMPLE VOTING PAPER" in page
     assert "No." not in page
     assert "Depot Road" not in page
+
+
+def test_the_statement_follows_the_ballots_date_either_side_of_the_era_2025() -> None:
+    from datetime import date
+
+    from clearcount.protocol.postal_statement import statutory_statement
+
+    before = statutory_statement(date(2026, 2, 17))
+    after = statutory_statement(date(2026, 2, 18))
+    assert "fewer than twelve weeks" in before
+    assert "twelve weeks" not in after
+    content = _content()
+    for statement in (before, after):
+        dated = dataclasses.replace(content, statement=statement)
+        (page,) = _pages(render_sample(SCRUTINEER, TITLE, dated))
+        assert " ".join(statement.split()) in page
