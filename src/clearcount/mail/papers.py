@@ -71,9 +71,8 @@ def _page(
     _text(pdf, f"Independent scrutineer: {scrutineer}")
     _text(pdf, f"Issued on {content.issued_on}.")
     _text(pdf, f"Return this paper to: {content.return_address}")
-    _text(
-        pdf, f"It must be received by {content.return_by}; later papers are not counted.", 10, "B"
-    )
+    when = _when(content.return_by)
+    _text(pdf, f"It must be received by {when}; papers received later are not counted.", 10, "B")
     pdf.ln(3)
     for question in content.questions:
         _text(pdf, question.text, 11, "B", 6)
@@ -92,11 +91,14 @@ def _page(
     if paper is not None and paper.credential is not None:
         pdf.ln(2)
         _text(
-            pdf,
-            "You may vote online instead of returning this paper, with this credential: "
-            f"{paper.credential}",
-            9.5,
+            pdf, "You may vote online instead of returning this paper, with this credential:", 9.5
         )
+        groups = paper.credential.split("-")
+        half = (len(groups) + 1) // 2
+        pdf.set_font("Courier", "B", 12)
+        for line in ("-".join(groups[:half]), "-".join(groups[half:])):
+            pdf.cell(_WIDTH, 6, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _text(pdf, "If you do both, the paper counts as the published precedence rule says.", 8.5)
 
 
 def render_papers(
