@@ -44,6 +44,8 @@ const FALLBACK: Record<string, string> = {
   receiptMismatch: "The server's receipt does not match its own record entry. Write down the tracking code and tell the returning officer.",
   network: "The server could not be reached. Check your connection and try again.",
   workerFailed: "Your device could not encrypt the ballot. Try another browser, or vote another way.",
+  workerMismatch:
+    "This server's encryption program is not the one the election's record names. Do not vote here; tell the returning officer.",
 };
 
 function text(key: string, values: Record<string, string | number> = {}): string {
@@ -423,6 +425,23 @@ function credentialFromFragment(): string {
   return code;
 }
 
+/**
+ * The worker script cannot carry an `integrity` attribute, so the page compares its bytes with the
+ * SRI value the election's Setup pins (`setup_event.body.booth`, spec §11.2) before starting it.
+ * It catches a server serving another worker than the record names (a stale or altered install),
+ * not one that serves different bytes to two requests. Needs SubtleCrypto (https or loopback).
+ */
+async function workerMatchesRecord(url: string, setupEvent: unknown): Promise<boolean> {
+  const body = (setupEvent as { body?: { booth?: Record<string, unknown> } }).body;
+  const pinned = body?.booth?.["booth-worker.js"];
+  if (typeof pinned !== "string" || !globalThis.crypto?.subtle) return true;
+  const bytes = await (await fetch(url, { credentials: "same-origin" })).arrayBuffer();
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-384", bytes));
+  let binary = "";
+  for (const b of digest) binary += String.fromCharCode(b);
+  return pinned === `sha384-${btoa(binary)}`;
+}
+
 async function start(): Promise<void> {
   const form = byId<HTMLFormElement>("ballot");
   const script = document.querySelector<HTMLScriptElement>('script[src$="/booth.js"]');
@@ -431,10 +450,6 @@ async function start(): Promise<void> {
   const code = credentialFromFragment();
   if (input && code) input.value = code;
   status(text("loading"));
-  const workerUrl = script ? new URL("booth-worker.js", script.src).href : "/static/booth/booth-worker.js";
-  worker = new Worker(workerUrl);
-  worker.onmessage = (event: MessageEvent<FromWorker>) => onWorker(event.data);
-  worker.onerror = () => showError(text("workerFailed"));
 
   form.addEventListener("submit", (event) => void review(event));
   form.addEventListener("change", (event) => {
@@ -453,16 +468,27 @@ async function start(): Promise<void> {
   byId("code-form")?.addEventListener("submit", (event) => void requestCode(event));
   byId("cast-form")?.addEventListener("submit", (event) => void castBallot(event));
 
+  const workerUrl = script ? new URL("booth-worker.js", script.src).href : "/static/booth/booth-worker.js";
+  let setupEvent: unknown;
   try {
     const response = await fetch(`${form.dataset.api}/booth`, { credentials: "same-origin" });
     if (!response.ok) throw new Error(String(response.status));
-    const data = (await response.json()) as { setup_event: unknown };
-    send({ op: "init", setup: data.setup_event });
+    setupEvent = ((await response.json()) as { setup_event: unknown }).setup_event;
+    if (!(await workerMatchesRecord(workerUrl, setupEvent))) {
+      status("");
+      showError(text("workerMismatch"));
+      disableVoting();
+      return;
+    }
   } catch {
     status("");
     showError(text("setupFailed"));
     return;
   }
+  worker = new Worker(workerUrl);
+  worker.onmessage = (event: MessageEvent<FromWorker>) => onWorker(event.data);
+  worker.onerror = () => showError(text("workerFailed"));
+  send({ op: "init", setup: setupEvent });
   const typed = input?.value.trim() ?? "";
   if (typed) send({ op: "credential", code: typed });
 }

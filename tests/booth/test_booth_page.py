@@ -50,7 +50,7 @@ def _need_browser() -> Any:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedElection]:
-    world = serve_election(tmp_path_factory.mktemp("booth-page"))
+    world = serve_election(tmp_path_factory.mktemp("booth-page"), pin_booth=True)
     yield world
     world.services.close()
 
@@ -220,3 +220,19 @@ def test_the_page_carries_the_booth_texts_and_the_noscript(base_url: str) -> Non
         html = response.read().decode()
     assert "<noscript>" in html
     assert 'id="booth-texts"' in html
+
+
+def test_a_worker_other_than_the_records_stops_the_booth(
+    phone: Any, base_url: str, served: ServedElection
+) -> None:
+    """The worker has no integrity attribute: the page checks it against Setup's pin (§11.2)."""
+
+    def altered(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.body() + b"\n// altered\n")
+
+    phone.route("**/booth-worker.js", altered)
+    code = credential_code(served.life.credential("NTW-00002").secret)
+    phone.goto(f"{base_url}/e/{ELECTION}/vote#c={code}")
+    phone.locator("#booth-error", has_text="encryption program").wait_for(timeout=WAIT)
+    assert phone.is_disabled("#review-button")

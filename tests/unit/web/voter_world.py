@@ -16,6 +16,8 @@ from tests.unit.service.election_world import CHAIR, LEADER, Lifecycle
 from tests.unit.service.world import CountingSalts, FixedClock, World
 
 from clearcount.bootstrap import Config, Services, build
+from clearcount.bootstrap.booth import served_booth
+from clearcount.service.elections.ballots import BallotService
 from clearcount.service.ports import Mailer, MailMessage
 from clearcount.storage.store import SqlStore
 from clearcount.web.app import create_app
@@ -52,13 +54,18 @@ class ServedElection:
         return TestClient(create_app(Config(), services=self.services))
 
 
-def serve_election(folder: Path, mailer: Mailer | None = None) -> ServedElection:
+def serve_election(
+    folder: Path, mailer: Mailer | None = None, *, pin_booth: bool = False
+) -> ServedElection:
     """Open the election in `folder`'s database and wire the web app's services over it; mail
-    goes to `mailer` (default: kept in memory, `ServedElection.mail`)."""
+    goes to `mailer` (default: kept in memory, `ServedElection.mail`); `pin_booth`: its Setup
+    pins the booth this installation serves (spec §11.2), as a server defining an election does."""
     url = f"sqlite:///{folder / 'clearcount.db'}"
     store = SqlStore.open(url)
     clock = FixedClock()
     life = Lifecycle(World(store, clock, CountingSalts()), folder)
+    if pin_booth:
+        life.ballots = BallotService(store.unit_of_work, clock, served_booth)
     life.open(contests=(CHAIR, LEADER))
     mail = KeptMail()
     services = build(

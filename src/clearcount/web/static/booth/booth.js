@@ -56,7 +56,8 @@
     revote: "It replaces your earlier online ballot.",
     receiptMismatch: "The server's receipt does not match its own record entry. Write down the tracking code and tell the returning officer.",
     network: "The server could not be reached. Check your connection and try again.",
-    workerFailed: "Your device could not encrypt the ballot. Try another browser, or vote another way."
+    workerFailed: "Your device could not encrypt the ballot. Try another browser, or vote another way.",
+    workerMismatch: "This server's encryption program is not the one the election's record names. Do not vote here; tell the returning officer."
   };
   function text(key, values = {}) {
     const holder = document.getElementById("booth-texts");
@@ -388,6 +389,16 @@
     }
     return code;
   }
+  async function workerMatchesRecord(url, setupEvent) {
+    const body = setupEvent.body;
+    const pinned = body?.booth?.["booth-worker.js"];
+    if (typeof pinned !== "string" || !globalThis.crypto?.subtle) return true;
+    const bytes = await (await fetch(url, { credentials: "same-origin" })).arrayBuffer();
+    const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-384", bytes));
+    let binary = "";
+    for (const b of digest) binary += String.fromCharCode(b);
+    return pinned === `sha384-${btoa(binary)}`;
+  }
   async function start() {
     const form = byId("ballot");
     const script = document.querySelector('script[src$="/booth.js"]');
@@ -396,10 +407,6 @@
     const code = credentialFromFragment();
     if (input && code) input.value = code;
     status(text("loading"));
-    const workerUrl = script ? new URL("booth-worker.js", script.src).href : "/static/booth/booth-worker.js";
-    worker = new Worker(workerUrl);
-    worker.onmessage = (event) => onWorker(event.data);
-    worker.onerror = () => showError(text("workerFailed"));
     form.addEventListener("submit", (event) => void review(event));
     form.addEventListener("change", (event) => {
       const fieldset = event.target.closest("fieldset[data-contest]");
@@ -416,16 +423,27 @@
     byId("vote-again-button")?.addEventListener("click", () => showSection("ballot"));
     byId("code-form")?.addEventListener("submit", (event) => void requestCode(event));
     byId("cast-form")?.addEventListener("submit", (event) => void castBallot(event));
+    const workerUrl = script ? new URL("booth-worker.js", script.src).href : "/static/booth/booth-worker.js";
+    let setupEvent;
     try {
       const response = await fetch(`${form.dataset.api}/booth`, { credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
-      const data = await response.json();
-      send({ op: "init", setup: data.setup_event });
+      setupEvent = (await response.json()).setup_event;
+      if (!await workerMatchesRecord(workerUrl, setupEvent)) {
+        status("");
+        showError(text("workerMismatch"));
+        disableVoting();
+        return;
+      }
     } catch {
       status("");
       showError(text("setupFailed"));
       return;
     }
+    worker = new Worker(workerUrl);
+    worker.onmessage = (event) => onWorker(event.data);
+    worker.onerror = () => showError(text("workerFailed"));
+    send({ op: "init", setup: setupEvent });
     const typed = input?.value.trim() ?? "";
     if (typed) send({ op: "credential", code: typed });
   }
