@@ -3,7 +3,8 @@
 Read from an optional TOML file, then the environment (which wins):
 
     [database]
-    url = "postgresql://clearcount@db.example/clearcount"   # default: sqlite:///clearcount.db
+    path = "ashby-vale.db"         # a SQLite file, relative to this file's folder; or
+    url = "postgresql://clearcount@db.example/clearcount"
 
     [smtp]
     host = "smtp.example.org"
@@ -18,7 +19,13 @@ Read from an optional TOML file, then the environment (which wins):
     [reminders]
     every_hours = 24               # at most one round of reminders per this many hours
 
-Environment: CLEARCOUNT_DATABASE_URL, CLEARCOUNT_SMTP_HOST, CLEARCOUNT_SMTP_FROM (the sender),
+The file is the one named (`--config`, CLEARCOUNT_CONFIG), else the first `clearcount.toml` in
+the current folder or a parent, else $XDG_CONFIG_HOME/clearcount/config.toml (`find_config`). A
+relative SQLite path in a file is taken from the file's folder, so a `clearcount.toml` found in
+a parent folder names the same database from every folder beneath it.
+
+Environment: CLEARCOUNT_DATABASE_URL or CLEARCOUNT_DATABASE (a URL or a SQLite file's path),
+CLEARCOUNT_SMTP_HOST, CLEARCOUNT_SMTP_FROM (the sender),
 CLEARCOUNT_SMTP_PORT, CLEARCOUNT_SMTP_SECURITY, CLEARCOUNT_SMTP_USER, CLEARCOUNT_SMTP_PASSWORD,
 CLEARCOUNT_VERIFIER_WORKERS, CLEARCOUNT_REMINDERS_EVERY_HOURS: the same names the `credentials`
 commands read (docs/README.md).
@@ -38,7 +45,10 @@ from typing import Any
 from clearcount.core.errors import ConfigError
 from clearcount.mail.smtp import SmtpSettings
 
-__all__ = ["Config", "load_config"]
+__all__ = ["CONFIG_NAME", "Config", "find_config", "load_config", "sqlite_file"]
+
+CONFIG_NAME = "clearcount.toml"
+"""The settings file looked for in the current folder and its parents."""
 
 _SMTP_ENV = {
     "host": "HOST",
@@ -51,14 +61,65 @@ _SMTP_ENV = {
 """Settings key -> CLEARCOUNT_SMTP_<NAME>, the names the credentials commands use too."""
 
 
+_DEFAULT = "the default: no --db, CLEARCOUNT_DATABASE or clearcount.toml names one"
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
-    """Everything the composition root needs. `database_url` None: ./clearcount.db (SQLite)."""
+    """Everything the composition root needs. `database_url` None: ./clearcount.db (SQLite);
+    `database_source` says where the URL came from, for messages."""
 
     database_url: str | None = None
     smtp: SmtpSettings | None = None
     verifier_workers: int | None = None
     reminders_every: timedelta = timedelta(hours=24)
+    database_source: str = _DEFAULT
+
+
+def find_config(start: Path, env: Mapping[str, str]) -> Path | None:
+    """The settings file for a command run in `start`: `clearcount.toml` there or in a parent,
+    else $XDG_CONFIG_HOME/clearcount/config.toml (default ~/.config); None if neither exists."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    home = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
+    candidate = Path(home) / "clearcount" / "config.toml"
+    return candidate if candidate.is_file() else None
+
+
+def sqlite_file(url: str | None) -> Path | None:
+    """The file a SQLite URL names (None: the default ./clearcount.db); None for any other
+    database or an in-memory one."""
+    if url is None:
+        return Path("clearcount.db")
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            rest = url[len(prefix) :].split("?", 1)[0]
+            return None if rest in ("", ":memory:") else Path(rest)
+    return None
+
+
+def _database(document: Mapping[str, Any], path: Path | None,
+              env: Mapping[str, str]) -> tuple[str | None, str]:  # fmt: skip
+    """The database URL and where it came from: the environment, else the file's [database]."""
+    for name in ("CLEARCOUNT_DATABASE_URL", "CLEARCOUNT_DATABASE"):
+        value = env.get(name)
+        if value:
+            return (value if "://" in value else f"sqlite:///{value}"), f"named by {name}"
+    database = _section(document, "database")
+    if "path" in database and "url" in database:
+        raise ConfigError(f"config {path} [database]: expected path or url, got both")
+    if "path" in database:
+        url = f"sqlite:///{database['path']}"
+    elif "url" in database:
+        url = str(database["url"])
+    else:
+        return None, _DEFAULT
+    file = sqlite_file(url)
+    if path is not None and file is not None and not file.is_absolute():
+        url = f"sqlite:///{path.parent.absolute() / file}"
+    return url, f"named by {path}"
 
 
 def _section(document: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -86,14 +147,13 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             raise ConfigError(f"config {path}: cannot read it: {error.strerror}") from None
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"config {path}: not valid TOML: {error}") from None
-    database = _section(document, "database")
+    url, source = _database(document, path, env)
     smtp = dict(_section(document, "smtp"))
     if "password" in smtp:
         raise ConfigError(
             "config [smtp].password: expected none in the file; set "
             "CLEARCOUNT_SMTP_PASSWORD instead"
         )
-    url = env.get("CLEARCOUNT_DATABASE_URL") or database.get("url")
     for key, name in _SMTP_ENV.items():
         value = env.get(f"CLEARCOUNT_SMTP_{name}")
         if value:
@@ -120,8 +180,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     if hours < 1:
         raise ConfigError(f"config reminders.every_hours: expected 1 or more, got {hours}")
     return Config(
-        None if url is None else str(url),
+        url,
         settings,
         None if workers is None else _integer(workers, "verifier.workers"),
         timedelta(hours=hours),
+        source,
     )

@@ -1,8 +1,9 @@
 """What every officer's command shares: the database, who acts, progress bars, user errors.
 
 Every command that reads or writes the ballot service's database takes `--db URL` (or
-CLEARCOUNT_DATABASE_URL, or `--config clearcount.toml`; default: the SQLite file
-./clearcount.db) and, when it changes anything,
+CLEARCOUNT_DATABASE_URL, CLEARCOUNT_DATABASE, `--config FILE`, a clearcount.toml found here or in
+a parent folder; default: the SQLite file ./clearcount.db, which only `org create` may make:
+docs/service/configuration.md) and, when it changes anything,
 `--as NAME` (or CLEARCOUNT_ACTOR): the name written in the audit log. A user error is one line
 on stderr and exit status 2 (`UserError`, or any `ClearcountError` through `main`); progress bars
 go to stderr and only on a terminal, so output can be piped.
@@ -90,7 +91,9 @@ def db_options(function: F) -> F:
         default=None,
         type=click.Path(path_type=Path),
         metavar="FILE",
-        help="A clearcount.toml with the database and SMTP settings (or set CLEARCOUNT_CONFIG).",
+        help="A clearcount.toml with the database and SMTP settings (or set CLEARCOUNT_CONFIG; "
+        "default: clearcount.toml here or in a parent folder, else "
+        "$XDG_CONFIG_HOME/clearcount/config.toml).",
     )(command)
     result: F = click.option(
         "--db",
@@ -98,8 +101,9 @@ def db_options(function: F) -> F:
         envvar="CLEARCOUNT_DATABASE_URL",
         default=None,
         metavar="URL",
-        help="The ballot database: sqlite:///FILE or postgresql://USER@HOST/DB "
-        "(default: ./clearcount.db; or set CLEARCOUNT_DATABASE_URL).",
+        help="The ballot database: sqlite:///FILE, a file, or postgresql://USER@HOST/DB "
+        "(or set CLEARCOUNT_DATABASE_URL or CLEARCOUNT_DATABASE; default: the settings "
+        "file's, else ./clearcount.db).",
     )(command)
     return result
 

@@ -1,8 +1,11 @@
 """Opening the ballot service for one command, through the composition root (`bootstrap`).
 
-`open_services(options)` gives the wired services over the database that `--db`, `--config` or
-the environment names. A URL that is not a database clearcount knows, or a server that cannot be
-reached, is one clear line (`UserError`), never a traceback.
+`open_services(options)` gives the wired services over the database that `--db`, `--config`,
+the environment or a found `clearcount.toml` names (bootstrap.config). A URL that is not a
+database clearcount knows, or a server that cannot be reached, is one clear line (`UserError`),
+never a traceback. A SQLite file that does not exist is opened (made) only by `org create`:
+any other command run in the wrong folder says so and how to name the right database, instead
+of quietly making an empty one (issue 11).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import dataclasses
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .common import Database, UserError
@@ -33,19 +37,47 @@ def build(config: Config, **kwargs: Any) -> Services:
 
 
 def config_of(db: Database) -> Config:
-    """The settings `--db`, `--config` and the environment give (the URL wins over both)."""
-    from clearcount.bootstrap.config import load_config
+    """The settings `--db`, `--config` (else a found clearcount.toml) and the environment give
+    (`--db` wins over both)."""
+    from clearcount.bootstrap.config import find_config, load_config
 
-    config = load_config(db.config_file, os.environ)
+    config_file = db.config_file or find_config(Path.cwd(), os.environ)
+    config = load_config(config_file, os.environ)
     if db.url:
-        config = dataclasses.replace(config, database_url=db.url)
+        url = db.url if "://" in db.url else f"sqlite:///{db.url}"
+        config = dataclasses.replace(
+            config, database_url=url, database_source="named by --db or CLEARCOUNT_DATABASE_URL"
+        )
     return config
 
 
+_POINT = (
+    "run the command in your organisation's folder, or name its database with --db "
+    "sqlite:///PATH, CLEARCOUNT_DATABASE=PATH or a clearcount.toml ([database] path = ...) "
+    "in this folder or a parent (docs/service/configuration.md); `clearcount org create` "
+    "makes a new one"
+)
+
+
+def _require_existing(config: Config) -> None:
+    """UserError unless the SQLite file the config names exists (other databases: as named)."""
+    from clearcount.bootstrap.config import sqlite_file
+
+    file = sqlite_file(config.database_url)
+    if file is not None and not file.exists():
+        raise UserError(f"no clearcount database at {file} ({config.database_source}): {_POINT}")
+
+
 @contextmanager
-def open_services(db: Database, *, mailer: Mailer | None = None) -> Iterator[Services]:
-    """The services over `db`'s database; `mailer` replaces the configured SMTP one."""
+def open_services(
+    db: Database, *, create: bool = False, mailer: Mailer | None = None
+) -> Iterator[Services]:
+    """The services over `db`'s database; `mailer` replaces the configured SMTP one. `create`
+    (only `org create`) may make a new SQLite file, every other command refuses a file that does
+    not exist."""
     config = config_of(db)
+    if not create:
+        _require_existing(config)
     where = config.database_url or "sqlite:///clearcount.db"
     try:
         services = build(config, schema=db.schema, mailer=mailer)

@@ -69,8 +69,11 @@ def org_group() -> None:
 @principal_option(Role.OFFICER)
 @db_options
 def org_create(organisation: str, name: str, kind: str, principal: Principal, db: Database) -> None:
-    """Create ORGANISATION (a short id such as ashby-vale-labour) in the database."""
-    with open_services(db) as s:
+    """Create ORGANISATION (a short id such as ashby-vale-labour) in the database.
+
+    The only command that makes a new database file when the one named does not exist yet.
+    """
+    with open_services(db, create=True) as s:
         s.organisations.create(principal, Organisation(organisation, name, OrganisationKind(kind)))
     click.echo(f"created {kind} {organisation!r}: {name}")
 
