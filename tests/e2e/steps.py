@@ -182,6 +182,12 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
             *[a for c, names in choices.items() for a in ("--choice", f"{c}={names}")],
         )
         cli.ok("vote", "check", e, cli.values["TRACKING_CODE"])
+    if plan.online:  # no --choice: refused, never a blank ballot replacing the real one
+        member = plan.online[0][0]
+        blank = cli.run("vote", "online", e, "--member", member, "--credential", codes[member])
+        assert blank.code == 2, blank
+        assert "no choice given" in blank.err
+        assert "--blank" in blank.err
     for i, sitting in enumerate(plan.sittings):
         members = [a for m in sitting.voters for a in ("--member", m)]
         cli.ok(
@@ -200,7 +206,7 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
             "papers": {c: [list(p) for p in ps] for c, ps in sitting.papers.items()},
         }
         (cli.cwd / f"papers-{i}.json").write_text(json.dumps(papers), encoding="utf-8")
-        cli.ok(
+        paper = (
             "vote",
             "paper",
             e,
@@ -215,7 +221,13 @@ def run_election(cli: Cli, smtp: SmtpServer, plan: Plan) -> dict[str, Done]:
             "keys/teller-pat-quinn.key",
             "--teller-key",
             "keys/teller-sam-ortiz.key",
+            "--signed-in",
         )
+        miscounted = cli.run(*paper, str(len(sitting.voters) + 1))
+        assert miscounted.code == 2, miscounted
+        assert "do not add up" in miscounted.err
+        assert "--accept-mismatch" in miscounted.err
+        cli.ok(*paper, str(len(sitting.voters)))
     out["status"] = cli.ok("election", "status", e)
     # 8. close
     _time(cli, plan, "close", plan.times.get("closes", "2031-04-30T17:00Z"))

@@ -54,7 +54,30 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
     assert "date format: dd/mm/yyyy" in shown
     assert "columns: notes=ignore" in shown
 
-    _refused(cli.run("roll", "import", "no-such-org", "members.csv"), "no organisation")
+    _refused(cli.run("roll", "import", "no-such-org", "members.csv"), "no such organisation")
+    _refused(
+        cli.run("roll", "import", "ashby-vale-cl", "members.csv"),
+        "no such organisation 'ashby-vale-cl'; did you mean 'ashby-vale-clp'?",
+    )
+    _refused(
+        cli.run(
+            "roll",
+            "rules",
+            E,
+            "--org",
+            "ashby-vale-clp",
+            "--kind",
+            "selection",
+            "--basis",
+            "b",
+            "--qualifying-date",
+            "2031-03-01",
+            "--unit",
+            "av-nrth",
+        ),
+        "--unit: no such unit 'av-nrth' in ashby-vale-clp; did you mean 'av-north'?",
+    )
+    _refused(cli.run("roll", "preview", E), f"no such ballot {E!r}")
     _refused(cli.run("roll", "import", "ashby-vale-clp", "missing.csv"), "cannot read file")
     _refused(cli.run("org", "show", "ashby-vale-clp", "--db", "mysql://x/y"), "--db")
     _refused(
@@ -83,6 +106,7 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
     _refused(cli.run(*shlex.split(args)), "contests")
     status = cli.run("election", "status", E)
     _refused(status, "no such election")  # the refused definition stored nothing
+    _refused(cli.run("tally", "declare", E), f"no such election {E!r}")
 
     _documented_setup(cli, "03-define-the-ballot.md", "04-key-ceremony.md")
     _refused(cli.run("election", "ceremony", "start", E, "--dir", "ceremony2"), "already run")
@@ -108,6 +132,12 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
         ),
         "passphrase is wrong",
     )
+    decrypt = ("trustee", "decrypt", E, "--role-key", "keys/trustee-priya-nandra.key")
+    missing = cli.run(*decrypt, "--key-file", "shares/trustee-priya-nandr.key")
+    assert missing.code == 2, missing
+    assert "'shares/trustee-priya-nandr.key' does not exist" in missing.err  # not "wrong role"
+    typo = (decrypt[0], decrypt[1], E + "x", *decrypt[3:])
+    _refused(cli.run(*typo, "--key-file", "shares/trustee-priya-nandra.key"), "no such election")
     _refused(
         cli.run("vote", "online", E, "--member", "AV0001", "--credential", "0" * 56), "credentials"
     )  # not open: no credentials published yet

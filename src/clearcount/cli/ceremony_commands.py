@@ -19,6 +19,7 @@ from clearcount.service.roles.keys import DEFAULT_LOG2_N
 from clearcount.service.roles.trustee_ceremony import trustee_round1, trustee_round2
 
 from .common import (
+    INPUT_FILE,
     Database,
     UserError,
     db_options,
@@ -70,7 +71,7 @@ _KEY = click.option(
     "--key",
     "key_file",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     help="Your trustee key file from `trustee init` (asks for its passphrase).",
 )
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from clearcount.protocol.roles import RoleSecret
 
 __all__ = [
+    "INPUT_FILE",
     "Database",
     "UserError",
     "db_options",
@@ -47,6 +48,11 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+"""A file the command reads (a key file, a share file, a papers file): a missing one is refused
+before anything is asked or opened, naming the option and the path ("File 'x' does not
+exist"), never mistaken for a wrong passphrase or another role's file."""
 
 
 class UserError(click.ClickException):

@@ -41,7 +41,7 @@ from clearcount.service.roles.credential_keyfile import load_key_file, save_key_
 from clearcount.service.roles.delivery import VotingInstructions
 from clearcount.service.roles.sent_log import read_sent, record_sent, sent_log_path
 
-from .common import open_role_key
+from .common import INPUT_FILE, open_role_key
 
 __all__ = ["PUBLIC_FORMAT", "credentials_group"]
 
@@ -75,7 +75,7 @@ def _material(key_file: Path) -> KeyMaterial:
 key_file_option = click.option(
     "--key-file",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     envvar="CLEARCOUNT_CA_KEY_FILE",
     help="The authority's encrypted key file (0600).",
 )
@@ -144,10 +144,10 @@ def credentials_group() -> None:
 @credentials_group.command("generate")
 @click.option("--record", required=True, type=click.Path(path_type=Path),
               help="The election record whose event 0 is the Setup.")  # fmt: skip
-@click.option("--roll", "roll_path", required=True, type=click.Path(path_type=Path),
+@click.option("--roll", "roll_path", required=True, type=INPUT_FILE,
               help="The eligible members: a credential roll JSON file.")  # fmt: skip
 @key_file_option
-@click.option("--authority-key", required=True, type=click.Path(path_type=Path),
+@click.option("--authority-key", required=True, type=INPUT_FILE,
               help="Your own key file (`authority init`): it signs the list.")  # fmt: skip
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Where to write the public credentials for the returning officer.")  # fmt: skip

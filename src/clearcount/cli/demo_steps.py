@@ -252,6 +252,7 @@ class Demo:
             cancelled=cancelled,
             papers=papers,
             tellers=(tellers[0], tellers[1]),
+            signed_in=len(voters),
         )
         click.echo(f"  {channel} papers of {len(voters)} members entered by both tellers")
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .common import (
+    INPUT_FILE,
     Database,
     UserError,
     db_options,
@@ -37,7 +38,7 @@ def trustee_group() -> None:
 _ROLE_KEY = click.option(
     "--role-key",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     help="Your trustee key file from `clearcount trustee init`: it signs what you do.",
 )
 
@@ -66,7 +67,7 @@ def shuffle(election: str, role_key: Path, db: Database) -> None:
 @click.option(
     "--key-file",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     help="Your share file from the key ceremony.",
 )
 @_ROLE_KEY

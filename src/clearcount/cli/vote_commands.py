@@ -31,6 +31,7 @@ from clearcount.service.roles.credential_keyfile import load_key_file
 from clearcount.service.roles.delivery import parse_credential_code
 
 from .common import (
+    INPUT_FILE,
     Database,
     UserError,
     db_options,
@@ -131,6 +132,12 @@ def vote_group() -> None:
     "A contest left out is left blank.",
 )
 @click.option(
+    "--blank",
+    is_flag=True,
+    help="Cast a deliberately blank ballot (no mark in any contest); it replaces an earlier "
+    "online ballot. Without it, a ballot with no mark at all is refused.",
+)
+@click.option(
     "--challenge",
     is_flag=True,
     help="Do not cast: open the encrypted ballot to check it says what you chose "
@@ -138,7 +145,13 @@ def vote_group() -> None:
 )
 @db_options
 def vote_online(
-    election: str, member: str, code: str, choices: tuple[str, ...], challenge: bool, db: Database
+    election: str,
+    member: str,
+    code: str,
+    choices: tuple[str, ...],
+    blank: bool,
+    challenge: bool,
+    db: Database,
 ) -> None:
     """Vote online in ELECTION: your choices are encrypted and signed on this machine.
 
@@ -150,6 +163,14 @@ def vote_online(
     with open_services(db) as s:
         el = election_of(s, election)
         marks = parse_choices(el, choices)
+        if blank and any(marks.values()):
+            raise UserError("--blank: expected no --choice with a blank ballot, got some")
+        if not blank and not challenge and not any(marks.values()):
+            raise UserError(
+                "no choice given: this ballot would be blank and would replace any ballot you "
+                "cast before; give --choice CONTEST=NAMES, or --blank to cast a blank ballot "
+                "on purpose"
+            )
         credential = _credential(el, code)
         with progress("encrypting your ballot", None):
             try:
@@ -269,7 +290,7 @@ def _voters(voters: tuple[str, ...], voters_file: Path | None) -> list[str]:
 @click.option(
     "--voters",
     "voters_file",
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     default=None,
     help="A file of the members who voted, one membership number per line.",
 )
@@ -277,22 +298,36 @@ def _voters(voters: tuple[str, ...], voters_file: Path | None) -> list[str]:
     "--cancelled",
     "cancelled_file",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     help="Their public credentials, from the scrutineer's `credentials cancel-list`.",
 )
 @click.option(
     "--papers",
     "papers_file",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     help="The papers' marks as counted by the tellers (a papers JSON file).",
+)
+@click.option(
+    "--signed-in",
+    type=click.IntRange(min=0),
+    required=True,
+    metavar="N",
+    help="How many signed the meeting's sign-in sheet (postal: envelopes opened), as the "
+    "tellers counted them: it must equal the members entered and each contest's papers.",
+)
+@click.option(
+    "--accept-mismatch",
+    default="",
+    metavar="REASON",
+    help="Seal the batch although the counts differ, with the tellers' reason (audited).",
 )
 @click.option(
     "--teller-key",
     "teller_keys",
     multiple=True,
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     help="A teller's key file; give both tellers' (each types their passphrase).",
 )
 @db_options
@@ -303,13 +338,17 @@ def vote_paper(
     voters_file: Path | None,
     cancelled_file: Path,
     papers_file: Path,
+    signed_in: int,
+    accept_mismatch: str,
     teller_keys: tuple[Path, ...],
     db: Database,
 ) -> None:
     """The two tellers enter one sitting's meeting or postal papers for ELECTION.
 
     Each voter is marked in the register, their online ballot (if any) stops counting, and the
-    papers go on the record signed by both tellers. All or nothing.
+    papers go on the record signed by both tellers. All or nothing. The sign-in count, the
+    members entered and each contest's papers must agree; a difference is refused (and audited)
+    unless the tellers seal it with --accept-mismatch REASON.
     """
     if len(teller_keys) != 2:
         raise UserError(f"--teller-key: expected both tellers' key files, got {len(teller_keys)}")
@@ -327,11 +366,14 @@ def vote_paper(
                 cancelled=cancelled,
                 papers=papers,
                 tellers=(tellers[0], tellers[1]),
+                signed_in=signed_in,
+                accept_mismatch=accept_mismatch,
             )
     sizes = ", ".join(f"{c}: {n} papers" for c, n in receipt.papers.items())
     click.echo(
         f"{channel} papers of {receipt.voters} members entered in {election!r} "
-        f"({sizes}); signed by {tellers[0].name} and {tellers[1].name}"
+        f"({sizes}); signed by {tellers[0].name} and {tellers[1].name}; "
+        f"reconciliation: {receipt.reconciliation}"
     )
 
 
@@ -339,14 +381,14 @@ def vote_paper(
 @click.option(
     "--key-file",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     envvar="CLEARCOUNT_CA_KEY_FILE",
     help="The authority's encrypted key file of this election's credentials.",
 )
 @click.option(
     "--authority-key",
     required=True,
-    type=click.Path(path_type=Path),
+    type=INPUT_FILE,
     help="The authority's own key file (`clearcount authority init`): it signs the list.",
 )
 @click.option(

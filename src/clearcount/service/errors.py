@@ -19,6 +19,7 @@ __all__ = [
     "IneligibleVoterError",
     "NotAuthorisedError",
     "NotFoundError",
+    "ReconciliationError",
     "ServiceError",
     "SnapshotError",
     "StorageUnavailableError",
@@ -86,7 +87,22 @@ class ElectionStateError(ServiceError):
 
 
 class IneligibleVoterError(ServiceError):
-    """The member is not an eligible voter on the election's frozen roll (spec §10.4)."""
+    """The member is not an eligible voter on the election's frozen roll (spec §10.4).
+
+    The message never says why (arrears, join date, suspension are personal data that whoever
+    typed the command, a teller or a voter at a shared device, must not learn): the reason
+    travels in `reason` to the audit log, where the officer and the member see it."""
+
+    def __init__(self, message: str, *, member_id: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.member_id = member_id
+        self.reason = reason
+
+
+class ReconciliationError(ServiceError):
+    """A sitting's papers do not add up: the sign-in count, the members entered and each
+    contest's papers differ. Refused (and the refusal audited) unless the tellers acknowledge
+    the difference with a reason (`accept_mismatch`, the CLI's --accept-mismatch)."""
 
 
 class ChannelConflictError(ServiceError):

@@ -109,6 +109,10 @@ class SqlElectionRepository:
         rows = self._c.execute(sa.select(elections).order_by(elections.c.election_id))
         return [_election(r) for r in rows]
 
+    def ids(self) -> Sequence[str]:
+        query = sa.select(elections.c.election_id).order_by(elections.c.election_id)
+        return list(self._c.execute(query).scalars())
+
 
 def _event(document: str) -> Event:
     return event_from_document(parse_canonical(document.encode("utf-8")), "stored event")

@@ -81,6 +81,10 @@ class SqlOrganisationRepository:
             return None
         return Organisation(row.organisation_id, row.name, OrganisationKind(row.kind))
 
+    def ids(self) -> Sequence[str]:
+        query = sa.select(organisations.c.organisation_id).order_by(organisations.c.organisation_id)
+        return list(self._c.execute(query).scalars())
+
     def add_unit(self, unit: Unit) -> None:
         self._c.execute(
             units.insert().values(

@@ -118,8 +118,11 @@ def test_the_binding_table_holds_no_credential_or_member_in_the_clear(life: Life
 def test_an_ineligible_member_is_refused_and_nothing_is_stored(life: Lifecycle) -> None:
     life.open()
     ballot = life.ballot("NTW-00001", {"chair": [0]})
-    with pytest.raises(IneligibleVoterError, match=f"{INELIGIBLE}.*ruled ineligible"):
+    with pytest.raises(IneligibleVoterError, match=f"{INELIGIBLE}.*not an eligible") as refused:
         life.casting.cast(voter(INELIGIBLE), ELECTION, ballot)
+    assert refused.value.reason  # why, for the audit log only
+    assert refused.value.reason not in str(refused.value)
+    assert not any(w in str(refused.value) for w in ("arrears", "joined", "paid", "months"))
     with pytest.raises(IneligibleVoterError, match="not on it"):
         life.casting.cast(voter("NTW-99999"), ELECTION, ballot)
     assert board_and_register(life) == (0, 0)

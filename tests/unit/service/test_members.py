@@ -55,8 +55,10 @@ def test_bad_changes_are_refused_and_nothing_stored(world: World) -> None:
     before = world.audit.history(officer(), org)
     with pytest.raises(ValidationError, match=r"member.email: expected an address"):
         world.members.update(officer(OFFICER), org, "AV0001", "typo", email="ann at example.org")
-    with pytest.raises(ValidationError, match=r"member.units: expected units of ashby-labour"):
+    with pytest.raises(NotFoundError, match=r"units: no such unit 'bx-east' in ashby-labour"):
         world.members.update(officer(OFFICER), org, "AV0001", "x", units=frozenset({"bx-east"}))
+    with pytest.raises(NotFoundError, match=r"no such unit 'av-nrth' .*did you mean 'av-north'"):
+        world.members.update(officer(OFFICER), org, "AV0001", "x", units=frozenset({"av-nrth"}))
     with pytest.raises(ValidationError, match="reason"):
         world.members.update(officer(OFFICER), org, "AV0001", "", email="a@example.org")
     with pytest.raises(ValidationError, match="fields"):

@@ -34,10 +34,18 @@ def test_union_workplaces_and_errors(world: World) -> None:
         world.organisations.add_unit(
             officer(OFFICER), Unit(org, "tram-yard", "Again", UnitKind.WORKPLACE)
         )
-    with pytest.raises(ValidationError, match="parent_id: expected an existing unit"):
+    with pytest.raises(NotFoundError, match="--parent: no such unit 'nope'"):
         world.organisations.add_unit(
             officer(OFFICER), Unit(org, "x", "X", UnitKind.WORKPLACE, "nope")
         )
+    with pytest.raises(NotFoundError, match=r"no such unit 'tram-yrd' .*did you mean 'tram-yard'"):
+        world.organisations.add_unit(
+            officer(OFFICER), Unit(org, "x", "X", UnitKind.WORKPLACE, "tram-yrd")
+        )
+    with pytest.raises(
+        NotFoundError, match=r"no such organisation 'northfold-tw'.*'northfold-twu'"
+    ):
+        world.organisations.get("northfold-tw")
     with pytest.raises(ConflictError):
         world.organisations.create(
             officer(OFFICER), Organisation(org, "Twice", OrganisationKind.UNION)

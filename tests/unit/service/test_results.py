@@ -47,6 +47,7 @@ def test_online_and_paper_ballots_are_declared_with_turnout_per_channel(life: Li
         cancelled=life.cancellation(["NTW-00003", "NTW-00005"]),
         papers={"chair": [[1], [1]], "strike": [[1], [0]]},
         tellers=life.tellers(),
+        signed_in=2,
         rng=life.rng,
     )
     life.count()

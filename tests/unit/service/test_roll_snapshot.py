@@ -152,7 +152,7 @@ def test_recheck_catches_a_stored_decision_that_does_not_follow(world: World) ->
 
 def test_freeze_needs_rules_and_a_reason(world: World) -> None:
     world.party()
-    with pytest.raises(NotFoundError, match="no rules"):
+    with pytest.raises(NotFoundError, match="no such ballot"):
         world.rolls.freeze(officer(OFFICER), "nothing", "why")
     with pytest.raises(ValidationError, match="reason"):
         world.rolls.freeze(officer(OFFICER), "nothing", "")

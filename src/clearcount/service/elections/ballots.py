@@ -47,9 +47,9 @@ from clearcount.service.elections.state import full_chain, phase_of, require_ele
 from clearcount.service.errors import (
     ConflictError,
     ElectionStateError,
-    NotFoundError,
     ValidationError,
 )
+from clearcount.service.membership.organisations import require_organisation
 from clearcount.service.ports import Clock
 from clearcount.service.roles.ceremony_transport import CeremonyTransport
 from clearcount.service.roles.postal_papers import workplace_rules
@@ -168,8 +168,7 @@ class BallotService:
         actor = principal.name
         at = self._clock.now()
         with self._uow() as uow:
-            if uow.organisations.get(definition.organisation_id) is None:
-                raise NotFoundError(f"organisation {definition.organisation_id!r}: no such one")
+            require_organisation(uow, definition.organisation_id)
             if uow.elections.get(definition.election_id) is not None:
                 raise ConflictError(f"election {definition.election_id!r} is already defined")
             stored = StoredElection(definition, actor, format_instant(at))

@@ -7,7 +7,8 @@ one transaction it:
 
 1. refuses a closed or not-yet-open election (EndBallots on the record, or outside the
    timetable) with ElectionStateError;
-2. refuses a member who is not eligible on the committed roll (IneligibleVoterError);
+2. refuses a member who is not eligible on the committed roll (IneligibleVoterError, without
+   the reason, which is audited as `vote.refused_ineligible`);
 3. refuses a second ballot on another channel (ChannelConflictError): a member who voted in a
    meeting or by post cannot vote online, under the published precedence (spec §11.6);
 4. has the board accept the ballot (`protocol.board.cast`: published, uncancelled credential;
@@ -44,7 +45,7 @@ from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.elections.credential_binding import bind_credential
 from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
-from clearcount.service.elections.register import require_eligible
+from clearcount.service.elections.register import record_refusal, require_eligible
 from clearcount.service.elections.state import (
     board_of,
     load_election,
@@ -55,6 +56,7 @@ from clearcount.service.errors import (
     BallotRefusedError,
     ChannelConflictError,
     ElectionStateError,
+    IneligibleVoterError,
     NotFoundError,
     StorageUnavailableError,
     ValidationError,
@@ -165,6 +167,9 @@ class CastingService:
                 f"your ballot was NOT recorded and no tracking code was issued ({error}); "
                 "please cast it again later"
             ) from error
+        except IneligibleVoterError as refused:
+            record_refusal(self._uow, at, principal.name, election_id, refused)
+            raise
         revote = any(m.channel == "online" for m in marks)
         stamp = format_instant(at)
         return CastReceipt(election_id, tracking_code(event), event.hash, event.seq, stamp, revote)

@@ -12,7 +12,15 @@ enter one sitting's papers together: `PaperService.enter(...)` with
   stop counting and the board refuses any later online ballot under them;
 - `papers`: per contest id, the papers' marks (0-based candidate indices; a ranking for a
   preferential contest), at most one paper per voter and contest;
-- `tellers`: both tellers' signing keys (from their key files), which sign each batch.
+- `tellers`: both tellers' signing keys (from their key files), which sign each batch;
+- `signed_in`: the number of signatures on the sign-in sheet (or envelopes opened) as the
+  tellers counted it, and `accept_mismatch`: their reason if the sitting does not add up.
+
+Reconciliation (issue 11): the sign-in count, the members entered and the papers of each contest
+must be equal. If not, the batch is refused with every count named (ReconciliationError), and
+the refusal is written to the audit log; it is sealed only when the tellers acknowledge the
+difference with a reason (`accept_mismatch`, CLI `--accept-mismatch REASON`), which is audited
+with the counts (`paper.mismatch_accepted`). More papers than voters is always refused.
 
 One PaperBatch event per contest goes on the record, signed by both tellers; the register lines
 and the events commit together or not at all. A member already marked on paper is refused
@@ -21,6 +29,7 @@ and the events commit together or not at all. A member already marked on paper i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,7 +42,7 @@ from clearcount.record.events import PaperBallot
 from clearcount.service.audit import Change, append_events
 from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
-from clearcount.service.elections.register import require_eligible
+from clearcount.service.elections.register import record_refusal, require_eligible
 from clearcount.service.elections.state import (
     ChainTail,
     board_of,
@@ -44,12 +53,25 @@ from clearcount.service.elections.state import (
 from clearcount.service.errors import (
     ChannelConflictError,
     ElectionStateError,
+    IneligibleVoterError,
+    ReconciliationError,
     TellerError,
     ValidationError,
 )
 from clearcount.service.ports import Clock
 
-__all__ = ["PaperReceipt", "PaperService"]
+__all__ = ["PaperReceipt", "PaperService", "reconcile"]
+
+
+def reconcile(
+    signed_in: int, voters: int, papers: Mapping[str, int], contests: Sequence[str]
+) -> str:
+    """ "" when the sitting adds up, else the counts that differ, in words."""
+    counts = {"signed in": signed_in, "members entered": voters}
+    counts.update({f"papers of contest {c!r}": papers.get(c, 0) for c in contests})
+    if len(set(counts.values())) == 1:
+        return ""
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +83,8 @@ class PaperReceipt:
     batches: tuple[str, ...]
     voters: int
     papers: Mapping[str, int]
+    reconciliation: str = ""
+    """"signed in N" when the sitting added up, else the counts and the tellers' reason."""
 
 
 class PaperService:
@@ -79,9 +103,62 @@ class PaperService:
         cancelled: Cancellation,
         papers: Mapping[str, Sequence[Sequence[int] | PaperBallot]],
         tellers: tuple[TellerSecret, TellerSecret],
+        signed_in: int,
+        accept_mismatch: str = "",
         rng: ScalarSource = Scalar.random,
     ) -> PaperReceipt:
         """Enter one sitting's papers (see the module docstring); all or nothing."""
+        if signed_in < 0:
+            raise ValidationError("paper ballots", "signed_in", "a count, 0 or more", signed_in)
+        actor = f"tellers {tellers[0].name} and {tellers[1].name}"
+        with self._uow() as uow:
+            contests = [c.id for c in require_election(uow, election_id).definition.contests]
+        sizes = {c: len(p) for c, p in papers.items()}
+        mismatch = reconcile(signed_in, len(voters), sizes, contests)
+        if mismatch and not accept_mismatch.strip():
+            self._audit(election_id, actor, "paper.mismatch_refused", mismatch)
+            raise ReconciliationError(
+                f"election {election_id!r}: the {channel} papers do not add up ({mismatch}); "
+                "nothing was entered. Count again, or if the difference is real, seal the "
+                'batch with --accept-mismatch "REASON" (recorded in the audit log)'
+            )
+        try:
+            receipt = self._enter(election_id, channel, voters, cancelled, papers, tellers, rng)
+        except IneligibleVoterError as refused:
+            record_refusal(self._uow, self._clock.now(), actor, election_id, refused)
+            raise
+        note = f"signed in {signed_in}"
+        if mismatch:
+            self._audit(election_id, actor, "paper.mismatch_accepted",
+                        f"{mismatch}; {accept_mismatch.strip()}")  # fmt: skip
+            note = f"{mismatch}; accepted: {accept_mismatch.strip()}"
+        return dataclasses.replace(receipt, reconciliation=note)
+
+    def _audit(self, election_id: str, actor: str, action: str, note: str) -> None:
+        """An audit entry in its own transaction (a refused batch's was never begun)."""
+        with self._uow() as uow:
+            stored = require_election(uow, election_id)
+            append_events(
+                uow,
+                at=self._clock.now(),
+                actor=actor,
+                action=action,
+                organisation_id=stored.definition.organisation_id,
+                subject=f"election:{election_id}",
+                note=note,
+            )
+            uow.commit()
+
+    def _enter(
+        self,
+        election_id: str,
+        channel: str,
+        voters: Sequence[str],
+        cancelled: Cancellation,
+        papers: Mapping[str, Sequence[Sequence[int] | PaperBallot]],
+        tellers: tuple[TellerSecret, TellerSecret],
+        rng: ScalarSource,
+    ) -> PaperReceipt:
         if channel not in PAPER_CHANNELS:
             raise ValidationError("paper ballots", "channel", f"one of {PAPER_CHANNELS}", channel)
         if not voters or len(set(voters)) != len(voters):

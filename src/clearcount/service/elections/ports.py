@@ -53,6 +53,10 @@ class ElectionRepository(Protocol):
         """Every election of every organisation, by id (the public index)."""
         ...
 
+    def ids(self) -> Sequence[str]:
+        """Every election's id (to name the nearest to a mistyped one)."""
+        ...
+
 
 class BoardRepository(Protocol):
     """The election record's events (spec §10.2), append-only."""

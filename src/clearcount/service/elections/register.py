@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from clearcount.service.audit import append_events
 from clearcount.service.authorisation import Principal, Role, authorise
@@ -35,6 +36,7 @@ __all__ = [
     "RegisterStatistics",
     "counted_channel",
     "eligible_count",
+    "record_refusal",
     "register_statistics",
     "require_eligible",
 ]
@@ -134,11 +136,38 @@ def require_eligible(uow: ElectionUnitOfWork, stored: StoredElection, member_id:
             "got someone not on it"
         )
     if not entry.decision.eligible:
-        reasons = entry.decision.reason or "ineligible"
         raise IneligibleVoterError(
-            f"member {member_id!r}: expected an eligible voter in election {election_id!r}, "
-            f"got one ruled ineligible ({reasons})"
+            f"member {member_id!r}: not an eligible voter in election {election_id!r}; the "
+            "reason is not shown here: it is in the audit log (`clearcount roll history "
+            "--member`), for the returning officer and the member",
+            member_id=member_id,
+            reason=entry.decision.reason or "ineligible",
         )
+
+
+def record_refusal(
+    uow: ElectionUnitOfWorkFactory,
+    at: datetime,
+    actor: str,
+    election_id: str,
+    refused: IneligibleVoterError,
+) -> None:
+    """Audit a refused ineligible voter with the reason the refusal did not show (its own
+    transaction: the refused operation's was rolled back)."""
+    if not refused.member_id:
+        return
+    with uow() as unit:
+        stored = require_election(unit, election_id)
+        append_events(
+            unit,
+            at=at,
+            actor=actor,
+            action="vote.refused_ineligible",
+            organisation_id=stored.definition.organisation_id,
+            subject=f"member:{refused.member_id}",
+            note=f"election {election_id}: {refused.reason}",
+        )
+        unit.commit()
 
 
 class RegisterService:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
 
 from clearcount.core.errors import ClearcountError
+from clearcount.core.suggest import no_such
 from clearcount.protocol.board import Board
 from clearcount.protocol.context import Election, read_election
 from clearcount.record.chain import GENESIS, Event
@@ -61,7 +62,7 @@ def require_election(
     """The stored election, or NotFoundError; `lock` serialises writers to its record."""
     stored = uow.elections.get(election_id, lock=lock)
     if stored is None:
-        raise NotFoundError(f"election {election_id!r}: no such election")
+        raise NotFoundError(no_such("election", election_id, uow.elections.ids()))
     return stored
 
 

@@ -106,7 +106,9 @@ def partial_from_key_file(
     if key.election_id != election_id:
         raise TrusteeError(
             key.name,
-            f"key file {path} is for election {key.election_id!r}, not {election_id!r}",
+            f"key file {path} is another election's share file: it is for "
+            f"{key.election_id!r}, not {election_id!r} (give the share file the key ceremony "
+            f"of {election_id!r} gave you)",
         )
     setup = Setup.from_body(record[0].body, "event 0") if record else None
     if setup is None or setup.joint_key.to_bytes().hex() != key.joint_key:
@@ -251,6 +253,8 @@ class TallyService:
         """Open the trustee's share file (written by the key ceremony), decrypt with it,
         signing with `signing` (its long-term key, opened by the trustee's own step), and post
         the partial decryption."""
+        with self._uow() as uow:
+            require_election(uow, election_id)  # a mistyped id says so, not "wrong key file"
         with self._uow() as uow:
             record = full_chain(uow, election_id)
         partial = partial_from_key_file(record, election_id, path, passphrase, signing, rng)

@@ -30,7 +30,13 @@ from clearcount.service.audit import Change, append_events, jsonable
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import NotFoundError, ValidationError
 from clearcount.service.membership.members import Member, MemberWork, Suspension
-from clearcount.service.membership.organisations import Unit, check_id, upward_closure
+from clearcount.service.membership.organisations import (
+    Unit,
+    check_id,
+    require_organisation,
+    require_units,
+    upward_closure,
+)
 from clearcount.service.ports import Clock
 
 __all__ = [
@@ -46,6 +52,7 @@ __all__ = [
     "StoredRules",
     "add_months",
     "decide",
+    "no_such_ballot",
 ]
 
 
@@ -289,6 +296,14 @@ class EligibilityDecision:
         return cls(str(data["member_id"]), bool(data["eligible"]), checks)
 
 
+def no_such_ballot(ballot_id: str) -> str:
+    """A ballot (election) id with no eligibility rules: mistyped, or its rules not yet set."""
+    return (
+        f"no such ballot {ballot_id!r}: no eligibility rules are set for it (mistyped? else "
+        f"set them first: `clearcount roll rules {ballot_id} ...`)"
+    )
+
+
 def decide(facts: MemberFacts, rules: EligibilityRules) -> EligibilityDecision:
     """Every check the rule set asks for, in the module docstring's order, with its reason."""
     q = rules.qualifying_date
@@ -419,8 +434,11 @@ class EligibilityService:
         authorise(principal, "eligibility.set_rules")
         actor = principal.name
         with self._uow() as uow:
-            if uow.organisations.get(rules.organisation_id) is None:
-                raise NotFoundError(f"no organisation {rules.organisation_id!r}")
+            require_organisation(uow, rules.organisation_id)
+            require_units(uow, rules.organisation_id, rules.units or (), "--unit")
+            if rules.entitlement is not None:
+                entitled = rules.entitlement.units or ()
+                require_units(uow, rules.organisation_id, entitled, "--entitled-unit")
             previous = uow.rules.get(rules.ballot_id)
             if previous is not None and previous.rules.organisation_id != rules.organisation_id:
                 raise ValidationError(
@@ -455,10 +473,9 @@ class EligibilityService:
         with self._uow() as uow:
             stored = uow.rules.get(ballot_id, version)
         if stored is None:
-            raise NotFoundError(
-                f"no rules for ballot {ballot_id!r}"
-                + ("" if version is None else f" version {version}")
-            )
+            if version is None:
+                raise NotFoundError(no_such_ballot(ballot_id))
+            raise NotFoundError(f"ballot {ballot_id!r}: no rules version {version}")
         return stored
 
     def preview(self, principal: Principal, ballot_id: str) -> Sequence[EligibilityDecision]:
@@ -467,7 +484,7 @@ class EligibilityService:
         with self._uow() as uow:
             stored = uow.rules.get(ballot_id)
             if stored is None:
-                raise NotFoundError(f"no rules for ballot {ballot_id!r}")
+                raise NotFoundError(no_such_ballot(ballot_id))
             org = stored.rules.organisation_id
             units = list(uow.organisations.units(org))
             return [decide(MemberFacts.of(m, units), stored.rules) for m in uow.members.list(org)]

@@ -24,7 +24,12 @@ from typing import Protocol
 from clearcount.service.audit import Change, append_events, jsonable
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
-from clearcount.service.membership.organisations import OrganisationWork, check_id
+from clearcount.service.membership.organisations import (
+    OrganisationWork,
+    check_id,
+    require_organisation,
+    require_units,
+)
 from clearcount.service.ports import Clock
 
 __all__ = [
@@ -310,8 +315,7 @@ class MemberService:
         authorise(principal, "members.add")
         actor = principal.name
         with self._uow() as uow:
-            if uow.organisations.get(member.organisation_id) is None:
-                raise NotFoundError(f"no organisation {member.organisation_id!r}")
+            require_organisation(uow, member.organisation_id)
             if uow.members.get(member.organisation_id, member.member_id) is not None:
                 raise ConflictError(
                     f"member {member.member_id!r} already exists in {member.organisation_id!r}"
@@ -382,7 +386,6 @@ class MemberService:
 
 
 def _check_units(uow: MemberWork, member: Member) -> None:
-    known = {u.unit_id for u in uow.organisations.units(member.organisation_id)}
-    unknown = sorted(member.units - known)
-    if unknown:
-        raise ValidationError("member", "units", f"units of {member.organisation_id}", unknown)
+    require_units(uow, member.organisation_id, member.units, f"member {member.member_id!r} units")
+    scoped = {s.unit_id for s in member.suspensions if s.unit_id is not None}
+    require_units(uow, member.organisation_id, scoped, f"member {member.member_id!r} suspension")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from clearcount.core.suggest import no_such
 from clearcount.service.audit import AuditedWork, Change, append_events
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
@@ -29,6 +30,8 @@ __all__ = [
     "Unit",
     "UnitKind",
     "check_id",
+    "require_organisation",
+    "require_units",
     "upward_closure",
 ]
 
@@ -121,6 +124,10 @@ def upward_closure(units: Iterable[Unit], unit_ids: Iterable[str]) -> frozenset[
 class OrganisationRepository(Protocol):
     def add(self, organisation: Organisation) -> None: ...
     def get(self, organisation_id: str) -> Organisation | None: ...
+    def ids(self) -> Sequence[str]:
+        """Every organisation's id (to name the nearest to a mistyped one)."""
+        ...
+
     def add_unit(self, unit: Unit) -> None: ...
     def units(self, organisation_id: str) -> Sequence[Unit]: ...
 
@@ -158,9 +165,7 @@ class OrganisationService:
         authorise(principal, "organisations.add_unit")
         actor = principal.name
         with self._uow() as uow:
-            org = uow.organisations.get(unit.organisation_id)
-            if org is None:
-                raise NotFoundError(f"no organisation {unit.organisation_id!r}")
+            org = require_organisation(uow, unit.organisation_id)
             existing = {u.unit_id: u for u in uow.organisations.units(org.organisation_id)}
             if unit.unit_id in existing:
                 raise ConflictError(f"unit {unit.unit_id!r} already exists in {org.name}")
@@ -169,9 +174,11 @@ class OrganisationService:
                 raise ValidationError(
                     "unit", "kind", f"one of {sorted(_SHAPE[org.kind])} in a {org.kind}", unit.kind
                 )
-            parent = None if unit.parent_id is None else existing.get(unit.parent_id)
-            if unit.parent_id is not None and parent is None:
-                raise ValidationError("unit", "parent_id", "an existing unit", unit.parent_id)
+            if unit.parent_id is not None and unit.parent_id not in existing:
+                raise NotFoundError(
+                    "--parent: " + no_such("unit", unit.parent_id, existing, org.name)
+                )
+            parent = None if unit.parent_id is None else existing[unit.parent_id]
             if (None if parent is None else parent.kind) not in allowed:
                 want = " or ".join(
                     "no parent" if k is None else f"a {k}" for k in sorted(allowed, key=str)
@@ -193,7 +200,23 @@ class OrganisationService:
 
     def get(self, organisation_id: str) -> tuple[Organisation, Sequence[Unit]]:
         with self._uow() as uow:
-            org = uow.organisations.get(organisation_id)
-            if org is None:
-                raise NotFoundError(f"no organisation {organisation_id!r}")
+            org = require_organisation(uow, organisation_id)
             return org, list(uow.organisations.units(organisation_id))
+
+
+def require_organisation(uow: OrganisationWork, organisation_id: str) -> Organisation:
+    """The organisation, or NotFoundError naming the nearest existing id."""
+    org = uow.organisations.get(organisation_id)
+    if org is None:
+        raise NotFoundError(no_such("organisation", organisation_id, uow.organisations.ids()))
+    return org
+
+
+def require_units(uow: OrganisationWork, organisation_id: str, unit_ids: Iterable[str],
+                  option: str) -> None:  # fmt: skip
+    """NotFoundError unless every id in `unit_ids` is a unit of the organisation: typed unit ids
+    are checked when given, with the nearest unit named (`--entitled-unit nm-garrage`)."""
+    units = uow.organisations.units(organisation_id)
+    known = {u.unit_id for u in units}
+    for unit_id in sorted(set(unit_ids) - known):
+        raise NotFoundError(f"{option}: " + no_such("unit", unit_id, known, organisation_id))

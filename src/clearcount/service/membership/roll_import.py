@@ -45,7 +45,7 @@ from types import SimpleNamespace
 from clearcount.core.canonical import canonical_json
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
-from clearcount.service.errors import ImportRefusedError, NotFoundError
+from clearcount.service.errors import ImportRefusedError
 from clearcount.service.membership.members import (
     CONTACT_FIELDS,
     Member,
@@ -54,7 +54,7 @@ from clearcount.service.membership.members import (
     valid_email,
     write_member,
 )
-from clearcount.service.membership.organisations import Unit
+from clearcount.service.membership.organisations import Unit, require_organisation
 from clearcount.service.membership.ports import UnitOfWork, UnitOfWorkFactory
 from clearcount.service.membership.roll_mapping import (
     FIELDS,
@@ -313,8 +313,7 @@ class RollImporter:
         """Save the column mapping and date format used by later imports (audited)."""
         authorise(principal, "importer.save_settings")
         with self._uow() as uow:
-            if uow.organisations.get(organisation_id) is None:
-                raise NotFoundError(f"no organisation {organisation_id!r}")
+            require_organisation(uow, organisation_id)
             append_events(
                 uow,
                 at=self._clock.now(),
@@ -414,8 +413,7 @@ class RollImporter:
         encoding: str | None,
         date_format: str | None,
     ) -> ImportPlan:
-        if uow.organisations.get(organisation_id) is None:
-            raise NotFoundError(f"no organisation {organisation_id!r}")
+        require_organisation(uow, organisation_id)
         saved = _stored_settings(uow, organisation_id)
         table = read_table(data, source, encoding=encoding or saved.encoding)
         mapping = map_columns(table.headers, saved, source, REQUIRED)

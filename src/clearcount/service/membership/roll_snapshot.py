@@ -39,6 +39,7 @@ from clearcount.service.membership.eligibility import (
     MemberFacts,
     RulesWork,
     decide,
+    no_such_ballot,
 )
 from clearcount.service.ports import Clock, SaltSource, system_salts
 
@@ -188,7 +189,7 @@ class RollService:
         with self._uow() as uow:
             stored = uow.rules.get(ballot_id)
             if stored is None:
-                raise NotFoundError(f"no rules for ballot {ballot_id!r}")
+                raise NotFoundError(no_such_ballot(ballot_id))
             rules = stored.rules
             org = rules.organisation_id
             units = list(uow.organisations.units(org))
