@@ -69,13 +69,15 @@ def _json(path: Path) -> object:
 
 
 def _material(key_file: Path) -> KeyMaterial:
+    if not key_file.is_file():  # before the passphrase is asked for
+        raise click.BadParameter(f"file {str(key_file)!r} does not exist", param_hint="--key-file")
     return load_key_file(key_file, _passphrase(confirm=False))
 
 
 key_file_option = click.option(
     "--key-file",
     required=True,
-    type=INPUT_FILE,
+    type=click.Path(path_type=Path),
     envvar="CLEARCOUNT_CA_KEY_FILE",
     help="The authority's encrypted key file (0600).",
 )

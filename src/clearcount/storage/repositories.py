@@ -158,20 +158,32 @@ class SqlMemberRepository:
         return None if row is None else _member(row)
 
     def add(self, member: Member) -> None:
-        self._c.execute(members.insert().values(**_member_values(member)))
+        self.add_many([member])
+
+    def add_many(self, added: Sequence[Member]) -> None:
+        if added:
+            self._c.execute(members.insert(), [_member_values(m) for m in added])
 
     def replace(self, member: Member) -> None:
-        values = _member_values(member)
-        result = self._c.execute(
-            members.update()
-            .where(
-                members.c.organisation_id == member.organisation_id,
-                members.c.member_id == member.member_id,
-            )
-            .values(**values)
+        self.replace_many([member])
+
+    def replace_many(self, replaced: Sequence[Member]) -> None:
+        if not replaced:
+            return
+        statement = members.update().where(
+            members.c.organisation_id == sa.bindparam("key_organisation_id"),
+            members.c.member_id == sa.bindparam("key_member_id"),
         )
-        if result.rowcount != 1:
-            raise LookupError(f"no stored member {member.member_id!r} to replace")
+        rows = [
+            {**_member_values(m), "key_organisation_id": m.organisation_id,
+             "key_member_id": m.member_id}
+            for m in replaced
+        ]  # fmt: skip
+        result = self._c.execute(statement, rows)
+        if result.rowcount != len(replaced):
+            raise LookupError(
+                f"expected {len(replaced)} stored members to replace, found {result.rowcount}"
+            )
 
     def list(self, organisation_id: str) -> Sequence[Member]:
         rows = self._c.execute(
@@ -196,23 +208,9 @@ class SqlAuditRepository:
         ).one_or_none()
         return (0, GENESIS) if row is None else (row.seq, row.hash)
 
-    def append(self, event: AuditEvent) -> None:
-        self._c.execute(
-            audit_events.insert().values(
-                seq=event.seq,
-                at=event.at,
-                actor=event.actor,
-                action=event.action,
-                organisation_id=event.organisation_id,
-                subject=event.subject,
-                field=event.field,
-                old=event.old,
-                new=event.new,
-                note=event.note,
-                prev_hash=event.prev_hash,
-                hash=event.hash,
-            )
-        )
+    def append_many(self, events: Sequence[AuditEvent]) -> None:
+        rows = [{**event.body(), "hash": event.hash} for event in events]
+        self._c.execute(audit_events.insert(), rows)
 
     def list(
         self, *, organisation_id: str | None = None, subject: str | None = None

@@ -64,21 +64,26 @@ def test_valid_rows_can_be_applied_together_when_asked(world: World) -> None:
 
 
 def test_a_failure_part_way_leaves_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second batch of members fails to write: the first batch and its audit events go
+    too (one transaction)."""
+    from clearcount.service.membership import members
     from clearcount.storage.repositories import SqlMemberRepository
 
     org = world.party()
-    original = SqlMemberRepository.add
+    original = SqlMemberRepository.add_many
     calls = []
 
-    def failing_add(self: SqlMemberRepository, member: object) -> None:
-        calls.append(member)
-        if len(calls) == 5:
+    def failing_add_many(self: SqlMemberRepository, added: list[object]) -> None:
+        calls.append(len(added))
+        if len(calls) == 2:
             raise OSError("disk full")
-        original(self, member)  # type: ignore[arg-type]
+        original(self, added)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(SqlMemberRepository, "add", failing_add)
+    monkeypatch.setattr(members, "WRITE_BATCH", 3)
+    monkeypatch.setattr(SqlMemberRepository, "add_many", failing_add_many)
     with pytest.raises(OSError, match="disk full"):
         world.load(org, "ashby_vale_clp.csv")
+    assert calls == [3, 3]
     assert world.members.list_members(officer(), org) == []
     assert not [
         e for e in world.audit.history(officer(), org) if e.action.startswith("roll.import")

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Protocol
 
-from clearcount.service.audit import Change, append_events, jsonable
+from clearcount.service.audit import AuditWriter, Change, Entry, jsonable
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
 from clearcount.service.membership.organisations import (
@@ -46,6 +46,7 @@ __all__ = [
     "member_problems",
     "valid_email",
     "write_member",
+    "write_members",
 ]
 
 CONTACT_FIELDS = ("email", "phone", "address", "postcode")
@@ -158,8 +159,14 @@ class MemberRepository(Protocol):
     """Member records. Storage only writes; the service audits every change before calling."""
 
     def get(self, organisation_id: str, member_id: str) -> Member | None: ...
-    def add(self, member: Member) -> None: ...
-    def replace(self, member: Member) -> None: ...
+    def add_many(self, added: Sequence[Member]) -> None:
+        """Insert new members in one statement."""
+        ...
+
+    def replace_many(self, replaced: Sequence[Member]) -> None:
+        """Replace stored members (same ids) in one statement."""
+        ...
+
     def list(self, organisation_id: str) -> Sequence[Member]: ...
 
 
@@ -253,37 +260,63 @@ def write_member(
 ) -> list[Change]:
     """Store `new` (adding or replacing) with its audit events; returns the changes made."""
     old = uow.members.get(new.organisation_id, new.member_id)
-    changes = member_changes(old, new)
-    if not changes and old is not None:
-        return []
-    if old is None:
-        uow.members.add(new)
-    else:
-        uow.members.replace(new)
-    subject = f"member:{new.member_id}"
-    append_events(
-        uow,
-        at=at,
-        actor=actor,
-        action="member.created" if old is None else "member.updated",
-        organisation_id=new.organisation_id,
-        subject=subject,
-        changes=changes,
-        note=note,
-    )
-    for header in uow.snapshots.headers(new.organisation_id):
-        append_events(
-            uow,
-            at=at,
-            actor=actor,
-            action="roll.changed_after_freeze",
-            organisation_id=new.organisation_id,
-            subject=subject,
-            changes=changes,
-            note=f"ballot {header.ballot_id}: roll version {header.version} frozen at "
-            f"{header.frozen_at} by {header.frozen_by}",
+    write_members(uow, at=at, actor=actor, pairs=[(old, new)], note=note)
+    return member_changes(old, new)
+
+
+WRITE_BATCH = 2000
+"""Members written per statement by `write_members` (their audit events go with them)."""
+
+
+def write_members(
+    uow: MemberWork,
+    *,
+    at: datetime,
+    actor: str,
+    pairs: Iterable[tuple[Member | None, Member]],
+    note: str = "",
+) -> int:
+    """Store each (old, new) pair, old None for a new member, with the audit events one
+    `write_member` would write (member.created/updated per changed field, and per frozen roll
+    roll.changed_after_freeze), in batches of WRITE_BATCH members; returns how many changed."""
+    writer = AuditWriter(uow, at=at, actor=actor)
+    frozen: dict[str, list[str]] = {}
+    added: list[Member] = []
+    replaced: list[Member] = []
+    entries: list[Entry] = []
+    written = 0
+
+    def flush() -> None:
+        uow.members.add_many(added)
+        uow.members.replace_many(replaced)
+        writer.write(entries)
+        added.clear()
+        replaced.clear()
+        entries.clear()
+
+    for old, new in pairs:
+        changes = member_changes(old, new)
+        if not changes and old is not None:
+            continue
+        org = new.organisation_id
+        if org not in frozen:
+            frozen[org] = [
+                f"ballot {h.ballot_id}: roll version {h.version} frozen at {h.frozen_at} by "
+                f"{h.frozen_by}"
+                for h in uow.snapshots.headers(org)
+            ]
+        (added if old is None else replaced).append(new)
+        subject = f"member:{new.member_id}"
+        action = "member.created" if old is None else "member.updated"
+        entries.append(Entry(action, org, subject, changes, note))
+        entries.extend(
+            Entry("roll.changed_after_freeze", org, subject, changes, n) for n in frozen[org]
         )
-    return changes
+        written += 1
+        if len(added) + len(replaced) >= WRITE_BATCH:
+            flush()
+    flush()
+    return written
 
 
 class MemberService:

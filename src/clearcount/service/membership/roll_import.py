@@ -37,7 +37,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
@@ -52,7 +52,7 @@ from clearcount.service.membership.members import (
     member_changes,
     member_problems,
     valid_email,
-    write_member,
+    write_members,
 )
 from clearcount.service.membership.organisations import Unit, require_organisation
 from clearcount.service.membership.ports import UnitOfWork, UnitOfWorkFactory
@@ -394,13 +394,17 @@ class RollImporter:
                 note=summary,
             )
             note = f"import {plan.sha256[:16]} from {source}"
-            for member in plan.added:
-                write_member(uow, at=at, actor=actor, new=member, note=note)
             stored = {m.member_id: m for m in uow.members.list(organisation_id)}
-            for diff in plan.changed:
-                fields = {c.field: c.new for c in diff.changes}
-                new = dataclasses.replace(stored[diff.member_id], **fields)  # type: ignore[arg-type]
-                write_member(uow, at=at, actor=actor, new=new, note=note)
+
+            def pairs() -> Iterator[tuple[Member | None, Member]]:
+                for member in plan.added:
+                    yield None, member
+                for diff in plan.changed:
+                    old = stored[diff.member_id]
+                    fields = {c.field: c.new for c in diff.changes}
+                    yield old, dataclasses.replace(old, **fields)  # type: ignore[arg-type]
+
+            write_members(uow, at=at, actor=actor, pairs=pairs(), note=note)
             uow.commit()
             return plan
 
