@@ -17,7 +17,7 @@ GIVEN = ("Siobhán", "Zoë", "Łukasz", "Nguyễn", "Ann", "Renée", "Dafydd", "
 FAMILY = ("O'Neill", "Brontë", "Kowalczyk", "Thị Hoa", "Arbel", "Ó Briain", "Ap Rhys", "Núñez")
 # Windows-1252 cannot hold Ł or ễ: its exports use names it can write
 GIVEN_1252 = ("Siobhán", "Zoë", "Renée", "Ann", "José", "Dafydd", "Ågot", "Çelik")
-FAMILY_1252 = ("O'Neill", "Brontë", "Núñez", "Ó Briain", "Arbel", "Ap Rhys")
+FAMILY_1252 = ("O’Neill", "Brontë", "Núñez", "Ó Briain", "Arbel", "Ap Rhys")
 BRANCHES = ("Ashby Vale North", "av-south")  # a unit by name, and by id
 
 

@@ -285,10 +285,13 @@ class _ProblemError(ValueError):
 
 
 def _cells(table: RawTable, mapping: ColumnMap, cells: Sequence[str]) -> dict[str, str]:
-    """The text of each mapped field: several address columns joined, list columns with ';'."""
+    """The text of each mapped field: several address columns joined, list columns with ';';
+    an address cell's own line breaks (Excel's Alt+Enter) become ", " like its columns."""
     out: dict[str, str] = {}
     for name, at in mapping.fields.items():
         parts = [cells[i].strip() for i in at if i < len(cells)]
+        if name == "address":
+            parts = [line.strip() for part in parts for line in part.splitlines()]
         out[name] = (", " if name == "address" else ";").join(p for p in parts if p)
     return out
 
