@@ -22,7 +22,7 @@ def test_closing_fixes_the_ballots_and_early_closing_needs_a_reason(life: Lifecy
     receipt = life.casting.cast(
         voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]})
     )
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match='acknowledged with --reason "WHY"'):
         life.closing.close(officer(OFFICER), ELECTION)
     report = life.closing.close(officer(OFFICER), ELECTION, reason="NEC direction 14/2022")
     assert (report.ballots, report.last_ballot, report.early) == (1, receipt.event_hash, True)

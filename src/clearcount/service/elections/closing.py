@@ -57,7 +57,8 @@ class ClosingService:
                 raise ValidationError(
                     f"closing election {election_id!r}",
                     "reason",
-                    f"why it closes before {format_instant(d.closes)}",
+                    f"why it closes before {format_instant(d.closes)}, acknowledged with "
+                    '--reason "WHY"',
                     reason,
                 )
             counts = uow.board.counts(election_id)
