@@ -59,43 +59,15 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_lost(cli: Cli) -> Non
         cli.run("roll", "import", "ashby-vale-cl", "members.csv"),
         "no such organisation 'ashby-vale-cl'; did you mean 'ashby-vale-clp'?",
     )
+    rules = ("roll", "rules", E, "--org", "ashby-vale-clp", "--kind", "selection", "--basis", "b")
     _refused(
-        cli.run(
-            "roll",
-            "rules",
-            E,
-            "--org",
-            "ashby-vale-clp",
-            "--kind",
-            "selection",
-            "--basis",
-            "b",
-            "--qualifying-date",
-            "2031-03-01",
-            "--unit",
-            "av-nrth",
-        ),
+        cli.run(*rules, "--qualifying-date", "2031-03-01", "--unit", "av-nrth"),
         "--unit: no such unit 'av-nrth' in ashby-vale-clp; did you mean 'av-north'?",
     )
     _refused(cli.run("roll", "preview", E), f"no such ballot {E!r}")
     _refused(cli.run("roll", "import", "ashby-vale-clp", "missing.csv"), "cannot read file")
     _refused(cli.run("org", "show", "ashby-vale-clp", "--db", "mysql://x/y"), "--db")
-    _refused(
-        cli.run(
-            "roll",
-            "rules",
-            E,
-            "--org",
-            "ashby-vale-clp",
-            "--kind",
-            "selection",
-            "--basis",
-            "b",
-            "--qualifying-date",
-            "1 March 2031",
-        ),
-        "--qualifying-date",
-    )
+    _refused(cli.run(*rules, "--qualifying-date", "1 March 2031"), "--qualifying-date")
 
     cli.clock.set("2031-02-20T10:00Z")
     _documented_setup(cli, "02-eligibility-and-freeze.md")

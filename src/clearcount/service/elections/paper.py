@@ -29,7 +29,6 @@ and the events commit together or not at all. A member already marked on paper i
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -39,10 +38,14 @@ from clearcount.protocol import board as bb
 from clearcount.protocol.paper import Cancellation, TellerSecret, enter_paper_batch
 from clearcount.record.chain import Event
 from clearcount.record.events import PaperBallot
-from clearcount.service.audit import Change, append_events
+from clearcount.service.audit import Change, Entry, append_events
 from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
-from clearcount.service.elections.register import record_refusal, require_eligible
+from clearcount.service.elections.register import (
+    audit_apart,
+    refusals_audited,
+    require_eligible,
+)
 from clearcount.service.elections.state import (
     ChainTail,
     board_of,
@@ -53,7 +56,6 @@ from clearcount.service.elections.state import (
 from clearcount.service.errors import (
     ChannelConflictError,
     ElectionStateError,
-    IneligibleVoterError,
     ReconciliationError,
     TellerError,
     ValidationError,
@@ -113,173 +115,157 @@ class PaperService:
         actor = f"tellers {tellers[0].name} and {tellers[1].name}"
         with self._uow() as uow:
             contests = [c.id for c in require_election(uow, election_id).definition.contests]
-        sizes = {c: len(p) for c, p in papers.items()}
-        mismatch = reconcile(signed_in, len(voters), sizes, contests)
+        counted = {c: len(p) for c, p in papers.items()}
+        mismatch = reconcile(signed_in, len(voters), counted, contests)
         if mismatch and not accept_mismatch.strip():
-            self._audit(election_id, actor, "paper.mismatch_refused", mismatch)
+            refusal = Entry("paper.mismatch_refused", None, f"election:{election_id}", (), mismatch)
+            audit_apart(self._uow, self._clock.now(), actor, election_id, refusal)
             raise ReconciliationError(
                 f"election {election_id!r}: the {channel} papers do not add up ({mismatch}); "
                 "nothing was entered. Count again, or if the difference is real, seal the "
                 'batch with --accept-mismatch "REASON" (recorded in the audit log)'
             )
-        try:
-            receipt = self._enter(election_id, channel, voters, cancelled, papers, tellers, rng)
-        except IneligibleVoterError as refused:
-            record_refusal(self._uow, self._clock.now(), actor, election_id, refused)
-            raise
-        note = f"signed in {signed_in}"
+        reconciliation = f"signed in {signed_in}"
         if mismatch:
-            self._audit(election_id, actor, "paper.mismatch_accepted",
-                        f"{mismatch}; {accept_mismatch.strip()}")  # fmt: skip
-            note = f"{mismatch}; accepted: {accept_mismatch.strip()}"
-        return dataclasses.replace(receipt, reconciliation=note)
-
-    def _audit(self, election_id: str, actor: str, action: str, note: str) -> None:
-        """An audit entry in its own transaction (a refused batch's was never begun)."""
-        with self._uow() as uow:
-            stored = require_election(uow, election_id)
-            append_events(
-                uow,
-                at=self._clock.now(),
-                actor=actor,
-                action=action,
-                organisation_id=stored.definition.organisation_id,
-                subject=f"election:{election_id}",
-                note=note,
-            )
-            uow.commit()
-
-    def _enter(
-        self,
-        election_id: str,
-        channel: str,
-        voters: Sequence[str],
-        cancelled: Cancellation,
-        papers: Mapping[str, Sequence[Sequence[int] | PaperBallot]],
-        tellers: tuple[TellerSecret, TellerSecret],
-        rng: ScalarSource,
-    ) -> PaperReceipt:
-        if channel not in PAPER_CHANNELS:
-            raise ValidationError("paper ballots", "channel", f"one of {PAPER_CHANNELS}", channel)
-        if not voters or len(set(voters)) != len(voters):
-            raise ValidationError("paper ballots", "voters", "distinct member ids", list(voters))
-        if len(cancelled.credentials) != len(voters):
-            raise ValidationError(
-                "paper ballots",
-                "cancelled",
-                f"one public credential per voter ({len(voters)}), named by the credential "
-                "authority",
-                len(cancelled.credentials),
-            )
-        at = self._clock.now()
-        actor = f"tellers {tellers[0].name} and {tellers[1].name}"
-        with self._uow() as uow:
-            stored = require_election(uow, election_id, lock=True)
-            d = stored.definition
-            if channel not in d.channels:
+            reconciliation = f"{mismatch}; accepted: {accept_mismatch.strip()}"
+        with refusals_audited(self._uow, self._clock, actor, election_id):
+            if channel not in PAPER_CHANNELS:
                 raise ValidationError(
-                    f"election {election_id!r}",
-                    "channel",
-                    f"one of its channels {list(d.channels)}",
-                    channel,
+                    "paper ballots", "channel", f"one of {PAPER_CHANNELS}", channel
                 )
-            unknown = sorted(set(papers) - {c.id for c in d.contests})
-            if unknown:
+            if not voters or len(set(voters)) != len(voters):
                 raise ValidationError(
-                    "paper ballots", "papers", "contests of the election", unknown
+                    "paper ballots", "voters", "distinct member ids", list(voters)
                 )
-            counts = uow.board.counts(election_id)
-            election = load_election(uow, election_id)
-            board = board_of(uow, election_id, election, counts)
-            if board.counting:
-                raise ElectionStateError(
-                    f"election {election_id!r}: expected paper ballots before counting, got "
-                    "them after the tally began"
+            if len(cancelled.credentials) != len(voters):
+                raise ValidationError(
+                    "paper ballots",
+                    "cancelled",
+                    f"one public credential per voter ({len(voters)}), named by the credential "
+                    "authority",
+                    len(cancelled.credentials),
                 )
-            for member_id in voters:
-                require_eligible(uow, stored, member_id)
-                earlier = [
-                    m
-                    for m in uow.register.for_member(election_id, member_id)
-                    if m.channel in PAPER_CHANNELS
-                ]
-                if earlier:
-                    raise ChannelConflictError(
-                        f"member {member_id!r}: already voted by {earlier[0].channel} ballot on "
-                        f"{earlier[0].day}; a second {channel} ballot is refused"
-                    )
-            tail = tail_of(uow, election_id, counts)
-            chain: list[Event] = []
-            sizes: dict[str, int] = {}
-            for position, spec in enumerate(d.contests):
-                given = list(papers.get(spec.id, ()))
-                if len(given) > len(voters):
+            at = self._clock.now()
+            with self._uow() as uow:
+                stored = require_election(uow, election_id, lock=True)
+                d = stored.definition
+                if channel not in d.channels:
                     raise ValidationError(
-                        f"paper ballots of contest {spec.id!r}",
-                        "papers",
-                        f"at most one per voter ({len(voters)})",
-                        len(given),
-                    )
-                ballots = [
-                    p if isinstance(p, PaperBallot) else PaperBallot(tuple(p), 1) for p in given
-                ]
-                sizes[spec.id] = len(ballots)
-                try:
-                    batch = enter_paper_batch(
-                        election,
+                        f"election {election_id!r}",
+                        "channel",
+                        f"one of its channels {list(d.channels)}",
                         channel,
-                        spec.id,
-                        ballots,
-                        cancelled if position == 0 else None,
-                        tellers,
-                        rng,
                     )
-                except ProofError as error:
+                unknown = sorted(set(papers) - {c.id for c in d.contests})
+                if unknown:
                     raise ValidationError(
-                        "paper ballots",
-                        "cancelled",
-                        "the list the credential authority signed for this election",
-                        str(error),
-                    ) from None
-                except ClearcountError as error:
-                    raise ValidationError(
-                        f"paper ballots of contest {spec.id!r}",
-                        "papers",
-                        "papers the contest allows",
-                        str(error),
-                    ) from None
-                try:
-                    board, event = bb.post_paper_batch(
-                        ChainTail(len(tail) + len(chain), chain[-1]) if chain else tail,
-                        board,
-                        batch,
+                        "paper ballots", "papers", "contests of the election", unknown
                     )
-                except ProofError as error:
-                    name = next((t.name for t in tellers if repr(t.name) in str(error)), "?")
-                    raise TellerError(name, f"signature refused: {error}") from None
-                except ClearcountError as error:
-                    teller = next((t for t in tellers if t.name not in d.tellers), None)
-                    if teller is not None:
-                        raise TellerError(
-                            teller.name, f"not a teller of this election: {error}"
+                counts = uow.board.counts(election_id)
+                election = load_election(uow, election_id)
+                board = board_of(uow, election_id, election, counts)
+                if board.counting:
+                    raise ElectionStateError(
+                        f"election {election_id!r}: expected paper ballots before counting, got "
+                        "them after the tally began"
+                    )
+                for member_id in voters:
+                    require_eligible(uow, stored, member_id)
+                    earlier = [
+                        m
+                        for m in uow.register.for_member(election_id, member_id)
+                        if m.channel in PAPER_CHANNELS
+                    ]
+                    if earlier:
+                        raise ChannelConflictError(
+                            f"member {member_id!r}: already voted by {earlier[0].channel} "
+                            f"ballot on {earlier[0].day}; a second {channel} ballot is refused"
+                        )
+                tail = tail_of(uow, election_id, counts)
+                chain: list[Event] = []
+                sizes: dict[str, int] = {}
+                for position, spec in enumerate(d.contests):
+                    given = list(papers.get(spec.id, ()))
+                    if len(given) > len(voters):
+                        raise ValidationError(
+                            f"paper ballots of contest {spec.id!r}",
+                            "papers",
+                            f"at most one per voter ({len(voters)})",
+                            len(given),
+                        )
+                    ballots = [
+                        p if isinstance(p, PaperBallot) else PaperBallot(tuple(p), 1) for p in given
+                    ]
+                    sizes[spec.id] = len(ballots)
+                    try:
+                        batch = enter_paper_batch(
+                            election,
+                            channel,
+                            spec.id,
+                            ballots,
+                            cancelled if position == 0 else None,
+                            tellers,
+                            rng,
+                        )
+                    except ProofError as error:
+                        raise ValidationError(
+                            "paper ballots",
+                            "cancelled",
+                            "the list the credential authority signed for this election",
+                            str(error),
                         ) from None
-                    raise ValidationError(
-                        "paper ballots", "batch", "a batch the board accepts", str(error)
-                    ) from None
-                chain.append(event)
-            for event in chain:
-                uow.board.append(election_id, event)
-            day = register_day(at)
-            for member_id in voters:
-                uow.register.add(RegisterMark(election_id, member_id, channel, day, actor))
-            append_events(
-                uow,
-                at=at,
-                actor=actor,
-                action="paper.entered",
-                organisation_id=d.organisation_id,
-                subject=f"election:{election_id}",
-                changes=[Change(f"{channel}_voters", None, len(voters))],
-            )
-            uow.commit()
-        return PaperReceipt(election_id, channel, tuple(e.hash for e in chain), len(voters), sizes)
+                    except ClearcountError as error:
+                        raise ValidationError(
+                            f"paper ballots of contest {spec.id!r}",
+                            "papers",
+                            "papers the contest allows",
+                            str(error),
+                        ) from None
+                    try:
+                        board, event = bb.post_paper_batch(
+                            ChainTail(len(tail) + len(chain), chain[-1]) if chain else tail,
+                            board,
+                            batch,
+                        )
+                    except ProofError as error:
+                        name = next((t.name for t in tellers if repr(t.name) in str(error)), "?")
+                        raise TellerError(name, f"signature refused: {error}") from None
+                    except ClearcountError as error:
+                        teller = next((t for t in tellers if t.name not in d.tellers), None)
+                        if teller is not None:
+                            raise TellerError(
+                                teller.name, f"not a teller of this election: {error}"
+                            ) from None
+                        raise ValidationError(
+                            "paper ballots", "batch", "a batch the board accepts", str(error)
+                        ) from None
+                    chain.append(event)
+                for event in chain:
+                    uow.board.append(election_id, event)
+                day = register_day(at)
+                for member_id in voters:
+                    uow.register.add(RegisterMark(election_id, member_id, channel, day, actor))
+                append_events(
+                    uow,
+                    at=at,
+                    actor=actor,
+                    action="paper.entered",
+                    organisation_id=d.organisation_id,
+                    subject=f"election:{election_id}",
+                    changes=[Change(f"{channel}_voters", None, len(voters))],
+                    note=reconciliation,
+                )
+                if mismatch:
+                    append_events(
+                        uow,
+                        at=at,
+                        actor=actor,
+                        action="paper.mismatch_accepted",
+                        organisation_id=d.organisation_id,
+                        subject=f"election:{election_id}",
+                        note=reconciliation,
+                    )
+                uow.commit()
+        return PaperReceipt(
+            election_id, channel, tuple(e.hash for e in chain), len(voters), sizes, reconciliation
+        )

@@ -13,11 +13,13 @@ one they used; a meeting or postal ballot cancels their online credential.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from clearcount.service.audit import append_events
+from clearcount.service.audit import AuditWriter, Entry, append_events
 from clearcount.service.authorisation import Principal, Role, authorise
 from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, StoredElection
@@ -34,9 +36,11 @@ __all__ = [
     "ChannelStatistics",
     "RegisterService",
     "RegisterStatistics",
+    "audit_apart",
     "counted_channel",
     "eligible_count",
     "record_refusal",
+    "refusals_audited",
     "register_statistics",
     "require_eligible",
 ]
@@ -145,6 +149,23 @@ def require_eligible(uow: ElectionUnitOfWork, stored: StoredElection, member_id:
         )
 
 
+def audit_apart(
+    uow: ElectionUnitOfWorkFactory,
+    at: datetime,
+    actor: str,
+    election_id: str,
+    entry: Entry,
+) -> None:
+    """One audit entry about ELECTION in its own transaction: a refusal is evidence, though the
+    refused operation's own transaction was rolled back."""
+    with uow() as unit:
+        stored = require_election(unit, election_id)
+        organisation = stored.definition.organisation_id
+        entry = dataclasses.replace(entry, organisation_id=organisation)
+        AuditWriter(unit, at=at, actor=actor).write([entry])
+        unit.commit()
+
+
 def record_refusal(
     uow: ElectionUnitOfWorkFactory,
     at: datetime,
@@ -152,22 +173,24 @@ def record_refusal(
     election_id: str,
     refused: IneligibleVoterError,
 ) -> None:
-    """Audit a refused ineligible voter with the reason the refusal did not show (its own
-    transaction: the refused operation's was rolled back)."""
-    if not refused.member_id:
-        return
-    with uow() as unit:
-        stored = require_election(unit, election_id)
-        append_events(
-            unit,
-            at=at,
-            actor=actor,
-            action="vote.refused_ineligible",
-            organisation_id=stored.definition.organisation_id,
-            subject=f"member:{refused.member_id}",
-            note=f"election {election_id}: {refused.reason}",
-        )
-        unit.commit()
+    """Audit a refused ineligible voter with the reason the refusal did not show."""
+    if refused.member_id:
+        note = f"election {election_id}: {refused.reason}"
+        entry = Entry("vote.refused_ineligible", None, f"member:{refused.member_id}", (), note)
+        audit_apart(uow, at, actor, election_id, entry)
+
+
+@contextmanager
+def refusals_audited(
+    uow: ElectionUnitOfWorkFactory, clock: Clock, actor: str, election_id: str
+) -> Iterator[None]:
+    """Within: an IneligibleVoterError is audited with its reason (`record_refusal`), then
+    raised on, without the reason, to whoever acted."""
+    try:
+        yield
+    except IneligibleVoterError as refused:
+        record_refusal(uow, clock.now(), actor, election_id, refused)
+        raise
 
 
 class RegisterService:
