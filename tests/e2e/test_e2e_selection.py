@@ -36,7 +36,8 @@ def _vote(cli: Cli, codes: dict[str, str], member: str, ranking: str) -> str:
 
 def test_the_documented_selection_runs_and_verifies(cli: Cli, smtp_server: SmtpServer) -> None:
     started = time.perf_counter()
-    assert len(PAGES) == 14  # page 14, the trigger ballot: tests/e2e/test_e2e_trigger_ballot.py
+    # page 14 (trigger ballot): test_e2e_trigger_ballot.py; 15 (postal): test_e2e_postal_ballot.py
+    assert len(PAGES) == 15
     cli.clock.set("2031-02-01T10:00Z")
     out = [d.out for d in cli.run_doc_page("01-organisation-and-roll.md")]
     assert "10 added, 0 changed" in out[-1]
