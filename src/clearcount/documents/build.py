@@ -170,7 +170,8 @@ def _trigger(path: Path, branch_records: Sequence[Path], workers: int | None) ->
     ]  # fmt: skip
     votes = document.get("affiliates")
     acts = [AffiliateVoteAct.from_json(a) for a in (votes if isinstance(votes, list) else [])]
-    affiliates = [AffiliateEntry.signed(act) for act in acts]
+    affiliates = [(a.name, a.vote, a.officer) for a in map(AffiliateEntry.signed, acts)]
+    affiliates += _abstained(document, {name for name, _, _ in affiliates})
     count = document.get("count")
     verification = Verification(
         True, report.declaration_hash or "", len(records), _lines(report.outcomes)
@@ -178,10 +179,20 @@ def _trigger(path: Path, branch_records: Sequence[Path], workers: int | None) ->
     return trigger_report(
         document,
         branches,
-        [(a.name, a.vote, a.officer) for a in affiliates],
+        affiliates,
         count if isinstance(count, Mapping) else {},
         verification,
     )
+
+
+def _abstained(
+    document: Mapping[str, object], voted: set[str]
+) -> list[tuple[str, str | None, str | None]]:
+    """Listed affiliates without a signed vote (format /3 records the officer's abstentions)."""
+    bodies = document.get("bodies")
+    listed = bodies.get("affiliates") if isinstance(bodies, Mapping) else None
+    names = [str(a.get("name")) for a in listed or [] if isinstance(a, Mapping)]
+    return [(name, None, None) for name in names if name not in voted]
 
 
 def _int(value: object) -> int:
