@@ -144,6 +144,10 @@ def test_report_command_writes_the_document_and_refuses_in_one_line(
     again = _cli(records["industrial-action"], "--kind", "result-231", "--out", out)
     assert again.returncode == 0
     assert out.read_bytes() == first
+    chart = [tmp_path / "d1.pdf", tmp_path / "d2.pdf"]  # a PDF with the chart, two processes
+    for path in chart:
+        assert _cli(records["preferential"], "--kind", "declaration", "--out", path).returncode == 0
+    assert chart[0].read_bytes() == chart[1].read_bytes()
     unfit = _cli(records["preferential"], "--kind", "result-231", "--out", tmp_path / "x.pdf")
     assert unfit.returncode == 2
     assert unfit.stderr.count("\n") == 1
