@@ -134,8 +134,8 @@ class PostalRules:
                 codec.text(f["aggregation"], f"{path}.aggregation"),
                 workplaces,
             )
-        except RecordError as error:
-            raise RecordError(f"{path.rsplit('Setup.postal', 1)[0]}{error}") from None
+        except RecordError as error:  # __post_init__ names the field under "Setup.postal"
+            raise RecordError(str(error).replace("Setup.postal", path, 1)) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,6 +156,14 @@ class PaperService:
                         f"one of its channels {list(d.channels)}",
                         channel,
                     )
+                if channel == "postal" and d.postal is not None:
+                    raise ValidationError(
+                        f"election {election_id!r}",
+                        "channel",
+                        "meeting papers here: its numbered voting papers are entered with "
+                        "`clearcount papers enter` and counted with `papers count`",
+                        channel,
+                    )
                 unknown = sorted(set(papers) - {c.id for c in d.contests})
                 if unknown:
                     raise ValidationError(

@@ -41,6 +41,7 @@ from clearcount.record.events import PaperIssue, PaperReplacement
 from clearcount.service.audit import Change, append_events
 from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PaperEntry, RegisterMark, register_day
+from clearcount.service.elections.register import require_eligible
 from clearcount.service.elections.state import (
     ChainTail,
     board_of,
@@ -167,7 +168,9 @@ class PostalService:
         """Count the agreed returns (see the module docstring); all or nothing."""
         at = self._clock.now()
         with self._uow() as uow:
-            require_election(uow, election_id, lock=True)
+            stored = require_election(uow, election_id, lock=True)
+            for member_id in voters:
+                require_eligible(uow, stored, member_id)
             reconciled = self._reconciled(uow, election_id)
             if len(voters) != len(reconciled.counted) - len(superseded):
                 raise ValidationError(
