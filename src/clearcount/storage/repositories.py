@@ -185,6 +185,10 @@ class SqlMemberRepository:
                 f"expected {len(replaced)} stored members to replace, found {result.rowcount}"
             )
 
+    def ids(self, organisation_id: str) -> Sequence[str]:
+        query = sa.select(members.c.member_id).where(members.c.organisation_id == organisation_id)
+        return list(self._c.execute(query.order_by(members.c.member_id)).scalars())
+
     def list(self, organisation_id: str) -> Sequence[Member]:
         rows = self._c.execute(
             sa.select(members)

@@ -13,7 +13,11 @@ from tests.unit.service.election_world import ELECTION, Lifecycle
 from tests.unit.service.world import OFFICER, World
 
 from clearcount.service.errors import NotFoundError
-from clearcount.service.membership.eligibility import EligibilityRules, EntitlementList
+from clearcount.service.membership.eligibility import (
+    EligibilityRules,
+    EntitlementList,
+    EntitlementOverride,
+)
 from clearcount.service.membership.members import Member, Suspension
 
 
@@ -70,3 +74,17 @@ def test_a_mistyped_election_or_organisation_says_no_such_and_names_the_nearest(
     assert str(refused.value) == f"no such election {typo!r}; did you mean {ELECTION!r}?"
     with pytest.raises(NotFoundError, match=r"^no such organisation 'northfold'.*'northfold-twu'"):
         world.organisations.get("northfold")
+
+
+def test_a_mistyped_member_in_an_officers_command_names_the_nearest(world: World) -> None:
+    org = world.union()
+    world.members.add(officer(OFFICER), Member(org, "NTW-00417", "Ann", "Hale", date(2020, 1, 1)))
+    with pytest.raises(NotFoundError, match=r"no such member 'NTW-0417' .*'NTW-00417'"):
+        world.members.get(officer(OFFICER), org, "NTW-0417")
+    entitled = EntitlementList(
+        "members at the depot",
+        frozenset({"northfold-depot"}),
+        included=(EntitlementOverride("NTW-00471", "on the employer's list"),),
+    )
+    with pytest.raises(NotFoundError, match=r"^--include: no such member 'NTW-00471'.*NTW-00417"):
+        world.eligibility.set_rules(officer(OFFICER), _rules(org, entitlement=entitled))

@@ -29,7 +29,12 @@ from typing import Protocol
 from clearcount.service.audit import Change, append_events, jsonable
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import NotFoundError, ValidationError
-from clearcount.service.membership.members import Member, MemberWork, Suspension
+from clearcount.service.membership.members import (
+    Member,
+    MemberWork,
+    Suspension,
+    require_members,
+)
 from clearcount.service.membership.organisations import (
     Unit,
     check_id,
@@ -439,6 +444,10 @@ class EligibilityService:
             if rules.entitlement is not None:
                 entitled = rules.entitlement.units or ()
                 require_units(uow, rules.organisation_id, entitled, "--entitled-unit")
+                for option, overrides in (("--include", rules.entitlement.included),
+                                          ("--exclude", rules.entitlement.excluded)):  # fmt: skip
+                    ids = [o.member_id for o in overrides]
+                    require_members(uow, rules.organisation_id, ids, option)
             previous = uow.rules.get(rules.ballot_id)
             if previous is not None and previous.rules.organisation_id != rules.organisation_id:
                 raise ValidationError(

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Protocol
 
+from clearcount.core.suggest import no_such
 from clearcount.service.audit import AuditWriter, Change, Entry, jsonable
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
@@ -44,6 +45,7 @@ __all__ = [
     "Suspension",
     "member_changes",
     "member_problems",
+    "require_members",
     "valid_email",
     "write_member",
     "write_members",
@@ -168,6 +170,9 @@ class MemberRepository(Protocol):
         ...
 
     def list(self, organisation_id: str) -> Sequence[Member]: ...
+    def ids(self, organisation_id: str) -> Sequence[str]:
+        """Every member id of the organisation (to name the nearest to a mistyped one)."""
+        ...
 
 
 class FrozenRollHeader(Protocol):
@@ -335,7 +340,9 @@ class MemberService:
         with self._uow() as uow:
             member = uow.members.get(organisation_id, member_id)
         if member is None:
-            raise NotFoundError(f"no member {member_id!r} in {organisation_id!r}")
+            with self._uow() as uow:
+                known = uow.members.ids(organisation_id)
+            raise NotFoundError(no_such("member", member_id, known, organisation_id))
         return member
 
     def list_members(self, principal: Principal, organisation_id: str) -> Sequence[Member]:
@@ -378,7 +385,8 @@ class MemberService:
         with self._uow() as uow:
             old = uow.members.get(organisation_id, member_id)
             if old is None:
-                raise NotFoundError(f"no member {member_id!r} in {organisation_id!r}")
+                known = uow.members.ids(organisation_id)
+                raise NotFoundError(no_such("member", member_id, known, organisation_id))
             new = dataclasses.replace(old, **fields)  # type: ignore[arg-type]
             _check_units(uow, new)
             changes = write_member(uow, at=self._clock.now(), actor=actor, new=new, note=reason)
@@ -416,6 +424,17 @@ class MemberService:
         suspensions = list(member.suspensions)
         suspensions[index] = lifted
         self.update(principal, organisation_id, member_id, reason, suspensions=tuple(suspensions))
+
+
+def require_members(
+    uow: MemberWork, organisation_id: str, member_ids: Iterable[str], option: str
+) -> None:
+    """NotFoundError unless every id is a member of the organisation, naming the nearest (for
+    officials' commands only: a voter is never shown other members' ids)."""
+    missing = sorted({m for m in member_ids if uow.members.get(organisation_id, m) is None})
+    if missing:
+        known = uow.members.ids(organisation_id)
+        raise NotFoundError(f"{option}: " + no_such("member", missing[0], known, organisation_id))
 
 
 def _check_units(uow: MemberWork, member: Member) -> None:
