@@ -119,8 +119,15 @@ def make_ballot(
 ) -> tuple[Ballot, tuple[Opening, ...]]:
     """Encrypt, prove and sign `choices` (contest id -> 0-based marks or ranking) (§11.4)."""
     binding = credential.public.to_bytes()
+    specs = election.contests_for(binding)
+    others = sorted(set(choices) - {spec.id for spec in specs})
+    if others:
+        raise RecordError(
+            f"ballot: this credential votes only in contest(s) {[c.id for c in specs]} (the "
+            f"member's own, spec §10.4.1); it is not entitled to vote in {others}"
+        )
     contests, openings = [], []
-    for spec in election.setup.contests:
+    for spec in specs:
         values = contest_plaintexts(spec, choices.get(spec.id, ()))
         contest, opening = _encrypt_contest(election, spec, values, binding, rng)
         contests.append(contest)
@@ -143,10 +150,14 @@ def verify_ballot(election: Election, ballot: Ballot) -> None:
     context, key = election.fingerprint, election.key
     binding = ballot.credential.to_bytes()
     ids = [c.id for c in ballot.contests]
-    expected = [c.id for c in election.setup.contests]
+    specs = election.contests_for(binding)
+    expected = [c.id for c in specs]
     if ids != expected:
-        raise RecordError(f"Ballot.contests: expected contests {expected} in order, got {ids}")
-    for spec, contest in zip(election.setup.contests, ballot.contests, strict=True):
+        raise RecordError(
+            f"Ballot.contests: expected contests {expected} in order (the credential's, spec "
+            f"§10.4.1), got {ids}"
+        )
+    for spec, contest in zip(specs, ballot.contests, strict=True):
         width = spec.max_ranks if spec.kind == "mixnet" else len(spec.candidates)
         if len(contest.ciphertexts) != width:
             raise RecordError(

@@ -16,6 +16,7 @@ from clearcount.crypto.elgamal import PublicKey
 from clearcount.protocol.credentials import verify_credentials
 from clearcount.record.chain import Event
 from clearcount.record.events import ContestSpec, Credentials, Setup, election_fingerprint
+from clearcount.record.scopes import credential_scopes
 
 __all__ = ["Election", "announcements_of", "read_election"]
 
@@ -30,9 +31,19 @@ class Election:
     joint: JointKey
     credentials: Mapping[bytes, int] = field(default_factory=dict)
     """Public credential encoding -> weight; empty before the Credentials event."""
+    scopes: Mapping[bytes, tuple[str, ...]] = field(default_factory=dict)
+    """Public credential encoding -> the contests its ballot holds, in a scoped election
+    (spec §10.4.1); empty when every credential votes in every contest."""
 
     def contest(self, contest_id: str) -> ContestSpec:
         return self.setup.contest(contest_id)
+
+    def contests_for(self, credential: bytes) -> tuple[ContestSpec, ...]:
+        """The Setup contests, in order, that a ballot under `credential` holds (§11.4)."""
+        scope = self.scopes.get(credential)
+        if scope is None:
+            return self.setup.contests
+        return tuple(c for c in self.setup.contests if c.id in scope)
 
     def trustee_index(self, name: str) -> int:
         return self.setup.trustee(name).index
@@ -62,6 +73,7 @@ def read_election(chain: Sequence[Event]) -> Election:
             "commitments, got a different point"
         )
     credentials: dict[bytes, int] = {}
+    scopes: dict[bytes, tuple[str, ...]] = {}
     if len(chain) > 1 and chain[1].kind == "Credentials":
         published = Credentials.from_body(chain[1].body, "event 1")
         try:
@@ -71,4 +83,7 @@ def read_election(chain: Sequence[Event]) -> Election:
         credentials = {
             c.to_bytes(): w for c, w in zip(published.credentials, published.weights, strict=True)
         }
-    return Election(setup, election_fingerprint(chain[0]), joint.public_key, joint, credentials)
+        scopes = credential_scopes(setup.roll, published)
+    return Election(
+        setup, election_fingerprint(chain[0]), joint.public_key, joint, credentials, scopes
+    )

@@ -18,6 +18,7 @@ from clearcount.crypto.group import Point, Scalar, ScalarSource
 from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.record.chain import Event, next_event
 from clearcount.record.events import Credentials, Setup, election_fingerprint
+from clearcount.record.scopes import check_credential_scopes
 from clearcount.record.signing import CREDENTIALS_PURPOSE
 
 __all__ = [
@@ -67,12 +68,24 @@ def sign_credentials(
     publics: Sequence[tuple[Point, int]],
     authority: Scalar,
     rng: ScalarSource = Scalar.random,
+    scopes: Sequence[int] | None = None,
 ) -> Credentials:
-    """The Credentials body (spec §11.3): (S, weight) sorted by S, signed by the authority."""
-    ordered = sorted(publics, key=lambda pair: pair[0].to_bytes())
-    draft = Credentials(tuple(p for p, _ in ordered), tuple(w for _, w in ordered), UNSIGNED)
+    """The Credentials body (spec §11.3): (S, weight) sorted by S, signed by the authority;
+    in a scoped election `scopes[i]` is `publics[i]`'s index in Setup.roll.scopes (§10.4.1)."""
+    if scopes is not None and len(scopes) != len(publics):
+        raise RecordError(
+            f"credential scopes: expected one per credential ({len(publics)}), got {len(scopes)}"
+        )
+    rows = [(p, w, None if scopes is None else scopes[i]) for i, (p, w) in enumerate(publics)]
+    rows.sort(key=lambda row: row[0].to_bytes())
+    draft = Credentials(
+        tuple(p for p, _, _ in rows),
+        tuple(w for _, w, _ in rows),
+        UNSIGNED,
+        None if scopes is None else tuple(int(x or 0) for _, _, x in rows),
+    )
     signature = sign_act(fingerprint, authority, CREDENTIALS_PURPOSE, draft.signed_digest(), rng)
-    return Credentials(draft.credentials, draft.weights, signature)
+    return Credentials(draft.credentials, draft.weights, signature, draft.scopes)
 
 
 def verify_credentials(setup: Setup, fingerprint: bytes, credentials: Credentials) -> None:
@@ -89,6 +102,7 @@ def verify_credentials(setup: Setup, fingerprint: bytes, credentials: Credential
             f"Credentials.weights: expected the roll's committed weights (weight, members) "
             f"{[list(p) for p in setup.roll.weights]}, got {[list(p) for p in histogram]}"
         )
+    check_credential_scopes(setup.roll, credentials)
     authority = setup.credential_authority
     check_act(
         fingerprint,

@@ -20,7 +20,13 @@ from clearcount.crypto.shuffle_proof import gen_shuffle_proof
 from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.casting import contest_plaintexts
 from clearcount.protocol.context import Election
-from clearcount.protocol.tally import counted_ballots, paper_ballots, require_phase, trivial
+from clearcount.protocol.tally import (
+    ballot_contest,
+    counted_ballots,
+    paper_ballots,
+    require_phase,
+    trivial,
+)
 from clearcount.record.chain import Event, next_event
 from clearcount.record.events import Shuffle
 from clearcount.record.signing import SHUFFLE_PURPOSE
@@ -35,8 +41,11 @@ def mix_input(chain: Sequence[Event], election: Election, contest: str) -> tuple
     spec = election.contest(contest)
     if spec.kind != "mixnet":
         raise RecordError(f"mixing: expected a mixnet contest, got {contest!r} ({spec.kind})")
-    position = election.setup.contests.index(spec)
-    vectors = [b.contests[position].ciphertexts for b, _ in counted_ballots(chain, election)]
+    vectors = [
+        mine.ciphertexts
+        for b, _ in counted_ballots(chain, election)
+        if (mine := ballot_contest(b, contest)) is not None
+    ]
     for paper in paper_ballots(chain, contest):
         vectors.append(tuple(trivial(v) for v in contest_plaintexts(spec, paper.marks)))
     return tuple(vectors)

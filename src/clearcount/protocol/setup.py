@@ -19,11 +19,12 @@ from clearcount.record.events import (
     ContestSpec,
     RoleEntry,
     RollCommitment,
+    RollScope,
     Setup,
     TrusteeRole,
 )
 from clearcount.record.postal_body import PostalRules
-from clearcount.record.roll import RollEntry, merkle_root, weight_histogram
+from clearcount.record.roll import RollEntry, merkle_root, scope_histograms, weight_histogram
 
 __all__ = [
     "Manifest",
@@ -90,9 +91,16 @@ def contest_spec(
 
 
 def roll_commitment(entries: Sequence[RollEntry]) -> RollCommitment:
-    """Root, size, eligible count and eligible weights of the roll (spec §10.4)."""
+    """Root, size, eligible count and eligible weights of the roll (spec §10.4), and each
+    scope's when the entries are scoped to contests (§10.4.1)."""
     eligible = sum(1 for entry in entries if entry.status == "eligible")
-    return RollCommitment(merkle_root(entries), len(entries), eligible, weight_histogram(entries))
+    scopes = tuple(
+        RollScope(contests, sum(m for _, m in weights), weights)
+        for contests, weights in scope_histograms(entries)
+    )
+    return RollCommitment(
+        merkle_root(entries), len(entries), eligible, weight_histogram(entries), scopes
+    )
 
 
 def draft_setup(

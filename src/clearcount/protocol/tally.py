@@ -15,11 +15,18 @@ from clearcount.crypto.elgamal import Ciphertext, scale
 from clearcount.crypto.group import Point, Scalar
 from clearcount.protocol.context import Election
 from clearcount.record.chain import Event, next_event
-from clearcount.record.events import Ballot, EncryptedTally, PaperBallot, PaperBatch, TallyContest
+from clearcount.record.events import (
+    Ballot,
+    BallotContest,
+    EncryptedTally,
+    PaperBallot,
+    PaperBatch,
+    TallyContest,
+)
 
 __all__ = [
-    "counted_ballots", "counted_events", "paper_ballots", "require_phase", "tally_event",
-    "total_weight", "trivial",
+    "ballot_contest", "counted_ballots", "counted_events", "paper_ballots", "require_phase",
+    "tally_event", "total_weight", "trivial",
 ]  # fmt: skip
 
 
@@ -60,6 +67,11 @@ def counted_ballots(chain: Sequence[Event], election: Election) -> list[tuple[Ba
     return counted
 
 
+def ballot_contest(ballot: Ballot, contest: str) -> BallotContest | None:
+    """The ballot's `contest`, or None when its credential is scoped to others (§10.4.1)."""
+    return next((c for c in ballot.contests if c.id == contest), None)
+
+
 def paper_ballots(chain: Sequence[Event], contest: str) -> list[PaperBallot]:
     papers: list[PaperBallot] = []
     for event in chain:
@@ -88,13 +100,14 @@ def tally_event(chain: Sequence[Event], election: Election) -> Event:
     require_phase(chain, "EncryptedTally", after="EndBallots", before="EncryptedTally")
     counted = counted_ballots(chain, election)
     contests = []
-    for position, spec in enumerate(election.setup.contests):
+    for spec in election.setup.contests:
         if spec.kind != "homomorphic":
             continue
         sums = [Ciphertext.zero() for _ in spec.candidates]
         for ballot, weight in counted:
             factor = weight if spec.weighted else 1
-            for i, c in enumerate(ballot.contests[position].ciphertexts):
+            mine = ballot_contest(ballot, spec.id)
+            for i, c in enumerate(mine.ciphertexts if mine else ()):
                 sums[i] = sums[i] + (c if factor == 1 else scale(c, factor))
         paper = [0] * len(spec.candidates)
         for ballot_on_paper in paper_ballots(chain, spec.id):

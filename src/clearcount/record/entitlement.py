@@ -22,7 +22,13 @@ ENTITLED = "entitled"
 
 
 def entitled(roll: RollCommitment, spec: ContestSpec) -> int:
-    """The members entitled to vote in `spec`: eligible count, or eligible weight if weighted."""
+    """The members entitled to vote in `spec`: eligible count, or eligible weight if weighted;
+    in a scoped election only the members of the scopes that vote in it (§10.4.1)."""
+    if roll.scopes:
+        scopes = roll.scope_of(spec.id)
+        if spec.weighted:
+            return sum(w * m for s in scopes for w, m in s.weights)
+        return sum(s.eligible for s in scopes)
     return roll.eligible_weight if spec.weighted else roll.eligible
 
 

@@ -44,6 +44,7 @@ from clearcount.record.setup_body import (
     ContestSpec,
     RoleEntry,
     RollCommitment,
+    RollScope,
     Setup,
     Teller,
     TrusteeEntry,
@@ -89,6 +90,7 @@ __all__ = [
     "ResultContest",
     "RoleEntry",
     "RollCommitment",
+    "RollScope",
     "Setup",
     "Shuffle",
     "Spoiled",
@@ -130,14 +132,23 @@ def _schnorr(value: object, path: str) -> SchnorrProof:
 @dataclass(frozen=True, slots=True)
 class Credentials:
     """Public credentials S = sG, sorted by encoding, and each one's weight, signed by the
-    credential authority (purpose `credential-list`, spec §11.3)."""
+    credential authority (purpose `credential-list`, spec §11.3). In a scoped election (§10.4.1)
+    `scopes[i]` is the index in Setup.roll.scopes of credential i's scope: the contests its
+    ballot holds; the body has no `scopes` otherwise."""
 
     credentials: tuple[Point, ...]
     weights: tuple[int, ...]
     signature: SchnorrProof
+    scopes: tuple[int, ...] | None = None
 
     def unsigned_body(self) -> dict[str, object]:
-        return {"credentials": _hexes(self.credentials), "weights": list(self.weights)}
+        body: dict[str, object] = {
+            "credentials": _hexes(self.credentials),
+            "weights": list(self.weights),
+        }
+        if self.scopes is not None:
+            body["scopes"] = list(self.scopes)
+        return body
 
     def signed_digest(self) -> bytes:
         """What the authority signs: SHA-256 of JCS(body without `signature`) (spec §11.3)."""
@@ -149,7 +160,9 @@ class Credentials:
     @classmethod
     def from_body(cls, body: object, where: str) -> Self:
         path = f"{where}: Credentials"
-        f = codec.fields(body, path, ("credentials", "weights", "signature"))
+        names = ("credentials", "weights", "signature")
+        scoped = isinstance(body, dict) and "scopes" in body
+        f = codec.fields(body, path, (*names, "scopes") if scoped else names)
         raw = _items(f["credentials"], f"{path}.credentials")
         weights = _items(f["weights"], f"{path}.weights", least=len(raw), most=len(raw))
         if raw != sorted(raw) or len(set(raw)) != len(raw):
@@ -157,12 +170,17 @@ class Credentials:
                 f"{path}.credentials: expected distinct credentials in ascending "
                 "order, got them unsorted or repeated"
             )
+        scopes = None
+        if scoped:
+            items = _items(f["scopes"], f"{path}.scopes", least=len(raw), most=len(raw))
+            scopes = tuple(codec.integer(x, f"{path}.scopes[{i}]") for i, x in enumerate(items))
         return cls(
             tuple(codec.point(c, f"{path}.credentials[{i}]") for i, c in enumerate(raw)),
             tuple(
                 codec.integer(w, f"{path}.weights[{i}]", minimum=1) for i, w in enumerate(weights)
             ),
             _schnorr(f["signature"], f"{path}.signature"),
+            scopes,
         )
 
 

@@ -3,7 +3,9 @@
 The record must prove who was on the roll, and with what eligibility status, without holding any
 personal data. Each member is committed as SHA-256 over a domain tag, a 32-byte secret salt and the
 member's roll id; the leaf adds the eligibility status and the member's weight (a delegate's card
-vote; 1 for everyone else), so the credential authority's weights can be checked against it. The
+vote; 1 for everyone else), so the credential authority's weights can be checked against it, and,
+in an election whose contests are each for one unit's members (a trigger ballot's branches), the
+contests the member may vote in (`contests`, only then: §10.4.1). The
 tree is RFC 9162 §2.1's Merkle Tree Hash (0x00 leaf prefix, 0x01 node prefix, split at the
 largest power of two below n), so a member given their salt and an inclusion proof (RFC 9162
 §2.1.3) can check they are counted, and how.
@@ -26,6 +28,7 @@ __all__ = [
     "leaf_hash",
     "member_commitment",
     "merkle_root",
+    "scope_histograms",
     "verify_inclusion",
     "weight_histogram",
 ]
@@ -52,8 +55,20 @@ class RollEntry:
     commitment: str
     status: str
     weight: int = 1
+    contests: tuple[str, ...] | None = None
+    """The contests this member may vote in, in a scoped election (spec §10.4.1); None when
+    every eligible member votes in every contest (the leaf then has no `contests`)."""
 
     def __post_init__(self) -> None:
+        if self.contests is not None and (
+            self.status != "eligible"
+            or not self.contests
+            or list(self.contests) != sorted(set(self.contests))
+        ):
+            raise RecordError(
+                "roll entry contests: expected distinct contest ids in ascending order, and only "
+                f"for an eligible member; got {self.contests!r} for {self.status!r}"
+            )
         if isinstance(self.weight, bool) or not isinstance(self.weight, int) or self.weight < 1:
             raise RecordError(f"roll entry weight must be an integer >= 1, got {self.weight!r}")
         if self.status not in STATUSES:
@@ -65,10 +80,14 @@ class RollEntry:
 
 
 def leaf_hash(entry: RollEntry) -> bytes:
-    data = canonical_json(
-        {"commitment": entry.commitment, "status": entry.status, "weight": entry.weight}
-    )
-    return hashlib.sha256(b"\x00" + data).digest()
+    leaf: dict[str, object] = {
+        "commitment": entry.commitment,
+        "status": entry.status,
+        "weight": entry.weight,
+    }
+    if entry.contests is not None:
+        leaf["contests"] = list(entry.contests)
+    return hashlib.sha256(b"\x00" + canonical_json(leaf)).digest()
 
 
 def weight_histogram(entries: Sequence[RollEntry]) -> tuple[tuple[int, int], ...]:
@@ -78,6 +97,22 @@ def weight_histogram(entries: Sequence[RollEntry]) -> tuple[tuple[int, int], ...
         if entry.status == "eligible":
             counts[entry.weight] = counts.get(entry.weight, 0) + 1
     return tuple(sorted(counts.items()))
+
+
+def scope_histograms(
+    entries: Sequence[RollEntry],
+) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, int], ...]], ...]:
+    """Per scope (the contests an eligible member may vote in, §10.4.1): its weight histogram,
+    scopes in ascending order; empty when no entry is scoped."""
+    scoped: dict[tuple[str, ...], list[RollEntry]] = {}
+    for entry in entries:
+        if entry.status == "eligible" and entry.contests is not None:
+            scoped.setdefault(entry.contests, []).append(entry)
+    if scoped and any(e.status == "eligible" and e.contests is None for e in entries):
+        raise RecordError(
+            "roll: expected every eligible member scoped to contests or none, got a mix"
+        )
+    return tuple((scope, weight_histogram(scoped[scope])) for scope in sorted(scoped))
 
 
 def _node(left: bytes, right: bytes) -> bytes:

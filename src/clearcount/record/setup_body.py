@@ -33,6 +33,7 @@ __all__ = [
     "ContestSpec",
     "RoleEntry",
     "RollCommitment",
+    "RollScope",
     "Setup",
     "Teller",
     "TrusteeEntry",
@@ -199,50 +200,132 @@ class TrusteeEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class RollScope:
+    """The eligible members who may vote in exactly `contests` (spec §10.4.1): how many, and how
+    many carry each weight. A scoped election's credentials each name their scope (§11.3)."""
+
+    contests: tuple[str, ...]
+    eligible: int
+    weights: tuple[tuple[int, int], ...]
+
+    def to_body(self) -> dict[str, object]:
+        return {
+            "contests": list(self.contests),
+            "eligible": self.eligible,
+            "weights": [{"weight": w, "members": m} for w, m in self.weights],
+        }
+
+    @classmethod
+    def from_body(cls, body: object, path: str) -> RollScope:
+        f = codec.fields(body, path, ("contests", "eligible", "weights"))
+        contests = tuple(
+            codec.text(c, f"{path}.contests[{i}]")
+            for i, c in enumerate(codec.array(f["contests"], f"{path}.contests", least=1))
+        )
+        if list(contests) != sorted(set(contests)):
+            raise RecordError(
+                f"{path}.contests: expected distinct ids in ascending order, got {list(contests)}"
+            )
+        eligible = codec.integer(f["eligible"], f"{path}.eligible", minimum=1)
+        weights = _weights(f["weights"], f"{path}.weights")
+        _check_weights(weights, eligible, f"{path}.weights")
+        return cls(contests, eligible, weights)
+
+
+def _weights(value: object, path: str) -> tuple[tuple[int, int], ...]:
+    weights = []
+    for i, item in enumerate(codec.array(value, path)):
+        pair = codec.fields(item, f"{path}[{i}]", ("weight", "members"))
+        weights.append(
+            (
+                codec.integer(pair["weight"], f"{path}[{i}].weight", minimum=1),
+                codec.integer(pair["members"], f"{path}[{i}].members", minimum=1),
+            )
+        )
+    return tuple(weights)
+
+
+@dataclass(frozen=True, slots=True)
 class RollCommitment:
     """The roll's Merkle root (spec §10.4), its number of entries and of eligible members, and
-    how many eligible members carry each weight (`weights`: (weight, members), ascending)."""
+    how many eligible members carry each weight (`weights`: (weight, members), ascending); in a
+    scoped election, the same per scope (`scopes`, §10.4.1; the body has no `scopes` otherwise)."""
 
     root: str
     size: int
     eligible: int
     weights: tuple[tuple[int, int], ...] = ()
     """Left empty, every eligible member has weight 1."""
+    scopes: tuple[RollScope, ...] = ()
+    """Empty: every eligible member may vote in every contest."""
 
     def __post_init__(self) -> None:
         if not self.weights and self.eligible:
             object.__setattr__(self, "weights", ((1, self.eligible),))
         _check_weights(self.weights, self.eligible, "Setup.roll.weights")
+        _check_scopes(self.scopes, self.eligible, self.weights, "Setup.roll.scopes")
 
     @property
     def eligible_weight(self) -> int:
         """Σ weight over the eligible members: the electorate of a weighted contest."""
         return sum(weight * members for weight, members in self.weights)
 
+    def scope_of(self, contest: str) -> tuple[RollScope, ...]:
+        """The scopes whose members may vote in `contest` (all members when unscoped: ())."""
+        return tuple(s for s in self.scopes if contest in s.contests)
+
     def to_body(self) -> dict[str, object]:
-        return {
+        body: dict[str, object] = {
             "root": self.root,
             "size": self.size,
             "eligible": self.eligible,
             "weights": [{"weight": w, "members": m} for w, m in self.weights],
         }
+        if self.scopes:
+            body["scopes"] = [s.to_body() for s in self.scopes]
+        return body
 
     @classmethod
     def from_body(cls, body: object, path: str) -> RollCommitment:
-        f = codec.fields(body, path, ("root", "size", "eligible", "weights"))
+        names = ("root", "size", "eligible", "weights")
+        scoped = isinstance(body, dict) and "scopes" in body
+        f = codec.fields(body, path, (*names, "scopes") if scoped else names)
         size = codec.integer(f["size"], f"{path}.size")
         eligible = codec.integer(f["eligible"], f"{path}.eligible", maximum=size)
-        weights = []
-        for i, item in enumerate(codec.array(f["weights"], f"{path}.weights")):
-            pair = codec.fields(item, f"{path}.weights[{i}]", ("weight", "members"))
-            weights.append(
-                (
-                    codec.integer(pair["weight"], f"{path}.weights[{i}].weight", minimum=1),
-                    codec.integer(pair["members"], f"{path}.weights[{i}].members", minimum=1),
-                )
+        weights = _weights(f["weights"], f"{path}.weights")
+        _check_weights(weights, eligible, f"{path}.weights")
+        scopes: tuple[RollScope, ...] = ()
+        if scoped:
+            scopes = tuple(
+                RollScope.from_body(s, f"{path}.scopes[{i}]")
+                for i, s in enumerate(codec.array(f["scopes"], f"{path}.scopes", least=1))
             )
-        _check_weights(tuple(weights), eligible, f"{path}.weights")
-        return cls(codec.digest(f["root"], f"{path}.root"), size, eligible, tuple(weights))
+        try:
+            return cls(codec.digest(f["root"], f"{path}.root"), size, eligible, weights, scopes)
+        except RecordError as error:
+            raise RecordError(f"{path}: {error}") from None
+
+
+def _check_scopes(
+    scopes: tuple[RollScope, ...],
+    eligible: int,
+    weights: tuple[tuple[int, int], ...],
+    path: str,
+) -> None:
+    """Distinct scopes in ascending order whose members and weights add up to the roll's."""
+    if not scopes:
+        return
+    keys = [s.contests for s in scopes]
+    total: dict[int, int] = {}
+    for scope in scopes:
+        for weight, members in scope.weights:
+            total[weight] = total.get(weight, 0) + members
+    if keys != sorted(set(keys)) or tuple(sorted(total.items())) != weights:
+        raise RecordError(
+            f"{path}: expected distinct scopes in ascending order whose members and weights add "
+            f"up to the roll's {eligible} eligible {[list(p) for p in weights]}, got "
+            f"{[s.to_body() for s in scopes]}"
+        )
 
 
 def _check_weights(weights: tuple[tuple[int, int], ...], eligible: int, path: str) -> None:
@@ -435,6 +518,14 @@ def _parse(body: object, path: str, *, draft: bool) -> Setup:
         ContestSpec.from_body(c, f"{path}.contests[{i}]") for i, c in enumerate(raw_contests)
     )
     _unique([c.id for c in contests], f"{path}.contests[].id")
+    roll = RollCommitment.from_body(f["roll"], f"{path}.roll")
+    ids = {c.id for c in contests}
+    for i, scope in enumerate(roll.scopes):
+        unknown = [c for c in scope.contests if c not in ids]
+        if unknown:
+            raise RecordError(
+                f"{path}.roll.scopes[{i}].contests: expected ids of Setup.contests, got {unknown}"
+            )
     tellers = tuple(
         RoleEntry.from_body(t, f"{path}.tellers[{i}]")
         for i, t in enumerate(codec.array(f["tellers"], f"{path}.tellers"))

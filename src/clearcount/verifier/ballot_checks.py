@@ -25,12 +25,15 @@ def scan(view: RecordView) -> ScanResult:
         setup = facts.setup(view)
         counted = set(facts.selection(view).counted)
         weights = facts.weights(view)
+        scopes = facts.scopes(view)
         context = ScanContext(view.fingerprint, setup.joint_key.to_bytes(), setup.contests)
         jobs = []
         for event in view.of_kind("Ballot"):
             credential = event.body.get("credential")
             weight = weights.get(credential, 0) if isinstance(credential, str) else 0
-            jobs.append(BallotJob(event.seq, event.body, weight if event.seq in counted else 0))
+            scope = scopes.get(credential) if isinstance(credential, str) else None
+            counted_weight = weight if event.seq in counted else 0
+            jobs.append(BallotJob(event.seq, event.body, counted_weight, scope))
         return scan_ballots(context, jobs, view.workers, view.progress)
 
     return view.derive("the ballot scan", compute)
@@ -88,10 +91,12 @@ def check_spoiled(view: RecordView, out: Collector) -> None:
     spoiled = facts.bodies(view, "Spoiled")
     for event, body in spoiled:
         assert isinstance(body, Spoiled)
-        if [c.id for c in body.contests] != [c.id for c in setup.contests]:
-            out.fail("contests do not match the Setup contests", event)
+        ids = [c.id for c in body.contests]
+        specs = [c for c in setup.contests if c.id in ids]
+        if ids != [c.id for c in (specs if setup.roll.scopes else setup.contests)]:
+            out.fail("contests do not match the Setup contests (or a scope's, §10.4.1)", event)
             continue
-        for spec, contest in zip(setup.contests, body.contests, strict=True):
+        for spec, contest in zip(specs, body.contests, strict=True):
             allowed = len(spec.candidates) if spec.kind == "mixnet" else 1
             if any(not 0 <= m <= allowed for m in contest.plaintexts):
                 out.fail(

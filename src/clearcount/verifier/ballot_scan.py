@@ -49,6 +49,8 @@ class BallotJob:
     seq: int
     body: Mapping[str, object]
     weight: int
+    scope: tuple[str, ...] | None = None
+    """The contests its credential votes in (a scoped election, spec §10.4.1); None: all."""
 
 
 @dataclass(slots=True)
@@ -146,16 +148,28 @@ def _check_ballot(
     except ClearcountError as error:
         result.findings.append(("V-BALLOT-SIG", job.seq, str(error)))
     result.challenges.append((job.seq, ballot.signature.challenge.to_bytes()))
-    if len(ballot.contests) != len(context.contests):
+    specs = [c for c in context.contests if job.scope is None or c.id in job.scope]
+    if [c.id for c in ballot.contests] != [c.id for c in specs] and job.scope is not None:
         result.findings.append(
             (
                 "V-BALLOT-SHAPE",
                 job.seq,
-                f"{len(ballot.contests)} contests, expected {len(context.contests)}",
+                f"contests {[c.id for c in ballot.contests]}, but its credential votes only in "
+                f"{[c.id for c in specs]} (its scope on the roll, spec §10.4.1): a member "
+                "voting in a contest they are not entitled to",
             )
         )
         return
-    for spec, contest in zip(context.contests, ballot.contests, strict=True):
+    if len(ballot.contests) != len(specs):
+        result.findings.append(
+            (
+                "V-BALLOT-SHAPE",
+                job.seq,
+                f"{len(ballot.contests)} contests, expected {len(specs)}",
+            )
+        )
+        return
+    for spec, contest in zip(specs, ballot.contests, strict=True):
         problem = _shape(spec, contest)
         if problem is not None:
             result.findings.append(("V-BALLOT-SHAPE", job.seq, problem))

@@ -19,6 +19,7 @@ from clearcount.crypto.group import Point
 from clearcount.crypto.lagrange import evaluate_commitments
 from clearcount.record.chain import Event
 from clearcount.record.events import Credentials, PaperBatch, Setup, parse_body
+from clearcount.record.scopes import credential_scopes
 from clearcount.verifier.view import RecordView
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "bodies",
     "credentials",
     "joint",
+    "scopes",
     "selection",
     "setup",
     "weights",
@@ -68,6 +70,17 @@ def weights(view: RecordView) -> Mapping[str, int]:
         }
 
     return view.derive("the published credentials", compute)
+
+
+def scopes(view: RecordView) -> Mapping[str, tuple[str, ...]]:
+    """Published credential (hex) -> the contests its ballot holds, in a scoped election
+    (spec §10.4.1); empty when every credential votes in every contest."""
+
+    def compute() -> dict[str, tuple[str, ...]]:
+        found = credential_scopes(setup(view).roll, credentials(view))
+        return {key.hex(): contests for key, contests in found.items()}
+
+    return view.derive("the credentials' scopes", compute)
 
 
 def announcements(view: RecordView) -> tuple[TrusteeAnnouncement, ...]:

@@ -13,11 +13,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from clearcount.core.errors import ClearcountError
+from clearcount.core.errors import ClearcountError, RecordError
 from clearcount.counting.registry import METHODS
 from clearcount.crypto.dkg import CeremonyParameters, verify_announcement
 from clearcount.record.chain import Event
 from clearcount.record.events import Setup
+from clearcount.record.scopes import check_credential_scopes
 from clearcount.verifier import facts
 from clearcount.verifier.view import Collector, RecordView, UnavailableError
 
@@ -117,6 +118,10 @@ def check_credential_count(view: RecordView, out: Collector) -> None:
         )
     if not any(c.weighted for c in setup.contests) and set(published.weights) - {1}:
         out.fail("credential weights other than 1, but no contest is weighted", event)
+    try:
+        check_credential_scopes(setup.roll, published)
+    except RecordError as error:
+        out.fail(str(error), event)
     out.detail = f"{len(published.credentials)} credentials, roll of {setup.roll.size}"
 
 

@@ -75,10 +75,16 @@ def check_paper(view: RecordView, out: Collector) -> None:
         keys = [c.to_bytes() for c in batch.cancelled_credentials]
         if keys != sorted(set(keys)):
             out.fail("cancelled_credentials are not distinct and in ascending order", event)
+        scopes = facts.scopes(view)
         for credential in batch.cancelled_credentials:
-            if credential.to_bytes().hex() not in published:
+            key = credential.to_bytes().hex()
+            if key not in published:
+                out.fail(f"cancelled credential {key[:16]}… is not published", event)
+            elif scopes and batch.contest not in scopes.get(key, ()):
                 out.fail(
-                    f"cancelled credential {credential.to_bytes().hex()[:16]}… is not published",
+                    f"cancelled credential {key[:16]}… votes only in {list(scopes[key])}, not "
+                    f"contest {batch.contest!r} (spec §10.4.1): a paper for a contest the "
+                    "member is not entitled to",
                     event,
                 )
     out.detail = f"{len(batches)} batches, {papers} papers"

@@ -28,13 +28,18 @@ from clearcount.core.errors import ClearcountError, RecordError
 from clearcount.protocol.ceremony_rounds import CeremonyError, assemble
 from clearcount.protocol.context import read_election
 from clearcount.protocol.credentials import credentials_event
-from clearcount.protocol.setup import Manifest, contest_spec, draft_setup, setup_event
+from clearcount.protocol.setup import (
+    Manifest,
+    contest_spec,
+    draft_setup,
+    roll_commitment,
+    setup_event,
+)
 from clearcount.record.booth import booth_files
 from clearcount.record.chain import Event
 from clearcount.record.events import (
     ContestSpec,
     Credentials,
-    RollCommitment,
     Setup,
     TrusteeRole,
 )
@@ -273,7 +278,20 @@ class BallotService:
             d.booth,
             workplace_rules(d.postal, snapshot),
         )
-        roll = RollCommitment(header.root, header.size, header.eligible)
+        roll = roll_commitment([e.roll_entry() for e in snapshot.entries])
+        if (roll.root, roll.size, roll.eligible) != (header.root, header.size, header.eligible):
+            raise ElectionStateError(
+                f"election {election_id!r}: the frozen roll's entries do not give its stored "
+                "root; refreeze the roll"
+            )
+        ids = {c.id for c in d.contests}
+        strays = sorted({c for scope in roll.scopes for c in scope.contests} - ids)
+        if strays:
+            raise ElectionStateError(
+                f"election {election_id!r}: its roll scopes members to contest(s) {strays} "
+                f"(one per unit, `contest_by_unit`), but its contests are {sorted(ids)}; "
+                "name each contest after its unit"
+            )
         return draft_setup(manifest, roll, setup_roles(uow, d), d.threshold), header.version
 
     def ceremony_start(

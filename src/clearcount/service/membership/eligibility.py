@@ -143,9 +143,17 @@ class EligibilityRules:
     arrears_grace_months: int | None = None
     units: frozenset[str] | None = None
     entitlement: EntitlementList | None = None
+    contest_by_unit: bool = False
+    """Each of `units` is a contest of its own, voted in by that unit's members only (a trigger
+    ballot's branches, spec §10.4.1): an eligible member's roll entry names the contest of the
+    one unit of `units` they belong to, and the contest ids are the unit ids."""
 
     def __post_init__(self) -> None:
         check_id("rules", "ballot_id", self.ballot_id)
+        if self.contest_by_unit and not self.units:
+            raise ValidationError(
+                "rules", "contest_by_unit", "units to scope the contests by (--unit)", None
+            )
         check_id("rules", "ballot_kind", self.ballot_kind)
         if not self.basis.strip():
             raise ValidationError("rules", "basis", "the decision or rule it rests on", "")
@@ -177,6 +185,7 @@ class EligibilityRules:
             "arrears_grace_months": self.arrears_grace_months,
             "units": jsonable(self.units),
             "entitlement": None if self.entitlement is None else self.entitlement.to_json(),
+            **({"contest_by_unit": True} if self.contest_by_unit else {}),
         }
 
     @classmethod
@@ -194,6 +203,7 @@ class EligibilityRules:
             arrears_grace_months=None if grace is None else int(str(grace)),
             units=_set(data["units"]),
             entitlement=None if ent is None else EntitlementList.from_json(ent),  # type: ignore[arg-type]
+            contest_by_unit=bool(data.get("contest_by_unit", False)),
         )
 
 
@@ -281,6 +291,9 @@ class EligibilityDecision:
     member_id: str
     eligible: bool
     checks: tuple[Check, ...]
+    contests: tuple[str, ...] | None = None
+    """The contests an eligible member may vote in when the rules scope contests by unit
+    (`EligibilityRules.contest_by_unit`); None otherwise."""
 
     @property
     def reason(self) -> str:
@@ -293,12 +306,15 @@ class EligibilityDecision:
             "member_id": self.member_id,
             "eligible": self.eligible,
             "checks": [[c.rule, c.passed, c.reason] for c in self.checks],
+            **({} if self.contests is None else {"contests": list(self.contests)}),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> EligibilityDecision:
         checks = tuple(Check(str(r), bool(p), str(t)) for r, p, t in data["checks"])  # type: ignore[attr-defined]
-        return cls(str(data["member_id"]), bool(data["eligible"]), checks)
+        raw = data.get("contests")
+        contests = None if raw is None else tuple(str(c) for c in raw)  # type: ignore[attr-defined]
+        return cls(str(data["member_id"]), bool(data["eligible"]), checks, contests)
 
 
 def no_such_ballot(ballot_id: str) -> str:
@@ -354,7 +370,24 @@ def decide(facts: MemberFacts, rules: EligibilityRules) -> EligibilityDecision:
         )
     if rules.entitlement is not None:
         checks.append(_entitlement(facts, rules.entitlement))
-    return EligibilityDecision(facts.member_id, all(c.passed for c in checks), tuple(checks))
+    contests = None
+    if rules.contest_by_unit and rules.units:
+        own = tuple(sorted(facts.units & rules.units))
+        if len(own) > 1:
+            checks.append(
+                Check(
+                    "contest",
+                    False,
+                    f"a member of {', '.join(own)}: each contest is one unit's members' own, "
+                    "so a member must belong to exactly one of them",
+                )
+            )
+        elif own:
+            checks.append(Check("contest", True, f"votes in {own[0]}'s contest only"))
+    eligible = all(c.passed for c in checks)
+    if eligible and rules.contest_by_unit and rules.units:
+        contests = tuple(sorted(facts.units & rules.units))
+    return EligibilityDecision(facts.member_id, eligible, tuple(checks), contests)
 
 
 def _standing(facts: MemberFacts, grace: int, q: date) -> Check:

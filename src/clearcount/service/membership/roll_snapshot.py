@@ -85,7 +85,8 @@ class SnapshotEntry:
         return "eligible" if self.decision.eligible else "ineligible"
 
     def roll_entry(self) -> RollEntry:
-        return RollEntry(self.commitment, self.status)
+        contests = self.decision.contests if self.decision.eligible else None
+        return RollEntry(self.commitment, self.status, contests=contests)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ own process (`clearcount credentials ...`), never inside the ballot service:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -110,11 +111,15 @@ class KeyMaterial:
     def credentials(self, authority: Scalar, rng: ScalarSource = Scalar.random) -> Credentials:
         """The public Credentials body (spec §11.3): S sorted by encoding, with weights, signed
         with `authority`, the authority's own signing key (from its `role init` key file)."""
+        scoped = sorted({i.recipient.contests for i in self.issued if i.recipient.contests})
         return sign_credentials(
             bytes.fromhex(self.election.fingerprint),
             [(i.secret.public, i.secret.weight) for i in self.issued],
             authority,
             rng,
+            [scoped.index(i.recipient.contests) for i in self.issued if i.recipient.contests]
+            if scoped
+            else None,
         )
 
     def cancellation(
@@ -174,6 +179,16 @@ def issue_credentials(
             f"{setup.roll.eligible} eligible members (Setup.roll.eligible)",
             f"{len(recipients)} members",
         )
+    given = sorted(Counter(r.contests for r in recipients if r.contests).items())
+    wanted = sorted((scope.contests, scope.eligible) for scope in setup.roll.scopes)
+    if given != wanted:
+        raise ValidationError(
+            "credential roll",
+            "contests",
+            f"the roll's members per contest {[(list(c), n) for c, n in wanted]} "
+            "(Setup.roll.scopes, spec §10.4.1)",
+            f"{[(list(c), n) for c, n in given]}",
+        )
     secrets = generate_credentials(setup, rng, [r.weight for r in recipients])
     return KeyMaterial(
         _facts(setup, setup_event),
@@ -206,7 +221,7 @@ def recipients_from_json(document: object, election: ElectionFacts) -> tuple[Rec
         if not isinstance(item, dict):
             raise ValidationError(where, "member", "a JSON object", type(item).__name__)
         unknown = sorted(set(item) - {"member_id", "name", "channel", "email", "address",
-                                       "postcode", "weight"})  # fmt: skip
+                                       "postcode", "weight", "contests"})  # fmt: skip
         if unknown:
             raise ValidationError(where, "fields", "only the documented fields", unknown)
         address = _lines(item.get("address", []), f"{where}.address")
@@ -224,6 +239,12 @@ def recipients_from_json(document: object, election: ElectionFacts) -> tuple[Rec
                 email=codec.text(email, f"{where}.email", empty=True),
                 address=address,
                 weight=codec.integer(item.get("weight", 1), f"{where}.weight", minimum=1),
+                contests=None
+                if item.get("contests") is None
+                else tuple(
+                    codec.text(c, f"{where}.contests[{j}]")
+                    for j, c in enumerate(codec.array(item["contests"], f"{where}.contests"))
+                ),
             )
         )
     return tuple(recipients)
@@ -250,6 +271,7 @@ def recipients_from_snapshot(
                 channel(member),
                 member.email,
                 tuple(p for p in (*address, member.postcode) if p),
+                contests=entry.decision.contests,
             )
         )
     return tuple(recipients)

@@ -68,7 +68,8 @@ def _member_json(issued: IssuedCredential) -> dict[str, object]:
 
 def _member(item: object, where: str) -> IssuedCredential:
     names = ("member_id", "name", "channel", "email", "address", "weight", "secret")
-    f = codec.fields(item, where, names)
+    scoped = isinstance(item, dict) and "contests" in item
+    f = codec.fields(item, where, (*names, "contests") if scoped else names)
     recipient = Recipient(
         member_id=codec.text(f["member_id"], f"{where}.member_id"),
         name=codec.text(f["name"], f"{where}.name"),
@@ -79,6 +80,12 @@ def _member(item: object, where: str) -> IssuedCredential:
             for i, a in enumerate(codec.array(f["address"], f"{where}.address"))
         ),
         weight=codec.integer(f["weight"], f"{where}.weight", minimum=1),
+        contests=tuple(
+            codec.text(c, f"{where}.contests[{i}]")
+            for i, c in enumerate(codec.array(f["contests"], f"{where}.contests", least=1))
+        )
+        if scoped
+        else None,
     )
     secret: Scalar = codec.scalar(f["secret"], f"{where}.secret")
     return IssuedCredential(recipient, CredentialSecret.from_secret(secret, recipient.weight))

@@ -94,6 +94,9 @@ class Recipient:
     email: str = ""
     address: tuple[str, ...] = ()
     weight: int = 1
+    contests: tuple[str, ...] | None = None
+    """The contests the member may vote in, in a scoped election (its roll entry's, spec
+    §10.4.1; a trigger ballot's own branch); None: every contest."""
 
     def __post_init__(self) -> None:
         if not self.member_id.strip() or len(self.member_id) > 64:
@@ -127,6 +130,7 @@ class Recipient:
             "email": self.email,
             "address": list(self.address),
             "weight": self.weight,
+            **({} if self.contests is None else {"contests": list(self.contests)}),
         }
 
 
