@@ -1,23 +1,34 @@
-"""A trigger ballot's signed messages: the officer's list of bodies and each affiliate's vote.
+"""A trigger ballot's signed messages: the officer's list of bodies, each affiliate's vote, and
+the returning officer's entries for a body that did not vote or a branch whose tie a casting
+vote decided.
 
 Issue 8: an affiliate's vote and the list of bodies taking part must not be changeable by the
-people who run the ballot. Two messages, each a Schnorr signature (spec §4.2) over the
-canonical JSON (RFC 8785) of the message without its signature, with one purpose tag each and
-the context `clearcount/v1/trigger-ballot`:
+people who run the ballot. Issue 11: a trigger ballot is ONE election, with a yes/no contest per
+party branch (each voted in by that branch's members only, spec §10.4.1), one key ceremony and
+one tally. Four messages, each a Schnorr signature (spec §4.2) over the canonical JSON (RFC
+8785) of the message without its signature, with one purpose tag each and the context
+`clearcount/v1/trigger-ballot`:
 
-* the **bodies list** (`clearcount-trigger-bodies/1`, purpose `trigger-bodies`), signed by the
-  returning officer once every branch election's key ceremony has run and before any opens:
-  the trigger ballot's identity and rule profile, each party branch with its election id and
-  the hash of its record's Setup event, each affiliate with the public key its own officer
-  made on its own machine (`clearcount affiliate init`), and when it was fixed;
+* the **bodies list** (`clearcount-trigger-bodies/2`, purpose `trigger-bodies`), signed by the
+  returning officer once the election's key ceremony has run and before it opens: the trigger
+  ballot's identity and rule profile, the election's id and the hash of its record's Setup
+  event, each party branch with its contest in that election, each affiliate with the public
+  key its own officer made on its own machine (`clearcount affiliate init`), and when it was
+  fixed;
 * an **affiliate vote** (`clearcount-trigger-affiliate-vote/1`, purpose
   `trigger-affiliate-vote`), signed by the affiliate's officer with the affiliate's key: the
   trigger ballot's id and the SHA-256 of the signed bodies list it votes in, the affiliate, the
-  officer's name and the vote ("yes", "no" or "abstain").
+  officer's name and the vote ("yes", "no" or "abstain");
+* an **abstention** (`clearcount-trigger-abstention/1`, purpose `trigger-abstention`), signed by
+  the returning officer: a listed body (a branch none of whose members voted, an affiliate that
+  sent no vote) recorded as not voting, with the reason;
+* a **casting vote** (`clearcount-trigger-casting-vote/1`, purpose `trigger-casting-vote`),
+  signed by the returning officer: a branch whose members tied (its `yes` and `no`), the chair
+  who gave the casting vote and the vote, under a profile whose `body_tie` is "casting-vote".
 
-A vote names the list it was cast under, so a list changed after an affiliate voted (a body
-added or dropped, a key replaced) leaves that vote pointing at the old list; a vote signed for
-another trigger ballot names that ballot. `verifier.trigger` checks every signature and binding
+Every message names the list it was given under, so a list changed afterwards (a body added or
+dropped, a key replaced) leaves it pointing at the old list; one signed for another trigger
+ballot names that ballot. `verifier.trigger` checks every signature and binding
 (docs/spec/12-verifier.md §12.9). Imports core, crypto and record only.
 """
 
@@ -35,24 +46,36 @@ from clearcount.crypto.proofs.schnorr import SchnorrProof, prove_schnorr, verify
 from clearcount.record import codec
 
 __all__ = [
+    "ABSTENTION_FORMAT",
+    "ABSTENTION_PURPOSE",
     "BODIES_FORMAT",
     "BODIES_PURPOSE",
+    "CASTING_FORMAT",
+    "CASTING_PURPOSE",
     "CONTEXT",
     "VOTES",
     "VOTE_FORMAT",
     "VOTE_PURPOSE",
+    "AbstentionAct",
     "AffiliateVoteAct",
     "BodiesList",
+    "CastingVoteAct",
     "ListedAffiliate",
     "ListedBranch",
+    "sign_abstention",
     "sign_affiliate_vote",
     "sign_bodies",
+    "sign_casting_vote",
 ]
 
-BODIES_FORMAT = "clearcount-trigger-bodies/1"
+BODIES_FORMAT = "clearcount-trigger-bodies/2"
 VOTE_FORMAT = "clearcount-trigger-affiliate-vote/1"
+ABSTENTION_FORMAT = "clearcount-trigger-abstention/1"
+CASTING_FORMAT = "clearcount-trigger-casting-vote/1"
 BODIES_PURPOSE = "trigger-bodies"
 VOTE_PURPOSE = "trigger-affiliate-vote"
+ABSTENTION_PURPOSE = "trigger-abstention"
+CASTING_PURPOSE = "trigger-casting-vote"
 CONTEXT = b"clearcount/v1/trigger-ballot"
 VOTES = ("yes", "no", "abstain")
 _BODIES_FIELDS = (
@@ -64,12 +87,18 @@ _BODIES_FIELDS = (
     "options",
     "officer",
     "officer_key",
+    "election_id",
+    "setup_hash",
     "branches",
     "affiliates",
     "fixed_at",
     "signature",
 )
 _VOTE_FIELDS = ("format", "trigger_id", "bodies", "affiliate", "officer", "vote", "signature")
+_ABSTENTION_FIELDS = ("format", "trigger_id", "bodies", "body", "reason", "signature")
+_CASTING_FIELDS = (
+    "format", "trigger_id", "bodies", "branch", "yes", "no", "chair", "vote", "signature",
+)  # fmt: skip
 _ZERO = SchnorrProof(Scalar.from_int(0), Scalar.from_int(0))
 
 
@@ -107,14 +136,14 @@ def _message(value: object, path: str, names: tuple[str, ...], form: str) -> dic
 
 @dataclass(frozen=True, slots=True)
 class ListedBranch:
-    """A party branch: its members' election and the hash of that record's Setup event."""
+    """A party branch and its contest in the trigger ballot's election (voted in by the
+    branch's own members only, spec §10.4.1)."""
 
     name: str
-    election_id: str
-    setup_hash: str
+    contest: str
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "election_id": self.election_id, "setup_hash": self.setup_hash}
+        return {"name": self.name, "contest": self.contest}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +171,9 @@ class BodiesList(_Signed):
     profile: str
     officer: str
     officer_key: Point
+    election_id: str
+    setup_hash: str
+    """The hash of the election record's Setup event (spec §10.2): one ceremony, one Setup."""
     branches: tuple[ListedBranch, ...]
     affiliates: tuple[ListedAffiliate, ...]
     fixed_at: str
@@ -158,6 +190,8 @@ class BodiesList(_Signed):
             "options": dict(self.options),
             "officer": self.officer,
             "officer_key": codec.hexify(self.officer_key),
+            "election_id": self.election_id,
+            "setup_hash": self.setup_hash,
             "branches": [b.to_json() for b in self.branches],
             "affiliates": [a.to_json() for a in self.affiliates],
             "fixed_at": self.fixed_at,
@@ -170,6 +204,14 @@ class BodiesList(_Signed):
 
     def affiliate(self, name: str) -> ListedAffiliate | None:
         return next((a for a in self.affiliates if a.name == name), None)
+
+    def branch(self, name: str) -> ListedBranch | None:
+        return next((b for b in self.branches if b.name == name), None)
+
+    @property
+    def body_tie(self) -> str:
+        """How a tied branch is decided (count option `body_tie`, default "abstain")."""
+        return str(self.options.get("body_tie", "abstain"))
 
     def verify(self) -> None:
         """The officer's signature over the list; ProofError naming the list otherwise."""
@@ -189,12 +231,10 @@ class BodiesList(_Signed):
         branches = []
         for i, b in enumerate(codec.array(f["branches"], f"{path}.branches")):
             at = f"{path}.branches[{i}]"
-            g = codec.fields(b, at, ("name", "election_id", "setup_hash"))
+            g = codec.fields(b, at, ("name", "contest"))
             branches.append(
                 ListedBranch(
-                    codec.text(g["name"], f"{at}.name"),
-                    codec.text(g["election_id"], f"{at}.election_id"),
-                    codec.digest(g["setup_hash"], f"{at}.setup_hash"),
+                    codec.text(g["name"], f"{at}.name"), codec.text(g["contest"], f"{at}.contest")
                 )
             )
         affiliates = []
@@ -210,6 +250,9 @@ class BodiesList(_Signed):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise RecordError(f"{path}: expected distinct body names, repeated {repeated}")
+        contests = [b.contest for b in branches]
+        if len(set(contests)) != len(contests):
+            raise RecordError(f"{path}.branches: expected a contest of its own for each branch")
         return cls(
             codec.text(f["trigger_id"], f"{path}.trigger_id"),
             codec.text(f["title"], f"{path}.title"),
@@ -217,6 +260,8 @@ class BodiesList(_Signed):
             codec.text(f["profile"], f"{path}.profile"),
             codec.text(f["officer"], f"{path}.officer"),
             codec.point(f["officer_key"], f"{path}.officer_key"),
+            codec.text(f["election_id"], f"{path}.election_id"),
+            codec.digest(f["setup_hash"], f"{path}.setup_hash"),
             tuple(branches),
             tuple(affiliates),
             codec.iso_time(f["fixed_at"], f"{path}.fixed_at"),
@@ -244,6 +289,8 @@ def sign_bodies(
         draft.profile,
         draft.officer,
         draft.officer_key,
+        draft.election_id,
+        draft.setup_hash,
         draft.branches,
         draft.affiliates,
         draft.fixed_at,
@@ -338,4 +385,166 @@ def sign_affiliate_vote(
     )
     return AffiliateVoteAct(
         draft.trigger_id, draft.bodies, affiliate, officer, vote, signature=signature
+    )
+
+
+def _check_officer(bodies: BodiesList, secret: Scalar, what: str) -> None:
+    bodies.verify()
+    if Point.base_mul(secret) != bodies.officer_key:
+        raise RecordError(
+            f"{what}: the key given is not returning officer {bodies.officer!r}'s (the list's "
+            "officer_key); sign with the officer's own key file"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AbstentionAct(_Signed):
+    """A listed body that did not vote, recorded by the returning officer (signed)."""
+
+    trigger_id: str
+    bodies: str
+    """SHA-256 (hex) of the signed bodies list it is recorded under."""
+    body: str
+    reason: str
+    signature: SchnorrProof = _ZERO
+
+    def _unsigned(self) -> dict[str, object]:
+        return {
+            "format": ABSTENTION_FORMAT,
+            "trigger_id": self.trigger_id,
+            "bodies": self.bodies,
+            "body": self.body,
+            "reason": self.reason,
+        }
+
+    def verify(self, key: Point) -> None:
+        """The returning officer's signature under the list's `officer_key`."""
+        self._check(
+            key,
+            ABSTENTION_PURPOSE,
+            f"abstention of {self.body!r}: the signature is not the returning officer's over "
+            "this entry (entry altered, or signed with another key)",
+        )
+
+    @classmethod
+    def from_json(cls, value: object, path: str = "abstention") -> AbstentionAct:
+        f = _message(value, path, _ABSTENTION_FIELDS, ABSTENTION_FORMAT)
+        return cls(
+            codec.text(f["trigger_id"], f"{path}.trigger_id"),
+            codec.digest(f["bodies"], f"{path}.bodies"),
+            codec.text(f["body"], f"{path}.body"),
+            codec.text(f["reason"], f"{path}.reason"),
+            _signature(f["signature"], f"{path}.signature"),
+        )
+
+
+def sign_abstention(
+    bodies: BodiesList, body: str, reason: str, secret: Scalar, rng: ScalarSource = Scalar.random
+) -> AbstentionAct:
+    """The returning officer records `body` as not voting (on the officer's machine)."""
+    _check_officer(bodies, secret, f"abstention of {body!r}")
+    if bodies.branch(body) is None and bodies.affiliate(body) is None:
+        raise RecordError(
+            f"abstention: {body!r} is not a body of trigger ballot {bodies.trigger_id!r}; "
+            f"expected one of {[b.name for b in bodies.branches] + [a.name for a in bodies.affiliates]}"
+        )
+    if not reason.strip():
+        raise RecordError(f"abstention of {body!r}: expected a reason (e.g. 'did not meet')")
+    draft = AbstentionAct(bodies.trigger_id, bodies.hash, body, reason.strip())
+    signature = prove_schnorr(
+        CONTEXT, secret, message=draft.statement(), purpose=ABSTENTION_PURPOSE, rng=rng
+    )
+    return AbstentionAct(draft.trigger_id, draft.bodies, body, draft.reason, signature)
+
+
+@dataclass(frozen=True, slots=True)
+class CastingVoteAct(_Signed):
+    """The chair's casting vote for a branch whose members tied, entered and signed by the
+    returning officer (profile option `body_tie` "casting-vote")."""
+
+    trigger_id: str
+    bodies: str
+    branch: str
+    yes: int
+    no: int
+    """The tie it breaks: the branch contest's Yes and No (equal, more than 0)."""
+    chair: str
+    vote: str
+    """"yes" (reselect the MP) or "no" (ask for a selection)."""
+    signature: SchnorrProof = _ZERO
+
+    def _unsigned(self) -> dict[str, object]:
+        return {
+            "format": CASTING_FORMAT,
+            "trigger_id": self.trigger_id,
+            "bodies": self.bodies,
+            "branch": self.branch,
+            "yes": self.yes,
+            "no": self.no,
+            "chair": self.chair,
+            "vote": self.vote,
+        }
+
+    def verify(self, key: Point) -> None:
+        """The returning officer's signature under the list's `officer_key`."""
+        self._check(
+            key,
+            CASTING_PURPOSE,
+            f"casting vote for branch {self.branch!r}: the signature is not the returning "
+            "officer's over this entry (entry altered, or signed with another key)",
+        )
+
+    @classmethod
+    def from_json(cls, value: object, path: str = "casting vote") -> CastingVoteAct:
+        f = _message(value, path, _CASTING_FIELDS, CASTING_FORMAT)
+        if f["vote"] not in ("yes", "no"):
+            raise RecordError(f"{path}.vote: expected 'yes' or 'no', got {f['vote']!r}")
+        return cls(
+            codec.text(f["trigger_id"], f"{path}.trigger_id"),
+            codec.digest(f["bodies"], f"{path}.bodies"),
+            codec.text(f["branch"], f"{path}.branch"),
+            codec.integer(f["yes"], f"{path}.yes"),
+            codec.integer(f["no"], f"{path}.no"),
+            codec.text(f["chair"], f"{path}.chair"),
+            str(f["vote"]),
+            _signature(f["signature"], f"{path}.signature"),
+        )
+
+
+def sign_casting_vote(
+    bodies: BodiesList,
+    branch: str,
+    tie: tuple[int, int],
+    chair: str,
+    vote: str,
+    secret: Scalar,
+    rng: ScalarSource = Scalar.random,
+) -> CastingVoteAct:
+    """The returning officer enters the chair's casting vote for a tied branch."""
+    _check_officer(bodies, secret, f"casting vote for branch {branch!r}")
+    if bodies.branch(branch) is None:
+        raise RecordError(
+            f"casting vote: {branch!r} is not a branch of trigger ballot {bodies.trigger_id!r}"
+        )
+    if bodies.body_tie != "casting-vote":
+        raise RecordError(
+            f"casting vote for branch {branch!r}: the list's rule for a tied branch is "
+            f"{bodies.body_tie!r}, not the chair's casting vote"
+        )
+    yes, no = tie
+    if yes != no or yes < 1:
+        raise RecordError(
+            f"casting vote for branch {branch!r}: expected a tie (yes = no > 0), got {yes} to {no}"
+        )
+    if vote not in ("yes", "no") or not chair.strip():
+        raise RecordError(
+            f"casting vote for branch {branch!r}: expected the chair's name and 'yes' or 'no', "
+            f"got {chair!r} and {vote!r}"
+        )
+    draft = CastingVoteAct(bodies.trigger_id, bodies.hash, branch, yes, no, chair.strip(), vote)
+    signature = prove_schnorr(
+        CONTEXT, secret, message=draft.statement(), purpose=CASTING_PURPOSE, rng=rng
+    )
+    return CastingVoteAct(
+        draft.trigger_id, draft.bodies, branch, yes, no, draft.chair, vote, signature
     )
