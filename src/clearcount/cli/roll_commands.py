@@ -360,6 +360,12 @@ def _overrides(values: tuple[str, ...], option: str) -> tuple[EntitlementOverrid
     help="Only members of this unit or a unit beneath it (repeatable).",
 )
 @click.option(
+    "--contest-by-unit",
+    is_flag=True,
+    help="Each --unit is a contest of its own, voted in by its own members only (a trigger "
+    "ballot's branches: the contest ids are the unit ids; spec §10.4.1).",
+)
+@click.option(
     "--entitlement-basis",
     default=None,
     help="Union ballots (TULRCA s.227): why these members are entitled to vote.",
@@ -400,6 +406,7 @@ def roll_rules(
     min_months: int,
     arrears_grace: int | None,
     units: tuple[str, ...],
+    contest_by_unit: bool,
     entitlement_basis: str | None,
     entitled_unit: tuple[str, ...],
     entitled_category: tuple[str, ...],
@@ -435,6 +442,7 @@ def roll_rules(
         arrears_grace_months=arrears_grace,
         units=frozenset(units) or None,
         entitlement=entitlement,
+        contest_by_unit=contest_by_unit,
     )
     with open_services(db) as s:
         version = s.eligibility.set_rules(principal, rules)

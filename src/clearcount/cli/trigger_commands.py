@@ -1,15 +1,18 @@
 """`clearcount trigger ...`: a Labour trigger ballot of a CLP's branches and affiliates.
 
-docs/steps/14-trigger-ballot.md. Each party branch's members vote yes/no in their own
-election (an ordinary `clearcount election`, its roll the branch's members: `roll rules
---unit BRANCH`). Each affiliate's officer makes the affiliate's key on their own machine
-(`clearcount affiliate init`) and hands over the public card (`create --affiliate-card`); the
-returning officer signs the list of bodies before any branch election opens (`fix-bodies`);
-each affiliate's officer signs the affiliate's vote under that list on their own machine
-(`affiliate-sign`, no database), and the secretary records the signed vote (`affiliate-vote`);
-`declare` counts the bodies under the rule book's profile and writes the public declaration
-that `clearcount verify-trigger` checks against the signatures and the branches' records.
-Service: `service.trigger.ballots`; signed messages: `record.trigger_signed`.
+docs/steps/14-trigger-ballot.md. The trigger ballot is ONE election (`clearcount election`,
+one key ceremony) with a yes/no contest per party branch, each voted in by that branch's
+members only (`roll rules --unit BRANCH ... --contest-by-unit`, the contest ids the branches'
+unit ids); `add-branch` names each branch's contest. Each affiliate's officer makes the
+affiliate's key on their own machine (`clearcount affiliate init`) and hands over the public
+card (`create --affiliate-card`); the returning officer signs the list of bodies before the
+election opens (`fix-bodies`); each affiliate's officer signs the affiliate's vote under that
+list on their own machine (`affiliate-sign`, no database), and the secretary records the
+signed vote (`affiliate-vote`); the returning officer signs an abstention for each body that
+did not vote (`abstain`) and enters the chair's casting vote for a tied branch
+(`casting-vote`); `declare` counts the bodies under the rule book's profile and writes the
+public declaration that `clearcount verify-trigger` checks against the signatures and the
+election's record. Service: `service.trigger.ballots`; signed messages: `record.trigger_signed`.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from clearcount.record.trigger_signed import (
     AffiliateVoteAct,
     BodiesList,
     ListedAffiliate,
+    sign_abstention,
     sign_affiliate_vote,
     sign_bodies,
+    sign_casting_vote,
 )
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.elections.role_cards import read_card
@@ -54,9 +59,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 def trigger_group() -> None:
     """A trigger ballot: do the CLP's branches and affiliates want an open selection?
 
-    Each branch's members vote in their own yes/no election; each affiliate's vote is
-    given by one of its officers. YES means reselect the sitting MP without an open
-    selection; NO asks for an open selection.
+    One election with a yes/no contest per branch, each branch's members voting in their
+    own branch's contest; each affiliate's vote is given by one of its officers. YES means
+    reselect the sitting MP without an open selection; NO asks for an open selection.
     """
 
 
@@ -67,16 +72,25 @@ def summary_lines(document: dict[str, object]) -> list[str]:
     outcome = count["outcome"]
     lines = [f"{document['title']} (profile {document['profile']})"]
     branches = {str(b["name"]): b for b in document["branches"]}  # type: ignore[attr-defined]
+    signed = {a["affiliate"]: a for a in document["affiliates"]}  # type: ignore[attr-defined]
+    absent = {a["body"]: a for a in document["abstentions"]}  # type: ignore[attr-defined]
+    casting = {c["branch"]: c for c in document["casting_votes"]}  # type: ignore[attr-defined]
     for body in outcome["bodies"]:
         vote = (body["vote"] or "no vote").upper()
-        if body["kind"] == "branch":
-            b = branches[body["name"]]
-            lines.append(f"  branch {body['name']}: members {b['yes']} yes, {b['no']} no -> {vote}")
+        name = body["name"]
+        if name in absent:
+            lines.append(
+                f"  {body['kind']} {name}: ABSTAINED ({absent[name]['reason']}), recorded by "
+                "the returning officer"
+            )
+        elif body["kind"] == "branch":
+            b = branches[name]
+            how = f", chair {casting[name]['chair']}'s casting vote" if name in casting else ""
+            lines.append(f"  branch {name}: members {b['yes']} yes, {b['no']} no -> {vote}{how}")
         else:
-            signed = {a["affiliate"]: a for a in document["affiliates"]}  # type: ignore[attr-defined]
-            act = signed[body["name"]]
+            act = signed[name]
             said = "ABSTAINED" if act["vote"] == "abstain" else vote
-            lines.append(f"  affiliate {body['name']}: {said}, signed by {act['officer']}")
+            lines.append(f"  affiliate {name}: {said}, signed by {act['officer']}")
     for test in outcome["tests"]:
         if "summary" in test:  # labour-2021: the college, each section's share and the total
             lines.append(f"  test: {test['test']}: {test['summary']}")
@@ -162,18 +176,27 @@ def trigger_create(
 @click.option(
     "--election",
     required=True,
-    help="The branch members' yes/no election (defined with `clearcount election define`, "
-    "its roll the branch's members).",
+    help="The trigger ballot's one election (`clearcount election define`, a yes-no contest "
+    "per branch; the same for every branch).",
+)
+@click.option(
+    "--contest",
+    required=True,
+    help="The branch's contest in that election: its unit id (the roll rules scope each "
+    "contest to its unit's members, `roll rules --unit UNIT --contest-by-unit`).",
 )
 @principal_option(Role.OFFICER)
 @db_options
 def trigger_add_branch(
-    trigger: str, branch: str, election: str, principal: Principal, db: Database
+    trigger: str, branch: str, election: str, contest: str, principal: Principal, db: Database
 ) -> None:
-    """Add a party branch to TRIGGER, with the election in which its members vote."""
+    """Add a party branch to TRIGGER, with its contest in the trigger ballot's election."""
     with open_services(db) as s:
-        s.trigger.add_branch(principal, trigger, branch, election)
-    click.echo(f"branch {branch!r} added to {trigger!r}: its members vote in {election!r}")
+        s.trigger.add_branch(principal, trigger, branch, election, contest)
+    click.echo(
+        f"branch {branch!r} added to {trigger!r}: its members vote in contest {contest!r} of "
+        f"{election!r}"
+    )
 
 
 @trigger_group.command("fix-bodies")
@@ -185,11 +208,8 @@ def trigger_add_branch(
 def trigger_fix_bodies(
     trigger: str, key_file: Path, out: Path, principal: Principal, db: Database
 ) -> None:
-    """Sign and fix TRIGGER's list of bodies, before any branch election opens (officer)."""
-    name = key_file_name(key_file)
-    secret = load_long_term_key(
-        key_file, role_passphrase("officer", name, confirm=False), role="officer"
-    )
+    """Sign and fix TRIGGER's list of bodies, before its election opens (officer)."""
+    secret = _officer_key(key_file)
     with open_services(db) as s:
         draft = s.trigger.draft_bodies(principal, trigger, secret.name, secret.key)
         entry = s.trigger.fix_bodies(principal, sign_bodies(draft, secret.signing))
@@ -268,6 +288,72 @@ def trigger_affiliate_vote(
     )
 
 
+def _officer_key(key_file: Path) -> Any:
+    name = key_file_name(key_file)
+    return load_long_term_key(
+        key_file, role_passphrase("officer", name, confirm=False), role="officer"
+    )
+
+
+@trigger_group.command("abstain")
+@click.argument("trigger")
+@click.option("--body", required=True, help="The branch or affiliate that did not vote.")
+@click.option("--reason", required=True, help='Why, e.g. "did not meet" or "no member voted".')
+@_key_file("The returning officer's key file (`clearcount role init --role officer`)")
+@principal_option(Role.OFFICER)
+@db_options
+def trigger_abstain(
+    trigger: str, body: str, reason: str, key_file: Path, principal: Principal, db: Database
+) -> None:
+    """Record in TRIGGER that BODY did not vote, signed by the returning officer."""
+    secret = _officer_key(key_file)
+    with open_services(db) as s:
+        act = sign_abstention(s.trigger.bodies(trigger), body, reason, secret.signing)
+        s.trigger.record_abstention(principal, trigger, act)
+    click.echo(f"{body}: recorded as ABSTAINING ({act.reason}), signed by {secret.name}")
+
+
+@trigger_group.command("casting-vote")
+@click.argument("trigger")
+@click.option("--branch", required=True, help="The branch whose members tied.")
+@click.option("--chair", required=True, help="The chair of the branch meeting who gave it.")
+@click.option(
+    "--vote",
+    type=click.Choice(("yes", "no")),
+    required=True,
+    help="The chair's casting vote: yes (reselect the MP) or no (ask for a selection).",
+)
+@_key_file("The returning officer's key file (`clearcount role init --role officer`)")
+@principal_option(Role.OFFICER)
+@db_options
+def trigger_casting_vote(
+    trigger: str,
+    branch: str,
+    chair: str,
+    vote: str,
+    key_file: Path,
+    principal: Principal,
+    db: Database,
+) -> None:
+    """Enter the chair's casting vote for a tied BRANCH of TRIGGER (returning officer)."""
+    secret = _officer_key(key_file)
+    with open_services(db) as s:
+        _, tallies = s.trigger.tallies(trigger)
+        tie = next(((b.yes, b.no) for b in tallies if b.name == branch), None)
+        if tie is None:
+            raise UserError(
+                f"trigger ballot {trigger!r}: no branch {branch!r}; expected one of "
+                f"{[b.name for b in tallies]}"
+            )
+        bodies = s.trigger.bodies(trigger)
+        act = sign_casting_vote(bodies, branch, tie, chair, vote, secret.signing)
+        s.trigger.record_casting_vote(principal, trigger, act)
+    click.echo(
+        f"branch {branch}: members tied {tie[0]} to {tie[1]}; chair {act.chair}'s casting vote "
+        f"{vote.upper()}, entered and signed by {secret.name}"
+    )
+
+
 def _write(out: Path | None, document: str) -> None:
     if out is None:
         return
@@ -284,7 +370,8 @@ def _write(out: Path | None, document: str) -> None:
 @principal_option(Role.OFFICER)
 @db_options
 def trigger_declare(trigger: str, out: Path, principal: Principal, db: Database) -> None:
-    """Count TRIGGER once every branch's result is declared and published."""
+    """Count TRIGGER once its election's result is declared and published, and every body
+    has voted or been recorded as abstaining."""
     with open_services(db) as s:
         entry = s.trigger.declare(principal, trigger)
     _write(out, entry.document)
@@ -310,7 +397,10 @@ def trigger_show(trigger: str, out: Path | None, db: Database) -> None:
     click.echo(f"{t.title} ({t.trigger_id}, profile {t.profile})")
     for b in status.branches:
         state = "result declared" if b.declared else "no result yet"
-        click.echo(f"  branch {b.branch.branch}: election {b.branch.election_id} ({state})")
+        click.echo(
+            f"  branch {b.branch.branch}: contest {b.contest} of election "
+            f"{b.branch.election_id} ({state})"
+        )
     votes = {v.affiliate: v for v in status.votes}
     for affiliate in t.affiliates:
         v = votes.get(affiliate)
@@ -323,6 +413,13 @@ def trigger_show(trigger: str, out: Path | None, db: Database) -> None:
             )
         )
         click.echo(f"  affiliate {affiliate}: {said}")
+    for entry in status.history:
+        if entry.vote in ("absent", "casting"):
+            what = "abstention" if entry.vote == "absent" else f"casting vote of {entry.officer}"
+            click.echo(
+                f"  {entry.affiliate}: {what} signed by the returning officer, recorded "
+                f"{entry.recorded_at}"
+            )
     if status.bodies is not None:
         click.echo(
             f"list of bodies fixed by {status.bodies.fixed_by} at {status.bodies.fixed_at}; "

@@ -388,6 +388,10 @@ def sign_affiliate_vote(
     )
 
 
+def _names(bodies: BodiesList) -> list[str]:
+    return [b.name for b in bodies.branches] + [a.name for a in bodies.affiliates]
+
+
 def _check_officer(bodies: BodiesList, secret: Scalar, what: str) -> None:
     bodies.verify()
     if Point.base_mul(secret) != bodies.officer_key:
@@ -446,7 +450,7 @@ def sign_abstention(
     if bodies.branch(body) is None and bodies.affiliate(body) is None:
         raise RecordError(
             f"abstention: {body!r} is not a body of trigger ballot {bodies.trigger_id!r}; "
-            f"expected one of {[b.name for b in bodies.branches] + [a.name for a in bodies.affiliates]}"
+            f"expected one of {_names(bodies)}"
         )
     if not reason.strip():
         raise RecordError(f"abstention of {body!r}: expected a reason (e.g. 'did not meet')")

@@ -154,6 +154,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "trigger.fix_bodies": frozenset({_O}),
     "trigger.bodies": PUBLIC,
     "trigger.record_affiliate_vote": frozenset({_O, _AF}),
+    "trigger.record_abstention": frozenset({_O}),
+    "trigger.record_casting_vote": frozenset({_O}),
     "trigger.declare": frozenset({_O}),
     "trigger.status": PUBLIC,
 }
