@@ -12,6 +12,7 @@ __all__ = [
     "AV_AFFILIATES",
     "AV_AFFILIATE_VOTES",
     "AV_BRANCH_VOTES",
+    "AV_CASTING_VOTES",
     "AV_MEMBERS",
     "AV_UNITS",
     "NTWU_MEMBERS",
@@ -64,10 +65,17 @@ AV_BRANCH_VOTES = {
     "av-riverside": (
         "Riverside branch",
         {"AV1004": "No"},
-        {"AV1008": "No", "AV1012": "Yes"},
+        {"AV1012": "Yes"},
     ),
 }
-AV_AFFILIATES = ("Northfold TWU, Ashby Vale branch", "Ashby Vale Co-operative Party")
+# Riverside's members tie 1 to 1: its chair's casting vote decides (profile rule body_tie)
+AV_CASTING_VOTES = {"av-riverside": ("Dev Amin (branch chair)", "no")}
+AV_AFFILIATES = (
+    "Northfold TWU, Ashby Vale branch",
+    "Ashby Vale Co-operative Party",
+    "Ashby Vale Fabian Society",
+)
+# the Fabian Society did not meet: the returning officer records it as abstaining
 AV_AFFILIATE_VOTES = {
     AV_AFFILIATES[0]: ("yes", "Rita Okafor (branch secretary)"),
     AV_AFFILIATES[1]: ("no", "Hal Brennan (chair)"),

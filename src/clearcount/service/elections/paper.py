@@ -37,7 +37,8 @@ from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol import board as bb
 from clearcount.protocol.paper import Cancellation, TellerSecret, enter_paper_batch
 from clearcount.record.chain import Event
-from clearcount.record.events import PaperBallot
+from clearcount.protocol.context import Election
+from clearcount.record.events import ContestSpec, PaperBallot
 from clearcount.service.audit import Change, Entry, append_events
 from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
@@ -89,6 +90,37 @@ class PaperReceipt:
     """"signed in N" when the sitting added up, else the counts and the tellers' reason."""
 
 
+def _sitting_contests(
+    election: Election,
+    contests: Sequence[ContestSpec],
+    papers: Mapping[str, object],
+    cancelled: Cancellation,
+) -> Sequence[ContestSpec]:
+    """The contests that get a batch: all of them, or in a scoped election (spec §10.4.1) the
+    contests given papers, every voter's credential entitled to the first (whose batch carries
+    the cancellations): one sitting per branch contest of a trigger ballot."""
+    if not election.scopes:
+        return contests
+    chosen = [spec for spec in contests if spec.id in papers]
+    if not chosen:
+        raise ValidationError("paper ballots", "papers", "papers for at least one contest", {})
+    first = chosen[0].id
+    strays = [
+        election.scopes.get(c.to_bytes(), ())
+        for c in cancelled.credentials
+        if first not in election.scopes.get(c.to_bytes(), ())
+    ]
+    if strays:
+        raise ValidationError(
+            "paper ballots",
+            "voters",
+            f"members entitled to contest {first!r} (each member votes only in their own "
+            "unit's contest: enter each contest's papers as a sitting of its own)",
+            f"{len(strays)} voter(s) entitled to {sorted({c for s in strays for c in s})}",
+        )
+    return chosen
+
+
 class PaperService:
     """Two tellers enter meeting and postal ballots (spec §11.6)."""
 
@@ -115,6 +147,8 @@ class PaperService:
         actor = f"tellers {tellers[0].name} and {tellers[1].name}"
         with self._uow() as uow:
             contests = [c.id for c in require_election(uow, election_id).definition.contests]
+            if uow.board.counts(election_id) and load_election(uow, election_id).scopes:
+                contests = [c for c in contests if c in papers]  # one scope's sitting (§10.4.1)
         counted = {c: len(p) for c, p in papers.items()}
         mismatch = reconcile(signed_in, len(voters), counted, contests)
         if mismatch and not accept_mismatch.strip():
@@ -192,7 +226,8 @@ class PaperService:
                 tail = tail_of(uow, election_id, counts)
                 chain: list[Event] = []
                 sizes: dict[str, int] = {}
-                for position, spec in enumerate(d.contests):
+                sitting = _sitting_contests(election, d.contests, papers, cancelled)
+                for position, spec in enumerate(sitting):
                     given = list(papers.get(spec.id, ()))
                     if len(given) > len(voters):
                         raise ValidationError(
