@@ -1,4 +1,4 @@
-"""verify-trigger (issues 5, 8): a tampered trigger declaration fails the right check.
+"""verify-trigger (issues 5, 8, 11): a tampered trigger declaration fails the right check.
 
 The attacks of issue 8 are made as a corrupt returning officer would: with the officer's own
 signing key, the service's data and every published file, but no affiliate's key. Each forged
@@ -20,6 +20,7 @@ from tests.unit.service.trigger_world import (
     AFFILIATES,
     TRIGGER,
     BranchLifecycle,
+    officer_abstains,
     officer_secret,
     open_trigger,
     record_vote,
@@ -33,11 +34,16 @@ from clearcount.crypto.proofs.schnorr import prove_schnorr
 from clearcount.record import codec
 from clearcount.record.archive import read_record_bytes
 from clearcount.record.trigger_signed import (
+    ABSTENTION_PURPOSE,
+    CASTING_PURPOSE,
     CONTEXT,
     VOTE_PURPOSE,
+    AbstentionAct,
     AffiliateVoteAct,
     BodiesList,
+    CastingVoteAct,
     ListedAffiliate,
+    sign_abstention,
     sign_affiliate_vote,
     sign_bodies,
 )
@@ -49,7 +55,12 @@ from clearcount.verifier.trigger import (
     verify_trigger,
     verify_trigger_document,
 )
-from clearcount.verifier.trigger_document import AffiliateEntry, BranchEntry, trigger_count
+from clearcount.verifier.trigger_document import (
+    AffiliateEntry,
+    BranchEntry,
+    trigger_count,
+    with_casting,
+)
 
 Records = dict[str, tuple[Report, bytes]]
 FORGER: dict[str, Scalar] = {}
@@ -65,9 +76,10 @@ def declared(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Path, Rec
         trigger = open_trigger(life)
         record_vote(trigger, AFFILIATES[0], "yes", "Jo Secretary")
         record_vote(trigger, AFFILIATES[1], "yes", "Kim Chair")
-        record = tmp / "branch.zip"
+        record = tmp / "election.zip"
         FORGER["officer"] = officer_secret(life)
         vote_count_publish(life, record)
+        officer_abstains(trigger, life, "Tram Yard Branch")
         entry = trigger.declare(officer(OFFICER), TRIGGER)
     finally:
         store.close()
@@ -85,7 +97,7 @@ def _tamper(data: bytes, change: Callable[[dict[str, object]], None]) -> bytes:
 
 def test_the_untouched_declaration_verifies(declared: tuple[bytes, Path, Records]) -> None:
     data, tmp, _ = declared
-    report = verify_trigger(tmp / "declaration.json", [tmp / "branch.zip"], workers=1)
+    report = verify_trigger(tmp / "declaration.json", [tmp / "election.zip"], workers=1)
     assert report.ok
     assert [o.spec.id for o in report.outcomes] == [c.id for c in TRIGGER_CATALOGUE]
     assert all(o.status is Status.PASSED for o in report.outcomes)
@@ -107,6 +119,13 @@ def _branch(key: str, value: object) -> Callable[[dict[str, object]], None]:
     return change
 
 
+def _top(key: str, value: object) -> Callable[[dict[str, object]], None]:
+    def change(document: dict[str, object]) -> None:
+        document[key] = value
+
+    return change
+
+
 def _affiliate_no(document: dict[str, object]) -> None:
     affiliates = document["affiliates"]
     assert isinstance(affiliates, list)
@@ -121,12 +140,13 @@ def _flip_verdict(document: dict[str, object]) -> None:
     ("change", "check"),
     [
         (_branch("yes", 2), "V-TRIG-TALLY-1"),
-        (_branch("record_head", "0" * 64), "V-TRIG-HEAD-1"),
-        (_branch("election_id", "some-other-election"), "V-TRIG-BRANCH-1"),
+        (_top("record_head", "0" * 64), "V-TRIG-HEAD-1"),
+        (_branch("contest", "some-other-contest"), "V-TRIG-LISTED-1"),
+        (_top("election_id", "some-other-election"), "V-TRIG-BODIES-1"),
         (_affiliate_no, "V-TRIG-AFFSIG-1"),
         (_flip_verdict, "V-TRIG-VERDICT-1"),
     ],
-    ids=["tally", "hash", "election", "affiliate-vote", "verdict"],
+    ids=["tally", "hash", "contest", "election", "affiliate-vote", "verdict"],
 )
 def test_a_tampered_declaration_fails_the_right_check(
     declared: tuple[bytes, Path, Records],
@@ -179,16 +199,16 @@ def test_a_huge_or_long_integer_declaration_fails_read_cleanly(
     assert "at most" in report.outcome("V-TRIG-READ-1").findings[0].message
 
 
-def test_a_branch_record_given_twice_is_reported(declared: tuple[bytes, Path, Records]) -> None:
+def test_the_record_given_twice_is_reported(declared: tuple[bytes, Path, Records]) -> None:
     _, tmp, _ = declared
-    branch = tmp / "branch.zip"
-    report = verify_trigger(tmp / "declaration.json", [branch, branch], workers=1)
+    record = tmp / "election.zip"
+    report = verify_trigger(tmp / "declaration.json", [record, record], workers=1)
     branch_check = report.outcome("V-TRIG-BRANCH-1")
     assert branch_check.status is Status.FAILED
-    assert any("a second record" in f.message for f in branch_check.findings)
+    assert any("2 records given" in f.message for f in branch_check.findings)
 
 
-def test_a_missing_branch_record_is_reported(declared: tuple[bytes, Path, Records]) -> None:
+def test_a_missing_record_is_reported(declared: tuple[bytes, Path, Records]) -> None:
     data, _, _ = declared
     report = verify_trigger_document(data, {})
     assert report.outcome("V-TRIG-BRANCH-1").status is Status.FAILED
@@ -209,11 +229,16 @@ def test_both_documents_list_every_trigger_check() -> None:
 def _recount(document: dict[str, object]) -> None:
     """Make count, triggered and verdict follow the forged bodies, as a forger would."""
     bodies = BodiesList.from_json(document["bodies"])
-    branches = [BranchEntry(**b) for b in document["branches"]]  # type: ignore[arg-type, attr-defined]
-    votes = [AffiliateVoteAct.from_json(a) for a in document["affiliates"]]  # type: ignore[attr-defined]
-    count = trigger_count(
-        bodies.profile, branches, [AffiliateEntry.signed(v) for v in votes], bodies.options
-    )
+    casting = [CastingVoteAct.from_json(c) for c in document["casting_votes"]]  # type: ignore[attr-defined]
+    branches = with_casting([BranchEntry(**b) for b in document["branches"]], casting)  # type: ignore[arg-type, attr-defined]
+    votes = {v.affiliate: v for v in map(AffiliateVoteAct.from_json, document["affiliates"])}  # type: ignore[arg-type]
+    affiliates = [
+        AffiliateEntry.signed(votes[a.name])
+        if a.name in votes
+        else AffiliateEntry(a.name, None, None)
+        for a in bodies.affiliates
+    ]
+    count = trigger_count(bodies.profile, branches, affiliates, bodies.options)
     outcome = count["outcome"]
     assert isinstance(outcome, dict)
     document.update(count=count, triggered=outcome["triggered"], verdict=outcome["verdict"])
@@ -276,17 +301,20 @@ def test_a_dropped_branch_is_not_verified(declared: tuple[bytes, Path, Records])
     data, _, records = declared
 
     def drop(document: dict[str, object]) -> None:
-        document["branches"] = []
+        document["branches"] = document["branches"][1:]  # type: ignore[index]
 
-    assert _forged(data, {}, drop) == {"V-TRIG-LISTED-1"}
+    assert "V-TRIG-LISTED-1" in _forged(data, records, drop)
 
     def drop_and_re_sign(document: dict[str, object]) -> None:
         bodies = BodiesList.from_json(document["bodies"])
-        document["bodies"] = sign_bodies(replace(bodies, branches=()), FORGER["officer"]).to_json()
-        document["branches"] = []
+        kept = bodies.branches[1:]
+        document["bodies"] = sign_bodies(
+            replace(bodies, branches=kept), FORGER["officer"]
+        ).to_json()
+        document["branches"] = document["branches"][1:]  # type: ignore[index]
 
-    assert _forged(data, {}, drop_and_re_sign) == {"V-TRIG-AFFBIND-1"}
-    del records  # the dropped branch's record is simply not given
+    failed = _forged(data, records, drop_and_re_sign)
+    assert {"V-TRIG-AFFBIND-1", "V-TRIG-BRANCH-1"} <= failed
 
 
 def test_a_body_added_after_opening_is_not_verified(declared: tuple[bytes, Path, Records]) -> None:
@@ -351,9 +379,61 @@ def test_an_altered_or_late_list_is_not_verified(declared: tuple[bytes, Path, Re
 
     def other_setup(document: dict[str, object]) -> None:
         bodies = BodiesList.from_json(document["bodies"])
-        branch = replace(bodies.branches[0], setup_hash="ab" * 32)
         document["bodies"] = sign_bodies(
-            replace(bodies, branches=(branch,)), FORGER["officer"]
+            replace(bodies, setup_hash="ab" * 32), FORGER["officer"]
         ).to_json()
 
     assert "V-TRIG-FIXED-1" in _forged(data, records, other_setup)
+
+
+# -- issue 11: the returning officer's abstentions and casting votes ----------------------
+
+
+def test_a_body_that_did_not_vote_needs_a_signed_abstention(
+    declared: tuple[bytes, Path, Records],
+) -> None:
+    data, _, records = declared
+
+    def drop(document: dict[str, object]) -> None:
+        document["abstentions"] = []
+
+    assert _forged(data, records, drop) == {"V-TRIG-ABSTAIN-1"}
+
+    def for_a_voter(document: dict[str, object]) -> None:
+        bodies = BodiesList.from_json(document["bodies"])
+        extra = sign_abstention(bodies, bodies.branches[0].name, "absent", FORGER["officer"])
+        document["abstentions"].append(extra.to_json())  # type: ignore[attr-defined]
+
+    assert _forged(data, records, for_a_voter) == {"V-TRIG-ABSTAIN-1"}
+
+
+def test_a_forged_abstention_or_casting_vote_is_not_verified(
+    declared: tuple[bytes, Path, Records],
+) -> None:
+    data, _, records = declared
+    stranger = Scalar.random()
+
+    def renamed(document: dict[str, object]) -> None:
+        document["abstentions"][0]["reason"] = "no quorum"  # type: ignore[index]
+
+    assert _forged(data, records, renamed) == {"V-TRIG-OFFICER-1"}
+
+    def by_a_stranger(document: dict[str, object]) -> None:
+        act = AbstentionAct.from_json(document["abstentions"][0])  # type: ignore[index]
+        signature = prove_schnorr(
+            CONTEXT, stranger, message=act.statement(), purpose=ABSTENTION_PURPOSE
+        )
+        document["abstentions"][0] = {**act.to_json(), "signature": codec.hexify(signature)}  # type: ignore[index]
+
+    assert _forged(data, records, by_a_stranger) == {"V-TRIG-OFFICER-1"}
+
+    def casting_without_a_tie(document: dict[str, object]) -> None:
+        bodies = BodiesList.from_json(document["bodies"])
+        branch = bodies.branches[1].name  # none of its members voted: no tie to break
+        draft = CastingVoteAct(bodies.trigger_id, bodies.hash, branch, 0, 0, "Ann Chair", "yes")
+        signature = prove_schnorr(
+            CONTEXT, FORGER["officer"], message=draft.statement(), purpose=CASTING_PURPOSE
+        )
+        document["casting_votes"] = [replace(draft, signature=signature).to_json()]
+
+    assert "V-TRIG-CASTING-1" in _forged(data, records, casting_without_a_tie)
