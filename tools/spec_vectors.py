@@ -680,21 +680,31 @@ def trigger_vectors() -> list[Block]:
         "labour-2021",
         "R. Officer",
         Point.base_mul(officer),
-        (ts.ListedBranch("Riverside North", "riverside-north-2031", "ab" * 32),),
+        "riverside-trigger-2031",
+        "ab" * 32,
+        (ts.ListedBranch("Riverside North", "rv-north"), ts.ListedBranch("Riverside South",
+                                                                         "rv-south")),
         (ts.ListedAffiliate("Riverside Rail Union", Point.base_mul(affiliate)),),
         "2031-05-01T09:00:00+00:00",
-    )
+        {"body_tie": "casting-vote"},
+    )  # fmt: skip
     with captured() as seen:
         bodies = ts.sign_bodies(draft, officer, draws)
         vote = ts.sign_affiliate_vote(bodies, "Riverside Rail Union", "A. Officer", "yes",
                                       affiliate, draws)  # fmt: skip
+        absent = ts.sign_abstention(bodies, "Riverside South", "no member voted", officer, draws)
+        casting = ts.sign_casting_vote(bodies, "Riverside North", (4, 4), "B. Chair", "no",
+                                       officer, draws)  # fmt: skip
     block = Block(
         "90.15",
-        "Trigger ballot: the signed bodies list and an affiliate's signed vote (§12.9)",
-        "Draws: the returning officer's key, the affiliate's key, then the two signatures' "
-        "nonces. Each message is signed as its JCS without `signature` (not a hash), with the "
-        "context `clearcount/v1/trigger-ballot`; the vote names the SHA-256 (hex) of the signed "
-        "list's JCS.",
+        "Trigger ballot: the signed bodies list, an affiliate's signed vote, the returning "
+        "officer's abstention and casting vote, a scoped roll leaf (§10.4.1, §12.9)",
+        "Draws: the returning officer's key, the affiliate's key, then the four signatures' "
+        "nonces (list, vote, abstention, casting vote). Each message is signed as its JCS "
+        "without `signature` (not a hash), with the context `clearcount/v1/trigger-ballot`; "
+        "the vote and the officer's entries name the SHA-256 (hex) of the signed list's JCS. "
+        "The roll leaf is an eligible member of the Riverside North branch, who may vote in its "
+        "contest only: the leaf JCS has `contests`, and its hash is SHA-256(0x00 || JCS).",
     )
     block.draws(draws).put("context", ts.CONTEXT)
     block.put("officer secret", officer).put("officer key", Point.base_mul(officer))
@@ -705,6 +715,18 @@ def trigger_vectors() -> list[Block]:
     block.put("bodies_hash", bytes.fromhex(bodies.hash))
     block.put_json("vote.message_jcs", vote.statement())
     block.transcript("vote.transcript", seen[2]).put("vote.signature", vote.signature)
+    block.put_json("abstention.message_jcs", absent.statement())
+    block.transcript("abstention.transcript", seen[4])
+    block.put("abstention.signature", absent.signature)
+    block.put_json("casting.message_jcs", casting.statement())
+    block.transcript("casting.transcript", seen[6]).put("casting.signature", casting.signature)
+    leaf = roll.RollEntry(
+        roll.member_commitment(bytes(32), "RV-0001"), "eligible", contests=("rv-north",)
+    )
+    leaf_jcs = {"commitment": leaf.commitment, "contests": ["rv-north"], "status": "eligible",
+                "weight": 1}  # fmt: skip
+    block.put_json("scoped_leaf_jcs", canonical_json(leaf_jcs))
+    block.put("scoped_leaf_hash", roll.leaf_hash(leaf))
     return [block]
 
 

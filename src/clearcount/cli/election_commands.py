@@ -259,6 +259,7 @@ def election_credential_roll(election: str, out: Path, principal: Principal, db:
                 **({"email": r.email} if r.email else {}),
                 **({"address": list(r.address)} if r.address else {}),
                 **({"weight": r.weight} if r.weight != 1 else {}),
+                **({"contests": list(r.contests)} if r.contests else {}),
             }
             for r in recipients
         ],

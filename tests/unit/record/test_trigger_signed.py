@@ -1,4 +1,5 @@
-"""A trigger ballot's signed messages (issue 8): forged, altered or misused signatures fail."""
+"""A trigger ballot's signed messages (issues 8, 11): forged, altered or misused signatures
+fail; the returning officer's abstentions and casting votes included."""
 
 from __future__ import annotations
 
@@ -10,14 +11,20 @@ from clearcount.core.errors import ProofError, RecordError
 from clearcount.crypto.group import Point, Scalar
 from clearcount.crypto.proofs.schnorr import prove_schnorr
 from clearcount.record.trigger_signed import (
+    ABSTENTION_PURPOSE,
     BODIES_PURPOSE,
+    CASTING_PURPOSE,
     CONTEXT,
+    AbstentionAct,
     AffiliateVoteAct,
     BodiesList,
+    CastingVoteAct,
     ListedAffiliate,
     ListedBranch,
+    sign_abstention,
     sign_affiliate_vote,
     sign_bodies,
+    sign_casting_vote,
 )
 
 OFFICER = Scalar.random()
@@ -32,9 +39,12 @@ def _draft() -> BodiesList:
         "labour-2021",
         "Jo Hale",
         Point.base_mul(OFFICER),
-        (ListedBranch("Northfold branch", "nf-trigger-2031", "ab" * 32),),
+        "av-trigger-2031",
+        "ab" * 32,
+        (ListedBranch("Northfold branch", "av-north"), ListedBranch("Southgate", "av-south")),
         (ListedAffiliate("Northfold TWU", Point.base_mul(UNION)),),
         "2031-02-01T10:00:00Z",
+        {"body_tie": "casting-vote"},
     )
 
 
@@ -100,7 +110,8 @@ def test_an_officer_never_signs_into_a_list_that_misplaces_its_affiliate() -> No
     [
         (lambda d: d.update(format="x"), "format"),
         (lambda d: d.update(officer_key="00" * 31), "officer_key"),
-        (lambda d: d["branches"][0].update(setup_hash="zz"), r"branches\[0\].setup_hash"),
+        (lambda d: d.update(setup_hash="zz"), r"setup_hash"),
+        (lambda d: d["branches"][1].update(contest="av-north"), "a contest of its own"),
         (
             lambda d: d["affiliates"].append({"name": "Northfold branch", "key": d["officer_key"]}),
             "distinct",
@@ -117,3 +128,48 @@ def test_a_malformed_list_is_a_one_line_error_naming_the_field(change, match) ->
     vote = sign_affiliate_vote(sign_bodies(_draft(), OFFICER), "Northfold TWU", "R", "no", UNION)
     with pytest.raises(RecordError, match="vote"):
         AffiliateVoteAct.from_json({**vote.to_json(), "vote": "maybe"})
+
+
+def test_officer_entries_round_trip_and_a_forged_one_is_rejected() -> None:
+    bodies = sign_bodies(_draft(), OFFICER)
+    officer = Point.base_mul(OFFICER)
+    absent = sign_abstention(bodies, "Southgate", "did not meet", OFFICER)
+    absent.verify(officer)
+    assert AbstentionAct.from_json(absent.to_json()) == absent
+    casting = sign_casting_vote(bodies, "Northfold branch", (3, 3), "Ann Chair", "no", OFFICER)
+    casting.verify(officer)
+    assert CastingVoteAct.from_json(casting.to_json()) == casting
+    assert (casting.bodies, casting.yes, casting.no) == (bodies.hash, 3, 3)
+    with pytest.raises(ProofError, match="abstention of 'Northfold branch'"):
+        replace(absent, body="Northfold branch").verify(officer)
+    with pytest.raises(ProofError, match="casting vote"):
+        replace(casting, vote="yes").verify(officer)
+    # the officer's key signing the entry's bytes for another purpose is not that entry
+    other = prove_schnorr(CONTEXT, OFFICER, message=absent.statement(), purpose=CASTING_PURPOSE)
+    with pytest.raises(ProofError):
+        replace(absent, signature=other).verify(officer)
+    stranger = Scalar.random()
+    forged = prove_schnorr(
+        CONTEXT, stranger, message=absent.statement(), purpose=ABSTENTION_PURPOSE
+    )
+    with pytest.raises(ProofError):
+        replace(absent, signature=forged).verify(officer)
+    with pytest.raises(RecordError, match="not returning officer"):
+        sign_abstention(bodies, "Southgate", "did not meet", stranger)
+
+
+def test_officer_entries_are_refused_where_they_make_no_sense() -> None:
+    bodies = sign_bodies(_draft(), OFFICER)
+    with pytest.raises(RecordError, match="not a body"):
+        sign_abstention(bodies, "Nowhere", "did not meet", OFFICER)
+    with pytest.raises(RecordError, match="reason"):
+        sign_abstention(bodies, "Southgate", " ", OFFICER)
+    with pytest.raises(RecordError, match="expected a tie"):
+        sign_casting_vote(bodies, "Southgate", (0, 0), "Ann", "no", OFFICER)
+    with pytest.raises(RecordError, match="not a branch"):
+        sign_casting_vote(bodies, "Northfold TWU", (1, 1), "Ann", "no", OFFICER)
+    abstaining = sign_bodies(replace(_draft(), options={"body_tie": "abstain"}), OFFICER)
+    with pytest.raises(RecordError, match="not the chair's casting vote"):
+        sign_casting_vote(abstaining, "Southgate", (1, 1), "Ann", "no", OFFICER)
+    with pytest.raises(RecordError, match="'yes' or 'no'"):
+        sign_casting_vote(bodies, "Southgate", (1, 1), "Ann", "abstain", OFFICER)

@@ -11,6 +11,7 @@ from tests.unit.service.trigger_world import (
     AFFILIATES,
     TRIGGER,
     BranchLifecycle,
+    officer_abstains,
     open_trigger,
     record_vote,
     vote_count_publish,
@@ -26,7 +27,8 @@ def test_trigger_tables_are_append_only(store: SqlStore, tmp_path: Path) -> None
     trigger = open_trigger(life)
     record_vote(trigger, AFFILIATES[0], "no", "Jo Secretary")
     record_vote(trigger, AFFILIATES[1], "abstain", "Kim Chair")
-    vote_count_publish(life, tmp_path / "branch.zip")
+    vote_count_publish(life, tmp_path / "election.zip")
+    officer_abstains(trigger, life, "Tram Yard Branch")
     trigger.declare(officer(OFFICER), TRIGGER)
     legacy = "trigger_affiliate_votes"  # 0003's unsigned votes: no longer written, so empty
     for table in (t for t in TRIGGER_APPEND_ONLY_TABLES if t != legacy):
@@ -37,5 +39,6 @@ def test_trigger_tables_are_append_only(store: SqlStore, tmp_path: Path) -> None
             ):
                 c.exec_driver_sql(statement)
     with store.engine.connect() as c:
-        assert c.exec_driver_sql("SELECT count(*) FROM trigger_signed_votes").scalar() == 2
+        # two affiliate votes and the returning officer's signed abstention
+        assert c.exec_driver_sql("SELECT count(*) FROM trigger_signed_votes").scalar() == 3
         assert c.exec_driver_sql("SELECT count(*) FROM trigger_bodies").scalar() == 1
