@@ -1,4 +1,4 @@
-"""A CLP's trigger ballot end to end through the CLI (issues 5, 8, 11; docs/steps/14-trigger-ballot).
+"""A CLP's trigger ballot end to end through the CLI (issues 5, 8, 11; docs/steps/14).
 
 ONE election with a yes/no contest per branch, taking the steps of docs/steps/01-13 (the roll:
 both branches' members, each scoped to its own branch's contest, `roll rules --unit ...

@@ -81,12 +81,14 @@ def paper_ballots(chain: Sequence[Event], contest: str) -> list[PaperBallot]:
 
 
 def total_weight(chain: Sequence[Event], election: Election, contest: str) -> int:
-    """Counted online weight (1 each unless weighted) plus paper weight: the dlog bound."""
+    """Counted online weight (1 each unless weighted) plus paper weight: the dlog bound; in a
+    scoped election only the ballots that hold the contest count (§10.4.1)."""
     weighted = election.contest(contest).weighted
-    online = sum(
-        election.credentials[bytes.fromhex(str(e.body["credential"]))] if weighted else 1
-        for e in counted_events(chain)
-    )
+    online = 0
+    for e in counted_events(chain):
+        credential = bytes.fromhex(str(e.body["credential"]))
+        if contest in election.scopes.get(credential, (contest,)):  # its own (§10.4.1)
+            online += election.credentials[credential] if weighted else 1
     return online + sum(p.weight for p in paper_ballots(chain, contest))
 
 

@@ -154,14 +154,17 @@ def roll_bound(view: RecordView, spec: ContestSpec) -> int:
 
 def contest_bound(view: RecordView, spec: ContestSpec) -> int:
     """Counted weight plus paper weight (homomorphic), capped by `roll_bound`; or k (a rank
-    value; spec §3.6)."""
+    value; spec §3.6). In a scoped election only the counted ballots whose credential votes in
+    the contest (§10.4.1)."""
     if spec.kind == "mixnet":
         return len(spec.candidates)
     cap = roll_bound(view, spec)
     chosen = facts.selection(view)
     weights = facts.weights(view)
+    scopes = facts.scopes(view)
     by_seq = {e.seq: str(e.body.get("credential")) for e in view.of_kind("Ballot")}
-    online = sum(weights.get(by_seq[s], 0) if spec.weighted else 1 for s in chosen.counted)
+    mine = [s for s in chosen.counted if spec.id in scopes.get(by_seq[s], (spec.id,))]
+    online = sum(weights.get(by_seq[s], 0) if spec.weighted else 1 for s in mine)
     paper: int = sum(
         p.weight
         for _, b in facts.bodies(view, "PaperBatch")

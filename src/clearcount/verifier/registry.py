@@ -121,7 +121,8 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "the public credentials are distinct and sorted, their number equals the roll "
         "commitment's eligible count, their weights are the roll's committed weights (as many "
         "credentials of each weight as eligible members of that weight), and 1 unless a "
-        "contest is weighted",
+        "contest is weighted; in a scoped election each credential names a scope of the roll, "
+        "each scope with its committed weights (§10.4.1)",
     ),
     _spec(
         "V-CRED-SIG",
@@ -148,7 +149,8 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "V-BALLOT-SHAPE",
         "§11.4",
         "ballot matches the contests",
-        "every Ballot has each Setup contest once, in order, with one ciphertext per candidate "
+        "every Ballot has each Setup contest once, in order (in a scoped election exactly its "
+        "credential's scope's contests, §10.4.1), with one ciphertext per candidate "
         "(homomorphic) or per rank (mixnet), one proof each, and a sum proof where required",
     ),
     _spec(
@@ -192,7 +194,8 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "each PaperBatch names a known contest, a channel ranked before online, two distinct "
         "Setup tellers whose Schnorr signatures (purpose paper-batch) over the body without "
         "signatures verify, well-formed papers (weight 1 unless weighted), and cancelled "
-        "credentials that are published, distinct and sorted",
+        "credentials that are published, distinct and sorted (in a scoped election, each "
+        "entitled to the batch's contest, §10.4.1)",
     ),
     _spec(
         "V-CANCEL-1",
@@ -208,8 +211,9 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "paper within the cancelled credentials",
         "per contest, the total weight of its papers is at most the total weight of the "
         "credentials cancelled with a valid authority signature (their number if the contest "
-        "is unweighted); in a hybrid ballot with online first, no postal batch cancels a "
-        "credential that cast a Ballot (no member counted twice)",
+        "is unweighted; in a scoped election only those entitled to the contest); in a hybrid "
+        "ballot with online first, no postal batch cancels a credential that cast a Ballot (no "
+        "member counted twice)",
     ),
     _spec(
         "V-POSTAL-1",

@@ -117,8 +117,14 @@ def check_paper_weight(view: RecordView, out: Collector) -> None:
         out.not_applicable("no paper batches")
         return
     weights = facts.weights(view)
+    scopes = facts.scopes(view)
     cancelled = cancellations(view)
-    allowed = {False: len(cancelled), True: sum(weights.get(c, 0) for c in cancelled)}
+
+    def bound(contest: str, weighted: bool) -> int:
+        """The cancelled credentials that may vote in `contest` (all, unscoped: §10.4.1)."""
+        mine = [c for c in cancelled if not scopes or contest in scopes.get(c, ())]
+        return sum(weights.get(c, 0) for c in mine) if weighted else len(mine)
+
     papers: dict[str, int] = {}
     last: dict[str, Event] = {}
     for event, batch in batches:
@@ -127,12 +133,12 @@ def check_paper_weight(view: RecordView, out: Collector) -> None:
         last[batch.contest] = event
     weighted = {c.id: c.weighted for c in facts.setup(view).contests}
     for contest, weight in papers.items():
-        bound = allowed[weighted.get(contest, True)]
-        if weight > bound:
+        allowed = bound(contest, weighted.get(contest, True))
+        if weight > allowed:
             out.fail(
                 f"contest {contest!r}: paper weight {weight}, but the credential authority "
-                f"cancelled credentials of weight {bound} only (a paper vote needs the "
-                "voter's online credential cancelled)",
+                f"cancelled credentials of weight {allowed} only that may vote in it (a paper "
+                "vote needs the voter's online credential cancelled)",
                 last[contest],
             )
     if online_first(facts.setup(view)):
