@@ -158,6 +158,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "trigger.record_casting_vote": frozenset({_O}),
     "trigger.declare": frozenset({_O}),
     "trigger.status": PUBLIC,
+    "trigger.tallies": PUBLIC,
 }
 """Operation -> the roles allowed to call it (docs/service/authorisation.md)."""
 

@@ -558,8 +558,8 @@ class TriggerService:
         kind: str,
         officer: str,
     ) -> AffiliateVote:
-        """Check and store one of the returning officer's signed entries (append-only)."""
-        authorise(principal, operation)
+        """Check and store one of the returning officer's signed entries (append-only); the
+        caller has authorised `operation`."""
         where = f"trigger ballot {trigger_id!r}: {body!r}"
         at = self._clock.now()
         with self._uow() as uow:
@@ -618,6 +618,7 @@ class TriggerService:
         self, principal: Principal, trigger_id: str, signed: AbstentionAct
     ) -> AffiliateVote:
         """Record a body that did not vote, as the returning officer signed it."""
+        authorise(principal, "trigger.record_abstention")
         return self._officer_entry(
             "trigger.record_abstention", principal, trigger_id, signed, signed.body, ABSENT, ""
         )
@@ -627,6 +628,7 @@ class TriggerService:
     ) -> AffiliateVote:
         """Record the chair's casting vote for a tied branch, as the returning officer signed
         it (the profile's rule for a tied branch must be the casting vote)."""
+        authorise(principal, "trigger.record_casting_vote")
         with self._uow() as uow:
             _require(uow, trigger_id)
             rule = _fixed(uow, trigger_id).body_tie
