@@ -13,9 +13,8 @@ from clearcount.cli.demo import DOCUMENTS
 from clearcount.reports.statutory_fields import REQUIRED
 from clearcount.verifier import verify_record
 
-BRANCHES = ("av-north", "av-south", "av-central", "av-riverside")
 ELECTIONS = (
-    *(f"{b}-trigger-2031" for b in BRANCHES),
+    "av-trigger-2031",  # one election, a contest per branch (issue 11)
     "av-selection-2031",
     "ntwu-depot-action-2031",
 )
@@ -47,6 +46,9 @@ def test_demo_leaves_the_database_and_records_that_verify(tmp_path: Path) -> Non
     assert "the pre-2018 rule" in done.stdout
     assert "verify-trigger on records/av-trigger-2031-declaration.json: VERIFIED" in done.stdout
     assert "failed V-TRIG" not in done.stdout
+    assert "casting vote NO" in done.stdout  # Riverside's members tied
+    assert "recorded as abstaining" in done.stdout  # the Fabian Society did not meet
+    assert "a North member's ballot in South's contest is refused" in done.stdout
     assert "elected: " in done.stdout
     assert "CARRIED" in done.stdout
     for election in ELECTIONS:
