@@ -1,10 +1,12 @@
 """`clearcount demo`: three fictional elections, end to end, on the embedded SQLite database.
 
-1. Ashby Vale CLP's trigger ballot (`cli.demo_trigger`): each of the four branches' members
-   vote yes/no in their own election (online and at the branch meeting), the two affiliates'
-   officers give their affiliates' votes, and the ballot is declared under labour-2021 (an
-   electoral college, branches 50% and affiliates 50%: 37.5 + 25.0 = 62.5% ask for a
-   selection, so one proceeds) and verified against the branches' records;
+1. Ashby Vale CLP's trigger ballot (`cli.demo_trigger`): one election with a yes/no contest per
+   branch, each of the four branches' members voting in their own branch's contest (online and
+   at the branch meeting), the affiliates' officers give their affiliates' votes (one did not
+   meet: the returning officer records its abstention; a tied branch's chair's casting vote is
+   entered), and the ballot is declared under labour-2021 (an electoral college, branches 50%
+   and affiliates 50%: 37.5 + 25.0 = 62.5% ask for a selection, so one proceeds) and verified
+   against the election's record;
 2. the open selection that follows: a preferential (AV) ballot of the CLP's members online, at
    the hustings meeting and by post (a meeting or postal paper replaces an online vote);
 3. the Northfold Transport Workers' Union's industrial action ballot at Northfold Bus Depot
@@ -278,6 +280,8 @@ def demo_documents(directory: Path, outcomes: Sequence[DemoOutcome]) -> list[Pat
     written: list[Path] = []
     for outcome in outcomes:
         kinds = DOCUMENTS.get(outcome.election_id)
+        if kinds and "trigger-report" in kinds and outcome.record.is_dir():
+            continue  # the trigger ballot's election: its report is made from the declaration
         if kinds:
             written += write_documents(
                 outcome.record,
@@ -316,7 +320,7 @@ def serve_demo(directory: Path, outcomes: Sequence[DemoOutcome], host: str, port
     lines = ["", "The demo's elections (all closed and counted; the record is public):"]
     for outcome in outcomes:
         e = outcome.election_id
-        if e == TRIGGER:  # the declaration across the branches' elections: no booth or board
+        if e == TRIGGER and not outcome.record.is_dir():  # the declaration: no booth or board
             lines += [f"  {outcome.title}", f"    declaration: {base}/t/{e}"]
             continue
         lines += [

@@ -233,8 +233,9 @@ def cli() -> None:
 def demo_command(directory: Path, serve: bool, host: str, port: int) -> None:
     """Run three fictional elections end to end and verify each published record.
 
-    A trigger ballot of Ashby Vale CLP (each branch's members vote, each affiliate's officer
-    gives its vote; the declaration is verified against the branch records), the open
+    A trigger ballot of Ashby Vale CLP (one election, each branch's members voting in their
+    own branch's contest; each affiliate's officer gives its vote; the declaration is verified
+    against the election's record), the open
     selection that follows (preferential; online, hustings meeting and postal), and the
     Northfold Transport Workers' Union's industrial action ballot. Everything is left in DIR.
     With --serve, the elections are then served on HOST:PORT and their pages' URLs printed.

@@ -56,8 +56,8 @@ def write_documents(
     "branch_records",
     multiple=True,
     type=click.Path(exists=True, path_type=Path),
-    help="trigger-report: a branch's record (default: the folders named by the branches' "
-    "election ids beside the declaration).",
+    help="trigger-report: the trigger ballot's election record (default: the folder named by "
+    "its election id beside the declaration).",
 )
 @click.option(
     "--evidence",
