@@ -515,7 +515,11 @@ def roll_receipt(ballot: str, member: str, out: Path, principal: Principal, db: 
     from clearcount.record.roll_file import proof_document
 
     write_json(
-        out, proof_document(receipt.proof, receipt.entry.status, receipt.entry.weight), private=True
+        out,
+        proof_document(
+            receipt.proof, receipt.entry.status, receipt.entry.weight, receipt.entry.contests
+        ),
+        private=True,
     )
     click.echo(f"member {member} is {receipt.entry.status} on {ballot!r}; proof in {out}")
     click.echo(f"salt (for the member only): {receipt.salt_hex}")

@@ -13,7 +13,7 @@ from clearcount.core.errors import RecordError
 from clearcount.record.archive import read_record
 from clearcount.record.events import Setup
 from clearcount.record.roll import RollEntry, member_commitment, verify_inclusion
-from clearcount.record.roll_file import proof_from_document
+from clearcount.record.roll_file import proof_contests, proof_from_document
 
 __all__ = ["check_membership", "roll_root"]
 
@@ -33,6 +33,7 @@ def check_membership(root: str, salt_hex: str, member_id: str, document: object)
     except ValueError:
         raise RecordError(f"salt: expected hexadecimal, got {salt_hex[:20]!r}") from None
     proof, status, weight = proof_from_document(document)
-    entry = RollEntry(member_commitment(salt, member_id), status, weight)
+    contests = proof_contests(document)
+    entry = RollEntry(member_commitment(salt, member_id), status, weight, contests)
     verify_inclusion(entry, proof, root)
     return status
