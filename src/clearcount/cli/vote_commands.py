@@ -97,9 +97,11 @@ def _credential(election: Election, code: str) -> CredentialSecret:
     return CredentialSecret(secret, public, weight)
 
 
-def _describe(election: Election, choices: Mapping[str, Sequence[int]]) -> list[str]:
+def _describe(
+    election: Election, choices: Mapping[str, Sequence[int]], credential: bytes
+) -> list[str]:
     lines = []
-    for spec in election.setup.contests:
+    for spec in election.contests_for(credential):  # the credential's own (spec §10.4.1)
         marks = choices.get(spec.id, ())
         names = [spec.candidates[m] for m in marks]
         joined = " > ".join(names) if spec.kind == "mixnet" else ", ".join(names)
@@ -182,7 +184,7 @@ def vote_online(
             event_hash = s.casting.challenge(voter, election, spoiled)
             click.echo(f"ballot CHALLENGED, not cast (published as spoiled, {event_hash[:16]}…).")
             click.echo("The device encrypted:")
-            for line in _describe(el, marks):
+            for line in _describe(el, marks, credential.public.to_bytes()):
                 click.echo(line)
             click.echo(
                 "If that is not what you chose, tell the returning officer; either way, "
