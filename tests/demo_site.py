@@ -22,7 +22,8 @@ SELECTION = "av-selection-2031"
 """The AV selection: 16 online ballots (one re-vote, paper votes cancelling online ones)."""
 UNION = "ntwu-depot-action-2031"
 """The industrial action ballot: two yes/no questions with TULRCA thresholds."""
-TRIGGER_BRANCH = "av-north-trigger-2031"
+TRIGGER_BRANCH = "av-trigger-2031"
+"""The trigger ballot's one election: a yes/no contest per branch (issue 11)."""
 
 
 @cache

@@ -348,11 +348,13 @@ def test_the_trigger_declaration_is_read_and_verified(
     assert entry is not None
     document = json.loads(entry.document)
     assert str(escape(document["verdict"])) in page.text
-    for branch in document["branches"]:
-        link = f'<a href="/e/{branch["election_id"]}">{escape(branch["name"])}</a>'
+    for branch in document["branches"]:  # one election, a contest per branch (issue 11)
+        link = f'<a href="/e/{document["election_id"]}">{escape(branch["name"])}</a>'
         assert link in page.text
     for vote in document["affiliates"]:
         assert str(escape(vote["officer"])) in page.text
+    for abstention in document["abstentions"]:  # the Fabian Society did not meet
+        assert str(escape(abstention["body"])) in page.text
     assert "V-TRIG-READ-1" in page.text
     assert "Failed" not in page.text
     assert '<strong class="passed">Verified</strong>' in page.text
