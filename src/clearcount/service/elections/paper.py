@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from clearcount.core.errors import ClearcountError, ProofError
 from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol import board as bb
+from clearcount.protocol.context import Election
 from clearcount.protocol.paper import Cancellation, TellerSecret, enter_paper_batch
 from clearcount.record.chain import Event
-from clearcount.protocol.context import Election
 from clearcount.record.events import ContestSpec, PaperBallot
 from clearcount.service.audit import Change, Entry, append_events
 from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
