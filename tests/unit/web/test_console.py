@@ -310,3 +310,21 @@ def test_defining_a_ballot_from_the_console(client: TestClient, served: ServedEl
     refused = client.post("/console/define", data={**form, "election_id": "x2"}, files=bad)
     assert refused.status_code == 422
     assert "clearcount-contests/1" in refused.text
+
+
+def test_behind_tls_the_session_cookie_is_secure(served: ServedElection) -> None:
+    from clearcount.bootstrap import Config
+    from clearcount.web.app import WebOptions, create_app
+
+    totp = account(served, "rquayle")
+    app = create_app(Config(), services=served.services, options=WebOptions(behind_tls=True))
+    with TestClient(app, base_url="https://vote.example") as c:
+        c.get("/console/sign-in")
+        c.post("/console/sign-in", data={"csrf": csrf(c), "username": "rquayle",
+                                         "password": PASSWORD})  # fmt: skip
+        done = c.post("/console/sign-in/code",
+                      data={"csrf": csrf(c), "code": totp.at(served.clock.now())},
+                      follow_redirects=False)  # fmt: skip
+    cookie = next(v for v in done.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE))
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
