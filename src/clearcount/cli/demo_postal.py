@@ -20,6 +20,7 @@ from clearcount.mail.papers import render_papers, render_sample
 from clearcount.protocol.postal import ReturnedPaper
 from clearcount.protocol.postal_statement import statutory_statement
 from clearcount.record.postal_body import PaperContent, PaperQuestion
+from clearcount.service.authorisation import Principal, Role
 from clearcount.service.roles.credential_authority import KeyMaterial
 from clearcount.service.roles.postal_papers import (
     PaperList,
@@ -93,8 +94,8 @@ def count_returns(
     entry += [ReturnedPaper(n, {"strike": (0,), "asos": (0,)}, after) for n in late]
     names = demo.tellers[eid]
     for name in names:
-        s.postal.enter(eid, name, entry)
-    agreed = s.postal.reconcile(eid)
+        s.postal.enter(Principal(name, Role.TELLER), eid, entry)
+    agreed = s.postal.reconcile(AS_OFFICER, eid)
     signing = demo.role_key("authority", scrutineer).signing
     named = returns_cancellation(s.ballots.record(eid), papers, agreed, material, signing)
     tellers = [demo.role_key("teller", n).teller() for n in names]

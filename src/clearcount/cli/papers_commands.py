@@ -263,20 +263,22 @@ def papers_enter(
     with open_services(db) as s:
         specs = {c.id: c.candidates for c in election_of(s, election).setup.contests}
         papers = _returns(returns_file, specs)
-        total = s.postal.enter(election, teller, papers, correction=correct)
+        who = Principal(teller, Role.TELLER)
+        total = s.postal.enter(who, election, papers, correction=correct)
     click.echo(f"{len(papers)} papers entered by {teller} ({total} in all)")
 
 
 @papers_group.command("reconcile")
 @click.argument("election")
+@principal_option(Role.OFFICER)
 @db_options
-def papers_reconcile(election: str, db: Database) -> None:
+def papers_reconcile(election: str, principal: Principal, db: Database) -> None:
     """Compare the two tellers' entries: every difference, or the agreed returns."""
     from clearcount.protocol.postal import ReturnsMismatchError
 
     with open_services(db) as s:
         try:
-            agreed = s.postal.reconcile(election)
+            agreed = s.postal.reconcile(principal, election)
         except ReturnsMismatchError as error:
             for problem in error.problems:
                 click.echo(f"  {problem}")
@@ -332,7 +334,7 @@ def papers_count(
         raise UserError("--key-file: the credential key file is needed to cancel credentials")
     tellers = [open_role_key(path, "teller").teller() for path in teller_keys]
     with open_services(db) as s:
-        agreed = s.postal.reconcile(election)
+        agreed = s.postal.reconcile(Principal(tellers[0].name, Role.TELLER), election)
         named = returns_cancellation(
             s.ballots.record(election), papers, agreed, material, signer.signing
         )

@@ -107,6 +107,11 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "sign_in.authenticate": PUBLIC,
     "sign_in.confirm_cast": frozenset({_V}),
     "paper.enter": frozenset({_TE}),
+    "postal.record_issue": frozenset({_CA}),
+    "postal.record_replacement": frozenset({_CA}),
+    "postal.enter": frozenset({_TE}),
+    "postal.reconcile": frozenset({_O, _CA, _TE, _AP}),
+    "postal.count": frozenset({_TE}),
     "register.statistics": PUBLIC,
     "turnout.turnout": frozenset({_O, _AP}),
     "turnout.not_voted": frozenset({_O}),
@@ -167,6 +172,9 @@ KEY_AUTHENTICATED = frozenset(
     {
         "ceremony.submit",
         "paper.enter",
+        "postal.record_issue",
+        "postal.record_replacement",
+        "postal.count",
         "tally.shuffle",
         "tally.decrypt",
         "tally.decrypt_with_key_file",
@@ -174,7 +182,8 @@ KEY_AUTHENTICATED = frozenset(
     }
 )
 """Acts done with the role's own key (two tellers' key files, a trustee's key file or its signed
-partial decryption): the key is the credential, so these take no separate principal."""
+partial decryption, the scrutineer's signed paper issue or replacement): the key is the
+credential, so these take no separate principal."""
 
 
 def authorise(principal: Principal, operation: str) -> None:

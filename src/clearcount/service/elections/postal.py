@@ -5,12 +5,12 @@ service only checks and records them:
 
 - `record_issue(election_id, issue)` / `record_replacement(...)`: the signed PaperIssue (after
   the credentials, before the close) and each PaperReplacement go on the record;
-- `enter(election_id, teller, papers, correction=False)`: one teller's own entry of returned
+- `enter(teller, election_id, papers, correction=False)`: one teller's own entry of returned
   papers (number, answers, receipt time). Each teller enters independently; a number a teller
   already entered is refused (ConflictError) unless it is a correction, which replaces that
   teller's entry and leaves the earlier one on file; nothing is counted yet;
-- `reconcile(election_id)`: compares the two tellers' entries against the record's issue and
-  replacements: every difference listed (ReturnsMismatchError), or the agreed returns;
+- `reconcile(principal, election_id)`: compares the two tellers' entries against the record's
+  issue and replacements: every difference listed (ReturnsMismatchError), or the agreed returns;
 - `count(election_id, voters=, superseded=, cancellation=, tellers=)`, after the close: the
   agreed returns again, then the PaperReturns and the postal PaperBatches (papers sorted by
   their marks, one batch per contest and workplace), both tellers signing each, the
@@ -39,6 +39,7 @@ from clearcount.protocol.postal import (
 from clearcount.record.chain import Event
 from clearcount.record.events import PaperIssue, PaperReplacement
 from clearcount.service.audit import Change, append_events
+from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PaperEntry, RegisterMark, register_day
 from clearcount.service.elections.register import require_eligible
@@ -101,14 +102,17 @@ class PostalService:
 
     def enter(
         self,
+        principal: Principal,
         election_id: str,
-        teller: str,
         papers: Sequence[ReturnedPaper],
         *,
         correction: bool = False,
     ) -> int:
-        """One teller's entry of returned papers (`correction`: replacing this teller's earlier
-        entry of these numbers, which stays on file); returns how many it has entered in all."""
+        """The teller `principal`'s own entry of returned papers (`correction`: replacing this
+        teller's earlier entry of these numbers, which stays on file); returns how many it has
+        entered in all."""
+        authorise(principal, "postal.enter")
+        teller = principal.name
         at = self._clock.now().isoformat()
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
@@ -150,8 +154,9 @@ class PostalService:
         )
         return reconcile(issue, replacements, (first, second))
 
-    def reconcile(self, election_id: str) -> Reconciled:
+    def reconcile(self, principal: Principal, election_id: str) -> Reconciled:
         """The agreed returns, or ReturnsMismatchError listing every difference."""
+        authorise(principal, "postal.reconcile")
         with self._uow() as uow:
             return self._reconciled(uow, election_id)
 
