@@ -25,11 +25,18 @@ METHOD_NAMES = sorted([*METHODS, "trigger-ballot"])
 
 def print_result(result: Result, fmt: str, title: str = "") -> None:
     """`result` as a stage table, a JSON object (exact decimal strings, as the record's Result
-    event writes them: spec §11.9.1) or the stages as CSV."""
+    event writes them: spec §11.9.1), RCTab's summary JSON (one object per pass) or the stages
+    as CSV."""
     if fmt == "json":
         from clearcount.record.result_body import result_body
 
         click.echo(json.dumps(result_body(result), indent=2, ensure_ascii=False))
+    elif fmt == "rctab-json":
+        from clearcount.reports.rctab_summary import rctab_summaries
+
+        summaries = rctab_summaries(result, title)
+        body = summaries[0] if len(summaries) == 1 else summaries
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
     elif fmt == "csv":
         from clearcount.reports.stage_table import stages_csv
 
@@ -66,11 +73,12 @@ def print_result(result: Result, fmt: str, title: str = "") -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "rctab-json", "csv"]),
     default="table",
     show_default=True,
     help="table: stage table; json: one JSON object, every number exact (decimal strings, "
-    "as in the record); csv: stages.",
+    "as in the record); rctab-json: RCTab's summary JSON (an array of them for a sequential "
+    "multi-seat count); csv: stages.",
 )
 def count_command(
     ballots: Path, method: str, seats: int | None, rules_path: Path | None, fmt: str

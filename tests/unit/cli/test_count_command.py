@@ -79,3 +79,20 @@ def test_json_numbers_are_the_records_exact_decimal_strings() -> None:
     assert all(isinstance(v, str) for v in data["stages"][0]["tallies"].values())
     contest = parse_blt(SAMPLE.read_text(encoding="utf-8"), str(SAMPLE))
     assert data == result_body(count("stv-scottish", contest))
+
+
+def test_rctab_json_is_rctabs_summary_shape_with_exact_numbers(tmp_path: Path) -> None:
+    ballots = tmp_path / "cvr.csv"
+    rows = ["A,B", "A", "B,A", "B", "C,B", "C,A", "C", "A,C"]
+    lines = [f"b{i},p1,{row}" for i, row in enumerate(rows)]
+    ballots.write_text("ballot_id,precinct,rank1,rank2\n" + "\n".join(lines) + "\n")
+    done = run("count", str(ballots), "--method", "irv", "--format", "rctab-json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout, parse_float=lambda text: pytest.fail(f"a float: {text}"))
+    assert set(data) == {"config", "jsonFormatVersion", "results", "summary"}
+    first, last = data["results"][0], data["results"][-1]
+    assert first["round"] == 1
+    assert first["tally"] == {"A": "3", "B": "2", "C": "3"}
+    assert first["tallyResults"] == [{"eliminated": "B", "transfers": {"A": "1", "exhausted": "1"}}]
+    assert last["tallyResults"] == [{"elected": "A", "transfers": {}}]
+    assert data["summary"]["totalNumBallots"] == "8"
