@@ -6,17 +6,27 @@ Header `ballot_id,precinct,rank1,rank2,...`. A cell is a candidate name; empty f
 "Undeclared Write-ins" listed in `Contest.undeclared` (counting.md §7). Trailing empty ranks are
 dropped; inner ones are kept as empty ranks so rank numbers stay those the voter marked.
 This is the form the peer cases use (shared/peer-cases/README.md); the caller decompresses `.gz`.
+
+`parse_cvr_csv` reads each distinct ranking once: one regular-expression pass gives every
+line's rank cells (all after the ballot id and precinct), `collections.Counter` counts them, and
+the contest's papers are the distinct rankings with their numbers of papers, in order of first
+appearance (no rule set uses CVR ids or precincts). A file with quotes, odd line ends, a blank
+line, or an id that is empty or starts with white space, and any file with an error, goes through
+the row reader `parse_cvr_csv_rows` (one `Ballot` per row, ids and precincts kept), which words
+every error with its line.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 from clearcount.core.errors import InputFormatError
 from clearcount.counting.ballots import OVERVOTE, Ballot, Contest
 
-__all__ = ["OVERVOTE_CELL", "UNDECLARED_NAME", "UWI_CELL", "parse_cvr_csv"]
+__all__ = ["OVERVOTE_CELL", "UNDECLARED_NAME", "UWI_CELL", "parse_cvr_csv", "parse_cvr_csv_rows"]
 
 OVERVOTE_CELL = "#OVERVOTE"
 UWI_CELL = "#UWI"
@@ -87,12 +97,84 @@ def _check_header(header: list[str], source: str) -> int:
     return len(header) - 2
 
 
+_RANK_CELLS = re.compile(r"^[^,\n]*,?[^,\n]*,?(.*)$", re.MULTILINE)
+"""A line's rank cells: all after its ballot id and precinct."""
+_BLANK_OR_EMPTY_ID = re.compile(r"\n(?:[^\S\n]|,|\n|$)")
+"""A blank line, or one whose ballot id is empty or starts with white space."""
+_ODD_LINE_ENDS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+"""What `str.splitlines` (the row reader's line splitting) breaks at besides "\n"."""
+
+
+def _rank_cells(text: str) -> tuple[list[str], Counter[str]] | None:
+    """The header cells and each distinct line's rank cells with its number of lines, or None
+    where only the row reader reads `text` the same (quotes, odd line ends, blank lines, an
+    empty ballot id)."""
+    body = text.replace("\r\n", "\n") if "\r" in text else text
+    if '"' in body or any(mark in body for mark in _ODD_LINE_ENDS):
+        return None
+    header, _, rest = body.partition("\n")
+    rest = rest.removesuffix("\n")
+    if not rest or _BLANK_OR_EMPTY_ID.search("\n" + rest):
+        return None
+    return header.split(","), Counter(_RANK_CELLS.findall(rest))
+
+
+def _parse_merged(text: str, source: str, candidates: Sequence[str] | None) -> Contest | None:
+    """`parse_cvr_csv_rows` with each distinct ranking read once and no ids or precincts, or
+    None where the row reader must read the file (`_rank_cells`, or any error)."""
+    read = _rank_cells(text)
+    if read is None:
+        return None
+    header, counts = read
+    try:
+        width = _check_header(header, source)
+        names = _Names(source, candidates)
+        weights: dict[tuple[tuple[int, ...], ...], int] = {}
+        empty: tuple[int, ...] = ()
+        for tail, times in counts.items():
+            cells = tail.split(",") if tail else []
+            if len(cells) > width:
+                return None
+            while cells and not cells[-1].strip():
+                cells.pop()
+            ranks = tuple(names.rank(c.strip(), 0) if c.strip() else empty for c in cells)
+            weights[ranks] = weights.get(ranks, 0) + times
+    except InputFormatError:
+        return None
+    return _contest(names, tuple(Ballot(r, w) for r, w in weights.items()), source, width, ())
+
+
+def _contest(
+    names: _Names, ballots: tuple[Ballot, ...], source: str, width: int, precincts: Sequence[str]
+) -> Contest:
+    undeclared = frozenset(i for i, name in enumerate(names.names) if name == UNDECLARED_NAME)
+    extras: dict[str, object] = {"rank_columns": width}
+    if any(precincts):
+        extras["precincts"] = tuple(precincts)
+    return Contest(
+        candidates=tuple(names.names),
+        ballots=ballots,
+        undeclared=undeclared,
+        source=source,
+        extras=extras,
+    )
+
+
 def parse_cvr_csv(text: str, source: str, candidates: Sequence[str] | None = None) -> Contest:
-    """Read a normalised CVR CSV into a one-seat `Contest` (the rule set's options set seats).
+    """Read a normalised CVR CSV into a one-seat `Contest` (the rule set's options set seats):
+    its distinct rankings, each with its number of papers, in order of first appearance.
 
     With `candidates`, a cell naming anyone else is an error; without, candidates are listed in
-    order of first appearance. Precincts, where given, are kept in `extras["precincts"]`.
+    order of first appearance. Counts the same as `parse_cvr_csv_rows`, which keeps ids and
+    precincts.
     """
+    merged = _parse_merged(text, source, candidates)
+    return merged if merged is not None else parse_cvr_csv_rows(text, source, candidates)
+
+
+def parse_cvr_csv_rows(text: str, source: str, candidates: Sequence[str] | None = None) -> Contest:
+    """The row reader: one `Ballot` per row, in file order, ids kept, precincts (where any is
+    given) in `extras["precincts"]`."""
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     if header is None:
@@ -121,14 +203,4 @@ def parse_cvr_csv(text: str, source: str, candidates: Sequence[str] | None = Non
         ranks = tuple(names.rank(c.strip(), line) if c.strip() else empty for c in cells)
         ballots.append(Ballot(ranks, 1, ballot_id))
         precincts.append(row[1].strip() if len(row) > 1 else "")
-    undeclared = frozenset(i for i, name in enumerate(names.names) if name == UNDECLARED_NAME)
-    extras: dict[str, object] = {"rank_columns": width}
-    if any(precincts):
-        extras["precincts"] = tuple(precincts)
-    return Contest(
-        candidates=tuple(names.names),
-        ballots=tuple(ballots),
-        undeclared=undeclared,
-        source=source,
-        extras=extras,
-    )
+    return _contest(names, tuple(ballots), source, width, precincts)

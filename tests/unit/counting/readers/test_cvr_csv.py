@@ -4,14 +4,18 @@ import pytest
 
 from clearcount.core.errors import InputFormatError
 from clearcount.counting.ballots import OVERVOTE
-from clearcount.counting.readers.cvr_csv import UNDECLARED_NAME, parse_cvr_csv
+from clearcount.counting.readers.cvr_csv import (
+    UNDECLARED_NAME,
+    parse_cvr_csv,
+    parse_cvr_csv_rows,
+)
 
 HEADER = "ballot_id,precinct,rank1,rank2,rank3\n"
 
 
 def test_reads_names_skips_overvotes_and_markers() -> None:
     text = HEADER + "1,P1,Ada Moss,Ben Okafor\n2,P2,,Ben Okafor|Ada Moss,#OVERVOTE\n3,,#UWI,,\n"
-    contest = parse_cvr_csv(text, "box.csv")
+    contest = parse_cvr_csv_rows(text, "box.csv")
     assert contest.candidates == ("Ada Moss", "Ben Okafor", UNDECLARED_NAME)
     assert contest.undeclared == frozenset({2})
     first, second, third = contest.ballots
@@ -56,3 +60,14 @@ def test_blank_ballot_has_no_ranks() -> None:
 def test_errors_name_the_line_and_the_fault(text: str, message: str) -> None:
     with pytest.raises(InputFormatError, match=message):
         parse_cvr_csv(text, "box.csv")
+
+
+def test_fast_reader_gives_distinct_rankings_with_their_numbers_of_papers() -> None:
+    text = HEADER + "1,P1,Ada Moss,Ben Okafor\n2,P2,Ben Okafor\n3,P1, Ada Moss ,Ben Okafor,\n"
+    contest = parse_cvr_csv(text, "box.csv")
+    assert [(b.ranks, b.weight, b.ballot_id) for b in contest.ballots] == [
+        (((0,), (1,)), 2, None),
+        (((1,),), 1, None),
+    ]
+    assert "precincts" not in contest.extras  # only the row reader keeps them
+    assert parse_cvr_csv_rows(text, "box.csv").extras["precincts"] == ("P1", "P2", "P1")
