@@ -34,7 +34,7 @@ def test_demo_serve_prints_each_elections_pages(
     monkeypatch.setattr(serve_command, "serve", fake_serve)
     outcomes = [
         DemoOutcome("av-selection-2031", "Ashby Vale selection 2031", tmp_path, True, 0, {}),
-        DemoOutcome(demo.TRIGGER, "the declaration", tmp_path, True, 0, {}),
+        DemoOutcome(demo.TRIGGER, "the declaration", tmp_path / "declaration.json", True, 0, {}),
     ]
     demo.serve_demo(tmp_path, outcomes, "127.0.0.1", 8123)
     banner = str(served["banner"])
@@ -42,5 +42,10 @@ def test_demo_serve_prints_each_elections_pages(
     for page in ("vote", "board", "results"):
         assert f"{base}/{page}" in banner
     assert f"/e/{demo.TRIGGER}/vote" not in banner, "the declaration has no booth"
+    assert f"/t/{demo.TRIGGER}" in banner
+    # the trigger ballot's one election (a record folder) has its booth and board (issue 11)
+    election = DemoOutcome(demo.TRIGGER, "the trigger election", tmp_path, True, 0, {})
+    demo.serve_demo(tmp_path, [election], "127.0.0.1", 8123)
+    assert f"/e/{demo.TRIGGER}/vote" in str(served["banner"])
     assert served["db"] == Database(f"sqlite:///{tmp_path / 'clearcount.db'}", None, None)
     assert served["mailer"] is not None
