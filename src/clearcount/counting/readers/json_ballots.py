@@ -10,6 +10,11 @@ A ranking entry is a name, or a list of names ranked equal (several marks at one
 empty list is a skipped rank. `weight` (default 1) counts identical papers. Unknown keys are
 refused, so a typo cannot silently drop data. Errors name the JSON path, e.g.
 `ballots[12].ranking[1]`, and what was expected.
+
+A file without ballot ids gives its distinct rankings with their total weights, in order of
+first appearance (what `ballots.compress` gives; no rule set tells identical papers apart): each
+distinct ranking is checked and read once, the papers repeating it only add their weight. A file
+with ids gives one `Ballot` per paper, ids kept.
 """
 
 from __future__ import annotations
@@ -20,15 +25,32 @@ from collections.abc import Mapping
 from clearcount.core.errors import CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
 
-__all__ = ["format_json_ballots", "parse_json_ballots"]
+__all__ = ["format_json_ballots", "parse_json_ballots", "parse_json_ballots_rows"]
 
 _TOP_KEYS = ("title", "seats", "candidates", "withdrawn", "ballots")
 _BALLOT_KEYS = ("ranking", "weight", "id")
 
 
+def _ranking_key(value: object) -> tuple[object, ...] | None:
+    """A paper's ranking as a hashable key, where the paper is {"ranking": [...]} with at most a
+    "weight" besides and its entries are strings or flat lists; else None (read in full)."""
+    if type(value) is not dict or not 1 <= len(value) <= 2:
+        return None
+    ranking = value.get("ranking")
+    if type(ranking) is not list or (len(value) == 2 and "weight" not in value):
+        return None
+    try:
+        key = tuple(e if type(e) is str else tuple(e) if type(e) is list else {} for e in ranking)
+        hash(key)
+    except TypeError:  # a dict or nested list in the ranking: the full reader words the error
+        return None
+    return key
+
+
 class _Reader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, merge: bool = True) -> None:
         self.source = source
+        self.merge = merge
         self.index: dict[str, int] = {}
 
     def fail(self, path: str, message: str) -> InputFormatError:
@@ -75,6 +97,23 @@ class _Reader:
             raise self.fail(f"{path}.id", f"expected a string or a number, got {ballot_id!r}")
         return Ballot(tuple(ranks), weight, None if ballot_id is None else str(ballot_id))
 
+    def merged(self, papers: list[object]) -> tuple[Ballot, ...]:
+        """The papers' distinct rankings with their total weights, in order of first appearance;
+        each distinct ranking is read (and checked) in full once."""
+        seen: dict[tuple[object, ...], tuple[tuple[int, ...], ...]] = {}
+        weights: dict[tuple[tuple[int, ...], ...], int] = {}
+        for i, paper in enumerate(papers):
+            key = _ranking_key(paper)
+            ranks = None if key is None else seen.get(key)
+            weight = paper.get("weight", 1) if ranks is not None and type(paper) is dict else None
+            if ranks is None or type(weight) is not int or weight < 1:
+                ballot = self.ballot(f"ballots[{i}]", paper)
+                ranks, weight = ballot.ranks, ballot.weight
+                if key is not None:
+                    seen[key] = ranks
+            weights[ranks] = weights.get(ranks, 0) + weight
+        return tuple(Ballot(ranks, weight) for ranks, weight in weights.items())
+
     def contest(self, document: object) -> Contest:
         if not isinstance(document, dict):
             raise self.fail("top level", f"expected a JSON object, got {type(document).__name__}")
@@ -101,7 +140,10 @@ class _Reader:
         ballots = document.get("ballots")
         if not isinstance(ballots, list):
             raise self.fail("ballots", f"expected a list of ballots, got {ballots!r}")
-        parsed = tuple(self.ballot(f"ballots[{i}]", b) for i, b in enumerate(ballots))
+        if not self.merge or any(type(b) is dict and "id" in b for b in ballots):
+            parsed = tuple(self.ballot(f"ballots[{i}]", b) for i, b in enumerate(ballots))
+        else:
+            parsed = self.merged(ballots)
         try:
             return Contest(
                 candidates=tuple(candidates),
@@ -116,14 +158,24 @@ class _Reader:
 
 
 def parse_json_ballots(text: str, source: str = "<json>") -> Contest:
-    """Parse JSON ballots into a `Contest`; `source` names the file in error messages."""
+    """Parse JSON ballots into a `Contest`; `source` names the file in error messages. Without
+    ids, the papers are the distinct rankings with their total weights."""
+    return _Reader(source).contest(_document(text, source))
+
+
+def parse_json_ballots_rows(text: str, source: str = "<json>") -> Contest:
+    """The paper-by-paper reader: one `Ballot` per paper, in file order (the reference that
+    `parse_json_ballots` must agree with, after `ballots.compress`)."""
+    return _Reader(source, merge=False).contest(_document(text, source))
+
+
+def _document(text: str, source: str) -> object:
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFormatError(
             source, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
         ) from None
-    return _Reader(source).contest(document)
 
 
 def format_json_ballots(contest: Contest) -> str:

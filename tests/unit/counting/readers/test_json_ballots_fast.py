@@ -1,0 +1,53 @@
+"""The JSON ballots reader that reads each distinct ranking once, against the paper reader.
+
+Whatever the file, `parse_json_ballots` must give what `parse_json_ballots_rows` gives: the same
+error, or the same contest with its papers merged by `ballots.compress` (files with ids: the same
+contest outright).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.unit.counting.readers.reading import read_or_error
+
+from clearcount.counting.ballots import Contest, compress
+from clearcount.counting.readers.json_ballots import parse_json_ballots, parse_json_ballots_rows
+
+NAMES = ["Ann Lee", "Bo Chan", "Cy Dunn"]
+GOOD_ENTRIES = ["Ann Lee", "Bo Chan", "Cy Dunn", [], ["Ann Lee", "Bo Chan"]]
+BAD_ENTRIES = [["Bo Chan", "Bo Chan"], "Zed", 5, [["Ann Lee"]], {"a": 1}, ["Zed"], [3]]
+ENTRY = st.sampled_from(GOOD_ENTRIES * 20 + BAD_ENTRIES)
+WEIGHT = st.sampled_from([1, 1, 2, 7] * 10 + [0, -1, True, 1.5, "2", None])
+
+
+@st.composite
+def papers(draw: st.DrawFn) -> object:
+    paper: dict[str, object] = {"ranking": draw(st.lists(ENTRY, max_size=4))}
+    if draw(st.booleans()):
+        paper["weight"] = draw(WEIGHT)
+    if draw(st.integers(0, 9)) == 0:
+        paper[draw(st.sampled_from(["id", "wieght", "ranking"]))] = draw(st.sampled_from(["p1", 3]))
+    if draw(st.integers(0, 19)) == 0:
+        return draw(st.sampled_from([None, [], "Ann Lee", {"weight": 1}]))
+    return paper
+
+
+@settings(max_examples=300)
+@given(st.lists(papers(), max_size=12), st.lists(st.integers(0, 11), max_size=6))
+def test_reading_distinct_rankings_once_matches_the_paper_reader(
+    ballots: list[object], repeats: list[int]
+) -> None:
+    ballots += [ballots[i] for i in repeats if i < len(ballots)]  # the same papers again
+    text = json.dumps({"candidates": NAMES, "ballots": ballots})
+    new, old = read_or_error(parse_json_ballots, text), read_or_error(parse_json_ballots_rows, text)
+    if not isinstance(old, Contest) or not isinstance(new, Contest):
+        assert new == old
+        return
+    if any(b.ballot_id is not None for b in old.ballots):
+        assert new == old
+    else:
+        assert new == replace(old, ballots=compress(old.ballots))
