@@ -25,7 +25,7 @@ import { toHex } from "./crypto/bytes.js";
 import { randomScalar } from "./crypto/group.js";
 import type { ChallengeResponses } from "./crypto/proofs.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
-import { type ContestSpec, type Election, electionFromSetup } from "./record/election.js";
+import { type ContestSpec, contestsFor, type Election, electionFromSetup, withCredentials } from "./record/election.js";
 
 interface ContestWork {
   spec: ContestSpec;
@@ -148,6 +148,11 @@ function answerWaiting(): void {
   }
 }
 
+function freshWork(spec: ContestSpec): ContestWork {
+  const { values, valid } = valuesFor(spec, []);
+  return { spec, values, valid, slots: values.map(() => null), sumProof: null, sumOver: [] };
+}
+
 /** Forget every encryption (a new credential binds every proof anew; an audit made nonces public). */
 function discardEncryptions(): void {
   lastBallot = null;
@@ -162,15 +167,13 @@ function handle(message: ToWorker): void {
   switch (message.op) {
     case "init": {
       try {
-        election = electionFromSetup(message.setup);
+        const setup = electionFromSetup(message.setup);
+        election = message.credentials == null ? setup : withCredentials(setup, message.credentials);
       } catch (error) {
         post({ op: "error", kind: "setup", message: String(error) });
         return;
       }
-      work = election.contests.map((spec) => {
-        const { values, valid } = valuesFor(spec, []);
-        return { spec, values, valid, slots: values.map(() => null), sumProof: null, sumOver: [] };
-      });
+      work = election.contests.map(freshWork);
       post({
         op: "ready",
         electionId: election.electionId,
@@ -187,15 +190,28 @@ function handle(message: ToWorker): void {
       return;
     }
     case "credential": {
+      let candidate: Credential;
       try {
-        credential = credentialFromSecret(parseCredentialCode(message.code));
+        candidate = credentialFromSecret(parseCredentialCode(message.code));
       } catch (error) {
         const problem = error instanceof CredentialCodeError ? error.problem : "value";
         post({ op: "credential", ok: false, problem, message: String(error) });
         return;
       }
+      const specs = election === null ? null : contestsFor(election, candidate.binding);
+      if (election === null || specs === null) {
+        credential = null;
+        const message = "this credential is not on the election's published list";
+        post({ op: "credential", ok: false, problem: "unlisted", message });
+        return;
+      }
+      credential = candidate;
+      // The ballot holds exactly the credential's contests (§10.4.1), answers kept where they apply.
+      const kept = new Map(work.map((w) => [w.spec.id, w]));
+      work = specs.map((spec) => kept.get(spec.id) ?? freshWork(spec));
       discardEncryptions();
-      post({ op: "credential", ok: true, credential: toHex(credential.binding) });
+      const contests = specs.map((c) => c.id);
+      post({ op: "credential", ok: true, credential: toHex(candidate.binding), contests, scoped: specs.length !== election.contests.length });
       schedule();
       return;
     }

@@ -25,6 +25,9 @@ const FALLBACK: Record<string, string> = {
   credentialCharacters: "The credential has a character that cannot be in it. Check what you typed.",
   credentialChecksum: "The credential does not check out: a character is mistyped. Compare it with your email or letter.",
   credentialValue: "This is not a valid credential. Compare it with your email or letter.",
+  credentialUnlisted:
+    "This credential is not on this election's list of voters. Check that the link or letter is for this election, or ask the returning officer.",
+  scopedTo: "You vote in: {contests}. The other questions are for other members.",
   encrypting: "Encrypting your ballot on this device…",
   encrypted: "Your ballot is encrypted and ready.",
   tooMany: "You have chosen too many: choose at most {n}.",
@@ -129,7 +132,10 @@ function onWorker(message: FromWorker): void {
       const key = message.ok ? "credentialOk" : `credential${message.problem[0]!.toUpperCase()}${message.problem.slice(1)}`;
       if (el) el.textContent = text(key);
       input?.setAttribute("aria-invalid", message.ok ? "false" : "true");
-      if (message.ok) for (const fieldset of fieldsets()) sendAnswer(fieldset);
+      if (message.ok) {
+        showScope(message.contests, message.scoped);
+        for (const fieldset of fieldsets()) sendAnswer(fieldset);
+      }
       return;
     }
     case "progress":
@@ -169,8 +175,25 @@ function disableVoting(): void {
 
 // ---- the ballot form ----
 
-function fieldsets(): HTMLFieldSetElement[] {
+function allFieldsets(): HTMLFieldSetElement[] {
   return [...document.querySelectorAll<HTMLFieldSetElement>("#ballot fieldset[data-contest]")];
+}
+
+/** The questions this credential answers (hidden ones are other members' contests, §10.4.1). */
+function fieldsets(): HTMLFieldSetElement[] {
+  return allFieldsets().filter((f) => !f.hidden);
+}
+
+/** Show only the credential's contests; in a scoped election say which they are. */
+function showScope(ids: readonly string[], scoped: boolean): void {
+  const shown: string[] = [];
+  for (const fieldset of allFieldsets()) {
+    const id = fieldset.dataset.contest ?? "";
+    fieldset.hidden = !ids.includes(id);
+    if (!fieldset.hidden) shown.push(fieldset.querySelector("legend")?.textContent?.trim() ?? id);
+  }
+  const el = byId("credential-status");
+  if (scoped && el) el.textContent = `${text("credentialOk")} ${text("scopedTo", { contests: shown.join("; ") })}`;
 }
 
 interface Problem {
@@ -470,10 +493,13 @@ async function start(): Promise<void> {
 
   const workerUrl = script ? new URL("booth-worker.js", script.src).href : "/static/booth/booth-worker.js";
   let setupEvent: unknown;
+  let credentialsEvent: unknown = null;
   try {
     const response = await fetch(`${form.dataset.api}/booth`, { credentials: "same-origin" });
     if (!response.ok) throw new Error(String(response.status));
-    setupEvent = ((await response.json()) as { setup_event: unknown }).setup_event;
+    const data = (await response.json()) as { setup_event: unknown; credentials_event?: unknown };
+    setupEvent = data.setup_event;
+    credentialsEvent = data.credentials_event ?? null;
     if (!(await workerMatchesRecord(workerUrl, setupEvent))) {
       status("");
       showError(text("workerMismatch"));
@@ -488,7 +514,7 @@ async function start(): Promise<void> {
   worker = new Worker(workerUrl);
   worker.onmessage = (event: MessageEvent<FromWorker>) => onWorker(event.data);
   worker.onerror = () => showError(text("workerFailed"));
-  send({ op: "init", setup: setupEvent });
+  send({ op: "init", setup: setupEvent, credentials: credentialsEvent });
   const typed = input?.value.trim() ?? "";
   if (typed) send({ op: "credential", code: typed });
 }

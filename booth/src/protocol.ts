@@ -17,8 +17,8 @@ export interface ContestInfo {
 }
 
 export type ToWorker =
-  /** The Setup event exactly as on the record's line 0. */
-  | { op: "init"; setup: unknown }
+  /** The Setup event exactly as on the record's line 0, and the Credentials event (line 1) if published. */
+  | { op: "init"; setup: unknown; credentials?: unknown }
   /** A typed or linked credential code. */
   | { op: "credential"; code: string }
   /** The current marks (homomorphic: chosen 0-based indices) or ranking (mixnet: indices in order). */
@@ -30,8 +30,10 @@ export type ToWorker =
 
 export type FromWorker =
   | { op: "ready"; electionId: string; fingerprint: string; contests: ContestInfo[] }
-  | { op: "credential"; ok: true; credential: string }
-  | { op: "credential"; ok: false; problem: CodeProblem; message: string }
+  /** `contests`: the ids this credential votes in; `scoped` when that is not every contest (§10.4.1). */
+  | { op: "credential"; ok: true; credential: string; contests: string[]; scoped: boolean }
+  /** "unlisted": a well-formed code whose credential is not on the published list. */
+  | { op: "credential"; ok: false; problem: CodeProblem | "unlisted"; message: string }
   | { op: "progress"; pending: number }
   | { op: "ballot"; request: number; ok: true; ballot: BallotBody; choices: Record<string, number[]> }
   | { op: "ballot"; request: number; ok: false; incomplete: string[] }

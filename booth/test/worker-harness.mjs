@@ -31,9 +31,10 @@ export function startWorker(bundle = workerBundle) {
   });
   return {
     send: (message) => worker.postMessage(message),
-    /** The next message with this op (and, when given, this request number). */
+    /** The next message with this op, or one of these ops (and, when given, this request number). */
     next(op, request) {
-      const match = (m) => m.op === op && (request === undefined || m.request === request);
+      const ops = Array.isArray(op) ? op : [op];
+      const match = (m) => ops.includes(m.op) && (request === undefined || m.request === request);
       const i = inbox.findIndex(match);
       if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
       return new Promise((resolve, reject) => waiters.push({ match, resolve, reject }));
@@ -44,14 +45,15 @@ export function startWorker(bundle = workerBundle) {
 }
 
 /**
- * One voter's session: load the election, the credential, the answers, a ballot; with `audit`,
+ * One voter's session: load the election (Setup, and the Credentials event when given), the credential, the answers, a ballot; with `audit`,
  * open that ballot (Benaloh) and make a fresh one. Returns what the page would get.
  */
-export async function vote({ setup, code, answers, audit = false }) {
+export async function vote({ setup, credentials = null, code, answers, audit = false }) {
   const w = startWorker();
   try {
-    w.send({ op: "init", setup });
-    const ready = await w.next("ready");
+    w.send({ op: "init", setup, credentials });
+    const ready = await w.next(["ready", "error"]);
+    if (ready.op === "error") return { ready };
     w.send({ op: "credential", code });
     const credential = await w.next("credential");
     if (!credential.ok) return { ready, credential };

@@ -116,6 +116,16 @@ class BoothSite:
 
 @pytest.fixture
 def booth_site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[BoothSite]:
+    yield from _site(tmp_path, smtp_server, trigger=False)
+
+
+@pytest.fixture
+def trigger_site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[BoothSite]:
+    """The trigger ballot's election: a yes/no contest per branch (spec §10.4.1)."""
+    yield from _site(tmp_path, smtp_server, trigger=True)
+
+
+def _site(tmp_path: Path, smtp_server: SmtpServer, *, trigger: bool) -> Iterator[BoothSite]:
     settings = SmtpSettings(
         host="127.0.0.1",
         sender="Harrow & Pell Scrutineers <ballots@harrow-pell.example>",
@@ -123,7 +133,7 @@ def booth_site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[BoothSite]:
         security="plain",
         retry_delay=0,
     )
-    election = serve_election(tmp_path, mailer=SmtpMailer(settings))
+    election = serve_election(tmp_path, mailer=SmtpMailer(settings), trigger=trigger)
     try:
         with serving(create_app(Config(), services=election.services)) as base:
             yield BoothSite(base, election, smtp_server.inbox)

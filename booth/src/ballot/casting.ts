@@ -13,7 +13,7 @@ import { toHex } from "../crypto/bytes.js";
 import { type Ciphertext, ciphertextToBytes, encrypt } from "../crypto/elgamal.js";
 import { baseMul, type Point, type Scalar, type ScalarSource, scalarAdd, scalarToBytes, pointToBytes } from "../crypto/group.js";
 import { type ChallengeResponses, proofToBytes, proveRange, proveSchnorr, proveZeroOne } from "../crypto/proofs.js";
-import type { ContestSpec, Election } from "../record/election.js";
+import { type ContestSpec, contestsFor, type Election } from "../record/election.js";
 import { canonicalDigest } from "../record/jcs.js";
 
 export const SIGNATURE_PURPOSE = "credential-signature";
@@ -173,6 +173,13 @@ function contestBody(c: EncryptedContest): BallotContestBody {
   };
 }
 
+/** The contests a ballot under `credential` holds (§10.4.1); BallotError if it is not on the list. */
+export function credentialContests(election: Election, credential: Credential): readonly ContestSpec[] {
+  const contests = contestsFor(election, credential.binding);
+  if (contests === null) throw new BallotError("ballot: this credential is not on the election's published list");
+  return contests;
+}
+
 /** Sign the contests with the credential (Schnorr, `credential-signature`, §11.4); the Ballot body. */
 export function signBallot(
   election: Election,
@@ -181,8 +188,8 @@ export function signBallot(
   rng: ScalarSource,
 ): BallotBody {
   const ids = contests.map((c) => c.spec.id).join("\u0000");
-  if (ids !== election.contests.map((c) => c.id).join("\u0000")) {
-    throw new BallotError("ballot: expected every contest of the election, in Setup order");
+  if (ids !== credentialContests(election, credential).map((c) => c.id).join("\u0000")) {
+    throw new BallotError("ballot: expected the credential's contests (every contest unless scoped, §10.4.1), in Setup order");
   }
   const unsigned = { credential: toHex(credential.binding), contests: contests.map(contestBody) };
   const signature = proveSchnorr(election.fingerprint, credential.secret, canonicalDigest(unsigned), SIGNATURE_PURPOSE, rng);
@@ -212,7 +219,11 @@ export function makeBallot(
   credential: Credential,
   rng: ScalarSource,
 ): { ballot: BallotBody; contests: EncryptedContest[] } {
-  const contests = election.contests.map((spec) =>
+  const others = Object.keys(choices).filter((id) => !credentialContests(election, credential).some((c) => c.id === id));
+  if (others.length) {
+    throw new BallotError(`ballot: this credential does not vote in contest(s) ${others.join(", ")} (spec §10.4.1)`);
+  }
+  const contests = credentialContests(election, credential).map((spec) =>
     encryptContest(election, spec, contestPlaintexts(spec, choices[spec.id] ?? []), credential.binding, rng),
   );
   return { ballot: signBallot(election, contests, credential, rng), contests };

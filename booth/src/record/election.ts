@@ -6,8 +6,9 @@
  * the body that hash covers.
  */
 
-import { DecodingError, fromHex } from "../crypto/bytes.js";
+import { DecodingError, fromHex, toHex } from "../crypto/bytes.js";
 import { type Point, pointFromBytes, precomputed } from "../crypto/group.js";
+import { proofFromBytes, verifySchnorr } from "../crypto/proofs.js";
 import { canonicalDigest } from "./jcs.js";
 
 export interface ContestSpec {
@@ -28,7 +29,18 @@ export interface Election {
   /** The trustees' joint key K, with window tables precomputed (it is used for every ciphertext). */
   readonly key: Point;
   readonly contests: readonly ContestSpec[];
+  /** The credential authority's key (Setup.credential_authority.key): it signs the Credentials list. */
+  readonly authorityKey: Point;
+  /** Setup.roll.scopes' contest lists in a scoped election (§10.4.1); empty when unscoped. */
+  readonly rollScopes: readonly (readonly string[])[];
+  /**
+   * The published credentials (hex) and each one's contests, from the signed Credentials event
+   * (§11.3); null when the booth was given no list (before it is published).
+   */
+  readonly credentials: ReadonlyMap<string, readonly string[]> | null;
 }
+
+export const CREDENTIAL_LIST_PURPOSE = "credential-list";
 
 function object(value: unknown, path: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -81,11 +93,70 @@ export function electionFromSetup(setupEvent: unknown): Election {
   if (!Array.isArray(body.contests) || body.contests.length === 0) {
     throw new DecodingError("setup_event.body.contests: expected a non-empty list");
   }
+  const authority = object(body.credential_authority, "setup_event.body.credential_authority");
+  const roll = object(body.roll, "setup_event.body.roll");
+  const rollScopes = Array.isArray(roll.scopes)
+    ? roll.scopes.map((x, i) => {
+        const contests = object(x, `setup_event.body.roll.scopes[${i}]`).contests;
+        if (!Array.isArray(contests)) throw new DecodingError(`setup_event.body.roll.scopes[${i}].contests: expected a list`);
+        return contests.map((c, j) => text(c, `setup_event.body.roll.scopes[${i}].contests[${j}]`));
+      })
+    : [];
   return {
+    authorityKey: pointFromBytes(fromHex(authority.key, "credential_authority.key", 32), "credential_authority.key"),
+    rollScopes,
+    credentials: null,
     electionId: text(body.election_id, "setup_event.body.election_id"),
     title: typeof body.title === "string" ? body.title : "",
     fingerprint: canonicalDigest(event),
     key: precomputed(pointFromBytes(fromHex(body.joint_key, "joint_key", 32), "joint_key")),
     contests: body.contests.map((c, i) => contest(c, `setup_event.body.contests[${i}]`)),
   };
+}
+
+/**
+ * The election with its published credentials: the Credentials event (the record's line 1) is
+ * checked to follow Setup and to carry the authority's signature (purpose `credential-list`,
+ * §11.3), so the server cannot move a credential into another scope (§10.4.1) unnoticed.
+ */
+export function withCredentials(election: Election, credentialsEvent: unknown): Election {
+  const event = object(credentialsEvent, "credentials_event");
+  if (event.type !== "Credentials" || event.seq !== 1 || event.prev !== toHex(election.fingerprint)) {
+    throw new DecodingError("credentials_event: expected the Credentials event following this Setup (seq 1)");
+  }
+  const body = object(event.body, "credentials_event.body");
+  const { signature, ...unsigned } = body;
+  verifySchnorr(
+    election.fingerprint,
+    election.authorityKey,
+    proofFromBytes(fromHex(signature, "credentials_event.body.signature"), "signature"),
+    canonicalDigest(unsigned),
+    CREDENTIAL_LIST_PURPOSE,
+  );
+  if (!Array.isArray(body.credentials)) throw new DecodingError("credentials_event.body.credentials: expected a list");
+  const scopes = body.scopes;
+  const scoped = election.rollScopes.length > 0;
+  if (scoped !== Array.isArray(scopes) || (Array.isArray(scopes) && scopes.length !== body.credentials.length)) {
+    throw new DecodingError("credentials_event.body.scopes: expected one scope per credential exactly when the roll is scoped");
+  }
+  const all = election.contests.map((c) => c.id);
+  const credentials = new Map<string, readonly string[]>();
+  body.credentials.forEach((c, i) => {
+    const key = toHex(fromHex(c, `credentials_event.body.credentials[${i}]`, 32));
+    if (!Array.isArray(scopes)) return void credentials.set(key, all);
+    const x = integer(scopes[i], `credentials_event.body.scopes[${i}]`, 0, election.rollScopes.length - 1);
+    credentials.set(key, election.rollScopes[x]!);
+  });
+  return { ...election, credentials };
+}
+
+/**
+ * The contests, in Setup order, that a ballot under this public credential holds (§11.4,
+ * make_ballot's `contests_for`); null for a credential the published list does not have.
+ */
+export function contestsFor(election: Election, binding: Uint8Array): readonly ContestSpec[] | null {
+  if (election.credentials === null) return election.contests;
+  const scope = election.credentials.get(toHex(binding));
+  if (scope === undefined) return null;
+  return election.contests.filter((c) => scope.includes(c.id));
 }

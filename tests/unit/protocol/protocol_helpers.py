@@ -41,9 +41,14 @@ class Opened:
 
 
 def open_election(
-    voters: int = 4, *, mixnet: bool = False, contests: tuple[ContestSpec, ...] | None = None
+    voters: int = 4,
+    *,
+    mixnet: bool = False,
+    contests: tuple[ContestSpec, ...] | None = None,
+    scopes: tuple[tuple[str, ...], ...] | None = None,
 ) -> Opened:
-    """An open board; `contests` replaces the one default contest (fptp, or irv if `mixnet`)."""
+    """An open board; `contests` replaces the one default contest (fptp, or irv if `mixnet`);
+    `scopes[i]`, when given, is voter i's contests (a scoped election, spec §10.4.1)."""
     rng = seeded_scalars(b"open_election" + bytes([voters, mixnet]))
     if contests is None:
         contests = (
@@ -60,11 +65,18 @@ def open_election(
         contests,
     )
     roll = [
-        RollEntry(member_commitment(bytes([i]) * 32, f"M{i}"), "eligible") for i in range(voters)
+        RollEntry(
+            member_commitment(bytes([i]) * 32, f"M{i}"),
+            "eligible",
+            contests=None if scopes is None else scopes[i],
+        )
+        for i in range(voters)
     ]
     roles, keys = simulated_roles("Officer", "Scrutineer", ("Pat", "Sam"), ("T1", "T2", "T3"), rng)
     tellers = (keys["Pat"].teller(), keys["Sam"].teller())
-    draft = draft_setup(manifest, roll_commitment(roll), roles, 2)
+    committed = roll_commitment(roll)
+    index = {scope.contests: i for i, scope in enumerate(committed.scopes)}
+    draft = draft_setup(manifest, committed, roles, 2)
     ceremony = run_ceremony(draft, keys, rng)
     chain = [setup_event(ceremony.setup)]
     from clearcount.protocol.context import read_election
@@ -75,6 +87,7 @@ def open_election(
         [(c.public, c.weight) for c in secrets],
         keys["Scrutineer"].signing,
         rng,
+        None if scopes is None else [index[scope] for scope in scopes],
     )
     chain.append(credentials_event(chain, published))
     return Opened(chain, open_board(chain), ceremony, secrets, tellers, keys)

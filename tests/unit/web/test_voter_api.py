@@ -67,11 +67,16 @@ def test_the_page_is_the_contract_form(client: TestClient) -> None:
     assert '<meta name="csrf-token"' in html
 
 
-def test_booth_data_is_event_0_as_recorded(client: TestClient, served: ServedElection) -> None:
+def test_booth_data_is_events_0_and_1_as_recorded(
+    client: TestClient, served: ServedElection
+) -> None:
     data = client.get(f"{API}/booth").json()
     assert data["election_id"] == ELECTION
     event = event_from_document(data["setup_event"], "setup_event")
     assert event.hash == served.services.ballots.setup_event(ELECTION).hash
+    listed = event_from_document(data["credentials_event"], "credentials_event")
+    assert listed.kind == "Credentials"
+    assert listed == served.services.ballots.credentials_event(ELECTION)
 
 
 def test_a_voter_signs_in_with_the_mailed_code_and_casts(

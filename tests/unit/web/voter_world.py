@@ -13,6 +13,8 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 from tests.unit.service.election_world import CHAIR, LEADER, Lifecycle
+from tests.unit.service.trigger_world import CONTESTS as BRANCH_CONTESTS
+from tests.unit.service.trigger_world import BranchLifecycle
 from tests.unit.service.world import CountingSalts, FixedClock, World
 
 from clearcount.bootstrap import Config, Services, build
@@ -55,18 +57,21 @@ class ServedElection:
 
 
 def serve_election(
-    folder: Path, mailer: Mailer | None = None, *, pin_booth: bool = False
+    folder: Path, mailer: Mailer | None = None, *, pin_booth: bool = False, trigger: bool = False
 ) -> ServedElection:
     """Open the election in `folder`'s database and wire the web app's services over it; mail
     goes to `mailer` (default: kept in memory, `ServedElection.mail`); `pin_booth`: its Setup
-    pins the booth this installation serves (spec §11.2), as a server defining an election does."""
+    pins the booth this installation serves (spec §11.2), as a server defining an election does;
+    `trigger`: the trigger ballot's election instead, a yes/no contest per branch, each voted
+    in by its own branch's members only (tests/unit/service/trigger_world.py, spec §10.4.1)."""
     url = f"sqlite:///{folder / 'clearcount.db'}"
     store = SqlStore.open(url)
     clock = FixedClock()
-    life = Lifecycle(World(store, clock, CountingSalts()), folder)
+    world = World(store, clock, CountingSalts())
+    life = BranchLifecycle(world, folder) if trigger else Lifecycle(world, folder)
     if pin_booth:
         life.ballots = BallotService(store.unit_of_work, clock, served_booth)
-    life.open(contests=(CHAIR, LEADER))
+    life.open(contests=BRANCH_CONTESTS if trigger else (CHAIR, LEADER))
     mail = KeptMail()
     services = build(
         Config(database_url=url, verifier_workers=1), clock=clock, mailer=mailer or mail

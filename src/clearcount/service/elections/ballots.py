@@ -451,6 +451,14 @@ class BallotService:
             raise ElectionStateError(f"election {election_id!r}: no Setup yet (key ceremony)")
         return first[0]
 
+    def credentials_event(self, election_id: str) -> Event | None:
+        """Event 1, the signed credential list (spec §11.3), or None before it is published:
+        the booth finds a credential's scope in it (§10.4.1) and checks its signature."""
+        with self._uow() as uow:
+            require_election(uow, election_id)
+            found = uow.board.events(election_id, ("Credentials",))
+        return found[0] if found else None
+
     def record(self, election_id: str) -> tuple[Event, ...]:
         """The whole election record so far (spec §10.2), public."""
         with self._uow() as uow:

@@ -1,7 +1,9 @@
 """The booth's JSON API (WEB_CONTRACT.md): the election's Setup, sign-in codes, cast, challenge.
 
-- `GET /api/elections/{id}/booth` -> {"election_id", "setup_event"}: event 0 exactly as the
-  record line holds it; the booth recomputes its hash (the fingerprint) itself (spec §10).
+- `GET /api/elections/{id}/booth` -> {"election_id", "setup_event", "credentials_event"}: events
+  0 and 1 exactly as the record lines hold them (event 1 null before the credentials are
+  published); the booth recomputes the fingerprint itself (spec §10), checks the credential
+  list's signature and finds its credential's contests in it (§10.4.1, §11.3).
 - `POST .../code` {"email"} -> 202 whoever the address belongs to (no enumeration); the code
   is made and mailed after the answer has gone (`service.elections.sign_in`), so timing says
   nothing.
@@ -105,8 +107,16 @@ async def _post(request: Request, limiter: str) -> tuple[str, Mapping[str, Any],
 
 async def booth_data(request: Request) -> Response:
     election_id = request.path_params["election_id"]
-    event = await run_in_threadpool(_services(request).ballots.setup_event, election_id)
-    return JSONResponse({"election_id": election_id, "setup_event": event.document()})
+    ballots = _services(request).ballots
+    event = await run_in_threadpool(ballots.setup_event, election_id)
+    credentials = await run_in_threadpool(ballots.credentials_event, election_id)
+    return JSONResponse(
+        {
+            "election_id": election_id,
+            "setup_event": event.document(),
+            "credentials_event": None if credentials is None else credentials.document(),
+        }
+    )
 
 
 async def request_code(request: Request) -> Response:

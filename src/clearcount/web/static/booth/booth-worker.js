@@ -2458,6 +2458,18 @@
     proof.challenges.forEach((c, j) => parts.push(scalarToBytes(c), scalarToBytes(proof.responses[j])));
     return concat(...parts);
   }
+  function proofFromBytes(bytes, what = "proof") {
+    if (bytes.length === 0 || bytes.length % 64 !== 0) {
+      throw new DecodingError(`${what}: expected a non-zero multiple of 64 bytes, got ${bytes.length} bytes`);
+    }
+    const challenges = [];
+    const responses = [];
+    for (let at = 0; at < bytes.length; at += 64) {
+      challenges.push(scalarFromBytes(bytes.subarray(at, at + 32), `${what} challenge`));
+      responses.push(scalarFromBytes(bytes.subarray(at + 32, at + 64), `${what} response`));
+    }
+    return { challenges, responses };
+  }
   function schnorrTag(purpose) {
     if (!purpose || purpose.includes("/")) throw new Error(`Schnorr purpose: expected a name without '/', got ${purpose}`);
     return `clearcount/v1/schnorr/${purpose}`;
@@ -2472,6 +2484,17 @@
     const nonce = rng();
     const c = schnorrChallenge(context, purpose, publicKey, message, baseMul(nonce));
     return { challenges: [c], responses: [scalarAdd(nonce, scalarMul(c, secret))] };
+  }
+  function verifySchnorr(context, publicKey, proof, message, purpose) {
+    const what = `Schnorr proof (${purpose})`;
+    if (proof.challenges.length !== 1) throw new ProofError(`${what}: expected one challenge and one response`);
+    if (publicKey.is0()) throw new ProofError(`${what}: the public key is the identity`);
+    const [c] = proof.challenges;
+    const [s] = proof.responses;
+    const commitment = mulPublic(G, s).subtract(mulPublic(publicKey, c));
+    if (schnorrChallenge(context, purpose, publicKey, message, commitment) !== c) {
+      throw new ProofError(`${what}: the challenge does not match (forged, or made for another statement)`);
+    }
   }
   function targets(ct, values) {
     const out = [ct.data.subtract(mulPublic(G, scalarFromInt(values[0])))];
@@ -2568,6 +2591,109 @@
     return sha256(utf8(canonicalJson(value)));
   }
 
+  // src/record/election.ts
+  var CREDENTIAL_LIST_PURPOSE = "credential-list";
+  function object(value, path) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new DecodingError(`${path}: expected an object`);
+    }
+    return value;
+  }
+  function text(value, path) {
+    if (typeof value !== "string" || !value) throw new DecodingError(`${path}: expected a non-empty string`);
+    return value;
+  }
+  function integer(value, path, min, max) {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new DecodingError(`${path}: expected an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+    }
+    return value;
+  }
+  function contest(value, path) {
+    const c = object(value, path);
+    if (!Array.isArray(c.candidates) || c.candidates.length === 0) {
+      throw new DecodingError(`${path}.candidates: expected a non-empty list`);
+    }
+    const candidates = c.candidates.map((n, i) => text(n, `${path}.candidates[${i}]`));
+    const k = candidates.length;
+    if (c.kind !== "homomorphic" && c.kind !== "mixnet") {
+      throw new DecodingError(`${path}.kind: expected "homomorphic" or "mixnet", got ${JSON.stringify(c.kind)}`);
+    }
+    const maxSelections = integer(c.max_selections, `${path}.max_selections`, 0, k);
+    return {
+      id: text(c.id, `${path}.id`),
+      title: typeof c.title === "string" ? c.title : "",
+      kind: c.kind,
+      candidates,
+      minSelections: integer(c.min_selections, `${path}.min_selections`, 0, maxSelections),
+      maxSelections,
+      maxRanks: c.kind === "mixnet" ? integer(c.max_ranks, `${path}.max_ranks`, 1, k) : 0
+    };
+  }
+  function electionFromSetup(setupEvent) {
+    const event = object(setupEvent, "setup_event");
+    if (event.type !== "Setup" || event.seq !== 0) {
+      throw new DecodingError(`setup_event: expected the Setup event (seq 0), got ${JSON.stringify(event.type)}`);
+    }
+    const body = object(event.body, "setup_event.body");
+    if (!Array.isArray(body.contests) || body.contests.length === 0) {
+      throw new DecodingError("setup_event.body.contests: expected a non-empty list");
+    }
+    const authority = object(body.credential_authority, "setup_event.body.credential_authority");
+    const roll = object(body.roll, "setup_event.body.roll");
+    const rollScopes = Array.isArray(roll.scopes) ? roll.scopes.map((x, i) => {
+      const contests = object(x, `setup_event.body.roll.scopes[${i}]`).contests;
+      if (!Array.isArray(contests)) throw new DecodingError(`setup_event.body.roll.scopes[${i}].contests: expected a list`);
+      return contests.map((c, j) => text(c, `setup_event.body.roll.scopes[${i}].contests[${j}]`));
+    }) : [];
+    return {
+      authorityKey: pointFromBytes(fromHex(authority.key, "credential_authority.key", 32), "credential_authority.key"),
+      rollScopes,
+      credentials: null,
+      electionId: text(body.election_id, "setup_event.body.election_id"),
+      title: typeof body.title === "string" ? body.title : "",
+      fingerprint: canonicalDigest(event),
+      key: precomputed(pointFromBytes(fromHex(body.joint_key, "joint_key", 32), "joint_key")),
+      contests: body.contests.map((c, i) => contest(c, `setup_event.body.contests[${i}]`))
+    };
+  }
+  function withCredentials(election2, credentialsEvent) {
+    const event = object(credentialsEvent, "credentials_event");
+    if (event.type !== "Credentials" || event.seq !== 1 || event.prev !== toHex(election2.fingerprint)) {
+      throw new DecodingError("credentials_event: expected the Credentials event following this Setup (seq 1)");
+    }
+    const body = object(event.body, "credentials_event.body");
+    const { signature, ...unsigned } = body;
+    verifySchnorr(
+      election2.fingerprint,
+      election2.authorityKey,
+      proofFromBytes(fromHex(signature, "credentials_event.body.signature"), "signature"),
+      canonicalDigest(unsigned),
+      CREDENTIAL_LIST_PURPOSE
+    );
+    if (!Array.isArray(body.credentials)) throw new DecodingError("credentials_event.body.credentials: expected a list");
+    const scopes = body.scopes;
+    const scoped = election2.rollScopes.length > 0;
+    if (scoped !== Array.isArray(scopes) || Array.isArray(scopes) && scopes.length !== body.credentials.length) {
+      throw new DecodingError("credentials_event.body.scopes: expected one scope per credential exactly when the roll is scoped");
+    }
+    const all = election2.contests.map((c) => c.id);
+    const credentials = /* @__PURE__ */ new Map();
+    body.credentials.forEach((c, i) => {
+      const key = toHex(fromHex(c, `credentials_event.body.credentials[${i}]`, 32));
+      if (!Array.isArray(scopes)) return void credentials.set(key, all);
+      const x = integer(scopes[i], `credentials_event.body.scopes[${i}]`, 0, election2.rollScopes.length - 1);
+      credentials.set(key, election2.rollScopes[x]);
+    });
+    return { ...election2, credentials };
+  }
+  function contestsFor(election2, binding) {
+    if (election2.credentials === null) return election2.contests;
+    const scope2 = election2.credentials.get(toHex(binding));
+    if (scope2 === void 0) return null;
+    return election2.contests.filter((c) => scope2.includes(c.id));
+  }
+
   // src/ballot/casting.ts
   var SIGNATURE_PURPOSE = "credential-signature";
   var BallotError = class extends Error {
@@ -2636,10 +2762,15 @@
       sum_proof: c.sumProof === null ? null : toHex(proofToBytes(c.sumProof))
     };
   }
+  function credentialContests(election2, credential2) {
+    const contests = contestsFor(election2, credential2.binding);
+    if (contests === null) throw new BallotError("ballot: this credential is not on the election's published list");
+    return contests;
+  }
   function signBallot(election2, contests, credential2, rng) {
     const ids = contests.map((c) => c.spec.id).join("\0");
-    if (ids !== election2.contests.map((c) => c.id).join("\0")) {
-      throw new BallotError("ballot: expected every contest of the election, in Setup order");
+    if (ids !== credentialContests(election2, credential2).map((c) => c.id).join("\0")) {
+      throw new BallotError("ballot: expected the credential's contests (every contest unless scoped, §10.4.1), in Setup order");
     }
     const unsigned = { credential: toHex(credential2.binding), contests: contests.map(contestBody) };
     const signature = proveSchnorr(election2.fingerprint, credential2.secret, canonicalDigest(unsigned), SIGNATURE_PURPOSE, rng);
@@ -2740,62 +2871,6 @@
     return choices;
   }
 
-  // src/record/election.ts
-  function object(value, path) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new DecodingError(`${path}: expected an object`);
-    }
-    return value;
-  }
-  function text(value, path) {
-    if (typeof value !== "string" || !value) throw new DecodingError(`${path}: expected a non-empty string`);
-    return value;
-  }
-  function integer(value, path, min, max) {
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new DecodingError(`${path}: expected an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
-    }
-    return value;
-  }
-  function contest(value, path) {
-    const c = object(value, path);
-    if (!Array.isArray(c.candidates) || c.candidates.length === 0) {
-      throw new DecodingError(`${path}.candidates: expected a non-empty list`);
-    }
-    const candidates = c.candidates.map((n, i) => text(n, `${path}.candidates[${i}]`));
-    const k = candidates.length;
-    if (c.kind !== "homomorphic" && c.kind !== "mixnet") {
-      throw new DecodingError(`${path}.kind: expected "homomorphic" or "mixnet", got ${JSON.stringify(c.kind)}`);
-    }
-    const maxSelections = integer(c.max_selections, `${path}.max_selections`, 0, k);
-    return {
-      id: text(c.id, `${path}.id`),
-      title: typeof c.title === "string" ? c.title : "",
-      kind: c.kind,
-      candidates,
-      minSelections: integer(c.min_selections, `${path}.min_selections`, 0, maxSelections),
-      maxSelections,
-      maxRanks: c.kind === "mixnet" ? integer(c.max_ranks, `${path}.max_ranks`, 1, k) : 0
-    };
-  }
-  function electionFromSetup(setupEvent) {
-    const event = object(setupEvent, "setup_event");
-    if (event.type !== "Setup" || event.seq !== 0) {
-      throw new DecodingError(`setup_event: expected the Setup event (seq 0), got ${JSON.stringify(event.type)}`);
-    }
-    const body = object(event.body, "setup_event.body");
-    if (!Array.isArray(body.contests) || body.contests.length === 0) {
-      throw new DecodingError("setup_event.body.contests: expected a non-empty list");
-    }
-    return {
-      electionId: text(body.election_id, "setup_event.body.election_id"),
-      title: typeof body.title === "string" ? body.title : "",
-      fingerprint: canonicalDigest(event),
-      key: precomputed(pointFromBytes(fromHex(body.joint_key, "joint_key", 32), "joint_key")),
-      contests: body.contests.map((c, i) => contest(c, `setup_event.body.contests[${i}]`))
-    };
-  }
-
   // src/booth-worker.ts
   var scope = globalThis;
   var election = null;
@@ -2891,6 +2966,10 @@
       post({ op: "ballot", request, ok: true, ballot, choices });
     }
   }
+  function freshWork(spec) {
+    const { values, valid } = valuesFor(spec, []);
+    return { spec, values, valid, slots: values.map(() => null), sumProof: null, sumOver: [] };
+  }
   function discardEncryptions() {
     lastBallot = null;
     for (const w of work) {
@@ -2903,15 +2982,13 @@
     switch (message.op) {
       case "init": {
         try {
-          election = electionFromSetup(message.setup);
+          const setup = electionFromSetup(message.setup);
+          election = message.credentials == null ? setup : withCredentials(setup, message.credentials);
         } catch (error) {
           post({ op: "error", kind: "setup", message: String(error) });
           return;
         }
-        work = election.contests.map((spec) => {
-          const { values, valid } = valuesFor(spec, []);
-          return { spec, values, valid, slots: values.map(() => null), sumProof: null, sumOver: [] };
-        });
+        work = election.contests.map(freshWork);
         post({
           op: "ready",
           electionId: election.electionId,
@@ -2928,15 +3005,27 @@
         return;
       }
       case "credential": {
+        let candidate;
         try {
-          credential = credentialFromSecret(parseCredentialCode(message.code));
+          candidate = credentialFromSecret(parseCredentialCode(message.code));
         } catch (error) {
           const problem = error instanceof CredentialCodeError ? error.problem : "value";
           post({ op: "credential", ok: false, problem, message: String(error) });
           return;
         }
+        const specs = election === null ? null : contestsFor(election, candidate.binding);
+        if (election === null || specs === null) {
+          credential = null;
+          const message2 = "this credential is not on the election's published list";
+          post({ op: "credential", ok: false, problem: "unlisted", message: message2 });
+          return;
+        }
+        credential = candidate;
+        const kept = new Map(work.map((w) => [w.spec.id, w]));
+        work = specs.map((spec) => kept.get(spec.id) ?? freshWork(spec));
         discardEncryptions();
-        post({ op: "credential", ok: true, credential: toHex(credential.binding) });
+        const contests = specs.map((c) => c.id);
+        post({ op: "credential", ok: true, credential: toHex(candidate.binding), contests, scoped: specs.length !== election.contests.length });
         schedule();
         return;
       }

@@ -38,6 +38,8 @@
     credentialCharacters: "The credential has a character that cannot be in it. Check what you typed.",
     credentialChecksum: "The credential does not check out: a character is mistyped. Compare it with your email or letter.",
     credentialValue: "This is not a valid credential. Compare it with your email or letter.",
+    credentialUnlisted: "This credential is not on this election's list of voters. Check that the link or letter is for this election, or ask the returning officer.",
+    scopedTo: "You vote in: {contests}. The other questions are for other members.",
     encrypting: "Encrypting your ballot on this device…",
     encrypted: "Your ballot is encrypted and ready.",
     tooMany: "You have chosen too many: choose at most {n}.",
@@ -127,7 +129,10 @@
         const key = message.ok ? "credentialOk" : `credential${message.problem[0].toUpperCase()}${message.problem.slice(1)}`;
         if (el) el.textContent = text(key);
         input?.setAttribute("aria-invalid", message.ok ? "false" : "true");
-        if (message.ok) for (const fieldset of fieldsets()) sendAnswer(fieldset);
+        if (message.ok) {
+          showScope(message.contests, message.scoped);
+          for (const fieldset of fieldsets()) sendAnswer(fieldset);
+        }
         return;
       }
       case "progress":
@@ -162,8 +167,21 @@
     worker?.terminate();
     worker = null;
   }
-  function fieldsets() {
+  function allFieldsets() {
     return [...document.querySelectorAll("#ballot fieldset[data-contest]")];
+  }
+  function fieldsets() {
+    return allFieldsets().filter((f) => !f.hidden);
+  }
+  function showScope(ids, scoped) {
+    const shown = [];
+    for (const fieldset of allFieldsets()) {
+      const id = fieldset.dataset.contest ?? "";
+      fieldset.hidden = !ids.includes(id);
+      if (!fieldset.hidden) shown.push(fieldset.querySelector("legend")?.textContent?.trim() ?? id);
+    }
+    const el = byId("credential-status");
+    if (scoped && el) el.textContent = `${text("credentialOk")} ${text("scopedTo", { contests: shown.join("; ") })}`;
   }
   function readAnswer(fieldset) {
     const min = Number(fieldset.dataset.min ?? "0");
@@ -425,10 +443,13 @@
     byId("cast-form")?.addEventListener("submit", (event) => void castBallot(event));
     const workerUrl = script ? new URL("booth-worker.js", script.src).href : "/static/booth/booth-worker.js";
     let setupEvent;
+    let credentialsEvent = null;
     try {
       const response = await fetch(`${form.dataset.api}/booth`, { credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
-      setupEvent = (await response.json()).setup_event;
+      const data = await response.json();
+      setupEvent = data.setup_event;
+      credentialsEvent = data.credentials_event ?? null;
       if (!await workerMatchesRecord(workerUrl, setupEvent)) {
         status("");
         showError(text("workerMismatch"));
@@ -443,7 +464,7 @@
     worker = new Worker(workerUrl);
     worker.onmessage = (event) => onWorker(event.data);
     worker.onerror = () => showError(text("workerFailed"));
-    send({ op: "init", setup: setupEvent });
+    send({ op: "init", setup: setupEvent, credentials: credentialsEvent });
     const typed = input?.value.trim() ?? "";
     if (typed) send({ op: "credential", code: typed });
   }
