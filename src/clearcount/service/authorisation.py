@@ -99,6 +99,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "ballots.status": PUBLIC,
     "ballots.elections": PUBLIC,
     "ballots.setup_event": PUBLIC,
+    "ballots.credentials_event": PUBLIC,
     "ballots.record": PUBLIC,
     "casting.cast": frozenset({_V}),
     "casting.challenge": frozenset({_V}),
