@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.elections.appeals import DECISIONS
 
+from .choices import DECISIONS
 from .common import Database, db_options, principal_option, progress
 from .context import open_services
 

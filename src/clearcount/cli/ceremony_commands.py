@@ -10,14 +10,13 @@ Services: `service.elections.ballots` (officer), `service.roles.trustee_ceremony
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.roles.ceremony_transport import CeremonyFolder, CeremonyTransport
-from clearcount.service.roles.keys import DEFAULT_LOG2_N
-from clearcount.service.roles.trustee_ceremony import trustee_round1, trustee_round2
 
+from .choices import DEFAULT_LOG2_N
 from .common import (
     INPUT_FILE,
     Database,
@@ -30,6 +29,9 @@ from .common import (
 )
 from .context import open_services
 from .server_transport import ServerCeremony
+
+if TYPE_CHECKING:
+    from clearcount.service.roles.ceremony_transport import CeremonyTransport
 
 __all__ = ["officer_ceremony_group", "trustee_ceremony_group"]
 
@@ -57,6 +59,8 @@ def _trustee_transport(
     folder: Path | None, server: str | None, election: str | None
 ) -> tuple[CeremonyTransport, str]:
     """The folder, or the server's role API; and where the message goes, to say so."""
+    from clearcount.service.roles.ceremony_transport import CeremonyFolder
+
     if (folder is None) == (server is None):
         raise UserError("give either --dir FOLDER or --server URL (with --election ID)")
     if server is not None:
@@ -92,6 +96,8 @@ def ceremony_start(election: str, folder: Path | None, principal: Principal, db:
     Needs the frozen roll and every role's registered card. Then each trustee runs
     `trustee ceremony round1`, and after all of them `round2`, on their own machines.
     """
+    from clearcount.service.roles.ceremony_transport import CeremonyFolder
+
     with open_services(db) as s:
         transport = s.ceremony.transport(principal, election) if folder is None else None
         start = s.ballots.ceremony_start(
@@ -114,6 +120,8 @@ def ceremony_finish(election: str, folder: Path | None, principal: Principal, db
 
     Prints the election fingerprint: announce it to voters.
     """
+    from clearcount.service.roles.ceremony_transport import CeremonyFolder
+
     with open_services(db) as s, progress("checking the ceremony", None):
         transport = s.ceremony.transport(principal, election) if folder is None else None
         report = s.ballots.ceremony_finish(
@@ -137,6 +145,8 @@ def round1_command(
     key_file: Path, folder: Path | None, server: str | None, election: str | None
 ) -> None:
     """Round 1: your commitments and one encrypted share for each trustee, signed."""
+    from clearcount.service.roles.trustee_ceremony import trustee_round1
+
     transport, where = _trustee_transport(folder, server, election)
     name = key_file_name(key_file)
     passphrase = role_passphrase("trustee", name, confirm=False)
@@ -171,6 +181,8 @@ def round2_command(
     kdf_cost: int,
 ) -> None:
     """Round 2: check the shares sent to you; acknowledge them, or complain (signed)."""
+    from clearcount.service.roles.trustee_ceremony import trustee_round2
+
     transport, sent_to = _trustee_transport(folder, server, election)
     name = key_file_name(key_file)
     passphrase = role_passphrase("trustee", name, confirm=False)

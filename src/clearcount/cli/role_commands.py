@@ -12,11 +12,9 @@ from pathlib import Path
 
 import click
 
-from clearcount.protocol.roles import ROLES
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.elections.role_cards import init_role, read_card, write_card
-from clearcount.service.roles.keys import DEFAULT_LOG2_N
 
+from .choices import DEFAULT_LOG2_N, ROLES
 from .common import Database, UserError, db_options, principal_option, role_passphrase
 from .context import open_services
 
@@ -28,6 +26,8 @@ def _card_path(key_file: Path, card: Path | None) -> Path:
 
 
 def _init(role: str, name: str, out: Path, card: Path | None, kdf_cost: int) -> None:
+    from clearcount.service.elections.role_cards import init_role, write_card
+
     card_path = _card_path(out, card)
     if card_path.exists():
         raise UserError(f"{card_path}: a file is already there; give another --card path")
@@ -126,6 +126,8 @@ def register_card_command(
     Each card's proof is checked, and its role and name must be the election's (its trustees,
     tellers, credential authority; one returning officer). Only public keys are stored.
     """
+    from clearcount.service.elections.role_cards import read_card
+
     parsed = [read_card(path) for path in cards]
     with open_services(db) as s:
         for card in parsed:
