@@ -16,32 +16,19 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.decorators import FC
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from clearcount.core.canonical import canonical_json
-from clearcount.core.errors import InputFormatError, RecordError
-from clearcount.mail.smtp import SECURITY_MODES, SmtpMailer, SmtpSettings
-from clearcount.record.archive import read_record
-from clearcount.service.roles.credential_authority import (
-    DeliveryOutcome,
-    KeyMaterial,
-    delivery_plan,
-    election_facts,
-    issue_credentials,
-    letters,
-    recipients_from_json,
-    resend,
-    send_credentials,
-)
-from clearcount.service.roles.credential_keyfile import load_key_file, save_key_file
-from clearcount.service.roles.delivery import VotingInstructions
-from clearcount.service.roles.sent_log import read_sent, record_sent, sent_log_path
+from clearcount.core.errors import InputFormatError
 
+from .choices import SECURITY_MODES
 from .common import INPUT_FILE, open_role_key
+
+if TYPE_CHECKING:
+    from clearcount.mail.smtp import SmtpMailer
+    from clearcount.service.roles.credential_authority import DeliveryOutcome, KeyMaterial
 
 __all__ = ["PUBLIC_FORMAT", "credentials_group"]
 
@@ -71,6 +58,8 @@ def _json(path: Path) -> object:
 def _material(key_file: Path) -> KeyMaterial:
     if not key_file.is_file():  # before the passphrase is asked for
         raise click.BadParameter(f"file {str(key_file)!r} does not exist", param_hint="--key-file")
+    from clearcount.service.roles.credential_keyfile import load_key_file
+
     return load_key_file(key_file, _passphrase(confirm=False))
 
 
@@ -124,6 +113,8 @@ def smtp_options(required: bool) -> Callable[[FC], FC]:
 
 
 def _mailer(o: dict[str, object]) -> SmtpMailer:
+    from clearcount.mail.smtp import SmtpMailer, SmtpSettings
+
     return SmtpMailer(
         SmtpSettings(
             host=str(o["smtp_host"]),
@@ -158,6 +149,17 @@ def generate_command(
 ) -> None:
     """Draw one credential per eligible member; write the key file and the public list,
     signed with the authority's own key (nobody else can publish or alter it)."""
+    from clearcount.core.canonical import canonical_json
+    from clearcount.core.errors import RecordError
+    from clearcount.record.archive import read_record
+    from clearcount.service.roles.credential_authority import (
+        delivery_plan,
+        election_facts,
+        issue_credentials,
+        recipients_from_json,
+    )
+    from clearcount.service.roles.credential_keyfile import save_key_file
+
     if out.exists():
         raise click.UsageError(f"{out} already exists")
     signer = open_role_key(authority_key, "authority")
@@ -206,6 +208,13 @@ def send_command(key_file: Path, vote_url: str, help_contact: str, only: tuple[s
     Idempotent: each accepted message is logged beside the key file (KEYFILE.sent), and a
     re-run sends only to members not yet sent; `resend MEMBER` sends one again.
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from clearcount.service.roles.credential_authority import delivery_plan, send_credentials
+    from clearcount.service.roles.delivery import VotingInstructions
+    from clearcount.service.roles.sent_log import read_sent, record_sent, sent_log_path
+
     material = _material(key_file)
     instructions = VotingInstructions(vote_url, help_contact)
     election = material.election.election_id
@@ -261,6 +270,8 @@ def letters_command(key_file: Path, vote_url: str, help_contact: str, out: Path 
     if (out is None) == (folder is None):
         raise click.UsageError("give exactly one of --out FILE.pdf and --split FOLDER")
     from clearcount.mail.letters import render_letters, write_letters, write_private
+    from clearcount.service.roles.credential_authority import letters
+    from clearcount.service.roles.delivery import VotingInstructions
 
     material = _material(key_file)
     today = date.today()
@@ -290,6 +301,9 @@ def resend_command(member: str, key_file: Path, vote_url: str, help_contact: str
                    letter: Path | None, **smtp: object) -> None:  # fmt: skip
     """Send MEMBER's credential again (the same one): by email, or as a letter with --letter."""
     from clearcount.mail.letters import render_letters, write_private
+    from clearcount.service.roles.credential_authority import letters, resend
+    from clearcount.service.roles.delivery import VotingInstructions
+    from clearcount.service.roles.sent_log import record_sent, sent_log_path
 
     material = _material(key_file)
     instructions = VotingInstructions(vote_url, help_contact)

@@ -8,19 +8,12 @@ credentials) and 08 (close) of docs/steps/. Services: `service.elections.ballots
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from clearcount.core.errors import ClearcountError
-from clearcount.record.events import Credentials, PostalRules, Workplace
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.elections.contests_file import (
-    CONTESTS_FORMAT,
-)
-from clearcount.service.elections.contests_file import (
-    contests_from_document as contests_from_json,
-)
-from clearcount.service.elections.records import BallotDefinition
 from clearcount.service.errors import NotFoundError
 from clearcount.service.london_time import show_london
 
@@ -34,7 +27,10 @@ from .common import (
 )
 from .context import open_services
 
-__all__ = ["CONTESTS_FORMAT", "contests_from_json", "election_group"]
+if TYPE_CHECKING:
+    from clearcount.record.events import PostalRules
+
+__all__ = ["election_group"]
 
 
 @click.group("election")
@@ -47,6 +43,8 @@ def _postal_rules(
 ) -> PostalRules | None:
     """--papers, --workplace and --aggregation as the Setup's postal rules (spec §11.12);
     each workplace's electorate is counted on the frozen roll when the Setup is drafted."""
+    from clearcount.record.events import PostalRules, Workplace
+
     if papers is None:
         if workplaces:
             raise UserError("--workplace: give --papers postal (workplace ballots are postal)")
@@ -163,6 +161,11 @@ def election_define(
     ELECTION is the same id as the ballot whose eligibility rules and roll you set with
     `clearcount roll rules` and `clearcount roll freeze`.
     """
+    from clearcount.service.elections.contests_file import (
+        contests_from_document as contests_from_json,
+    )
+    from clearcount.service.elections.records import BallotDefinition
+
     if len(tellers) != 2:
         raise UserError(f"--teller: expected exactly two tellers, got {len(tellers)}")
     document = read_json(contests_file)
@@ -288,6 +291,8 @@ def election_open(election: str, public_file: Path, principal: Principal, db: Da
     The file must be for this election (its fingerprint is checked) and hold exactly one
     credential per eligible member.
     """
+    from clearcount.record.events import Credentials
+
     document = read_json(public_file)
     if not isinstance(document, dict) or "body" not in document:
         raise UserError(f'{public_file}: expected the public credential list (with a "body")')

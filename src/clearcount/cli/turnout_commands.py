@@ -104,8 +104,11 @@ def election_edit(
 ) -> None:
     """Change a defined ballot before it opens (refused after the key ceremony or the
     opening time); each change goes in the audit log."""
+    from clearcount.service.elections.contests_file import (
+        contests_from_document as contests_from_json,
+    )
+
     from .common import parse_instant
-    from .election_commands import contests_from_json
 
     with open_services(db) as s:
         old = definition(s, election)
