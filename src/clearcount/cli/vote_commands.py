@@ -13,22 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from clearcount.core.errors import ClearcountError
-from clearcount.crypto.group import Point
-from clearcount.crypto.proofs.schnorr import SchnorrProof
-from clearcount.protocol.casting import make_ballot
-from clearcount.protocol.challenge import spoil
-from clearcount.protocol.context import Election
-from clearcount.protocol.credentials import CredentialSecret
-from clearcount.protocol.paper import Cancellation
-from clearcount.record import codec
-from clearcount.record.events import ContestSpec
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.roles.credential_keyfile import load_key_file
-from clearcount.service.roles.delivery import parse_credential_code
 
 from .common import (
     INPUT_FILE,
@@ -42,6 +32,12 @@ from .common import (
     write_json,
 )
 from .context import election_of, open_services
+
+if TYPE_CHECKING:
+    from clearcount.protocol.context import Election
+    from clearcount.protocol.credentials import CredentialSecret
+    from clearcount.protocol.paper import Cancellation
+    from clearcount.record.events import ContestSpec
 
 __all__ = ["CANCELLED_FORMAT", "PAPERS_FORMAT", "cancel_list_command", "vote_group"]
 
@@ -85,6 +81,10 @@ def parse_choices(election: Election, given: Sequence[str]) -> dict[str, tuple[i
 
 
 def _credential(election: Election, code: str) -> CredentialSecret:
+    from clearcount.crypto.group import Point
+    from clearcount.protocol.credentials import CredentialSecret
+    from clearcount.service.roles.delivery import parse_credential_code
+
     secret = parse_credential_code(code)
     public = Point.base_mul(secret)
     weight = election.credentials.get(public.to_bytes())
@@ -161,6 +161,9 @@ def vote_online(
     published record. You may vote again; only your last online ballot counts, and a meeting
     or postal vote replaces it.
     """
+    from clearcount.protocol.casting import make_ballot
+    from clearcount.protocol.challenge import spoil
+
     voter = Principal(member, Role.VOTER)
     with open_services(db) as s:
         el = election_of(s, election)
@@ -217,6 +220,10 @@ def vote_check(election: str, tracking_code: str, db: Database) -> None:
 
 def _cancelled(path: Path, election: Election) -> Cancellation:
     """The credential authority's signed list (its signature is checked when entered)."""
+    from clearcount.crypto.proofs.schnorr import SchnorrProof
+    from clearcount.protocol.paper import Cancellation
+    from clearcount.record import codec
+
     document = read_json(path)
     where = str(path)
     names = ("format", "election_id", "fingerprint", "credentials", "signature")
@@ -417,6 +424,9 @@ def cancel_list_command(
     credential is whose.
     """
     import os
+
+    from clearcount.record import codec
+    from clearcount.service.roles.credential_keyfile import load_key_file
 
     signer = open_role_key(authority_key, "authority")
     passphrase = os.environ.get("CLEARCOUNT_CA_PASSPHRASE") or click.prompt(
