@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.elections.results import ContestDeclaration, Declaration
 
 from .common import Database, db_options, principal_option, progress
 from .context import open_services
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from clearcount.service.elections.results import ContestDeclaration, Declaration
 
 __all__ = ["print_declaration", "tally_group"]
 
 
 def _stage_table(contest: ContestDeclaration) -> Table:
+    from rich.table import Table
+
     count = contest.count
     candidates = [str(c) for c in count.get("candidates", [])]  # type: ignore[attr-defined]
     stages = count.get("stages", [])
@@ -86,6 +91,8 @@ def print_declaration(declaration: Declaration, *, fmt: str = "table") -> None:
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
+    from rich.console import Console
+
     console = Console(width=140)
     click.echo(f"== {declaration.title} ({declaration.election_id})")
     for c in declaration.contests:

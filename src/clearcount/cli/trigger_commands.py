@@ -24,22 +24,10 @@ from typing import Any, TypeVar
 
 import click
 
-from clearcount.core.canonical import canonical_json
 from clearcount.counting.trigger_ballot import PROFILES
-from clearcount.record.trigger_signed import (
-    VOTES,
-    AffiliateVoteAct,
-    BodiesList,
-    ListedAffiliate,
-    sign_abstention,
-    sign_affiliate_vote,
-    sign_bodies,
-    sign_casting_vote,
-)
 from clearcount.service.authorisation import Principal, Role
-from clearcount.service.elections.role_cards import read_card
-from clearcount.service.roles.keys import load_long_term_key
 
+from .choices import VOTES
 from .common import (
     Database,
     UserError,
@@ -153,6 +141,9 @@ def trigger_create(
     db: Database,
 ) -> None:
     """Start the trigger ballot TRIGGER with its affiliates' cards; add branches next."""
+    from clearcount.record.trigger_signed import ListedAffiliate
+    from clearcount.service.elections.role_cards import read_card
+
     listed = []
     for path in cards:
         card = read_card(path)
@@ -209,6 +200,8 @@ def trigger_fix_bodies(
     trigger: str, key_file: Path, out: Path, principal: Principal, db: Database
 ) -> None:
     """Sign and fix TRIGGER's list of bodies, before its election opens (officer)."""
+    from clearcount.record.trigger_signed import sign_bodies
+
     secret = _officer_key(key_file)
     with open_services(db) as s:
         draft = s.trigger.draft_bodies(principal, trigger, secret.name, secret.key)
@@ -239,6 +232,10 @@ def trigger_affiliate_sign(
 
     The list is checked first: the returning officer's signature, and that it gives your
     affiliate your key. Needs no database."""
+    from clearcount.core.canonical import canonical_json
+    from clearcount.record.trigger_signed import BodiesList, sign_affiliate_vote
+    from clearcount.service.roles.keys import load_long_term_key
+
     try:
         listed = BodiesList.from_json(json.loads(bodies.read_bytes()), str(bodies))
     except (OSError, ValueError) as error:
@@ -275,6 +272,8 @@ def trigger_affiliate_vote(
     trigger: str, signed_path: Path, replace: bool, principal: Principal, db: Database
 ) -> None:
     """Record in TRIGGER the vote an affiliate's officer signed (its signature is checked)."""
+    from clearcount.record.trigger_signed import AffiliateVoteAct
+
     try:
         act = AffiliateVoteAct.from_json(json.loads(signed_path.read_bytes()), str(signed_path))
     except (OSError, ValueError) as error:
@@ -289,6 +288,8 @@ def trigger_affiliate_vote(
 
 
 def _officer_key(key_file: Path) -> Any:
+    from clearcount.service.roles.keys import load_long_term_key
+
     name = key_file_name(key_file)
     return load_long_term_key(
         key_file, role_passphrase("officer", name, confirm=False), role="officer"
@@ -306,6 +307,8 @@ def trigger_abstain(
     trigger: str, body: str, reason: str, key_file: Path, principal: Principal, db: Database
 ) -> None:
     """Record in TRIGGER that BODY did not vote, signed by the returning officer."""
+    from clearcount.record.trigger_signed import sign_abstention
+
     secret = _officer_key(key_file)
     with open_services(db) as s:
         act = sign_abstention(s.trigger.bodies(trigger), body, reason, secret.signing)
@@ -336,6 +339,8 @@ def trigger_casting_vote(
     db: Database,
 ) -> None:
     """Enter the chair's casting vote for a tied BRANCH of TRIGGER (returning officer)."""
+    from clearcount.record.trigger_signed import sign_casting_vote
+
     secret = _officer_key(key_file)
     with open_services(db) as s:
         _, tallies = s.trigger.tallies(trigger)
