@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING
 import click
 
 from clearcount.core.errors import ClearcountError
-from clearcount.protocol.postal_statement import statutory_statement
-from clearcount.record import codec
-from clearcount.record.postal_body import PaperContent, PaperQuestion
 from clearcount.service.authorisation import Principal, Role
 
 if TYPE_CHECKING:
@@ -120,6 +117,8 @@ def papers_issue(
     """
     from clearcount.mail.letters import write_private
     from clearcount.mail.papers import render_papers, render_sample
+    from clearcount.protocol.postal_statement import statutory_statement
+    from clearcount.record.postal_body import PaperContent, PaperQuestion
     from clearcount.service.roles.postal_papers import (
         issue_papers,
         save_paper_list,
@@ -208,6 +207,7 @@ def papers_replace(
 
 def _returns(path: Path, specs: dict[str, tuple[str, ...]]) -> list[ReturnedPaper]:
     from clearcount.protocol.postal import ReturnedPaper
+    from clearcount.record import codec
 
     document = read_json(path)
     where = str(path)
