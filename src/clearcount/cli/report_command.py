@@ -12,8 +12,9 @@ from pathlib import Path
 
 import click
 
-from clearcount.documents.build import FORMATS, make_document, render, suffix
 from clearcount.reports.statutory_fields import KINDS, TITLES
+
+from .choices import FORMATS
 
 __all__ = ["report_command", "write_documents"]
 
@@ -22,7 +23,7 @@ def write_documents(
     record: Path, kinds: Sequence[str], folder: Path, stem: str, formats: Sequence[str] = ("pdf",)
 ) -> list[Path]:
     """Write each kind (in each format) made from `record` into `folder`; the paths written."""
-    from clearcount.documents.build import read_verified
+    from clearcount.documents.build import make_document, read_verified, render, suffix
 
     folder.mkdir(parents=True, exist_ok=True)
     verified = None if "trigger-report" in kinds else read_verified(record)
@@ -80,6 +81,8 @@ def report_command(
     the document states the verifier's verdict and the record's hash, and re-renders byte for
     byte from the record alone.
     """
+    from clearcount.documents.build import make_document, render, suffix
+
     document = make_document(record, kind, branch_records=branch_records, evidence=evidence)
     target = out or Path(f"{kind}{suffix(fmt)}")
     target.write_bytes(render(document, fmt))

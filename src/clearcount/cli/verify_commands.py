@@ -10,17 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-from rich.table import Table
 
 from clearcount.core.errors import RecordError
-from clearcount.verifier import Report, Status, verify_record
-from clearcount.verifier.diff import verify_extension
-from clearcount.verifier.roll_proof import check_membership, roll_root
-from clearcount.verifier.trigger import verify_trigger
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from clearcount.verifier import Report
 
 __all__ = [
     "roll_proof_command",
@@ -29,10 +28,13 @@ __all__ = [
     "verify_trigger_command",
 ]
 
-_STYLE = {Status.PASSED: "green", Status.FAILED: "bold red", Status.SKIPPED: "yellow"}
-
 
 def _table(report: Report) -> Table:
+    from rich.table import Table
+
+    from clearcount.verifier import Status
+
+    style = {Status.PASSED: "green", Status.FAILED: "bold red", Status.SKIPPED: "yellow"}
     table = Table(title=f"Election record: {report.events} events", show_lines=False)
     for column in ("check", "spec", "status", "details"):
         table.add_column(column, overflow="fold")
@@ -41,7 +43,7 @@ def _table(report: Report) -> Table:
         lines += [f"{f.where()}: {f.message}" for f in outcome.findings[:20]]
         if len(outcome.findings) > 20:
             lines.append(f"… {len(outcome.findings) - 20} more (use --format json)")
-        status = f"[{_STYLE[outcome.status]}]{outcome.status.value}[/]"
+        status = f"[{style[outcome.status]}]{outcome.status.value}[/]"
         table.add_row(outcome.spec.id, outcome.spec.section, status, "\n".join(lines))
     return table
 
@@ -64,6 +66,11 @@ def _table(report: Report) -> Table:
 )
 def verify_command(record: Path, fmt: str, workers: int | None, incomplete: bool) -> None:
     """Re-check everything in RECORD (folder, .zip or record.jsonl) from the record alone."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from clearcount.verifier import verify_record
+
     err = Console(stderr=True)
     with Progress(
         "[progress.description]{task.description}",
@@ -95,6 +102,8 @@ def verify_command(record: Path, fmt: str, workers: int | None, incomplete: bool
 @click.argument("new", type=click.Path(path_type=Path))
 def verify_diff_command(old: Path, new: Path) -> None:
     """Check that NEW extends OLD: OLD's events, byte for byte, are NEW's first events."""
+    from clearcount.verifier.diff import verify_extension
+
     try:
         extension = verify_extension(old, new)
     except RecordError as error:
@@ -125,6 +134,8 @@ def verify_trigger_command(
     hash are compared with its record, and the result is recounted from the branches' tallies
     and the affiliates' declared votes. Exit status 0 only when every check holds.
     """
+    from clearcount.verifier.trigger import verify_trigger
+
     report = verify_trigger(declaration, list(records), workers=workers)
     for path, record_report in report.records:
         verdict = "VERIFIED" if record_report.ok else "NOT VERIFIED"
@@ -158,6 +169,8 @@ def verify_trigger_command(
 )
 def roll_proof_command(record: Path, salt: str, member_id: str, proof_path: Path) -> None:
     """Check that you are on RECORD's committed roll, and whether as eligible or ineligible."""
+    from clearcount.verifier.roll_proof import check_membership, roll_root
+
     try:
         document = json.loads(proof_path.read_bytes())
     except (OSError, ValueError) as error:
