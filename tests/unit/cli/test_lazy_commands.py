@@ -1,6 +1,7 @@
-"""The command line starts light: `--help` imports no command module, `roll --help` no database,
-PDF, numerics or AEAD library (issue 11: every command starts in under 0.3 s). Checked by which
-modules a fresh interpreter has imported, never by timing."""
+"""The command line starts light: `--help` imports no command module, and no group's or
+command's `--help` imports the database, PDF, numerics or AEAD library, the verifier, the
+protocol, the documents or the storage (issue 11: every command starts in under 0.3 s).
+Checked by which modules a fresh interpreter has imported, never by timing."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ import pytest
 from clearcount.cli.main import COMMANDS, cli
 
 HEAVY = ("sqlalchemy", "numpy", "fpdf", "cryptography", "alembic", "openpyxl")
+HEAVY_OWN = (
+    "clearcount.verifier",
+    "clearcount.protocol",
+    "clearcount.documents",
+    "clearcount.storage",
+)
+"""Our own packages that `--help` must not load: they pull in the above, or are slow."""
 
 _PROBE = """
 import json, sys
@@ -73,6 +81,54 @@ def test_summary_is_the_commands_own_help(name: str) -> None:
     stub = click.Command(name, help=COMMANDS[name].summary)
     for width in (30, 45, 60, 80, 10**6):
         assert stub.get_short_help_str(width) == real.get_short_help_str(width)
+
+
+_EACH_HELP = """
+import contextlib, io, json, sys
+runs, watched = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+from clearcount.cli.entry import main
+failed = []
+for args in runs:
+    sys.argv = ["clearcount", *args, "--help"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            main()
+        except SystemExit as exit:
+            if exit.code:
+                failed.append(args)
+    if "Usage: clearcount" not in out.getvalue():
+        failed.append(args)
+heavy = sorted(
+    w for w in watched if any(m == w or m.startswith(w + ".") for m in sys.modules)
+)
+print(json.dumps({"failed": failed, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+def _command_paths(command: click.Command, path: list[str]) -> list[list[str]]:
+    """`path` and the path of every command below it (groups nest: `election ceremony start`)."""
+    paths = [path]
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            paths += _command_paths(sub, [*path, name])
+    return paths
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_help_of_a_group_imports_no_heavy_module(name: str) -> None:
+    """`clearcount NAME --help` and `--help` of every command under NAME, run one after the
+    other in one fresh interpreter: none of them loads a heavy module."""
+    runs = _command_paths(COMMANDS[name].load(), [name])
+    done = subprocess.run(
+        [sys.executable, "-c", _EACH_HELP, json.dumps(runs), json.dumps(HEAVY + HEAVY_OWN)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    result = json.loads(done.stderr.strip().splitlines()[-1])
+    assert result == {"failed": [], "heavy": []}, (runs, done.stderr[-2000:])
 
 
 @pytest.mark.parametrize(
