@@ -28,7 +28,6 @@ from .common import (
     role_passphrase,
 )
 from .context import open_services
-from .server_transport import ServerCeremony
 
 if TYPE_CHECKING:
     from clearcount.service.roles.ceremony_transport import CeremonyTransport
@@ -64,6 +63,8 @@ def _trustee_transport(
     if (folder is None) == (server is None):
         raise UserError("give either --dir FOLDER or --server URL (with --election ID)")
     if server is not None:
+        from .server_transport import ServerCeremony
+
         if not election:
             raise UserError("--server: give --election ID too (whose ceremony it is)")
         return ServerCeremony(server, election), server

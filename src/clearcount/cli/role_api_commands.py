@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from .common import UserError, read_json
-from .server_transport import RoleApi
 
 __all__ = ["credentials_publish_command"]
 
@@ -25,6 +24,8 @@ def credentials_publish_command(public_file: Path, server: str) -> None:
     document = read_json(public_file)
     if not isinstance(document, dict) or "body" not in document or "election_id" not in document:
         raise UserError(f"{public_file}: expected the public credential list of `generate`")
+    from .server_transport import RoleApi
+
     answer = RoleApi(server, str(document["election_id"])).post("credentials", document)
     seq = answer.get("seq") if isinstance(answer, dict) else None
     click.echo(
