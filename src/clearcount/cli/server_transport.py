@@ -19,6 +19,7 @@ from clearcount.core.canonical import canonical_json
 from clearcount.service.errors import (
     ConflictError,
     NotFoundError,
+    StaleInputError,
     StorageUnavailableError,
     ValidationError,
 )
@@ -36,7 +37,8 @@ def _refusal(status: int, body: bytes) -> Exception:
     text = document.get("error") if isinstance(document, dict) else None
     message = str(text or f"the server answered HTTP {status}")
     if status == 409:
-        return ConflictError(message)
+        stale = isinstance(document, dict) and document.get("kind") == "stale_input"
+        return StaleInputError(message) if stale else ConflictError(message)
     if status == 404:
         return NotFoundError(message)
     return ValidationError("role API", "answer", "accepted", message)

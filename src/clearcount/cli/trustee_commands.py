@@ -43,23 +43,82 @@ _ROLE_KEY = click.option(
 )
 
 
+_SERVER = click.option(
+    "--server",
+    default=None,
+    metavar="URL",
+    help="The ballot server (`clearcount serve`): fetch the record and send what you computed "
+    "and signed through its role API instead of a local database.",
+)
+
+_TRIES = 5
+"""Shuffles on a server: how often to fetch again when another trustee shuffled first."""
+
+
 @trustee_group.command("shuffle")
 @click.argument("election")
 @_ROLE_KEY
+@_SERVER
 @db_options
-def shuffle(election: str, role_key: Path, db: Database) -> None:
+def shuffle(election: str, role_key: Path, server: str | None, db: Database) -> None:
     """Shuffle (mix) ELECTION's ranked ballots, with a proof, signed as the trustee of ROLE-KEY.
 
     Every trustee shuffles in turn after close; nobody can then link a ranking to a voter, and
     nobody else can shuffle in your name.
     """
     key = open_role_key(role_key, "trustee")
-    with open_services(db) as s, progress(f"shuffling as {key.name}", None):
-        hashes = s.tally.shuffle(election, key.name, key.signing)
+    if server is not None:
+        hashes = _shuffle_on_server(server, election, key.name, key.signing)
+    else:
+        hashes = _shuffle_here(election, key.name, key.signing, db)
     if not hashes:
-        click.echo(f"{election!r} has no ranked contest: nothing to shuffle")
+        click.echo(f"{election!r}: nothing to shuffle (no ranked contest left for you)")
     else:
         click.echo(f"trustee {key.name} shuffled {len(hashes)} contest(s) of {election!r}")
+
+
+def _shuffle_on_server(
+    server: str, election: str, trustee: str, signing: Scalar
+) -> tuple[str, ...]:
+    """Per ranked contest: fetch the record, shuffle the current mix here, send the signed
+    Shuffle; when another trustee's shuffle went first (409 stale_input), fetch and redo."""
+    from clearcount.protocol.context import read_election
+    from clearcount.record.archive import decode_record
+    from clearcount.service.elections.tally import shuffle_for
+    from clearcount.service.errors import StaleInputError
+
+    from .server_transport import RoleApi
+
+    api = RoleApi(server, election)
+    where = f"{server} record of {election}"
+    hashes: list[str] = []
+    with progress(f"shuffling as {trustee}", None):
+        record = decode_record(api.get("record"), where)
+        contests = [c.id for c in read_election(record[:2]).setup.contests if c.kind == "mixnet"]
+        for contest in contests:
+            for _ in range(_TRIES):
+                made = shuffle_for(record, contest, trustee, signing)
+                if made is None:
+                    break
+                given, body = made
+                try:
+                    answer = api.post("shuffles", {"input": given, "shuffle": body.to_body()})
+                except StaleInputError:
+                    record = decode_record(api.get("record"), where)
+                    continue
+                hashes.append(str(answer.get("event_hash") if isinstance(answer, dict) else ""))
+                break
+            else:
+                raise UserError(
+                    f"shuffle of {contest!r}: other trustees kept shuffling first ({_TRIES} "
+                    "tries); run the command again"
+                )
+    return tuple(hashes)
+
+
+def _shuffle_here(election: str, trustee: str, signing: Scalar, db: Database) -> tuple[str, ...]:
+    with open_services(db) as s, progress(f"shuffling as {trustee}", None):
+        return s.tally.shuffle(election, trustee, signing)
 
 
 @trustee_group.command("decrypt")

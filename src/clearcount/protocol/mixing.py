@@ -16,7 +16,7 @@ from clearcount.core.errors import ProofError, RecordError
 from clearcount.crypto.elgamal import Ciphertext
 from clearcount.crypto.group import Point, Scalar, ScalarSource
 from clearcount.crypto.shuffle import gen_shuffle
-from clearcount.crypto.shuffle_proof import gen_shuffle_proof
+from clearcount.crypto.shuffle_proof import check_shuffle_proof, gen_shuffle_proof
 from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.casting import contest_plaintexts
 from clearcount.protocol.context import Election
@@ -31,7 +31,16 @@ from clearcount.record.chain import Event, next_event
 from clearcount.record.events import Shuffle
 from clearcount.record.signing import SHUFFLE_PURPOSE
 
-__all__ = ["current_mix", "mix_input", "shuffle_event", "shuffles", "verify_shuffle_signature"]
+__all__ = [
+    "current_mix",
+    "last_shuffle_hash",
+    "make_shuffle",
+    "mix_input",
+    "post_shuffle",
+    "shuffle_event",
+    "shuffles",
+    "verify_shuffle_signature",
+]
 
 Vector = tuple[Ciphertext, ...]
 
@@ -78,6 +87,68 @@ def verify_shuffle_signature(election: Election, shuffle: Shuffle) -> None:
     )
 
 
+def make_shuffle(
+    chain: Sequence[Event],
+    election: Election,
+    contest: str,
+    trustee: str,
+    signing: Scalar,
+    rng: ScalarSource = Scalar.random,
+) -> Shuffle:
+    """Trustee `trustee`'s signed shuffle of `contest`'s current mix, after EndBallots, before
+    any decryption, signed with `signing`, its own long-term key (spec §11.8). Computed on
+    the trustee's own machine; `post_shuffle` checks it where it goes on the record."""
+    require_phase(chain, "Shuffle", after="EndBallots", before="PartialDecryption")
+    election.setup.trustee(trustee)
+    if Point.base_mul(signing) != election.setup.trustee_key(trustee).key:
+        raise ProofError(
+            f"Shuffle: expected the own signing key of trustee {trustee!r} (as in the Setup), "
+            "got another key"
+        )
+    _require_first(chain, contest, trustee)
+    ballots = current_mix(chain, election, contest)
+    if not ballots:
+        raise RecordError(f"Shuffle: contest {contest!r} has no ballots to mix")
+    mixed, witness = gen_shuffle(election.key, ballots, rng)
+    proof = gen_shuffle_proof(election.fingerprint, election.key, ballots, mixed, witness, rng)
+    draft = Shuffle(contest, trustee, mixed, proof, UNSIGNED)
+    signature = sign_act(election.fingerprint, signing, SHUFFLE_PURPOSE, draft.signed_digest(), rng)
+    return Shuffle(contest, trustee, mixed, proof, signature)
+
+
+def _require_first(chain: Sequence[Event], contest: str, trustee: str) -> None:
+    if any(s.trustee == trustee for s in shuffles(chain, contest)):
+        raise RecordError(
+            f"Shuffle: expected one shuffle per trustee, got a second by "
+            f"{trustee!r} for contest {contest!r}"
+        )
+
+
+def last_shuffle_hash(chain: Sequence[Event], contest: str) -> str | None:
+    """The hash of `contest`'s latest Shuffle event (whose output the next trustee shuffles),
+    or None while the input is still the counted ballots (§11.8)."""
+    found = [e.hash for e in chain if e.kind == "Shuffle" and e.body["contest"] == contest]
+    return found[-1] if found else None
+
+
+def post_shuffle(chain: Sequence[Event], election: Election, shuffle: Shuffle) -> Event:
+    """Check a Shuffle made elsewhere and append it (spec §11.8): in its phase, a mixnet
+    contest, a trustee of the Setup shuffling it for the first time, the proof against the
+    contest's current mix and the trustee's signature. ProofError for a bad proof or
+    signature, RecordError for the rest."""
+    require_phase(chain, "Shuffle", after="EndBallots", before="PartialDecryption")
+    election.setup.trustee(shuffle.trustee)
+    _require_first(chain, shuffle.contest, shuffle.trustee)
+    ballots = current_mix(chain, election, shuffle.contest)
+    if not ballots:
+        raise RecordError(f"Shuffle: contest {shuffle.contest!r} has no ballots to mix")
+    check_shuffle_proof(
+        election.fingerprint, election.key, ballots, shuffle.ciphertexts, shuffle.proof
+    )
+    verify_shuffle_signature(election, shuffle)
+    return next_event(chain, "Shuffle", shuffle.to_body())
+
+
 def shuffle_event(
     chain: Sequence[Event],
     election: Election,
@@ -86,26 +157,6 @@ def shuffle_event(
     signing: Scalar,
     rng: ScalarSource = Scalar.random,
 ) -> Event:
-    """Trustee `trustee` shuffles `contest` once, after EndBallots, before any decryption, and
-    signs it with `signing`, its own long-term key (spec §11.8)."""
-    require_phase(chain, "Shuffle", after="EndBallots", before="PartialDecryption")
-    election.setup.trustee(trustee)
-    if Point.base_mul(signing) != election.setup.trustee_key(trustee).key:
-        raise ProofError(
-            f"Shuffle: expected the own signing key of trustee {trustee!r} (as in the Setup), "
-            "got another key"
-        )
-    if any(s.trustee == trustee for s in shuffles(chain, contest)):
-        raise RecordError(
-            f"Shuffle: expected one shuffle per trustee, got a second by "
-            f"{trustee!r} for contest {contest!r}"
-        )
-    ballots = current_mix(chain, election, contest)
-    if not ballots:
-        raise RecordError(f"Shuffle: contest {contest!r} has no ballots to mix")
-    mixed, witness = gen_shuffle(election.key, ballots, rng)
-    proof = gen_shuffle_proof(election.fingerprint, election.key, ballots, mixed, witness, rng)
-    draft = Shuffle(contest, trustee, mixed, proof, UNSIGNED)
-    signature = sign_act(election.fingerprint, signing, SHUFFLE_PURPOSE, draft.signed_digest(), rng)
-    body = Shuffle(contest, trustee, mixed, proof, signature)
+    """Trustee `trustee` shuffles `contest` once (`make_shuffle`), as the next event."""
+    body = make_shuffle(chain, election, contest, trustee, signing, rng)
     return next_event(chain, "Shuffle", body.to_body())

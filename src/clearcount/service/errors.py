@@ -57,6 +57,11 @@ class ConflictError(ServiceError):
     """The object already exists, or the operation would overwrite what it must not."""
 
 
+class StaleInputError(ConflictError):
+    """A role's act computed from a state that has moved on (a shuffle of a mix another trustee
+    has since shuffled): nothing was stored; fetch the record again and redo the act."""
+
+
 class ImportRefusedError(ServiceError):
     """A roll import was not applied: rows were rejected or flags were not acknowledged.
 

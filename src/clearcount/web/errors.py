@@ -38,6 +38,7 @@ STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (se.ChannelConflictError, 409, "channel_conflict"),
     (se.CredentialBoundError, 409, "credential_bound"),
     (se.BallotRefusedError, 422, "ballot_refused"),
+    (se.StaleInputError, 409, "stale_input"),
     (se.ConflictError, 409, "conflict"),
     (se.StorageUnavailableError, 503, "unavailable"),
     (se.ValidationError, 422, "invalid"),

@@ -8,9 +8,10 @@ its `role init` key file). Then EACH TRUSTEE RUNS ITS OWN STEP WITH ITS OWN KEY 
 `decrypt_with_key_file(election_id, path, passphrase, signing)` opens the share file the key
 ceremony wrote for that trustee, computes its partial decryption with Chaum-Pedersen proofs,
 signs it with `signing` and posts it; the board checks every proof and the signature first
-(spec §11.9). A trustee who prefers to compute offline uses `partial_for(record, key, signing)`
-on their own machine and hands the result to `submit_partial`. The service never stores a
-trustee secret.
+(spec §11.9). A trustee on its own machine (the role API, `--server`) computes with
+`shuffle_for` and `partial_for(record, key, signing)` (or `partial_from_key_file`) and hands the
+results to `submit_shuffle` and `submit_partial`, which check them first. The service never
+stores a trustee secret.
 
 Errors name the trustee (TrusteeError): a key file for another election or another trustee, a
 key share that does not match the trustee's verification key, a partial decryption whose proof
@@ -32,19 +33,31 @@ from clearcount.protocol.decryption import (
     partial_decryption,
     post_partial_decryption,
 )
-from clearcount.protocol.mixing import shuffle_event
+from clearcount.protocol.mixing import (
+    last_shuffle_hash,
+    make_shuffle,
+    post_shuffle,
+    shuffle_event,
+    shuffles,
+)
 from clearcount.protocol.tally import tally_event
 from clearcount.record.chain import Event
-from clearcount.record.events import PartialDecryption, Setup
+from clearcount.record.events import PartialDecryption, Setup, Shuffle
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
 from clearcount.service.elections.state import full_chain, load_election, require_election
-from clearcount.service.errors import ConflictError, ElectionStateError, TrusteeError
+from clearcount.service.errors import (
+    ConflictError,
+    ElectionStateError,
+    StaleInputError,
+    TrusteeError,
+    ValidationError,
+)
 from clearcount.service.ports import Clock
 from clearcount.service.roles.keys import load_role_key
 
-__all__ = ["TallyService", "TallyStatus", "partial_for", "partial_from_key_file"]
+__all__ = ["TallyService", "TallyStatus", "partial_for", "partial_from_key_file", "shuffle_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +133,30 @@ def partial_from_key_file(
     ):
         raise TrusteeError(key.name, f"key file {path}: not trustee {key.name!r}'s index")
     return partial_for(record, key.trustee(), signing, rng)
+
+
+def shuffle_for(
+    record: Sequence[Event],
+    contest: str,
+    trustee: str,
+    signing: Scalar,
+    rng: ScalarSource = Scalar.random,
+) -> tuple[str | None, Shuffle] | None:
+    """Trustee `trustee`'s signed shuffle of `contest`'s current mix in `record`, computed on
+    its own machine, with the hash of the mix it shuffled (for `submit_shuffle`); None if this
+    trustee has already shuffled the contest (spec §11.8)."""
+    election = read_election(record[:2])
+    if trustee not in [t.name for t in election.setup.trustees]:
+        raise TrusteeError(trustee, "expected a trustee of this election, got an unknown name")
+    if any(s.trustee == trustee for s in shuffles(record, contest)):
+        return None
+    try:
+        shuffle = make_shuffle(record, election, contest, trustee, signing, rng)
+    except ProofError as error:
+        raise TrusteeError(trustee, f"wrong key: {error}") from None
+    except ClearcountError as error:
+        raise ElectionStateError(f"shuffle of {contest!r}: {error}") from None
+    return last_shuffle_hash(record, contest), shuffle
 
 
 class TallyService:
@@ -223,6 +260,64 @@ class TallyService:
                 )
             uow.commit()
         return tuple(hashes)
+
+    def submit_shuffle(
+        self, election_id: str, input_hash: str | None, body: Mapping[str, object]
+    ) -> str:
+        """Post a Shuffle a trustee computed and signed on its own machine (`make_shuffle`),
+        of the mix `input_hash` names (the contest's last Shuffle event, None for the counted
+        ballots). StaleInputError if that is no longer the current mix (another trustee
+        shuffled first: fetch and shuffle again), ConflictError for a second shuffle by the
+        same trustee, TrusteeError if the proof or the signature does not check (§11.8)."""
+        try:
+            shuffle = Shuffle.from_body(body, "shuffle")
+        except ClearcountError as error:
+            name = body.get("trustee", "?")
+            raise TrusteeError(str(name), f"malformed shuffle: {error}") from None
+        name = shuffle.trustee
+        with self._uow() as uow:
+            stored = require_election(uow, election_id, lock=True)
+            chain = full_chain(uow, election_id)
+            election = load_election(uow, election_id)
+            if name not in [t.name for t in election.setup.trustees]:
+                raise TrusteeError(name, "expected a trustee of this election, got unknown")
+            mixnet = [c.id for c in election.setup.contests if c.kind == "mixnet"]
+            if shuffle.contest not in mixnet:
+                raise ValidationError(
+                    "shuffle", "contest", f"a ranked (mixnet) contest: {mixnet}", shuffle.contest
+                )
+            if "EndBallots" not in {e.kind for e in chain}:
+                raise ElectionStateError(
+                    f"election {election_id!r}: expected it closed before mixing, got it open"
+                )
+            if any(s.trustee == name for s in shuffles(chain, shuffle.contest)):
+                raise ConflictError(
+                    f"trustee {name!r} has already shuffled {shuffle.contest!r} of "
+                    f"election {election_id!r}"
+                )
+            current = last_shuffle_hash(chain, shuffle.contest)
+            if input_hash != current:
+                raise StaleInputError(
+                    f"shuffle of {shuffle.contest!r} by {name!r}: its input is not the current "
+                    f"mix ({current or 'the counted ballots'}); fetch the record and shuffle again"
+                )
+            try:
+                event = post_shuffle(chain, election, shuffle)
+            except ProofError as error:
+                raise TrusteeError(name, f"shuffle refused: {error}") from None
+            except ClearcountError as error:
+                raise ElectionStateError(f"election {election_id!r}: {error}") from None
+            uow.board.append(election_id, event)
+            self._audit(
+                uow,
+                f"trustee {name}",
+                election_id,
+                "election.shuffled",
+                stored.definition.organisation_id,
+                event.hash,
+            )
+            uow.commit()
+        return event.hash
 
     def decrypt(
         self,

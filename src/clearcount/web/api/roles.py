@@ -39,6 +39,19 @@ _MESSAGE = {
     "§90.19): the officer's draft Setup, or a trustee's signed round 1 or round 2 message.",
 }
 
+_SHUFFLE = {
+    "type": "object",
+    "required": ["input", "shuffle"],
+    "properties": {
+        "input": {
+            "type": ["string", "null"],
+            "description": "hash of the contest's last Shuffle event (the mix shuffled), or "
+            "null when shuffling the counted ballots",
+        },
+        "shuffle": {"type": "object", "description": "record.events Shuffle body (spec §11.8)"},
+    },
+}
+
 
 def _services(request: Request) -> Services:
     services: Services = request.app.state.services
@@ -81,6 +94,25 @@ async def partial_decryption(request: Request) -> Response:
         raise ApiError(422, "invalid", "expected a partial decryption (a JSON object)")
     event_hash = await run_in_threadpool(
         _services(request).tally.submit_partial, election_id, document
+    )
+    return JSONResponse({"event_hash": event_hash}, status_code=201)
+
+
+async def shuffle(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    try:
+        document: Any = await request.json()
+    except ValueError:
+        raise ApiError(400, "invalid", "the body is not JSON") from None
+    body = document.get("shuffle") if isinstance(document, dict) else None
+    given = document.get("input") if isinstance(document, dict) else None
+    if not isinstance(body, dict) or not (given is None or isinstance(given, str)):
+        raise ApiError(
+            422, "invalid", 'expected {"input": the hash of the mix shuffled or null, '
+            '"shuffle": a Shuffle body}',
+        )  # fmt: skip
+    event_hash = await run_in_threadpool(
+        _services(request).tally.submit_shuffle, election_id, given, body
     )
     return JSONResponse({"event_hash": event_hash}, status_code=201)
 
@@ -154,6 +186,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             201: ("on the record", {"type": "object"}),
             409: ("this trustee has already decrypted, or not the time for it", _ERROR),
             422: ("a proof or signature does not check, or not a trustee", _ERROR),
+        },
+    ),
+    Endpoint(
+        "POST", "/api/roles/elections/{election_id}/shuffles", shuffle,
+        "A trustee's shuffle of one ranked contest (spec §11.8), signed with its long-term key, "
+        "of the mix named by `input` (the contest's last Shuffle event, or null for the counted "
+        "ballots); checked (proof against the current mix, signature) before it goes on the "
+        "record. Shuffles are serialised: a shuffle of a mix that has moved on is refused "
+        "(409, kind `stale_input`): fetch the record again and shuffle the new mix.",
+        request=_SHUFFLE,
+        answers={
+            201: ("on the record", {"type": "object"}),
+            404: ("no such election", _ERROR),
+            409: ("stale input, this trustee has already shuffled the contest, or not the "
+                  "time for it", _ERROR),
+            422: ("the proof or signature does not check, or not a trustee or ranked contest",
+                  _ERROR),
         },
     ),
     Endpoint(
