@@ -149,14 +149,6 @@ def post_shuffle(chain: Sequence[Event], election: Election, shuffle: Shuffle) -
     return next_event(chain, "Shuffle", shuffle.to_body())
 
 
-def shuffle_event(
-    chain: Sequence[Event],
-    election: Election,
-    contest: str,
-    trustee: str,
-    signing: Scalar,
-    rng: ScalarSource = Scalar.random,
-) -> Event:
-    """Trustee `trustee` shuffles `contest` once (`make_shuffle`), as the next event."""
-    body = make_shuffle(chain, election, contest, trustee, signing, rng)
-    return next_event(chain, "Shuffle", body.to_body())
+def shuffle_event(chain: Sequence[Event], shuffle: Shuffle) -> Event:
+    """A Shuffle made here (`make_shuffle`) as the next event; unchecked (see `post_shuffle`)."""
+    return next_event(chain, "Shuffle", shuffle.to_body())

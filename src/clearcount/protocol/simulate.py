@@ -41,7 +41,7 @@ from clearcount.protocol.decryption import (
     partial_decryption,
     post_partial_decryption,
 )
-from clearcount.protocol.mixing import shuffle_event
+from clearcount.protocol.mixing import make_shuffle, shuffle_event
 from clearcount.protocol.paper import TellerSecret, enter_paper_batch, sign_cancellation
 from clearcount.protocol.roles import RoleSecret, simulated_roles
 from clearcount.protocol.setup import (
@@ -319,7 +319,8 @@ def simulate_election(
         if spec.kind == "mixnet":
             for trustee in scenario.trustees:
                 signing = role_keys[trustee].signing
-                chain.append(shuffle_event(chain, election, spec.id, trustee, signing, rng))
+                shuffle = make_shuffle(chain, election, spec.id, trustee, signing, rng)
+                chain.append(shuffle_event(chain, shuffle))
     targets = decryption_targets(chain, election)
     for secret in ceremony.secrets:
         if secret.name in scenario.absent:

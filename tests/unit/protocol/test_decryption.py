@@ -22,7 +22,7 @@ from clearcount.protocol.decryption import (
     partial_decryption,
     post_partial_decryption,
 )
-from clearcount.protocol.mixing import shuffle_event
+from clearcount.protocol.mixing import make_shuffle, shuffle_event
 from clearcount.protocol.roles import simulated_roles
 from clearcount.protocol.tally import tally_event
 from clearcount.record.events import PartialDecryption, Result, Setup
@@ -114,12 +114,22 @@ def test_wrong_key_share_and_bad_partial_are_named() -> None:
 def test_mixnet_contest_shuffles_and_decrypts() -> None:
     opened = _closed(mixnet=True)
     chain, election = opened.chain, opened.board.election
-    chain.append(shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG))
+    chain.append(
+        shuffle_event(
+            chain, make_shuffle(chain, election, "leader", "T1", _signing(opened, 0), RNG)
+        )
+    )
     with pytest.raises(RecordError, match="at least 2 shuffles"):
         decryption_targets(chain, election)
     with pytest.raises(RecordError, match="second by 'T1'"):
-        shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG)
-    chain.append(shuffle_event(chain, election, "leader", "T3", _signing(opened, 2), RNG))
+        shuffle_event(
+            chain, make_shuffle(chain, election, "leader", "T1", _signing(opened, 0), RNG)
+        )
+    chain.append(
+        shuffle_event(
+            chain, make_shuffle(chain, election, "leader", "T3", _signing(opened, 2), RNG)
+        )
+    )
     targets = decryption_targets(chain, election)
     for i, secret in enumerate(opened.ceremony.secrets[:2]):
         partial = partial_decryption(election, targets, secret, _signing(opened, i), RNG)
@@ -139,9 +149,17 @@ def test_only_the_trustee_signs_its_shuffle_and_decryption() -> None:
     chain, election = opened.chain, opened.board.election
     officer = opened.keys["Officer"].signing
     with pytest.raises(ProofError, match="own signing key of trustee 'T1'"):
-        shuffle_event(chain, election, "leader", "T1", officer, RNG)
-    chain.append(shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG))
-    chain.append(shuffle_event(chain, election, "leader", "T2", _signing(opened, 1), RNG))
+        shuffle_event(chain, make_shuffle(chain, election, "leader", "T1", officer, RNG))
+    chain.append(
+        shuffle_event(
+            chain, make_shuffle(chain, election, "leader", "T1", _signing(opened, 0), RNG)
+        )
+    )
+    chain.append(
+        shuffle_event(
+            chain, make_shuffle(chain, election, "leader", "T2", _signing(opened, 1), RNG)
+        )
+    )
     targets = decryption_targets(chain, election)
     with pytest.raises(ProofError, match="own signing key of trustee 'T1'"):
         partial_decryption(election, targets, opened.ceremony.secrets[0], officer, RNG)

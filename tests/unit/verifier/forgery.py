@@ -20,7 +20,7 @@ from clearcount.protocol.acts import UNSIGNED, sign_act
 from clearcount.protocol.context import Election, read_election
 from clearcount.protocol.declare import declare
 from clearcount.protocol.decryption import Targets, decryption_targets, partial_decryption
-from clearcount.protocol.mixing import shuffle_event
+from clearcount.protocol.mixing import make_shuffle, shuffle_event
 from clearcount.protocol.simulate import SimulationSecrets
 from clearcount.protocol.tally import tally_event
 from clearcount.record.chain import Event, next_event
@@ -138,7 +138,10 @@ def honest_shuffles(secrets: SimulationSecrets) -> Step:
                 signing = secrets.roles[trustee.name].signing
                 added.append(
                     shuffle_event(
-                        [*chain, *added], election, spec.id, trustee.name, signing, FORGER_RNG
+                        [*chain, *added],
+                        make_shuffle(
+                            [*chain, *added], election, spec.id, trustee.name, signing, FORGER_RNG
+                        ),
                     )
                 )
         return added

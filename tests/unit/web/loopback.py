@@ -9,9 +9,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from click.testing import CliRunner
 from starlette.applications import Starlette
+from tests.unit.service.election_world import PASSPHRASES
 
-__all__ = ["serving"]
+from clearcount.cli.common import passphrase_variable
+from clearcount.cli.main import cli
+
+__all__ = ["run_role", "serving"]
+
+
+def run_role(*args: str) -> str:
+    """`clearcount ARGS` as the election world's roles run it (their passphrases from the
+    environment); its output, after checking it succeeded."""
+    env = {passphrase_variable(n): p for n, p in PASSPHRASES.items()}
+    result = CliRunner().invoke(cli, list(args), env=env)
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.output
 
 
 @contextmanager

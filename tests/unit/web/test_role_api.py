@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from tests.principals import officer, voter
@@ -24,11 +23,10 @@ from tests.unit.service.election_world import (
     Lifecycle,
 )
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
+from tests.unit.web.loopback import run_role as run
 from tests.unit.web.loopback import serving
 
 from clearcount.bootstrap import Config, Services, build
-from clearcount.cli.common import passphrase_variable
-from clearcount.cli.main import cli
 from clearcount.service.roles.ceremony_transport import CeremonyFolder
 from clearcount.service.roles.credential_authority import (
     issue_credentials,
@@ -53,13 +51,6 @@ def world(tmp_path: Path) -> Iterator[tuple[Lifecycle, Services, str]]:
     yield life, services, url
     services.close()
     store.close()
-
-
-def run(*args: str) -> str:
-    env = {passphrase_variable(n): p for n, p in PASSPHRASES.items()}
-    result = CliRunner().invoke(cli, list(args), env=env)
-    assert result.exit_code == 0, (result.output, result.exception)
-    return result.output
 
 
 def test_the_trustees_run_the_key_ceremony_over_http(

@@ -18,16 +18,15 @@ from tests.unit.service.election_world import (
     CLOSES,
     ELECTION,
     LEADER,
-    PASSPHRASES,
     TRUSTEES,
     Lifecycle,
 )
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
+from tests.unit.web.loopback import run_role as run
 from tests.unit.web.loopback import serving
 
 from clearcount.bootstrap import Config, Services, build
 from clearcount.cli import server_transport
-from clearcount.cli.common import passphrase_variable
 from clearcount.cli.main import cli
 from clearcount.record.archive import write_record
 from clearcount.service.elections.tally import shuffle_for
@@ -59,13 +58,6 @@ def closed(tmp_path: Path) -> Iterator[tuple[Lifecycle, Services]]:
     yield life, services
     services.close()
     store.close()
-
-
-def run(*args: str) -> str:
-    env = {passphrase_variable(n): p for n, p in PASSPHRASES.items()}
-    result = CliRunner().invoke(cli, list(args), env=env)
-    assert result.exit_code == 0, (result.output, result.exception)
-    return result.output
 
 
 def test_every_trustee_shuffles_and_decrypts_from_its_own_machine(

@@ -46,6 +46,7 @@ from clearcount.record.events import PartialDecryption, Setup, Shuffle
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import StoredElection
 from clearcount.service.elections.state import full_chain, load_election, require_election
 from clearcount.service.errors import (
     ConflictError,
@@ -159,6 +160,23 @@ def shuffle_for(
     return last_shuffle_hash(record, contest), shuffle
 
 
+def _mixing(
+    uow: ElectionUnitOfWork, election_id: str, trustee: str
+) -> tuple[StoredElection, list[Event], Election]:
+    """The locked election, its record and context, for `trustee` to shuffle: a trustee of
+    it, and closed."""
+    stored = require_election(uow, election_id, lock=True)
+    chain = full_chain(uow, election_id)
+    election = load_election(uow, election_id)
+    if trustee not in [t.name for t in election.setup.trustees]:
+        raise TrusteeError(trustee, "expected a trustee of this election, got unknown")
+    if "EndBallots" not in {e.kind for e in chain}:
+        raise ElectionStateError(
+            f"election {election_id!r}: expected it closed before mixing, got it open"
+        )
+    return stored, chain, election
+
+
 class TallyService:
     def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
@@ -227,21 +245,14 @@ class TallyService:
         """Trustee `trustee` shuffles every preferential contest once and signs each Shuffle
         with `signing`, its own long-term key (spec §11.8)."""
         with self._uow() as uow:
-            stored = require_election(uow, election_id, lock=True)
-            chain = full_chain(uow, election_id)
-            election = load_election(uow, election_id)
-            if trustee not in [t.name for t in election.setup.trustees]:
-                raise TrusteeError(trustee, "expected a trustee of this election, got unknown")
-            if "EndBallots" not in {e.kind for e in chain}:
-                raise ElectionStateError(
-                    f"election {election_id!r}: expected it closed before mixing, got it open"
-                )
+            stored, chain, election = _mixing(uow, election_id, trustee)
             hashes = []
             for spec in election.setup.contests:
                 if spec.kind != "mixnet":
                     continue
                 try:
-                    event = shuffle_event(chain, election, spec.id, trustee, signing, rng)
+                    made = make_shuffle(chain, election, spec.id, trustee, signing, rng)
+                    event = shuffle_event(chain, made)
                 except ClearcountError as error:
                     raise TrusteeError(
                         trustee, f"shuffle of {spec.id!r} refused: {error}"
@@ -276,19 +287,11 @@ class TallyService:
             raise TrusteeError(str(name), f"malformed shuffle: {error}") from None
         name = shuffle.trustee
         with self._uow() as uow:
-            stored = require_election(uow, election_id, lock=True)
-            chain = full_chain(uow, election_id)
-            election = load_election(uow, election_id)
-            if name not in [t.name for t in election.setup.trustees]:
-                raise TrusteeError(name, "expected a trustee of this election, got unknown")
+            stored, chain, election = _mixing(uow, election_id, name)
             mixnet = [c.id for c in election.setup.contests if c.kind == "mixnet"]
             if shuffle.contest not in mixnet:
                 raise ValidationError(
                     "shuffle", "contest", f"a ranked (mixnet) contest: {mixnet}", shuffle.contest
-                )
-            if "EndBallots" not in {e.kind for e in chain}:
-                raise ElectionStateError(
-                    f"election {election_id!r}: expected it closed before mixing, got it open"
                 )
             if any(s.trustee == name for s in shuffles(chain, shuffle.contest)):
                 raise ConflictError(

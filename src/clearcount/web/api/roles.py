@@ -58,6 +58,17 @@ def _services(request: Request) -> Services:
     return services
 
 
+async def _object(request: Request, expected: str) -> dict[str, Any]:
+    """The request's JSON object; 400 if it is not JSON, 422 if it is not an object."""
+    try:
+        document: Any = await request.json()
+    except ValueError:
+        raise ApiError(400, "invalid", "the body is not JSON") from None
+    if not isinstance(document, dict):
+        raise ApiError(422, "invalid", f"expected {expected} (a JSON object)")
+    return document
+
+
 async def ceremony_message(request: Request) -> Response:
     election_id = request.path_params["election_id"]
     name = request.path_params["name"]
@@ -86,12 +97,7 @@ async def election_record(request: Request) -> Response:
 
 async def partial_decryption(request: Request) -> Response:
     election_id = request.path_params["election_id"]
-    try:
-        document: Any = await request.json()
-    except ValueError:
-        raise ApiError(400, "invalid", "the body is not JSON") from None
-    if not isinstance(document, dict):
-        raise ApiError(422, "invalid", "expected a partial decryption (a JSON object)")
+    document = await _object(request, "a partial decryption")
     event_hash = await run_in_threadpool(
         _services(request).tally.submit_partial, election_id, document
     )
@@ -100,12 +106,8 @@ async def partial_decryption(request: Request) -> Response:
 
 async def shuffle(request: Request) -> Response:
     election_id = request.path_params["election_id"]
-    try:
-        document: Any = await request.json()
-    except ValueError:
-        raise ApiError(400, "invalid", "the body is not JSON") from None
-    body = document.get("shuffle") if isinstance(document, dict) else None
-    given = document.get("input") if isinstance(document, dict) else None
+    document = await _object(request, "an input and a shuffle")
+    body, given = document.get("shuffle"), document.get("input")
     if not isinstance(body, dict) or not (given is None or isinstance(given, str)):
         raise ApiError(
             422, "invalid", 'expected {"input": the hash of the mix shuffled or null, '
@@ -123,11 +125,7 @@ AUTHORITY = Principal("credential authority (its signed list)", Role.CREDENTIAL_
 
 async def credential_list(request: Request) -> Response:
     election_id = request.path_params["election_id"]
-    try:
-        document: Any = await request.json()
-    except ValueError:
-        raise ApiError(400, "invalid", "the body is not JSON") from None
-    body = document.get("body") if isinstance(document, dict) else None
+    body = (await _object(request, "the public credential list")).get("body")
     if not isinstance(body, dict):
         raise ApiError(422, "invalid", 'expected the public credential list (with a "body")')
     event = await run_in_threadpool(
@@ -152,6 +150,19 @@ class Endpoint:
 
 _CEREMONY = "/api/roles/elections/{election_id}/ceremony/{name}"
 
+
+def _act(
+    stored: str, *, conflict: str, invalid: str, missing: str = "no such election"
+) -> dict[int, tuple[str, dict[str, Any]]]:
+    """The answers to a role's signed act: stored (201), or refused with nothing stored."""
+    return {
+        201: (stored, {"type": "object"}),
+        404: (missing, _ERROR),
+        409: (conflict, _ERROR),
+        422: (invalid, _ERROR),
+    }
+
+
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "GET", _CEREMONY, ceremony_message,
@@ -163,12 +174,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "A trustee's signed round message (`round1-N` or `round2-N`); stored once, after its "
         "signature is checked under trustee N's registered key.",
         request=_MESSAGE,
-        answers={
-            201: ("stored (or the same message again)", {"type": "object"}),
-            404: ("no such election, draft or trustee", _ERROR),
-            409: ("a different message is already stored", _ERROR),
-            422: ("not a message signed by that trustee for this ceremony", _ERROR),
-        },
+        answers=_act(
+            "stored (or the same message again)",
+            missing="no such election, draft or trustee",
+            conflict="a different message is already stored",
+            invalid="not a message signed by that trustee for this ceremony",
+        ),
     ),
     Endpoint(
         "GET", "/api/roles/elections/{election_id}/record", election_record,
@@ -182,11 +193,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "A trustee's partial decryption (spec §11.9), signed with its long-term key; checked "
         "(proofs and signature) before it goes on the record.",
         request={"type": "object", "description": "record.events PartialDecryption body"},
-        answers={
-            201: ("on the record", {"type": "object"}),
-            409: ("this trustee has already decrypted, or not the time for it", _ERROR),
-            422: ("a proof or signature does not check, or not a trustee", _ERROR),
-        },
+        answers=_act(
+            "on the record",
+            conflict="this trustee has already decrypted, or not the time for it",
+            invalid="a proof or signature does not check, or not a trustee",
+        ),
     ),
     Endpoint(
         "POST", "/api/roles/elections/{election_id}/shuffles", shuffle,
@@ -196,14 +207,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "record. Shuffles are serialised: a shuffle of a mix that has moved on is refused "
         "(409, kind `stale_input`): fetch the record again and shuffle the new mix.",
         request=_SHUFFLE,
-        answers={
-            201: ("on the record", {"type": "object"}),
-            404: ("no such election", _ERROR),
-            409: ("stale input, this trustee has already shuffled the contest, or not the "
-                  "time for it", _ERROR),
-            422: ("the proof or signature does not check, or not a trustee or ranked contest",
-                  _ERROR),
-        },
+        answers=_act(
+            "on the record",
+            conflict="stale input (kind `stale_input`), this trustee has already shuffled the "
+            "contest, or not the time for it",
+            invalid="the proof or signature does not check, or not a trustee or ranked contest",
+        ),
     ),
     Endpoint(
         "POST", "/api/roles/elections/{election_id}/credentials", credential_list,
@@ -211,11 +220,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "own key; published as event 1 once it checks (one credential per eligible member), "
         "which opens the ballot within its timetable.",
         request={"type": "object", "description": "the file of `credentials generate --out`"},
-        answers={
-            201: ("published", {"type": "object"}),
-            409: ("already published, or no key ceremony yet", _ERROR),
-            422: ("not this election's list, or its signature does not check", _ERROR),
-        },
+        answers=_act(
+            "published",
+            conflict="already published, or no key ceremony yet",
+            invalid="not this election's list, or its signature does not check",
+        ),
     ),
     Endpoint(
         "GET", "/api/openapi.json", openapi_document, "This document (OpenAPI 3.1).",
