@@ -339,6 +339,13 @@ def _voters(voters: tuple[str, ...], voters_file: Path | None) -> list[str]:
     type=INPUT_FILE,
     help="A teller's key file; give both tellers' (each types their passphrase).",
 )
+@click.option(
+    "--server",
+    default=None,
+    metavar="URL",
+    help="The ballot server (`clearcount serve`): sign the batches here and send them "
+    "through its role API instead of a local database.",
+)
 @db_options
 def vote_paper(
     election: str,
@@ -350,6 +357,7 @@ def vote_paper(
     signed_in: int,
     accept_mismatch: str,
     teller_keys: tuple[Path, ...],
+    server: str | None,
     db: Database,
 ) -> None:
     """The two tellers enter one sitting's meeting or postal papers for ELECTION.
@@ -363,6 +371,30 @@ def vote_paper(
         raise UserError(f"--teller-key: expected both tellers' key files, got {len(teller_keys)}")
     members = _voters(voters, voters_file)
     tellers = [open_role_key(path, "teller").teller() for path in teller_keys]
+    if server is not None:
+        from clearcount.protocol.context import read_election
+        from clearcount.record.archive import decode_record
+        from clearcount.service.elections.paper import sign_sitting
+
+        from .server_transport import RoleApi
+
+        api = RoleApi(server, election)
+        record = decode_record(api.get("record"), f"{server} record of {election}")
+        el = read_election(record[:2])
+        cancelled = _cancelled(cancelled_file, el)
+        papers = _papers(papers_file, el)
+        signed = sign_sitting(record, channel, papers, cancelled, (tellers[0], tellers[1]))
+        answer = api.post("paper-batches", {
+            "channel": channel, "voters": members, "signed_in": signed_in,
+            "accept_mismatch": accept_mismatch, "batches": [b.to_body() for b in signed],
+        })  # fmt: skip
+        done = answer.get("reconciliation") if isinstance(answer, dict) else None
+        click.echo(
+            f"{channel} papers of {len(members)} members sent to {server} for {election!r} "
+            f"({len(signed)} batches); signed by {tellers[0].name} and {tellers[1].name}; "
+            f"reconciliation: {done}"
+        )
+        return
     with open_services(db) as s:
         el = election_of(s, election)
         cancelled = _cancelled(cancelled_file, el)

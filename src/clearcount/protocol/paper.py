@@ -12,7 +12,7 @@ signatures. Paper channels take precedence over online voting when they come bef
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from clearcount.core.errors import ProofError, RecordError
 from clearcount.crypto.group import Point, Scalar, ScalarSource
@@ -28,8 +28,10 @@ __all__ = [
     "TELLER_PURPOSE",
     "Cancellation",
     "TellerSecret",
+    "draft_paper_batch",
     "enter_paper_batch",
     "sign_cancellation",
+    "sign_paper_batch",
     "verify_paper_batch",
 ]
 
@@ -74,6 +76,51 @@ class TellerSecret:
         return f"TellerSecret({self.name!r}, <hidden>)"
 
 
+def draft_paper_batch(
+    election: Election,
+    channel: str,
+    contest: str,
+    ballots: Sequence[PaperBallot],
+    cancellation: Cancellation | None,
+    tellers: tuple[str, str],
+    *,
+    workplace: str | None = None,
+) -> PaperBatch:
+    """The batch the two tellers `tellers` are to sign, checked, with no signatures yet (§11.6).
+    Whoever receives a batch signed elsewhere rebuilds it from the papers and compares."""
+    ordered = () if cancellation is None else cancellation.credentials
+    draft = PaperBatch(
+        channel,
+        contest,
+        tuple(ballots),
+        ordered,
+        None if cancellation is None or not ordered else cancellation.signature,
+        tellers,
+        (UNSIGNED, UNSIGNED),
+        workplace,
+    )
+    _check_contents(election, draft)
+    _check_cancellation(election, draft)
+    return draft
+
+
+def sign_paper_batch(
+    election: Election,
+    draft: PaperBatch,
+    tellers: tuple[TellerSecret, TellerSecret],
+    rng: ScalarSource = Scalar.random,
+) -> PaperBatch:
+    """Both tellers sign `draft` (from `draft_paper_batch`) with their own keys (§11.6)."""
+    message = draft.signed_digest()
+    first, second = (
+        prove_schnorr(
+            election.fingerprint, t.secret, message=message, purpose=TELLER_PURPOSE, rng=rng
+        )
+        for t in tellers
+    )
+    return replace(draft, signatures=(first, second))
+
+
 def enter_paper_batch(
     election: Election,
     channel: str,
@@ -86,36 +133,11 @@ def enter_paper_batch(
     workplace: str | None = None,
 ) -> PaperBatch:
     """Both tellers sign the batch (spec §11.6); the batch is checked before signing."""
-    ordered = () if cancellation is None else cancellation.credentials
-    draft = PaperBatch(
-        channel,
-        contest,
-        tuple(ballots),
-        ordered,
-        None if cancellation is None or not ordered else cancellation.signature,
-        (tellers[0].name, tellers[1].name),
-        (UNSIGNED, UNSIGNED),
-        workplace,
+    names = (tellers[0].name, tellers[1].name)
+    draft = draft_paper_batch(
+        election, channel, contest, ballots, cancellation, names, workplace=workplace
     )
-    _check_contents(election, draft)
-    _check_cancellation(election, draft)
-    message = draft.signed_digest()
-    first, second = (
-        prove_schnorr(
-            election.fingerprint, t.secret, message=message, purpose=TELLER_PURPOSE, rng=rng
-        )
-        for t in tellers
-    )
-    return PaperBatch(
-        draft.channel,
-        draft.contest,
-        draft.ballots,
-        ordered,
-        draft.authority_signature,
-        draft.tellers,
-        (first, second),
-        workplace,
-    )
+    return sign_paper_batch(election, draft, tellers, rng)
 
 
 def _check_contents(election: Election, batch: PaperBatch) -> None:

@@ -7,16 +7,45 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from click.testing import CliRunner
 from starlette.applications import Starlette
-from tests.unit.service.election_world import PASSPHRASES
+from tests.unit.service.election_world import LOW_COST, PASSPHRASES, TELLERS, Lifecycle
+from tests.unit.service.world import CountingSalts, FixedClock, World
 
+from clearcount.bootstrap import Config, Services, build
 from clearcount.cli.common import passphrase_variable
 from clearcount.cli.main import cli
+from clearcount.service.roles.keys import save_long_term_key
+from clearcount.storage.store import SqlStore
 
-__all__ = ["run_role", "serving"]
+__all__ = ["role_world", "run_role", "serving", "teller_keys"]
+
+
+def teller_keys(life: Lifecycle, folder: Path) -> list[str]:
+    """Both tellers' key files written to `folder`, as `--teller-key` options."""
+    options = []
+    for name in TELLERS:
+        path = folder / f"{name}.key"
+        save_long_term_key(path, life.role_keys[name], PASSPHRASES[name], log2_n=LOW_COST)
+        options += ["--teller-key", str(path)]
+    return options
+
+
+@contextmanager
+def role_world(tmp_path: Path) -> Iterator[tuple[Lifecycle, Services]]:
+    """The election world over a SQLite file, and the server's services over the same file."""
+    url = f"sqlite:///{tmp_path / 'clearcount.db'}"
+    store = SqlStore.open(url)
+    life = Lifecycle(World(store, FixedClock(), CountingSalts()), tmp_path / "keys")
+    services = build(Config(database_url=url, verifier_workers=1), clock=life.world.clock)
+    try:
+        yield life, services
+    finally:
+        services.close()
+        store.close()
 
 
 def run_role(*args: str) -> str:

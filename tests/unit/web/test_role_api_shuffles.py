@@ -21,16 +21,15 @@ from tests.unit.service.election_world import (
     TRUSTEES,
     Lifecycle,
 )
-from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
+from tests.unit.service.world import OFFICER
+from tests.unit.web.loopback import role_world, serving
 from tests.unit.web.loopback import run_role as run
-from tests.unit.web.loopback import serving
 
-from clearcount.bootstrap import Config, Services, build
+from clearcount.bootstrap import Config, Services
 from clearcount.cli import server_transport
 from clearcount.cli.main import cli
 from clearcount.record.archive import write_record
 from clearcount.service.elections.tally import shuffle_for
-from clearcount.storage.store import SqlStore
 from clearcount.web.app import create_app
 
 SHUFFLES = f"/api/roles/elections/{ELECTION}/shuffles"
@@ -40,24 +39,18 @@ VOTES = {"NTW-00001": [2, 0], "NTW-00002": [0, 1, 2], "NTW-00003": [1]}
 @pytest.fixture
 def closed(tmp_path: Path) -> Iterator[tuple[Lifecycle, Services]]:
     """A closed and tallied election with a ranked contest, three ballots cast."""
-    url = f"sqlite:///{tmp_path / 'clearcount.db'}"
-    store = SqlStore.open(url)
-    life = Lifecycle(World(store, FixedClock(), CountingSalts()), tmp_path / "keys")
-    life.define((CHAIR, LEADER))
-    life.setup()
-    life.credentials()
-    life.world.clock.at = CLOSES - timedelta(days=1)
-    for member, ranking in VOTES.items():
-        life.casting.cast(
-            voter(member), ELECTION, life.ballot(member, {"chair": [1], "leader": ranking})
-        )
-    life.world.clock.at = CLOSES + timedelta(minutes=1)
-    life.closing.close(officer(OFFICER), ELECTION)
-    life.tally.tally(officer(OFFICER), ELECTION)
-    services = build(Config(database_url=url, verifier_workers=1), clock=life.world.clock)
-    yield life, services
-    services.close()
-    store.close()
+    with role_world(tmp_path) as (life, services):
+        life.define((CHAIR, LEADER))
+        life.setup()
+        life.credentials()
+        life.world.clock.at = CLOSES - timedelta(days=1)
+        for member, ranking in VOTES.items():
+            choices = {"chair": [1], "leader": ranking}
+            life.casting.cast(voter(member), ELECTION, life.ballot(member, choices))
+        life.world.clock.at = CLOSES + timedelta(minutes=1)
+        life.closing.close(officer(OFFICER), ELECTION)
+        life.tally.tally(officer(OFFICER), ELECTION)
+        yield life, services
 
 
 def test_every_trustee_shuffles_and_decrypts_from_its_own_machine(

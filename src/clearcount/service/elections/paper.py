@@ -35,10 +35,16 @@ from dataclasses import dataclass
 from clearcount.core.errors import ClearcountError, ProofError
 from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol import board as bb
-from clearcount.protocol.context import Election
-from clearcount.protocol.paper import Cancellation, TellerSecret, enter_paper_batch
+from clearcount.protocol.acts import UNSIGNED
+from clearcount.protocol.context import Election, read_election
+from clearcount.protocol.paper import (
+    Cancellation,
+    TellerSecret,
+    draft_paper_batch,
+    enter_paper_batch,
+)
 from clearcount.record.chain import Event
-from clearcount.record.events import ContestSpec, PaperBallot
+from clearcount.record.events import ContestSpec, PaperBallot, PaperBatch
 from clearcount.service.audit import Change, Entry, append_events
 from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
 from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
@@ -56,6 +62,7 @@ from clearcount.service.elections.state import (
 )
 from clearcount.service.errors import (
     ChannelConflictError,
+    ConflictError,
     ElectionStateError,
     ReconciliationError,
     TellerError,
@@ -63,7 +70,7 @@ from clearcount.service.errors import (
 )
 from clearcount.service.ports import Clock
 
-__all__ = ["PaperReceipt", "PaperService", "reconcile"]
+__all__ = ["PaperReceipt", "PaperService", "SignedBatches", "reconcile", "sign_sitting"]
 
 
 def reconcile(
@@ -121,12 +128,147 @@ def _sitting_contests(
     return chosen
 
 
+SignedBatches = Mapping[str, PaperBatch]
+"""A sitting's batches per contest, signed by both tellers on their own machine
+(`sign_sitting`), for a server that never holds a teller's key (the role API)."""
+
+
+def _teller_names(tellers: tuple[TellerSecret, TellerSecret] | SignedBatches) -> tuple[str, str]:
+    if isinstance(tellers, tuple):
+        return tellers[0].name, tellers[1].name
+    names = {b.tellers for b in tellers.values()}
+    if len(names) != 1:
+        raise ValidationError(
+            "paper batches", "tellers", "the same two tellers on every batch", sorted(names)
+        )
+    return names.pop()
+
+
+def _require_fresh(
+    board: bb.Board,
+    cancelled: Cancellation,
+    tellers: tuple[TellerSecret, TellerSecret] | SignedBatches,
+    sitting: Sequence[ContestSpec],
+) -> None:
+    """Signed batches fit the sitting (one per contest) and are not entered already."""
+    if isinstance(tellers, tuple):
+        return
+    if set(tellers) != {spec.id for spec in sitting}:
+        raise ValidationError(
+            "paper batches",
+            "contests",
+            f"one signed batch for each contest of the sitting {[s.id for s in sitting]}",
+            sorted(tellers),
+        )
+    if any(c.to_bytes() in board.cancelled for c in cancelled.credentials):
+        raise ConflictError(
+            "these papers' voters are already cancelled by an earlier batch: the sitting is "
+            "already entered"
+        )
+
+
+def _batch(
+    election: Election,
+    channel: str,
+    contest: str,
+    ballots: Sequence[PaperBallot],
+    cancellation: Cancellation | None,
+    tellers: tuple[TellerSecret, TellerSecret] | SignedBatches,
+    rng: ScalarSource,
+) -> PaperBatch:
+    """Both tellers' batch of `contest`: signed here with their secrets, or the batch they
+    signed elsewhere, which must be exactly the batch of these papers."""
+    if isinstance(tellers, tuple):
+        return enter_paper_batch(election, channel, contest, ballots, cancellation, tellers, rng)
+    posted = tellers[contest]
+    draft = draft_paper_batch(election, channel, contest, ballots, cancellation, posted.tellers)
+    if posted.unsigned_body() != draft.unsigned_body():
+        raise ValidationError(
+            f"signed batch of contest {contest!r}",
+            "body",
+            "the batch of the papers and cancellations sent",
+            "another batch",
+        )
+    return posted
+
+
+def sign_sitting(
+    record: Sequence[Event],
+    channel: str,
+    papers: Mapping[str, Sequence[Sequence[int]]],
+    cancelled: Cancellation,
+    tellers: tuple[TellerSecret, TellerSecret],
+    rng: ScalarSource = Scalar.random,
+) -> list[PaperBatch]:
+    """The tellers' own machine: one sitting's batches, signed by both (§11.6), for a server
+    to check and enter (`PaperService.submit`)."""
+    election = read_election(record[:2])
+    sitting = _sitting_contests(election, election.setup.contests, papers, cancelled)
+    try:
+        return [
+            enter_paper_batch(
+                election,
+                channel,
+                spec.id,
+                [PaperBallot(tuple(p), 1) for p in papers.get(spec.id, ())],
+                cancelled if position == 0 else None,
+                tellers,
+                rng,
+            )
+            for position, spec in enumerate(sitting)
+        ]
+    except ClearcountError as error:
+        raise ValidationError(
+            "paper ballots", "papers", "papers the contests allow", str(error)
+        ) from None
+
+
 class PaperService:
     """Two tellers enter meeting and postal ballots (spec §11.6)."""
 
     def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
+
+    def submit(
+        self,
+        election_id: str,
+        *,
+        channel: str,
+        voters: Sequence[str],
+        batches: Sequence[Mapping[str, object]],
+        signed_in: int,
+        accept_mismatch: str = "",
+    ) -> PaperReceipt:
+        """Enter a sitting whose batches both tellers signed on their own machine
+        (`sign_sitting`): each batch must be exactly the one of its papers and cancellations,
+        and both signatures must verify under the tellers' keys in the Setup (§11.6)."""
+        parsed: dict[str, PaperBatch] = {}
+        for i, body in enumerate(batches):
+            try:
+                batch = PaperBatch.from_body(body, f"batches[{i}]")
+            except ClearcountError as error:
+                raise ValidationError(
+                    "paper batches", f"[{i}]", "a PaperBatch body", str(error)
+                ) from None
+            if batch.contest in parsed:
+                raise ValidationError("paper batches", "contest", "one per contest", batch.contest)
+            parsed[batch.contest] = batch
+        carrying = [b for b in parsed.values() if b.cancelled_credentials]
+        cancelled = Cancellation(
+            carrying[0].cancelled_credentials if carrying else (),
+            (carrying[0].authority_signature if carrying else None) or UNSIGNED,
+        )
+        return self.enter(
+            election_id,
+            channel=channel,
+            voters=voters,
+            cancelled=cancelled,
+            papers={c: b.ballots for c, b in parsed.items()},
+            tellers=parsed,
+            signed_in=signed_in,
+            accept_mismatch=accept_mismatch,
+        )
 
     def enter(
         self,
@@ -136,7 +278,7 @@ class PaperService:
         voters: Sequence[str],
         cancelled: Cancellation,
         papers: Mapping[str, Sequence[Sequence[int] | PaperBallot]],
-        tellers: tuple[TellerSecret, TellerSecret],
+        tellers: tuple[TellerSecret, TellerSecret] | SignedBatches,
         signed_in: int,
         accept_mismatch: str = "",
         rng: ScalarSource = Scalar.random,
@@ -144,7 +286,8 @@ class PaperService:
         """Enter one sitting's papers (see the module docstring); all or nothing."""
         if signed_in < 0:
             raise ValidationError("paper ballots", "signed_in", "a count, 0 or more", signed_in)
-        actor = f"tellers {tellers[0].name} and {tellers[1].name}"
+        names = _teller_names(tellers)
+        actor = f"tellers {names[0]} and {names[1]}"
         with self._uow() as uow:
             contests = [c.id for c in require_election(uow, election_id).definition.contests]
             if uow.board.counts(election_id) and load_election(uow, election_id).scopes:
@@ -227,6 +370,7 @@ class PaperService:
                 chain: list[Event] = []
                 sizes: dict[str, int] = {}
                 sitting = _sitting_contests(election, d.contests, papers, cancelled)
+                _require_fresh(board, cancelled, tellers, sitting)
                 for position, spec in enumerate(sitting):
                     given = list(papers.get(spec.id, ()))
                     if len(given) > len(voters):
@@ -241,7 +385,7 @@ class PaperService:
                     ]
                     sizes[spec.id] = len(ballots)
                     try:
-                        batch = enter_paper_batch(
+                        batch = _batch(
                             election,
                             channel,
                             spec.id,
@@ -271,13 +415,13 @@ class PaperService:
                             batch,
                         )
                     except ProofError as error:
-                        name = next((t.name for t in tellers if repr(t.name) in str(error)), "?")
+                        name = next((n for n in names if repr(n) in str(error)), "?")
                         raise TellerError(name, f"signature refused: {error}") from None
                     except ClearcountError as error:
-                        teller = next((t for t in tellers if t.name not in d.tellers), None)
+                        teller = next((n for n in names if n not in d.tellers), None)
                         if teller is not None:
                             raise TellerError(
-                                teller.name, f"not a teller of this election: {error}"
+                                teller, f"not a teller of this election: {error}"
                             ) from None
                         raise ValidationError(
                             "paper ballots", "batch", "a batch the board accepts", str(error)

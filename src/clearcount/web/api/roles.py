@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -49,6 +50,21 @@ _SHUFFLE = {
             "null when shuffling the counted ballots",
         },
         "shuffle": {"type": "object", "description": "record.events Shuffle body (spec §11.8)"},
+    },
+}
+
+_SITTING = {
+    "type": "object",
+    "required": ["channel", "voters", "signed_in", "batches"],
+    "properties": {
+        "channel": {"type": "string", "enum": ["meeting", "postal"]},
+        "voters": {"type": "array", "items": {"type": "string"}, "description": "member ids"},
+        "signed_in": {"type": "integer", "minimum": 0},
+        "accept_mismatch": {"type": "string", "description": "the tellers' reason, if any"},
+        "batches": {
+            "type": "array",
+            "items": {"type": "object", "description": "record.events PaperBatch body"},
+        },
     },
 }
 
@@ -117,6 +133,33 @@ async def shuffle(request: Request) -> Response:
         _services(request).tally.submit_shuffle, election_id, given, body
     )
     return JSONResponse({"event_hash": event_hash}, status_code=201)
+
+
+async def paper_batches(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    document = await _object(request, "a sitting of paper batches")
+    channel, voters, batches = (document.get(k) for k in ("channel", "voters", "batches"))
+    signed_in, reason = document.get("signed_in"), document.get("accept_mismatch", "")
+    if not (
+        isinstance(channel, str)
+        and isinstance(voters, list)
+        and all(isinstance(v, str) for v in voters)
+        and isinstance(batches, list)
+        and all(isinstance(b, dict) for b in batches)
+        and isinstance(signed_in, int)
+        and isinstance(reason, str)
+    ):
+        raise ApiError(422, "invalid", "expected the fields of a sitting (see /api/openapi.json)")
+    receipt = await run_in_threadpool(
+        partial(
+            _services(request).paper.submit, election_id, channel=channel, voters=voters,
+            batches=batches, signed_in=signed_in, accept_mismatch=reason,
+        )
+    )  # fmt: skip
+    return JSONResponse(
+        {"batches": list(receipt.batches), "reconciliation": receipt.reconciliation},
+        status_code=201,
+    )
 
 
 AUTHORITY = Principal("credential authority (its signed list)", Role.CREDENTIAL_AUTHORITY)
@@ -212,6 +255,22 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             conflict="stale input (kind `stale_input`), this trustee has already shuffled the "
             "contest, or not the time for it",
             invalid="the proof or signature does not check, or not a trustee or ranked contest",
+        ),
+    ),
+    Endpoint(
+        "POST", "/api/roles/elections/{election_id}/paper-batches", paper_batches,
+        "One sitting's meeting or postal papers (spec §11.6): a PaperBatch per contest, each "
+        "signed by both tellers on their own machine, with the members who voted (marked in "
+        "the register, never on the record) and the sign-in count. Each batch must be exactly "
+        "the batch of its papers and the credential authority's signed cancellation, and both "
+        "tellers' signatures must verify, before anything is stored.",
+        request=_SITTING,
+        answers=_act(
+            "on the record and in the register",
+            conflict="a voter already voted on paper, the sitting is already entered, or "
+            "counting has begun",
+            invalid="a signature or the cancellation does not check, a batch is not the one "
+            "of its papers, or the sitting does not add up",
         ),
     ),
     Endpoint(
