@@ -962,7 +962,9 @@ def postal_vectors() -> list[Block]:
         "numbers and roll commitments whose SHA-256 is the PaperIssue's `numbers_commitment`; "
         "then the PaperIssue (purpose `paper-issue`), the PaperReplacement (`paper-replacement`) "
         "and the first teller's signature on the PaperReturns (`paper-returns`), each over "
-        "SHA-256 of the JCS of the body without its signature(s), context the fingerprint.",
+        "SHA-256 of the JCS of the body without its signature(s), context the fingerprint; "
+        "last, that teller's own signed entry of returned paper 2 as sent to the ballot server "
+        "(`paper-entry`, §11.12.2; seed `clearcount/kat/paper-entry`).",
     )
     listed = {"papers": [{"number": p.number, "commitment": p.commitment} for p in sim.papers]}
     block.put_json("papers_jcs", canonical_json(listed))
@@ -978,7 +980,27 @@ def postal_vectors() -> list[Block]:
     block.put_json("returns.unsigned_jcs", canonical_json(unsigned))
     _signature_lines(block, "returns", unsigned, role.key, role.signing,
                      _proof(returns.body["signatures"][0]), "paper-returns", chosen)  # type: ignore[index]  # fmt: skip
+    _entry_lines(block, sim.chain, teller, role.key, role.signing, chosen)
     return [block]
+
+
+def _entry_lines(
+    block: Block, chain: Sequence[Event], teller: str, key: Point, secret: Scalar,
+    chosen: _Election,
+) -> None:  # fmt: skip
+    """The teller's own signed entry of one returned paper, as sent to the ballot server."""
+    from clearcount.protocol.context import read_election
+    from clearcount.protocol.paper import TellerSecret
+    from clearcount.protocol.postal import ReturnedPaper
+    from clearcount.protocol.postal_entry import sign_entry
+
+    paper = ReturnedPaper(2, {"strike": (0,), "asos": (0,)}, "2031-05-14T10:00:00Z")
+    entry = sign_entry(read_election(chain[:2]), TellerSecret(teller, secret), 0, (paper,),
+                       rng=seeded_scalars(b"clearcount/kat/paper-entry"))  # fmt: skip
+    block.put("entry.signer", teller)
+    block.put_json("entry.unsigned_jcs", canonical_json(entry.unsigned_body()))
+    _signature_lines(block, "entry", entry.unsigned_body(), key, secret, entry.signature,
+                     "paper-entry", chosen)  # fmt: skip
 
 
 SECTIONS: list[Callable[[], list[Block]]] = [

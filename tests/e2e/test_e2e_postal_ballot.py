@@ -14,6 +14,10 @@ import json
 from tests.e2e.harness import Cli
 from tests.e2e.steps import Plan, run_election
 from tests.unit.mail.smtp_server import SmtpServer
+from tests.unit.web.loopback import serving
+
+from clearcount.bootstrap import Config, Services, build
+from clearcount.web.app import create_app
 
 MEMBERS = """member_id,given_name,family_name,email,address,postcode,joined,units,categories
 NTW-00001,Lee,Lowther,lee.lowther@example.org,12 Depot Rd,NF2 1AA,2010-05-04,northfold-depot,driver
@@ -44,6 +48,12 @@ def _paper(number: int, strike: str | None, received: str = "2031-05-14T10:00:00
     return {"number": number, "answers": answers, "received": received}
 
 
+def _services(cli: Cli) -> Services:
+    """The ballot server's services over the CLI's database."""
+    config = Config(database_url=cli.env["CLEARCOUNT_DATABASE_URL"], verifier_workers=1)
+    return build(config, clock=cli.clock, schema=cli.env.get("CLEARCOUNT_DB_SCHEMA"))
+
+
 def test_a_postal_ballot_at_two_workplaces(cli: Cli, smtp_server: SmtpServer) -> None:
     env = {"CLEARCOUNT_PAPERS_PASSPHRASE": "the scrutineer's paper list passphrase"}
     cli.env.update(env)
@@ -67,9 +77,16 @@ def test_a_postal_ballot_at_two_workplaces(cli: Cli, smtp_server: SmtpServer) ->
         first += [_paper(5, "Yes"), _paper(6, "Yes", "2031-05-16T09:00:00Z")]
         _returns(cli, "pat.json", first)
         _returns(cli, "sam.json", [*first[:2], _paper(3, "Yes"), *first[3:]])
-        cli.ok("papers", "enter", E, "--teller", "Pat Quinn", "--returns", "pat.json")
-        cli.ok("papers", "enter", E, "--teller", "Sam Ortiz", "--returns", "sam.json")
-        twice = cli.run("papers", "enter", E, "--teller", "Sam Ortiz", "--returns", "sam.json")
+        # each teller enters from their own machine, signing the entry (the role API)
+        services = _services(cli)
+        with serving(create_app(Config(), services=services)) as server:
+            for name, returns in (("Pat Quinn", "pat.json"), ("Sam Ortiz", "sam.json")):
+                key = f"keys/teller-{name.lower().replace(' ', '-')}.key"
+                cli.ok("papers", "enter", E, "--teller", name, "--returns", returns,
+                       "--key", key, "--server", server)  # fmt: skip
+            twice = cli.run("papers", "enter", E, "--teller", "Sam Ortiz", "--returns", "sam.json",
+                            "--key", "keys/teller-sam-ortiz.key", "--server", server)  # fmt: skip
+        services.close()
         assert twice.code != 0
         assert "already entered paper 1" in twice.out + twice.err
         differ = cli.run("papers", "reconcile", E)

@@ -117,7 +117,9 @@ def test_postal_papers_of_section_11_12() -> None:
     issue = json.loads(values["issue.unsigned_jcs"])
     assert issue["numbers_commitment"] == values["numbers_commitment"]
     assert issue["papers"] == len(json.loads(listed)["papers"])
-    for prefix in ("issue", "replacement", "returns"):
+    entry = json.loads(values["entry.unsigned_jcs"])
+    assert set(entry) == {"teller", "after", "correction", "papers"}  # §11.12.2, less signature
+    for prefix in ("issue", "replacement", "returns", "entry"):
         digest = hashlib.sha256(values[f"{prefix}.unsigned_jcs"].encode()).hexdigest()
         assert values[f"{prefix}.message"] == digest
 

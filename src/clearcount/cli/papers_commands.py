@@ -8,6 +8,7 @@ paper numbers. Each command is thin over `service.roles.postal_papers` and
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -255,17 +256,68 @@ def _returns(path: Path, specs: dict[str, tuple[str, ...]]) -> list[ReturnedPape
     is_flag=True,
     help="Correct your earlier entry of these numbers (the earlier entry stays on file).",
 )
+@click.option(
+    "--key",
+    "role_key",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Your teller key file (`role init`): with --server it signs your entry.",
+)
+@click.option(
+    "--server",
+    default=None,
+    metavar="URL",
+    help="The ballot server (`clearcount serve`): sign your entry here (--key) and send it "
+    "through its role API instead of a local database.",
+)
 @db_options
 def papers_enter(
-    election: str, teller: str, returns_file: Path, correct: bool, db: Database
+    election: str,
+    teller: str,
+    returns_file: Path,
+    correct: bool,
+    role_key: Path | None,
+    server: str | None,
+    db: Database,
 ) -> None:
     """One teller's own entry of ELECTION's returned papers (each number once)."""
+    if server is not None:
+        if role_key is None:
+            raise UserError("--server: give your teller key file with --key; it signs the entry")
+        papers, total = _enter_on_server(server, election, teller, returns_file, role_key, correct)
+        click.echo(f"{len(papers)} papers entered by {teller} on {server} ({total} in all)")
+        return
     with open_services(db) as s:
         specs = {c.id: c.candidates for c in election_of(s, election).setup.contests}
         papers = _returns(returns_file, specs)
         who = Principal(teller, Role.TELLER)
         total = s.postal.enter(who, election, papers, correction=correct)
     click.echo(f"{len(papers)} papers entered by {teller} ({total} in all)")
+
+
+def _enter_on_server(
+    server: str, election: str, teller: str, returns_file: Path, role_key: Path, correct: bool
+) -> tuple[list[ReturnedPaper], int]:
+    """Fetch the record, sign the entry here with the teller's own key, send only that."""
+    from urllib.parse import quote
+
+    from clearcount.protocol.context import read_election
+    from clearcount.protocol.postal_entry import sign_entry
+    from clearcount.record.archive import decode_record
+
+    from .server_transport import RoleApi
+
+    key = open_role_key(role_key, "teller")
+    if key.name != teller:
+        raise UserError(f"--key is {key.name!r}'s but --teller is {teller!r}: give your own key")
+    api = RoleApi(server, election)
+    record = decode_record(api.get("record"), f"{server} record of {election}")
+    el = read_election(record[:2])
+    papers = _returns(returns_file, {c.id: c.candidates for c in el.setup.contests})
+    on_file = json.loads(api.get(f"paper-entries/{quote(teller, safe='')}"))
+    entry = sign_entry(el, key.teller(), int(on_file["entries"]), tuple(papers), correction=correct)
+    answer = api.post("paper-entries", entry.to_body())
+    return papers, int(answer["entered"]) if isinstance(answer, dict) else 0
 
 
 @papers_group.command("reconcile")

@@ -14,6 +14,8 @@ made for one kind of act never verifies as another:
 - `paper-replacement`: the scrutineer; the PaperReplacement body without `signature`;
 - `paper-returns`: each of the two tellers; the PaperReturns body without `signatures`
   (§11.12.2);
+- `paper-entry`: one teller; its own entry of returned papers sent to the ballot server (not on
+  the record: `protocol.postal_entry`, §11.12.2), the entry without `signature`;
 - `shuffle`: the shuffling trustee; the Shuffle body without `signature` (§11.8);
 - `partial-decryption`: the decrypting trustee; the PartialDecryption body without `signature`
   (§11.9).
@@ -30,6 +32,7 @@ __all__ = [
     "CANCELLATION_PURPOSE",
     "CREDENTIALS_PURPOSE",
     "DECRYPTION_PURPOSE",
+    "ENTRY_PURPOSE",
     "PAPER_ISSUE_PURPOSE",
     "REPLACEMENT_PURPOSE",
     "RETURNS_PURPOSE",
@@ -46,6 +49,7 @@ DECRYPTION_PURPOSE = "partial-decryption"
 PAPER_ISSUE_PURPOSE = "paper-issue"
 REPLACEMENT_PURPOSE = "paper-replacement"
 RETURNS_PURPOSE = "paper-returns"
+ENTRY_PURPOSE = "paper-entry"
 
 
 def signed_digest(body: Mapping[str, object]) -> bytes:

@@ -426,6 +426,13 @@ class SqlPaperEntryRepository:
             )
         )
 
+    def rows(self, election_id: str, teller: str) -> int:
+        t = paper_entries.c
+        found = self._c.execute(
+            sa.select(sa.func.count()).where(t.election_id == election_id, t.teller == teller)
+        ).scalar()
+        return int(found or 0)
+
     def list(self, election_id: str) -> Sequence[PaperEntry]:
         """Each teller's latest entry of each number (corrections replace, rows stay)."""
         rows = self._c.execute(

@@ -29,6 +29,8 @@ from clearcount.cli.main import cli
 from clearcount.cli.vote_commands import CANCELLED_FORMAT, PAPERS_FORMAT
 from clearcount.crypto.group import Scalar
 from clearcount.protocol.paper import TellerSecret
+from clearcount.protocol.postal import ReturnedPaper
+from clearcount.protocol.postal_entry import sign_entry
 from clearcount.record import codec
 from clearcount.record.archive import write_record
 from clearcount.service.elections.paper import sign_sitting
@@ -140,3 +142,44 @@ def test_forged_and_replayed_sittings_are_refused_and_nothing_is_stored(
         other = client.post(BATCHES, json={**honest, "voters": ["NTW-00003", "NTW-00005"]})
         assert (other.status_code, other.json()["kind"]) == (409, "conflict")
         assert len(services.ballots.record(ELECTION)) == stored
+
+
+def test_forged_replayed_and_stale_paper_entries_are_refused_and_nothing_is_stored(
+    opened: tuple[Lifecycle, Services],
+) -> None:
+    """A teller's own entry of returned papers (§11.12.2): only its own signature counts."""
+    life, services = opened
+    pat, sam = life.tellers()
+    election = life.election()
+    papers = (ReturnedPaper(1, {"strike": (0,)}, "2022-09-14T10:00:00+00:00"),)
+    honest = sign_entry(election, pat, 0, papers, rng=life.rng).to_body()
+    entries = f"/api/roles/elections/{ELECTION}/paper-entries"
+    with TestClient(create_app(Config(), services=services)) as client:
+
+        def refused(document: dict[str, object], status: int, kind: str) -> None:
+            answer = client.post(entries, json=document)
+            assert (answer.status_code, answer.json()["kind"]) == (status, kind), answer.json()
+            for teller in (pat, sam):
+                on_file = client.get(f"{entries}/{teller.name}").json()["entries"]
+                assert on_file == (stored if teller is pat else 0)
+
+        stored = 0
+        stranger = TellerSecret(pat.name, Scalar.random())
+        refused(sign_entry(election, stranger, 0, papers).to_body(), 422, "invalid")
+        as_other = sign_entry(election, replace(pat, name=sam.name), 0, papers)
+        refused(as_other.to_body(), 422, "invalid")  # Pat signing as Sam
+        refused({**honest, "teller": sam.name}, 422, "invalid")
+        altered = json.loads(json.dumps(honest))
+        altered["papers"][0]["answers"] = {"strike": [1]}  # changed after signing
+        refused(altered, 422, "invalid")
+        refused({**honest, "teller": "Mallory"}, 422, "invalid")
+        refused({**honest, "after": "none"}, 422, "invalid")
+        assert client.post(entries, json=honest).status_code == 201
+        stored = 1
+        refused(honest, 409, "stale_input")  # sent again
+        again = sign_entry(election, pat, 1, papers).to_body()
+        refused(again, 409, "conflict")  # the same number again, not as a correction
+        corrected = sign_entry(election, pat, 1, papers, correction=True).to_body()
+        assert client.post(entries, json=corrected).status_code == 201
+        stored = 2
+        refused(corrected, 409, "stale_input")

@@ -140,6 +140,10 @@ class PaperEntryRepository(Protocol):
         """Each teller's latest entry of each number."""
         ...
 
+    def rows(self, election_id: str, teller: str) -> int:
+        """How many entries `teller` has on file, every revision of every number."""
+        ...
+
 
 class ElectionUnitOfWork(UnitOfWork, Protocol):
     elections: ElectionRepository

@@ -20,7 +20,7 @@ service only checks and records them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from clearcount.core.errors import ClearcountError
@@ -36,6 +36,7 @@ from clearcount.protocol.postal import (
     reconcile,
     sign_returns,
 )
+from clearcount.protocol.postal_entry import ReturnsEntry, verify_entry
 from clearcount.record.chain import Event
 from clearcount.record.events import PaperIssue, PaperReplacement
 from clearcount.service.audit import Change, append_events
@@ -50,7 +51,12 @@ from clearcount.service.elections.state import (
     load_election,
     require_election,
 )
-from clearcount.service.errors import ElectionStateError, TellerError, ValidationError
+from clearcount.service.errors import (
+    ElectionStateError,
+    StaleInputError,
+    TellerError,
+    ValidationError,
+)
 from clearcount.service.ports import Clock
 
 __all__ = ["PostalReceipt", "PostalService"]
@@ -112,21 +118,63 @@ class PostalService:
         teller's earlier entry of these numbers, which stays on file); returns how many it has
         entered in all."""
         authorise(principal, "postal.enter")
-        teller = principal.name
-        at = self._clock.now().isoformat()
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
-            if teller not in stored.definition.tellers:
-                raise TellerError(teller, "not a teller of this election")
-            for paper in papers:
-                entry = PaperEntry(
-                    election_id, teller, paper.number, paper.answers, paper.received, at
+            if principal.name not in stored.definition.tellers:
+                raise TellerError(principal.name, "not a teller of this election")
+            return self._add(uow, election_id, principal.name, papers, correction)
+
+    def entries(self, election_id: str, teller: str) -> int:
+        """How many entries `teller` has on file (every revision): the `after` of its next
+        signed entry (`submit_entry`)."""
+        with self._uow() as uow:
+            require_election(uow, election_id)
+            return uow.paper_entries.rows(election_id, teller)
+
+    def submit_entry(self, election_id: str, body: Mapping[str, object]) -> int:
+        """A teller's entry signed on its own machine (`protocol.postal_entry`, the role API):
+        its signature must verify under the teller's key in the Setup (TellerError) and its
+        `after` must be the teller's entries on file (StaleInputError: sent again, or signed
+        before another entry), before it is stored as `enter` stores one."""
+        try:
+            entry = ReturnsEntry.from_body(body, "entry")
+        except ClearcountError as error:
+            raise ValidationError(
+                "paper entry", "body", "a signed ReturnsEntry", str(error)
+            ) from None
+        with self._uow() as uow:
+            stored = require_election(uow, election_id, lock=True)
+            if entry.teller not in stored.definition.tellers:
+                raise TellerError(entry.teller, "not a teller of this election")
+            try:
+                verify_entry(load_election(uow, election_id), entry)
+            except ClearcountError as error:
+                raise TellerError(entry.teller, f"entry refused: {error}") from None
+            on_file = uow.paper_entries.rows(election_id, entry.teller)
+            if entry.after != on_file:
+                raise StaleInputError(
+                    f"teller {entry.teller!r}: the entry was signed after {entry.after} entries, "
+                    f"but {on_file} are on file (sent again, or signed before another entry); "
+                    "nothing was stored: sign it again"
                 )
-                uow.paper_entries.add(entry, correction=correction)
-            action = "postal.corrected" if correction else "postal.entered"
-            self._log(uow, election_id, action, [Change("papers", None, len(papers))])
-            uow.commit()
-            return sum(1 for e in uow.paper_entries.list(election_id) if e.teller == teller)
+            return self._add(uow, election_id, entry.teller, entry.papers, entry.correction)
+
+    def _add(
+        self,
+        uow: ElectionUnitOfWork,
+        election_id: str,
+        teller: str,
+        papers: Sequence[ReturnedPaper],
+        correction: bool,
+    ) -> int:
+        at = self._clock.now().isoformat()
+        for paper in papers:
+            entry = PaperEntry(election_id, teller, paper.number, paper.answers, paper.received, at)
+            uow.paper_entries.add(entry, correction=correction)
+        action = "postal.corrected" if correction else "postal.entered"
+        self._log(uow, election_id, action, [Change("papers", None, len(papers))])
+        uow.commit()
+        return sum(1 for e in uow.paper_entries.list(election_id) if e.teller == teller)
 
     def _reconciled(self, uow: ElectionUnitOfWork, election_id: str) -> Reconciled:
         tellers = require_election(uow, election_id).definition.tellers

@@ -162,6 +162,19 @@ async def paper_batches(request: Request) -> Response:
     )
 
 
+async def paper_entries(request: Request) -> Response:
+    election_id, teller = request.path_params["election_id"], request.path_params["teller"]
+    count = await run_in_threadpool(_services(request).postal.entries, election_id, teller)
+    return JSONResponse({"teller": teller, "entries": count})
+
+
+async def paper_entry(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    document = await _object(request, "a teller's signed entry of returned papers")
+    total = await run_in_threadpool(_services(request).postal.submit_entry, election_id, document)
+    return JSONResponse({"entered": total}, status_code=201)
+
+
 AUTHORITY = Principal("credential authority (its signed list)", Role.CREDENTIAL_AUTHORITY)
 """Who publishes a list posted here: the list's own signature (spec §11.3) is the credential."""
 
@@ -271,6 +284,26 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "counting has begun",
             invalid="a signature or the cancellation does not check, a batch is not the one "
             "of its papers, or the sitting does not add up",
+        ),
+    ),
+    Endpoint(
+        "GET", "/api/roles/elections/{election_id}/paper-entries/{teller}", paper_entries,
+        "How many entries of returned postal papers the teller has on file (every revision): "
+        "the `after` its next signed entry must carry (spec §11.12.2).",
+        answers={200: ("the count", {"type": "object"}), 404: ("no such election", _ERROR)},
+    ),
+    Endpoint(
+        "POST", "/api/roles/elections/{election_id}/paper-entries", paper_entry,
+        "One teller's own entry of returned postal papers (spec §11.12.2), signed on its own "
+        "machine (purpose `paper-entry`); stored, not counted, once the signature checks under "
+        "the teller's key and `after` is its entries on file.",
+        request={"type": "object", "description": "protocol.postal_entry ReturnsEntry body: "
+                 "{teller, after, correction, papers: [{number, answers, received}], signature}"},
+        answers=_act(
+            "stored (not counted until both tellers' entries agree)",
+            conflict="sent again or signed before the teller's latest entry (kind "
+            "`stale_input`), or a number already entered (correct it with `correction`)",
+            invalid="the signature is not the named teller's, not a teller, or malformed",
         ),
     ),
     Endpoint(
