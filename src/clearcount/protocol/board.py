@@ -4,9 +4,9 @@
 whether casting is closed, the ballots cast); every function takes the record and the Board and
 returns the next Board and the new event, refusing with an error that names what is wrong:
 a ballot under an unpublished or cancelled credential, a bad proof or signature, a ballot
-after EndBallots, a credential cancelled twice, more paper weight in a contest than the
-credentials the authority cancelled. The last ballot per credential counts
-(`tally.counted_ballots`).
+repeating a challenge of its credential's earlier ballot (`resent`), a ballot after EndBallots,
+a credential cancelled twice, more paper weight in a contest than the credentials the authority
+cancelled. The last ballot per credential counts (`tally.counted_ballots`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,16 @@ from clearcount.record.chain import GENESIS, Event, next_event
 from clearcount.record.events import Ballot, EndBallots, PaperBatch, Spoiled
 from clearcount.record.postal_rules import online_first
 
-__all__ = ["Board", "cast", "close", "open_board", "post_paper_batch", "post_spoiled"]
+__all__ = [
+    "Board",
+    "ballot_challenges",
+    "cast",
+    "close",
+    "open_board",
+    "post_paper_batch",
+    "post_spoiled",
+    "resent",
+]
 
 _AFTER_CASTING = ("EncryptedTally", "Shuffle", "PartialDecryption", "Result")
 
@@ -111,6 +120,40 @@ def cast(
     if check_proofs:
         verify_ballot(board.election, ballot)
     return _append(chain, board, "Ballot", ballot.to_body())
+
+
+def ballot_challenges(ballot: Ballot) -> set[bytes]:
+    """Every challenge a ballot carries: its signature's and each proof branch's (§4.1.4)."""
+    found = {ballot.signature.challenge.to_bytes()}
+    for contest in ballot.contests:
+        for proof in (*contest.proofs, *(p for p in (contest.sum_proof,) if p is not None)):
+            found.update(c.to_bytes() for c in proof.challenges)
+    return found
+
+
+def resent(ballot: Ballot, earlier: Sequence[Event]) -> Event | None:
+    """The same ballot sent again, or a replayed proof (spec §4.1.4, §11.4).
+
+    `earlier`: the Ballot events of `ballot`'s credential so far, in record order. A ballot
+    byte for byte equal to the last of them is that ballot sent again (a booth re-sends it
+    when the answer to its cast was lost): its event is returned, and nothing may be appended,
+    since the same proofs twice on the board fail V-CHALLENGE-1. Any other ballot repeating a
+    challenge of an earlier one is a replay and is refused; None: a new ballot.
+    """
+    if not earlier:
+        return None
+    body = ballot.to_body()
+    if dict(earlier[-1].body) == body:
+        return earlier[-1]
+    mine = ballot_challenges(ballot)
+    for event in earlier:
+        if mine & ballot_challenges(Ballot.from_body(event.body, f"event {event.seq}")):
+            raise RecordError(
+                f"Ballot: expected fresh proofs (spec §4.1.4), got a challenge of event "
+                f"{event.seq}, an earlier ballot of this credential (a replayed or copied "
+                "proof: a re-vote must be encrypted afresh)"
+            )
+    return None
 
 
 def post_spoiled(chain: Sequence[Event], board: Board, spoiled: Spoiled) -> tuple[Board, Event]:

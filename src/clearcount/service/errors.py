@@ -12,6 +12,7 @@ __all__ = [
     "AuditChainError",
     "BallotRefusedError",
     "ChannelConflictError",
+    "CommitUncertainError",
     "ConflictError",
     "CredentialBoundError",
     "ElectionStateError",
@@ -84,6 +85,13 @@ class SnapshotError(ServiceError):
 class StorageUnavailableError(ServiceError):
     """The database cannot be reached or failed mid-transaction: nothing was stored, nothing is
     acknowledged (a voter gets no tracking code and may simply cast again)."""
+
+
+class CommitUncertainError(StorageUnavailableError):
+    """The connection was lost while COMMIT was under way: the database may have made the
+    transaction durable just before it went, so nobody can say whether it is stored. Nothing
+    is acknowledged; whoever repeats the operation must cope with both (a re-sent ballot is
+    answered with the receipt of the one already stored, `protocol.board.resent`)."""
 
 
 class ElectionStateError(ServiceError):

@@ -7,6 +7,10 @@ A unit of work is one database transaction. `commit()` returns only after the da
 made the write durable (engine.py), so a service acknowledges nothing that could be lost.
 A database that cannot be reached, or that fails during the transaction, surfaces as
 `service.errors.StorageUnavailableError` (the transaction is rolled back: nothing half-written).
+A connection lost during COMMIT itself is `CommitUncertainError`: the server may have made the
+transaction durable just before it died (PostgreSQL killed after writing the commit record, the
+answer never sent), so "nothing was stored" would be a guess; the whole transaction is there or
+none of it, and the caller must say it does not know which.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from clearcount.service.elections.ports import (
 )
 from clearcount.service.elections.reminders import ReminderRepository
 from clearcount.service.elections.sign_in import SignInCodeRepository
-from clearcount.service.errors import StorageUnavailableError
+from clearcount.service.errors import CommitUncertainError, StorageUnavailableError
 from clearcount.service.membership.ports import (
     AuditRepository,
     BallotRulesRepository,
@@ -75,10 +79,13 @@ _OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError)
 """Errors of an unreachable or failing database (not of a refused statement)."""
 
 
+def _detail(error: BaseException) -> str:
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+
+
 def _unavailable(error: BaseException) -> StorageUnavailableError:
-    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     return StorageUnavailableError(
-        f"database unavailable: {detail}; nothing was stored (try again when it is back)"
+        f"database unavailable: {_detail(error)}; nothing was stored (try again when it is back)"
     )
 
 
@@ -176,7 +183,10 @@ class SqlUnitOfWork:
             self._transaction.commit()
         except _OUTAGES as error:
             self._discard()
-            raise _unavailable(error) from error
+            raise CommitUncertainError(
+                f"database connection lost while committing: {_detail(error)}; the change may "
+                "or may not have been stored (check before repeating it)"
+            ) from error
         self._transaction = None
 
 

@@ -140,3 +140,27 @@ def test_paper_needs_the_authoritys_cancellations() -> None:
     )
     with pytest.raises(RecordError, match="more than the 0 of the credentials"):
         bb.post_paper_batch(opened.chain, opened.board, no_voter)
+
+
+def test_the_same_ballot_sent_again_is_found_and_a_replayed_proof_refused() -> None:
+    """A booth re-sends its ballot when the answer was lost (the fault soak found the board
+    storing it twice, and the record then failing V-CHALLENGE-1): the board recognises it."""
+    opened = open_election()
+    chain, board = opened.chain, opened.board
+    credential = opened.credentials[0]
+    first, _ = make_ballot(board.election, {"chair": (0,)}, credential, RNG)
+    assert bb.resent(first, []) is None
+    board, stored = bb.cast(chain, board, first)
+    chain.append(stored)
+    assert bb.resent(first, [stored]) is stored
+    second, _ = make_ballot(board.election, {"chair": (1,)}, credential, RNG)
+    assert bb.resent(second, [stored]) is None
+    board, replacing = bb.cast(chain, board, second)
+    chain.append(replacing)
+    with pytest.raises(RecordError, match=r"fresh proofs \(spec §4\.1\.4\).*event 2"):
+        bb.resent(first, [stored, replacing])
+    fresh, _ = make_ballot(board.election, {"chair": (2,)}, credential, RNG)
+    copied = dataclasses.replace(fresh.contests[0], proofs=second.contests[0].proofs)
+    with pytest.raises(RecordError, match="a replayed or copied proof"):
+        bb.resent(dataclasses.replace(fresh, contests=(copied,)), [stored, replacing])
+    assert bb.ballot_challenges(fresh).isdisjoint(bb.ballot_challenges(second))

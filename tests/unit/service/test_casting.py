@@ -26,6 +26,7 @@ from clearcount.protocol.credentials import CredentialSecret
 from clearcount.service.elections.casting import CastingService, tracking_prefix
 from clearcount.service.errors import (
     BallotRefusedError,
+    CommitUncertainError,
     CredentialBoundError,
     ElectionStateError,
     IneligibleVoterError,
@@ -34,6 +35,7 @@ from clearcount.service.errors import (
     ValidationError,
 )
 from clearcount.storage.store import SqlStore
+from clearcount.verifier import Status, verify_events
 
 
 @pytest.fixture
@@ -208,6 +210,63 @@ def test_a_database_failure_at_commit_gives_no_tracking_code_and_no_half_ballot(
         failing.cast(voter("NTW-00001"), ELECTION, ballot)
     assert board_and_register(life) == (0, 0)
     assert life.casting.cast(voter("NTW-00001"), ELECTION, ballot).seq == 2
+
+
+class CommitThenLost(FailingCommit):
+    """A unit of work whose commit goes through and whose answer is then lost (PostgreSQL
+    killed between writing the commit record and replying)."""
+
+    def __enter__(self) -> Any:
+        inner = self._inner.__enter__()
+        durable = inner.commit
+
+        def commit() -> None:
+            durable()
+            raise CommitUncertainError("database connection lost while committing: EOF")
+
+        inner.commit = commit
+        return inner
+
+
+def test_the_same_ballot_sent_again_gets_its_receipt_and_is_stored_once(life: Lifecycle) -> None:
+    """The booth sends its ballot again when the answer to the cast was lost. The fault soak
+    (bench/server/soak.py) found such a ballot stored twice and the record then failing
+    V-CHALLENGE-1 (the same proofs twice); it is now answered with the stored ballot's receipt."""
+    life.open()
+    ballot = life.ballot("NTW-00001", {"chair": [0]})
+    first = life.casting.cast(voter("NTW-00001"), ELECTION, ballot)
+    before = stored_rows(life)
+    again = life.casting.cast(voter("NTW-00001"), ELECTION, ballot)
+    assert (again.tracking_code, again.seq, again.revote) == (first.tracking_code, first.seq, False)
+    assert again.resent
+    assert not first.resent
+    assert stored_rows(life) == before
+    with pytest.raises(CredentialBoundError):
+        life.casting.cast(voter("NTW-00002"), ELECTION, ballot)
+    newer = life.ballot("NTW-00001", {"chair": [1]})
+    second = life.casting.cast(voter("NTW-00001"), ELECTION, newer)
+    assert (second.revote, second.resent) == (True, False)
+    resent = life.casting.cast(voter("NTW-00001"), ELECTION, newer)
+    assert (resent.tracking_code, resent.revote) == (second.tracking_code, True)
+    assert resent.resent
+    with pytest.raises(BallotRefusedError, match=r"fresh proofs.*replayed or copied proof"):
+        life.casting.cast(voter("NTW-00001"), ELECTION, ballot)
+    assert board_and_register(life) == (2, 2)
+    report = verify_events(life.ballots.record(ELECTION), workers=1, complete=False)
+    assert report.outcome("V-CHALLENGE-1").status is Status.PASSED
+
+
+def test_a_connection_lost_during_commit_says_it_cannot_tell(life: Lifecycle) -> None:
+    life.open()
+    ballot = life.ballot("NTW-00001", {"chair": [0]})
+    lost = CastingService(lambda: CommitThenLost(life.world.store), life.world.clock)
+    with pytest.raises(CommitUncertainError, match="cannot tell whether your ballot was recorded"):
+        lost.cast(voter("NTW-00001"), ELECTION, ballot)
+    assert board_and_register(life) == (1, 1), "this time the commit had gone through"
+    again = life.casting.cast(voter("NTW-00001"), ELECTION, ballot)
+    assert again.resent
+    assert life.casting.lookup(ELECTION, again.tracking_code).state == "counted"
+    assert board_and_register(life) == (1, 1)
 
 
 def test_a_database_that_is_down_is_reported_to_the_voter(life: Lifecycle) -> None:

@@ -9,6 +9,7 @@ from tests.principals import officer
 from tests.unit.service.world import OFFICER, CountingSalts, FixedClock, World
 
 from clearcount.record.roll import verify_inclusion
+from clearcount.service.errors import CommitUncertainError, StorageUnavailableError
 from clearcount.service.membership.eligibility import EligibilityRules
 from clearcount.service.membership.members import Member
 from clearcount.storage.engine import create_engine, normalise_url
@@ -68,6 +69,27 @@ def test_commit_is_durable_and_uncommitted_work_is_rolled_back(store: SqlStore) 
     with store.unit_of_work() as uow:
         uow.members.add(Member(org, "AV1", "Ann", "Arbel", date(2015, 3, 2)))
     assert w.members.list_members(officer(), org) == []
+
+
+def test_a_connection_lost_during_commit_is_uncertain_not_nothing_stored(store: SqlStore) -> None:
+    """PostgreSQL killed after writing the commit record, before answering: the transaction
+    may be durable. The fault soak (bench/server/soak.py) showed the old "nothing was stored"
+    could be false; the error now says it cannot tell."""
+    w = world(store)
+    org = w.party()
+
+    def lost(_connection: sa.Connection) -> None:
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    sa.event.listen(store.engine, "commit", lost)
+    try:
+        with store.unit_of_work() as uow:
+            uow.members.add(Member(org, "AV1", "Ann", "Arbel", date(2015, 3, 2)))
+            with pytest.raises(CommitUncertainError, match="may or may not have been stored"):
+                uow.commit()
+    finally:
+        sa.event.remove(store.engine, "commit", lost)
+    assert issubclass(CommitUncertainError, StorageUnavailableError)
 
 
 def test_concurrent_appends_keep_one_chain(store: SqlStore) -> None:

@@ -11,19 +11,26 @@ one transaction it:
    the reason, which is audited as `vote.refused_ineligible`);
 3. refuses a second ballot on another channel (ChannelConflictError): a member who voted in a
    meeting or by post cannot vote online, under the published precedence (spec §11.6);
-4. has the board accept the ballot (`protocol.board.cast`: published, uncancelled credential;
+4. answers a ballot the board already holds as this credential's last - the booth sent it
+   again because the answer to its cast was lost - with that ballot's receipt (`resent`),
+   appending nothing (`protocol.board.resent`; the same proofs twice would fail the record's
+   V-CHALLENGE-1), and refuses one that repeats a proof of an earlier ballot (a replay);
+5. has the board accept the ballot (`protocol.board.cast`: published, uncancelled credential;
    every proof and the signature) or refuses it (BallotRefusedError naming the reason);
-5. binds the credential to this member on its first use, and refuses a credential another
+6. binds the credential to this member on its first use, and refuses a credential another
    member voted with first (CredentialBoundError; Belenios' login binding, see
    `service.elections.credential_binding`);
-6. appends the Ballot event and a line of the marked register (member, "online", day) - no
+7. appends the Ballot event and a line of the marked register (member, "online", day) - no
    credential, tracking code, order or time finer than the day in that line, so it does not
    line up with the Ballot event - and commits durably.
 
 Only then is the tracking code (spec §11.4) returned. If the database fails at any point the
 transaction is rolled back: StorageUnavailableError, no tracking code, nothing half-written;
-the voter may cast again. Re-voting is allowed: the last ballot per credential counts, and only
-the member the credential is bound to can re-vote with it.
+the voter may cast again. If the connection is lost during the commit itself
+(CommitUncertainError) the ballot may be stored or not: the voter is told so and sends it
+again, and step 4 answers with the receipt of the stored one, or step 7 stores it now.
+Re-voting is allowed: the last ballot per credential counts, and only the member the
+credential is bound to can re-vote with it.
 
 What the operator still learns (docs/service/casting.md): who cast which ciphertext, as the
 server of Helios or Belenios does; it cannot decrypt any single ballot without a threshold of
@@ -33,6 +40,7 @@ trustees.
 from __future__ import annotations
 
 import base64
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -55,6 +63,7 @@ from clearcount.service.elections.state import (
 from clearcount.service.errors import (
     BallotRefusedError,
     ChannelConflictError,
+    CommitUncertainError,
     ElectionStateError,
     IneligibleVoterError,
     NotFoundError,
@@ -81,6 +90,9 @@ class CastReceipt:
     cast_at: str
     revote: bool
     """The member had voted online before: this ballot replaces the earlier one."""
+    resent: bool = False
+    """This very ballot was already on the board (an earlier answer was lost): the receipt is
+    that ballot's, and nothing new was stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +164,29 @@ class CastingService:
                         f"{list(d.channels)} a {paper.channel} ballot cancels online voting, "
                         "so this second ballot is refused"
                     )
-                board = board_of(uow, election_id, election, counts)
+                credential = codec.hexify(ballot.credential)
+                earlier = uow.board.ballots_of(election_id, credential)
                 try:
-                    _, event = bb.cast(tail_of(uow, election_id, counts), board, ballot)
+                    again = bb.resent(ballot, earlier)
+                    if again is None:
+                        board = board_of(uow, election_id, election, counts)
+                        _, event = bb.cast(tail_of(uow, election_id, counts), board, ballot)
                 except ClearcountError as error:
                     raise BallotRefusedError(f"ballot refused: {error}") from None
-                bind_credential(uow, election_id, codec.hexify(ballot.credential), member_id)
-                uow.board.append(election_id, event)
-                day = register_day(at)
-                uow.register.add(RegisterMark(election_id, member_id, "online", day, "online"))
-                uow.commit()
+                bind_credential(uow, election_id, credential, member_id)
+                if again is None:
+                    uow.board.append(election_id, event)
+                    day = register_day(at)
+                    uow.register.add(RegisterMark(election_id, member_id, "online", day, "online"))
+                    uow.commit()
+                else:
+                    event = again  # already stored: nothing to write (the transaction rolls back)
+        except CommitUncertainError as error:
+            raise CommitUncertainError(
+                f"we cannot tell whether your ballot was recorded ({error}) and no tracking "
+                "code was issued; please cast it again: if it was recorded you get its "
+                "tracking code, and in any case only your last ballot counts"
+            ) from error
         except StorageUnavailableError as error:
             raise StorageUnavailableError(
                 f"your ballot was NOT recorded and no tracking code was issued ({error}); "
@@ -170,9 +195,13 @@ class CastingService:
         except IneligibleVoterError as refused:
             record_refusal(self._uow, at, principal.name, election_id, refused)
             raise
-        revote = any(m.channel == "online" for m in marks)
-        stamp = format_instant(at)
-        return CastReceipt(election_id, tracking_code(event), event.hash, event.seq, stamp, revote)
+        if again is None:
+            revote = any(m.channel == "online" for m in marks)
+        else:
+            revote = any(e.seq < again.seq for e in earlier)
+        code, stamp = tracking_code(event), format_instant(at)
+        receipt = CastReceipt(election_id, code, event.hash, event.seq, stamp, revote)
+        return dataclasses.replace(receipt, resent=again is not None)
 
     def challenge(
         self, principal: Principal, election_id: str, spoiled: Spoiled | Mapping[str, object]

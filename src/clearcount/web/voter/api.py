@@ -9,7 +9,8 @@
   nothing.
 - `POST .../cast` {"email", "code", "ballot", "member_id"?} -> the receipt, once the ballot is
   durably on the board (`CastingService.cast` under the member's Principal); the receipt is
-  mailed too, saying the vote has been cast.
+  mailed too, saying the vote has been cast. The same ballot sent again (its first answer was
+  lost) gets the stored ballot's receipt with "resent": true, and nothing new is stored.
 - `POST .../challenge` {"spoiled"} -> the Benaloh-challenged ballot published (spec §11.5).
 
 Every POST needs the page's CSRF token (`web.security.require_csrf`) and counts against a rate
@@ -160,6 +161,7 @@ async def cast(request: Request) -> Response:
         "seq": receipt.seq,
         "cast_at": receipt.cast_at,
         "revote": receipt.revote,
+        "resent": receipt.resent,
     }
     return JSONResponse(body, background=task)
 
