@@ -9,7 +9,10 @@ the command, so `clearcount --help` and the other commands never load Starlette 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,7 +21,13 @@ from clearcount.service.ports import Mailer
 from .common import Database, UserError, db_options
 from .context import config_of, open_services
 
-__all__ = ["serve", "serve_command"]
+if TYPE_CHECKING:
+    from clearcount.web.app import Limits
+
+__all__ = ["parse_limits", "serve", "serve_command"]
+
+LIMIT_NAMES = ("login", "code", "cast")
+_LIMIT = re.compile(r"^(login|code|cast)=(\d+)/(\d+(?:\.\d+)?)$")
 
 
 def database_in(directory: Path | None, db: Database) -> Database:
@@ -33,14 +42,31 @@ def database_in(directory: Path | None, db: Database) -> Database:
     return dataclasses.replace(db, url=url, config_file=config_file)
 
 
+def parse_limits(given: tuple[str, ...]) -> dict[str, tuple[int, float]]:
+    """`NAME=COUNT/SECONDS` settings (login, code, cast) -> {name: (count, seconds)}."""
+    limits: dict[str, tuple[int, float]] = {}
+    for item in given:
+        found = _LIMIT.match(item.strip())
+        if found is None or int(found.group(2)) < 1 or float(found.group(3)) <= 0:
+            raise UserError(
+                f"--rate-limit {item!r}: expected NAME=COUNT/SECONDS with NAME one of "
+                f"{', '.join(LIMIT_NAMES)}, COUNT >= 1 and SECONDS > 0, e.g. cast=20/600"
+            )
+        limits[found.group(1)] = (int(found.group(2)), float(found.group(3)))
+    return limits
+
+
 def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
-          mailer: Mailer | None = None, banner: str = "") -> None:  # fmt: skip
-    """Run the site on HOST:PORT until interrupted (Ctrl-C)."""
+          mailer: Mailer | None = None, banner: str = "", workers: int = 1,
+          limits: Limits | None = None) -> None:  # fmt: skip
+    """Run the site on HOST:PORT until interrupted (Ctrl-C), in `workers` processes."""
     import uvicorn
 
-    from clearcount.web.app import WebOptions, create_app
+    from clearcount.web.app import Limits, WebOptions, create_app
 
-    options = WebOptions(behind_tls=behind_tls)
+    options = WebOptions(behind_tls=behind_tls, limits=limits or Limits())
+    if workers > 1 and mailer is not None:
+        raise UserError("--workers: several processes send mail only through [smtp] settings")
     with open_services(db, mailer=mailer) as services:
         if services.mailer is None:
             click.echo(
@@ -48,11 +74,19 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
                 "voters cannot be sent sign-in codes",
                 err=True,
             )
-        app = create_app(config_of(db), services=services, options=options)
         if banner:
             click.echo(banner)
-        click.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)")
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        processes = f", {workers} worker processes" if workers > 1 else ""
+        click.echo(f"serving on http://{host}:{port}/{processes} (Ctrl-C stops)")
+        if workers == 1:
+            app = create_app(config_of(db), services=services, options=options)
+            uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+            return
+    from .serve_worker import SETTINGS, settings_json
+
+    os.environ[SETTINGS] = settings_json(db, options)
+    uvicorn.run("clearcount.cli.serve_worker:app", factory=True, workers=workers, host=host,
+                port=port, log_level="warning", server_header=False)  # fmt: skip
 
 
 @click.command("serve")
@@ -70,9 +104,30 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
     is_flag=True,
     help="A TLS proxy in front serves https: send HSTS and Secure cookies.",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Server processes on the one port (about one per CPU core); rate limits then count "
+    "per process.",
+)
+@click.option(
+    "--rate-limit",
+    "rate_limits",
+    multiple=True,
+    envvar="CLEARCOUNT_RATE_LIMITS",
+    metavar="NAME=COUNT/SECONDS",
+    help="Requests allowed per client address (per process) in a window: login (default "
+    "10/300), code (5/600), cast (20/600); repeatable, or CLEARCOUNT_RATE_LIMITS='code=5/600 "
+    "cast=20/600'.",
+)
 @db_options
-def serve_command(
-    directory: Path | None, host: str, port: int, behind_tls: bool, db: Database
-) -> None:
+def serve_command(directory: Path | None, host: str, port: int, behind_tls: bool, workers: int,
+                  rate_limits: tuple[str, ...], db: Database) -> None:  # fmt: skip
     """Serve the voters' booth, the public pages and the officials' console over HTTP."""
-    serve(database_in(directory, db), host, port, behind_tls=behind_tls)
+    from clearcount.web.app import Limits
+
+    limits = Limits(**parse_limits(rate_limits))
+    serve(database_in(directory, db), host, port, behind_tls=behind_tls, workers=workers,
+          limits=limits)  # fmt: skip

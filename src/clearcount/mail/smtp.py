@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,7 +98,9 @@ class SmtpMailer:
     """The `Mailer` port over one SMTP connection, reopened when it drops.
 
     Use as a context manager to send many messages over one connection; `send` alone opens and
-    closes a connection per message.
+    closes a connection per message. The connection is per thread, so one mailer may be shared
+    by the threads of a server (each sign-in code sent from its own worker thread): an SMTP
+    session interleaved between two threads would be refused ("nested MAIL command").
     """
 
     def __init__(
@@ -110,8 +113,24 @@ class SmtpMailer:
         self._settings = settings
         self._context = context or ssl.create_default_context()
         self._sleep = sleep
-        self._client: smtplib.SMTP | None = None
-        self._held = False
+        self._local = threading.local()
+
+    @property
+    def _client(self) -> smtplib.SMTP | None:
+        client: smtplib.SMTP | None = getattr(self._local, "client", None)
+        return client
+
+    @_client.setter
+    def _client(self, client: smtplib.SMTP | None) -> None:
+        self._local.client = client
+
+    @property
+    def _held(self) -> bool:
+        return bool(getattr(self._local, "held", False))
+
+    @_held.setter
+    def _held(self, held: bool) -> None:
+        self._local.held = held
 
     def __enter__(self) -> Self:
         self._held = True

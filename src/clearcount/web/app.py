@@ -70,10 +70,12 @@ def create_app(
     *,
     services: Services | None = None,
     options: WebOptions | None = None,
+    owns_services: bool = False,
 ) -> Starlette:
-    """The site over `services` (built from `config` if not given, and closed on shutdown)."""
+    """The site over `services` (built from `config` if not given); closed on shutdown when
+    built here or when `owns_services` (a `serve --workers` process's own)."""
     options = options or WebOptions()
-    owned = services is None
+    owned = services is None or owns_services
     wired = services if services is not None else build(config)
 
     @contextlib.asynccontextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from tests.unit.mail.smtp_server import SmtpServer, free_port
@@ -102,6 +103,16 @@ def test_a_rerun_sends_only_what_was_not_sent(smtp_server: SmtpServer) -> None:
     assert report.skipped == ("NT-1001",)
     assert [o.member_id for o in report.sent] == ["NT-1002", "NT-1004"]
     assert len(smtp_server.inbox.received) == 2
+
+
+def test_one_mailer_shared_by_threads_delivers_every_message(smtp_server: SmtpServer) -> None:
+    """A server's worker threads share one mailer (sign-in codes): no interleaved sessions."""
+    mailer = SmtpMailer(settings(smtp_server))
+    addresses = [f"member{i}@members.example" for i in range(24)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda a: mailer.send(MailMessage(a, "Subject", "Body")), addresses))
+    received = sorted(r.recipients[0] for r in smtp_server.inbox.received)
+    assert received == sorted(addresses)
 
 
 def test_refused_recipient_names_the_recipient_and_is_not_retried(smtp_server: SmtpServer) -> None:
