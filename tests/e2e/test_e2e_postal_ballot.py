@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from starlette.testclient import TestClient
 from tests.e2e.harness import Cli
 from tests.e2e.steps import Plan, run_election
 from tests.unit.mail.smtp_server import SmtpServer
@@ -70,6 +71,21 @@ def test_a_postal_ballot_at_two_workplaces(cli: Cli, smtp_server: SmtpServer) ->
             "papers", "replace", E, "2", "--reason", "lost", "--paper-list",
             f"papers/{E}.paper-list", "--authority-key", AUTHORITY, "--out", "papers/9.pdf",
         )  # fmt: skip
+        # the scrutineer replaces a spoilt paper from its own machine (the role API)
+        services = _services(cli)
+        with serving(create_app(Config(), services=services)) as server:
+            done["replace-http"] = cli.ok(
+                "papers", "replace", E, "7", "--reason", "spoilt", "--paper-list",
+                f"papers/{E}.paper-list", "--authority-key", AUTHORITY,
+                "--out", "papers/10.pdf", "--server", server,
+            )  # fmt: skip
+        signed = services.ballots.record(E)[-1].body
+        with TestClient(create_app(Config(), services=services)) as client:
+            path = f"/api/roles/elections/{E}/paper-replacements"
+            assert client.post(path, json=signed).status_code == 409  # sent again
+            forged = {**signed, "reason": "lost"}  # not what the scrutineer signed
+            assert client.post(path, json=forged).json()["kind"] == "invalid"
+        services.close()
 
     def count() -> None:
         # Depot: papers 1, 9 (replacing 2), 3 counted, 4 spoilt; Tram Yard: 5 counted, 6 late
@@ -162,6 +178,7 @@ def test_a_postal_ballot_at_two_workplaces(cli: Cli, smtp_server: SmtpServer) ->
     out = run_election(cli, smtp_server, plan)
     assert "8 papers numbered 1..8" in str(done["issue"])
     assert "replacement paper 9" in str(done["replace"])
+    assert "replacement paper 10" in str(done["replace-http"])
     assert (cli.cwd / "papers" / f"{E}.pdf").exists()
     assert (cli.cwd / "papers" / f"{E}-sample.pdf").exists()
     assert "4 to count, 1 spoilt, 1 late" in str(done["reconcile"])

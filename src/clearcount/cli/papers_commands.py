@@ -20,8 +20,13 @@ from clearcount.core.errors import ClearcountError
 from clearcount.service.authorisation import Principal, Role
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from clearcount.protocol.postal import ReturnedPaper
+    from clearcount.record.chain import Event
+    from clearcount.record.postal_body import PaperReplacement
     from clearcount.service.roles.credential_authority import KeyMaterial
+    from clearcount.service.roles.postal_papers import VotingPaper
 
 from .common import (
     Database,
@@ -168,6 +173,13 @@ def papers_issue(
 @_AUTHORITY
 @_KEY_FILE
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="The new paper.")
+@click.option(
+    "--server",
+    default=None,
+    metavar="URL",
+    help="The ballot server (`clearcount serve`): fetch the record and send the signed "
+    "replacement through its role API instead of a local database.",
+)
 @db_options
 def papers_replace(
     election: str,
@@ -177,6 +189,7 @@ def papers_replace(
     authority_key: Path,
     key_file: Path | None,
     out: Path,
+    server: str | None,
     db: Database,
 ) -> None:
     """Replace paper NUMBER of ELECTION (lost or spoilt): the next number, the old one void."""
@@ -190,18 +203,30 @@ def papers_replace(
         paper_list, _secret("CLEARCOUNT_PAPERS_PASSPHRASE", "Paper list passphrase")
     )
     material = _material(key_file)
-    with open_services(db) as s:
-        chain = s.ballots.record(election)
+
+    def replaced(chain: Sequence[Event]) -> tuple[PaperReplacement, VotingPaper]:
         try:
-            replacement, paper = replace_paper(
-                chain, papers, number, reason, signer.signing, material
-            )
+            return replace_paper(chain, papers, number, reason, signer.signing, material)
         except ClearcountError as error:
             raise UserError(f"papers replace: {error}") from None
-        s.postal.record_replacement(election, replacement)
-        issue = next(e for e in chain if e.kind == "PaperIssue")
-        content = PaperIssue.from_body(issue.body, "PaperIssue").content
-        title = str(chain[0].body["title"])
+
+    if server is not None:
+        from clearcount.record.archive import decode_record
+
+        from .server_transport import RoleApi
+
+        api = RoleApi(server, election)
+        chain = decode_record(api.get("record"), f"{server} record of {election}")
+        replacement, paper = replaced(chain)
+        api.post("paper-replacements", replacement.to_body())
+    else:
+        with open_services(db) as s:
+            chain = s.ballots.record(election)
+            replacement, paper = replaced(chain)
+            s.postal.record_replacement(election, replacement)
+    issue = next(e for e in chain if e.kind == "PaperIssue")
+    content = PaperIssue.from_body(issue.body, "PaperIssue").content
+    title = str(chain[0].body["title"])
     write_private(out, render_papers(signer.name, title, content, [paper]))
     click.echo(f"paper {number} void; replacement paper {replacement.number} in {out}")
 

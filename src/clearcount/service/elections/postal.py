@@ -52,6 +52,7 @@ from clearcount.service.elections.state import (
     require_election,
 )
 from clearcount.service.errors import (
+    ConflictError,
     ElectionStateError,
     StaleInputError,
     TellerError,
@@ -87,11 +88,16 @@ class PostalService:
             require_election(uow, election_id, lock=True)
             chain = full_chain(uow, election_id)
             election = load_election(uow, election_id)
+            kind = type(body).__name__
+            if any(e.kind == kind and e.body == body.to_body() for e in chain):
+                raise ConflictError(
+                    f"election {election_id!r}: this {kind} is already on the record"
+                )
             try:
                 event = post_postal_event(chain, election, body)
             except ClearcountError as error:
                 raise ValidationError(
-                    f"election {election_id!r}", type(body).__name__, "a signed act", str(error)
+                    f"election {election_id!r}", kind, "a signed act", str(error)
                 ) from None
             uow.board.append(election_id, event)
             self._log(uow, election_id, f"postal.{type(body).__name__}", [])
@@ -104,6 +110,18 @@ class PostalService:
 
     def record_replacement(self, election_id: str, replacement: PaperReplacement) -> Event:
         """A replacement paper, signed by the scrutineer (spec §11.12.1)."""
+        return self._append(election_id, replacement)
+
+    def submit_replacement(self, election_id: str, body: Mapping[str, object]) -> Event:
+        """A PaperReplacement the scrutineer signed on its own machine (the role API): checked
+        as `record_replacement` checks one (its signature under the Setup's authority key, a
+        live paper, the next number); ConflictError if it is already on the record."""
+        try:
+            replacement = PaperReplacement.from_body(body, "replacement")
+        except ClearcountError as error:
+            raise ValidationError(
+                "paper replacement", "body", "a signed PaperReplacement", str(error)
+            ) from None
         return self._append(election_id, replacement)
 
     def enter(

@@ -175,6 +175,15 @@ async def paper_entry(request: Request) -> Response:
     return JSONResponse({"entered": total}, status_code=201)
 
 
+async def paper_replacement(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    document = await _object(request, "the scrutineer's signed PaperReplacement")
+    event = await run_in_threadpool(
+        _services(request).postal.submit_replacement, election_id, document
+    )
+    return JSONResponse({"event_hash": event.hash, "seq": event.seq}, status_code=201)
+
+
 AUTHORITY = Principal("credential authority (its signed list)", Role.CREDENTIAL_AUTHORITY)
 """Who publishes a list posted here: the list's own signature (spec §11.3) is the credential."""
 
@@ -304,6 +313,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             conflict="sent again or signed before the teller's latest entry (kind "
             "`stale_input`), or a number already entered (correct it with `correction`)",
             invalid="the signature is not the named teller's, not a teller, or malformed",
+        ),
+    ),
+    Endpoint(
+        "POST", "/api/roles/elections/{election_id}/paper-replacements", paper_replacement,
+        "The scrutineer's replacement of a lost or spoilt voting paper (spec §11.12.1), signed "
+        "on its own machine with its Setup key (purpose `paper-replacement`); on the record once "
+        "it checks.",
+        request={"type": "object", "description": "record.events PaperReplacement body"},
+        answers=_act(
+            "on the record",
+            conflict="already on the record",
+            invalid="the signature is not the scrutineer's, the paper is not live, the number "
+            "is not the next, or not before the close",
         ),
     ),
     Endpoint(
