@@ -64,7 +64,16 @@ def _table(report: Report) -> Table:
     is_flag=True,
     help="Accept a record of an election still in progress (no Result yet).",
 )
-def verify_command(record: Path, fmt: str, workers: int | None, incomplete: bool) -> None:
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="Run the per-ballot, shuffle and decryption checks on this Dask cluster (needs "
+    "clearcount[cluster]; the result is only as honest as its workers).",
+)
+def verify_command(
+    record: Path, fmt: str, workers: int | None, incomplete: bool, scheduler: str | None
+) -> None:
     """Re-check everything in RECORD (folder, .zip or record.jsonl) from the record alone."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -87,6 +96,7 @@ def verify_command(record: Path, fmt: str, workers: int | None, incomplete: bool
             workers=workers,
             complete=not incomplete,
             progress=lambda n: bar.advance(task, n),
+            scheduler=scheduler,
         )
     if fmt == "json":
         click.echo(report.to_json())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import random
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -221,11 +222,32 @@ def _ballots(
         yield from pool.imap(_ballot_task, tasks, chunksize=32)
 
 
+class _Stopwatch:
+    """Seconds per phase into `timings` (a benchmark's breakdown); does nothing without one."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[phase] = self.timings.get(phase, 0.0) + now - self.last
+        self.last = now
+
+
 def simulate_election(
-    scenario: Scenario | str, seed: bytes, *, processes: int = 1, board_checks: bool = True
+    scenario: Scenario | str,
+    seed: bytes,
+    *,
+    processes: int = 1,
+    board_checks: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> tuple[list[Event], SimulationSecrets]:
     """Run `scenario` end to end; `board_checks=False` skips re-verifying the honest ballots'
-    proofs and the trustees' shares as they are appended (benchmark record generation)."""
+    proofs and the trustees' shares as they are appended (benchmark record generation).
+    `timings`, when given, receives the seconds spent casting, tallying and decrypting."""
+    clock = _Stopwatch(timings)
     if isinstance(scenario, str):
         scenario = make_scenario(scenario)
     rng = seeded_scalars(hashlib.sha256(b"clearcount/simulate/v1" + seed).digest())
@@ -287,9 +309,11 @@ def simulate_election(
         )
         for i, attempt, choices in tasks
     ]
+    clock.lap("setup")
     for ballot in _ballots((chain[0], chain[1]), jobs, processes):
         board, event = bb.cast(chain, board, ballot, check_proofs=board_checks)
         chain.append(event)
+    clock.lap("casting")
 
     challenged, openings = make_ballot(election, _choices(scenario, rand), credentials[2], rng)
     board, event = bb.post_spoiled(chain, board, spoil(challenged, openings))
@@ -312,6 +336,7 @@ def simulate_election(
         chain.append(event)
     board, event = bb.close(chain, board)
     chain.append(event)
+    clock.lap("paper and close")
 
     if any(spec.kind == "homomorphic" for spec in scenario.contests):
         chain.append(tally_event(chain, election))
@@ -321,6 +346,7 @@ def simulate_election(
                 signing = role_keys[trustee].signing
                 shuffle = make_shuffle(chain, election, spec.id, trustee, signing, rng)
                 chain.append(shuffle_event(chain, shuffle))
+    clock.lap("tally and shuffles")
     targets = decryption_targets(chain, election)
     for secret in ceremony.secrets:
         if secret.name in scenario.absent:
@@ -331,7 +357,9 @@ def simulate_election(
             if board_checks
             else next_event(chain, "PartialDecryption", partial.to_body())
         )
+    clock.lap("threshold decryption")
     chain.append(declare(chain, election, verify=False))
+    clock.lap("result")
     return chain, SimulationSecrets(
         ceremony.secrets, credentials, tellers, tuple(final), paper_voters, role_keys
     )

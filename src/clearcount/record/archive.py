@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, BinaryIO
 
 from clearcount.core.canonical import parse_canonical
 from clearcount.core.errors import RecordError
@@ -28,10 +30,13 @@ from clearcount.record.limits import (
 __all__ = [
     "MAX_RECORD_BYTES",
     "MEMBER",
+    "LineDecoder",
     "decode_events",
     "decode_record",
+    "open_record",
     "read_record",
     "read_record_bytes",
+    "stream_events",
     "write_record",
 ]
 
@@ -67,21 +72,35 @@ def read_record(path: Path) -> tuple[Event, ...]:
 
 def read_record_bytes(path: Path) -> bytes:
     """The raw `record.jsonl` bytes of a folder, a zip or a bare file, within the size limits."""
+    with open_record(path) as member:
+        return member.read()
+
+
+@contextmanager
+def open_record(path: Path) -> Iterator[BinaryIO]:
+    """`record.jsonl` of a folder, a zip or a bare file, open for reading line by line.
+
+    The same limits as reading it whole: a bare file over MAX_RECORD_BYTES is refused; a zip
+    must hold exactly one member whose declared size is in proportion to the archive, and it is
+    cut off (RecordError) as soon as it yields more than it declared.
+    """
     try:
         if path.is_dir():
             path = path / MEMBER
         if zipfile.is_zipfile(path):
-            data = _zip_member(path)
-        else:
-            if path.stat().st_size > MAX_RECORD_BYTES:
-                raise RecordError(f"{path}: larger than {MAX_RECORD_BYTES} bytes")
-            data = path.read_bytes()
+            with _zip_member(path) as member:
+                yield member
+            return
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise RecordError(f"{path}: larger than {MAX_RECORD_BYTES} bytes")
+        with path.open("rb") as file:
+            yield file
     except OSError as exc:
         raise RecordError(f"{path}: cannot read record: {exc.strerror or exc}") from None
-    return data
 
 
-def _zip_member(path: Path) -> bytes:
+@contextmanager
+def _zip_member(path: Path) -> Iterator[BinaryIO]:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
@@ -96,16 +115,32 @@ def _zip_member(path: Path) -> bytes:
                     f"{archive_bytes}-byte archive; expected at most {allowance} (a zip bomb?)"
                 )
             with archive.open(info) as member:
-                data = member.read(allowance + 1)
+                yield _Bounded(member, min(allowance, info.file_size), path)  # type: ignore[misc]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise RecordError(f"{path}: damaged zip archive: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise RecordError(f"{path}: unreadable zip archive: {exc}") from None
-    if len(data) > min(allowance, info.file_size):
-        raise RecordError(
-            f"{path}: {MEMBER} yields more than the {info.file_size} bytes it declares"
-        )
-    return data
+
+
+class _Bounded:
+    """A zip member that raises RecordError once it yields more than `limit` bytes."""
+
+    def __init__(self, member: IO[bytes], limit: int, path: Path) -> None:
+        self.member, self.limit, self.path, self.seen = member, limit, path, 0
+
+    def _count(self, data: bytes) -> bytes:
+        self.seen += len(data)
+        if self.seen > self.limit:
+            raise RecordError(
+                f"{self.path}: {MEMBER} yields more than the {self.limit} bytes it declares"
+            )
+        return data
+
+    def read(self, size: int = -1) -> bytes:
+        return self._count(self.member.read(self.limit + 1 - self.seen if size < 0 else size))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._count(self.member.readline(size))
 
 
 def decode_record(data: bytes, source: str = "<record>") -> tuple[Event, ...]:
@@ -122,10 +157,37 @@ def decode_events(data: bytes, source: str = "<record>") -> tuple[Event, ...]:
     """
     if data and not data.endswith(b"\n"):
         raise RecordError(f"{source}: the last line is not terminated (truncated record?)")
-    events: list[Event] = []
-    limits = RecordLimits(0, 0, MAX_SETUP_LINE_BYTES, 1)
-    for number, line in enumerate(io.BytesIO(data), start=1):
-        where = f"{source}, line {number}"
+    decoder = LineDecoder(source)
+    return tuple(decoder.event(line) for line in io.BytesIO(data))
+
+
+def stream_events(path: Path) -> Iterator[tuple[Event, bytes]]:
+    """Each event of the record at `path` with its canonical bytes, read one line at a time.
+
+    The same checks and messages as `decode_events` (spec §10.3), in bounded memory: a line is
+    read only up to the current cap, so an endless line is refused, never held.
+    """
+    decoder = LineDecoder(str(path))
+    with open_record(path) as member:
+        while line := member.readline(decoder.limits.line_bytes + 2):
+            if not line.endswith(b"\n") and len(line) <= decoder.limits.line_bytes:
+                raise RecordError(f"{path}: the last line is not terminated (truncated record?)")
+            yield decoder.event(line), line[:-1]
+
+
+class LineDecoder:
+    """Parses one record line after another, with the caps the Setup line sets (spec §10.3)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.number = 0
+        self.limits = RecordLimits(0, 0, MAX_SETUP_LINE_BYTES, 1)
+
+    def event(self, line: bytes) -> Event:
+        """The event of the next `line` (with its line feed)."""
+        self.number += 1
+        number, limits = self.number, self.limits
+        where = f"{self.source}, line {number}"
         if number > limits.events:
             raise RecordError(
                 f"{where}: more than {limits.events} events, the most a roll of {limits.roll_size} "
@@ -146,6 +208,5 @@ def decode_events(data: bytes, source: str = "<record>") -> tuple[Event, ...]:
         except RecordError as exc:
             raise RecordError(f"{where}: {exc}") from None
         if number == 1:
-            limits = limits_from_setup(document)
-        events.append(event_from_document(document, where))
-    return tuple(events)
+            self.limits = limits_from_setup(document)
+        return event_from_document(document, where)

@@ -6,13 +6,20 @@ process pool by `ballot_scan`; these checks report its findings under their own 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from clearcount.crypto.elgamal import PublicKey, encrypt
 from clearcount.record.chain import GENESIS
 from clearcount.record.events import EndBallots, Spoiled
 from clearcount.verifier import facts
-from clearcount.verifier.ballot_scan import BallotJob, ScanContext, ScanResult, scan_ballots
+from clearcount.verifier.ballot_scan import (
+    CHUNK,
+    BallotJob,
+    ScanContext,
+    ScanResult,
+    repeated_challenges,
+    scan_ballots,
+)
 from clearcount.verifier.view import Collector, RecordView
 
 __all__ = ["CHECKS", "scan"]
@@ -27,14 +34,20 @@ def scan(view: RecordView) -> ScanResult:
         weights = facts.weights(view)
         scopes = facts.scopes(view)
         context = ScanContext(view.fingerprint, setup.joint_key.to_bytes(), setup.contests)
-        jobs = []
-        for event in view.of_kind("Ballot"):
-            credential = event.body.get("credential")
-            weight = weights.get(credential, 0) if isinstance(credential, str) else 0
-            scope = scopes.get(credential) if isinstance(credential, str) else None
-            counted_weight = weight if event.seq in counted else 0
-            jobs.append(BallotJob(event.seq, event.body, counted_weight, scope))
-        return scan_ballots(context, jobs, view.workers, view.progress)
+
+        def jobs() -> Iterator[list[BallotJob]]:
+            credentials = view.ballot_credentials()
+            for lines in view.ballot_lines(CHUNK):
+                chunk = []
+                for seq, line in lines:
+                    _, credential = next(credentials)
+                    weight = weights.get(credential, 0) if isinstance(credential, str) else 0
+                    scope = scopes.get(credential) if isinstance(credential, str) else None
+                    chunk.append(BallotJob(seq, line, weight if seq in counted else 0, scope))
+                yield chunk
+
+        small = len(view.ballot_seqs) < 2 * CHUNK
+        return scan_ballots(context, jobs(), view.runner, inline=small, progress=view.progress)
 
     return view.derive("the ballot scan", compute)
 
@@ -57,38 +70,33 @@ def check_credentials_used(view: RecordView, out: Collector) -> None:
     """V-CRED-1 (spec §11.4): every ballot is cast under a published credential."""
     published = facts.weights(view)
     total = 0
-    for event in view.of_kind("Ballot"):
+    for seq, credential in view.ballot_credentials():
         total += 1
-        credential = event.body.get("credential")
         if not isinstance(credential, str) or credential not in published:
-            out.fail(f"credential {str(credential)[:16]}… is not published", event)
+            out.fail_at(f"credential {str(credential)[:16]}… is not published", seq, "Ballot")
     out.detail = f"{total} ballots, {len(published)} credentials"
 
 
 def check_challenges(view: RecordView, out: Collector) -> None:
     """V-CHALLENGE-1 (spec §4.1.4): no challenge twice across every ballot proof and signature."""
-    seen: dict[bytes, int] = {}
     result = scan(view)
-    for seq, challenge in result.challenges:
-        if challenge in seen:
-            out.fail_at(
-                f"challenge {challenge.hex()[:16]}… already used in event "
-                f"{seen[challenge]} (a replayed or copied proof)",
-                seq,
-                "Ballot",
-            )
-        else:
-            seen[challenge] = seq
-    out.detail = f"{len(result.challenges)} challenges"
+    for seq, challenge, first in repeated_challenges(result):
+        out.fail_at(
+            f"challenge {challenge.hex()[:16]}… already used in event {first} "
+            "(a replayed or copied proof)",
+            seq,
+            "Ballot",
+        )
+    out.detail = f"{len(result.challenge_seqs)} challenges"
 
 
 def check_spoiled(view: RecordView, out: Collector) -> None:
     """V-SPOIL-1 (spec §11.5): Enc(m; r) recomputed equals each spoiled ciphertext."""
     setup = facts.setup(view)
     joint = PublicKey(setup.joint_key)
-    cast = _cast_ciphertexts(view)
-    seen: dict[bytes, int] = {}
     spoiled = facts.bodies(view, "Spoiled")
+    cast = _cast_ciphertexts(view) if spoiled else {}
+    seen: dict[bytes, int] = {}
     for event, body in spoiled:
         assert isinstance(body, Spoiled)
         ids = [c.id for c in body.contests]
@@ -122,7 +130,8 @@ def check_spoiled(view: RecordView, out: Collector) -> None:
 
 
 def _cast_ciphertexts(view: RecordView) -> dict[str, int]:
-    """Hex of every cast ciphertext -> its Ballot event, read from the raw bodies."""
+    """Hex of every cast ciphertext -> its Ballot event, read from the raw bodies (a pass over
+    the ballots, only when there are spoiled ballots to compare)."""
     cast: dict[str, int] = {}
     for event in view.of_kind("Ballot"):
         contests = event.body.get("contests")
@@ -140,8 +149,10 @@ def check_end(view: RecordView, out: Collector) -> None:
     if not ends:
         out.not_applicable("no readable EndBallots event")
         return
-    ballots = [(e.seq, view.hashes[e.seq]) for e in view.events if e.kind == "Ballot"]
-    last = ballots[-1][1] if ballots else GENESIS
+    ballots = view.ballot_seqs
+    if ballots:
+        view.hashes[max(ballots)]  # an impossible seq ends the check (V-CHAIN-1 says why)
+    last = view.hashes[ballots[-1]] if ballots else GENESIS
     for event, body in ends:
         assert isinstance(body, EndBallots)
         if body.ballots != len(ballots):
@@ -155,7 +166,7 @@ def check_end(view: RecordView, out: Collector) -> None:
                 f"last_ballot {body.last_ballot[:16]}… is not the last Ballot's hash {last[:16]}…",
                 event,
             )
-        late = [seq for seq, _ in ballots if seq > event.seq]
+        late = [seq for seq in ballots if seq > event.seq]
         if late:
             out.fail(f"Ballot events after EndBallots: {late[:10]}", event)
     out.detail = f"{len(ballots)} ballots"

@@ -4,13 +4,17 @@ Each Ballot event is checked on its own: its body decodes (spec §11.4), it has 
 contests in their shapes, its credential signature and every 0/1, range and sum proof verify with
 the fingerprint as context and the credential as binding (spec §4.4-§4.5). The same pass adds the
 counted ballots' ciphertexts into per-contest partial sums (spec §11.7) and keeps the counted
-mixnet vectors (spec §11.8), so the ballots are decoded once. Chunks go to a process pool, one
-worker per core; the results are merged in record order.
+mixnet vectors (spec §11.8), so the ballots are decoded once. Chunks of ballot lines (the
+canonical bytes, parsed where they are checked) go to the view's runner: a process pool, one
+worker per core, or a Dask cluster; the results are merged in record order. What comes back is
+compact: findings, the partial sums, and each challenge as its first 16 bytes (V-CHALLENGE-1).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import json
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from clearcount.core.errors import ClearcountError
@@ -19,9 +23,18 @@ from clearcount.crypto.proofs.disjunctive import verify_zero_one
 from clearcount.crypto.proofs.range import verify_range
 from clearcount.crypto.proofs.schnorr import verify_schnorr
 from clearcount.record.events import Ballot, BallotContest, ContestSpec
-from clearcount.verifier.pool import chunks, run_tasks
+from clearcount.verifier.pool import TaskRunner
 
-__all__ = ["SIGNATURE_PURPOSE", "BallotJob", "ScanContext", "ScanResult", "scan_ballots"]
+__all__ = [
+    "CHALLENGE_PREFIX",
+    "CHUNK",
+    "SIGNATURE_PURPOSE",
+    "BallotJob",
+    "ScanContext",
+    "ScanResult",
+    "repeated_challenges",
+    "scan_ballots",
+]
 
 SIGNATURE_PURPOSE = "credential-signature"
 """Schnorr purpose of a ballot's credential signature (spec §4.2, §11.4)."""
@@ -42,12 +55,17 @@ class ScanContext:
     contests: tuple[ContestSpec, ...]
 
 
+CHALLENGE_PREFIX = 16
+"""Bytes of each challenge kept for V-CHALLENGE-1: equal challenges have equal prefixes, and two
+different Fiat-Shamir challenges sharing 128 bits cannot be found (about 2**64 hashes)."""
+
+
 @dataclass(frozen=True, slots=True)
 class BallotJob:
-    """One Ballot event to check; `weight` > 0 when it is counted (0: not counted)."""
+    """One Ballot event to check, as its canonical bytes; `weight` > 0 when it is counted."""
 
     seq: int
-    body: Mapping[str, object]
+    line: bytes
     weight: int
     scope: tuple[str, ...] | None = None
     """The contests its credential votes in (a scoped election, spec §10.4.1); None: all."""
@@ -58,14 +76,18 @@ class ScanResult:
     """Findings, every challenge seen (for V-CHALLENGE-1) and the counted ballots' sums."""
 
     findings: list[Finding] = field(default_factory=list)
-    challenges: list[tuple[int, bytes]] = field(default_factory=list)
+    challenges: bytearray = field(default_factory=bytearray)
+    """The first CHALLENGE_PREFIX bytes of every challenge, in record order."""
+    challenge_seqs: array[int] = field(default_factory=lambda: array("q"))
+    """The Ballot event of each challenge."""
     sums: dict[str, list[Ciphertext]] = field(default_factory=dict)
     vectors: dict[str, list[tuple[int, tuple[Ciphertext, ...]]]] = field(default_factory=dict)
     checked: int = 0
 
     def merge(self, other: ScanResult) -> None:
         self.findings.extend(other.findings)
-        self.challenges.extend(other.challenges)
+        self.challenges += other.challenges
+        self.challenge_seqs.extend(other.challenge_seqs)
         for contest, column in other.sums.items():
             mine = self.sums.setdefault(contest, [Ciphertext.zero()] * len(column))
             self.sums[contest] = [a + b for a, b in zip(mine, column, strict=True)]
@@ -126,7 +148,7 @@ def scan_chunk(context: ScanContext, jobs: Sequence[BallotJob]) -> ScanResult:
     for job in jobs:
         result.checked += 1
         try:
-            ballot = Ballot.from_body(job.body, f"event {job.seq}")
+            ballot = Ballot.from_body(json.loads(job.line)["body"], f"event {job.seq}")
         except ClearcountError as error:
             result.findings.append(("V-SCHEMA-1", job.seq, str(error)))
             continue
@@ -147,7 +169,7 @@ def _check_ballot(
         )
     except ClearcountError as error:
         result.findings.append(("V-BALLOT-SIG", job.seq, str(error)))
-    result.challenges.append((job.seq, ballot.signature.challenge.to_bytes()))
+    _challenge(result, job.seq, ballot.signature.challenge.to_bytes())
     specs = [c for c in context.contests if job.scope is None or c.id in job.scope]
     if [c.id for c in ballot.contests] != [c.id for c in specs] and job.scope is not None:
         result.findings.append(
@@ -175,7 +197,8 @@ def _check_ballot(
             result.findings.append(("V-BALLOT-SHAPE", job.seq, problem))
             continue
         for proof in (*contest.proofs, *(p for p in (contest.sum_proof,) if p is not None)):
-            result.challenges.extend((job.seq, c.to_bytes()) for c in proof.challenges)
+            for challenge in proof.challenges:
+                _challenge(result, job.seq, challenge.to_bytes())
         for message in _proofs(context, key, ballot, spec, contest):
             result.findings.append(("V-BALLOT-PROOF", job.seq, message))
         if job.weight:
@@ -193,13 +216,44 @@ def _add(result: ScanResult, spec: ContestSpec, contest: BallotContest, job: Bal
         column[index] = column[index] + (ciphertext if weight == 1 else scale(ciphertext, weight))
 
 
+def _challenge(result: ScanResult, seq: int, challenge: bytes) -> None:
+    result.challenges += challenge[:CHALLENGE_PREFIX]
+    result.challenge_seqs.append(seq)
+
+
+def repeated_challenges(result: ScanResult) -> Iterator[tuple[int, bytes, int]]:
+    """(seq, challenge prefix, seq of its first use) of every challenge used before, in order.
+
+    The prefixes are compared a slice of them at a time (by their first byte), so the lookup
+    table never holds more than about two million of them, however many ballots there are.
+    """
+    total = len(result.challenge_seqs)
+    slices = max(1, min(256, total // 2_000_000 + 1))
+    repeats: list[tuple[int, int, bytes, int]] = []
+    data, seqs, width = result.challenges, result.challenge_seqs, CHALLENGE_PREFIX
+    for part in range(slices):
+        seen: dict[bytes, int] = {}
+        for index in range(total):
+            if slices > 1 and data[width * index] % slices != part:
+                continue
+            prefix = bytes(data[width * index : width * index + width])
+            if prefix in seen:
+                repeats.append((index, seqs[index], prefix, seen[prefix]))
+            else:
+                seen[prefix] = seqs[index]
+    repeats.sort()
+    return ((seq, prefix, first) for _, seq, prefix, first in repeats)
+
+
 def scan_ballots(
     context: ScanContext,
-    jobs: Sequence[BallotJob],
-    workers: int,
+    jobs: Iterable[Sequence[BallotJob]],
+    runner: TaskRunner,
+    *,
+    inline: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ScanResult:
-    """Check every ballot, in `workers` processes when there are enough ballots to pay off."""
+    """Check every chunk of ballots on `runner` (`inline`: in this process, a small record)."""
     total = ScanResult()
 
     def collect(part: ScanResult) -> None:
@@ -207,8 +261,9 @@ def scan_ballots(
         if progress:
             progress(part.checked)
 
-    arguments = [(context, chunk) for chunk in chunks(jobs, CHUNK)]
-    run_tasks(scan_chunk, arguments, workers, inline=len(jobs) < 2 * CHUNK, done=collect)
+    runner.run(
+        scan_chunk, ((chunk,) for chunk in jobs), shared=(context,), inline=inline, done=collect
+    )
     for rows in total.vectors.values():
         rows.sort(key=lambda row: row[0])
     return total

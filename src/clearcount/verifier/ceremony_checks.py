@@ -46,7 +46,7 @@ def _check(check_id: str) -> Callable[[RecordView, Collector], None]:
         setup = facts.setup(view)
         for found_id, reason in _problems(view):
             if found_id == check_id:
-                out.fail(reason, view.events[0])
+                out.fail(reason, view.event(0))
         out.detail = (
             f"{len(setup.ceremony.round1)} round-1 and {len(setup.ceremony.round2)} round-2 "
             "messages"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from itertools import islice
 
 from clearcount.core.errors import ClearcountError
-from clearcount.record.chain import GENESIS
+from clearcount.record.chain import GENESIS, Event
 from clearcount.record.events import parse_body
 from clearcount.verifier import ballot_checks
 from clearcount.verifier.view import Collector, RecordView, UnavailableError
@@ -56,37 +57,42 @@ UNIQUE = (
 def check_chain(view: RecordView, out: Collector) -> None:
     """V-CHAIN-1 (spec §10.2): seq = position, prev = hash of the event before."""
     prev = GENESIS
-    for position, (event, digest) in enumerate(zip(view.events, view.hashes, strict=True)):
-        if event.seq != position:
-            out.fail(f"sequence number {event.seq}, expected {position}", event)
-        if event.prev != prev:
-            out.fail(
-                f"prev {event.prev[:16]}… is not the hash {prev[:16]}… of the event before "
+    for position, (seq, kind, digest) in enumerate(
+        zip(view.seqs, view.kinds, view.hashes, strict=True)
+    ):
+        if seq != position:
+            out.fail_at(f"sequence number {seq}, expected {position}", seq, kind)
+        written = view.prev(position)
+        if written != prev:
+            out.fail_at(
+                f"prev {written[:16]}… is not the hash {prev[:16]}… of the event before "
                 "(an event was removed, inserted, reordered or rewritten)",
-                event,
+                seq,
+                kind,
             )
         prev = digest
-    out.detail = f"{len(view.events)} events, head {prev[:16]}…"
+    out.detail = f"{view.count} events, head {prev[:16]}…"
 
 
 def check_phases(view: RecordView, out: Collector) -> None:
     """V-SEQ-1 (spec §11): Setup first, phases in order, unique events once, Result last."""
-    if not view.events:
+    if not view.count:
         out.fail("the record is empty")
         return
-    if view.events[0].kind != "Setup":
-        out.fail(f"event 0 is {view.events[0].kind}, expected Setup", view.events[0])
-    counts = Counter(event.kind for event in view.events)
+    kinds = view.kinds
+    if kinds[0] != "Setup":
+        out.fail_at(f"event 0 is {kinds[0]}, expected Setup", view.seqs[0], kinds[0])
+    counts = Counter(kinds)
     phase = 0
-    for event in view.events[1:]:
-        if event.kind in WINDOWS:
-            low, high = WINDOWS[event.kind]
+    for seq, kind in zip(islice(view.seqs, 1, None), islice(kinds, 1, None), strict=True):
+        if kind in WINDOWS:
+            low, high = WINDOWS[kind]
             if not low <= phase <= high:
-                out.fail(f"{event.kind} outside its phase (spec §11 order)", event)
+                out.fail_at(f"{kind} outside its phase (spec §11 order)", seq, kind)
             continue
-        current = PHASES[event.kind]
+        current = PHASES[kind]
         if current < phase:
-            out.fail(f"{event.kind} after a later phase (spec §11 order)", event)
+            out.fail_at(f"{kind} after a later phase (spec §11 order)", seq, kind)
         phase = max(phase, current)
     for kind in UNIQUE:
         if counts[kind] > 1:
@@ -95,8 +101,8 @@ def check_phases(view: RecordView, out: Collector) -> None:
         for kind in ("Credentials", "EndBallots", "Result"):
             if counts[kind] == 0:
                 out.fail(f"no {kind} event: the record is incomplete (or was truncated)")
-        if view.events[-1].kind not in ("Result", "Audit"):
-            out.fail(f"the record ends with {view.events[-1].kind}, expected Result")
+        if kinds[-1] not in ("Result", "Audit"):
+            out.fail(f"the record ends with {kinds[-1]}, expected Result")
     out.detail = ", ".join(f"{n} {kind}" for kind, n in counts.items())
 
 
@@ -106,18 +112,26 @@ def check_schema(view: RecordView, out: Collector) -> None:
         scan = ballot_checks.scan(view)
     except UnavailableError:
         scan = None
-    for event in view.events:
-        if event.kind == "Ballot" and scan is not None:
-            continue
+    failed: list[tuple[int, str, Event]] = []
+    for position, event in view.kept_positions():
         try:
             parse_body(event)
         except ClearcountError as error:
-            out.fail(str(error), event)
+            failed.append((position, str(error), event))
+    if scan is None:
+        for position, event in zip(view.ballot_positions(), view.ballot_events(), strict=True):
+            try:
+                parse_body(event)
+            except ClearcountError as error:
+                failed.append((position, str(error), event))
+        failed.sort(key=lambda row: row[0])
+    for _, message, event in failed:
+        out.fail(message, event)
     if scan is not None:
         for check_id, seq, message in scan.findings:
             if check_id == "V-SCHEMA-1":
                 out.fail_at(message, seq, "Ballot")
-    out.detail = f"{len(view.events)} bodies"
+    out.detail = f"{view.count} bodies"
 
 
 CHECKS: Mapping[str, Callable[[RecordView, Collector], None]] = {

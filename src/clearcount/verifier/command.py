@@ -5,6 +5,7 @@ dependency, so an appeal panel can check a record without the service, click, ri
 database. The same checks as `clearcount verify` (spec §12), in plain text or JSON:
 
     clearcount-verify RECORD [--format table|json] [--workers N] [--incomplete]
+                      [--scheduler tcp://HOST:PORT]
     clearcount-verify diff OLD NEW
     clearcount-verify trigger DECLARATION RECORD...
     clearcount-verify roll-proof RECORD --salt HEX --member ID --proof FILE
@@ -52,7 +53,12 @@ def _text(report: Report) -> str:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    report = verify_record(args.record, workers=args.workers, complete=not args.incomplete)
+    report = verify_record(
+        args.record,
+        workers=args.workers,
+        complete=not args.incomplete,
+        scheduler=args.scheduler,
+    )
     print(report.to_json() if args.format == "json" else _text(report))
     return 0 if report.ok else 1
 
@@ -133,6 +139,12 @@ def _parser(command: str) -> argparse.ArgumentParser:
         add("record", type=Path)
         add("--format", choices=("table", "json"), default="table")
         add("--incomplete", action="store_true", help="an election in progress (no Result)")
+        add(
+            "--scheduler",
+            default=None,
+            help="run the per-ballot, shuffle and decryption checks on the Dask cluster whose "
+            "scheduler is at tcp://HOST:PORT (needs clearcount[cluster]; trust its workers)",
+        )
         _workers(parser)
         parser.set_defaults(run=_verify)
     return parser

@@ -21,7 +21,7 @@ from clearcount.crypto.proofs.dleq import DleqProof, verify_decryption
 from clearcount.crypto.threshold import lagrange_combine
 from clearcount.record.events import ContestSpec, EncryptedTally, PartialDecryption
 from clearcount.verifier import facts
-from clearcount.verifier.pool import chunks, run_tasks
+from clearcount.verifier.pool import chunks
 from clearcount.verifier.tally_checks import shuffle_chains
 from clearcount.verifier.view import RecordView
 
@@ -162,7 +162,7 @@ def contest_bound(view: RecordView, spec: ContestSpec) -> int:
     chosen = facts.selection(view)
     weights = facts.weights(view)
     scopes = facts.scopes(view)
-    by_seq = {e.seq: str(e.body.get("credential")) for e in view.of_kind("Ballot")}
+    by_seq = {seq: str(credential) for seq, credential in view.ballot_credentials()}
     mine = [s for s in chosen.counted if spec.id in scopes.get(by_seq[s], (spec.id,))]
     online = sum(weights.get(by_seq[s], 0) if spec.weighted else 1 for s in mine)
     paper: int = sum(
@@ -243,8 +243,8 @@ def _decrypt(view: RecordView) -> Decryption:
             for start, part in ((k * CHUNK, c) for k, c in enumerate(chunks(ciphertexts, CHUNK)))
         ]
         plaintexts: list[int | None] = []
-        for bad, values, unsolved in run_tasks(
-            decrypt_chunk, tasks, view.workers, inline=len(ciphertexts) < CHUNK
+        for bad, values, unsolved in view.runner.run(
+            decrypt_chunk, tasks, inline=len(ciphertexts) < CHUNK or len(tasks) < 2
         ):
             for index, target, message in bad:
                 result.fail(

@@ -40,7 +40,7 @@ def setup(view: RecordView) -> Setup:
 
     def compute() -> Setup:
         view.fingerprint  # noqa: B018 - raises UnavailableError when event 0 is not Setup
-        body: Setup = parse_body(view.events[0])
+        body: Setup = parse_body(view.event(0))
         return body
 
     return view.derive("the Setup event", compute)
@@ -50,7 +50,7 @@ def credentials(view: RecordView) -> Credentials:
     """The one Credentials body (spec §11.3)."""
 
     def compute() -> Credentials:
-        found = [event for event in view.events if event.kind == "Credentials"]
+        found = list(view.of_kind("Credentials"))
         if len(found) != 1:
             raise RecordError(f"expected exactly one Credentials event, found {len(found)}")
         body: Credentials = parse_body(found[0])
@@ -150,11 +150,10 @@ def selection(view: RecordView) -> Selection:
             cancelled.update(c.to_bytes().hex() for c in batch.cancelled_credentials)
         last: dict[str, int] = {}
         ballots = 0
-        for event in view.of_kind("Ballot"):
+        for seq, credential in view.ballot_credentials():
             ballots += 1
-            credential = event.body.get("credential")
             if isinstance(credential, str):
-                last[credential] = event.seq
+                last[credential] = seq
         counted = sorted(
             seq for cred, seq in last.items() if cred in published and cred not in cancelled
         )

@@ -1,21 +1,29 @@
-"""Running independent pieces of verification on every core (spec §12.1).
+"""Running independent pieces of verification on every core, or on a cluster (spec §12.1).
 
 The per-ballot proofs, the shuffle proofs and the decryption shares are independent of each other,
-so they are cut into tasks for a process pool (the checks are CPU-bound Python: threads would not
-help). Small jobs run inline: starting processes costs more than it saves.
+so they are cut into tasks (the checks are CPU-bound Python: threads would not help). A runner
+takes the tasks: `LocalRunner` a process pool on this machine (small jobs inline: starting
+processes costs more than it saves), `dask_runner.DaskRunner` the workers of a Dask cluster.
+Either way the results come back in the order of the tasks, so the report does not depend on
+which ran them. Tasks are submitted a window at a time: a stream of ballot chunks is never held
+whole in memory.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["chunks", "run_tasks", "worker_count"]
+__all__ = ["LocalRunner", "TaskRunner", "chunks", "in_order", "run_tasks", "worker_count"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+WINDOW_PER_WORKER = 3
+"""Tasks in flight per worker: enough to keep each busy, few enough to bound memory."""
 
 
 def worker_count(requested: int) -> int:
@@ -28,6 +36,87 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+class TaskRunner(Protocol):
+    """Runs `function(*shared, *a)` for each `a` of `arguments`; results in that order."""
+
+    @property
+    def workers(self) -> int: ...
+
+    def run(
+        self,
+        function: Callable[..., R],
+        arguments: Iterable[tuple[Any, ...]],
+        *,
+        shared: tuple[Any, ...] = (),
+        inline: bool = False,
+        done: Callable[[R], None] | None = None,
+    ) -> list[R]:
+        """`function` must be a module-level function (it is pickled by name); `shared` is the
+        same for every task (sent once per worker where the runner can); `inline` asks for the
+        current process (a small job); `done` sees each result as it is collected."""
+        ...
+
+
+def in_order(
+    submit: Callable[[tuple[Any, ...]], Any],
+    result: Callable[[Any], R],
+    arguments: Iterable[tuple[Any, ...]],
+    window: int,
+    done: Callable[[R], None] | None,
+) -> list[R]:
+    """Submit tasks keeping at most `window` in flight; collect their results in order."""
+    results: list[R] = []
+    pending: deque[Any] = deque()
+
+    def collect() -> None:
+        results.append(result(pending.popleft()))
+        if done:
+            done(results[-1])
+
+    for args in arguments:
+        pending.append(submit(args))
+        if len(pending) >= window:
+            collect()
+    while pending:
+        collect()
+    return results
+
+
+class LocalRunner:
+    """A process pool of up to one worker per core on this machine (or this process)."""
+
+    def __init__(self, workers: int) -> None:
+        self.requested = workers
+
+    @property
+    def workers(self) -> int:
+        return worker_count(self.requested)
+
+    def run(
+        self,
+        function: Callable[..., R],
+        arguments: Iterable[tuple[Any, ...]],
+        *,
+        shared: tuple[Any, ...] = (),
+        inline: bool = False,
+        done: Callable[[R], None] | None = None,
+    ) -> list[R]:
+        if inline or self.workers == 1:
+            return in_order(lambda args: function(*shared, *args), _same, arguments, 1, done)
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+
+            def submit(args: tuple[Any, ...]) -> Future[R]:
+                return pool.submit(function, *shared, *args)
+
+            return in_order(
+                submit, Future.result, arguments, WINDOW_PER_WORKER * self.workers, done
+            )
+
+
+def _same(value: R) -> R:
+    return value
+
+
 def run_tasks(
     function: Callable[..., R],
     arguments: Sequence[tuple[Any, ...]],
@@ -36,23 +125,7 @@ def run_tasks(
     inline: bool = False,
     done: Callable[[R], None] | None = None,
 ) -> list[R]:
-    """`[function(*a) for a in arguments]`, in a pool of `workers` processes unless `inline`.
-
-    `function` must be a module-level function (it is pickled by name). Results keep the order
-    of `arguments`; `done` is called with each result as it is collected (progress reporting).
-    """
-    workers = worker_count(workers)
-    results: list[R] = []
-    if inline or workers == 1 or len(arguments) < 2:
-        for args in arguments:
-            results.append(function(*args))
-            if done:
-                done(results[-1])
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(function, *args) for args in arguments]
-        for future in futures:
-            results.append(future.result())
-            if done:
-                done(results[-1])
-    return results
+    """`[function(*a) for a in arguments]` on this machine's process pool (see LocalRunner)."""
+    return LocalRunner(workers).run(
+        function, arguments, inline=inline or len(arguments) < 2, done=done
+    )

@@ -114,8 +114,8 @@ def check_issue(view: RecordView, out: Collector) -> None:
         out.fail(f"ranges {ranges}: expected consecutive numbers per workplace {expected}", event)
     _check_replacements(view, out, issue)
     if setup.postal.method == "postal":
-        for ballot in view.of_kind("Ballot"):
-            out.fail("an online Ballot in a postal-only ballot", ballot)
+        for seq in view.ballot_seqs:
+            out.fail_at("an online Ballot in a postal-only ballot", seq, "Ballot")
     out.detail = f"{issue.papers} papers numbered {issue.first}..{issue.last}"
 
 

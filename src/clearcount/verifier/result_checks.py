@@ -33,7 +33,7 @@ def _decryption_report(check_id: str) -> Callable[[RecordView, Collector], None]
             if seq is None:
                 out.fail(message)
             else:
-                out.fail_at(message, seq, view.events[seq].kind)
+                out.fail_at(message, seq, view.kinds[seq])
         values = sum(len(c.plaintexts) for c in done.contests.values())
         out.detail = f"{done.trustees} trustees, {values} ciphertexts"
 
@@ -193,7 +193,7 @@ def check_entitled(view: RecordView, out: Collector) -> None:
                 f"contest {spec.id!r}: option entitled = {spec.options[ENTITLED]!r}, but the "
                 f"committed roll has {derived} {what} (the turnout base comes from the roll, "
                 "never from an option)",
-                view.events[0],
+                view.event(0),
             )
     out.detail = f"{len(stated)} contests, roll of {setup.roll.eligible} eligible"
 

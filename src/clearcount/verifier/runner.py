@@ -12,8 +12,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from clearcount.core.errors import ClearcountError
-from clearcount.record.archive import decode_events, read_record_bytes
+from clearcount.core.errors import ClearcountError, RecordError
 from clearcount.record.chain import Event
 from clearcount.verifier import (
     ballot_checks,
@@ -25,9 +24,16 @@ from clearcount.verifier import (
     signature_checks,
     tally_checks,
 )
+from clearcount.verifier.pool import TaskRunner
 from clearcount.verifier.registry import CATALOGUE, CheckSpec, spec
 from clearcount.verifier.report import CheckOutcome, Finding, Report, Status
-from clearcount.verifier.view import Collector, RecordView, UnavailableError
+from clearcount.verifier.view import (
+    Collector,
+    EventSource,
+    FileSource,
+    RecordView,
+    UnavailableError,
+)
 
 __all__ = ["IMPLEMENTATIONS", "MAX_FINDINGS", "default_workers", "verify_events", "verify_record"]
 
@@ -76,18 +82,25 @@ def _run(check: CheckSpec, function: CheckFunction, view: RecordView) -> CheckOu
 
 
 def verify_events(
-    events: Sequence[Event],
+    events: Sequence[Event] | EventSource,
     *,
     workers: int | None = None,
     complete: bool = True,
     progress: Callable[[int], None] | None = None,
     on_check: Callable[[CheckOutcome], None] | None = None,
+    runner: TaskRunner | None = None,
 ) -> Report:
-    """Run every check of the catalogue on `events` (already read; spec §12)."""
+    """Run every check of the catalogue on `events` (a list, or a source read as a stream;
+    spec §12). The independent pieces run on `runner` (default: a local process pool of
+    `workers`, one per core)."""
     view = RecordView(
-        events, workers=workers or default_workers(), complete=complete, progress=progress
+        events,
+        workers=workers or default_workers(),
+        complete=complete,
+        progress=progress,
+        runner=runner,
     )
-    outcomes = [CheckOutcome(spec("V-READ-1"), Status.PASSED, detail=f"{len(events)} events")]
+    outcomes = [CheckOutcome(spec("V-READ-1"), Status.PASSED, detail=f"{view.count} events")]
     for check in CATALOGUE:
         function = IMPLEMENTATIONS.get(check.id)
         if function is None:
@@ -96,18 +109,24 @@ def verify_events(
         outcomes.append(outcome)
         if on_check:
             on_check(outcome)
-    fingerprint = view.hashes[0] if events and events[0].kind == "Setup" else None
-    return Report(tuple(outcomes), len(events), fingerprint, view.hashes[-1] if events else None)
+    fingerprint = view.hashes[0] if view.count and view.kinds[0] == "Setup" else None
+    head = view.hashes[-1] if view.count else None
+    return Report(tuple(outcomes), view.count, fingerprint, head)
 
 
-def verify_record(path: Path, **options: object) -> Report:
-    """Read the record at `path` (folder, zip or record.jsonl) and verify it.
+def verify_record(path: Path, *, scheduler: str | None = None, **options: object) -> Report:
+    """Read the record at `path` (folder, zip or record.jsonl) as a stream and verify it; on the
+    Dask cluster whose scheduler is at `scheduler` (tcp://HOST:PORT) when one is named.
 
     An unreadable record gives a report whose only outcome is a failed V-READ-1.
     """
+    if scheduler is not None:
+        from clearcount.verifier.dask_runner import DaskRunner, connect
+
+        with connect(scheduler) as client:
+            return verify_record(path, runner=DaskRunner(client), **options)  # type: ignore[arg-type]
     try:
-        events = decode_events(read_record_bytes(path), str(path))
-    except ClearcountError as error:
+        return verify_events(FileSource(path), **options)  # type: ignore[arg-type]
+    except RecordError as error:
         failed = CheckOutcome(spec("V-READ-1"), Status.FAILED, (Finding(str(error)),))
         return Report((failed,), 0, None, None)
-    return verify_events(events, **options)  # type: ignore[arg-type]

@@ -30,9 +30,9 @@ def check_setup(view: RecordView, out: Collector) -> None:
     try:
         setup = facts.setup(view)
     except UnavailableError as error:
-        out.fail(error.reason, view.events[0] if view.events else None)
+        out.fail(error.reason, view.event(0) if view.count else None)
         return
-    first = view.events[0]
+    first = view.event(0)
     for contest in setup.contests:
         if contest.method not in METHODS:
             out.fail(
@@ -81,7 +81,7 @@ def check_trustee_proofs(view: RecordView, out: Collector) -> None:
         try:
             verify_announcement(context, parameters, announcement)
         except ClearcountError as error:
-            out.fail(f"trustee {trustee.name!r}: {error}", view.events[0])
+            out.fail(f"trustee {trustee.name!r}: {error}", view.event(0))
     out.detail = f"{len(setup.trustees)} trustees x {setup.threshold} coefficients"
 
 
@@ -93,7 +93,7 @@ def check_joint_key(view: RecordView, out: Collector) -> None:
         out.fail(
             f"joint_key {setup.joint_key.to_bytes().hex()[:16]}… is not the sum of the "
             f"constant-term commitments {recomputed.to_bytes().hex()[:16]}…",
-            view.events[0],
+            view.event(0),
         )
 
 

@@ -142,7 +142,7 @@ def check_paper_weight(view: RecordView, out: Collector) -> None:
                 last[contest],
             )
     if online_first(facts.setup(view)):
-        voted = {e.body.get("credential") for e in view.of_kind("Ballot")}
+        voted = {credential for _, credential in view.ballot_credentials()}
         for event, batch in batches:
             assert isinstance(batch, PaperBatch)
             for credential in batch.cancelled_credentials:

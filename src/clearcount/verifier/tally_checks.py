@@ -19,7 +19,6 @@ from clearcount.record.postal_rules import paper_channel_problem
 from clearcount.record.signing import TELLER_PURPOSE
 from clearcount.verifier import facts
 from clearcount.verifier.ballot_checks import scan
-from clearcount.verifier.pool import run_tasks
 from clearcount.verifier.view import Collector, RecordView
 
 __all__ = ["CHECKS", "mix_input", "paper_counts", "shuffle_chains"]
@@ -243,7 +242,7 @@ def check_shuffles(view: RecordView, out: Collector) -> None:
             tasks.append((view.fingerprint, key, previous, body.ciphertexts, body.proof))
             where.append(seq)
             previous = body.ciphertexts
-    failures = run_tasks(verify_shuffle, tasks, view.workers)
+    failures = view.runner.run(verify_shuffle, tasks, inline=len(tasks) < 2)
     for seq, message in zip(where, failures, strict=True):
         if message is not None:
             out.fail_at(message, seq, "Shuffle")
