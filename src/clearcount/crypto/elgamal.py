@@ -117,8 +117,13 @@ def reencrypt(key: PublicKey, ciphertext: Ciphertext, r: Scalar) -> Ciphertext:
 
 
 def sum_ciphertexts(ciphertexts: Iterable[Ciphertext]) -> Ciphertext:
-    total = Ciphertext.zero()
-    for ciphertext in ciphertexts:
+    """Σ ciphertexts (the zero ciphertext for none), without adding the zero itself: each
+    addition costs two libsodium point additions."""
+    values = iter(ciphertexts)
+    total = next(values, None)
+    if total is None:
+        return Ciphertext.zero()
+    for ciphertext in values:
         total = total + ciphertext
     return total
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -33,6 +34,7 @@ ORDER = 2**252 + 27742317777372353535851937790883648493
 """L, the prime order of ristretto255 (RFC 9496 §4)."""
 
 _SIZE = 32
+_LENGTH = struct.Struct(">Q").pack
 _IDENTITY = bytes(_SIZE)
 
 
@@ -41,7 +43,7 @@ def length_prefixed(*parts: bytes) -> bytes:
 
     spec §1.5: `lp(x1, ..., xn) = len(x1) || x1 || ... || len(xn) || xn`.
     """
-    return b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+    return b"".join([_LENGTH(len(part)) + part for part in parts])
 
 
 def _check_length(kind: str, data: bytes) -> None:

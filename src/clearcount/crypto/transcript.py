@@ -10,6 +10,7 @@ typed, so two different transcripts never hash the same bytes (spec §2.2).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from clearcount.crypto.group import Point, Scalar, length_prefixed
 
@@ -43,6 +44,24 @@ def _encode(value: TranscriptValue) -> bytes:
     )
 
 
+@lru_cache(maxsize=64)
+def _header(context: bytes) -> tuple[bytes, ...]:
+    """The first records of every transcript: context, group name, generator (spec §2.1);
+    the same for every proof of an election, so encoded once per context."""
+    return tuple(
+        _record(label, value)
+        for label, value in (
+            ("context", context),
+            ("group", GROUP_NAME),
+            ("generator", Point.generator()),
+        )
+    )
+
+
+def _record(label: str, value: TranscriptValue) -> bytes:
+    return length_prefixed(label.encode("utf-8"), b"1", _encode(value))
+
+
 class Transcript:
     """An append-only list of labelled records ending in one challenge (spec §2.1).
 
@@ -59,10 +78,7 @@ class Transcript:
         if not isinstance(context, bytes | bytearray):
             raise TypeError(f"Transcript context: expected bytes, got {type(context).__name__}")
         self._tag = tag
-        self._records: list[bytes] = []
-        self.append("context", bytes(context))
-        self.append("group", GROUP_NAME)
-        self.append("generator", Point.generator())
+        self._records: list[bytes] = list(_header(bytes(context)))
 
     @property
     def tag(self) -> str:
@@ -75,7 +91,7 @@ class Transcript:
 
     def append(self, label: str, value: TranscriptValue) -> Transcript:
         """Add one labelled value: `lp(label, "1", encode(value))` (spec §2.2)."""
-        self._records.append(length_prefixed(label.encode("utf-8"), b"1", _encode(value)))
+        self._records.append(_record(label, value))
         return self
 
     def append_all(self, label: str, values: Iterable[TranscriptValue]) -> Transcript:

@@ -12,6 +12,7 @@ compact: findings, the partial sums, and each challenge as its first 16 bytes (V
 
 from __future__ import annotations
 
+import hashlib
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,6 +35,7 @@ __all__ = [
     "ScanResult",
     "repeated_challenges",
     "scan_ballots",
+    "signed_digest",
 ]
 
 SIGNATURE_PURPOSE = "credential-signature"
@@ -58,6 +60,10 @@ class ScanContext:
 CHALLENGE_PREFIX = 16
 """Bytes of each challenge kept for V-CHALLENGE-1: equal challenges have equal prefixes, and two
 different Fiat-Shamir challenges sharing 128 bits cannot be found (about 2**64 hashes)."""
+
+
+CHALLENGES_PER_SLICE = 2_000_000
+"""Challenges looked up together by `repeated_challenges` (a dict of them: about 200 MB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +95,10 @@ class ScanResult:
         self.challenges += other.challenges
         self.challenge_seqs.extend(other.challenge_seqs)
         for contest, column in other.sums.items():
-            mine = self.sums.setdefault(contest, [Ciphertext.zero()] * len(column))
-            self.sums[contest] = [a + b for a, b in zip(mine, column, strict=True)]
+            mine = self.sums.get(contest)
+            self.sums[contest] = (
+                list(column) if mine is None else [a + b for a, b in zip(mine, column, strict=True)]
+            )
         for contest, rows in other.vectors.items():
             self.vectors.setdefault(contest, []).extend(rows)
         self.checked += other.checked
@@ -156,6 +164,21 @@ def scan_chunk(context: ScanContext, jobs: Sequence[BallotJob]) -> ScanResult:
     return result
 
 
+def signed_digest(line: bytes, ballot: Ballot) -> bytes:
+    """`ballot.signed_digest()` (SHA-256 of JCS of the body without `signature`, spec §11.4) cut
+    from the event's canonical bytes instead of encoded again.
+
+    In a canonical event line the body comes first and its keys are sorted, so `signature` is its
+    last member; a decoded Ballot has exactly the three fields, in lowercase hex that re-encodes
+    to the same text. Anything unexpected falls back to encoding the body again.
+    """
+    tail = b',"signature":"' + ballot.signature.to_bytes().hex().encode() + b'"}'
+    end = line.rfind(b',"prev":"')
+    if line.startswith(b'{"body":{"contests":') and line[:end].endswith(tail):
+        return hashlib.sha256(line[8 : end - len(tail)] + b"}").digest()
+    return ballot.signed_digest()
+
+
 def _check_ballot(
     context: ScanContext, key: PublicKey, job: BallotJob, ballot: Ballot, result: ScanResult
 ) -> None:
@@ -164,7 +187,7 @@ def _check_ballot(
             context.fingerprint,
             ballot.credential,
             ballot.signature,
-            message=ballot.signed_digest(),
+            message=signed_digest(job.line, ballot),
             purpose=SIGNATURE_PURPOSE,
         )
     except ClearcountError as error:
@@ -210,10 +233,14 @@ def _add(result: ScanResult, spec: ContestSpec, contest: BallotContest, job: Bal
     if spec.kind == "mixnet":
         result.vectors.setdefault(spec.id, []).append((job.seq, contest.ciphertexts))
         return
-    column = result.sums.setdefault(spec.id, [Ciphertext.zero()] * len(contest.ciphertexts))
     weight = job.weight if spec.weighted else 1
-    for index, ciphertext in enumerate(contest.ciphertexts):
-        column[index] = column[index] + (ciphertext if weight == 1 else scale(ciphertext, weight))
+    values = [c if weight == 1 else scale(c, weight) for c in contest.ciphertexts]
+    column = result.sums.get(spec.id)
+    if column is None:  # the first counted ballot of the chunk: nothing to add it to
+        result.sums[spec.id] = values
+        return
+    for index, value in enumerate(values):
+        column[index] = column[index] + value
 
 
 def _challenge(result: ScanResult, seq: int, challenge: bytes) -> None:
@@ -225,10 +252,10 @@ def repeated_challenges(result: ScanResult) -> Iterator[tuple[int, bytes, int]]:
     """(seq, challenge prefix, seq of its first use) of every challenge used before, in order.
 
     The prefixes are compared a slice of them at a time (by their first byte), so the lookup
-    table never holds more than about two million of them, however many ballots there are.
+    table holds about CHALLENGES_PER_SLICE of them at most, however many ballots there are.
     """
     total = len(result.challenge_seqs)
-    slices = max(1, min(256, total // 2_000_000 + 1))
+    slices = max(1, min(256, total // CHALLENGES_PER_SLICE + 1))
     repeats: list[tuple[int, int, bytes, int]] = []
     data, seqs, width = result.challenges, result.challenge_seqs, CHALLENGE_PREFIX
     for part in range(slices):

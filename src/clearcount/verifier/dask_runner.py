@@ -14,18 +14,17 @@ cluster must run it on machines they control (the result is only as honest as th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from clearcount.core.errors import ClearcountError
-from clearcount.verifier.pool import WINDOW_PER_WORKER, in_order
+from clearcount.verifier.pool import WINDOW_PER_WORKER, Session, TaskRunner
 
 __all__ = ["DaskRunner", "connect"]
 
-R = TypeVar("R")
 
-
-class DaskRunner:
+class DaskRunner(TaskRunner):
     """Runs tasks on the workers of a `distributed.Client`, a window at a time, in order."""
 
     def __init__(self, client: Any) -> None:
@@ -37,27 +36,22 @@ class DaskRunner:
         threads: dict[str, int] = self.client.nthreads()
         return max(1, sum(threads.values()))
 
-    def run(
-        self,
-        function: Callable[..., R],
-        arguments: Iterable[tuple[Any, ...]],
-        *,
-        shared: tuple[Any, ...] = (),
-        inline: bool = False,
-        done: Callable[[R], None] | None = None,
-    ) -> list[R]:
+    @contextmanager
+    def session(
+        self, function: Callable[..., Any], shared: tuple[Any, ...], inline: bool
+    ) -> Iterator[Session]:
         """`inline` is ignored: on a cluster even a small job runs on the workers."""
         scattered = [self.client.scatter(value, broadcast=True) for value in shared]
 
         def submit(args: tuple[Any, ...]) -> Any:
             return self.client.submit(function, *scattered, *args, pure=False)
 
-        def result(future: Any) -> R:
-            value: R = future.result()
+        def result(future: Any) -> Any:
+            value = future.result()
             future.release()
             return value
 
-        return in_order(submit, result, arguments, WINDOW_PER_WORKER * self.workers, done)
+        yield submit, result, WINDOW_PER_WORKER * self.workers
 
 
 def connect(address: str, *, timeout: float = 10) -> Any:

@@ -15,9 +15,18 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Protocol, TypeVar
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, TypeVar
 
-__all__ = ["LocalRunner", "TaskRunner", "chunks", "in_order", "run_tasks", "worker_count"]
+__all__ = [
+    "LocalRunner",
+    "Session",
+    "TaskRunner",
+    "chunks",
+    "in_order",
+    "run_tasks",
+    "worker_count",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,11 +45,21 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-class TaskRunner(Protocol):
+Session = tuple[Callable[[tuple[Any, ...]], Any], Callable[[Any], Any], int]
+"""How a runner takes one batch of tasks: submit(args), result(handle), tasks in flight."""
+
+
+class TaskRunner:
     """Runs `function(*shared, *a)` for each `a` of `arguments`; results in that order."""
 
     @property
-    def workers(self) -> int: ...
+    def workers(self) -> int:
+        raise NotImplementedError
+
+    def session(
+        self, function: Callable[..., Any], shared: tuple[Any, ...], inline: bool
+    ) -> AbstractContextManager[Session]:
+        raise NotImplementedError
 
     def run(
         self,
@@ -54,7 +73,8 @@ class TaskRunner(Protocol):
         """`function` must be a module-level function (it is pickled by name); `shared` is the
         same for every task (sent once per worker where the runner can); `inline` asks for the
         current process (a small job); `done` sees each result as it is collected."""
-        ...
+        with self.session(function, shared, inline) as (submit, result, window):
+            return in_order(submit, result, arguments, window, done)
 
 
 def in_order(
@@ -82,7 +102,7 @@ def in_order(
     return results
 
 
-class LocalRunner:
+class LocalRunner(TaskRunner):
     """A process pool of up to one worker per core on this machine (or this process)."""
 
     def __init__(self, workers: int) -> None:
@@ -92,24 +112,18 @@ class LocalRunner:
     def workers(self) -> int:
         return worker_count(self.requested)
 
-    def run(
-        self,
-        function: Callable[..., R],
-        arguments: Iterable[tuple[Any, ...]],
-        *,
-        shared: tuple[Any, ...] = (),
-        inline: bool = False,
-        done: Callable[[R], None] | None = None,
-    ) -> list[R]:
+    @contextmanager
+    def session(
+        self, function: Callable[..., Any], shared: tuple[Any, ...], inline: bool
+    ) -> Iterator[Session]:
         if inline or self.workers == 1:
-            return in_order(lambda args: function(*shared, *args), _same, arguments, 1, done)
+            yield (lambda args: function(*shared, *args)), _same, 1
+            return
         with ProcessPoolExecutor(max_workers=self.workers) as pool:
-
-            def submit(args: tuple[Any, ...]) -> Future[R]:
-                return pool.submit(function, *shared, *args)
-
-            return in_order(
-                submit, Future.result, arguments, WINDOW_PER_WORKER * self.workers, done
+            yield (
+                (lambda args: pool.submit(function, *shared, *args)),
+                Future.result,
+                WINDOW_PER_WORKER * self.workers,
             )
 
 

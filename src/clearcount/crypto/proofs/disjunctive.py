@@ -71,7 +71,9 @@ class DisjunctiveProof:
 
 def _targets(ciphertext: Ciphertext, values: Sequence[int]) -> list[Point]:
     """β_j = data - M_j·G: the point that must equal r·K on branch j (one fixed-base mult)."""
-    first = ciphertext.data - Point.base_mul(Scalar.from_int(values[0]))
+    first = ciphertext.data
+    if values[0]:  # data - 0·G is data: no subtraction for the usual first value
+        first = first - Point.base_mul(Scalar.from_int(values[0]))
     targets = [first]
     generator = Point.generator()
     for previous, value in pairwise(values):
