@@ -54,6 +54,13 @@ from clearcount.crypto.proofs import (
     prove_zero_one,
     verify_schnorr,
 )
+from clearcount.crypto.proofs.batch_dleq import (
+    COMPOSITE_DOMAIN,
+    BatchStatement,
+    composite_part,
+    composite_weight,
+    prove_batch,
+)
 from clearcount.crypto.shuffle import gen_shuffle, shuffle_generators
 from clearcount.crypto.shuffle_proof import CHALLENGES_DOMAIN, gen_shuffle_proof
 from clearcount.crypto.threshold import combine, partial_decrypt
@@ -1003,6 +1010,38 @@ def _entry_lines(
                      "paper-entry", chosen)  # fmt: skip
 
 
+def batch_decryption_vectors() -> list[Block]:
+    draws = Draws(b"clearcount/kat/batch-decryption")
+    secret = SecretKey(draws())
+    key = secret.public_key()
+    ciphertexts = tuple(encrypt(key, m, draws()) for m in (2, 0, 1))
+    shares = tuple(c.pad * secret.scalar for c in ciphertexts)
+    statement = BatchStatement(1, "leader", key.point, ciphertexts, shares)
+    with captured() as seen:
+        proof = prove_batch(CONTEXT, secret.scalar, statement, draws)
+    seed = seen[0].challenge.to_bytes()
+    base, public = composite_part(seed, [c.pad for c in ciphertexts], shares)
+    w = draws.drawn[-1]
+    block = Block(
+        "90.23",
+        "Batched Chaum-Pedersen proof of three decryption shares (§4.3.3)",
+        "Draws: secret z, encryption nonces r_0..r_2 (m = 2, 0, 1), proof nonce w. Trustee 1, "
+        "batch `leader`. The seed is the challenge of the seed transcript; d_i = "
+        "Scalar.hash(COMPOSITE_DOMAIN, seed, i as 8 bytes); the proof is the DLEQ proof "
+        "(G, K, M, Z) of purpose decryption-batch, bound_to [seed].",
+    )
+    block.put("context", CONTEXT).draws(draws).put("secret z", secret).put("key K", key)
+    block.puts("ciphertext", ciphertexts).puts("share D", shares)
+    block.transcript("seed.transcript", seen[0]).put("batch_seed", seed)
+    block.put("composite_domain", COMPOSITE_DOMAIN)
+    block.puts("d", [composite_weight(seed, i) for i in range(len(ciphertexts))])
+    block.put("composite M", base).put("composite Z", public)
+    block.put("commitment A (w·G)", Point.base_mul(w)).put("commitment B (w·M)", base * w)
+    block.transcript("proof.transcript", seen[1])
+    block.put("proof", proof)
+    return [block]
+
+
 SECTIONS: list[Callable[[], list[Block]]] = [
     group_vectors,
     transcript_vectors,
@@ -1026,6 +1065,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     lot_vectors,
     rfc9496_vectors,
     postal_vectors,
+    batch_decryption_vectors,
 ]
 
 HEADER = """\

@@ -304,3 +304,16 @@ def test_the_rfc9496_appendix_is_complete() -> None:
     assert sum(1 for k in values if k.startswith("invalid_class[")) == 5
     assert values["multiple[1]"] == BLOCKS["90.1"]["G"]
     assert values["multiple[0]"] == "00" * 32
+
+
+def test_batched_decryption_coefficients_of_section_4_3_3() -> None:
+    """The d_i of the batched proof from the seed alone, as §4.3.3 states them."""
+    values = BLOCKS["90.23"]
+    seed = bytes.fromhex(values["batch_seed"])
+    assert values["seed.transcript.challenge"] == values["batch_seed"]
+    assert values["proof.transcript.r[7]"] == f"bound_to n B:{seed.hex()}"
+    domain = bytes.fromhex(values["composite_domain"])
+    assert domain == b"clearcount/v1/dleq-batch/composite"
+    for i in range(3):
+        d = spec.scalar_hash(domain, seed, i.to_bytes(8, "big"))
+        assert d.hex() == values[f"d[{i}]"]

@@ -2,9 +2,11 @@
 
 Each present trustee publishes, for every target ciphertext (each homomorphic tally ciphertext;
 each component of each ballot of a mixnet contest's last shuffle, row-major), its share
-M_ℓ = z_ℓ·pad with a Chaum-Pedersen proof against its verification key K_ℓ. A ciphertext whose
-pad is the identity (nothing encrypted in it: only paper votes) gets the identity share and no
-proof. Any t valid partial decryptions give m·G by Lagrange interpolation; up to n − t trustees
+M_ℓ = z_ℓ·pad, and per contest ONE batched Chaum-Pedersen proof (RFC 9497 §2.2.1, spec §4.3.3)
+against its verification key K_ℓ. A ciphertext whose pad is the identity (nothing encrypted in
+it: only paper votes) gets the identity share; a contest with only such ciphertexts gets no
+proof. Shares and composites are computed in chunks on a process pool. Any t valid partial
+decryptions give m·G by Lagrange interpolation; up to n − t trustees
 may be absent. Bad shares are attributed to the trustee by name. Each trustee signs its
 PartialDecryption with its own long-term key (purpose `partial-decryption`,
 `Setup.trustee_keys`), so nobody can decrypt under its name.
@@ -12,16 +14,23 @@ PartialDecryption with its own long-term key (purpose `partial-decryption`,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from clearcount.core.errors import CryptoError, ProofError, RecordError
 from clearcount.crypto.dkg import verify_trustee_key
 from clearcount.crypto.elgamal import Ciphertext
 from clearcount.crypto.group import Point, Scalar, ScalarSource
 from clearcount.crypto.lagrange import lagrange_coefficients
-from clearcount.crypto.proofs.dleq import DleqProof
-from clearcount.crypto.threshold import PartialDecryption as Share
-from clearcount.crypto.threshold import partial_decrypt, verify_partial_decryption
+from clearcount.crypto.proofs.batch_dleq import (
+    BatchStatement,
+    batch_seed,
+    composite_part,
+    prove_composite,
+    verify_composite,
+)
 from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.ceremony import TrusteeSecret
 from clearcount.protocol.context import Election
@@ -64,15 +73,63 @@ def decryption_targets(chain: Sequence[Event], election: Election) -> Targets:
     return tuple(targets)
 
 
+CHUNK = 2000
+"""Targets per pool task; a trustee's batch of fewer than two chunks is done in process."""
+
+R = TypeVar("R")
+
+
+def _map(function: Callable[..., R], tasks: Sequence[tuple[Any, ...]], workers: int) -> list[R]:
+    """`[function(*t) for t in tasks]`, on a process pool when there is more than one task."""
+    workers = max(1, min(workers, os.cpu_count() or 1))
+    if workers == 1 or len(tasks) < 2:
+        return [function(*task) for task in tasks]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [f.result() for f in [pool.submit(function, *task) for task in tasks]]
+
+
+def _shares(secret: Scalar, pads: Sequence[Point]) -> list[Point]:
+    """Pool task: D_i = z·A_i (the identity for an identity pad)."""
+    return [pad * secret for pad in pads]
+
+
+def _composites(
+    seed: bytes, pads: Sequence[Point], shares: Sequence[Point] | None, offset: int
+) -> tuple[Point, Point]:
+    """Pool task: one chunk's part of the composites (M, Z) (spec §4.3.3)."""
+    return composite_part(seed, pads, shares, offset)
+
+
+def _composite_sums(
+    seed: bytes, pads: Sequence[Point], shares: Sequence[Point] | None, workers: int
+) -> tuple[Point, Point]:
+    tasks = [
+        (seed, pads[k : k + CHUNK], None if shares is None else shares[k : k + CHUNK], k)
+        for k in range(0, len(pads), CHUNK)
+    ]
+    m = z = Point.identity()
+    for part_m, part_z in _map(_composites, tasks, workers):
+        m, z = m + part_m, z + part_z
+    return m, z
+
+
+def _trivial(ciphertexts: Sequence[Ciphertext]) -> bool:
+    """Every pad is the identity: nothing to prove, the batch has no proof (spec §11.9)."""
+    return all(c.pad.is_identity() for c in ciphertexts)
+
+
 def partial_decryption(
     election: Election,
     targets: Targets,
     trustee: TrusteeSecret,
     signing: Scalar,
     rng: ScalarSource = Scalar.random,
+    *,
+    workers: int | None = None,
 ) -> PartialDecryption:
-    """Trustee's shares and proofs for every target, from its own key share, signed with
-    `signing`, its own long-term key (spec §11.9)."""
+    """Trustee's shares and one batched proof per contest, from its own key share, signed with
+    `signing`, its own long-term key (spec §11.9); shares and composites on `workers`
+    processes (default: one per core)."""
     if Point.base_mul(signing) != election.setup.trustee_key(trustee.name).key:
         raise ProofError(
             f"PartialDecryption: expected the own signing key of trustee {trustee.name!r} (as "
@@ -87,27 +144,32 @@ def partial_decryption(
         verify_trustee_key(election.joint, trustee.key)
     except CryptoError as error:
         raise CryptoError(f"trustee {trustee.name!r}: {error}") from None
+    pool = workers if workers is not None else (os.cpu_count() or 1)
     context = election.fingerprint
+    secret = trustee.key.share
+    key = election.joint.verification_key(trustee.key.index)
     contests = []
     for contest, ciphertexts in targets:
-        shares: list[Point] = []
-        proofs: list[DleqProof | None] = []
-        for c in ciphertexts:
-            if c.pad.is_identity():
-                shares.append(Point.identity())
-                proofs.append(None)
-                continue
-            share = partial_decrypt(context, trustee.key, c, rng)
-            shares.append(share.share)
-            proofs.append(share.proof)
-        contests.append(DecryptionContest(contest, tuple(shares), tuple(proofs)))
+        pads = [c.pad for c in ciphertexts]
+        tasks = [(secret, pads[k : k + CHUNK]) for k in range(0, len(pads), CHUNK)]
+        shares = tuple(s for part in _map(_shares, tasks, pool) for s in part)
+        proof = None
+        if not _trivial(ciphertexts):
+            statement = BatchStatement(trustee.key.index, contest, key, ciphertexts, shares)
+            seed = batch_seed(context, statement)
+            base, _ = _composite_sums(seed, pads, None, pool)
+            proof = prove_composite(context, secret, seed, base, rng)
+        contests.append(DecryptionContest(contest, shares, proof))
     draft = PartialDecryption(trustee.name, tuple(contests), UNSIGNED)
     signature = sign_act(context, signing, DECRYPTION_PURPOSE, draft.signed_digest(), rng)
     return PartialDecryption(trustee.name, tuple(contests), signature)
 
 
-def verify_partial(election: Election, targets: Targets, partial: PartialDecryption) -> None:
-    """Every share's proof against the trustee's K_ℓ; errors name the trustee (spec §5.3)."""
+def verify_partial(
+    election: Election, targets: Targets, partial: PartialDecryption, *, workers: int = 1
+) -> None:
+    """The signature, then each contest's batched proof against the trustee's K_ℓ; errors name
+    the trustee and the contest (spec §4.3.3, §5.3)."""
     name = partial.trustee
     index = election.trustee_index(name)
     check_act(
@@ -123,31 +185,34 @@ def verify_partial(election: Election, targets: Targets, partial: PartialDecrypt
         raise RecordError(
             f"PartialDecryption by {name!r}: expected contests {[t[0] for t in targets]}, got {ids}"
         )
+    key = election.joint.verification_key(index)
     for (contest, ciphertexts), mine in zip(targets, partial.contests, strict=True):
+        where = f"PartialDecryption by trustee {name!r}, contest {contest!r}"
         if len(mine.shares) != len(ciphertexts):
             raise RecordError(
-                f"PartialDecryption by {name!r}, contest {contest!r}: expected "
-                f"{len(ciphertexts)} shares, got {len(mine.shares)}"
+                f"{where}: expected {len(ciphertexts)} shares, got {len(mine.shares)}"
             )
-        for j, (c, share, proof) in enumerate(
-            zip(ciphertexts, mine.shares, mine.proofs, strict=True)
-        ):
-            where = f"PartialDecryption by trustee {name!r}, contest {contest!r}, share {j}"
-            if c.pad.is_identity():
-                if not share.is_identity() or proof is not None:
-                    raise ProofError(
-                        f"{where}: expected the identity and no proof for a "
-                        "ciphertext with an identity pad"
-                    )
-                continue
-            if proof is None:
-                raise ProofError(f"{where}: expected a Chaum-Pedersen proof, got none")
-            try:
-                verify_partial_decryption(
-                    election.fingerprint, election.joint, c, Share(index, share, proof)
+        for j, (c, share) in enumerate(zip(ciphertexts, mine.shares, strict=True)):
+            if c.pad.is_identity() and not share.is_identity():
+                raise ProofError(
+                    f"{where}, share {j}: expected the identity for a ciphertext with an "
+                    "identity pad"
                 )
-            except ProofError as error:
-                raise ProofError(f"{where}: {error}") from None
+        if _trivial(ciphertexts):
+            if mine.proof is not None:
+                raise ProofError(f"{where}: expected no proof (every pad is the identity)")
+            continue
+        if mine.proof is None:
+            raise ProofError(f"{where}: expected a batched Chaum-Pedersen proof, got none")
+        seed = batch_seed(
+            election.fingerprint, BatchStatement(index, contest, key, ciphertexts, mine.shares)
+        )
+        pads = [c.pad for c in ciphertexts]
+        composites = _composite_sums(seed, pads, mine.shares, workers)
+        try:
+            verify_composite(election.fingerprint, key, seed, composites, mine.proof)
+        except ProofError as error:
+            raise ProofError(f"{where}: {error}") from None
 
 
 def post_partial_decryption(

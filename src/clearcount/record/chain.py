@@ -25,7 +25,8 @@ __all__ = [
     "next_event",
 ]
 
-SPEC_VERSION = "clearcount/1"
+SPEC_VERSION = "clearcount/2"
+"""Bumped from clearcount/1 by the batched decryption proof (spec §10.2.1, §11.9)."""
 GENESIS = "0" * 64
 """The `prev` of the first event: no event comes before it."""
 
@@ -106,7 +107,10 @@ def event_from_document(document: object, where: str) -> Event:
     seq, kind, prev = document["seq"], document["type"], document["prev"]
     body, version = document["body"], document["spec_version"]
     if version != SPEC_VERSION:
-        raise RecordError(f"{where}: spec_version {version!r} is not {SPEC_VERSION!r}")
+        raise RecordError(
+            f"{where}: spec_version {version!r} is not {SPEC_VERSION!r}, the only record format "
+            "this verifier reads; verify it with the clearcount release that wrote it"
+        )
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise RecordError(f"{where}: seq must be a non-negative integer, got {seq!r}")
     if kind not in EVENT_KINDS:

@@ -138,38 +138,36 @@ class Shuffle:
 
 @dataclass(frozen=True, slots=True)
 class DecryptionContest:
-    """A trustee's shares M = z·pad of a contest's ciphertexts, row-major for mixnet vectors, each
-    with a Chaum-Pedersen proof; a ciphertext whose pad is the identity gets the identity share
-    and no proof (None), as its data is already mG (spec §11.9)."""
+    """A trustee's shares M = z·pad of a contest's ciphertexts, row-major for mixnet vectors, and
+    ONE batched Chaum-Pedersen proof for all of them (spec §4.3.3, §11.9); a ciphertext whose pad
+    is the identity gets the identity share, and a contest whose pads are all the identity has
+    no proof (None), as its data is already mG."""
 
     id: str
     shares: tuple[Point, ...]
-    proofs: tuple[DleqProof | None, ...]
+    proof: DleqProof | None
 
     def to_body(self) -> dict[str, object]:
         return {
             "id": self.id,
             "shares": _hexes(self.shares),
-            "proofs": [None if p is None else codec.hexify(p) for p in self.proofs],
+            "proof": None if self.proof is None else codec.hexify(self.proof),
         }
 
     @classmethod
     def from_body(cls, body: object, path: str) -> Self:
-        f = codec.fields(body, path, ("id", "shares", "proofs"))
+        f = codec.fields(body, path, ("id", "shares", "proof"))
         raw = _items(f["shares"], f"{path}.shares", least=1)
-        proofs = _items(f["proofs"], f"{path}.proofs", least=len(raw), most=len(raw))
+        proof = f["proof"]
         return cls(
             codec.text(f["id"], f"{path}.id"),
             tuple(
                 codec.point(s, f"{path}.shares[{i}]", allow_identity=True)
                 for i, s in enumerate(raw)
             ),
-            tuple(
-                None
-                if p is None
-                else codec.decoded(p, f"{path}.proofs[{i}]", DleqProof.from_bytes, 64)
-                for i, p in enumerate(proofs)
-            ),
+            None
+            if proof is None
+            else codec.decoded(proof, f"{path}.proof", DleqProof.from_bytes, 64),
         )
 
 

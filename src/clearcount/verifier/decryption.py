@@ -1,11 +1,13 @@
 """Threshold decryption recomputed from the record: shares checked, plaintexts combined (§12.5).
 
 The targets are recomputed (each homomorphic contest's EncryptedTally ciphertexts, each mixnet
-contest's last shuffle output, row-major; spec §11.9). Every trustee's share of every target is
-checked against the trustee's verification key K_ℓ, itself recomputed from the Feldman
-commitments (spec §5.2.4, §5.3); then t valid shares are combined by Lagrange interpolation and
-the bounded discrete log is taken (spec §3.6, §5.4). The work is cut into chunks of targets for
-the process pool.
+contest's last shuffle output, row-major; spec §11.9). Each trustee's batched Chaum-Pedersen
+proof of a contest's shares is checked against the trustee's verification key K_ℓ, itself
+recomputed from the Feldman commitments (spec §4.3.3, §5.2.4, §5.3); then the shares of t
+trustees with valid proofs are combined by Lagrange interpolation and the bounded discrete log is
+taken (spec §3.6, §5.4). The work is cut into chunks of targets for the process pool: each chunk
+returns its part of every trustee's composites (M, Z) and its plaintexts from the t
+lowest-indexed trustees, redone only if one of those trustees' proofs fails.
 """
 
 from __future__ import annotations
@@ -15,9 +17,14 @@ from dataclasses import dataclass, field
 
 from clearcount.core.errors import ClearcountError, RecordError
 from clearcount.crypto.dlog import DiscreteLog
-from clearcount.crypto.elgamal import Ciphertext, PublicKey
+from clearcount.crypto.elgamal import Ciphertext
 from clearcount.crypto.group import Point
-from clearcount.crypto.proofs.dleq import DleqProof, verify_decryption
+from clearcount.crypto.proofs.batch_dleq import (
+    BatchStatement,
+    batch_seed,
+    composite_part,
+    verify_composite,
+)
 from clearcount.crypto.threshold import lagrange_combine
 from clearcount.record.events import ContestSpec, EncryptedTally, PartialDecryption
 from clearcount.verifier import facts
@@ -36,7 +43,8 @@ __all__ = [
 ]
 
 CHUNK = 2000
-Share = tuple[Point, DleqProof | None]
+Parts = tuple[dict[int, tuple[Point, Point]], list[int | None], list[str]]
+"""Composites (M, Z) by trustee, plaintexts, discrete-log failures: a chunk's or a contest's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,49 +85,58 @@ def targets(view: RecordView) -> dict[str, tuple[Ciphertext, ...]]:
 
 
 def decrypt_chunk(
-    context: bytes,
     threshold: int,
-    keys: Mapping[int, bytes],
     bound: int,
     ciphertexts: Sequence[Ciphertext],
-    shares: Mapping[int, Sequence[Share]],
+    shares: Mapping[int, Sequence[Point]],
+    seeds: Mapping[int, bytes],
+    chosen: Sequence[int],
     offset: int,
-) -> tuple[list[tuple[int, int, str]], list[int | None], list[str]]:
-    """Pool task: check each share, combine t valid ones, solve the discrete log.
+) -> Parts:
+    """Pool task: this chunk's part of the composites (M, Z) of every trustee in `seeds`, and
+    the plaintexts from the Lagrange combination of the `chosen` trustees' shares (none if fewer
+    than t are chosen).
 
-    Returns (bad shares as (trustee, target, message), plaintexts, dlog failures).
+    Returns (composites by trustee, plaintexts, dlog failures).
     """
+    pads = [c.pad for c in ciphertexts]
+    composites = {
+        index: composite_part(seed, pads, shares[index], offset) for index, seed in seeds.items()
+    }
+    if len(chosen) < threshold:
+        return composites, [None] * len(ciphertexts), []
     solver = DiscreteLog(bound)
-    verification = {index: PublicKey.from_bytes(key) for index, key in keys.items()}
-    bad: list[tuple[int, int, str]] = []
     plaintexts: list[int | None] = []
     unsolved: list[str] = []
     for j, ciphertext in enumerate(ciphertexts):
-        valid: dict[int, Point] = {}
-        for index in sorted(shares):
-            share, proof = shares[index][j]
-            try:
-                if ciphertext.pad.is_identity():
-                    if not share.is_identity() or proof is not None:
-                        raise ClearcountError("expected the identity and no proof (identity pad)")
-                elif proof is None:
-                    raise ClearcountError("expected a Chaum-Pedersen proof, got none")
-                else:
-                    verify_decryption(context, verification[index], ciphertext, share, proof)
-            except ClearcountError as error:
-                bad.append((index, offset + j, str(error)))
-                continue
-            valid[index] = share
-        if len(valid) < threshold:
-            plaintexts.append(None)
-            continue
-        chosen = dict(sorted(valid.items())[:threshold])
+        combined = lagrange_combine({index: shares[index][j] for index in chosen})
         try:
-            plaintexts.append(solver.solve(ciphertext.data - lagrange_combine(chosen)))
+            plaintexts.append(solver.solve(ciphertext.data - combined))
         except ClearcountError as error:
             plaintexts.append(None)
             unsolved.append(f"target {offset + j}: {error}")
-    return bad, plaintexts, unsolved
+    return composites, plaintexts, unsolved
+
+
+def _batch_findings(
+    contest: str,
+    ciphertexts: Sequence[Ciphertext],
+    shares: Sequence[Point],
+    proof: object,
+) -> list[str]:
+    """What is wrong with a batch before its proof is checked (spec §11.9): a non-identity share
+    of an identity pad; a proof where every pad is the identity, or none where one is not."""
+    found = [
+        f"contest {contest!r}, share {j}: expected the identity (identity pad)"
+        for j, (c, share) in enumerate(zip(ciphertexts, shares, strict=True))
+        if c.pad.is_identity() and not share.is_identity()
+    ]
+    trivial = all(c.pad.is_identity() for c in ciphertexts)
+    if trivial and proof is not None:
+        found.append(f"contest {contest!r}: expected no proof (every pad is the identity)")
+    if not trivial and proof is None:
+        found.append(f"contest {contest!r}: expected a batched Chaum-Pedersen proof, got none")
+    return found
 
 
 MAX_TALLY_BOUND = 2**32
@@ -205,62 +222,106 @@ def _decrypt(view: RecordView) -> Decryption:
             continue
         partials[index] = (event.seq, body)
     result.trustees = len(partials)
-    keys = {i: joint.verification_key(i).to_bytes() for i in partials}
+    keys = {i: joint.verification_key(i) for i in partials}
     for position, (contest, ciphertexts) in enumerate(wanted.items()):
         spec = setup.contest(contest)
-        shares: dict[int, list[Share]] = {}
+        shares: dict[int, tuple[Point, ...]] = {}
+        seeds: dict[int, bytes] = {}
         for index, (seq, body) in partials.items():
             mine = body.contests[position]
             if len(mine.shares) != len(ciphertexts):
                 result.fail(
                     "V-DECRYPT-1",
-                    f"contest {contest!r}: {len(mine.shares)} shares, expected {len(ciphertexts)}",
+                    f"trustee {body.trustee!r}, contest {contest!r}: {len(mine.shares)} shares, "
+                    f"expected {len(ciphertexts)}",
                     seq,
                 )
                 continue
-            shares[index] = list(zip(mine.shares, mine.proofs, strict=True))
-        if len(shares) < setup.threshold:
-            result.fail(
-                "V-DECRYPT-2",
-                f"contest {contest!r}: shares from {len(shares)} "
-                f"trustees, expected at least {setup.threshold}",
-            )
+            found = _batch_findings(contest, ciphertexts, mine.shares, mine.proof)
+            for message in found:
+                name = setup.trustees[index - 1].name
+                result.fail("V-DECRYPT-1", f"trustee {name!r}, {message}", seq)
+            if found:
+                continue
+            shares[index] = mine.shares
+            if mine.proof is not None:
+                statement = BatchStatement(index, contest, keys[index], ciphertexts, mine.shares)
+                seeds[index] = batch_seed(view.fingerprint, statement)
         try:
             bound = contest_bound(view, spec)
         except RecordError as error:
             result.fail("V-DECRYPT-3", str(error))
             continue
-        tasks = [
-            (
-                view.fingerprint,
-                setup.threshold,
-                keys,
-                bound,
-                part,
-                {i: s[start : start + len(part)] for i, s in shares.items()},
-                start,
-            )
-            for start, part in ((k * CHUNK, c) for k, c in enumerate(chunks(ciphertexts, CHUNK)))
-        ]
-        plaintexts: list[int | None] = []
-        for bad, values, unsolved in view.runner.run(
-            decrypt_chunk, tasks, inline=len(ciphertexts) < CHUNK or len(tasks) < 2
-        ):
-            for index, target, message in bad:
+        chosen = sorted(shares)[: setup.threshold]
+        batches = _Batches(ciphertexts, shares, seeds)
+        composites, plaintexts, unsolved = _run(view, setup.threshold, bound, batches, chosen)
+        for index, seed in seeds.items():
+            proof = partials[index][1].contests[position].proof
+            assert proof is not None
+            try:
+                verify_composite(view.fingerprint, keys[index], seed, composites[index], proof)
+            except ClearcountError as error:
                 result.fail(
                     "V-DECRYPT-1",
-                    f"trustee {setup.trustees[index - 1].name!r}, "
-                    f"contest {contest!r}, share {target}: {message}",
+                    f"trustee {setup.trustees[index - 1].name!r}, contest {contest!r}, "
+                    f"batched proof over {len(ciphertexts)} shares: {error}",
                     partials[index][0],
                 )
-            for message in unsolved:
-                result.fail("V-DECRYPT-3", f"contest {contest!r} {message}")
-            plaintexts.extend(values)
-        missing = sum(1 for v in plaintexts if v is None)
-        if missing and len(shares) >= setup.threshold:
+                del shares[index]
+        if set(chosen) - set(shares):
+            chosen = sorted(shares)[: setup.threshold]
+            batches = _Batches(ciphertexts, shares, {})
+            _, plaintexts, unsolved = _run(view, setup.threshold, bound, batches, chosen)
+        for message in unsolved:
+            result.fail("V-DECRYPT-3", f"contest {contest!r} {message}")
+        if len(shares) < setup.threshold:
             result.fail(
                 "V-DECRYPT-2",
-                f"contest {contest!r}: {missing} ciphertexts lack {setup.threshold} valid shares",
+                f"contest {contest!r}: valid shares from {len(shares)} "
+                f"trustees, expected at least {setup.threshold}",
             )
         result.contests[contest] = ContestDecryption(spec, tuple(plaintexts))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Batches:
+    """One contest's targets, the shares of each trustee still in play, and the batch seeds of
+    those whose proofs are still to be checked."""
+
+    ciphertexts: Sequence[Ciphertext]
+    shares: Mapping[int, Sequence[Point]]
+    seeds: Mapping[int, bytes]
+
+
+def _run(
+    view: RecordView, threshold: int, bound: int, batches: _Batches, chosen: list[int]
+) -> Parts:
+    """`decrypt_chunk` over every chunk of the contest on the pool, its results summed."""
+    wanted = set(chosen) | set(batches.seeds)
+    tasks = [
+        (
+            threshold,
+            bound,
+            part,
+            {i: s[start : start + len(part)] for i, s in batches.shares.items() if i in wanted},
+            batches.seeds,
+            chosen,
+            start,
+        )
+        for start, part in (
+            (k * CHUNK, c) for k, c in enumerate(chunks(batches.ciphertexts, CHUNK))
+        )
+    ]
+    composites = {index: (Point.identity(), Point.identity()) for index in batches.seeds}
+    plaintexts: list[int | None] = []
+    unsolved: list[str] = []
+    for parts, values, failures in view.runner.run(
+        decrypt_chunk, tasks, inline=len(batches.ciphertexts) < CHUNK or len(tasks) < 2
+    ):
+        for index, (m, z) in parts.items():
+            total_m, total_z = composites[index]
+            composites[index] = (total_m + m, total_z + z)
+        plaintexts.extend(values)
+        unsolved.extend(failures)
+    return composites, plaintexts, unsolved

@@ -265,11 +265,14 @@ CATALOGUE: tuple[CheckSpec, ...] = (
     ),
     _spec(
         "V-DECRYPT-1",
-        "§5.3, §11.9",
+        "§4.3.3, §5.3, §11.9",
         "partial decryptions",
-        "every share's Chaum-Pedersen proof verifies against the trustee's verification key "
+        "each trustee's ONE batched Chaum-Pedersen proof per contest (RFC 9497 §2.2.1: "
+        "coefficients hashed from the whole statement, composites M = Σ d_i·pad_i and "
+        "Z = Σ d_i·share_i, one DLEQ proof) verifies against the trustee's verification key "
         "recomputed from the Feldman commitments, over every tally ciphertext or every "
-        "component of the last shuffle's output",
+        "component of the last shuffle's output in order; a single wrong, swapped, missing or "
+        "replayed share fails that trustee's batch",
     ),
     _spec(
         "V-DECRYPT-SIG",

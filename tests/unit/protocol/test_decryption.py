@@ -171,3 +171,31 @@ def test_only_the_trustee_signs_its_shuffle_and_decryption() -> None:
 
 def _signed_by(secret: Scalar, election: Election, partial: PartialDecryption) -> SchnorrProof:
     return sign_act(election.fingerprint, secret, DECRYPTION_PURPOSE, partial.signed_digest())
+
+
+def test_partial_decryption_on_the_pool_equals_the_one_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shares and composites cut into chunks for the pool give the same body (spec §4.3.3)."""
+    import clearcount.protocol.decryption as decryption
+    from clearcount.crypto.group import seeded_scalars
+
+    opened = _closed(mixnet=True)
+    chain, election = opened.chain, opened.board.election
+    chain.append(shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG))
+    chain.append(shuffle_event(chain, election, "leader", "T2", _signing(opened, 1), RNG))
+    targets = decryption_targets(chain, election)
+    secret, signing = opened.ceremony.secrets[0], _signing(opened, 0)
+    alone = partial_decryption(election, targets, secret, signing, seeded_scalars(b"p"), workers=1)
+    monkeypatch.setattr(decryption, "CHUNK", 2)
+    pooled = partial_decryption(election, targets, secret, signing, seeded_scalars(b"p"), workers=2)
+    assert pooled == alone
+    assert all(c.proof is not None for c in pooled.contests)
+    decryption.verify_partial(election, targets, pooled, workers=2)
+    bumped = dataclasses.replace(
+        pooled.contests[0], shares=(*pooled.contests[0].shares[:-1], pooled.contests[0].shares[0])
+    )
+    forged = dataclasses.replace(pooled, contests=(bumped,))
+    forged = dataclasses.replace(forged, signature=_signed_by(signing, election, forged))
+    with pytest.raises(ProofError, match=r"contest 'leader'.*decryption-batch"):
+        decryption.verify_partial(election, targets, forged, workers=2)

@@ -101,3 +101,12 @@ def test_fuzz_single_byte_mutations_are_always_caught(data: st.DataObject) -> No
         return
     # A mutation that still decodes must not reproduce the original record's last hash.
     assert events[-1].hash != small_chain()[-1].hash
+
+
+def test_a_record_of_another_spec_version_is_refused_by_name() -> None:
+    """clearcount/2 (batched decryption proofs) reads no clearcount/1 record (spec §10.2.1)."""
+    data = encode_record(small_chain())
+    older = data.replace(b'"spec_version":"clearcount/2"', b'"spec_version":"clearcount/1"')
+    assert older != data
+    with pytest.raises(RecordError, match=r"'clearcount/1' is not 'clearcount/2'.*release"):
+        decode_record(older)

@@ -205,9 +205,7 @@ def identity_partials(secrets: SimulationSecrets, key: Scalar) -> Step:
         added: list[Event] = []
         for trustee in secrets.trustees[: election.setup.threshold]:
             contests = tuple(
-                DecryptionContest(
-                    contest, tuple(Point.identity() for _ in cts), tuple(None for _ in cts)
-                )
+                DecryptionContest(contest, tuple(Point.identity() for _ in cts), None)
                 for contest, cts in targets
             )
             draft = PartialDecryption(trustee.name, contests, UNSIGNED)

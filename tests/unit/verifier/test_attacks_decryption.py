@@ -85,7 +85,8 @@ def test_honest_trustees_decrypting_a_trivial_tally_still_fail_the_tally(record:
 def test_an_identity_share_without_proof_for_a_real_ciphertext_is_refused(
     record: Record,
 ) -> None:
-    """A trustee (with its own signing key) skips the proof of one share: V-DECRYPT-1."""
+    """A trustee (with its own signing key) gives the identity for one share and no batched
+    proof: V-DECRYPT-1."""
     events, secrets = record
 
     def lazy(chain: list[Event], election: Election) -> list[Event]:
@@ -95,7 +96,7 @@ def test_an_identity_share_without_proof_for_a_real_ciphertext_is_refused(
         skipped = replace(
             contest,
             shares=(Point.identity(), *contest.shares[1:]),
-            proofs=(None, *contest.proofs[1:]),
+            proof=None,
         )
         draft = replace(first, contests=(skipped, *first.contests[1:]))
         key = secrets.roles[first.trustee].signing

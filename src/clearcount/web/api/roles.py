@@ -256,7 +256,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "POST", "/api/roles/elections/{election_id}/partial-decryptions", partial_decryption,
         "A trustee's partial decryption (spec §11.9), signed with its long-term key; checked "
-        "(proofs and signature) before it goes on the record.",
+        "(one batched proof per contest, spec §4.3.3, and the signature) before it goes on the "
+        "record.",
         request={"type": "object", "description": "record.events PartialDecryption body"},
         answers=_act(
             "on the record",
