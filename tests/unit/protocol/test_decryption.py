@@ -182,8 +182,9 @@ def test_partial_decryption_on_the_pool_equals_the_one_in_process(
 
     opened = _closed(mixnet=True)
     chain, election = opened.chain, opened.board.election
-    chain.append(shuffle_event(chain, election, "leader", "T1", _signing(opened, 0), RNG))
-    chain.append(shuffle_event(chain, election, "leader", "T2", _signing(opened, 1), RNG))
+    for i, name in enumerate(("T1", "T2")):
+        made = make_shuffle(chain, election, "leader", name, _signing(opened, i), RNG)
+        chain.append(shuffle_event(chain, made))
     targets = decryption_targets(chain, election)
     secret, signing = opened.ceremony.secrets[0], _signing(opened, 0)
     alone = partial_decryption(election, targets, secret, signing, seeded_scalars(b"p"), workers=1)
