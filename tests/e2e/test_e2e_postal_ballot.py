@@ -116,12 +116,33 @@ def test_a_postal_ballot_at_two_workplaces(cli: Cli, smtp_server: SmtpServer) ->
         early = cli.run("tally", "run", E)
         assert early.code != 0
         assert "postal returns counted first" in early.out + early.err
-        done["count"] = cli.ok(
-            "papers", "count", E, "--paper-list", f"papers/{E}.paper-list",
-            "--authority-key", AUTHORITY, "--key-file", "ca-key.json",
-            "--teller-key", "keys/teller-pat-quinn.key",
-            "--teller-key", "keys/teller-sam-ortiz.key",
-        )  # fmt: skip
+        # the scrutineer and both tellers count from their own machine (the role API)
+        services = _services(cli)
+        with serving(create_app(Config(), services=services)) as server:
+            before = len(services.ballots.record(E))
+            one_teller = cli.run(
+                "papers", "count", E, "--paper-list", f"papers/{E}.paper-list",
+                "--authority-key", AUTHORITY, "--key-file", "ca-key.json",
+                "--teller-key", "keys/teller-pat-quinn.key",
+                "--teller-key", "keys/teller-pat-quinn.key", "--server", server,
+            )  # fmt: skip
+            assert one_teller.code != 0  # one teller signing twice is not two tellers
+            assert len(services.ballots.record(E)) == before
+            done["count"] = cli.ok(
+                "papers", "count", E, "--paper-list", f"papers/{E}.paper-list",
+                "--authority-key", AUTHORITY, "--key-file", "ca-key.json",
+                "--teller-key", "keys/teller-pat-quinn.key",
+                "--teller-key", "keys/teller-sam-ortiz.key", "--server", server,
+            )  # fmt: skip
+        with TestClient(create_app(Config(), services=services)) as client:
+            stored = services.ballots.record(E)
+            returns = next(e.body for e in stored if e.kind == "PaperReturns")
+            batches = [e.body for e in stored if e.kind == "PaperBatch"]
+            path = f"/api/roles/elections/{E}/postal-count"
+            again = client.post(path, json={"voters": [], "returns": returns, "batches": batches})
+            assert again.status_code == 409  # counted already: nothing more is stored
+            assert len(services.ballots.record(E)) == len(stored)
+        services.close()
 
     plan = Plan(
         election=E,

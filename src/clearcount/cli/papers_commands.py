@@ -22,11 +22,13 @@ from clearcount.service.authorisation import Principal, Role
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from clearcount.crypto.group import Scalar
+    from clearcount.protocol.paper import TellerSecret
     from clearcount.protocol.postal import ReturnedPaper
     from clearcount.record.chain import Event
     from clearcount.record.postal_body import PaperReplacement
     from clearcount.service.roles.credential_authority import KeyMaterial
-    from clearcount.service.roles.postal_papers import VotingPaper
+    from clearcount.service.roles.postal_papers import PaperList, VotingPaper
 
 from .common import (
     Database,
@@ -385,6 +387,13 @@ def papers_reconcile(election: str, principal: Principal, db: Database) -> None:
     type=click.Path(path_type=Path),
     help="A teller's key file; give both tellers' (each types their passphrase).",
 )
+@click.option(
+    "--server",
+    default=None,
+    metavar="URL",
+    help="The ballot server (`clearcount serve`): fetch the agreed numbers and the unsigned "
+    "batches, sign here, send only what is signed.",
+)
 @db_options
 def papers_count(
     election: str,
@@ -392,6 +401,7 @@ def papers_count(
     authority_key: Path,
     key_file: Path,
     teller_keys: tuple[Path, ...],
+    server: str | None,
     db: Database,
 ) -> None:
     """After the close: the scrutineer names the voters, both tellers sign the returns."""
@@ -410,6 +420,12 @@ def papers_count(
     if material is None:
         raise UserError("--key-file: the credential key file is needed to cancel credentials")
     tellers = [open_role_key(path, "teller").teller() for path in teller_keys]
+    if server is not None:
+        answer = _count_on_server(
+            server, election, papers, material, signer.signing, (tellers[0], tellers[1])
+        )
+        click.echo(f"postal returns of {election!r} counted on {server}: {answer} papers")
+        return
     with open_services(db) as s:
         agreed = s.postal.reconcile(Principal(tellers[0].name, Role.TELLER), election)
         named = returns_cancellation(
@@ -427,3 +443,44 @@ def papers_count(
         f"{receipt.superseded} superseded by online ballots), {receipt.spoilt} spoilt, "
         f"{receipt.late} late, {receipt.voided} void"
     )
+
+
+def _count_on_server(
+    server: str,
+    election: str,
+    papers: PaperList,
+    material: KeyMaterial,
+    signing: Scalar,
+    tellers: tuple[TellerSecret, TellerSecret],
+) -> object:
+    """The scrutineer names the voters and cancels their credentials, both tellers sign the
+    returns and the batches the server drafted: all here; only the signed acts are sent."""
+    from urllib.parse import quote
+
+    from clearcount.protocol.postal import Reconciled
+    from clearcount.record.archive import decode_record
+    from clearcount.record.events import PaperBatch
+    from clearcount.service.elections.postal import sign_count
+    from clearcount.service.roles.postal_papers import returns_cancellation
+
+    from .server_transport import RoleApi
+
+    api = RoleApi(server, election)
+    record = decode_record(api.get("record"), f"{server} record of {election}")
+    numbers = json.loads(api.get("postal-returns"))
+    agreed = Reconciled(
+        {int(n): {} for n in numbers["counted"]},
+        tuple(numbers["spoilt"]), tuple(numbers["late"]), tuple(numbers["voided"]),
+    )  # fmt: skip
+    named = returns_cancellation(record, papers, agreed, material, signing)
+    dropped = ",".join(str(n) for n in named.superseded)
+    drafts = [
+        PaperBatch.from_body(b, f"{server} draft batch {i}")
+        for i, b in enumerate(json.loads(api.get(f"postal-batches?superseded={quote(dropped)}")))
+    ]
+    signed = sign_count(record, agreed, drafts, named.superseded, named.cancellation, tellers)
+    answer = api.post("postal-count", {
+        "voters": list(named.voters), "returns": signed.returns.to_body(),
+        "batches": [b.to_body() for b in signed.batches],
+    })  # fmt: skip
+    return answer.get("counted") if isinstance(answer, dict) else answer

@@ -32,7 +32,12 @@ from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.crypto.proofs.schnorr import prove_schnorr
 from clearcount.protocol.acts import UNSIGNED, check_act, sign_act
 from clearcount.protocol.context import Election
-from clearcount.protocol.paper import Cancellation, TellerSecret, enter_paper_batch
+from clearcount.protocol.paper import (
+    Cancellation,
+    TellerSecret,
+    draft_paper_batch,
+    sign_paper_batch,
+)
 from clearcount.record.chain import Event, next_event
 from clearcount.record.events import PaperBallot, PaperBatch
 from clearcount.record.postal_body import (
@@ -54,10 +59,12 @@ __all__ = [
     "Reconciled",
     "ReturnedPaper",
     "ReturnsMismatchError",
+    "draft_returns",
     "number_papers",
     "numbers_commitment",
     "paper_workplaces",
     "post_postal_event",
+    "postal_batch_drafts",
     "postal_batches",
     "reconcile",
     "sign_paper_issue",
@@ -251,6 +258,24 @@ def reconcile(
     return Reconciled(counted, tuple(spoilt), tuple(late), tuple(returned_void))
 
 
+def draft_returns(
+    reconciled: Reconciled, superseded: Sequence[int], tellers: tuple[str, str]
+) -> PaperReturns:
+    """The PaperReturns the two tellers `tellers` are to sign, no signatures yet (§11.12.2);
+    `superseded` are counted numbers whose members' online ballots take precedence."""
+    if not set(superseded) <= set(reconciled.counted):
+        raise RecordError("PaperReturns.superseded: expected numbers of papers that would count")
+    return PaperReturns(
+        tuple(sorted(reconciled.counted)),
+        reconciled.spoilt,
+        reconciled.late,
+        reconciled.voided,
+        tuple(sorted(superseded)),
+        tellers,
+        (UNSIGNED, UNSIGNED),
+    )
+
+
 def sign_returns(
     election: Election,
     reconciled: Reconciled,
@@ -258,19 +283,8 @@ def sign_returns(
     tellers: tuple[TellerSecret, TellerSecret],
     rng: ScalarSource = Scalar.random,
 ) -> PaperReturns:
-    """Both tellers sign the returns (purpose `paper-returns`); `superseded` are counted
-    numbers whose members' online ballots take precedence (hybrid, online first)."""
-    if not set(superseded) <= set(reconciled.counted):
-        raise RecordError("PaperReturns.superseded: expected numbers of papers that would count")
-    draft = PaperReturns(
-        tuple(sorted(reconciled.counted)),
-        reconciled.spoilt,
-        reconciled.late,
-        reconciled.voided,
-        tuple(sorted(superseded)),
-        (tellers[0].name, tellers[1].name),
-        (UNSIGNED, UNSIGNED),
-    )
+    """Both tellers sign the returns (purpose `paper-returns`, `draft_returns`)."""
+    draft = draft_returns(reconciled, superseded, (tellers[0].name, tellers[1].name))
     digest = draft.signed_digest()
     signatures = tuple(
         prove_schnorr(
@@ -281,17 +295,16 @@ def sign_returns(
     return dataclasses.replace(draft, signatures=(signatures[0], signatures[1]))
 
 
-def postal_batches(
+def postal_batch_drafts(
     election: Election,
     reconciled: Reconciled,
     superseded: Sequence[int],
     workplaces: Mapping[int, str | None],
-    cancellation: Cancellation,
-    tellers: tuple[TellerSecret, TellerSecret],
-    rng: ScalarSource = Scalar.random,
+    cancellation: Cancellation | None,
+    tellers: tuple[str, str],
 ) -> list[PaperBatch]:
-    """One postal PaperBatch per contest (and workplace), papers sorted by marks (§11.12.2);
-    the first batch carries the scrutineer's cancellation."""
+    """One postal PaperBatch per contest (and workplace), papers sorted by marks, unsigned
+    (§11.12.2); the first batch carries the scrutineer's `cancellation`."""
     dropped = set(superseded)
     groups: dict[str | None, list[Mapping[str, tuple[int, ...]]]] = {}
     for number, answers in sorted(reconciled.counted.items()):
@@ -305,18 +318,32 @@ def postal_batches(
         for workplace in keys:
             marks = sorted(tuple(answers.get(spec.id, ())) for answers in groups.get(workplace, []))
             batches.append(
-                enter_paper_batch(
+                draft_paper_batch(
                     election,
                     "postal",
                     spec.id,
                     [PaperBallot(m) for m in marks],
                     None if batches else cancellation,
                     tellers,
-                    rng,
                     workplace=workplace,
                 )
             )
     return batches
+
+
+def postal_batches(
+    election: Election,
+    reconciled: Reconciled,
+    superseded: Sequence[int],
+    workplaces: Mapping[int, str | None],
+    cancellation: Cancellation,
+    tellers: tuple[TellerSecret, TellerSecret],
+    rng: ScalarSource = Scalar.random,
+) -> list[PaperBatch]:
+    """The postal batches (`postal_batch_drafts`), each signed by both tellers."""
+    names = (tellers[0].name, tellers[1].name)
+    drafts = postal_batch_drafts(election, reconciled, superseded, workplaces, cancellation, names)
+    return [sign_paper_batch(election, draft, tellers, rng) for draft in drafts]
 
 
 _WHEN = {

@@ -22,23 +22,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from clearcount.core.errors import ClearcountError
 from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol import board as bb
-from clearcount.protocol.paper import Cancellation, TellerSecret
+from clearcount.protocol.context import Election, read_election
+from clearcount.protocol.paper import (
+    Cancellation,
+    TellerSecret,
+    draft_paper_batch,
+    sign_paper_batch,
+)
 from clearcount.protocol.postal import (
     Reconciled,
     ReturnedPaper,
+    draft_returns,
     paper_workplaces,
     post_postal_event,
+    postal_batch_drafts,
     postal_batches,
     reconcile,
     sign_returns,
 )
 from clearcount.protocol.postal_entry import ReturnsEntry, verify_entry
 from clearcount.record.chain import Event
-from clearcount.record.events import PaperIssue, PaperReplacement
+from clearcount.record.events import PaperBatch, PaperIssue, PaperReplacement, PaperReturns
 from clearcount.service.audit import Change, append_events
 from clearcount.service.authorisation import Principal, authorise
 from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
@@ -60,7 +69,7 @@ from clearcount.service.errors import (
 )
 from clearcount.service.ports import Clock
 
-__all__ = ["PostalReceipt", "PostalService"]
+__all__ = ["PostalReceipt", "PostalService", "SignedCount", "sign_count"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,109 @@ class PostalReceipt:
     late: int
     voided: int
     superseded: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignedCount:
+    """The PaperReturns and the postal batches both tellers signed on their own machine
+    (`sign_count`), for a server that never holds a teller's key (the role API)."""
+
+    returns: PaperReturns
+    batches: tuple[PaperBatch, ...]
+
+
+def _names(tellers: tuple[TellerSecret, TellerSecret] | SignedCount) -> tuple[str, str]:
+    if isinstance(tellers, SignedCount):
+        return tellers.returns.tellers
+    return tellers[0].name, tellers[1].name
+
+
+T = TypeVar("T", PaperReturns, PaperBatch)
+
+
+def _same(posted: T, draft: T, what: str) -> T:
+    """`posted` (signed elsewhere) if it is `draft` but for the signatures, else refused."""
+    if posted.unsigned_body() != draft.unsigned_body():
+        raise ValidationError(
+            f"signed {what}", "body", "the one of the tellers' agreed entries", "another"
+        )
+    return posted
+
+
+def _returns(
+    election: Election,
+    reconciled: Reconciled,
+    superseded: Sequence[int],
+    tellers: tuple[TellerSecret, TellerSecret] | SignedCount,
+    rng: ScalarSource,
+) -> PaperReturns:
+    if not isinstance(tellers, SignedCount):
+        return sign_returns(election, reconciled, superseded, tellers, rng)
+    draft = draft_returns(reconciled, superseded, tellers.returns.tellers)
+    return _same(tellers.returns, draft, "PaperReturns")
+
+
+def _batches(
+    election: Election,
+    reconciled: Reconciled,
+    superseded: Sequence[int],
+    numbered: Mapping[int, str | None],
+    cancellation: Cancellation,
+    tellers: tuple[TellerSecret, TellerSecret] | SignedCount,
+    rng: ScalarSource,
+) -> list[PaperBatch]:
+    if not isinstance(tellers, SignedCount):
+        return postal_batches(
+            election, reconciled, superseded, numbered, cancellation, tellers, rng
+        )
+    names = tellers.returns.tellers
+    drafts = postal_batch_drafts(election, reconciled, superseded, numbered, cancellation, names)
+    if len(drafts) != len(tellers.batches):
+        raise ValidationError(
+            "signed postal batches", "batches", f"{len(drafts)} batches", len(tellers.batches)
+        )
+    return [
+        _same(b, d, f"batch {i}")
+        for i, (b, d) in enumerate(zip(tellers.batches, drafts, strict=True))
+    ]
+
+
+def sign_count(
+    record: Sequence[Event],
+    agreed: Reconciled,
+    drafts: Sequence[PaperBatch],
+    superseded: Sequence[int],
+    cancellation: Cancellation,
+    tellers: tuple[TellerSecret, TellerSecret],
+    rng: ScalarSource = Scalar.random,
+) -> SignedCount:
+    """The tellers' own machine: both sign the PaperReturns of the `agreed` numbers and the
+    postal batches the server drafted (`PostalService.drafts`), the first now carrying the
+    scrutineer's `cancellation` (§11.12.2)."""
+    election = read_election(record[:2])
+    names = (tellers[0].name, tellers[1].name)
+    try:
+        returns = sign_returns(election, agreed, superseded, tellers, rng)
+        batches = tuple(
+            sign_paper_batch(election, draft_paper_batch(
+                election, "postal", d.contest, d.ballots, None if i else cancellation, names,
+                workplace=d.workplace), tellers, rng)
+            for i, d in enumerate(drafts)
+        )  # fmt: skip
+    except ClearcountError as error:
+        raise ValidationError("postal count", "returns", "returns to sign", str(error)) from None
+    return SignedCount(returns, batches)
+
+
+def _numbered(chain: Sequence[Event]) -> Mapping[int, str | None]:
+    """Each issued number's workplace, replacements included (§11.12.1)."""
+    issue = next(e for e in chain if e.kind == "PaperIssue")
+    replacements = [
+        PaperReplacement.from_body(e.body, f"event {e.seq}")
+        for e in chain
+        if e.kind == "PaperReplacement"
+    ]
+    return paper_workplaces(PaperIssue.from_body(issue.body, "PaperIssue"), replacements)
 
 
 class PostalService:
@@ -226,6 +338,83 @@ class PostalService:
         with self._uow() as uow:
             return self._reconciled(uow, election_id)
 
+    def agreed(self, election_id: str) -> Reconciled:
+        """The tellers' agreed returns, for the count on the tellers' own machine (the role
+        API serves only their numbers): after the close, before counting."""
+        with self._uow() as uow:
+            self._countable(uow, election_id)
+            return self._reconciled(uow, election_id)
+
+    def drafts(self, election_id: str, superseded: Sequence[int]) -> list[PaperBatch]:
+        """The postal batches of the agreed returns less `superseded`, unsigned and without the
+        cancellation (`sign_count` adds it): papers sorted by marks, no numbers (§11.12.2)."""
+        with self._uow() as uow:
+            election = self._countable(uow, election_id)
+            reconciled = self._reconciled(uow, election_id)
+            names = require_election(uow, election_id).definition.tellers
+            chain = full_chain(uow, election_id)
+        try:
+            return postal_batch_drafts(
+                election, reconciled, superseded, _numbered(chain), None, (names[0], names[1])
+            )
+        except ClearcountError as error:
+            raise ValidationError(
+                "postal batches", "superseded", "counted numbers", str(error)
+            ) from None
+
+    def _countable(self, uow: ElectionUnitOfWork, election_id: str) -> Election:
+        require_election(uow, election_id)
+        election = load_election(uow, election_id)
+        board = board_of(uow, election_id, election, uow.board.counts(election_id))
+        if not board.closed or board.counting:
+            raise ElectionStateError(
+                f"election {election_id!r}: postal returns are counted after the close and "
+                "before the tally"
+            )
+        return election
+
+    def submit_count(
+        self,
+        election_id: str,
+        *,
+        voters: Sequence[str],
+        returns: Mapping[str, object],
+        batches: Sequence[Mapping[str, object]],
+    ) -> PostalReceipt:
+        """Count the returns with what both tellers signed on their own machine (`sign_count`)
+        and the members the scrutineer named (`voters`): the PaperReturns and each batch must be
+        exactly those of the agreed entries and the cancellation the first batch carries, and
+        every signature must verify (§11.12.2), before anything is stored."""
+        try:
+            signed = SignedCount(
+                PaperReturns.from_body(returns, "returns"),
+                tuple(PaperBatch.from_body(b, f"batches[{i}]") for i, b in enumerate(batches)),
+            )
+        except ClearcountError as error:
+            raise ValidationError(
+                "postal count", "body", "signed returns and batches", str(error)
+            ) from None
+        with self._uow() as uow:
+            self._countable(uow, election_id)
+            if uow.board.events(election_id, ("PaperReturns",)):
+                raise ConflictError(f"election {election_id!r}: the postal returns are counted")
+        first = signed.batches[0] if signed.batches else None
+        if first is None or first.authority_signature is None:
+            raise ValidationError(
+                "postal count",
+                "batches",
+                "the first carrying the scrutineer's cancellation",
+                "none",
+            )
+        cancellation = Cancellation(first.cancelled_credentials, first.authority_signature)
+        return self.count(
+            election_id,
+            voters=voters,
+            superseded=signed.returns.superseded,
+            cancellation=cancellation,
+            tellers=signed,
+        )
+
     def count(
         self,
         election_id: str,
@@ -233,10 +422,12 @@ class PostalService:
         voters: Sequence[str],
         superseded: Sequence[int],
         cancellation: Cancellation,
-        tellers: tuple[TellerSecret, TellerSecret],
+        tellers: tuple[TellerSecret, TellerSecret] | SignedCount,
         rng: ScalarSource = Scalar.random,
     ) -> PostalReceipt:
-        """Count the agreed returns (see the module docstring); all or nothing."""
+        """Count the agreed returns (see the module docstring); all or nothing. `tellers` are
+        both tellers' keys, or what they signed on their own machine (`SignedCount`), which
+        must be exactly the returns and batches of the agreed entries."""
         at = self._clock.now()
         with self._uow() as uow:
             stored = require_election(uow, election_id, lock=True)
@@ -261,18 +452,10 @@ class PostalService:
                 )
             chain = list(full_chain(uow, election_id))
             try:
-                returns = sign_returns(election, reconciled, superseded, tellers, rng)
+                returns = _returns(election, reconciled, superseded, tellers, rng)
                 chain.append(post_postal_event(chain, election, returns))
-                issue = next(e for e in chain if e.kind == "PaperIssue")
-                replacements = [
-                    PaperReplacement.from_body(e.body, f"event {e.seq}")
-                    for e in chain
-                    if e.kind == "PaperReplacement"
-                ]
-                numbered = paper_workplaces(
-                    PaperIssue.from_body(issue.body, "PaperIssue"), replacements
-                )
-                batches = postal_batches(
+                numbered = _numbered(chain)
+                batches = _batches(
                     election, reconciled, superseded, numbered, cancellation, tellers, rng
                 )
                 for batch in batches:
@@ -288,7 +471,8 @@ class PostalService:
             for event in added:
                 uow.board.append(election_id, event)
             day = register_day(at)
-            actor = f"tellers {tellers[0].name} and {tellers[1].name}"
+            names = _names(tellers)
+            actor = f"tellers {names[0]} and {names[1]}"
             for member_id in voters:
                 uow.register.add(RegisterMark(election_id, member_id, "postal", day, actor))
             self._log(

@@ -184,6 +184,49 @@ async def paper_replacement(request: Request) -> Response:
     return JSONResponse({"event_hash": event.hash, "seq": event.seq}, status_code=201)
 
 
+async def postal_returns(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    agreed = await run_in_threadpool(_services(request).postal.agreed, election_id)
+    return JSONResponse({
+        "counted": sorted(agreed.counted), "spoilt": list(agreed.spoilt),
+        "late": list(agreed.late), "voided": list(agreed.voided),
+    })  # fmt: skip
+
+
+async def postal_batches(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    given = request.query_params.get("superseded", "")
+    try:
+        superseded = [int(n) for n in given.split(",") if n.strip()]
+    except ValueError:
+        raise ApiError(422, "invalid", "superseded: expected paper numbers, 1,2,3") from None
+    drafts = await run_in_threadpool(_services(request).postal.drafts, election_id, superseded)
+    return JSONResponse([d.to_body() for d in drafts])
+
+
+async def postal_count(request: Request) -> Response:
+    election_id = request.path_params["election_id"]
+    document = await _object(request, "the signed returns, batches and voters")
+    voters, returns, batches = (document.get(k) for k in ("voters", "returns", "batches"))
+    if not (
+        isinstance(voters, list)
+        and all(isinstance(v, str) for v in voters)
+        and isinstance(returns, dict)
+        and isinstance(batches, list)
+        and all(isinstance(b, dict) for b in batches)
+    ):
+        raise ApiError(
+            422, "invalid", "expected the fields of a postal count (see /api/openapi.json)"
+        )
+    receipt = await run_in_threadpool(
+        partial(_services(request).postal.submit_count, election_id, voters=voters,
+                returns=returns, batches=batches)
+    )  # fmt: skip
+    return JSONResponse(
+        {"events": list(receipt.events), "counted": receipt.counted}, status_code=201
+    )
+
+
 AUTHORITY = Principal("credential authority (its signed list)", Role.CREDENTIAL_AUTHORITY)
 """Who publishes a list posted here: the list's own signature (spec §11.3) is the credential."""
 
@@ -327,6 +370,39 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             conflict="already on the record",
             invalid="the signature is not the scrutineer's, the paper is not live, the number "
             "is not the next, or not before the close",
+        ),
+    ),
+    Endpoint(
+        "GET", "/api/roles/elections/{election_id}/postal-returns", postal_returns,
+        "The numbers of the tellers' agreed postal returns (spec §11.12.2): counted, spoilt, "
+        "late, voided; no answers. After the close and before counting.",
+        answers={200: ("the numbers", {"type": "object"}),
+                 409: ("the entries differ, or not the time for the count", _ERROR)},
+    ),
+    Endpoint(
+        "GET", "/api/roles/elections/{election_id}/postal-batches", postal_batches,
+        "The postal PaperBatches of the agreed returns less `?superseded=N,N` (the numbers whose "
+        "online ballots take precedence), unsigned and without the cancellation: papers sorted "
+        "by marks, no numbers (spec §11.12.2), for both tellers to sign.",
+        answers={200: ("the unsigned batches", {"type": "array"}),
+                 409: ("the entries differ, or not the time for the count", _ERROR),
+                 422: ("superseded is not counted numbers", _ERROR)},
+    ),
+    Endpoint(
+        "POST", "/api/roles/elections/{election_id}/postal-count", postal_count,
+        "The count of the postal returns (spec §11.12.2): the PaperReturns and the postal "
+        "batches, each signed by both tellers on their own machine, the first batch with the "
+        "scrutineer's signed cancellation, and the members the scrutineer named (marked in the "
+        "register). Each must be exactly the one of the agreed entries, every signature must "
+        "verify.",
+        request={"type": "object", "required": ["voters", "returns", "batches"],
+                 "description": "{voters: [member ids], returns: PaperReturns body, batches: "
+                 "[PaperBatch bodies]}"},
+        answers=_act(
+            "counted: on the record and in the register",
+            conflict="already counted, the entries differ, or not the time for it",
+            invalid="a signature does not check, or the returns or a batch is not the one of "
+            "the agreed entries",
         ),
     ),
     Endpoint(
