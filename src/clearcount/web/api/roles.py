@@ -291,8 +291,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "GET", "/api/roles/elections/{election_id}/record", election_record,
-        "The election record so far (spec §10.2), one event per line, for a trustee to "
-        "compute its partial decryption on its own machine.",
+        "The election record so far (spec §10.2), one event per line, for a role to compute "
+        "its act on its own machine (a shuffle, a partial decryption, a paper batch, ...).",
         answers={200: ("the record (application/x-ndjson)", {"type": "string"}),
                  404: ("no such election", _ERROR)},
     ),
