@@ -64,18 +64,16 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T | null {
   return document.getElementById(id) as T | null;
 }
 
+/** The live regions are in the page from load, empty and never hidden: a region that is
+ * unhidden (or added) together with its text may not be announced by a screen reader. */
 function status(message: string): void {
   const el = byId("booth-status");
-  if (!el) return;
-  el.textContent = message;
-  el.hidden = message === "";
+  if (el) el.textContent = message;
 }
 
 function showError(message: string): void {
   const el = byId("booth-error");
-  if (!el) return;
-  el.textContent = message;
-  el.hidden = message === "";
+  if (el) el.textContent = message;
 }
 
 /** Show one of the page's steps and move focus to its heading (screen readers announce it). */
@@ -223,6 +221,7 @@ function readAnswer(fieldset: HTMLFieldSetElement): { marks: number[]; problem: 
   return { marks, problem: null };
 }
 
+/** The fieldset's live region for its problem (the page renders one, empty, per fieldset). */
 function problemElement(fieldset: HTMLFieldSetElement): HTMLElement {
   let el = fieldset.querySelector<HTMLElement>(".field-error");
   if (!el) {
@@ -243,7 +242,6 @@ function sendAnswer(fieldset: HTMLFieldSetElement, showTooFew = false): boolean 
   const shown = problem !== null && (showTooFew || problem.key !== "tooFew");
   const el = problemElement(fieldset);
   el.textContent = shown ? text(problem.key, { n: problem.n }) : "";
-  el.hidden = !shown;
   if (problem?.key !== "rankDuplicate") send({ op: "answer", contest: fieldset.dataset.contest ?? "", marks });
   return problem === null;
 }
@@ -328,6 +326,8 @@ async function post(path: string, body: unknown): Promise<{ ok: boolean; status:
   return { ok: response.ok, status: response.status, data };
 }
 
+/** The server's refusal: one sentence in the page's language (the `lang` cookie or the
+ * browser's Accept-Language go with the request; `web.errors.sentence`). */
 function serverError(data: Record<string, unknown>): string {
   return typeof data.error === "string" ? data.error : text("network");
 }
@@ -424,7 +424,8 @@ function showReceipt(data: Record<string, unknown>): void {
   if (el) el.textContent = code;
   const details = byId("receipt-details");
   if (details) {
-    const parts = [text("castAt", { time: String(data.cast_at ?? "") })];
+    const time = typeof data.cast_at_text === "string" ? data.cast_at_text : String(data.cast_at ?? "");
+    const parts = [text("castAt", { time })];
     if (data.revote === true) parts.push(text("revote"));
     details.textContent = parts.join(" ");
   }

@@ -17,12 +17,19 @@ from starlette.responses import JSONResponse, Response
 from clearcount.core.errors import ClearcountError
 from clearcount.service import errors as se
 from clearcount.service.elections.sign_in import MemberChoiceNeededError, SignInRefusedError
-from clearcount.web.i18n import N_, translations_for
+from clearcount.web.i18n import N_, lang_of, translations_for
 from clearcount.web.ratelimit import RateLimitedError
 from clearcount.web.security import CsrfError
 from clearcount.web.templating import render
 
-__all__ = ["STATUS", "ApiError", "error_response", "exception_handlers"]
+__all__ = [
+    "SENTENCES",
+    "STATUS",
+    "ApiError",
+    "error_response",
+    "exception_handlers",
+    "sentence",
+]
 
 _log = logging.getLogger("clearcount.web")
 
@@ -45,6 +52,37 @@ STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (ClearcountError, 422, "invalid"),
 )
 """Exception type -> (HTTP status, kind); the first match wins, so subclasses come first."""
+
+SENTENCES = {
+    "csrf": N_("This page has expired. Reload it and try again."),
+    "rate_limited": N_("Too many tries from this address. Wait a few minutes and try again."),
+    "sign_in": N_(
+        "That code does not sign you in: it may be mistyped, used up or more than 10 minutes "
+        "old. Ask for a new code."
+    ),
+    "member_id_needed": N_(
+        "Several members share this email address: enter your membership number too."
+    ),
+    "not_found": N_("There is nothing here by that name; check the link you followed."),
+    "not_authorised": N_("You are not allowed to do this."),
+    "ineligible": N_("You are not on the list of voters for this ballot."),
+    "election_state": N_("This cannot be done at this stage of the election."),
+    "channel_conflict": N_(
+        "You have already voted another way (by post or at the meeting), so you cannot vote online."
+    ),
+    "credential_bound": N_(
+        "This credential is already used by another member. Tell the returning officer."
+    ),
+    "ballot_refused": N_(
+        "The server refused this ballot because it does not check out. Reload the page and "
+        "vote again, or vote another way."
+    ),
+    "unavailable": N_("The service is unavailable for a moment. Please try again later."),
+}
+"""A translated fixed sentence per kind: what a page or the booth shows in a language other
+than English when the refusal's own sentence (a service's, with its details) is not in the
+catalogue."""
+_GENERIC = N_("The server could not do this. Check what you entered and try again.")
 
 _TITLES = {
     400: N_("Bad request"),
@@ -72,17 +110,29 @@ class ApiError(Exception):
 def error_response(
     request: Request, status: int, kind: str, message: str, *, retry_after: int | None = None
 ) -> Response:
-    """JSON under /api/, the error page elsewhere."""
+    """JSON under /api/, the error page elsewhere; the sentence in the request's language."""
     headers = None if retry_after is None else {"retry-after": str(retry_after)}
+    message = sentence(request, kind, message)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message, "kind": kind}, status, headers=headers)
-    translations = translations_for(request)  # the fixed sentences are in the catalogue
+    translations = translations_for(request)
     title = translations.gettext(_TITLES.get(status, N_("Error")))
-    context = {"title": title, "message": translations.gettext(message), "status": status}
+    context = {"title": title, "message": message, "status": status}
     response = render(request, "error.html", context, status_code=status)
     if headers:
         response.headers.update(headers)
     return response
+
+
+def sentence(request: Request, kind: str, message: str) -> str:
+    """`message` in the request's language: its translation when the catalogue has it (the
+    fixed sentences routes raise are marked N_); in English, the message itself (a service's
+    sentence with its details); else the kind's translated fixed sentence (`SENTENCES`)."""
+    translations = translations_for(request)
+    found = translations.gettext(message)
+    if found != message or lang_of(request) == "en":
+        return found
+    return translations.gettext(SENTENCES.get(kind, _GENERIC))
 
 
 async def _clearcount(request: Request, exc: Exception) -> Response:

@@ -24,9 +24,12 @@ the `.mo` is out of date with its `.po`.
 from __future__ import annotations
 
 import gettext
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -39,6 +42,8 @@ __all__ = [
     "N_",
     "LanguageMiddleware",
     "install",
+    "lang_of",
+    "local_time",
     "translations_for",
 ]
 
@@ -46,6 +51,7 @@ LOCALE = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "cy")
 """English (the source strings) and Welsh (Cymraeg)."""
 COOKIE = "lang"
+LONDON = ZoneInfo("Europe/London")
 _YEAR = 365 * 24 * 3600
 
 
@@ -93,10 +99,24 @@ def choose(request: Request) -> tuple[str, bool]:
     return _accepted(request.headers.get("accept-language", "")) or "en", False
 
 
+def lang_of(request: Request) -> str:
+    """The request's language, one of LANGUAGES."""
+    lang = getattr(request.state, "lang", None) or choose(request)[0]
+    return lang if lang in LANGUAGES else "en"
+
+
+def local_time(instant: str, lang: str) -> str:
+    """An instant of the record ("2031-04-01T09:00:00Z") as a date and time in Europe/London in
+    `lang`'s words (Babel's CLDR data: month names, the zone's name), with the zone shown
+    ("1 April 2031, 10:00 British Summer Time", "1 Ebrill 2031, 10:00 Amser Haf Prydain")."""
+    at = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    locale = "en_GB" if lang == "en" else lang
+    return format_datetime(at, "d MMMM y, HH:mm zzzz", tzinfo=LONDON, locale=locale)
+
+
 def translations_for(request: Request) -> gettext.NullTranslations:
     """The catalogue of the request's language (`web.templating.Translations`)."""
-    lang = getattr(request.state, "lang", None) or choose(request)[0]
-    return catalogue(lang if lang in LANGUAGES else "en")
+    return catalogue(lang_of(request))
 
 
 class LanguageMiddleware:

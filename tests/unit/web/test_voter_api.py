@@ -90,7 +90,9 @@ def test_a_voter_signs_in_with_the_mailed_code_and_casts(
     )
     assert response.status_code == 200, response.text
     receipt = response.json()
-    assert set(receipt) == {"tracking_code", "event_hash", "seq", "cast_at", "revote", "resent"}
+    assert set(receipt) == {
+        "tracking_code", "event_hash", "seq", "cast_at", "cast_at_text", "revote", "resent"
+    }  # fmt: skip
     mailed = served.mail.sent[-1]
     assert mailed.to == email
     assert "Your vote has been cast" in mailed.body

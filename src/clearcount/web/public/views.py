@@ -11,11 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_datetime
 
 from clearcount.counting.numbers import decimal_text
 from clearcount.counting.result import Result
@@ -26,12 +22,9 @@ from clearcount.service.elections.public_board import PublicBoardService
 from clearcount.service.elections.results import ContestDeclaration
 from clearcount.service.trigger.ports import TriggerDeclarationEntry
 from clearcount.verifier.trigger import TriggerReport, read_declaration, verify_trigger_document
-from clearcount.web.i18n import N_
+from clearcount.web.i18n import N_, local_time
 
 __all__ = ["ContestView", "TriggerView", "YesNoTest", "contest_view", "local_time", "trigger_view"]
-
-LONDON = ZoneInfo("Europe/London")
-
 
 ROW_LABELS = (
     N_("Candidate"),
@@ -42,14 +35,6 @@ ROW_LABELS = (
     N_("Excluded"),
 )
 """The stage table's fixed labels (`reports.stage_table`), translated on the page."""
-
-
-def local_time(text: str, lang: str) -> str:
-    """An ISO instant as a date and time in Europe/London, with the zone's name in words
-    ("British Summer Time", "Amser Haf Prydain")."""
-    at = datetime.fromisoformat(text)
-    locale = "en_GB" if lang == "en" else lang
-    return format_datetime(at, "d MMMM y, HH:mm zzzz", tzinfo=LONDON, locale=locale)
 
 
 @dataclass(frozen=True, slots=True)

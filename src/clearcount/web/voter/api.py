@@ -9,8 +9,10 @@
   nothing.
 - `POST .../cast` {"email", "code", "ballot", "member_id"?} -> the receipt, once the ballot is
   durably on the board (`CastingService.cast` under the member's Principal); the receipt is
-  mailed too, saying the vote has been cast. The same ballot sent again (its first answer was
-  lost) gets the stored ballot's receipt with "resent": true, and nothing new is stored.
+  mailed too, saying the vote has been cast; `cast_at_text` is `cast_at` in the request's
+  language and Europe/London time, for the receipt on the page. The same ballot sent again
+  (its first answer was lost) gets the stored ballot's receipt with "resent": true, and
+  nothing new is stored.
 - `POST .../challenge` {"spoiled"} -> the Benaloh-challenged ballot published (spec §11.5).
 
 Every POST needs the page's CSRF token (`web.security.require_csrf`) and counts against a rate
@@ -33,6 +35,7 @@ from clearcount.bootstrap import Services
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.elections.casting import CastReceipt
 from clearcount.web.errors import ApiError
+from clearcount.web.i18n import N_, lang_of, local_time, translations_for
 from clearcount.web.ratelimit import limit
 from clearcount.web.security import require_csrf
 
@@ -125,11 +128,14 @@ async def request_code(request: Request) -> Response:
     email = _text(document, "email")
     await run_in_threadpool(services.ballots.status, election_id)  # 404 for no such election
     task = _later(services.sign_in.request_code, election_id, email)
-    message = (
-        "If this address belongs to a member who can vote in this election, a 6-digit code is "
-        "on its way to it; it works for 10 minutes."
-    )
+    message = translations_for(request).gettext(CODE_ACCEPTED)
     return JSONResponse({"status": "accepted", "message": message}, 202, background=task)
+
+
+CODE_ACCEPTED = N_(
+    "If this address belongs to a member who can vote in this election, a 6-digit code is on "
+    "its way to it; it works for 10 minutes."
+)
 
 
 def _receipt_lines(receipt: CastReceipt, board_url: str) -> list[str]:
@@ -160,6 +166,7 @@ async def cast(request: Request) -> Response:
         "event_hash": receipt.event_hash,
         "seq": receipt.seq,
         "cast_at": receipt.cast_at,
+        "cast_at_text": local_time(receipt.cast_at, lang_of(request)),
         "revote": receipt.revote,
         "resent": receipt.resent,
     }

@@ -10,10 +10,9 @@ server: it arrives in the link's fragment (`#c=`), which browsers do not send.
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,9 +22,10 @@ from clearcount.bootstrap import Services
 from clearcount.record.events import Setup
 from clearcount.service.roles.delivery import short_fingerprint
 from clearcount.web.booth_assets import PAGE_SCRIPTS, manifest
+from clearcount.web.i18n import N_, lang_of, local_time
 from clearcount.web.templating import render
 
-__all__ = ["BoothScript", "local_time", "vote_page"]
+__all__ = ["BoothScript", "NotOpen", "vote_page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,45 +34,50 @@ class BoothScript:
     integrity: str
 
 
-def local_time(instant: str) -> str:
-    """An instant of the record ("2031-04-01T09:00:00Z") as people in the UK read it, with
-    its zone: "1 April 2031, 10:00 BST"."""
-    at = datetime.fromisoformat(instant.replace("Z", "+00:00"))
-    with contextlib.suppress(ZoneInfoNotFoundError):  # a system without tzdata: UTC
-        at = at.astimezone(ZoneInfo("Europe/London"))
-    return f"{at.day} {at:%B %Y, %H:%M} {at.tzname()}"
+@dataclass(frozen=True, slots=True)
+class NotOpen:
+    """Why ballots are not taken now: a catalogue message id (translated where the page shows
+    it) and the values of its placeholders."""
+
+    message: str
+    values: Mapping[str, str]
 
 
-def _state(services: Services, election_id: str, setup: Setup) -> tuple[bool, str]:
-    """Whether ballots are taken now, and if not, the sentence that says why."""
+CLOSED = N_("Voting has closed: this ballot takes no more votes.")
+NOT_PUBLISHED = N_("Voting has not opened yet: the credentials are not published.")
+OPENS_LATER = N_("Voting has not opened yet: it opens %(time)s.")
+
+
+def _state(services: Services, election_id: str, setup: Setup, lang: str) -> NotOpen | None:
+    """None while ballots are taken; else the sentence that says why not."""
     phase = services.ballots.status(election_id).phase
     now = services.clock.now()
     opens = datetime.fromisoformat(setup.opens.replace("Z", "+00:00"))
     closes = datetime.fromisoformat(setup.closes.replace("Z", "+00:00"))
     if phase in ("closed", "counting", "declared") or now >= closes:
-        return False, "Voting has closed: this ballot takes no more votes."
+        return NotOpen(CLOSED, {})
     if phase != "open":
-        return False, "Voting has not opened yet: the credentials are not published."
+        return NotOpen(NOT_PUBLISHED, {})
     if now < opens:
-        return False, f"Voting has not opened yet: it opens {local_time(setup.opens)}."
-    return True, ""
+        return NotOpen(OPENS_LATER, {"time": local_time(setup.opens, lang)})
+    return None
 
 
-def _page(services: Services, election_id: str) -> dict[str, object]:
+def _page(services: Services, election_id: str, lang: str) -> dict[str, object]:
     event = services.ballots.setup_event(election_id)
     setup = Setup.from_body(event.body, "Setup")
-    voting, reason = _state(services, election_id, setup)
+    not_open = _state(services, election_id, setup, lang)
     integrity = setup.booth or manifest()  # the record's pin; an election without one: today's
     return {
         "title": setup.title,
         "election_id": election_id,
         "setup": setup,
-        "opens": local_time(setup.opens),
-        "closes": local_time(setup.closes),
+        "opens": local_time(setup.opens, lang),
+        "closes": local_time(setup.closes, lang),
         "fingerprint": event.hash,
         "short_fingerprint": short_fingerprint(event.hash),
-        "voting": voting,
-        "closed_reason": reason,
+        "voting": not_open is None,
+        "not_open": not_open,
         "scripts": [BoothScript(n, integrity[n]) for n in PAGE_SCRIPTS if n in integrity],
     }
 
@@ -80,5 +85,5 @@ def _page(services: Services, election_id: str) -> dict[str, object]:
 async def vote_page(request: Request) -> Response:
     services: Services = request.app.state.services
     election_id = request.path_params["election_id"]
-    context = await run_in_threadpool(_page, services, election_id)
+    context = await run_in_threadpool(_page, services, election_id, lang_of(request))
     return render(request, "voter/vote.html", context)

@@ -72,15 +72,11 @@
   }
   function status(message) {
     const el = byId("booth-status");
-    if (!el) return;
-    el.textContent = message;
-    el.hidden = message === "";
+    if (el) el.textContent = message;
   }
   function showError(message) {
     const el = byId("booth-error");
-    if (!el) return;
-    el.textContent = message;
-    el.hidden = message === "";
+    if (el) el.textContent = message;
   }
   function showSection(id) {
     for (const other of ["review", "audit", "signin", "receipt"]) {
@@ -220,7 +216,6 @@
     const shown = problem !== null && (showTooFew || problem.key !== "tooFew");
     const el = problemElement(fieldset);
     el.textContent = shown ? text(problem.key, { n: problem.n }) : "";
-    el.hidden = !shown;
     if (problem?.key !== "rankDuplicate") send({ op: "answer", contest: fieldset.dataset.contest ?? "", marks });
     return problem === null;
   }
@@ -389,7 +384,8 @@
     if (el) el.textContent = code;
     const details = byId("receipt-details");
     if (details) {
-      const parts = [text("castAt", { time: String(data.cast_at ?? "") })];
+      const time = typeof data.cast_at_text === "string" ? data.cast_at_text : String(data.cast_at ?? "");
+      const parts = [text("castAt", { time })];
       if (data.revote === true) parts.push(text("revote"));
       details.textContent = parts.join(" ");
     }
