@@ -5,7 +5,8 @@ Built from a trigger declaration (format clearcount-trigger-declaration/N) and i
 the affiliates' signed votes: the caller (`clearcount.documents.build`) reads the declaration
 through that module, so a change to the declaration's format follows here without a second
 parser. A body's "yes" backs the sitting MP, "no" asks for an open selection
-(docs/counting/trigger-ballot.md).
+(docs/counting/trigger-ballot.md); a tied meeting's row says how the tie was resolved (the
+chair's casting vote, or the rules' `body_tie` reading), from the count's `how`.
 """
 
 from __future__ import annotations
@@ -35,8 +36,25 @@ _READING: dict[str | None, str] = {
 }
 
 
+_TIE = "members tied; "
+"""How the count says a tied meeting's vote was reached (`counting.trigger_ballot.body_vote`)."""
+
+
 def _vote(value: object) -> str | None:
     return value if value == "yes" or value == "no" else None
+
+
+def _reading(vote: str | None, how: str, members: tuple[int, int] | None) -> str:
+    """The body's vote in words; a tied meeting's says how the tie was resolved, from the
+    count's own `how`: the chair's casting vote, or the rules' `body_tie` reading."""
+    reading = _READING.get(vote, "abstained")
+    if not how.startswith(_TIE):
+        return reading
+    tied = f"members tied {members[0]} to {members[1]}" if members else "members tied"
+    resolved = how.removeprefix(_TIE)
+    if resolved == "chair's casting vote":
+        return f"{reading} ({tied}; decided by the chair's casting vote)"
+    return f"{reading} ({tied}; the rules' reading of a tie, {resolved})"
 
 
 def _text(value: object) -> str:
@@ -54,8 +72,8 @@ def trigger_report(
     outcome = count.get("outcome")
     outcome = outcome if isinstance(outcome, Mapping) else {}
     listed = outcome.get("bodies")
-    votes: dict[tuple[str, str], str | None] = {
-        (str(b.get("kind")), str(b.get("name"))): _vote(b.get("vote"))
+    votes: dict[tuple[str, str], tuple[str | None, str]] = {
+        (str(b.get("kind")), str(b.get("name"))): (_vote(b.get("vote")), _text(b.get("how")))
         for b in (listed if isinstance(listed, list) else [])
         if isinstance(b, Mapping)
     }
@@ -85,7 +103,7 @@ def trigger_report(
                     name,
                     str(yes),
                     str(no),
-                    _READING[votes.get(("branch", name))],
+                    _reading(*votes.get(("branch", name), (None, "")), (yes, no)),
                     head[:16] + "…" if len(head) > 16 else head,
                 )
                 for name, yes, no, head in branches
@@ -96,7 +114,12 @@ def trigger_report(
         Table(
             ("Affiliate", "Vote", "Given and signed by"),
             tuple(
-                (name, _READING.get(vote, "abstained"), _text(by)) for name, vote, by in affiliates
+                (
+                    name,
+                    _reading(vote, votes.get(("affiliate", name), (None, ""))[1], None),
+                    _text(by),
+                )
+                for name, vote, by in affiliates
             ),
             first_column_width=0.4,
         ),
