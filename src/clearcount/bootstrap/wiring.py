@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from clearcount.bootstrap.booth import served_booth
-from clearcount.bootstrap.config import Config
+from clearcount.bootstrap.config import Config, sqlite_file
+from clearcount.crypto.sealing import Sealer
+from clearcount.crypto.server_key import data_directory, load_server_key
 from clearcount.mail.smtp import SmtpMailer
 from clearcount.service.audit import AuditService
 from clearcount.service.elections.appeals import AppealService
@@ -29,12 +32,13 @@ from clearcount.service.membership.organisations import OrganisationService
 from clearcount.service.membership.roll_import import RollImporter
 from clearcount.service.membership.roll_snapshot import RollService
 from clearcount.service.officials.accounts import OfficialService
+from clearcount.service.officials.records import TOTP_PURPOSE
 from clearcount.service.ports import Clock, Mailer, SaltSource, SystemClock, system_salts
 from clearcount.service.roles.ceremony_relay import CeremonyRelay
 from clearcount.service.trigger.ballots import TriggerService
 from clearcount.storage.store import SqlStore
 
-__all__ = ["Services", "build"]
+__all__ = ["Services", "build", "totp_sealer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,13 @@ class Services:
     def close(self) -> None:
         """Release the database connections."""
         self.store.close()
+
+
+def totp_sealer(config: Config) -> Sealer:
+    """The officials' TOTP secrets' sealer: the server key from the environment or the data
+    directory's key file (`crypto.server_key`), loaded when first needed."""
+    folder = data_directory(sqlite_file(config.database_url))
+    return Sealer(TOTP_PURPOSE, lambda: load_server_key(folder, os.environ))
 
 
 def build(
@@ -121,7 +132,7 @@ def build(
         sign_in=SignInService(uow, clock, mailer),
         turnout=TurnoutService(uow, clock),
         reminders=ReminderService(uow, clock, config.reminders_every),
-        officials=OfficialService(uow, clock),
+        officials=OfficialService(uow, clock, totp_sealer(config)),
         ceremony=CeremonyRelay(uow),
         public=PublicBoardService(uow, clock, verify),
     )

@@ -27,7 +27,7 @@ def _official(row: sa.Row[Any]) -> Official:
         Role(row.role),
         row.name,
         row.password_hash,
-        row.totp_secret,
+        row.totp_sealed,
         row.created_by,
         row.created_at,
         row.totp_last_step,
@@ -44,7 +44,7 @@ class SqlOfficialRepository:
         self._c.execute(officials.insert().values(
             username=official.username, organisation_id=official.organisation_id,
             role=official.role.value, name=official.name,
-            password_hash=official.password_hash, totp_secret=official.totp_secret,
+            password_hash=official.password_hash, totp_sealed=official.totp_secret,
             totp_last_step=official.totp_last_step, failed_attempts=official.failed_attempts,
             locked_until=official.locked_until, created_by=official.created_by,
             created_at=official.created_at,

@@ -1,9 +1,11 @@
 """Officials' accounts, their sessions and the reminders sent (issue 9, issue 11), on the same
 metadata as `tables`. Migration 0008 creates them.
 
-`officials` and `official_sessions` change (counters, locks, last seen) and sessions go when
-they end; `reminder_rounds` and `reminders_sent` are the reminders' sent log: a round is made
-once and each member reminded in it once (`reminders_sent` is append-only).
+An official's TOTP secret is stored sealed under the server's key (`totp_sealed`, migration
+0011; `crypto.sealing`), never in the clear. `officials` and `official_sessions` change
+(counters, locks, last seen) and sessions go when they end; `reminder_rounds` and
+`reminders_sent` are the reminders' sent log: a round is made once and each member reminded in
+it once (`reminders_sent` is append-only).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ officials = sa.Table(
     sa.Column("role", sa.String(24), nullable=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("password_hash", sa.Text, nullable=False),
-    sa.Column("totp_secret", sa.String(64), nullable=False),
+    sa.Column("totp_sealed", sa.Text, nullable=False),
     sa.Column("totp_last_step", sa.BigInteger, nullable=False),
     sa.Column("failed_attempts", sa.Integer, nullable=False),
     sa.Column("locked_until", INSTANT, nullable=True),

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from tests.principals import officer
 from tests.unit.service.world import OFFICER, World
 
+from clearcount.crypto.sealing import Sealer, ServerKey
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.errors import (
     ConflictError,
@@ -25,14 +26,19 @@ from clearcount.service.officials.accounts import (
     OfficialService,
     OfficialSignInError,
 )
+from clearcount.service.officials.records import TOTP_PURPOSE
 
 PASSWORD = "correct horse battery"
+
+
+def sealer(key: bytes = bytes(range(32)), source: str = "the test key") -> Sealer:
+    return Sealer(TOTP_PURPOSE, lambda: ServerKey(key, source))
 
 
 @pytest.fixture
 def service(world: World) -> OfficialService:
     world.union()
-    return OfficialService(world.store.unit_of_work, world.clock)
+    return OfficialService(world.store.unit_of_work, world.clock, sealer())
 
 
 def make(service: OfficialService, role: Role = Role.OFFICER) -> NewOfficial:

@@ -50,6 +50,7 @@ from clearcount.service.officials.records import (
     Official,
     OfficialUnitOfWork,
     OfficialUnitOfWorkFactory,
+    SecretSeal,
     StoredSession,
 )
 from clearcount.service.ports import Clock
@@ -136,9 +137,10 @@ class OfficialSession:
 class OfficialService:
     """Accounts, two-factor sign-in and sessions of officials."""
 
-    def __init__(self, uow: OfficialUnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: OfficialUnitOfWorkFactory, clock: Clock, seal: SecretSeal) -> None:
         self._uow = uow
         self._clock = clock
+        self._seal = seal
         self._addresses = AttemptWindow(*ADDRESS_LIMIT)
 
     def add(
@@ -171,7 +173,7 @@ class OfficialService:
             role,
             name.strip(),
             hash_password(password),
-            secret,
+            self._seal.seal(username, secret),
             principal.name,
             format_instant(at),
         )
@@ -262,7 +264,8 @@ class OfficialService:
             if official is None or self._locked(official, now):
                 uow.commit()
                 raise OfficialSignInError(_REFUSED)
-            step = code_step(official.totp_secret, code.strip(), now, official.totp_last_step)
+            secret = self._seal.open(official.username, official.totp_secret)
+            step = code_step(secret, code.strip(), now, official.totp_last_step)
             if step is None:
                 # the password stays proven: keep a pending session under the same token
                 uow.sessions.add(pending)

@@ -1,7 +1,8 @@
 """The stored values of officials' accounts and sessions, and the ports that store them.
 
 An account holds only what sign-in needs: the argon2id hash of the password (never the
-password), the TOTP secret (RFC 6238), the last time step a code was accepted at (so a code is
+password), the TOTP secret (RFC 6238) sealed under the server's key (`SecretSeal`: the database
+never holds it in the clear), the last time step a code was accepted at (so a code is
 never accepted twice), and the failed-attempt counter and lock. A session is stored under the
 SHA-256 of its token: whoever reads the database gets no token a browser could present.
 """
@@ -18,10 +19,12 @@ from clearcount.service.membership.ports import UnitOfWork
 __all__ = [
     "PENDING",
     "SIGNED_IN",
+    "TOTP_PURPOSE",
     "Official",
     "OfficialRepository",
     "OfficialUnitOfWork",
     "OfficialUnitOfWorkFactory",
+    "SecretSeal",
     "SessionRepository",
     "StoredSession",
 ]
@@ -29,6 +32,8 @@ __all__ = [
 PENDING = "password"
 """A session whose password was right and which waits for the TOTP code."""
 SIGNED_IN = "signed_in"
+TOTP_PURPOSE = "totp-secret"
+"""The sealed TOTP secrets' purpose, in their associated data (`crypto.sealing`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +46,21 @@ class Official:
     name: str
     password_hash: str
     totp_secret: str
+    """Sealed (`SecretSeal.seal(username, secret)`), never the base32 secret itself."""
     created_by: str
     created_at: str
     totp_last_step: int = -1
     failed_attempts: int = 0
     locked_until: str | None = None
+
+
+class SecretSeal(Protocol):
+    """Seals an official's TOTP secret for storage, bound to the username, and opens it
+    (`crypto.sealing.Sealer`: ChaCha20-Poly1305 under the server's key)."""
+
+    def seal(self, owner: str, secret: str) -> str: ...
+
+    def open(self, owner: str, value: str) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
