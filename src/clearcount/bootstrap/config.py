@@ -18,6 +18,9 @@ Read from an optional TOML file, then the environment (which wins):
 
     [reminders]
     every_hours = 24               # at most one round of reminders per this many hours
+    [rate_limits]                  # per client address, shared by every process
+    cast = [20, 600]               # (bootstrap.limits_config: login, code, cast, and
+                                   # [rate_limits.address."IP"] for one address's own)
 
 The file is the one named (`--config`, CLEARCOUNT_CONFIG), else the first `clearcount.toml` in
 the current folder or a parent, else $XDG_CONFIG_HOME/clearcount/config.toml (`find_config`). A
@@ -37,13 +40,15 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from clearcount.bootstrap.limits_config import rate_limits
 from clearcount.core.errors import ConfigError
 from clearcount.mail.smtp import SmtpSettings
+from clearcount.service.rate_limits import RateLimits
 
 __all__ = ["CONFIG_NAME", "Config", "find_config", "load_config", "sqlite_file"]
 
@@ -74,6 +79,7 @@ class Config:
     verifier_workers: int | None = None
     reminders_every: timedelta = timedelta(hours=24)
     database_source: str = _DEFAULT
+    rate_limits: RateLimits = field(default_factory=RateLimits)
 
 
 def find_config(start: Path, env: Mapping[str, str]) -> Path | None:
@@ -185,4 +191,5 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         None if workers is None else _integer(workers, "verifier.workers"),
         timedelta(hours=hours),
         source,
+        rate_limits(document),
     )

@@ -34,6 +34,7 @@ from clearcount.service.membership.roll_snapshot import RollService
 from clearcount.service.officials.accounts import OfficialService
 from clearcount.service.officials.records import TOTP_PURPOSE
 from clearcount.service.ports import Clock, Mailer, SaltSource, SystemClock, system_salts
+from clearcount.service.rate_limits import RateLimitService
 from clearcount.service.roles.ceremony_relay import CeremonyRelay
 from clearcount.service.trigger.ballots import TriggerService
 from clearcount.storage.store import SqlStore
@@ -72,6 +73,7 @@ class Services:
     officials: OfficialService
     ceremony: CeremonyRelay
     public: PublicBoardService
+    rate_limits: RateLimitService
 
     def close(self) -> None:
         """Release the database connections."""
@@ -107,8 +109,10 @@ def build(
     verify = verify or run_verifier(config.verifier_workers)
     if mailer is None and config.smtp is not None:
         mailer = SmtpMailer(config.smtp)
+    limits = RateLimitService(uow, clock, config.rate_limits)
     return Services(
         store=store,
+        rate_limits=limits,
         clock=clock,
         mailer=mailer,
         organisations=OrganisationService(uow, clock),
@@ -132,7 +136,7 @@ def build(
         sign_in=SignInService(uow, clock, mailer),
         turnout=TurnoutService(uow, clock),
         reminders=ReminderService(uow, clock, config.reminders_every),
-        officials=OfficialService(uow, clock, totp_sealer(config)),
+        officials=OfficialService(uow, clock, totp_sealer(config), limits),
         ceremony=CeremonyRelay(uow),
         public=PublicBoardService(uow, clock, verify),
     )

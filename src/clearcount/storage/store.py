@@ -43,6 +43,7 @@ from clearcount.service.membership.ports import (
     SnapshotRepository,
 )
 from clearcount.service.officials.records import OfficialRepository, SessionRepository
+from clearcount.service.rate_limits import RateLimitRepository
 from clearcount.service.roles.ceremony_relay import CeremonyMessageRepository
 from clearcount.service.trigger.ports import TriggerRepository
 from clearcount.storage.ceremony_messages import SqlCeremonyMessageRepository
@@ -63,6 +64,7 @@ from clearcount.storage.official_repositories import (
     SqlReminderRepository,
     SqlSessionRepository,
 )
+from clearcount.storage.rate_limits import SqlRateLimitRepository
 from clearcount.storage.repositories import (
     SqlAuditRepository,
     SqlBallotRulesRepository,
@@ -112,6 +114,7 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     reminders: ReminderRepository
     ceremony_messages: CeremonyMessageRepository
+    rate_limits: RateLimitRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -145,6 +148,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(connection)
         self.reminders = SqlReminderRepository(connection)
         self.ceremony_messages = SqlCeremonyMessageRepository(connection)
+        self.rate_limits = SqlRateLimitRepository(connection)
         return self
 
     def _discard(self) -> None:

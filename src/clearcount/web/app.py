@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -22,30 +22,20 @@ from starlette.staticfiles import StaticFiles
 from clearcount.bootstrap import Config, Services, build
 from clearcount.web import i18n, site
 from clearcount.web.errors import exception_handlers
-from clearcount.web.ratelimit import RateLimiter
 from clearcount.web.security import SecurityHeaders
 from clearcount.web.templating import make_templates
 
-__all__ = ["STATIC", "Limits", "WebOptions", "create_app"]
+__all__ = ["STATIC", "WebOptions", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
 
 
 @dataclass(frozen=True, slots=True)
-class Limits:
-    """The rate limits per client address (requests per window of seconds)."""
-
-    login: tuple[int, float] = (10, 300.0)
-    code: tuple[int, float] = (5, 600.0)
-    cast: tuple[int, float] = (20, 600.0)
-
-
-@dataclass(frozen=True, slots=True)
 class WebOptions:
-    """How this server runs: behind TLS (HSTS, Secure cookies), and its rate limits."""
+    """How this server runs: behind TLS (HSTS, Secure cookies). The rate limits are settings
+    (`Config.rate_limits`), counted in the database (`web.ratelimit`)."""
 
     behind_tls: bool = False
-    limits: Limits = field(default_factory=Limits)
 
 
 def _routes() -> list[BaseRoute]:
@@ -96,8 +86,4 @@ def create_app(
     app.state.services = wired
     app.state.templates = make_templates()
     app.state.options = options
-    app.state.limits = {
-        name: RateLimiter(what, *getattr(options.limits, name))
-        for name, what in (("login", "sign-in"), ("code", "code"), ("cast", "cast"))
-    }
     return app

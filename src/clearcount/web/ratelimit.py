@@ -1,64 +1,28 @@
-"""An in-memory rate limiter for logins, one-time codes and casts (issue 9).
+"""Rate limits on logins, one-time codes and casts per client address (issue 9).
 
-A sliding window per key ("code:<ip>", "cast:<ip>"): at most `limit` hits in `window` seconds.
-It lives in one server process; with several processes each keeps its own count, so the
-effective limit is at most processes x limit (still a bound on guessing). The one-time codes'
-own try counter (five tries) is in the database and holds across processes.
+Counted in the database by `service.rate_limits` (a window per limit and address, incremented
+atomically), so every server process of `clearcount serve --workers N`, and every machine on
+one database, shares one count. The limits are the `[rate_limits]` settings (docs/web/server.md);
+the officials' sign-in steps are counted by the officials' service itself (`login`).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-__all__ = ["RateLimitedError", "RateLimiter", "limit"]
+from clearcount.bootstrap import Services
+from clearcount.service.rate_limits import RateLimitedError
+
+__all__ = ["RateLimitedError", "client_address", "limit"]
 
 
-class RateLimitedError(Exception):
-    """Too many requests for one key; `retry_after` whole seconds until the next is allowed."""
-
-    def __init__(self, what: str, retry_after: int) -> None:
-        super().__init__(f"too many {what} requests; try again in {retry_after} seconds")
-        self.what = what
-        self.retry_after = retry_after
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
-@dataclass
-class RateLimiter:
-    """At most `limit` hits per key in any `window` seconds; `monotonic` is injectable."""
-
-    what: str
-    limit: int
-    window: float
-    monotonic: Callable[[], float] = time.monotonic
-    _hits: dict[str, deque[float]] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def hit(self, key: str) -> None:
-        """Count one request for `key`, or raise RateLimitedError (the request is not counted)."""
-        now = self.monotonic()
-        with self._lock:
-            if len(self._hits) > 10_000:  # forget idle keys, so memory stays bounded
-                self._forget(now)
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                raise RateLimitedError(self.what, max(1, int(hits[0] + self.window - now + 0.999)))
-            hits.append(now)
-
-    def _forget(self, now: float) -> None:
-        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
-            del self._hits[key]
-
-
-def limit(request: Request, name: str) -> None:
-    """Count this request against the app's limiter `name` ("login", "code", "cast") for the
-    client's address; RateLimitedError (HTTP 429) when over."""
-    limiter: RateLimiter = request.app.state.limits[name]
-    limiter.hit(request.client.host if request.client else "unknown")
+async def limit(request: Request, name: str) -> None:
+    """Count this request against the limit `name` ("code", "cast") for the client's address;
+    RateLimitedError (HTTP 429) when over."""
+    services: Services = request.app.state.services
+    await run_in_threadpool(services.rate_limits.hit, name, client_address(request))

@@ -23,6 +23,7 @@ from clearcount.crypto.server_key import ENV_KEY, ENV_KEY_FILE, KEY_FILE, load_s
 from clearcount.service.authorisation import Role
 from clearcount.service.officials.accounts import NewOfficial, OfficialService
 from clearcount.service.officials.records import TOTP_PURPOSE
+from clearcount.service.rate_limits import RateLimitService
 from clearcount.storage.engine import create_engine
 from clearcount.storage.migrate import upgrade
 from clearcount.storage.store import SqlStore
@@ -31,7 +32,8 @@ from clearcount.storage.store import SqlStore
 @pytest.fixture
 def service(world: World) -> OfficialService:
     world.union()
-    return OfficialService(world.store.unit_of_work, world.clock, sealer())
+    limits = RateLimitService(world.store.unit_of_work, world.clock)
+    return OfficialService(world.store.unit_of_work, world.clock, sealer(), limits)
 
 
 def secret_of(new: NewOfficial) -> str:
@@ -80,8 +82,9 @@ def test_a_sealed_secret_swapped_between_two_officials_does_not_open(
 
 def test_a_wrong_key_is_a_clear_error(service: OfficialService, world: World) -> None:
     new = make(service)
+    limits = RateLimitService(world.store.unit_of_work, world.clock)
     other = OfficialService(
-        world.store.unit_of_work, world.clock, sealer(b"\x01" * 32, "/srv/other.key")
+        world.store.unit_of_work, world.clock, sealer(b"\x01" * 32, "/srv/other.key"), limits
     )
     pending = other.sign_in("rquayle", PASSWORD, "a")
     with pytest.raises(SealError, match=r"server key from /srv/other.key: the key is not the one"):

@@ -27,6 +27,7 @@ from clearcount.service.officials.accounts import (
     OfficialSignInError,
 )
 from clearcount.service.officials.records import TOTP_PURPOSE
+from clearcount.service.rate_limits import RateLimitService
 
 PASSWORD = "correct horse battery"
 
@@ -38,7 +39,8 @@ def sealer(key: bytes = bytes(range(32)), source: str = "the test key") -> Seale
 @pytest.fixture
 def service(world: World) -> OfficialService:
     world.union()
-    return OfficialService(world.store.unit_of_work, world.clock, sealer())
+    limits = RateLimitService(world.store.unit_of_work, world.clock)
+    return OfficialService(world.store.unit_of_work, world.clock, sealer(), limits)
 
 
 def make(service: OfficialService, role: Role = Role.OFFICER) -> NewOfficial:

@@ -12,14 +12,15 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from clearcount.bootstrap import Config
+from clearcount.service.rate_limits import Limit, RateLimits
 from clearcount.web.app import WebOptions, create_app
-from clearcount.web.ratelimit import RateLimitedError, RateLimiter, limit
+from clearcount.web.ratelimit import limit
 from clearcount.web.security import CONTENT_SECURITY_POLICY, CSRF_COOKIE, require_csrf
 
 
 async def _echo(request: Request) -> Response:
     await require_csrf(request)
-    limit(request, "cast")
+    await limit(request, "cast")
     return JSONResponse({"ok": True})
 
 
@@ -103,8 +104,7 @@ def test_errors_are_json_under_api_and_pages_elsewhere(client: TestClient) -> No
 
 def test_rate_limit_answers_429_with_retry_after(client: TestClient) -> None:
     token = client.get("/accessibility").cookies.get(CSRF_COOKIE) or client.cookies[CSRF_COOKIE]
-    limiter = client.app.state.limits["cast"]  # type: ignore[attr-defined]
-    for _ in range(limiter.limit):
+    for _ in range(RateLimits().cast.hits):
         assert client.post("/api/echo", json={}, headers={"X-CSRF-Token": token}).status_code == 200
     response = client.post("/api/echo", json={}, headers={"X-CSRF-Token": token})
     assert response.status_code == 429
@@ -112,14 +112,20 @@ def test_rate_limit_answers_429_with_retry_after(client: TestClient) -> None:
     assert int(response.headers["retry-after"]) >= 1
 
 
-def test_rate_limiter_slides_its_window() -> None:
-    now = [0.0]
-    limiter = RateLimiter("code", 2, 10.0, lambda: now[0])
-    limiter.hit("a")
-    limiter.hit("a")
-    limiter.hit("b")
-    with pytest.raises(RateLimitedError) as raised:
-        limiter.hit("a")
-    assert raised.value.retry_after == 10
-    now[0] = 10.0
-    limiter.hit("a")
+def test_server_processes_on_one_database_share_the_limit(tmp_path: Path) -> None:
+    """Two apps over one database (two `--workers`): the count is the database's."""
+    config = Config(
+        database_url=f"sqlite:///{tmp_path / 'c.db'}", rate_limits=RateLimits(cast=Limit(3, 600))
+    )
+    statuses = []
+    for _ in range(2):
+        app = create_app(config)
+        app.router.routes.append(Route("/api/echo", _echo, methods=["POST"]))
+        with TestClient(app) as worker:
+            token = (
+                worker.get("/accessibility").cookies.get(CSRF_COOKIE) or worker.cookies[CSRF_COOKIE]
+            )
+            for _ in range(2):
+                response = worker.post("/api/echo", json={}, headers={"X-CSRF-Token": token})
+                statuses.append(response.status_code)
+    assert statuses == [200, 200, 200, 429]

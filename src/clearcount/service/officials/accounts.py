@@ -43,7 +43,6 @@ from clearcount.service.officials.factors import (
     password_matches,
     provisioning_uri,
 )
-from clearcount.service.officials.limits import AttemptWindow
 from clearcount.service.officials.records import (
     PENDING,
     SIGNED_IN,
@@ -54,6 +53,7 @@ from clearcount.service.officials.records import (
     StoredSession,
 )
 from clearcount.service.ports import Clock
+from clearcount.service.rate_limits import RateLimitedError, RateLimitService
 
 __all__ = [
     "IDLE_FOR",
@@ -72,9 +72,6 @@ LOCK_FOR = timedelta(minutes=15)
 PENDING_FOR = timedelta(minutes=5)
 IDLE_FOR = timedelta(minutes=30)
 LIFETIME = timedelta(hours=12)
-ADDRESS_LIMIT = (20, timedelta(minutes=1))
-"""At most 20 sign-in steps a minute from one address."""
-
 OFFICIAL_ROLES = frozenset(Role) - {Role.VOTER}
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 _REFUSED = "wrong username, password or code, or too many tries; wait and try again"
@@ -137,11 +134,17 @@ class OfficialSession:
 class OfficialService:
     """Accounts, two-factor sign-in and sessions of officials."""
 
-    def __init__(self, uow: OfficialUnitOfWorkFactory, clock: Clock, seal: SecretSeal) -> None:
+    def __init__(
+        self,
+        uow: OfficialUnitOfWorkFactory,
+        clock: Clock,
+        seal: SecretSeal,
+        limits: RateLimitService,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._seal = seal
-        self._addresses = AttemptWindow(*ADDRESS_LIMIT)
+        self._limits = limits
 
     def add(
         self,
@@ -206,9 +209,13 @@ class OfficialService:
     def _locked(official: Official, now: datetime) -> bool:
         return official.locked_until is not None and now < _instant(official.locked_until)
 
-    def _check_address(self, address: str, now: datetime) -> None:
-        if not self._addresses.allow(address, now):
-            raise OfficialSignInError(_REFUSED)
+    def _check_address(self, address: str) -> None:
+        """Each sign-in step counts against the address's `login` limit, in the database so
+        that every server process shares it (service.rate_limits); over it, the one refusal."""
+        try:
+            self._limits.hit("login", address)
+        except RateLimitedError:
+            raise OfficialSignInError(_REFUSED) from None
 
     def _fail(self, uow: OfficialUnitOfWork, official: Official, now: datetime) -> None:
         """Count a wrong password or code; lock the account at MAX_FAILURES; commit."""
@@ -233,7 +240,7 @@ class OfficialService:
     def sign_in(self, username: str, password: str, address: str) -> str:
         """Step 1: the password. Returns the pending token `confirm_code` takes."""
         now = self._clock.now()
-        self._check_address(address, now)
+        self._check_address(address)
         with self._uow() as uow:
             official = uow.officials.get(username, lock=True)
             right = password_matches(None if official is None else official.password_hash, password)
@@ -251,7 +258,7 @@ class OfficialService:
     def confirm_code(self, pending_token: str, code: str, address: str) -> OfficialSession:
         """Step 2: the TOTP code. Returns the new signed-in session (a new token)."""
         now = self._clock.now()
-        self._check_address(address, now)
+        self._check_address(address)
         with self._uow() as uow:
             pending = uow.sessions.get(_hash(pending_token))
             if pending is None or pending.stage != PENDING:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from clearcount.storage import (
     election_tables,  # noqa: F401  (its tables join `metadata`)
+    rate_limits,  # noqa: F401  (its table joins `metadata`)
     sign_in_codes,  # noqa: F401  (its table joins `metadata`)
 )
 from clearcount.storage.tables import metadata

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from clearcount.bootstrap import Services
 from clearcount.service.officials.accounts import OfficialSession, OfficialSignInError
-from clearcount.web.ratelimit import limit
+from clearcount.web.ratelimit import client_address
 from clearcount.web.security import CSRF_FIELD, CsrfError, require_csrf
 from clearcount.web.templating import render
 
@@ -48,10 +48,6 @@ class SignInNeededError(Exception):
 def _services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _secure(request: Request) -> bool:
@@ -94,12 +90,11 @@ async def sign_in_form(request: Request) -> Response:
 
 async def sign_in_submit(request: Request) -> Response:
     await require_csrf(request)
-    limit(request, "login")
     username = (await form_text(request, "username")).strip().lower()
     password = await form_text(request, "password")
     try:
         pending = await run_in_threadpool(
-            _services(request).officials.sign_in, username, password, _address(request)
+            _services(request).officials.sign_in, username, password, client_address(request)
         )
     except OfficialSignInError as error:
         context = {"title": "Sign in", "problem": str(error)}
@@ -117,12 +112,11 @@ async def code_form(request: Request) -> Response:
 
 async def code_submit(request: Request) -> Response:
     await require_csrf(request)
-    limit(request, "login")
     pending = request.cookies.get(PENDING_COOKIE, "")
     code = await form_text(request, "code")
     try:
         session = await run_in_threadpool(
-            _services(request).officials.confirm_code, pending, code, _address(request)
+            _services(request).officials.confirm_code, pending, code, client_address(request)
         )
     except OfficialSignInError as error:
         context = {"title": "Enter your code", "problem": str(error)}

@@ -104,7 +104,7 @@ def _later(function: Callable[..., object], *args: object) -> BackgroundTask:
 async def _post(request: Request, limiter: str) -> tuple[str, Mapping[str, Any], Services]:
     """A booth POST's checks in order: CSRF token, rate limit, JSON body; then its parts."""
     await require_csrf(request)
-    limit(request, limiter)
+    await limit(request, limiter)
     document = await _json(request)
     return request.path_params["election_id"], document, _services(request)
 

@@ -1,0 +1,47 @@
+"""Rate-limit windows (service.rate_limits), shared by every server process: one row per
+(hashed limit and address, window start) with its counter. Migration 0012 creates the table.
+
+`hit` is one statement on both databases, INSERT ... ON CONFLICT DO UPDATE SET hits = hits + 1
+RETURNING hits (SQLite 3.35+, PostgreSQL 9.5+): the increment and the read are atomic, so
+concurrent processes each see their own count. Not part of any record and not append-only.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from clearcount.storage.tables import HASH, metadata
+
+__all__ = ["SqlRateLimitRepository", "rate_limit_windows"]
+
+rate_limit_windows = sa.Table(
+    "rate_limit_windows",
+    metadata,
+    sa.Column("bucket", HASH, nullable=False),
+    sa.Column("window_start", sa.BigInteger, nullable=False),
+    sa.Column("window_end", sa.BigInteger, nullable=False),
+    sa.Column("hits", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("bucket", "window_start", name="pk_rate_limit_windows"),
+    sa.Index("ix_rate_limit_windows_window_end", "window_end"),
+)
+
+
+class SqlRateLimitRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def hit(self, bucket: str, window_start: int, window_end: int) -> int:
+        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(rate_limit_windows).values(
+            bucket=bucket, window_start=window_start, window_end=window_end, hits=1
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=["bucket", "window_start"],
+            set_={"hits": rate_limit_windows.c.hits + 1},
+        ).returning(rate_limit_windows.c.hits)
+        hits: int = self._c.execute(statement).scalar_one()
+        return hits
+
+    def expire(self, now: int) -> None:
+        self._c.execute(rate_limit_windows.delete().where(rate_limit_windows.c.window_end <= now))
