@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -20,9 +20,6 @@ from clearcount.service.ports import Mailer
 
 from .common import Database, UserError, db_options
 from .context import config_of, open_services
-
-if TYPE_CHECKING:
-    from clearcount.web.app import Limits
 
 __all__ = ["parse_limits", "serve", "serve_command"]
 
@@ -58,16 +55,19 @@ def parse_limits(given: tuple[str, ...]) -> dict[str, tuple[int, float]]:
 
 def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
           mailer: Mailer | None = None, banner: str = "", workers: int = 1,
-          limits: Limits | None = None) -> None:  # fmt: skip
-    """Run the site on HOST:PORT until interrupted (Ctrl-C), in `workers` processes."""
+          limits: Mapping[str, tuple[int, float]] | None = None) -> None:  # fmt: skip
+    """Run the site on HOST:PORT until interrupted (Ctrl-C), in `workers` processes; `limits`
+    replace the settings' rate limits for every address (`--rate-limit`)."""
     import uvicorn
 
-    from clearcount.web.app import Limits, WebOptions, create_app
+    from clearcount.web.app import WebOptions, create_app
 
-    options = WebOptions(behind_tls=behind_tls, limits=limits or Limits())
+    options = WebOptions(behind_tls=behind_tls)
+    limits = dict(limits or {})
     if workers > 1 and mailer is not None:
         raise UserError("--workers: several processes send mail only through [smtp] settings")
     with open_services(db, mailer=mailer) as services:
+        services.rate_limits.limits = services.rate_limits.limits.given(limits)
         if services.mailer is None:
             click.echo(
                 "warning: no SMTP server configured ([smtp] or CLEARCOUNT_SMTP_HOST): "
@@ -84,7 +84,7 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
             return
     from .serve_worker import SETTINGS, settings_json
 
-    os.environ[SETTINGS] = settings_json(db, options)
+    os.environ[SETTINGS] = settings_json(db, options, limits)
     uvicorn.run("clearcount.cli.serve_worker:app", factory=True, workers=workers, host=host,
                 port=port, log_level="warning", server_header=False)  # fmt: skip
 
@@ -109,8 +109,8 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
     default=1,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Server processes on the one port (about one per CPU core); rate limits then count "
-    "per process.",
+    help="Server processes on the one port (about one per CPU core); they share the rate "
+    "limits (counted in the database).",
 )
 @click.option(
     "--rate-limit",
@@ -118,16 +118,14 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
     multiple=True,
     envvar="CLEARCOUNT_RATE_LIMITS",
     metavar="NAME=COUNT/SECONDS",
-    help="Requests allowed per client address (per process) in a window: login (default "
-    "10/300), code (5/600), cast (20/600); repeatable, or CLEARCOUNT_RATE_LIMITS='code=5/600 "
-    "cast=20/600'.",
+    help="Requests allowed per client address in a window of whole seconds, for every address "
+    "(over the settings' [rate_limits]): login (default 10/300), code (5/600), cast (20/600); "
+    "repeatable, or CLEARCOUNT_RATE_LIMITS='code=5/600 cast=20/600'.",
 )
 @db_options
 def serve_command(directory: Path | None, host: str, port: int, behind_tls: bool, workers: int,
                   rate_limits: tuple[str, ...], db: Database) -> None:  # fmt: skip
     """Serve the voters' booth, the public pages and the officials' console over HTTP."""
-    from clearcount.web.app import Limits
-
-    limits = Limits(**parse_limits(rate_limits))
+    limits = parse_limits(rate_limits)
     serve(database_in(directory, db), host, port, behind_tls=behind_tls, workers=workers,
           limits=limits)  # fmt: skip

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 
 from clearcount.bootstrap import build
-from clearcount.web.app import Limits, WebOptions, create_app
+from clearcount.web.app import WebOptions, create_app
 
 from .common import Database
 from .context import config_of
@@ -28,16 +29,18 @@ __all__ = ["SETTINGS", "app", "settings_json"]
 SETTINGS = "CLEARCOUNT_SERVE_SETTINGS"
 
 
-def settings_json(db: Database, options: WebOptions) -> str:
-    """What a worker needs to build the same app as the `serve` command's process."""
-    limits = options.limits
+def settings_json(
+    db: Database, options: WebOptions, limits: Mapping[str, tuple[int, float]]
+) -> str:
+    """What a worker needs to build the same app as the `serve` command's process (`limits`:
+    the `--rate-limit` ones; the settings file's the worker reads itself)."""
     return json.dumps(
         {
             "url": db.url,
             "config_file": None if db.config_file is None else str(db.config_file),
             "schema": db.schema,
             "behind_tls": options.behind_tls,
-            "limits": {"login": limits.login, "code": limits.code, "cast": limits.cast},
+            "limits": dict(limits),
         }
     )
 
@@ -55,8 +58,8 @@ def app() -> Starlette:
     given = {
         name: (int(count), float(window)) for name, (count, window) in settings["limits"].items()
     }
-    limits = Limits(login=given["login"], code=given["code"], cast=given["cast"])
-    options = WebOptions(behind_tls=settings["behind_tls"], limits=limits)
+    options = WebOptions(behind_tls=settings["behind_tls"])
     config = config_of(db)
     services = build(config, schema=db.schema)
+    services.rate_limits.limits = services.rate_limits.limits.given(given)
     return create_app(config, services=services, options=options, owns_services=True)

@@ -18,6 +18,7 @@ and the five tries of a sign-in code are separate and unchanged.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -69,6 +70,18 @@ class RateLimits:
     code: Limit = Limit(5, 600)
     cast: Limit = Limit(20, 600)
     addresses: Mapping[str, Mapping[str, Limit]] = field(default_factory=dict)
+
+    def given(self, limits: Mapping[str, tuple[int, float]]) -> RateLimits:
+        """These limits with some replaced for every address ({name: (hits, seconds)}, as
+        `clearcount serve --rate-limit` gives them; a window is whole seconds, at least 1)."""
+        def pick(name: str) -> Limit:
+            if name not in limits:
+                found: Limit = getattr(self, name)
+                return found
+            hits, seconds = limits[name]
+            return Limit(hits, max(1, math.ceil(seconds)))
+
+        return RateLimits(pick("login"), pick("code"), pick("cast"), self.addresses)
 
     def limit(self, name: str, address: str) -> Limit:
         own = self.addresses.get(address, {})

@@ -9,7 +9,8 @@ import pytest
 from clearcount.cli.common import Database, UserError
 from clearcount.cli.serve_command import parse_limits
 from clearcount.cli.serve_worker import settings_json
-from clearcount.web.app import Limits, WebOptions
+from clearcount.service.rate_limits import Limit, RateLimits
+from clearcount.web.app import WebOptions
 
 
 def test_rate_limits_are_read_by_name() -> None:
@@ -27,12 +28,22 @@ def test_a_bad_rate_limit_is_named_with_the_expected_form(bad: str) -> None:
 
 
 def test_a_worker_gets_every_setting_the_command_resolved() -> None:
-    options = WebOptions(behind_tls=True, limits=Limits(code=(7, 30.0)))
-    settings = json.loads(settings_json(Database("sqlite:///x.db", None, "s1"), options))
+    options = WebOptions(behind_tls=True)
+    given = {"code": (7, 30.0)}
+    settings = json.loads(settings_json(Database("sqlite:///x.db", None, "s1"), options, given))
     assert settings == {
         "url": "sqlite:///x.db",
         "config_file": None,
         "schema": "s1",
         "behind_tls": True,
-        "limits": {"login": [10, 300.0], "code": [7, 30.0], "cast": [20, 600.0]},
+        "limits": {"code": [7, 30.0]},
     }
+
+
+def test_the_command_s_limits_replace_the_settings_for_every_address() -> None:
+    settings = RateLimits(code=Limit(5, 600), addresses={"::1": {"code": Limit(9, 9)}})
+    limits = settings.given({"code": (100, 0.5), "cast": (3, 60.0)})
+    assert limits.code == Limit(100, 1)  # a window is whole seconds
+    assert limits.cast == Limit(3, 60)
+    assert limits.login == settings.login
+    assert limits.limit("code", "::1") == Limit(9, 9)  # an address's own stays
