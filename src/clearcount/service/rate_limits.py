@@ -74,6 +74,7 @@ class RateLimits:
     def given(self, limits: Mapping[str, tuple[int, float]]) -> RateLimits:
         """These limits with some replaced for every address ({name: (hits, seconds)}, as
         `clearcount serve --rate-limit` gives them; a window is whole seconds, at least 1)."""
+
         def pick(name: str) -> Limit:
             if name not in limits:
                 found: Limit = getattr(self, name)

@@ -60,6 +60,9 @@ SENTENCES = {
         "That code does not sign you in: it may be mistyped, used up or more than 10 minutes "
         "old. Ask for a new code."
     ),
+    "official_sign_in": N_(
+        "Wrong username, password or code, or too many tries; wait and try again."
+    ),
     "member_id_needed": N_(
         "Several members share this email address: enter your membership number too."
     ),

@@ -156,3 +156,18 @@ def test_the_server_s_refusals_to_the_booth_are_in_the_voter_s_language(
         client.get("/", params={"lang": "en"})
         again = client.post(f"{api}/cast", json=body)
         assert again.json()["error"] != refused.json()["error"]  # English: the service's own
+
+
+def test_the_console_s_refusal_and_its_done_sentences_are_in_welsh(booth: ServedElection) -> None:
+    from clearcount.web.console.pages import DONE
+    from clearcount.web.i18n import catalogue
+
+    welsh = catalogue("cy")
+    assert all(welsh.gettext(sentence) != sentence for sentence in DONE.values())
+    with booth.client() as client:
+        client.get("/console/sign-in", params={"lang": "cy"})
+        form = {"csrf": client.cookies[CSRF_COOKIE], "username": "nobody", "password": "x" * 12}
+        wrong = client.post("/console/sign-in", data=form)
+    assert wrong.status_code == 403
+    assert "Enw defnyddiwr, cyfrinair neu god anghywir" in html.unescape(wrong.text)
+    assert "wrong username" not in wrong.text

@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from clearcount.bootstrap import Services
 from clearcount.service.officials.accounts import OfficialSession, OfficialSignInError
+from clearcount.web.errors import sentence
 from clearcount.web.ratelimit import client_address
 from clearcount.web.security import CSRF_FIELD, CsrfError, require_csrf
 from clearcount.web.templating import render
@@ -97,7 +98,7 @@ async def sign_in_submit(request: Request) -> Response:
             _services(request).officials.sign_in, username, password, client_address(request)
         )
     except OfficialSignInError as error:
-        context = {"title": "Sign in", "problem": str(error)}
+        context = {"title": "Sign in", "problem": sentence(request, "official_sign_in", str(error))}
         return render(request, "console/sign_in.html", context, status_code=403)
     response = RedirectResponse(f"{_SIGN_IN}/code", status_code=303)
     _set_cookie(request, response, PENDING_COOKIE, pending, 300)
@@ -119,7 +120,10 @@ async def code_submit(request: Request) -> Response:
             _services(request).officials.confirm_code, pending, code, client_address(request)
         )
     except OfficialSignInError as error:
-        context = {"title": "Enter your code", "problem": str(error)}
+        context = {
+            "title": "Enter your code",
+            "problem": sentence(request, "official_sign_in", str(error)),
+        }
         return render(request, "console/code.html", context, status_code=403)
     response = RedirectResponse("/console", status_code=303)
     response.delete_cookie(PENDING_COOKIE, path="/")

@@ -37,6 +37,7 @@ from clearcount.web.console.auth import (
     require_session_csrf,
     signed_in,
 )
+from clearcount.web.i18n import N_
 from clearcount.web.templating import render
 
 __all__ = ["DONE", "action", "page", "upload"]
@@ -44,17 +45,17 @@ __all__ = ["DONE", "action", "page", "upload"]
 Handler = Callable[[Request, OfficialSession], Awaitable[Response]]
 
 DONE = {
-    "edited": "The ballot's definition was changed (see the audit log for what).",
-    "unchanged": "Nothing was changed: the form held the definition as it was.",
-    "opened": "The credentials are published: the ballot is open within its timetable.",
-    "closed": "The ballot is closed to online voting.",
-    "reminded": "Reminders were sent to members who have not voted.",
-    "tallied": "The encrypted tally is on the record; the trustees can now decrypt.",
-    "declared": "The result is declared on the record.",
-    "published": "The record was published and verified.",
-    "imported": "The roll import was applied.",
-    "decided": "The appeal's decision is recorded.",
-    "defined": "The ballot is defined.",
+    "edited": N_("The ballot's definition was changed (see the audit log for what)."),
+    "unchanged": N_("Nothing was changed: the form held the definition as it was."),
+    "opened": N_("The credentials are published: the ballot is open within its timetable."),
+    "closed": N_("The ballot is closed to online voting."),
+    "reminded": N_("Reminders were sent to members who have not voted."),
+    "tallied": N_("The encrypted tally is on the record; the trustees can now decrypt."),
+    "declared": N_("The result is declared on the record."),
+    "published": N_("The record was published and verified."),
+    "imported": N_("The roll import was applied."),
+    "decided": N_("The appeal's decision is recorded."),
+    "defined": N_("The ballot is defined."),
 }
 """`?done=` keys -> the sentence the page shows (never text from the request)."""
 
