@@ -9,12 +9,13 @@ from pathlib import Path
 
 from clearcount.core.errors import ConfigError, InputFormatError
 from clearcount.counting.ballots import Contest
+from clearcount.counting.readers.text import decode_text
 
-__all__ = ["load_contest", "load_rules", "read_text"]
+__all__ = ["load_contest", "load_rules", "read_bytes", "read_text"]
 
 
-def read_text(path: Path) -> str:
-    """The file's text (UTF-8, gunzipped when it ends in .gz), or a clear error."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes (gunzipped when it ends in .gz), or a clear error."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -24,14 +25,12 @@ def read_text(path: Path) -> str:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise InputFormatError(str(path), None, f"not a valid gzip file: {exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFormatError(
-            str(path),
-            None,
-            f"expected UTF-8 text, found byte {data[exc.start]:#04x} at offset {exc.start}",
-        ) from None
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, gunzipped when it ends in .gz), or a clear error."""
+    return decode_text(read_bytes(path), str(path))
 
 
 def load_rules(path: Path | None) -> dict[str, object]:
@@ -48,34 +47,37 @@ def load_rules(path: Path | None) -> dict[str, object]:
     return value
 
 
-def _format_of(path: Path, text: str) -> str:
+def _format_of(path: Path) -> str:
     name = path.name.lower().removesuffix(".gz")
     if name.endswith(".blt"):
         return "blt"
     if name.endswith(".json"):
         return "json"
     if name.endswith(".csv"):
-        first = text.lstrip().split("\n", 1)[0].lower().replace(" ", "")
-        return "cvr" if first.startswith("ballot_id,precinct,") else "csv"
+        return "csv"
     raise InputFormatError(
         str(path), None, "unknown ballot file type; expected .blt, .csv, .json (optionally .gz)"
     )
 
 
 def load_contest(path: Path, rules: Mapping[str, object] | None = None) -> Contest:
-    """Read a ballot file of any supported format into a Contest."""
-    text = read_text(path)
-    kind = _format_of(path, text)
+    """Read a ballot file of any supported format into a Contest (a BLT file's bytes are held
+    once, never also as text: the reader decodes only its header, options and names)."""
+    data = read_bytes(path)
+    kind = _format_of(path)
     source = str(path)
     if kind == "blt":
         from clearcount.counting.readers.blt import parse_blt
 
-        return parse_blt(text, source)
+        return parse_blt(data, source)
+    text = decode_text(data, source)
+    del data  # held once
     if kind == "json":
         from clearcount.counting.readers.json_ballots import parse_json_ballots
 
         return parse_json_ballots(text, source)
-    if kind == "cvr":
+    first = text.lstrip().split("\n", 1)[0].lower().replace(" ", "")
+    if first.startswith("ballot_id,precinct,"):
         from clearcount.counting.readers.cvr_csv import parse_cvr_csv
 
         return parse_cvr_csv(text, source, _config_candidates(rules or {}))

@@ -17,7 +17,7 @@ one from the ballots, or gives None when a paper is not plain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from operator import attrgetter
@@ -35,7 +35,10 @@ __all__ = [
     "RankingMatrix",
     "attach",
     "dedupe_first",
+    "distinct_papers",
     "matrix_for",
+    "matrix_papers",
+    "names_twice",
     "walk",
 ]
 
@@ -177,10 +180,8 @@ def _build(
     cells = np.full((count, width), -1, dtype=dtype)
     cells[np.arange(width) < lengths[:, None]] = flat
     unique_cells, unique_weights = _dedupe(cells, weight_array)
-    if width > 1:
-        ordered = np.sort(unique_cells, axis=1)
-        if bool(np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0))):
-            return "a ranking names a candidate twice"
+    if names_twice(unique_cells):
+        return "a ranking names a candidate twice"
     return RankingMatrix(unique_cells, unique_weights, limit, total)
 
 
@@ -280,6 +281,63 @@ class MatrixBallots(Sequence[Ballot]):
 
     def __repr__(self) -> str:
         return f"MatrixBallots({len(self)} distinct rankings)"
+
+
+def matrix_papers(
+    rows: Cells, weights: Weights, first: npt.NDArray[np.intp], candidates: int
+) -> tuple[MatrixBallots, RankingMatrix] | None:
+    """A reader's papers and matrix from its distinct plain rankings as arrays: `rows` sorted
+    and distinct as `dedupe_first` gives them (-1 padded, indices below `candidates`), their
+    total `weights` and each one's first appearance in the file. None when a ranking names a
+    candidate twice or the total weight does not fit int64 (the reader keeps its Ballots)."""
+    if names_twice(rows):
+        return None
+    total = sum(weights.tolist()) if len(weights) else 0
+    if total > _INT64_LIMIT or (len(weights) and int(weights.min()) < 0):
+        return None
+    order = first.argsort(kind="stable")
+    papers = MatrixBallots(rows[order], weights[order])
+    return papers, RankingMatrix(rows, weights, candidates, total)
+
+
+def distinct_papers(
+    merged: Mapping[tuple[tuple[int, ...], ...], int], candidates: int
+) -> tuple[Sequence[Ballot], RankingMatrix | None]:
+    """A reader's papers from its distinct rankings -> total weights (first-appearance order,
+    as `ballots.merge_rankings` gives them): when every ranking is plain, the `MatrixBallots`
+    and `RankingMatrix` of `matrix_papers`; else one `Ballot` per ranking and no matrix."""
+    built = _plain_papers(merged, candidates) if merged else None
+    if built is not None:
+        return built
+    return tuple(Ballot(ranks, weight) for ranks, weight in merged.items()), None
+
+
+def _plain_papers(
+    merged: Mapping[tuple[tuple[int, ...], ...], int], candidates: int
+) -> tuple[MatrixBallots, RankingMatrix] | None:
+    if not set(map(len, chain.from_iterable(merged))) <= {1}:
+        return None  # a skipped rank or several marks at one rank
+    if not all(0 <= w <= _INT64_LIMIT for w in merged.values()):
+        return None
+    count = len(merged)
+    lengths = np.fromiter(map(len, merged), np.int64, count)
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(merged)), np.int64, lengths.sum())
+    if flat.size and not (0 <= int(flat.min()) and int(flat.max()) < candidates):
+        return None
+    dtype = np.int16 if candidates <= np.iinfo(np.int16).max else np.int32
+    width = int(lengths.max())
+    rows = np.full((count, width), -1, dtype)
+    rows[np.arange(width) < lengths[:, None]] = flat
+    weights = np.fromiter(merged.values(), np.int64, count)
+    return matrix_papers(*dedupe_first(rows, weights), candidates)
+
+
+def names_twice(rows: Cells) -> bool:
+    """Whether some row of a matrix names a candidate twice."""
+    if rows.shape[1] < 2:
+        return False
+    ordered = np.sort(rows, axis=1)
+    return bool(np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)))
 
 
 def attach(contest: Contest, matrix: RankingMatrix | None = None) -> Contest:

@@ -19,11 +19,21 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from clearcount.core.errors import ClearcountError, CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
-from clearcount.counting.ranking_matrix import MATRIX_KEY, MatrixBallots, RankingMatrix
+from clearcount.counting.ranking_matrix import (
+    MATRIX_KEY,
+    MatrixBallots,
+    RankingMatrix,
+    matrix_papers,
+)
+from clearcount.counting.readers.text import BOM, decode_text
+
+if TYPE_CHECKING:
+    from clearcount.counting.readers.blt_section import Distinct
 
 __all__ = ["parse_blt", "parse_blt_lines"]
 
@@ -31,7 +41,7 @@ _OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\]\s]+)*)\s*\]$")
 _KNOWN_OPTIONS = ("withdrawn", "tie", "nick", "undeclared", "droop")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _WITHDRAWN = re.compile(r"-\d+(\s+-\d+)*")
-_TERMINATOR = re.compile(r"^[ \t]*0[ \t]*\r?$", re.MULTILINE)
+_TERMINATOR = re.compile(rb"^[ \t]*0[ \t]*\r?$", re.MULTILINE)
 _ODD_BREAK = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
 """Line breaks of `str.splitlines` other than LF and CR LF: such files are read line by line."""
 
@@ -67,14 +77,15 @@ class _Parser:
         lines: list[tuple[int, str]],
         source: str,
         matrix: bool = False,
-        section: bytes | None = None,
+        section: Callable[[int], Distinct] | None = None,
     ) -> None:
         self.source = source
         self.plain: tuple[list[tuple[int, ...]], list[int]] | None = ([], []) if matrix else None
         """With `matrix`: the plain rankings and weights read so far, None once one is not."""
         self.lines = lines
         self.section = section
-        """The ballot lines as bytes, cut out of `lines`, for `blt_section` (None: in `lines`)."""
+        """Reads the ballot lines, cut out of `lines`, given the number of candidates
+        (`blt_section.distinct_rankings`; None: they are in `lines`)."""
         self.pos = 0
         self.nicknames: dict[str, int] = {}
 
@@ -220,18 +231,19 @@ class _Parser:
 
     def section_ballots(self, ncand: int) -> tuple[MatrixBallots, RankingMatrix]:
         """The cut-out ballot lines through `blt_section`, then the terminating 0."""
-        from clearcount.counting.readers.blt_section import NotSimple, distinct_rankings
+        from clearcount.counting.readers.blt_section import NotSimple
 
         if self.nicknames or self.section is None:
             raise _NotSimple  # a nickname may be a number: the line parser resolves it
         try:
-            rows, weights, first = distinct_rankings(self.section, ncand)
+            rows, weights, first = self.section(ncand)
         except NotSimple:
             raise _NotSimple from None
         self.next_line("the terminating 0")  # found by _TERMINATOR: it is "0"
-        order = first.argsort(kind="stable")
-        papers = MatrixBallots(rows[order], weights[order])
-        return papers, RankingMatrix(rows, weights, ncand, int(weights.sum()))
+        built = matrix_papers(rows, weights, first, ncand)
+        if built is None:
+            raise _NotSimple  # a candidate twice on a paper
+        return built
 
     def names(self, ncand: int) -> list[str]:
         names: list[str] = []
@@ -253,18 +265,31 @@ class _Parser:
         return names
 
 
-def parse_blt(text: str, source: str = "<blt>", *, ranking_matrix: bool = False) -> Contest:
-    """Parse BLT text into a `Contest`; `source` names the file in error messages.
+def parse_blt(text: str | bytes, source: str = "<blt>", *, ranking_matrix: bool = False) -> Contest:
+    """Parse BLT text (or the file's UTF-8 bytes) into a `Contest`; `source` names the file in
+    error messages.
 
     Plain ballot lines are read as arrays (module doc): the papers are the distinct rankings,
     weighted, with the `RankingMatrix` attached (`Contest.extras["ranking_matrix"]`), so `irv`
-    and `stv-scottish` count without a pass over the papers. Other files are read line by line;
+    and `stv-scottish` count without a pass over the papers. Given bytes, only the header,
+    options and names are decoded, so the file is held once. Other files are read line by line;
     with `ranking_matrix`, a file of plain papers then also gets its matrix built as it is read.
     """
-    fast = _parse_section(text, source)
-    return (
-        fast if fast is not None else parse_blt_lines(text, source, ranking_matrix=ranking_matrix)
-    )
+    if isinstance(text, str):
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: only the line parser reads it
+            return parse_blt_lines(text, source, ranking_matrix=ranking_matrix)
+        begin = 0
+    else:
+        data = text
+        begin = len(BOM) if data.startswith(BOM) else 0
+    fast = _parse_section(data, begin, source)
+    if fast is not None:
+        return fast
+    if not isinstance(text, str):
+        text = decode_text(data, source)
+    return parse_blt_lines(text, source, ranking_matrix=ranking_matrix)
 
 
 def parse_blt_lines(text: str, source: str = "<blt>", *, ranking_matrix: bool = False) -> Contest:
@@ -272,14 +297,18 @@ def parse_blt_lines(text: str, source: str = "<blt>", *, ranking_matrix: bool = 
     return _Parser(_numbered(text), source, ranking_matrix).parse()
 
 
-def _ballots_start(text: str) -> int | None:
-    """Offset of the first ballot line (after the header and option lines), None if none."""
+def _ballots_start(data: bytes, begin: int) -> int | None:
+    """Offset of the first ballot line (after the header and option lines), None if none or if
+    a line before it is not UTF-8."""
     header = False
-    position = 0
-    while position < len(text):
-        newline = text.find("\n", position)
-        end = len(text) if newline < 0 else newline + 1
-        line = _strip_comment(text[position:end]).strip()
+    position = begin
+    while position < len(data):
+        newline = data.find(b"\n", position)
+        end = len(data) if newline < 0 else newline + 1
+        try:
+            line = _strip_comment(data[position:end].decode("utf-8")).strip()
+        except UnicodeDecodeError:
+            return None
         if line:
             if not header:
                 header = True
@@ -289,42 +318,38 @@ def _ballots_start(text: str) -> int | None:
     return None
 
 
-def _terminator(text: str, start: int) -> int | None:
+def _terminator(data: bytes, start: int) -> int | None:
     """Offset of the first line from `start` on that is `0` (a `0` after blanks is missed, and
     then fails `blt_section` as a line with a single number: the line reader takes the file)."""
     at = start
-    while not _TERMINATOR.match(text, at):
-        found = text.find("\n0", at)
+    while not _TERMINATOR.match(data, at):
+        found = data.find(b"\n0", at)
         if found < 0:
             return None
         at = found + 1
     return at
 
 
-def _parse_section(text: str, source: str) -> Contest | None:
-    """`parse_blt` with the ballot lines read by `blt_section`, or None where the line parser
-    must read the file (anything but plain ballot lines, or any error: it words the errors)."""
-    from clearcount.counting.readers.blt_section import ALLOWED
+def _parse_section(data: bytes, begin: int, source: str) -> Contest | None:
+    """`parse_blt` with the ballot lines read by `blt_section` straight from `data` (from
+    `begin`), or None where the line parser must read the file (anything but plain ballot
+    lines, or any error: it words the errors)."""
+    from clearcount.counting.readers.blt_section import distinct_rankings
 
-    start = _ballots_start(text)
-    end = None if start is None else _terminator(text, start)
+    start = _ballots_start(data, begin)
+    end = None if start is None else _terminator(data, start)
     if start is None or end is None:
         return None
-    head, tail = text[:start], text[end:]
+    try:
+        head, tail = data[begin:start].decode("utf-8"), data[end:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     if _ODD_BREAK.search(head) or _ODD_BREAK.search(tail):
         return None
+    first_tail = head.count("\n") + data.count(b"\n", start, end) + 1
+    lines = _numbered(head) + _numbered(tail, first_tail)
+    parser = _Parser(lines, source, section=lambda n: distinct_rankings(data, start, end, n))
     try:
-        section = text[start:end].encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    if section.translate(None, b"\r" + ALLOWED):
-        return None
-    if b"\r" in section:
-        section = section.replace(b"\r\n", b"\n")
-        if b"\r" in section:
-            return None
-    lines = _numbered(head) + _numbered(tail, head.count("\n") + section.count(b"\n") + 1)
-    try:
-        return _Parser(lines, source, section=section).parse()
+        return parser.parse()
     except (_NotSimple, ClearcountError):
         return None

@@ -5,9 +5,10 @@ terminating `0` when they hold nothing but digits, spaces, tabs and newlines: we
 numbers, `0` on every line. It tokenizes them with NumPy in chunks of whole lines (a few MiB, so
 memory stays bounded whatever the file's size), checks every line, and merges identical rankings
 chunk by chunk, so a million papers never become a million Python objects. Anything else (a
-ballot id, `-`, `=`, a comment, a candidate twice, an out-of-range number, a line without its
-final 0, a weight past 2**31) raises `NotSimple` and the line-by-line reader takes the whole
-file, giving exactly its results and its error messages.
+ballot id, `-`, `=`, a comment, an out-of-range number, a line without its final 0, a weight
+past 2**31) raises `NotSimple` and the line-by-line reader takes the whole file, giving exactly
+its results and its error messages (a candidate twice on a paper: `blt` finds it when
+`ranking_matrix.matrix_papers` refuses the rankings).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy.typing as npt
 
 from clearcount.counting.ranking_matrix import Cells, Weights, dedupe_first
 
-__all__ = ["ALLOWED", "NotSimple", "distinct_rankings"]
+__all__ = ["ALLOWED", "Distinct", "NotSimple", "distinct_rankings"]
 
 ALLOWED = b"0123456789 \t\n"
 """The only bytes of a section this reader takes (CR LF is made LF before)."""
@@ -31,28 +32,31 @@ _MAX_DIGITS = 18  # below 2**63: every token fits int64
 _MAX_WEIGHT = 2**31  # with under 2**31 lines, any sum stays far below 2**63
 
 Indices = npt.NDArray[np.intp]
+Distinct = tuple[Cells, Weights, Indices]
+"""Distinct rankings (sorted, -1 padded), their total weights, each one's first line."""
 
 
 class NotSimple(Exception):  # noqa: N818 (a signal to the caller, not an error shown to anyone)
     """The section needs the line-by-line reader."""
 
 
-def distinct_rankings(data: bytes, candidates: int) -> tuple[Cells, Weights, Indices]:
-    """The distinct plain rankings of the BLT ballot lines in `data` (0-based, -1 padded, sorted
-    as `RankingMatrix` keeps them), their total weights, and the index of each one's first line
-    (blank lines not counted). Raises `NotSimple` for anything the arrays do not cover."""
+def distinct_rankings(data: bytes, start: int, end: int, candidates: int) -> Distinct:
+    """The distinct plain rankings of the BLT ballot lines in `data[start:end]` (0-based, -1
+    padded, sorted as `RankingMatrix` keeps them), their total weights, and the index of each
+    one's first line (blank lines not counted). Raises `NotSimple` for anything the arrays do
+    not cover. Works through the lines a chunk at a time: only a chunk is ever copied."""
     dtype = np.int16 if candidates <= np.iinfo(np.int16).max else np.int32
-    parts: list[tuple[Cells, Weights, Indices]] = []
+    parts: list[Distinct] = []
     lines = 0
-    start = 0
-    while start < len(data):
-        cut = data.find(b"\n", start + CHUNK_BYTES)
-        end = len(data) if cut < 0 else cut + 1
-        rows, weights = _chunk(np.frombuffer(data, np.uint8, end - start, start), candidates, dtype)
+    while start < end:
+        cut = data.find(b"\n", start + CHUNK_BYTES, end)
+        stop = end if cut < 0 else cut + 1
+        chunk = _plain(data[start:stop])
+        rows, weights = _chunk(np.frombuffer(chunk, np.uint8), candidates, dtype)
         cells, merged, first = dedupe_first(rows, weights)
         parts.append((cells, merged, first + lines))
         lines += len(weights)
-        start = end
+        start = stop
     if not parts:
         return np.zeros((0, 0), dtype), np.zeros(0, np.int64), np.zeros(0, np.intp)
     width = max(cells.shape[1] for cells, _, _ in parts)
@@ -63,11 +67,18 @@ def distinct_rankings(data: bytes, candidates: int) -> tuple[Cells, Weights, Ind
         at += len(part)
     unique, weights, where = dedupe_first(cells, np.concatenate([p[1] for p in parts]))
     first = np.concatenate([p[2] for p in parts])[where]  # chunks are in file order
-    if width > 1:
-        ordered = np.sort(unique, axis=1)
-        if bool(np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0))):
-            raise NotSimple("a ranking names a candidate twice")
     return unique, weights, first
+
+
+def _plain(chunk: bytes) -> bytes:
+    """The chunk with CR LF made LF, checked to hold only `ALLOWED` bytes."""
+    if chunk.translate(None, ALLOWED):
+        if chunk.translate(None, b"\r" + ALLOWED):
+            raise NotSimple("a byte other than digits, blanks and line ends")
+        chunk = chunk.replace(b"\r\n", b"\n")
+        if b"\r" in chunk:
+            raise NotSimple("a CR without its LF")
+    return chunk
 
 
 def _chunk(

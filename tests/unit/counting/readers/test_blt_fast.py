@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.unit.counting.readers.reading import read_or_error
 
-from clearcount.core.errors import ClearcountError
+from clearcount.core.errors import ClearcountError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest, compress
 from clearcount.counting.ranking_matrix import MATRIX_KEY, MatrixBallots, RankingMatrix
 from clearcount.counting.readers import blt_section
 from clearcount.counting.readers.blt import parse_blt, parse_blt_lines
+from clearcount.counting.readers.text import decode_text
 from clearcount.counting.registry import count
 
 SPACE = st.sampled_from([" ", "  ", "\t", " \t "])
@@ -93,6 +94,8 @@ def blt_files(draw: st.DrawFn) -> str:
 
 def _assert_same(text: str) -> Contest | None:
     new, old = read_or_error(parse_blt, text), read_or_error(parse_blt_lines, text)
+    as_bytes = read_or_error(lambda t, s: parse_blt(t.encode(), s), text)
+    assert as_bytes == new  # the file's bytes, as `clearcount count` hands them over
     if not isinstance(old, Contest):
         assert new == old
         return None
@@ -157,11 +160,37 @@ def test_anything_else_goes_line_by_line(line: str) -> None:
     assert _assert_same(text) is None
 
 
-def test_chunks_of_whole_lines_give_the_same_rankings(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_chunks_of_whole_lines_give_the_same_rankings(
+    monkeypatch: pytest.MonkeyPatch, eol: str
+) -> None:
     rankings = [[1 + (i + k) % 6 for k in range(i % 4)] for i in range(40)]
-    data = "".join(f"{1 + i % 3} {' '.join(map(str, [*r, 0]))}\n" for i, r in enumerate(rankings))
-    whole = blt_section.distinct_rankings(data.encode(), 6)
+    lines = "".join(
+        f"{1 + i % 3} {' '.join(map(str, [*r, 0]))}{eol}" for i, r in enumerate(rankings)
+    )
+    data = f"6 2{eol}{lines}0{eol}".encode()
+    start, end = 4 + len(eol) - 1, len(data) - 1 - len(eol)
+    whole = blt_section.distinct_rankings(data, start, end, 6)
     monkeypatch.setattr(blt_section, "CHUNK_BYTES", 7)
-    chunked = blt_section.distinct_rankings(data.encode(), 6)
+    chunked = blt_section.distinct_rankings(data, start, end, 6)
     for left, right in zip(whole, chunked, strict=True):
         assert left.tolist() == right.tolist()
+
+
+def test_bytes_are_decoded_only_where_text_is_needed() -> None:
+    text = '\ufeff2 1\n# Zoë\n1 1 2 0\n2 2 0\n0\n"Zoë Ames"\n"Bo"\n"Élan"\n'
+    contest = parse_blt(text.encode())
+    assert isinstance(contest.ballots, MatrixBallots)
+    assert contest.candidates == ("Zoë Ames", "Bo")
+    assert contest.title == "Élan"
+    assert contest == parse_blt_lines(text.removeprefix("\ufeff"))
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\xc3"])
+def test_bytes_that_are_not_utf8_get_the_file_readers_error(bad: bytes) -> None:
+    for data in (b"2 1\n1 1 0\n0\n" + bad + b"A\nB\n", b"2 1\n1 1 0\n0\nA\nB\n" + bad):
+        with pytest.raises(InputFormatError) as raised:
+            parse_blt(data, "bad.blt")
+        with pytest.raises(InputFormatError) as expected:
+            decode_text(data, "bad.blt")
+        assert str(raised.value) == str(expected.value)
