@@ -39,6 +39,7 @@ __all__ = [
     "matrix_for",
     "matrix_papers",
     "names_twice",
+    "sorted_groups",
     "walk",
 ]
 
@@ -47,6 +48,7 @@ MATRIX_KEY = "ranking_matrix"
 
 Cells: TypeAlias = npt.NDArray[np.signedinteger[Any]]
 Weights: TypeAlias = npt.NDArray[np.int64]
+Indices: TypeAlias = npt.NDArray[np.intp]
 
 _INT64_LIMIT = 2**63 - 1
 """Every sum the fast counts form is at most the total weight, kept below this (int64)."""
@@ -195,15 +197,26 @@ def _dedupe(cells: Cells, weights: Weights) -> tuple[Cells, Weights]:
 def dedupe_first(cells: Cells, weights: Weights) -> tuple[Cells, Weights, npt.NDArray[np.intp]]:
     """The distinct rows of `cells` in lexicographic order (-1 before any candidate), their
     summed weights, and for each the index of its first appearance in `cells` (readers keep
-    the papers' first-appearance order, as `ballots.compress` does).
-
-    Each row is packed into a few int64 words (its cells plus one as digits in base
-    candidates + 2), so the sort is a stable integer sort, not a comparison of byte strings.
-    """
+    the papers' first-appearance order, as `ballots.compress` does)."""
     count, width = cells.shape
     if count == 0 or width == 0:
         first = np.zeros(min(count, 1), dtype=np.intp)
         return cells[: min(count, 1)], np.asarray([weights.sum()] if count else [], np.int64), first
+    order, starts, _ = sorted_groups(cells)
+    merged = np.add.reduceat(weights[order], starts).astype(np.int64)
+    first = order[starts]  # a stable sort puts each group's earliest row first
+    return cells[first], merged, first
+
+
+def sorted_groups(cells: Cells) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], Indices]:
+    """A stable lexicographic order of the rows of `cells` (values >= -1, at least one row and
+    one column), where each run of equal rows starts in that order, and which run each row of
+    `cells` is in (runs numbered in sorted order).
+
+    Each row is packed into a few int64 words (its cells plus one as digits in base
+    max + 2), so the sort is a stable integer sort, not a comparison of byte strings.
+    """
+    count, width = cells.shape
     base = int(cells.max()) + 2
     per_word = 1
     while base ** (per_word + 1) < 2**63:
@@ -223,10 +236,9 @@ def dedupe_first(cells: Cells, weights: Weights) -> tuple[Cells, Weights, npt.ND
     for word in words:
         ordered = word[order]
         fresh[1:] |= ordered[1:] != ordered[:-1]
-    starts = np.flatnonzero(fresh)
-    merged = np.add.reduceat(weights[order], starts).astype(np.int64)
-    first = order[starts]  # a stable sort puts each group's earliest row first
-    return cells[first], merged, first
+    run = np.empty(count, np.intp)
+    run[order] = np.cumsum(fresh) - 1
+    return order, np.flatnonzero(fresh), run
 
 
 class MatrixBallots(Sequence[Ballot]):
@@ -321,8 +333,9 @@ def _plain_papers(
         return None
     count = len(merged)
     lengths = np.fromiter(map(len, merged), np.int64, count)
-    flat = np.fromiter(chain.from_iterable(chain.from_iterable(merged)), np.int64, lengths.sum())
-    if flat.size and not (0 <= int(flat.min()) and int(flat.max()) < candidates):
+    marks = chain.from_iterable(chain.from_iterable(merged))
+    flat = np.fromiter(marks, np.int64, int(lengths.sum()))
+    if flat.size and not (int(flat.min()) >= 0 and int(flat.max()) < candidates):
         return None
     dtype = np.int16 if candidates <= np.iinfo(np.int16).max else np.int32
     width = int(lengths.max())

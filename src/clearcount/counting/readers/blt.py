@@ -33,7 +33,7 @@ from clearcount.counting.ranking_matrix import (
 from clearcount.counting.readers.text import BOM, decode_text
 
 if TYPE_CHECKING:
-    from clearcount.counting.readers.blt_section import Distinct
+    from clearcount.counting.readers.chunks import Distinct
 
 __all__ = ["parse_blt", "parse_blt_lines"]
 

@@ -18,22 +18,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from clearcount.counting.ranking_matrix import Cells, Weights, dedupe_first
+from clearcount.counting.ranking_matrix import Cells, Weights
+from clearcount.counting.readers import chunks
+from clearcount.counting.readers.chunks import Distinct, distinct_rows
 
 __all__ = ["ALLOWED", "Distinct", "NotSimple", "distinct_rankings"]
 
 ALLOWED = b"0123456789 \t\n"
 """The only bytes of a section this reader takes (CR LF is made LF before)."""
 
-CHUNK_BYTES = 1 << 22
+CHUNK_BYTES = chunks.CHUNK_BYTES
 """Bytes tokenized at once (whole lines): bounds the reader's working memory."""
 
 _MAX_DIGITS = 18  # below 2**63: every token fits int64
 _MAX_WEIGHT = 2**31  # with under 2**31 lines, any sum stays far below 2**63
-
-Indices = npt.NDArray[np.intp]
-Distinct = tuple[Cells, Weights, Indices]
-"""Distinct rankings (sorted, -1 padded), their total weights, each one's first line."""
 
 
 class NotSimple(Exception):  # noqa: N818 (a signal to the caller, not an error shown to anyone)
@@ -44,30 +42,13 @@ def distinct_rankings(data: bytes, start: int, end: int, candidates: int) -> Dis
     """The distinct plain rankings of the BLT ballot lines in `data[start:end]` (0-based, -1
     padded, sorted as `RankingMatrix` keeps them), their total weights, and the index of each
     one's first line (blank lines not counted). Raises `NotSimple` for anything the arrays do
-    not cover. Works through the lines a chunk at a time: only a chunk is ever copied."""
+    not cover. Reads a chunk of lines at a time (`chunks.distinct_rows`)."""
     dtype = np.int16 if candidates <= np.iinfo(np.int16).max else np.int32
-    parts: list[Distinct] = []
-    lines = 0
-    while start < end:
-        cut = data.find(b"\n", start + CHUNK_BYTES, end)
-        stop = end if cut < 0 else cut + 1
-        chunk = _plain(data[start:stop])
-        rows, weights = _chunk(np.frombuffer(chunk, np.uint8), candidates, dtype)
-        cells, merged, first = dedupe_first(rows, weights)
-        parts.append((cells, merged, first + lines))
-        lines += len(weights)
-        start = stop
-    if not parts:
-        return np.zeros((0, 0), dtype), np.zeros(0, np.int64), np.zeros(0, np.intp)
-    width = max(cells.shape[1] for cells, _, _ in parts)
-    cells = np.full((sum(len(p[0]) for p in parts), width), -1, dtype)
-    at = 0
-    for part, _, _ in parts:
-        cells[at : at + len(part), : part.shape[1]] = part
-        at += len(part)
-    unique, weights, where = dedupe_first(cells, np.concatenate([p[1] for p in parts]))
-    first = np.concatenate([p[2] for p in parts])[where]  # chunks are in file order
-    return unique, weights, first
+
+    def read(chunk: bytes) -> tuple[Cells, Weights]:
+        return _chunk(np.frombuffer(_plain(chunk), np.uint8), candidates, dtype)
+
+    return distinct_rows(data, start, end, read, dtype, CHUNK_BYTES)
 
 
 def _plain(chunk: bytes) -> bytes:
