@@ -217,7 +217,7 @@ def sorted_groups(cells: Cells) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.in
     max + 2), so the sort is a stable integer sort, not a comparison of byte strings.
     """
     count, width = cells.shape
-    base = int(cells.max()) + 2
+    base = max(int(cells.max()) + 2, 2)
     per_word = 1
     while base ** (per_word + 1) < 2**63:
         per_word += 1

@@ -20,11 +20,20 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from clearcount.core.errors import InputFormatError
 from clearcount.counting.ballots import OVERVOTE, Ballot, Contest
+
+if TYPE_CHECKING:
+    from clearcount.counting.ranking_matrix import (
+        Cells,
+        Indices,
+        MatrixBallots,
+        RankingMatrix,
+        Weights,
+    )
 
 __all__ = ["OVERVOTE_CELL", "UNDECLARED_NAME", "UWI_CELL", "parse_cvr_csv", "parse_cvr_csv_rows"]
 
@@ -97,18 +106,16 @@ def _check_header(header: list[str], source: str) -> int:
     return len(header) - 2
 
 
-_RANK_CELLS = re.compile(r"^[^,\n]*,?[^,\n]*,?(.*)$", re.MULTILINE)
-"""A line's rank cells: all after its ballot id and precinct."""
 _BLANK_OR_EMPTY_ID = re.compile(r"\n(?:[^\S\n]|,|\n|$)")
 """A blank line, or one whose ballot id is empty or starts with white space."""
 _ODD_LINE_ENDS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 """What `str.splitlines` (the row reader's line splitting) breaks at besides "\n"."""
 
 
-def _rank_cells(text: str) -> tuple[list[str], Counter[str]] | None:
-    """The header cells and each distinct line's rank cells with its number of lines, or None
-    where only the row reader reads `text` the same (quotes, odd line ends, blank lines, an
-    empty ballot id)."""
+def _body(text: str) -> tuple[str, bytes] | None:
+    """The header line and the bytes of the lines after it (LF line ends), or None where only
+    the row reader reads `text` the same (quotes, odd line ends, blank lines, an empty ballot
+    id, no line after the header)."""
     body = text.replace("\r\n", "\n") if "\r" in text else text
     if '"' in body or any(mark in body for mark in _ODD_LINE_ENDS):
         return None
@@ -116,41 +123,82 @@ def _rank_cells(text: str) -> tuple[list[str], Counter[str]] | None:
     rest = rest.removesuffix("\n")
     if not rest or _BLANK_OR_EMPTY_ID.search("\n" + rest):
         return None
-    return header.split(","), Counter(_RANK_CELLS.findall(rest))
+    return header, rest.encode()
 
 
 def _parse_merged(text: str, source: str, candidates: Sequence[str] | None) -> Contest | None:
     """`parse_cvr_csv_rows` with each distinct ranking read once and no ids or precincts, or
-    None where the row reader must read the file (`_rank_cells`, or any error)."""
-    read = _rank_cells(text)
+    None where the row reader must read the file (`_body`, or any error): the rank cells as
+    arrays (`csv_cells`), each distinct cell looked up once, the rankings straight into a
+    `RankingMatrix` when all are plain."""
+    from clearcount.counting.ranking_matrix import distinct_papers
+    from clearcount.counting.readers.csv_cells import CellTable
+
+    read = _body(text)
     if read is None:
         return None
-    header, counts = read
+    header, data = read
+    table = CellTable(skip=2)
     try:
-        width = _check_header(header, source)
+        width = _check_header(header.split(","), source)
+        rows, weights, first = table.read(data)
         names = _Names(source, candidates)
-        weights: dict[tuple[tuple[int, ...], ...], int] = {}
-        empty: tuple[int, ...] = ()
-        for tail, times in counts.items():
-            cells = tail.split(",") if tail else []
-            if len(cells) > width:
-                return None
-            while cells and not cells[-1].strip():
-                cells.pop()
-            ranks = tuple(names.rank(c.strip(), 0) if c.strip() else empty for c in cells)
-            weights[ranks] = weights.get(ranks, 0) + times
+        texts = [t.decode().strip() for t in table.texts]
+        marks = [names.rank(t, 0) if t else () for t in texts]
     except InputFormatError:
         return None
-    return _contest(names, tuple(Ballot(r, w) for r, w in weights.items()), source, width, ())
+    if rows.shape[1] > width and bool((rows[:, width] >= 0).any()):
+        return None  # more cells than rank columns: the row reader words it
+    built: tuple[Sequence[Ballot], RankingMatrix | None] | None
+    built = _plain(rows, weights, first, marks, len(names.names))
+    if built is None:
+        merged: dict[tuple[tuple[int, ...], ...], int] = {}
+        order = first.argsort(kind="stable")
+        for row, times in zip(rows[order].tolist(), weights[order].tolist(), strict=True):
+            ranks = [marks[code] for code in row if code >= 0]
+            while ranks and not ranks[-1]:
+                ranks.pop()
+            merged[tuple(ranks)] = merged.get(tuple(ranks), 0) + times
+        built = distinct_papers(merged, len(names.names))
+    return _contest(names, *built, source, width, ())
+
+
+def _plain(
+    rows: Cells, weights: Weights, first: Indices, marks: list[tuple[int, ...]], candidates: int
+) -> tuple[MatrixBallots, RankingMatrix] | None:
+    """The papers and matrix of rows of cell codes whose cells each name one candidate, a blank
+    never before a name (trailing blanks are dropped); None if any row is not so plain."""
+    import numpy as np
+
+    from clearcount.counting.ranking_matrix import dedupe_first, matrix_papers
+
+    value = [m[0] if len(m) == 1 and m[0] >= 0 else -2 if m else -1 for m in marks]
+    ranked = np.array([*value, -1], np.int32)[rows]  # code -1 (no cell) is blank too
+    gap = np.logical_or.accumulate(ranked < 0, axis=1)
+    if bool(np.any(ranked == -2)) or bool(np.any((ranked[:, 1:] >= 0) & gap[:, :-1])):
+        return None
+    dtype = np.int16 if candidates <= np.iinfo(np.int16).max else np.int32
+    order = first.argsort(kind="stable")  # in file order, so each ranking's first row is first
+    rankings, merged, where = dedupe_first(ranked[order].astype(dtype), weights[order])
+    return matrix_papers(rankings, merged, first[order][where], candidates)
 
 
 def _contest(
-    names: _Names, ballots: tuple[Ballot, ...], source: str, width: int, precincts: Sequence[str]
+    names: _Names,
+    ballots: Sequence[Ballot],
+    matrix: RankingMatrix | None,
+    source: str,
+    width: int,
+    precincts: Sequence[str],
 ) -> Contest:
     undeclared = frozenset(i for i, name in enumerate(names.names) if name == UNDECLARED_NAME)
     extras: dict[str, object] = {"rank_columns": width}
     if any(precincts):
         extras["precincts"] = tuple(precincts)
+    if matrix is not None:
+        from clearcount.counting.ranking_matrix import MATRIX_KEY
+
+        extras[MATRIX_KEY] = matrix.bound_to(ballots)
     return Contest(
         candidates=tuple(names.names),
         ballots=ballots,
@@ -203,4 +251,4 @@ def parse_cvr_csv_rows(text: str, source: str, candidates: Sequence[str] | None 
         ranks = tuple(names.rank(c.strip(), line) if c.strip() else empty for c in cells)
         ballots.append(Ballot(ranks, 1, ballot_id))
         precincts.append(row[1].strip() if len(row) > 1 else "")
-    return _contest(names, tuple(ballots), source, width, precincts)
+    return _contest(names, tuple(ballots), None, source, width, precincts)

@@ -20,10 +20,14 @@ with ids gives one `Ballot` per paper, ids kept.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from clearcount.core.errors import CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
+
+if TYPE_CHECKING:
+    from clearcount.counting.ranking_matrix import RankingMatrix
 
 __all__ = ["format_json_ballots", "parse_json_ballots", "parse_json_ballots_rows"]
 
@@ -97,9 +101,12 @@ class _Reader:
             raise self.fail(f"{path}.id", f"expected a string or a number, got {ballot_id!r}")
         return Ballot(tuple(ranks), weight, None if ballot_id is None else str(ballot_id))
 
-    def merged(self, papers: list[object]) -> tuple[Ballot, ...]:
-        """The papers' distinct rankings with their total weights, in order of first appearance;
-        each distinct ranking is read (and checked) in full once."""
+    def merged(self, papers: list[object]) -> tuple[Sequence[Ballot], RankingMatrix | None]:
+        """The papers' distinct rankings with their total weights, in order of first appearance
+        (with their `RankingMatrix` when all are plain: `ranking_matrix.distinct_papers`); each
+        distinct ranking is read (and checked) in full once."""
+        from clearcount.counting.ranking_matrix import distinct_papers
+
         seen: dict[tuple[object, ...], tuple[tuple[int, ...], ...]] = {}
         weights: dict[tuple[tuple[int, ...], ...], int] = {}
         for i, paper in enumerate(papers):
@@ -112,7 +119,7 @@ class _Reader:
                 if key is not None:
                     seen[key] = ranks
             weights[ranks] = weights.get(ranks, 0) + weight
-        return tuple(Ballot(ranks, weight) for ranks, weight in weights.items())
+        return distinct_papers(weights, len(self.index))
 
     def contest(self, document: object) -> Contest:
         if not isinstance(document, dict):
@@ -140,10 +147,17 @@ class _Reader:
         ballots = document.get("ballots")
         if not isinstance(ballots, list):
             raise self.fail("ballots", f"expected a list of ballots, got {ballots!r}")
+        parsed: Sequence[Ballot]
+        matrix: RankingMatrix | None = None
         if not self.merge or any(type(b) is dict and "id" in b for b in ballots):
             parsed = tuple(self.ballot(f"ballots[{i}]", b) for i, b in enumerate(ballots))
         else:
-            parsed = self.merged(ballots)
+            parsed, matrix = self.merged(ballots)
+        extras: dict[str, object] = {}
+        if matrix is not None:
+            from clearcount.counting.ranking_matrix import MATRIX_KEY
+
+            extras[MATRIX_KEY] = matrix.bound_to(parsed)
         try:
             return Contest(
                 candidates=tuple(candidates),
@@ -152,6 +166,7 @@ class _Reader:
                 withdrawn=out,
                 title=title,
                 source=self.source,
+                extras=extras,
             )
         except CountingError as exc:
             raise InputFormatError(self.source, None, str(exc)) from None

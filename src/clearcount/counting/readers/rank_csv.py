@@ -32,10 +32,13 @@ import io
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from clearcount.core.errors import CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
+
+if TYPE_CHECKING:
+    from clearcount.counting.ranking_matrix import RankingMatrix
 
 __all__ = ["format_rank_csv", "parse_rank_csv", "parse_rank_csv_rows"]
 
@@ -162,9 +165,10 @@ def parse_rank_csv(
     ranked would otherwise be missing); the by-candidate layout takes them from its header.
     Identical lines are read once (module doc).
     """
-    merged = _parse_merged(text, source, seats, candidates)
-    if merged is not None:
-        return merged
+    for reader in (_parse_arrays, _parse_merged):
+        merged = reader(text, source, seats, candidates)
+        if merged is not None:
+            return merged
     return parse_rank_csv_rows(text, source, seats, candidates=candidates)
 
 
@@ -200,15 +204,61 @@ def _ranks(
 
 
 def _contest(
-    source: str, seats: int, index: dict[str, int], ballots: tuple[Ballot, ...]
+    source: str,
+    seats: int,
+    index: dict[str, int],
+    ballots: Sequence[Ballot],
+    matrix: RankingMatrix | None = None,
 ) -> Contest:
     names = tuple(index)
     if not names:
         raise InputFormatError(source, None, "no candidate is named in any ballot")
+    extras: dict[str, object] = {}
+    if matrix is not None:
+        from clearcount.counting.ranking_matrix import MATRIX_KEY
+
+        extras[MATRIX_KEY] = matrix.bound_to(ballots)
     try:
-        return Contest(candidates=names, ballots=ballots, seats=seats, source=source)
+        return Contest(names, ballots, seats=seats, source=source, extras=extras)
     except CountingError as exc:
         raise InputFormatError(source, None, str(exc)) from None
+
+
+def _parse_arrays(
+    text: str, source: str, seats: int, candidates: Sequence[str] | None
+) -> Contest | None:
+    """`parse_rank_csv` for a file without quotes or ids: its lines as rows of cell codes
+    (`csv_cells`, NumPy), each distinct row read once, the papers straight into a
+    `RankingMatrix` where all are plain (`ranking_matrix.distinct_papers`); None where another
+    reader must read the file (quotes, ids, a lone CR, any error)."""
+    from clearcount.counting.ranking_matrix import distinct_papers
+    from clearcount.counting.readers.csv_cells import CellTable
+
+    body = text.removeprefix("\ufeff")
+    if '"' in body or body.count("\r") != body.count("\r\n"):
+        return None
+    first_line, _, rest = body.partition("\n")
+    if not first_line.removesuffix("\r"):
+        return None
+    header = [cell.strip() for cell in first_line.split(",")]
+    weights: dict[tuple[tuple[int, ...], ...], int] = {}
+    try:
+        table, layout, index = _start(source, 1, header, candidates)
+        if "ballot_id" in table.special:
+            return None  # one id per paper: the row reader keeps them
+        cells = CellTable()
+        rows, times, first = cells.read(rest.replace("\r\n", "\n").encode())
+        texts = [t.decode().strip() for t in cells.texts]
+        order = first.argsort(kind="stable")  # file order: names are indexed as met
+        for codes, repeated in zip(rows[order].tolist(), times[order].tolist(), strict=True):
+            row = [texts[code] for code in codes if code >= 0]
+            read = _ranks(table, layout, 0, row, index, candidates) if row else None
+            if read is not None:
+                ranks, weight, _ = read
+                weights[ranks] = weights.get(ranks, 0) + weight * repeated
+        return _contest(source, seats, index, *distinct_papers(weights, len(index)))
+    except InputFormatError:
+        return None
 
 
 def _parse_merged(

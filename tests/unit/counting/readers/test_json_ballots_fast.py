@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.unit.counting.readers.reading import assert_reads_as
 
+from clearcount.counting.ballots import Ballot
+from clearcount.counting.ranking_matrix import MATRIX_KEY, MatrixBallots, RankingMatrix
 from clearcount.counting.readers.json_ballots import parse_json_ballots, parse_json_ballots_rows
 
 NAMES = ["Ann Lee", "Bo Chan", "Cy Dunn"]
@@ -34,7 +36,7 @@ def papers(draw: st.DrawFn) -> object:
     return paper
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # the first example imports NumPy
 @given(st.lists(papers(), max_size=12), st.lists(st.integers(0, 11), max_size=6))
 def test_reading_distinct_rankings_once_matches_the_paper_reader(
     ballots: list[object], repeats: list[int]
@@ -42,3 +44,15 @@ def test_reading_distinct_rankings_once_matches_the_paper_reader(
     ballots += [ballots[i] for i in repeats if i < len(ballots)]  # the same papers again
     text = json.dumps({"candidates": NAMES, "ballots": ballots})
     assert_reads_as(parse_json_ballots, parse_json_ballots_rows, text)
+
+
+def test_plain_rankings_go_straight_into_the_ranking_matrix() -> None:
+    ballots = [{"ranking": ["Bo Chan", "Ann Lee"]}, {"ranking": ["Cy Dunn"], "weight": 2}]
+    text = json.dumps({"candidates": NAMES, "ballots": [*ballots, ballots[0]]})
+    contest = parse_json_ballots(text)
+    assert isinstance(contest.ballots, MatrixBallots)
+    assert tuple(contest.ballots) == (Ballot(((1,), (0,)), 2), Ballot(((2,),), 2))
+    matrix = contest.extras[MATRIX_KEY]
+    assert isinstance(matrix, RankingMatrix)
+    assert matrix.ballots is contest.ballots
+    assert matrix == RankingMatrix.from_rows([[1, 0], [2]], [2, 2], candidates=3)

@@ -8,12 +8,15 @@ records over several lines, are read row by row and must be equal outright).
 from __future__ import annotations
 
 from dataclasses import replace
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.unit.counting.readers.reading import assert_reads_as
 
 from clearcount.counting.ballots import Ballot, Contest
+from clearcount.counting.ranking_matrix import MATRIX_KEY, MatrixBallots, RankingMatrix
+from clearcount.counting.readers import chunks
 from clearcount.counting.readers.rank_csv import (
     format_rank_csv,
     parse_rank_csv,
@@ -53,13 +56,25 @@ def csv_files(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=300)
-@given(csv_files())
-def test_reading_distinct_lines_once_matches_the_row_reader(text: str) -> None:
-    assert_reads_as(parse_rank_csv, parse_rank_csv_rows, text)
+@settings(max_examples=300, deadline=None)  # the first example imports NumPy
+@given(csv_files(), st.sampled_from([1 << 22, 9]))
+def test_reading_distinct_lines_once_matches_the_row_reader(text: str, chunk: int) -> None:
+    with patch.object(chunks, "CHUNK_BYTES", chunk):
+        assert_reads_as(parse_rank_csv, parse_rank_csv_rows, text)
 
 
 def test_identical_lines_become_one_weighted_ranking() -> None:
     text = "A,B,C,weight\n1,2,,1\n1,2,,1\n,1,,3\n1,2,,2\n"
     contest = parse_rank_csv(text)
     assert contest.ballots == (Ballot(((0,), (1,)), 4), Ballot(((1,),), 3))
+    assert isinstance(contest.ballots, MatrixBallots)  # read as arrays, no quotes
+    matrix = contest.extras[MATRIX_KEY]
+    assert isinstance(matrix, RankingMatrix)
+    assert matrix.ballots is contest.ballots
+    assert matrix.rankings() == {(0, 1): 4, (1,): 3}
+
+
+def test_equal_rankings_keep_their_ballots_merged() -> None:
+    contest = parse_rank_csv("A,B,C\n1,1,2\n1,1,2\n")
+    assert contest.ballots == (Ballot(((0, 1), (2,)), 2),)
+    assert MATRIX_KEY not in contest.extras
