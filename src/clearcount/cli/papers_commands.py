@@ -455,8 +455,6 @@ def _count_on_server(
 ) -> object:
     """The scrutineer names the voters and cancels their credentials, both tellers sign the
     returns and the batches the server drafted: all here; only the signed acts are sent."""
-    from urllib.parse import quote
-
     from clearcount.protocol.postal import Reconciled
     from clearcount.record.archive import decode_record
     from clearcount.record.events import PaperBatch
@@ -473,10 +471,16 @@ def _count_on_server(
         tuple(numbers["spoilt"]), tuple(numbers["late"]), tuple(numbers["voided"]),
     )  # fmt: skip
     named = returns_cancellation(record, papers, agreed, material, signing)
-    dropped = ",".join(str(n) for n in named.superseded)
+    if named.superseded:
+        raise UserError(
+            f"papers count --server: {len(named.superseded)} paper(s) superseded by online "
+            "ballots; the role API serves the batches of every counted paper only (batches "
+            "less some papers would show their marks), so count on the server's database: "
+            "`papers count` without --server"
+        )
     drafts = [
         PaperBatch.from_body(b, f"{server} draft batch {i}")
-        for i, b in enumerate(json.loads(api.get(f"postal-batches?superseded={quote(dropped)}")))
+        for i, b in enumerate(json.loads(api.get("postal-batches")))
     ]
     signed = sign_count(record, agreed, drafts, named.superseded, named.cancellation, tellers)
     answer = api.post("postal-count", {

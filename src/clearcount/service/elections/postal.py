@@ -345,9 +345,10 @@ class PostalService:
             self._countable(uow, election_id)
             return self._reconciled(uow, election_id)
 
-    def drafts(self, election_id: str, superseded: Sequence[int]) -> list[PaperBatch]:
-        """The postal batches of the agreed returns less `superseded`, unsigned and without the
-        cancellation (`sign_count` adds it): papers sorted by marks, no numbers (§11.12.2)."""
+    def drafts(self, election_id: str) -> list[PaperBatch]:
+        """The postal batches of every agreed counted paper, unsigned and without the
+        cancellation (`sign_count` adds it): papers sorted by marks, no numbers (§11.12.2).
+        Never less some numbers: batches with and without a paper would show its marks."""
         with self._uow() as uow:
             election = self._countable(uow, election_id)
             reconciled = self._reconciled(uow, election_id)
@@ -355,12 +356,10 @@ class PostalService:
             chain = full_chain(uow, election_id)
         try:
             return postal_batch_drafts(
-                election, reconciled, superseded, _numbered(chain), None, (names[0], names[1])
+                election, reconciled, (), _numbered(chain), None, (names[0], names[1])
             )
         except ClearcountError as error:
-            raise ValidationError(
-                "postal batches", "superseded", "counted numbers", str(error)
-            ) from None
+            raise ValidationError("postal batches", "returns", "countable", str(error)) from None
 
     def _countable(self, uow: ElectionUnitOfWork, election_id: str) -> Election:
         require_election(uow, election_id)

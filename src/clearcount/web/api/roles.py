@@ -195,12 +195,7 @@ async def postal_returns(request: Request) -> Response:
 
 async def postal_batches(request: Request) -> Response:
     election_id = request.path_params["election_id"]
-    given = request.query_params.get("superseded", "")
-    try:
-        superseded = [int(n) for n in given.split(",") if n.strip()]
-    except ValueError:
-        raise ApiError(422, "invalid", "superseded: expected paper numbers, 1,2,3") from None
-    drafts = await run_in_threadpool(_services(request).postal.drafts, election_id, superseded)
+    drafts = await run_in_threadpool(_services(request).postal.drafts, election_id)
     return JSONResponse([d.to_body() for d in drafts])
 
 
@@ -381,12 +376,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "GET", "/api/roles/elections/{election_id}/postal-batches", postal_batches,
-        "The postal PaperBatches of the agreed returns less `?superseded=N,N` (the numbers whose "
-        "online ballots take precedence), unsigned and without the cancellation: papers sorted "
-        "by marks, no numbers (spec §11.12.2), for both tellers to sign.",
+        "The postal PaperBatches of every agreed counted paper, unsigned and without the "
+        "cancellation: papers sorted by marks, no numbers (spec §11.12.2), for both tellers to "
+        "sign. Never less some numbers: two such answers would single out a paper's marks.",
         answers={200: ("the unsigned batches", {"type": "array"}),
-                 409: ("the entries differ, or not the time for the count", _ERROR),
-                 422: ("superseded is not counted numbers", _ERROR)},
+                 409: ("the entries differ, or not the time for the count", _ERROR)},
     ),
     Endpoint(
         "POST", "/api/roles/elections/{election_id}/postal-count", postal_count,
