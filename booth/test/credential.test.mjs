@@ -38,5 +38,5 @@ test("wrong length and unexpected characters are named", () => {
 });
 
 test("the tracking code of §90.9's Ballot event", () => {
-  assert.equal(booth.trackingCode("b53d431630d47c5ddf749ad0fe988f21e3c01018debbdbe9d86bdec7aa66d32b"), "PMYM-65HG-THY5-VQVM-KB8F-X64F-47HW-040R");
+  assert.equal(booth.trackingCode("a28daa66967ff66ee4d341ee947a07bfce2e07a9605870d56d7a77b107e373d1"), "MA6T-MSMP-FZV6-XS6K-87Q9-8YG7-QZ72-W1X9");
 });

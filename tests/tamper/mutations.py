@@ -239,6 +239,7 @@ def _forgeries(documents: Documents) -> Iterator[Mutation]:
         frozenset({"V-BALLOT-SIG"}),
         first + 1,
     )
+    yield from _decryption_forgeries(documents)
     for position, document in enumerate(documents):
         if document["type"] == "EncryptedTally":
             swapped = copy.deepcopy(documents)
@@ -264,6 +265,39 @@ def _forgeries(documents: Documents) -> Iterator[Mutation]:
                     frozenset({"V-RESULT-2"}),
                     position + 1,
                 )
+
+
+def _decryption_forgeries(documents: Documents) -> Iterator[Mutation]:
+    """Within one trustee's batch (spec §4.3.3): two shares swapped, and another trustee's
+    batched proof put in place of its own; each fails the batch (V-DECRYPT-1)."""
+    partials = [i for i, d in enumerate(documents) if d["type"] == "PartialDecryption"]
+    if len(partials) < 2:
+        return
+    first, second = partials[0], partials[1]
+    contest = documents[first]["body"]["contests"][0]
+    if len(contest["shares"]) > 1 and contest["proof"] is not None:
+        swapped = copy.deepcopy(documents)
+        shares = swapped[first]["body"]["contests"][0]["shares"]
+        shares[0], shares[-1] = shares[-1], shares[0]
+        if shares != contest["shares"]:
+            yield Mutation(
+                "decryption-share-swap",
+                f"event {first} PartialDecryption: first and last shares swapped",
+                swapped,
+                frozenset({"V-DECRYPT-1"}),
+                first + 1,
+            )
+    other = documents[second]["body"]["contests"][0]["proof"]
+    if contest["proof"] is not None and other is not None:
+        replayed = copy.deepcopy(documents)
+        replayed[first]["body"]["contests"][0]["proof"] = other
+        yield Mutation(
+            "decryption-proof-replay",
+            f"event {first} PartialDecryption: event {second}'s batched proof replayed",
+            replayed,
+            frozenset({"V-DECRYPT-1"}),
+            first + 1,
+        )
 
 
 def build(documents: Documents, *, rechain: bool) -> list[Event]:

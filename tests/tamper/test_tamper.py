@@ -34,13 +34,19 @@ def expected(mutation: Mutation, *, rechain: bool) -> frozenset[str]:
 
 
 def run(
-    documents: list[dict[str, Any]], every: int, shard: int = 0, shards: int = 1
+    documents: list[dict[str, Any]],
+    every: int,
+    shard: int = 0,
+    shards: int = 1,
+    about: str = "",
 ) -> tuple[Counter[str], Counter[str], list[str]]:
-    """Try every `every`-th mutation (of those whose turn falls to `shard` of `shards`)."""
+    """Try every `every`-th mutation (of those whose turn falls to `shard` of `shards`), only
+    those whose description contains `about` if given."""
     tried: Counter[str] = Counter()
     caught: Counter[str] = Counter()
     missed: list[str] = []
-    for index, mutation in enumerate(mutations(documents)):
+    chosen = (m for m in mutations(documents) if about in m.description)
+    for index, mutation in enumerate(chosen):
         if index % every or (index // every) % shards != shard:
             continue
         for rechain in (False, True):
@@ -74,6 +80,19 @@ def test_sampled_mutations_are_caught_with_the_right_id(
     tried, _, missed = run(records[scenario], SAMPLE_EVERY)
     assert sum(tried.values()) > 20
     assert not missed, "\n".join(missed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_decryption_mutation_is_caught(
+    records: dict[str, list[dict[str, Any]]], scenario: str
+) -> None:
+    """The decryption subset (`-m slow -k decryption`): every change to a PartialDecryption,
+    the batched proofs' share swap and proof replay (spec §4.3.3)."""
+    tried, _, missed = run(records[scenario], 1, about="PartialDecryption")
+    assert not missed, "\n".join(missed)
+    if any(d["type"] == "PartialDecryption" for d in records[scenario]):
+        assert sum(tried.values()) > 20
 
 
 @pytest.mark.slow
