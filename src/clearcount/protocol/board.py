@@ -98,7 +98,8 @@ def cast(
     chain: Sequence[Event], board: Board, ballot: Ballot, *, check_proofs: bool = True
 ) -> tuple[Board, Event]:
     """Accept `ballot` (spec §11.4) or refuse it; `check_proofs=False` only for a simulation
-    whose ballots were just made by the honest device code."""
+    whose ballots were just made by the honest device code, or when the caller has just run
+    `verify_ballot(board.election, ballot)` itself (the server, before taking its lock)."""
     credential = ballot.credential.to_bytes()
     if board.closed:
         raise RecordError("Ballot: expected the election to be open, got a ballot after EndBallots")

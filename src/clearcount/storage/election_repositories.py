@@ -79,7 +79,9 @@ class SqlElectionRepository:
     def get(self, election_id: str, *, lock: bool = False) -> StoredElection | None:
         query = sa.select(elections).where(elections.c.election_id == election_id)
         if lock and self._c.dialect.name == "postgresql":
-            query = query.with_for_update()
+            # FOR NO KEY UPDATE: writers to the record queue on it, but rows that only refer
+            # to the election (a sign-in code's foreign key takes FOR KEY SHARE) do not wait
+            query = query.with_for_update(key_share=True)
         row = self._c.execute(query).one_or_none()
         return None if row is None else _election(row)
 
@@ -293,7 +295,9 @@ class SqlAppealRepository:
     def get(self, appeal_id: str, *, lock: bool = False) -> Appeal | None:
         query = sa.select(appeals).where(appeals.c.appeal_id == appeal_id)
         if lock and self._c.dialect.name == "postgresql":
-            query = query.with_for_update()
+            # FOR NO KEY UPDATE: writers to the record queue on it, but rows that only refer
+            # to the election (a sign-in code's foreign key takes FOR KEY SHARE) do not wait
+            query = query.with_for_update(key_share=True)
         row = self._c.execute(query).one_or_none()
         return None if row is None else _appeal(row)
 

@@ -197,6 +197,26 @@ class SqlMemberRepository:
         )
         return [_member(r) for r in rows]
 
+    def with_email(self, organisation_id: str, email: str) -> Sequence[Member]:
+        """Every member whose address may be `email` up to case and surrounding spaces: each
+        ASCII address that lower-cases to it, and each non-ASCII one (SQL's lower() is not
+        Unicode case folding); the caller compares exactly. One query, not the whole roll."""
+        stored = members.c.email
+        folded = email.strip().casefold()
+        if self._c.dialect.name == "sqlite":
+            non_ascii = stored.op("GLOB")("*[^ -~]*")
+        else:
+            non_ascii = stored.op("~")("[^ -~]")
+        rows = self._c.execute(
+            sa.select(members)
+            .where(
+                members.c.organisation_id == organisation_id,
+                sa.or_(sa.func.lower(sa.func.trim(stored)) == folded, non_ascii),
+            )
+            .order_by(members.c.member_id)
+        )
+        return [_member(r) for r in rows]
+
 
 class SqlAuditRepository:
     def __init__(self, connection: sa.Connection) -> None:
@@ -295,6 +315,17 @@ def _stored_rules(row: sa.Row[Any]) -> StoredRules:
     )
 
 
+def _entry(r: sa.Row[Any]) -> SnapshotEntry:
+    return SnapshotEntry(
+        r.position,
+        r.member_id,
+        bytes(r.salt),
+        r.commitment,
+        MemberFacts.from_json(_load(r.facts)),
+        EligibilityDecision.from_json(_load(r.decision)),
+    )
+
+
 class SqlSnapshotRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
@@ -343,14 +374,7 @@ class SqlSnapshotRepository:
         if row is None:
             return None
         entries = tuple(
-            SnapshotEntry(
-                r.position,
-                r.member_id,
-                bytes(r.salt),
-                r.commitment,
-                MemberFacts.from_json(_load(r.facts)),
-                EligibilityDecision.from_json(_load(r.decision)),
-            )
+            _entry(r)
             for r in self._c.execute(
                 sa.select(roll_entries)
                 .where(roll_entries.c.ballot_id == ballot_id, roll_entries.c.version == row.version)
@@ -358,6 +382,16 @@ class SqlSnapshotRepository:
             )
         )
         return RollSnapshot(_header(row), entries)
+
+    def entry(self, ballot_id: str, version: int, member_id: str) -> SnapshotEntry | None:
+        row = self._c.execute(
+            sa.select(roll_entries).where(
+                roll_entries.c.ballot_id == ballot_id,
+                roll_entries.c.version == version,
+                roll_entries.c.member_id == member_id,
+            )
+        ).one_or_none()
+        return None if row is None else _entry(row)
 
     def headers(self, organisation_id: str) -> Sequence[SnapshotHeader]:
         latest = (

@@ -24,6 +24,7 @@ from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
 from clearcount.protocol.credentials import CredentialSecret
 from clearcount.service.elections.casting import CastingService, tracking_prefix
+from clearcount.service.elections.state import cached_election
 from clearcount.service.errors import (
     BallotRefusedError,
     CommitUncertainError,
@@ -164,6 +165,45 @@ def test_a_forged_or_unknown_ballot_is_refused_by_the_board(life: Lifecycle) -> 
         life.casting.cast(voter("NTW-00001"), ELECTION, body)
     assert board_and_register(life) == (0, 0)
     assert life.casting.cast(voter("NTW-00001"), ELECTION, ballot.to_body()).seq == 2
+
+
+def test_proofs_checked_before_the_lock_still_refuse_a_forgery(life: Lifecycle) -> None:
+    """Once the process has the election, proofs are checked before the lock; a forged proof
+    is refused all the same and nothing is stored."""
+    life.open()
+    life.casting.cast(voter("NTW-00001"), ELECTION, life.ballot("NTW-00001", {"chair": [0]}))
+    assert cached_election(ELECTION) is not None
+    ballot = life.ballot("NTW-00002", {"chair": [1]})
+    contest = ballot.contests[0]
+    forged = dataclasses.replace(
+        ballot, contests=(dataclasses.replace(contest, proofs=contest.proofs[::-1]),)
+    )
+    with pytest.raises(BallotRefusedError, match="ballot refused"):
+        life.casting.cast(voter("NTW-00002"), ELECTION, forged)
+    assert sum(e.kind == "Ballot" for e in life.ballots.record(ELECTION)) == 1
+
+
+def test_a_stale_election_in_the_cache_neither_refuses_nor_admits(
+    life: Lifecycle, tmp_path: Path
+) -> None:
+    """Another database with the same election id (other keys) was loaded last: the check
+    ahead fails against it, and the board's own check decides, against the right election."""
+    other = World(SqlStore.open(f"sqlite:///{tmp_path / 'other.db'}"), life.world.clock,
+                  life.world.salts)  # fmt: skip
+    try:
+        elsewhere = Lifecycle(other, tmp_path / "other-keys")
+        elsewhere.open()
+        life.open()
+        good = life.ballot("NTW-00001", {"chair": [0]})
+        elsewhere.casting.cast(
+            voter("NTW-00001"), ELECTION, elsewhere.ballot("NTW-00001", {"chair": [2]})
+        )
+        stale = cached_election(ELECTION)
+        assert stale is not None
+        assert stale.credentials != life.election().credentials
+        assert life.casting.cast(voter("NTW-00001"), ELECTION, good).seq == 2
+    finally:
+        other.store.close()
 
 
 def test_a_challenged_ballot_is_published_and_never_counted(life: Lifecycle) -> None:

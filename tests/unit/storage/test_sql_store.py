@@ -172,3 +172,28 @@ def test_urls() -> None:
         create_engine("mysql://u@h/db")
     with pytest.raises(ValueError, match="schema"):
         create_engine("sqlite://", schema="x")
+
+
+def test_members_by_email_find_every_case_folding_of_the_address(store: SqlStore) -> None:
+    """Sign-in looks a member up by address (no whole-roll scan): SQL's lower() is ASCII only,
+    so every non-ASCII address is a candidate too, and the caller compares exactly."""
+    org = world(store).party()
+    addresses = {
+        "AV1": "Ann.Arbel@Example.org",
+        "AV2": "ANN.STRAẞE@example.org",  # capital sharp s: casefolds to "ss"
+        "AV3": "ben.brask@example.org",
+        "AV4": "",
+    }
+    with store.unit_of_work() as uow:
+        for member_id, email in addresses.items():
+            uow.members.add(Member(org, member_id, "A", "B", date(2015, 3, 2), email=email))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        found = {m.member_id for m in uow.members.with_email(org, "ann.arbel@example.org")}
+        assert "AV1" in found
+        assert "AV3" not in found
+        assert "AV4" not in found
+        sharp = uow.members.with_email(org, "ann.strasse@example.org")
+        assert [
+            m.member_id for m in sharp if m.email.strip().casefold() == "ann.strasse@example.org"
+        ] == ["AV2"]

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 
 from clearcount.core.errors import ClearcountError
 from clearcount.protocol import board as bb
+from clearcount.protocol.casting import verify_ballot
+from clearcount.protocol.context import Election
 from clearcount.record import codec
 from clearcount.record.events import Ballot, Spoiled, tracking_code
 from clearcount.service.audit import format_instant
@@ -56,6 +58,7 @@ from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, r
 from clearcount.service.elections.register import record_refusal, require_eligible
 from clearcount.service.elections.state import (
     board_of,
+    cached_election,
     load_election,
     require_election,
     tail_of,
@@ -117,6 +120,22 @@ def tracking_prefix(code: str) -> str:
     return raw.hex()
 
 
+def _verified_ahead(election_id: str, ballot: Ballot) -> Election | None:
+    """The election `ballot`'s proofs and signature were just checked against (spec §11.4),
+    outside any transaction; None when this process has not loaded the election yet, the
+    credential is not on its list, or the check failed: the board then checks under the lock
+    against the election it loads, and words the refusal itself (the guess may be stale, e.g.
+    another database with the same election id)."""
+    election = cached_election(election_id)
+    if election is None or ballot.credential.to_bytes() not in election.credentials:
+        return None
+    try:
+        verify_ballot(election, ballot)
+    except ClearcountError:
+        return None
+    return election
+
+
 class CastingService:
     """Online casting, Benaloh challenges and tracking-code checks (spec §11.4-§11.5)."""
 
@@ -136,6 +155,7 @@ class CastingService:
                 ballot = Ballot.from_body(ballot, "ballot")
             except ClearcountError as error:
                 raise BallotRefusedError(f"ballot refused: {error}") from None
+        checked = _verified_ahead(election_id, ballot)
         at = self._clock.now()
         try:
             with self._uow() as uow:
@@ -170,7 +190,9 @@ class CastingService:
                     again = bb.resent(ballot, earlier)
                     if again is None:
                         board = board_of(uow, election_id, election, counts)
-                        _, event = bb.cast(tail_of(uow, election_id, counts), board, ballot)
+                        tail = tail_of(uow, election_id, counts)
+                        proofs = election is not checked  # else checked before the lock
+                        _, event = bb.cast(tail, board, ballot, check_proofs=proofs)
                 except ClearcountError as error:
                     raise BallotRefusedError(f"ballot refused: {error}") from None
                 bind_credential(uow, election_id, credential, member_id)

@@ -128,12 +128,9 @@ def eligible_count(uow: ElectionUnitOfWork, election_id: str, roll_version: int 
 def require_eligible(uow: ElectionUnitOfWork, stored: StoredElection, member_id: str) -> None:
     """IneligibleVoterError unless `member_id` is eligible on the roll Setup committed to."""
     election_id = stored.election_id
-    snapshot = (
-        None if stored.roll_version is None else uow.snapshots.get(election_id, stored.roll_version)
-    )
-    if snapshot is None:
+    if stored.roll_version is None:
         raise ElectionStateError(f"election {election_id!r}: no committed roll yet")
-    entry = next((e for e in snapshot.entries if e.member_id == member_id), None)
+    entry = uow.snapshots.entry(election_id, stored.roll_version, member_id)
     if entry is None:
         raise IneligibleVoterError(
             f"member {member_id!r}: expected a member on the roll of election {election_id!r}, "

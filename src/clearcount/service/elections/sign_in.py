@@ -142,21 +142,22 @@ class SignInService:
         self._codes = codes
 
     def _members(self, uow: SignInUnitOfWork, election_id: str, email: str) -> list[str]:
-        """Eligible members on the committed roll whose address is `email`."""
+        """Eligible members on the committed roll whose address is `email` (looked up by
+        address, then each one's roll entry: never the whole roll per request)."""
         stored = require_election(uow, election_id)
         wanted = _normal(email)
-        if not wanted or stored.roll_version is None:
+        version = stored.roll_version
+        if not wanted or version is None:
             return []
-        snapshot = uow.snapshots.get(election_id, stored.roll_version)
-        if snapshot is None:
-            return []
-        eligible = {e.member_id for e in snapshot.entries if e.decision.eligible}
         org = stored.definition.organisation_id
-        return sorted(
-            m.member_id
-            for m in uow.members.list(org)
-            if m.member_id in eligible and m.email and _normal(m.email) == wanted
-        )
+        found = []
+        for member in uow.members.with_email(org, wanted):
+            if not member.email or _normal(member.email) != wanted:
+                continue
+            entry = uow.snapshots.entry(election_id, version, member.member_id)
+            if entry is not None and entry.decision.eligible:
+                found.append(member.member_id)
+        return sorted(found)
 
     def request_code(self, election_id: str, email: str) -> None:
         """Mail a fresh code if an eligible member has this address; silent otherwise."""

@@ -26,6 +26,7 @@ __all__ = [
     "PHASES",
     "ChainTail",
     "board_of",
+    "cached_election",
     "full_chain",
     "load_election",
     "phase_of",
@@ -41,6 +42,8 @@ decryption; declared: the Result."""
 
 _CACHE: dict[tuple[str, str, str], Election] = {}
 _CACHE_LIMIT = 64
+_LATEST: dict[str, Election] = {}
+"""Election id -> the Election `load_election` last returned for it in this process."""
 
 
 def phase_of(counts: Mapping[str, int]) -> str:
@@ -88,8 +91,17 @@ def load_election(uow: ElectionUnitOfWork, election_id: str) -> Election:
             raise ElectionStateError(f"election {election_id!r}: {error}") from None
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
+            _LATEST.clear()
         _CACHE[key] = election
+    _LATEST[election_id] = election
     return election
+
+
+def cached_election(election_id: str) -> Election | None:
+    """The Election this process last loaded for `election_id`, without reading the database:
+    a guess to do work ahead with, to be confirmed against `load_election` (the same object
+    means the same events 0 and 1, by their hashes)."""
+    return _LATEST.get(election_id)
 
 
 class ChainTail(Sequence[Event]):
