@@ -164,6 +164,14 @@ class SqlBoardRepository:
             query = query.where(record_events.c.kind.in_(list(kinds)))
         return [_event(d) for d in self._c.execute(query.order_by(record_events.c.seq)).scalars()]
 
+    def kinds_and_hashes(self, election_id: str, kinds: Sequence[str]) -> Sequence[tuple[str, str]]:
+        rows = self._c.execute(
+            sa.select(record_events.c.kind, record_events.c.hash)
+            .where(record_events.c.election_id == election_id, record_events.c.kind.in_(kinds))
+            .order_by(record_events.c.seq)
+        )
+        return [(str(kind), str(h)) for kind, h in rows]
+
     def by_hash_prefix(self, election_id: str, prefix: str) -> Sequence[Event]:
         query = sa.select(record_events.c.document).where(
             record_events.c.election_id == election_id,

@@ -18,7 +18,7 @@ from tests.unit.service.election_world import (
 )
 from tests.unit.service.world import World
 
-from clearcount.crypto.group import Scalar
+from clearcount.crypto.group import Scalar, seeded_scalars
 from clearcount.crypto.proofs.schnorr import SchnorrProof
 from clearcount.protocol.casting import make_ballot
 from clearcount.protocol.challenge import spoil
@@ -191,7 +191,7 @@ def test_a_stale_election_in_the_cache_neither_refuses_nor_admits(
     other = World(SqlStore.open(f"sqlite:///{tmp_path / 'other.db'}"), life.world.clock,
                   life.world.salts)  # fmt: skip
     try:
-        elsewhere = Lifecycle(other, tmp_path / "other-keys")
+        elsewhere = Lifecycle(other, tmp_path / "other-keys", seeded_scalars(b"elsewhere"))
         elsewhere.open()
         life.open()
         good = life.ballot("NTW-00001", {"chair": [0]})

@@ -71,6 +71,11 @@ class BoardRepository(Protocol):
         """Every event (or those of `kinds`) in record order."""
         ...
 
+    def kinds_and_hashes(self, election_id: str, kinds: Sequence[str]) -> Sequence[tuple[str, str]]:
+        """(kind, hash) of the events of `kinds` in record order, without their documents (a
+        Credentials event holds one entry per voter)."""
+        ...
+
     def by_hash_prefix(self, election_id: str, prefix: str) -> Sequence[Event]: ...
     def ballot_hashes(
         self, election_id: str, hash_prefix: str, offset: int, limit: int

@@ -159,6 +159,12 @@ class SignInService:
                 found.append(member.member_id)
         return sorted(found)
 
+    def require_election(self, election_id: str) -> None:
+        """NotFoundError unless the election exists (one row read: the booth's code request
+        answers 404 for a wrong link before anything else, and nothing more per request)."""
+        with self._uow() as uow:
+            require_election(uow, election_id)
+
     def request_code(self, election_id: str, email: str) -> None:
         """Mail a fresh code if an eligible member has this address; silent otherwise."""
         now = self._clock.now()

@@ -70,23 +70,31 @@ def require_election(
 
 
 def load_election(uow: ElectionUnitOfWork, election_id: str) -> Election:
-    """Events 0 and 1 read and checked (spec §11.1-§11.3); ElectionStateError if missing."""
-    first = uow.board.events(election_id, ("Setup", "Credentials"))
-    if not first or first[0].kind != "Setup":
+    """Events 0 and 1 read and checked (spec §11.1-§11.3); ElectionStateError if missing.
+    Checked once per process: later calls read only the two events' stored hashes (not the
+    Credentials event, one entry per voter) and find the Election by them."""
+    heads = uow.board.kinds_and_hashes(election_id, ("Setup", "Credentials"))
+    if not heads or heads[0][0] != "Setup":
         raise ElectionStateError(
             f"election {election_id!r}: expected the key ceremony's Setup event, got none "
             "(run the key ceremony first)"
         )
-    if len(first) < 2:
+    if len(heads) < 2:
         raise ElectionStateError(
             f"election {election_id!r}: expected the published credentials (event 1), got none "
             "(the credential authority has not published them yet)"
         )
-    key = (election_id, first[0].hash, first[1].hash)
+    key = (election_id, heads[0][1], heads[1][1])
     election = _CACHE.get(key)
     if election is None:
+        first = uow.board.events(election_id, ("Setup", "Credentials"))[:2]
+        if tuple(e.hash for e in first) != key[1:]:
+            raise ElectionStateError(
+                f"election {election_id!r}: events 0 and 1 do not hash to the hashes stored "
+                "with them (the database was changed outside clearcount)"
+            )
         try:
-            election = read_election(first[:2])
+            election = read_election(first)
         except ClearcountError as error:
             raise ElectionStateError(f"election {election_id!r}: {error}") from None
         if len(_CACHE) >= _CACHE_LIMIT:

@@ -126,7 +126,7 @@ async def booth_data(request: Request) -> Response:
 async def request_code(request: Request) -> Response:
     election_id, document, services = await _post(request, "code")
     email = _text(document, "email")
-    await run_in_threadpool(services.ballots.status, election_id)  # 404 for no such election
+    await run_in_threadpool(services.sign_in.require_election, election_id)  # 404 if none
     task = _later(services.sign_in.request_code, election_id, email)
     message = translations_for(request).gettext(CODE_ACCEPTED)
     return JSONResponse({"status": "accepted", "message": message}, 202, background=task)
