@@ -8,6 +8,8 @@ of machine load hits both; the load average is recorded before and after.
 
     .venv/bin/python bench/counting/whole_process.py --ballots 1000000 --repeat 3
     .venv/bin/python bench/counting/whole_process.py --ballots 20000 --repeat 1   # smoke
+    .venv/bin/python bench/counting/whole_process.py --ballots 10000000 --repeat 1 \\
+        --blt /tmp/10m.blt --timeout 600        # 10M papers, ~180 MiB; pyrankvote bounded
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -42,26 +46,34 @@ def command(tool: str, method: str, blt: Path) -> list[str]:
     return [*start, "count", str(blt), *rule, "--format", "json"]
 
 
-def measure(tool: str, method: str, blt: Path) -> dict[str, Any]:
-    """One process: wall s, CPU s, peak MiB and the winners it printed."""
+def measure(tool: str, method: str, blt: Path, timeout: float | None = None) -> dict[str, Any]:
+    """One process: wall s, CPU s, peak MiB and the winners it printed; killed after `timeout`
+    seconds (then `timed_out`, with the figures up to the kill)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         child = subprocess.Popen(command(tool, method, blt), stdout=out, stderr=subprocess.PIPE)
+        timer = threading.Timer(timeout, child.kill) if timeout else None
+        if timer:
+            timer.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
+        if timer:
+            timer.cancel()
         child.returncode = os.waitstatus_to_exitcode(status)
         error = child.stderr.read().decode() if child.stderr else ""
         out.seek(0)
         printed = out.read().decode()
-    if child.returncode != 0:
-        raise RuntimeError(f"{tool} {method} failed: {error.strip().splitlines()[-1:]}")
-    elected = json.loads(printed)
-    return {
+    figures = {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_mib": usage.ru_maxrss / 1024,
-        "elected": elected["elected"] if isinstance(elected, dict) else elected,
     }
+    if timeout and child.returncode == -signal.SIGKILL and wall >= timeout:
+        return {**figures, "timed_out": timeout, "elected": []}
+    if child.returncode != 0:
+        raise RuntimeError(f"{tool} {method} failed: {error.strip().splitlines()[-1:]}")
+    elected = json.loads(printed)
+    return {**figures, "elected": elected["elected"] if isinstance(elected, dict) else elected}
 
 
 def report(runs: dict[tuple[str, str], list[dict[str, Any]]], env: dict[str, Any]) -> str:
@@ -78,6 +90,16 @@ def report(runs: dict[tuple[str, str], list[dict[str, Any]]], env: dict[str, Any
     for method in METHODS:
         for tool in TOOLS:
             rs = runs[(tool, method)]
+            if not rs:
+                continue
+            if any("timed_out" in r for r in rs):
+                limit = rs[0]["timed_out"]
+                out.append(
+                    f"| {method} | {tool} | did not finish in {limit:g} s (killed) | "
+                    f"{max(r['cpu_s'] for r in rs):.2f} by then | "
+                    f"{max(r['peak_mib'] for r in rs):.0f} by then | - |"
+                )
+                continue
             wall = [r["wall_s"] for r in rs]
             cpu = [r["cpu_s"] for r in rs]
             out.append(
@@ -89,6 +111,8 @@ def report(runs: dict[tuple[str, str], list[dict[str, Any]]], env: dict[str, Any
     out.append("|---|---|---|---|---|")
     for method in METHODS:
         ours, peer = runs[("clearcount", method)], runs[("pyrankvote", method)]
+        if not ours or not peer or any("timed_out" in r for r in ours + peer):
+            continue
 
         def ratio(key: str, a: list[dict[str, Any]] = ours, b: list[dict[str, Any]] = peer) -> str:
             peer_value = statistics.median(r[key] for r in b)
@@ -111,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--blt", type=Path, help="use (or write once) this BLT file")
     parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument(
+        "--timeout", type=float, help="kill a process after this many seconds (reported as such)"
+    )
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="clearcount-whole-") as scratch:
         blt = args.blt or Path(scratch) / "election.blt"
@@ -123,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         for turn in range(args.repeat):
             for method in METHODS:
-                for tool in TOOLS if turn % 2 == 0 else TOOLS[::-1]:
-                    result = measure(tool, method, blt)
+                for tool in args.tools if turn % 2 == 0 else args.tools[::-1]:
+                    result = measure(tool, method, blt, args.timeout)
                     runs[(tool, method)].append(result)
                     print(f"{tool} {method}: {result}", file=sys.stderr)
         env["loadavg_end"] = os.getloadavg()
