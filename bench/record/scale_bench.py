@@ -4,8 +4,10 @@ verified by the streaming verifier with 1 and 2 workers, against the libsodium f
 The record (two yes/no questions, `protocol.simulate`, both cores, seeded) is generated once and
 cached in bench/out/record/ with its phase timings (gitignored). Each verification runs in a
 fresh process (`--one`) so its peak memory (ru_maxrss of the main process and of its largest
-worker) is its own. The floor is the scalar multiplications per ballot (crypto/proofs/costs.py)
-priced with rbcl in the same run (bench/crypto/floor.py).
+worker) is its own. The floor is the libsodium calls one ballot's checks make, counted
+(bench/crypto/floor.py `count_operations`) and priced with rbcl in the same run: the scalar
+multiplications alone (crypto/proofs/costs.py's floor) and all point operations (additions,
+subtractions and decodings too).
 
     .venv/bin/python bench/record/scale_bench.py --voters 20000 [--workers 1 2] [--profile]
 """
@@ -26,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "record"))
 sys.path.insert(0, str(ROOT / "bench" / "crypto"))
 
-from floor import unit_costs  # noqa: E402
-from verify_bench import OUT, floor_ms_per_ballot, record_path  # noqa: E402
+from floor import OPS, count_operations, floor_us, unit_costs  # noqa: E402
+from verify_bench import OUT, record_path  # noqa: E402
 
 NAME = "industrial-action"
 
@@ -69,14 +71,46 @@ def verify_one(path: Path, workers: int, profile: Path | None) -> dict[str, obje
         profiler.dump_stats(str(profile))
     seconds = time.perf_counter() - start
     ballots = next(o for o in report.outcomes if o.spec.id == "V-BALLOT-PROOF").detail
+    cpu = sum(
+        getattr(resource.getrusage(who), field)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for field in ("ru_utime", "ru_stime")
+    )
+    main = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "cpu_main_seconds": round(main.ru_utime + main.ru_stime, 2),
         "peak_main_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_worker_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "verified": report.ok,
         "events": report.events,
         "ballots": ballots,
         "failed": [o.spec.id for o in report.failed()],
+    }
+
+
+def per_ballot(path: Path, sample: int = 200) -> dict[str, object]:
+    """The per-ballot work alone, in this process: libsodium calls per ballot (counted) and CPU
+    ms per ballot (best of 3), on the record's first `sample` ballots."""
+    from clearcount.verifier import facts
+    from clearcount.verifier.ballot_scan import BallotJob, ScanContext, scan_chunk
+    from clearcount.verifier.view import FileSource, RecordView
+
+    view = RecordView(FileSource(path), workers=1)
+    setup = facts.setup(view)
+    context = ScanContext(view.fingerprint, setup.joint_key.to_bytes(), setup.contests)
+    jobs = [BallotJob(seq, line, 1, None) for seq, line in next(view.ballot_lines(sample))]
+    with count_operations() as counts:
+        scan_chunk(context, jobs)
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        scan_chunk(context, jobs)
+        best = min(best, time.process_time() - start)
+    return {
+        "operations": {op: counts[op] / len(jobs) for op in OPS if counts[op]},
+        "cpu_ms": 1000 * best / len(jobs),
     }
 
 
@@ -97,7 +131,16 @@ def main() -> None:
     if args.generate_only:
         return
     costs = unit_costs(n=2000, repeats=5)
-    floor = floor_ms_per_ballot(NAME, costs)["ballot"]
+    work = per_ballot(path)
+    operations = work["operations"]
+    assert isinstance(operations, dict)
+    floor = floor_us(operations, costs, ("base_mul", "var_mul"), "cpu_min") / 1000
+    floor_all = floor_us(operations, costs, tuple(OPS), "cpu_min") / 1000
+    work["floor_ms"] = round(floor, 3)
+    work["floor_all_ms"] = round(floor_all, 3)
+    work["x_floor"] = round(float(work["cpu_ms"]) / floor, 2)  # type: ignore[arg-type]
+    work["x_floor_all"] = round(float(work["cpu_ms"]) / floor_all, 2)  # type: ignore[arg-type]
+    print("per ballot", json.dumps(work), file=sys.stderr)
     runs = {}
     for workers in args.workers:
         command = [sys.executable, __file__, "--one", str(path), "--workers", str(workers)]
@@ -106,8 +149,9 @@ def main() -> None:
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         measured = json.loads(done.stdout)
         measured["ms_per_voter"] = round(1000 * measured["seconds"] / args.voters, 3)
-        measured["cpu_ms_per_voter"] = round(measured["ms_per_voter"] * workers, 3)
+        measured["cpu_ms_per_voter"] = round(1000 * measured["cpu_seconds"] / args.voters, 3)
         measured["x_floor_per_core"] = round(measured["cpu_ms_per_voter"] / floor, 2)
+        measured["x_floor_all_per_core"] = round(measured["cpu_ms_per_voter"] / floor_all, 2)
         runs[workers] = measured
         print(workers, "workers", json.dumps(measured), file=sys.stderr)
     if args.profile:
@@ -116,7 +160,7 @@ def main() -> None:
     result = {
         "voters": args.voters,
         "generation_s": timings,
-        "floor_ms_per_voter": round(floor, 3),
+        "per_ballot": work,
         "unit_costs_us": costs,
         "runs": runs,
     }

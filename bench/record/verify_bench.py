@@ -86,9 +86,9 @@ def floor_ms_per_ballot(name: str, costs: dict[str, dict[str, float]]) -> dict[s
     fixed = costs["base_mul"]["median"] / 1000
     variable = costs["var_mul"]["median"] / 1000
     schnorr = proof_costs()["schnorr"][1]
-    if name == "industrial-action":  # 2 questions x (2 zero-one proofs + a [1, 1] sum proof)
+    if name == "industrial-action":  # 2 questions x (2 zero-one proofs + a [0, 1] sum proof)
         zero_one = proof_costs()["zero_one"][1]
-        total_sum = disjunctive_cost(1, minimum=1)[1]
+        total_sum = disjunctive_cost(2)[1]  # yes/no may be left blank: min 0, max 1
         f = schnorr.fixed_base + 2 * (2 * zero_one.fixed_base + total_sum.fixed_base)
         v = schnorr.variable_base + 2 * (2 * zero_one.variable_base + total_sum.variable_base)
         return {"ballot": f * fixed + v * variable}
