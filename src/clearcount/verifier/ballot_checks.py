@@ -95,7 +95,13 @@ def check_spoiled(view: RecordView, out: Collector) -> None:
     setup = facts.setup(view)
     joint = PublicKey(setup.joint_key)
     spoiled = facts.bodies(view, "Spoiled")
-    cast = _cast_ciphertexts(view) if spoiled else {}
+    opened = {
+        c.to_bytes().hex()
+        for _, body in spoiled
+        for contest in body.contests
+        for c in contest.ciphertexts
+    }
+    cast = _cast_ciphertexts(view, opened) if opened else {}
     seen: dict[bytes, int] = {}
     for event, body in spoiled:
         assert isinstance(body, Spoiled)
@@ -129,16 +135,16 @@ def check_spoiled(view: RecordView, out: Collector) -> None:
     out.detail = f"{len(spoiled)} spoiled ballots"
 
 
-def _cast_ciphertexts(view: RecordView) -> dict[str, int]:
-    """Hex of every cast ciphertext -> its Ballot event, read from the raw bodies (a pass over
-    the ballots, only when there are spoiled ballots to compare)."""
+def _cast_ciphertexts(view: RecordView, opened: set[str]) -> dict[str, int]:
+    """Hex of each cast ciphertext that is in `opened` -> the first Ballot event casting it,
+    read from the raw bodies (a pass over the ballots; only the spoiled ones are kept)."""
     cast: dict[str, int] = {}
     for event in view.of_kind("Ballot"):
         contests = event.body.get("contests")
         for contest in contests if isinstance(contests, list) else ():
             ciphertexts = contest.get("ciphertexts") if isinstance(contest, dict) else None
             for text in ciphertexts if isinstance(ciphertexts, list) else ():
-                if isinstance(text, str):
+                if isinstance(text, str) and text in opened:
                     cast.setdefault(text, event.seq)
     return cast
 
