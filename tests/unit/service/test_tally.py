@@ -13,7 +13,10 @@ from tests.unit.service.world import OFFICER, World
 
 from clearcount.crypto.dkg import TrusteeKey
 from clearcount.crypto.group import Point, Scalar
+from clearcount.protocol.acts import sign_act
 from clearcount.protocol.ceremony import TrusteeSecret
+from clearcount.protocol.context import read_election
+from clearcount.record.signing import DECRYPTION_PURPOSE
 from clearcount.service.elections.tally import partial_for
 from clearcount.service.errors import ConflictError, ElectionStateError, TrusteeError
 from clearcount.service.roles.keys import RoleKeyError, load_long_term_key, load_role_key
@@ -100,6 +103,20 @@ def test_a_wrong_key_or_a_bad_partial_decryption_names_the_trustee(life: Lifecyc
     forged = dataclasses.replace(partial, contests=(bad_share, *partial.contests[1:]))
     with pytest.raises(TrusteeError, match="trustee 'Omar Birch': partial decryption refused"):
         life.tally.submit_partial(ELECTION, forged.to_body())
+    swapped = dataclasses.replace(first, shares=first.shares[::-1])
+    assert swapped.shares != first.shares
+    resigned = dataclasses.replace(partial, contests=(swapped, *partial.contests[1:]))
+    digest = resigned.signed_digest()
+    signature = sign_act(
+        read_election(record[:2]).fingerprint,
+        life.signing("Omar Birch"),
+        DECRYPTION_PURPOSE,
+        digest,
+    )
+    with pytest.raises(TrusteeError, match="decryption-batch"):  # its own signature, bad batch
+        life.tally.submit_partial(
+            ELECTION, dataclasses.replace(resigned, signature=signature).to_body()
+        )
     with pytest.raises(TrusteeError, match="malformed"):
         life.tally.submit_partial(ELECTION, {"trustee": "Omar Birch"})
     life.tally.submit_partial(ELECTION, partial.to_body())
