@@ -72,7 +72,9 @@ class SoakPlan:
     """Worker, server, PostgreSQL kills (on SQLite the PostgreSQL share goes to workers)."""
     gap: tuple[float, float] = (0.1, 1.2)
     """Seconds between one restart being complete and the next kill, uniformly at random."""
-    min_worker_age: float = 1.0
+    min_worker_age: float = 6.0
+    """Only a worker that has run this long is killed: one still starting serves nothing yet
+    (a worker starts in 2-5 s on a loaded 2-core machine)."""
     seed: int = 12
     http_sample: int = 200
 
@@ -441,6 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=default.gap,
         help="least,most seconds between a restart and the next kill (default %(default)s)",
     )
+    parser.add_argument("--min-worker-age", type=float, default=default.min_worker_age)
     parser.add_argument("--folder", type=Path, default=Path("bench/out/server-soak"))
     parser.add_argument("--json", type=Path, default=None, help="write the report here")
     args = parser.parse_args(argv)
@@ -455,6 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.rate,
         args.weights,
         args.gap,
+        args.min_worker_age,
         seed=args.seed,
     )
     report = run_soak(plan, args.folder / args.backend)

@@ -21,7 +21,12 @@ from clearcount.service.ports import Mailer
 from .common import Database, UserError, db_options
 from .context import config_of, open_services
 
-__all__ = ["parse_limits", "serve", "serve_command"]
+WORKER_HEALTHCHECK_SECONDS = 60
+"""How long uvicorn's master waits for a worker to answer its health ping before it kills it
+as hung (uvicorn's default, 5 s, is less than a worker takes to start on a busy machine: the
+fault soak saw the master kill every new worker before it served, over and over)."""
+
+__all__ = ["WORKER_HEALTHCHECK_SECONDS", "parse_limits", "serve", "serve_command"]
 
 LIMIT_NAMES = ("login", "code", "cast")
 _LIMIT = re.compile(r"^(login|code|cast)=(\d+)/(\d+(?:\.\d+)?)$")
@@ -86,7 +91,8 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
 
     os.environ[SETTINGS] = settings_json(db, options, limits)
     uvicorn.run("clearcount.cli.serve_worker:app", factory=True, workers=workers, host=host,
-                port=port, log_level="warning", server_header=False)  # fmt: skip
+                port=port, log_level="warning", server_header=False,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)  # fmt: skip
 
 
 @click.command("serve")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from clearcount.cli import serve_command
 from clearcount.cli.common import Database, UserError
 from clearcount.cli.serve_command import parse_limits
 from clearcount.cli.serve_worker import settings_json
@@ -47,3 +50,26 @@ def test_the_command_s_limits_replace_the_settings_for_every_address() -> None:
     assert limits.cast == Limit(3, 60)
     assert limits.login == settings.login
     assert limits.limit("code", "::1") == Limit(9, 9)  # an address's own stays
+
+
+def test_workers_get_time_to_start_before_uvicorn_calls_them_hung(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """uvicorn's master kills a worker that has not answered its health ping in 5 s; on a busy
+    machine a worker takes longer than that to start, and the fault soak (bench/server/soak.py)
+    saw the master kill every new worker before it served. The command gives them a minute."""
+    import uvicorn
+
+    from clearcount.cli.serve_worker import SETTINGS
+    from clearcount.storage.store import SqlStore
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs, app=app))
+    monkeypatch.setenv(SETTINGS, "")  # serve() sets it for its workers; restored afterwards
+    url = f"sqlite:///{tmp_path / 'clearcount.db'}"
+    SqlStore.open(url).close()
+    db = Database(url, None, None)
+    serve_command.serve(db, "127.0.0.1", 8000, workers=3)
+    assert seen["app"] == "clearcount.cli.serve_worker:app"
+    assert seen["workers"] == 3
+    assert seen["timeout_worker_healthcheck"] == serve_command.WORKER_HEALTHCHECK_SECONDS >= 30
