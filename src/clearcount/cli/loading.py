@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,7 +13,11 @@ from clearcount.core.errors import ConfigError, InputFormatError
 from clearcount.counting.ballots import Contest
 from clearcount.counting.readers.text import decode_text
 
-__all__ = ["load_contest", "load_rules", "read_bytes", "read_text"]
+__all__ = ["MAX_TEXT_BYTES", "load_contest", "load_rules", "read_bytes", "read_text"]
+
+MAX_TEXT_BYTES = 2 * 2**30
+"""The most a ballot or rules file may hold (gunzipped): ten times a 10M-ballot BLT file, and
+a cap on what a gzip bomb can make the reader hold."""
 
 
 def read_bytes(path: Path) -> bytes:
@@ -21,16 +27,32 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise InputFormatError(str(path), None, f"cannot read file: {exc.strerror}") from None
     if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputFormatError(str(path), None, f"not a valid gzip file: {exc}") from None
+        data = _gunzipped(data, str(path))
+    elif len(data) > MAX_TEXT_BYTES:
+        raise InputFormatError(str(path), None, f"larger than {MAX_TEXT_BYTES} bytes")
     return data
 
 
 def read_text(path: Path) -> str:
     """The file's text (UTF-8, gunzipped when it ends in .gz), or a clear error."""
     return decode_text(read_bytes(path), str(path))
+
+
+def _gunzipped(data: bytes, source: str) -> bytes:
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+            while chunk := unzipped.read(2**20):  # in chunks: read(n) would reserve n bytes
+                size += len(chunk)
+                if size > MAX_TEXT_BYTES:
+                    raise InputFormatError(
+                        source, None, f"unzips to more than {MAX_TEXT_BYTES} bytes"
+                    )
+                chunks.append(chunk)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFormatError(source, None, f"not a valid gzip file: {exc}") from None
+    return b"".join(chunks)
 
 
 def load_rules(path: Path | None) -> dict[str, object]:
