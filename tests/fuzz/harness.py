@@ -11,6 +11,7 @@ bench run, `bench/fuzz/run.py`); `CLEARCOUNT_FUZZ_PROFILE` picks one.
 
 from __future__ import annotations
 
+import json
 import os
 import tracemalloc
 from collections.abc import Callable
@@ -80,9 +81,67 @@ def damaged(draw: st.DrawFn, valid: bytes) -> bytes:
     return data
 
 
+_HUGE = "<a number of 5000 digits>"
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+    | st.sampled_from([_HUGE, -1, 0, 2**64, 1e308, "", "roll", "0" * 40]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
+                                                                max_size=4),
+    max_leaves=8,
+)  # fmt: skip
+"""Any JSON value, with the awkward ones (huge, negative, empty) often."""
+
+
+def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _paths(inner, (*path, index))
+    return found
+
+
+def _replaced(value: object, path: tuple[object, ...], new: object) -> object:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {**value, head: _replaced(value[head], rest, new)}
+    assert isinstance(value, list)
+    assert isinstance(head, int)
+    return [*value[:head], _replaced(value[head], rest, new), *value[head + 1 :]]
+
+
+@st.composite
+def reshaped(draw: st.DrawFn, document: object) -> bytes:
+    """`document` with one value (a field, an item, the whole) replaced by any JSON value, or
+    a field removed: the wrong types and missing fields a hand-edited file has."""
+    path = draw(st.sampled_from(_paths(document)))
+    changed = _replaced(document, path, draw(JSON_VALUES))
+    if path and draw(st.integers(0, 3)) == 0:  # or remove it from its parent
+        *above, last = path
+        holder = document
+        for key in above:
+            holder = holder[key]  # type: ignore[index]
+        if isinstance(holder, dict):
+            changed = _replaced(document, tuple(above), {k: v for k, v in holder.items()
+                                                         if k != last})  # fmt: skip
+    return json.dumps(changed).encode().replace(f'"{_HUGE}"'.encode(), b"9" * 5000)
+
+
 def inputs(valid: bytes) -> st.SearchStrategy[bytes]:
-    """Arbitrary bytes, the valid file itself, or the valid file damaged."""
-    return st.one_of(st.binary(max_size=2000), st.just(valid), damaged(valid))
+    """Arbitrary bytes, the valid file itself, the valid file damaged, and for a JSON file the
+    document with one value replaced by any JSON value."""
+    choices = [st.binary(max_size=2000), st.just(valid), damaged(valid)]
+    try:
+        document = json.loads(valid)
+    except ValueError:
+        pass
+    else:
+        choices += [reshaped(document), reshaped(document)]  # twice: the likeliest to go deep
+    return st.one_of(choices)
 
 
 def hostile(valid: bytes) -> list[bytes]:
@@ -114,18 +173,18 @@ def assert_reads_or_refuses(read: Callable[[bytes], object], data: bytes) -> obj
     """`read(data)`'s value, or None if it raised a ClearcountError with a one-line message;
     anything else (another exception, a multi-line message, a memory peak out of proportion
     to the input) fails the test."""
+    message = None
     tracemalloc.start()
     try:
-        try:
-            return read(data)
-        except ClearcountError as error:
-            message = str(error)
-            assert message.strip(), f"{type(error).__name__} with an empty message"
-            assert "\n" not in message.strip(), f"a multi-line message: {message[:500]!r}"
-            return None
-        finally:
-            _, peak = tracemalloc.get_traced_memory()
-            allowed = MEMORY_BASE + MEMORY_PER_BYTE * len(data)
-            assert peak <= allowed, f"peak {peak} bytes reading {len(data)} bytes"
+        value = read(data)
+    except ClearcountError as error:
+        value, message = None, f"{type(error).__name__}: {str(error).strip()}"
     finally:
+        _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+    allowed = MEMORY_BASE + MEMORY_PER_BYTE * len(data)
+    assert peak <= allowed, f"peak {peak} bytes reading {len(data)} bytes"
+    if message is not None:
+        assert not message.endswith(":"), f"an empty message: {message}"
+        assert "\n" not in message, f"a multi-line message: {message[:500]!r}"
+    return value

@@ -9,10 +9,10 @@ it is a fact of the deployment (a file shipped with the package), not of any ser
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from clearcount.core.errors import ConfigError, RecordError
+from clearcount.core.json_text import load_json
 from clearcount.record.booth import booth_files
 
 __all__ = ["BOOTH_FOLDER", "served_booth"]
@@ -24,7 +24,7 @@ def served_booth(folder: Path = BOOTH_FOLDER) -> dict[str, str]:
     """{file: SRI} from the built manifest; {} when the booth has not been built."""
     path = folder / "manifest.json"
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = load_json(path.read_text(encoding="utf-8"))
         return booth_files(document, str(path))
     except FileNotFoundError:
         return {}

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from clearcount.core.errors import ClearcountError, InputFormatError
+from clearcount.core.json_text import load_json
 from clearcount.service.authorisation import Principal, Role
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def read_bytes(path: Path) -> bytes:
 
 def read_json(path: Path) -> Any:
     try:
-        return json.loads(read_bytes(path))
+        return load_json(read_bytes(path))
     except ValueError as error:
         raise InputFormatError(str(path), None, f"invalid JSON: {error}") from None
 
@@ -225,7 +226,7 @@ def key_file_name(path: Path) -> str:
     """The name in a key file's public header (to ask for the right passphrase); the path
     itself when the file has none (opening it then fails with a clear message)."""
     try:
-        return str(json.loads(path.read_bytes()).get("name") or path)
+        return str(load_json(path.read_bytes()).get("name") or path)
     except (OSError, ValueError, AttributeError):
         return str(path)
 

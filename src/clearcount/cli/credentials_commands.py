@@ -10,7 +10,6 @@ No command prints a credential secret.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import click
 from click.decorators import FC
 
 from clearcount.core.errors import InputFormatError
+from clearcount.core.json_text import load_json
 
 from .choices import SECURITY_MODES
 from .common import INPUT_FILE, open_role_key
@@ -48,7 +48,7 @@ def _passphrase(confirm: bool) -> str:
 
 def _json(path: Path) -> object:
     try:
-        return json.loads(path.read_bytes())
+        return load_json(path.read_bytes())
     except OSError as error:
         raise InputFormatError(str(path), None, f"cannot read file: {error.strerror}") from None
     except ValueError as error:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from clearcount.core.errors import ConfigError, InputFormatError
+from clearcount.core.json_text import load_json
 from clearcount.counting.ballots import Contest
 from clearcount.counting.readers.text import decode_text
 
@@ -61,7 +62,7 @@ def load_rules(path: Path | None) -> dict[str, object]:
         return {}
     text = read_text(path)
     try:
-        value = json.loads(text)
+        value = load_json(text)
     except json.JSONDecodeError as exc:
         raise InputFormatError(str(path), exc.lineno, f"invalid JSON: {exc.msg}") from None
     if not isinstance(value, dict):

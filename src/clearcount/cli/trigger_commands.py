@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import click
 
+from clearcount.core.json_text import load_json
 from clearcount.counting.trigger_ballot import PROFILES
 from clearcount.service.authorisation import Principal, Role
 
@@ -237,7 +238,7 @@ def trigger_affiliate_sign(
     from clearcount.service.roles.keys import load_long_term_key
 
     try:
-        listed = BodiesList.from_json(json.loads(bodies.read_bytes()), str(bodies))
+        listed = BodiesList.from_json(load_json(bodies.read_bytes()), str(bodies))
     except (OSError, ValueError) as error:
         raise UserError(f"{bodies}: not a readable signed list of bodies ({error})") from None
     affiliate = key_file_name(key_file)
@@ -275,7 +276,7 @@ def trigger_affiliate_vote(
     from clearcount.record.trigger_signed import AffiliateVoteAct
 
     try:
-        act = AffiliateVoteAct.from_json(json.loads(signed_path.read_bytes()), str(signed_path))
+        act = AffiliateVoteAct.from_json(load_json(signed_path.read_bytes()), str(signed_path))
     except (OSError, ValueError) as error:
         raise UserError(f"{signed_path}: not a readable signed affiliate vote ({error})") from None
     with open_services(db) as s:

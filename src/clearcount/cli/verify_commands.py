@@ -7,7 +7,6 @@ not run); 2 for a usage error. The table or JSON goes to stdout, the progress ba
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from clearcount.core.errors import RecordError
+from clearcount.core.json_text import load_json
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -182,7 +182,7 @@ def roll_proof_command(record: Path, salt: str, member_id: str, proof_path: Path
     from clearcount.verifier.roll_proof import check_membership, roll_root
 
     try:
-        document = json.loads(proof_path.read_bytes())
+        document = load_json(proof_path.read_bytes())
     except (OSError, ValueError) as error:
         raise RecordError(f"{proof_path}: cannot read the proof: {error}") from None
     try:

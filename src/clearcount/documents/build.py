@@ -13,13 +13,13 @@ records and the affiliates' signed votes through `verifier.trigger_document`.
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from clearcount.core.errors import ClearcountError, ConfigError
+from clearcount.core.json_text import load_json
 from clearcount.documents.pdf import render_pdf
 from clearcount.record.archive import decode_events, read_record_bytes
 from clearcount.record.chain import Event
@@ -104,7 +104,7 @@ def _declaration_document(path: Path) -> dict[str, object] | None:
     if not path.is_file() or path.suffix != ".json":
         return None
     try:
-        document = json.loads(path.read_bytes())
+        document = load_json(path.read_bytes())
     except (OSError, ValueError):
         return None
     fmt = document.get("format") if isinstance(document, dict) else None
@@ -205,10 +205,10 @@ def read_evidence(path: Path, record_hash: str) -> AppealEvidence:
     try:
         with zipfile.ZipFile(path) as archive:
             files = {name: archive.read(name) for name in archive.namelist()}
-        manifest = json.loads(files["MANIFEST.json"])
-        appeal = json.loads(files["appeal.json"])
+        manifest = load_json(files["MANIFEST.json"])
+        appeal = load_json(files["appeal.json"])
         lines = files["audit-log.jsonl"].decode("utf-8").splitlines()
-        audit = tuple(json.loads(line) for line in lines if line.strip())
+        audit = tuple(load_json(line) for line in lines if line.strip())
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise ConfigError(
             f"--evidence {path}: expected the zip `clearcount appeal evidence` writes "

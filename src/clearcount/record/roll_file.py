@@ -11,11 +11,11 @@ the proof document `{"index": i, "size": n, "path": [hex, ...], "status": s, "we
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from clearcount.core.errors import RecordError
+from clearcount.core.json_text import load_json
 from clearcount.record import codec
 from clearcount.record.roll import InclusionProof, RollEntry, inclusion_proof, member_commitment
 
@@ -31,7 +31,7 @@ __all__ = [
 def read_roll_file(path: Path) -> tuple[RollEntry, ...]:
     """The roll entries of a roll file; RecordError naming the file and entry if malformed."""
     try:
-        document = json.loads(path.read_bytes())
+        document = load_json(path.read_bytes())
     except (OSError, ValueError) as error:
         raise RecordError(f"{path}: cannot read the roll file: {error}") from None
     fields = codec.fields(document, str(path), ("entries",))

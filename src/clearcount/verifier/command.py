@@ -16,12 +16,12 @@ Exit status: 0 verified, 1 not verified, 2 a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from clearcount.core.errors import ClearcountError, RecordError
+from clearcount.core.json_text import load_json
 from clearcount.verifier.diff import verify_extension
 from clearcount.verifier.report import CheckOutcome, Report
 from clearcount.verifier.roll_proof import check_membership, roll_root
@@ -88,7 +88,7 @@ def _trigger(args: argparse.Namespace) -> int:
 
 def _roll_proof(args: argparse.Namespace) -> int:
     try:
-        document = json.loads(args.proof.read_bytes())
+        document = load_json(args.proof.read_bytes())
     except (OSError, ValueError) as error:
         raise RecordError(f"{args.proof}: cannot read the proof: {error}") from None
     try:

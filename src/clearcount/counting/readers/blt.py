@@ -30,6 +30,7 @@ from clearcount.counting.ranking_matrix import (
     RankingMatrix,
     matrix_papers,
 )
+from clearcount.counting.readers.numerals import numeral
 from clearcount.counting.readers.text import BOM, decode_text
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ class _Parser:
     def parse(self) -> Contest:
         number, header = self.next_line("a header line 'candidates seats'")
         parts = header.split()
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        numbers = [numeral(p) for p in parts]
+        if len(parts) != 2 or None in numbers:
             raise self.error(
                 number, f"expected 'candidates seats' (two whole numbers), got {header!r}"
             )
@@ -184,9 +186,9 @@ class _Parser:
     def candidate(self, number: int, token: str, ncand: int) -> int:
         if token in self.nicknames:
             return self.nicknames[token]
-        if not token.isdigit():
+        value = numeral(token)
+        if value is None:
             raise self.error(number, f"expected a candidate number 1..{ncand}, got {token!r}")
-        value = int(token)
         if not 1 <= value <= ncand:
             raise self.error(number, f"candidate number {value} is out of range 1..{ncand}")
         return value
@@ -206,11 +208,11 @@ class _Parser:
                     raise self.error(number, "ballot id without a weight")
             if tokens == ["0"] and ballot_id is None:
                 return ballots
-            if not tokens[0].isdigit():
+            weight = numeral(tokens[0])
+            if weight is None:
                 raise self.error(
                     number, f"expected a whole-number ballot weight, got {tokens[0]!r}"
                 )
-            weight = int(tokens[0])
             if tokens[-1] != "0":
                 raise self.error(number, "ballot line must end with 0")
             ranks: list[tuple[int, ...]] = []

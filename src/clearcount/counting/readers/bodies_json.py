@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 from clearcount.core.errors import CountingError, InputFormatError
+from clearcount.core.json_text import load_json
 from clearcount.counting.trigger_ballot import Body
 
 __all__ = ["format_bodies_json", "parse_bodies_json"]
@@ -69,7 +70,7 @@ def _body(source: str, index: int, item: object) -> Body:
 def parse_bodies_json(text: str, source: str = "<bodies>") -> tuple[list[Body], dict[str, object]]:
     """The bodies and the file's options (profile, title, body_tie, ...)."""
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except json.JSONDecodeError as exc:
         raise InputFormatError(
             source, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"

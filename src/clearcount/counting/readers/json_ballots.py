@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from clearcount.core.errors import CountingError, InputFormatError
+from clearcount.core.json_text import load_json
 from clearcount.counting.ballots import Ballot, Contest
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def parse_json_ballots_rows(text: str, source: str = "<json>") -> Contest:
 
 def _document(text: str, source: str) -> object:
     try:
-        return json.loads(text)
+        return load_json(text)
     except json.JSONDecodeError as exc:
         raise InputFormatError(
             source, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"

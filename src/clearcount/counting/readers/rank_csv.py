@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Literal
 
 from clearcount.core.errors import CountingError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest
+from clearcount.counting.readers.numerals import numeral
 
 if TYPE_CHECKING:
     from clearcount.counting.ranking_matrix import RankingMatrix
@@ -91,7 +92,7 @@ class _Table:
         numbers = [_RANK_HEADER.fullmatch(name) for _, name in self.columns]
         if not all(numbers):
             return "by-candidate"
-        found = [int(m.group(1)) for m in numbers if m]
+        found = [numeral(m.group(1)) for m in numbers if m]
         if found != list(range(1, len(found) + 1)):
             raise InputFormatError(
                 self.source, line, f"rank columns must be rank1, rank2, ... in order, got {found}"
@@ -107,11 +108,12 @@ class _Table:
         weight = 1
         if "weight" in self.special:
             cell = row[self.special["weight"]]
-            if not cell.isdigit() or int(cell) < 1:
+            number = numeral(cell)
+            if number is None or number < 1:
                 raise InputFormatError(
                     self.source, line, f"weight: expected a whole number >= 1, got {cell!r}"
                 )
-            weight = int(cell)
+            weight = number
         ballot_id = row[self.special["ballot_id"]] if "ballot_id" in self.special else ""
         return weight, ballot_id or None
 
@@ -122,13 +124,14 @@ def _by_candidate(table: _Table, line: int, row: list[str]) -> tuple[tuple[int, 
         cell = row[position]
         if not cell:
             continue
-        if not cell.isdigit() or int(cell) < 1:
+        rank = numeral(cell)
+        if rank is None or rank < 1:
             raise InputFormatError(
                 table.source,
                 line,
                 f"{name}: expected a rank number 1, 2, 3... or blank, got {cell!r}",
             )
-        ranked.setdefault(int(cell), []).append(candidate)
+        ranked.setdefault(rank, []).append(candidate)
     depth = max(ranked, default=0)
     return tuple(tuple(ranked.get(r, ())) for r in range(1, depth + 1))
 

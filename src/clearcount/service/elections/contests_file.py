@@ -54,7 +54,17 @@ def contests_from_document(
         missing = [f for f in _CONTEST_FIELDS[:4] if f not in item]
         if unknown or missing:
             raise ContestsFileError(f"{where}: unknown fields {unknown}, missing fields {missing}")
-        options = dict(item.get("options") or {})
+        options = item.get("options") or {}
+        if not isinstance(options, dict):
+            raise ContestsFileError(f"{where}.options: expected an object of options")
+        options = dict(options)
+        for name in ("seats", "min_selections", "max_selections", "max_ranks"):
+            value = item.get(name)
+            if value is not None and (type(value) is not int or not 0 <= value <= 10**6):
+                raise ContestsFileError(f"{where}.{name}: expected a whole number, got {value!r}")
+        for name in ("id", "title", "method"):
+            if not isinstance(item[name], str):
+                raise ContestsFileError(f"{where}.{name}: expected text")
         if options.get("entitled") == "roll":
             if eligible is None:
                 raise ContestsFileError(f'{where}: "entitled": "roll" needs a frozen roll first')
@@ -64,12 +74,12 @@ def contests_from_document(
             raise ContestsFileError(f"{where}.candidates: expected a list of names")
         out.append(
             contest(
-                str(item["id"]),
-                str(item["title"]),
-                str(item["method"]),
+                item["id"],
+                item["title"],
+                item["method"],
                 candidates,
-                seats=int(item.get("seats", 1)),
-                min_selections=int(item.get("min_selections", 0)),
+                seats=item.get("seats", 1),
+                min_selections=item.get("min_selections", 0),
                 max_selections=item.get("max_selections"),
                 max_ranks=item.get("max_ranks"),
                 weighted=bool(item.get("weighted", False)),

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from clearcount.core.errors import RecordError
+from clearcount.core.json_text import load_json
 from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol.roles import ELECTION_ROLES, ROLES, RoleCard, RoleSecret
 from clearcount.protocol.setup import SetupRoles
@@ -61,7 +62,7 @@ def write_card(path: Path, card: RoleCard) -> None:
 def read_card(path: Path) -> RoleCard:
     """A card file, parsed and its proof checked; ValidationError naming what is wrong."""
     try:
-        document = json.loads(path.read_bytes())
+        document = load_json(path.read_bytes())
     except OSError as error:
         raise ValidationError(str(path), "card", "a readable role card", error.strerror) from None
     except ValueError:

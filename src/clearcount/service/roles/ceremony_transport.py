@@ -15,11 +15,11 @@ so a relay cannot silently swap a trustee's message after others have used it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Protocol
 
 from clearcount.core.canonical import canonical_json
+from clearcount.core.json_text import load_json
 from clearcount.service.errors import ConflictError, NotFoundError, ValidationError
 
 __all__ = ["CeremonyFolder", "CeremonyTransport"]
@@ -70,7 +70,7 @@ class CeremonyFolder:
         except OSError as error:
             raise NotFoundError(f"{path}: cannot read the message: {error.strerror}") from None
         try:
-            document: object = json.loads(data)
+            document: object = load_json(data)
         except ValueError:
             raise ValidationError(str(path), "message", "JSON", "something else") from None
         return document

@@ -20,11 +20,11 @@ docs/service/credentials.md §"The key file".
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import ClearcountError
+from clearcount.core.json_text import load_json
 from clearcount.crypto.group import Scalar
 from clearcount.protocol.credentials import CredentialSecret
 from clearcount.record import codec
@@ -130,7 +130,7 @@ def open_key_material(data: bytes, passphrase: str, source: str = "key file") ->
     )
     try:
         election = _election(header["election"])
-        members = codec.array(json.loads(plaintext)["members"], f"{source}: members")
+        members = codec.array(load_json(plaintext)["members"], f"{source}: members")
         issued = tuple(_member(m, f"{source}: members[{i}]") for i, m in enumerate(members))
     except (ValueError, KeyError, ClearcountError) as error:
         if isinstance(error, KeyFileError | ValidationError):

@@ -17,7 +17,6 @@ Run on the scrutineer's (credential authority's) own machine, never inside the b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import ClearcountError
+from clearcount.core.json_text import load_json
 from clearcount.crypto.group import Scalar, ScalarSource
 from clearcount.protocol.context import read_election
 from clearcount.protocol.paper import Cancellation
@@ -321,7 +321,7 @@ def load_paper_list(path: Path, passphrase: str) -> PaperList:
         expect={"format": PAPER_LIST_FORMAT},
     )
     try:
-        rows = codec.array(json.loads(plaintext)["papers"], f"{source}: papers")
+        rows = codec.array(load_json(plaintext)["papers"], f"{source}: papers")
         papers = tuple(
             PaperHolder(
                 codec.integer(r["number"], f"{source}: papers[{i}].number", minimum=1),

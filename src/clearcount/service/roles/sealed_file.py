@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import ClearcountError
+from clearcount.core.json_text import load_json
 from clearcount.record import codec
 from clearcount.service.errors import ConflictError, ServiceError, ValidationError
 
@@ -87,7 +88,7 @@ def open_sealed(
     before the slow key derivation so that the wrong kind of file is named as such.
     """
     try:
-        document = json.loads(data)
+        document = load_json(data)
         f = codec.fields(document, source, (*fields, *_SEAL_FIELDS))
         for name, value in (expect or {}).items():
             if f[name] != value:

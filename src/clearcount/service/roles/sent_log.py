@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from clearcount.core.errors import InputFormatError
+from clearcount.core.json_text import load_json
 
 __all__ = ["read_sent", "record_sent", "sent_log_path"]
 
@@ -28,11 +29,17 @@ def read_sent(path: Path, election_id: str) -> frozenset[str]:
     if not path.exists():
         return frozenset()
     sent: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputFormatError(
+            str(path), None, f"not UTF-8 text (byte {error.start}); is this the sent log?"
+        ) from None
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
+            entry = load_json(line)
             member, election = str(entry["member_id"]), str(entry["election_id"])
         except (ValueError, KeyError, TypeError):
             raise InputFormatError(

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clearcount.bootstrap import Services
+from clearcount.core.json_text import load_json
 from clearcount.record.archive import encode_record
 from clearcount.service.authorisation import Principal, Role
 from clearcount.web.errors import ApiError
@@ -77,7 +78,7 @@ def _services(request: Request) -> Services:
 async def _object(request: Request, expected: str) -> dict[str, Any]:
     """The request's JSON object; 400 if it is not JSON, 422 if it is not an object."""
     try:
-        document: Any = await request.json()
+        document: Any = load_json(await request.body())
     except ValueError:
         raise ApiError(400, "invalid", "the body is not JSON") from None
     if not isinstance(document, dict):
@@ -96,7 +97,7 @@ async def ceremony_submit(request: Request) -> Response:
     election_id = request.path_params["election_id"]
     name = request.path_params["name"]
     try:
-        document: Any = await request.json()
+        document: Any = load_json(await request.body())
     except ValueError:
         raise ApiError(
             400, "invalid", "the body is not JSON; send the message file as it is"

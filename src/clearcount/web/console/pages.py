@@ -10,7 +10,6 @@ in London time with the zone (service.london_time).
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -23,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from clearcount.bootstrap import Services
+from clearcount.core.json_text import load_json
 from clearcount.service.authorisation import Principal
 from clearcount.service.elections.ballots import ElectionStatus
 from clearcount.service.elections.contests_file import contests_from_document
@@ -217,7 +217,7 @@ async def edit(request: Request, session: OfficialSession) -> Response:
 async def open_ballot(request: Request, session: OfficialSession) -> Response:
     data, name = await upload(request, "credentials")
     try:
-        document = json.loads(data)
+        document = load_json(data)
     except ValueError:
         document = None
     if not isinstance(document, dict) or not isinstance(document.get("body"), dict):
@@ -351,7 +351,7 @@ async def define(request: Request, session: OfficialSession) -> Response:
     form = {n: (await form_text(request, n)).strip() for n in names}
     data, source = await upload(request, "contests")
     try:
-        document: object = json.loads(data)
+        document: object = load_json(data)
     except ValueError:
         document = None
     if not form["threshold"].isdigit():

@@ -21,7 +21,6 @@ limit per client address; every refusal is `{"error": <one sentence>, "kind"}` (
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from clearcount.bootstrap import Services
+from clearcount.core.json_text import load_json
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.elections.casting import CastReceipt
 from clearcount.web.errors import ApiError
@@ -63,7 +63,7 @@ async def _json(request: Request) -> Mapping[str, Any]:
     if len(raw) > MAX_BODY:
         raise ApiError(413, "too_large", f"the request is larger than {MAX_BODY} bytes")
     try:
-        document = json.loads(raw)
+        document = load_json(raw)
     except ValueError:
         raise ApiError(400, "invalid_json", "the request body is not valid JSON") from None
     if not isinstance(document, dict):
