@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -116,7 +117,13 @@ def _zip_member(path: Path) -> Iterator[BinaryIO]:
                 )
             with archive.open(info) as member:
                 yield _Bounded(member, min(allowance, info.file_size), path)  # type: ignore[misc]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+    ) as exc:
         raise RecordError(f"{path}: damaged zip archive: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise RecordError(f"{path}: unreadable zip archive: {exc}") from None
