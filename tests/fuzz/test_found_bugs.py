@@ -32,22 +32,23 @@ def test_a_damaged_gzip_stream_is_an_input_format_error(tmp_path: Path) -> None:
         load_contest(path)
 
 
+NUMBER_CASES = [
+    (parse_blt, '2 1\n{n} 1 2 0\n0\n"A"\n"B"\n"T"\n', "expected a whole-number ballot weight"),
+    (parse_blt, '2 1\n1 {n} 0\n0\n"A"\n"B"\n"T"\n', "expected a candidate number"),
+    (parse_blt, '{n} 1\n0\n"A"\n', "two whole numbers"),
+    (parse_rank_csv, "Ann,Ben\n{n},1\n", "expected a rank number"),
+    (parse_rank_csv, "Ann,Ben,weight\n1,2,{n}\n", "weight: expected a whole number"),
+]
+
+
 @pytest.mark.parametrize("number", ["9" * 5000, "²", "1" * 4001])
-def test_a_number_int_cannot_read_is_named_in_a_blt_file(number: str) -> None:
-    with pytest.raises(InputFormatError, match="expected a whole-number ballot weight"):
-        parse_blt(f'2 1\n{number} 1 2 0\n0\n"A"\n"B"\n"T"\n', "x.blt")
-    with pytest.raises(InputFormatError, match="expected a candidate number"):
-        parse_blt(f'2 1\n1 {number} 0\n0\n"A"\n"B"\n"T"\n', "x.blt")
-    with pytest.raises(InputFormatError, match="two whole numbers"):
-        parse_blt(f'{number} 1\n0\n"A"\n', "x.blt")
+@pytest.mark.parametrize(("parse", "template", "message"), NUMBER_CASES)
+def test_a_number_int_cannot_read_is_named(parse, template: str, message: str, number: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputFormatError, match=message):
+        parse(template.format(n=number), "ballots")
 
 
-@pytest.mark.parametrize("number", ["9" * 5000, "²"])
-def test_a_number_int_cannot_read_is_named_in_a_rank_csv(number: str) -> None:
-    with pytest.raises(InputFormatError, match="expected a rank number"):
-        parse_rank_csv(f"Ann,Ben\n{number},1\n", "x.csv")
-    with pytest.raises(InputFormatError, match="weight: expected a whole number"):
-        parse_rank_csv(f"Ann,Ben,weight\n1,2,{number}\n", "x.csv")
+def test_a_rank_column_number_int_cannot_read_is_named() -> None:
     with pytest.raises(InputFormatError, match="rank columns"):
         parse_rank_csv(f"rank1,rank{'9' * 5000}\nAnn,Ben\n", "x.csv")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from tests.fuzz.harness import fuzz_reader
 
-from clearcount.core.errors import RecordError
 from clearcount.cli.common import read_json
+from clearcount.core.errors import RecordError
 from clearcount.protocol.simulate import simulate_election
 from clearcount.record.archive import MEMBER, encode_record, read_record
 from clearcount.record.roll_file import proof_from_document
