@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.routing import Route
 from starlette.testclient import TestClient
 from tests.unit.service.election_world import CLOSES, ELECTION, INELIGIBLE
 from tests.unit.web.voter_world import ServedElection, serve_election
@@ -18,6 +19,7 @@ from clearcount.record.chain import event_from_document
 from clearcount.service.elections.sign_in import MAX_TRIES
 from clearcount.service.rate_limits import RateLimits
 from clearcount.web.security import CSRF_COOKIE
+from clearcount.web.voter.api import ENDPOINTS
 
 API = f"/api/elections/{ELECTION}"
 LEE = ("NTW-00001", "lee.lowther@example.org")
@@ -286,3 +288,28 @@ def test_the_booth_data_waits_for_the_key_ceremony(tmp_path: Path) -> None:
             assert client.get(f"/e/{ELECTION}/vote").status_code == 409
     finally:
         services.close()
+
+
+def test_the_booth_api_is_in_the_openapi_document(client: TestClient) -> None:
+    served = {
+        (method, route.path)
+        for route in client.app.routes  # type: ignore[attr-defined]
+        if isinstance(route, Route) and route.path.startswith("/api/elections/")
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+    document = client.get("/api/openapi.json").json()
+    documented = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/elections/")
+        for method in operations
+    }
+    assert served == documented
+    assert len(documented) == len(ENDPOINTS) == 4
+    cast = document["paths"]["/api/elections/{election_id}/cast"]["post"]
+    assert cast["requestBody"]["content"]["application/json"]["schema"]["required"] == [
+        "email", "code", "ballot"
+    ]  # fmt: skip
+    assert cast["responses"]["422"]["content"]["application/json"]["schema"]["required"] == [
+        "error", "kind"
+    ]  # fmt: skip

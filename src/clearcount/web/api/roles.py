@@ -28,13 +28,15 @@ from clearcount.record.archive import encode_record
 from clearcount.service.authorisation import Principal, Role
 from clearcount.web.errors import ApiError
 
-__all__ = ["ENDPOINTS", "Endpoint", "openapi", "routes"]
+__all__ = ["ENDPOINTS", "ERROR", "Endpoint", "openapi", "routes"]
 
 _ERROR = {
     "type": "object",
     "required": ["error", "kind"],
     "properties": {"error": {"type": "string"}, "kind": {"type": "string"}},
 }
+ERROR = _ERROR
+"""The error body every refusal has (web.errors), for the other tables built on Endpoint."""
 _MESSAGE = {
     "type": "object",
     "description": "A ceremony message as record.ceremony_body writes it (spec §11.2.3, "
@@ -432,9 +434,11 @@ def _parameters(path: str) -> list[dict[str, Any]]:
 
 
 def openapi() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of `ENDPOINTS`."""
+    """The OpenAPI 3.1 document of `ENDPOINTS` and the booth's (`web.voter.api.ENDPOINTS`)."""
+    from clearcount.web.voter.api import ENDPOINTS as BOOTH  # it builds on Endpoint, here
+
     paths: dict[str, dict[str, Any]] = {}
-    for e in ENDPOINTS:
+    for e in (*ENDPOINTS, *BOOTH):
         operation: dict[str, Any] = {
             "operationId": e.handler.__name__,
             "summary": e.summary,
@@ -456,11 +460,12 @@ def openapi() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "clearcount role API",
+            "title": "clearcount role and booth API",
             "version": "1",
             "description": "Acts of trustees, tellers and the credential authority, each "
             "authenticated by the role's own signature over the message "
-            "(docs/service/role-api.md).",
+            "(docs/service/role-api.md); and the booth's, a voter's browser "
+            "(WEB_CONTRACT.md, docs/steps/07-vote.md).",
         },
         "paths": paths,
     }

@@ -34,12 +34,13 @@ from clearcount.bootstrap import Services
 from clearcount.core.json_text import load_json
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.elections.casting import CastReceipt
+from clearcount.web.api.roles import ERROR, Endpoint
 from clearcount.web.errors import ApiError
 from clearcount.web.i18n import N_, lang_of, local_time, translations_for
 from clearcount.web.ratelimit import limit
 from clearcount.web.security import require_csrf
 
-__all__ = ["MAX_BODY", "booth_data", "cast", "challenge", "request_code"]
+__all__ = ["ENDPOINTS", "MAX_BODY", "booth_data", "cast", "challenge", "request_code"]
 
 MAX_BODY = 4 * 1024 * 1024
 """The largest request body taken (a 15-candidate ranking ballot is well under 1 MB)."""
@@ -178,3 +179,82 @@ async def challenge(request: Request) -> Response:
     spoiled = _object(document, "spoiled")
     event_hash = await run_in_threadpool(services.casting.challenge, BOOTH, election_id, spoiled)
     return JSONResponse({"event_hash": event_hash, "void": True})
+
+
+_API = "/api/elections/{election_id}"
+_EVENT = {"type": "object", "description": "a record event as its line holds it (spec §10.2)"}
+_POSTED = "Needs the page's CSRF token (cookie `csrf`, header `x-csrf-token`) and counts "
+_REFUSALS = {
+    400: ("not a JSON object, or a field missing or of the wrong type", ERROR),
+    403: ("no CSRF token, or the sign-in code is wrong or used", ERROR),
+    404: ("no such election", ERROR),
+    409: ("not open for this, or the member must be chosen (member_id)", ERROR),
+    413: ("the body is larger than 4 MiB", ERROR),
+    422: ("the ballot or its proofs do not check", ERROR),
+    429: ("too many requests from this address; see retry-after", ERROR),
+}
+
+
+def _text_fields(*names: str, optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {name: {"type": "string", "maxLength": 320} for name in (*names, *optional)}
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "GET", f"{_API}/booth", booth_data,
+        "The booth's data: events 0 (Setup) and 1 (Credentials, null before it is published) "
+        "exactly as the record holds them; the booth checks them itself (spec §10, §11.3).",
+        answers={
+            200: ("the election's events 0 and 1", {
+                "type": "object", "required": ["election_id", "setup_event", "credentials_event"],
+                "properties": {"election_id": {"type": "string"}, "setup_event": _EVENT,
+                               "credentials_event": {"oneOf": [_EVENT, {"type": "null"}]}},
+            }),
+            404: _REFUSALS[404],
+        },
+    ),
+    Endpoint(
+        "POST", f"{_API}/code", request_code,
+        "Mail a 6-digit sign-in code to this address if it belongs to a member who can vote "
+        "(202 whoever it belongs to). " + _POSTED + "against the code rate limit.",
+        request={"type": "object", "required": ["email"], "properties": _text_fields("email")},
+        answers={
+            202: ("accepted", {"type": "object", "required": ["status", "message"]}),
+            **{k: _REFUSALS[k] for k in (400, 403, 404, 413, 429)},
+        },
+    ),
+    Endpoint(
+        "POST", f"{_API}/cast", cast,
+        "Cast an encrypted ballot (spec §11.4) with the mailed code; the receipt once it is "
+        "durably on the board. " + _POSTED + "against the cast rate limit.",
+        request={
+            "type": "object", "required": ["email", "code", "ballot"],
+            "properties": {**_text_fields("email", "code", optional=("member_id",)),
+                           "ballot": {"type": "object", "description": "record Ballot body"}},
+        },
+        answers={
+            200: ("the receipt", {
+                "type": "object",
+                "required": ["tracking_code", "event_hash", "seq", "cast_at", "revote"],
+                "properties": {"tracking_code": {"type": "string"}, "seq": {"type": "integer"},
+                               "event_hash": {"type": "string"}, "cast_at": {"type": "string"},
+                               "revote": {"type": "boolean"}},
+            }),
+            **_REFUSALS,
+        },
+    ),
+    Endpoint(
+        "POST", f"{_API}/challenge", challenge,
+        "Publish a Benaloh-challenged ballot with its randomness (spec §11.5); it is void. "
+        + _POSTED + "against the cast rate limit.",
+        request={
+            "type": "object", "required": ["spoiled"],
+            "properties": {"spoiled": {"type": "object", "description": "SpoiledBallot body"}},
+        },
+        answers={
+            200: ("published", {"type": "object", "required": ["event_hash", "void"]}),
+            **{k: _REFUSALS[k] for k in (400, 403, 404, 409, 413, 422, 429)},
+        },
+    ),
+)  # fmt: skip
+"""The booth's endpoints, once: its routes and its part of /api/openapi.json are made from it."""

@@ -8,12 +8,10 @@ from clearcount.web.voter import api, pages
 
 __all__ = ["routes"]
 
-_API = "/api/elections/{election_id}"
-
 routes: list[BaseRoute] = [
     Route("/e/{election_id}/vote", pages.vote_page, name="voter:vote"),
-    Route(f"{_API}/booth", api.booth_data, name="voter:booth_data"),
-    Route(f"{_API}/code", api.request_code, methods=["POST"], name="voter:request_code"),
-    Route(f"{_API}/cast", api.cast, methods=["POST"], name="voter:cast"),
-    Route(f"{_API}/challenge", api.challenge, methods=["POST"], name="voter:challenge"),
+    *(
+        Route(e.path, e.handler, methods=[e.method], name=f"voter:{e.handler.__name__}")
+        for e in api.ENDPOINTS
+    ),
 ]

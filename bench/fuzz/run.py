@@ -1,0 +1,48 @@
+"""The long fuzzing run (issue 12): tests/fuzz under the hypothesis profile `long`.
+
+    .venv/bin/python bench/fuzz/run.py --max-examples 2000 [-k record]
+
+Runs the same tests CI runs (every file reader, and the HTTP API from its OpenAPI document by
+schemathesis), with `--max-examples` examples per reader and per API operation, not
+derandomized (a fresh seed each run, printed by hypothesis on a failure), and prints one line
+for bench/RESULTS.md: examples, targets, outcome, wall time and the peak memory of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-examples", type=int, default=2000)
+    parser.add_argument("-k", default="", help="only the tests matching this (pytest -k)")
+    args = parser.parse_args()
+    env = {**os.environ, "CLEARCOUNT_FUZZ_PROFILE": "long",
+           "CLEARCOUNT_FUZZ_EXAMPLES": str(args.max_examples)}  # fmt: skip
+    command = [sys.executable, "-m", "pytest", "tests/fuzz", "-p", "no:cacheprovider", "-rf"]
+    if args.k:
+        command += ["-k", args.k]
+    start = time.monotonic()
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(run.stdout[-4000:], run.stderr[-2000:], sep="\n")
+    summary = re.findall(r"(\d+) (passed|failed|error)", run.stdout)
+    outcome = ", ".join(f"{n} {what}" for n, what in summary) or "no result"
+    print(f"| {args.max_examples} examples per target | {outcome} | {seconds:.0f} s | "
+          f"peak RSS {peak:.0f} MiB |")  # fmt: skip
+    return run.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Fuzzing the HTTP API from its own OpenAPI document (schemathesis, in process, on the ASGI app):
+every operation of /api/openapi.json (the role API and the booth's) on a database with a real
+open election, half the cases on that election and half on a random id. No answer is a 500, and
+each answer with a described status matches its schema; refusals are `{"error", "kind"}`.
+
+The booth's POSTs carry a valid CSRF token, so the fuzzed body reaches the handler; the rate
+limits are lifted so that a case is not refused with 429 before it is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+from starlette.testclient import TestClient
+from tests.fuzz.harness import FUZZ
+from tests.unit.service.election_world import ELECTION
+from tests.unit.web.voter_world import ServedElection, serve_election
+
+from clearcount.bootstrap import Config
+from clearcount.web.app import Limits, WebOptions, create_app
+from clearcount.web.security import CSRF_COOKIE, CSRF_HEADER
+
+UNLIMITED = Limits(login=(10**9, 1.0), code=(10**9, 1.0), cast=(10**9, 1.0))
+TOKEN = "fuzz-csrf-token"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedElection]:
+    world = serve_election(tmp_path_factory.mktemp("fuzz-api"))
+    yield world
+    world.services.close()
+
+
+@pytest.fixture(scope="module")
+def api(served: ServedElection):  # type: ignore[no-untyped-def]
+    app = create_app(Config(), services=served.services, options=WebOptions(limits=UNLIMITED))
+    return schemathesis.openapi.from_asgi("/api/openapi.json", app)
+
+
+schema = schemathesis.pytest.from_fixture("api")
+
+
+@schema.parametrize()
+@schema.given(real=st.booleans())
+@FUZZ
+def test_no_operation_answers_a_server_error(case, real: bool) -> None:  # type: ignore[no-untyped-def]
+    if real and "election_id" in (case.path_parameters or {}):
+        case.path_parameters["election_id"] = ELECTION
+    case.call_and_validate(
+        headers={CSRF_HEADER: TOKEN},
+        cookies={CSRF_COOKIE: TOKEN},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/elections/{ELECTION}/code",
+        f"/api/elections/{ELECTION}/cast",
+        f"/api/roles/elections/{ELECTION}/ceremony/round1-1",
+        f"/api/roles/elections/{ELECTION}/partial-decryptions",
+    ],
+)
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"email": ' + b"9" * 5000 + b"}"])
+def test_json_too_deep_or_too_long_is_a_400_not_a_500(
+    served: ServedElection, path: str, body: bytes
+) -> None:
+    app = create_app(Config(), services=served.services, options=WebOptions(limits=UNLIMITED))
+    with TestClient(app) as client:
+        client.cookies[CSRF_COOKIE] = TOKEN
+        answer = client.post(path, content=body, headers={CSRF_HEADER: TOKEN})
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"error", "kind"}
