@@ -18,27 +18,34 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from starlette.testclient import TestClient
 from tests.fuzz.harness import FUZZ
 from tests.unit.service.election_world import ELECTION
-from tests.unit.web.voter_world import ServedElection, serve_election
+from tests.unit.web.voter_world import serve_election
 
-from clearcount.bootstrap import Config
-from clearcount.web.app import Limits, WebOptions, create_app
+from clearcount.bootstrap import Config, Services, build
+from clearcount.service.rate_limits import RateLimits
+from clearcount.web.app import create_app
 from clearcount.web.security import CSRF_COOKIE, CSRF_HEADER
 
-UNLIMITED = Limits(login=(10**9, 1.0), code=(10**9, 1.0), cast=(10**9, 1.0))
+UNLIMITED = RateLimits().given(dict.fromkeys(("login", "code", "cast"), (10**9, 1.0)))
 TOKEN = "fuzz-csrf-token"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedElection]:
-    world = serve_election(tmp_path_factory.mktemp("fuzz-api"))
-    yield world
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    folder = tmp_path_factory.mktemp("fuzz-api")
+    world = serve_election(folder)
     world.services.close()
+    config = Config(database_url=f"sqlite:///{folder / 'clearcount.db'}", verifier_workers=1,
+                    rate_limits=UNLIMITED)  # fmt: skip
+    unlimited = build(config, clock=world.clock, mailer=world.mail)
+    yield unlimited
+    unlimited.close()
 
 
 @pytest.fixture(scope="module")
-def api(served: ServedElection):  # type: ignore[no-untyped-def]
-    app = create_app(Config(), services=served.services, options=WebOptions(limits=UNLIMITED))
-    return schemathesis.openapi.from_asgi("/api/openapi.json", app)
+def api(services: Services):  # type: ignore[no-untyped-def]
+    return schemathesis.openapi.from_asgi(
+        "/api/openapi.json", create_app(Config(), services=services)
+    )
 
 
 schema = schemathesis.pytest.from_fixture("api")
@@ -68,10 +75,9 @@ def test_no_operation_answers_a_server_error(case, real: bool) -> None:  # type:
 )
 @pytest.mark.parametrize("body", [b"[" * 100_000, b'{"email": ' + b"9" * 5000 + b"}"])
 def test_json_too_deep_or_too_long_is_a_400_not_a_500(
-    served: ServedElection, path: str, body: bytes
+    services: Services, path: str, body: bytes
 ) -> None:
-    app = create_app(Config(), services=served.services, options=WebOptions(limits=UNLIMITED))
-    with TestClient(app) as client:
+    with TestClient(create_app(Config(), services=services)) as client:
         client.cookies[CSRF_COOKIE] = TOKEN
         answer = client.post(path, content=body, headers={CSRF_HEADER: TOKEN})
     assert answer.status_code == 400
