@@ -13,7 +13,9 @@ Votes: in each round every third voter answers No, the rest Yes.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,8 +87,11 @@ def make_ballots(
             return [_read(line) for line in lines]
     jobs = [(i, v) for _ in range(per_voter) for i, v in enumerate(prepared.voters)]
     documents = (setup.document(), credentials.document())
+    # fork is fast (no re-import); never fork a process that holds other threads
+    start = "fork" if threading.active_count() == 1 else "spawn"
+    context = multiprocessing.get_context(start)
     with ProcessPoolExecutor(
-        workers or os.cpu_count() or 1, initializer=_start, initargs=(documents,)
+        workers or os.cpu_count() or 1, context, initializer=_start, initargs=(documents,)
     ) as pool:
         made = list(pool.map(_make, jobs, chunksize=max(1, len(jobs) // 64)))
     folder.mkdir(parents=True, exist_ok=True)

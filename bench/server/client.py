@@ -177,7 +177,11 @@ class VoterClient:
         self.election_id = election_id
         self.sink = sink
         self.timeout = timeout
-        limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
+        limits = httpx2.Limits(
+            max_connections=connections,
+            max_keepalive_connections=connections,
+            keepalive_expiry=2.0,  # under uvicorn's 5 s: never reuse a connection it is closing
+        )
         self._http = httpx2.AsyncClient(base_url=self.base_url, timeout=timeout, limits=limits)
         self.t0 = time.perf_counter()
 
