@@ -104,6 +104,8 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "casting.cast": frozenset({_V}),
     "casting.challenge": frozenset({_V}),
     "casting.lookup": PUBLIC,
+    "rate_limits.hit": PUBLIC,
+    "sign_in.require_election": PUBLIC,
     "sign_in.request_code": PUBLIC,
     "sign_in.authenticate": PUBLIC,
     "sign_in.confirm_cast": frozenset({_V}),
