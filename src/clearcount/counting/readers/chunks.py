@@ -16,10 +16,14 @@ import numpy as np
 
 from clearcount.counting.ranking_matrix import Cells, Indices, Weights, dedupe_first
 
-__all__ = ["CHUNK_BYTES", "Distinct", "distinct_rows"]
+__all__ = ["CHUNK_BYTES", "MERGE_ROWS", "Distinct", "distinct_rows"]
 
 CHUNK_BYTES = 1 << 22
 """Bytes read at once (whole lines): bounds a reader's working memory."""
+
+MERGE_ROWS = 1 << 21
+"""Chunks' distinct rows are merged once they hold more than this (or twice the rows of the
+last merge), so memory follows the distinct rankings, not the number of chunks."""
 
 Distinct = tuple[Cells, Weights, Indices]
 """Distinct rows (sorted, -1 padded), their total weights, and each one's first line."""
@@ -39,16 +43,27 @@ def distinct_rows(
     the lines `read` counted, in file order."""
     parts: list[Distinct] = []
     lines = 0
+    merged = 0
     while start < end:
         cut = data.find(b"\n", start + chunk_bytes, end)
         stop = end if cut < 0 else cut + 1
         rows, weights = read(data[start:stop])
-        cells, merged, first = dedupe_first(rows, weights)
-        parts.append((cells, merged, first + lines))
+        cells, summed, first = dedupe_first(rows, weights)
+        parts.append((cells, summed, first + lines))
         lines += len(weights)
         start = stop
+        if sum(len(part[0]) for part in parts) > max(MERGE_ROWS, 2 * merged):
+            parts = [_merge(parts, dtype)]  # memory: about twice the distinct rows so far
+            merged = len(parts[0][0])
     if not parts:
         return np.zeros((0, 0), dtype), np.zeros(0, np.int64), np.zeros(0, np.intp)
+    return _merge(parts, dtype)
+
+
+def _merge(parts: list[Distinct], dtype: type[np.signedinteger[Any]]) -> Distinct:
+    """The distinct rows of several chunks' distinct rows (in file order), merged."""
+    if len(parts) == 1:
+        return parts[0]
     width = max(cells.shape[1] for cells, _, _ in parts)
     cells = np.full((sum(len(p[0]) for p in parts), width), -1, dtype)
     at = 0

@@ -17,7 +17,7 @@ from tests.unit.counting.readers.reading import read_or_error
 from clearcount.core.errors import ClearcountError, InputFormatError
 from clearcount.counting.ballots import Ballot, Contest, compress
 from clearcount.counting.ranking_matrix import MATRIX_KEY, MatrixBallots, RankingMatrix
-from clearcount.counting.readers import blt_section
+from clearcount.counting.readers import blt_section, chunks
 from clearcount.counting.readers.blt import parse_blt, parse_blt_lines
 from clearcount.counting.readers.text import decode_text
 from clearcount.counting.registry import count
@@ -172,6 +172,7 @@ def test_chunks_of_whole_lines_give_the_same_rankings(
     start, end = 4 + len(eol) - 1, len(data) - 1 - len(eol)
     whole = blt_section.distinct_rankings(data, start, end, 6)
     monkeypatch.setattr(blt_section, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(chunks, "MERGE_ROWS", 3)  # merged as they come, not only at the end
     chunked = blt_section.distinct_rankings(data, start, end, 6)
     for left, right in zip(whole, chunked, strict=True):
         assert left.tolist() == right.tolist()

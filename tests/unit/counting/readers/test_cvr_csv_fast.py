@@ -45,7 +45,7 @@ def test_reading_distinct_rankings_once_matches_the_row_reader(
     text: str, fixed: bool, chunk: int
 ) -> None:
     names = ["Ann Lee", "Bo Chan", "Cy Dunn"] if fixed else None
-    with patch.object(chunks, "CHUNK_BYTES", chunk):
+    with patch.object(chunks, "CHUNK_BYTES", chunk), patch.object(chunks, "MERGE_ROWS", 2):
         assert_reads_as(
             lambda t, s: parse_cvr_csv(t, s, names),
             lambda t, s: parse_cvr_csv_rows(t, s, names),
@@ -78,6 +78,6 @@ def test_chunks_and_long_cells_read_the_same(chunk: int) -> None:
     first = [long_name if i % 10 == 0 else ["Bo", "Cy"][i % 2] for i in range(200)]
     rows = [f"b{i},P,{name},{['Dee', ''][i % 2]}" for i, name in enumerate(first)]
     text = "ballot_id,precinct,rank1,rank2\n" + "\n".join(rows) + "\n"
-    with patch.object(chunks, "CHUNK_BYTES", chunk):
+    with patch.object(chunks, "CHUNK_BYTES", chunk), patch.object(chunks, "MERGE_ROWS", 2):
         assert_reads_as(parse_cvr_csv, parse_cvr_csv_rows, text, keeps_ids=False)
         assert isinstance(parse_cvr_csv(text, "long.csv").ballots, MatrixBallots)

@@ -59,7 +59,7 @@ def csv_files(draw: st.DrawFn) -> str:
 @settings(max_examples=300, deadline=None)  # the first example imports NumPy
 @given(csv_files(), st.sampled_from([1 << 22, 9]))
 def test_reading_distinct_lines_once_matches_the_row_reader(text: str, chunk: int) -> None:
-    with patch.object(chunks, "CHUNK_BYTES", chunk):
+    with patch.object(chunks, "CHUNK_BYTES", chunk), patch.object(chunks, "MERGE_ROWS", 2):
         assert_reads_as(parse_rank_csv, parse_rank_csv_rows, text)
 
 
