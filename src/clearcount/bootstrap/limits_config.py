@@ -1,4 +1,4 @@
-"""The `[rate_limits]` settings (service.rate_limits; docs/web/server.md):
+"""The `[rate_limits]` settings (service.rate_limits; docs/service/server.md):
 
     [rate_limits]
     login = [10, 300]     # an official's sign-in steps: at most 10 per 300 seconds per address

@@ -11,7 +11,7 @@ a new one starts. The address is stored only as a SHA-256 hash with the limit's 
 
 The limits: `login` (each step of an official's sign-in), `code` (a voter's request for a
 sign-in code), `cast` (casts and audited ballots). `RateLimits.addresses` gives one address
-its own limits (a load test's client: docs/web/server.md); the per-account lock of officials
+its own limits (a load test's client: docs/service/server.md); the per-account lock of officials
 and the five tries of a sign-in code are separate and unchanged.
 """
 

@@ -2,7 +2,7 @@
 
 Counted in the database by `service.rate_limits` (a window per limit and address, incremented
 atomically), so every server process of `clearcount serve --workers N`, and every machine on
-one database, shares one count. The limits are the `[rate_limits]` settings (docs/web/server.md);
+one database, shares one count. The limits are the `[rate_limits]` settings (docs/service/server.md);
 the officials' sign-in steps are counted by the officials' service itself (`login`).
 """
 
