@@ -2,8 +2,9 @@
 
 Counted in the database by `service.rate_limits` (a window per limit and address, incremented
 atomically), so every server process of `clearcount serve --workers N`, and every machine on
-one database, shares one count. The limits are the `[rate_limits]` settings (docs/service/server.md);
-the officials' sign-in steps are counted by the officials' service itself (`login`).
+one database, shares one count. The limits are the `[rate_limits]` settings
+(docs/service/server.md); the officials' sign-in steps are counted by the officials' service
+itself (`login`).
 """
 
 from __future__ import annotations
