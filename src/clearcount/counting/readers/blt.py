@@ -10,9 +10,11 @@ A file whose ballot lines are plain numbers (weight, candidate numbers, 0) is re
 the header, options and names go through the line parser, the ballot lines through
 `blt_section` (NumPy over the bytes), and the contest's papers are its distinct rankings
 (`ranking_matrix.MatrixBallots`, weighted, first-appearance order: `ballots.compress` of what
-the line parser gives) with the `RankingMatrix` attached. Any other file, and any file the line
-parser would reject, is read line by line (`parse_blt_lines`), so results and errors are the
-same either way (tests/unit/counting/readers/test_blt_fast.py).
+the line parser gives) with the `RankingMatrix` attached. Given the file's bytes (as
+`clearcount count` does) only the header, options and names are decoded: the text is held
+once. Any other file, and any file the line parser would reject, is read line by line
+(`parse_blt_lines`), so results and errors are the same either way
+(tests/unit/counting/readers/test_blt_fast.py).
 """
 
 from __future__ import annotations

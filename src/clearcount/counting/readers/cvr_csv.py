@@ -7,13 +7,14 @@ Header `ballot_id,precinct,rank1,rank2,...`. A cell is a candidate name; empty f
 dropped; inner ones are kept as empty ranks so rank numbers stay those the voter marked.
 This is the form the peer cases use (shared/peer-cases/README.md); the caller decompresses `.gz`.
 
-`parse_cvr_csv` reads each distinct ranking once: one regular-expression pass gives every
-line's rank cells (all after the ballot id and precinct), `collections.Counter` counts them, and
-the contest's papers are the distinct rankings with their numbers of papers, in order of first
-appearance (no rule set uses CVR ids or precincts). A file with quotes, odd line ends, a blank
-line, or an id that is empty or starts with white space, and any file with an error, goes through
-the row reader `parse_cvr_csv_rows` (one `Ballot` per row, ids and precincts kept), which words
-every error with its line.
+`parse_cvr_csv` reads each distinct ranking once and no line as a Python object: the rank cells
+(all after the ballot id and precinct) become arrays of cell codes (`csv_cells`, NumPy), each
+distinct cell is looked up once, and the contest's papers are the distinct rankings with their
+numbers of papers, in order of first appearance (no rule set uses CVR ids or precincts), with
+the `RankingMatrix` attached when every paper is plain (`ranking_matrix.matrix_papers`). A file
+with quotes, odd line ends, a blank line, or an id that is empty or starts with white space, and
+any file with an error, goes through the row reader `parse_cvr_csv_rows` (one `Ballot` per row,
+ids and precincts kept), which words every error with its line.
 """
 
 from __future__ import annotations

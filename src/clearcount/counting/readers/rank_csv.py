@@ -17,10 +17,12 @@ In the by-rank layout the candidates are the names in order of first appearance 
 caller lists them. Optional `weight` and `ballot_id` columns (any position, any case) work in
 both. Errors name the source, the CSV line and what was expected.
 
-Identical lines are read once: a file without a `ballot_id` column whose records each fit on
-one line is counted line by line in C (`collections.Counter`), each distinct line parsed once,
-and the contest's papers are its distinct rankings with their total weights in order of first
-appearance (`ballots.compress` of what the row reader gives). Files with ids, records spanning
+Identical lines are read once: a file without quotes or a `ballot_id` column is read as arrays
+of cell codes (`csv_cells`, NumPy, no Python object per line), one whose quoted records each fit
+on one line is counted line by line in C (`collections.Counter`); each distinct line is parsed
+once, and the contest's papers are its distinct rankings with their total weights in order of
+first appearance (`ballots.compress` of what the row reader gives), with the `RankingMatrix`
+attached when all are plain (`ranking_matrix.distinct_papers`). Files with ids, records spanning
 lines, and any file with an error go through the row reader (`parse_rank_csv_rows`), which
 words every error (tests/unit/counting/readers/test_rank_csv_fast.py).
 """
