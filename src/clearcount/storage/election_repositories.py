@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from clearcount.core.canonical import canonical_json, parse_canonical
 from clearcount.protocol.roles import RoleCard
@@ -35,6 +36,7 @@ from clearcount.storage.election_tables import (
     marked_register,
     paper_entries,
     publications,
+    record_event_counts,
     record_events,
     role_cards,
 )
@@ -136,6 +138,16 @@ class SqlBoardRepository:
                 document=event.encode().decode("utf-8"),
             )
         )
+        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
+        count = dialect.insert(record_event_counts).values(
+            election_id=election_id, kind=event.kind, events=1
+        )
+        self._c.execute(
+            count.on_conflict_do_update(
+                index_elements=["election_id", "kind"],
+                set_={"events": record_event_counts.c.events + 1},
+            )
+        )
 
     def last(self, election_id: str, kind: str | None = None) -> Event | None:
         query = sa.select(record_events.c.document).where(
@@ -150,9 +162,9 @@ class SqlBoardRepository:
 
     def counts(self, election_id: str) -> Mapping[str, int]:
         rows = self._c.execute(
-            sa.select(record_events.c.kind, sa.func.count())
-            .where(record_events.c.election_id == election_id)
-            .group_by(record_events.c.kind)
+            sa.select(record_event_counts.c.kind, record_event_counts.c.events).where(
+                record_event_counts.c.election_id == election_id
+            )
         )
         return {kind: int(n) for kind, n in rows}
 

@@ -23,6 +23,7 @@ __all__ = [
     "marked_register",
     "paper_entries",
     "publications",
+    "record_event_counts",
     "record_events",
     "role_cards",
 ]
@@ -53,6 +54,17 @@ record_events = sa.Table(
     sa.Index("ix_record_events_hash", "election_id", "hash"),
     sa.Index("ix_record_events_credential", "election_id", "credential"),
 )
+
+record_event_counts = sa.Table(
+    "record_event_counts",
+    metadata,
+    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), primary_key=True),
+    sa.Column("kind", sa.String(24), primary_key=True),
+    sa.Column("events", sa.Integer, nullable=False),
+)
+"""How many events of each kind an election's record holds, kept by the append in the same
+transaction: a cast reads its election's phase from a few rows under the election's lock,
+not by counting a million Ballot events (migration 0013 fills it from `record_events`)."""
 
 marked_register = sa.Table(
     "marked_register",

@@ -70,6 +70,50 @@ def test_concurrent_casts_keep_one_chain(store: SqlStore, tmp_path: Path) -> Non
     check_chain(record)
     assert sum(e.kind == "Ballot" for e in record) == len(ELIGIBLE)
     assert life.register.statistics(ELECTION).voted == len(ELIGIBLE)
+    with store.engine.connect() as c:
+        counted = c.exec_driver_sql(
+            "SELECT kind, COUNT(*) FROM record_events WHERE election_id = :e GROUP BY kind",
+            {"e": ELECTION},
+        ).all()
+    with store.unit_of_work() as uow:
+        assert uow.board.counts(ELECTION) == {str(kind): int(n) for kind, n in counted}
+        assert uow.board.counts(ELECTION)["Ballot"] == len(ELIGIBLE)
+
+
+def test_migration_0013_counts_the_events_already_stored(
+    backend: tuple[str, str | None],
+) -> None:
+    """A database written before 0013 gets its per-kind counts from the stored events."""
+    url, schema = backend
+    engine = create_engine(url, schema=schema)
+    upgrade(engine, "0012")
+    with engine.begin() as c:
+        c.exec_driver_sql(
+            "INSERT INTO organisations (organisation_id, name, kind) VALUES ('o', 'O', 'union')"
+        )
+        for election in ("e", "f"):
+            c.exec_driver_sql(
+                "INSERT INTO elections (election_id, organisation_id, definition, defined_by, "
+                f"defined_at) VALUES ('{election}', 'o', '{{}}', 'officer', "
+                "'2022-09-01T00:00:00Z')"
+            )
+        kinds = ("Setup", "Credentials", "Ballot", "Ballot", "Ballot")
+        for seq, kind in enumerate(kinds):
+            c.exec_driver_sql(
+                "INSERT INTO record_events (election_id, seq, kind, hash, document) "
+                f"VALUES ('e', {seq}, '{kind}', '{seq:064x}', '{{}}')"
+            )
+    upgrade(engine)
+    with engine.connect() as c:
+        rows = c.exec_driver_sql(
+            "SELECT election_id, kind, events FROM record_event_counts ORDER BY kind"
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("e", "Ballot", 3),
+        ("e", "Credentials", 1),
+        ("e", "Setup", 1),
+    ]
+    engine.dispose()
 
 
 def test_an_unreachable_database_is_storage_unavailable() -> None:

@@ -279,6 +279,7 @@ def altered(tmp_path: Path) -> Iterator[TestClient]:
         db.execute("DELETE FROM publications WHERE election_id = ?", (UNION,))
         db.execute("DELETE FROM publications WHERE election_id = ?", (TRIGGER_BRANCH,))
         db.execute("DELETE FROM record_events WHERE election_id = ?", (TRIGGER_BRANCH,))
+        db.execute("DELETE FROM record_event_counts WHERE election_id = ?", (TRIGGER_BRANCH,))
     wired = demo_services(url)
     with TestClient(create_app(Config(), services=wired)) as c:
         yield c
