@@ -10,9 +10,11 @@ limits are lifted so that a case is not refused with 429 before it is read.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 import schemathesis
+from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from starlette.testclient import TestClient
@@ -82,3 +84,26 @@ def test_json_too_deep_or_too_long_is_a_400_not_a_500(
         answer = client.post(path, content=body, headers={CSRF_HEADER: TOKEN})
     assert answer.status_code == 400
     assert set(answer.json()) == {"error", "kind"}
+
+
+PUBLIC = ["/e/{e}", "/e/{e}/board", "/e/{e}/board/check", "/e/{e}/results", "/e/{e}/record",
+          "/e/{e}/record/download", "/e/{e}/verification", "/e/{e}/vote", "/t/{e}",
+          "/t/{e}/declaration.json"]  # fmt: skip
+"""The public pages (HTML, not in the OpenAPI document): every one a GET with an id and a query."""
+
+
+def test_no_public_page_answers_a_server_error(services: Services) -> None:
+    ids = st.sampled_from([ELECTION]) | st.text(min_size=1, max_size=40).filter(
+        lambda t: "/" not in t and t not in (".", "..")
+    )
+    queries = st.dictionaries(st.sampled_from(["q", "page", "code", "lang"]), st.text(max_size=80))
+
+    with TestClient(create_app(Config(), services=services)) as client:
+
+        @FUZZ
+        @given(page=st.sampled_from(PUBLIC), election=ids, query=queries)
+        def fuzzed(page: str, election: str, query: dict[str, str]) -> None:
+            answer = client.get(page.replace("{e}", quote(election, safe="")), params=query)
+            assert answer.status_code < 500, (page, election, query, answer.text[:300])
+
+        fuzzed()
