@@ -76,7 +76,9 @@ def kill_worker(
     timeout: float = 120.0,
 ) -> float:
     """SIGKILL one worker that has run at least `min_age` seconds (so it serves rather than
-    starts), then wait until the master has `workers` again; the seconds until it has."""
+    starts), then wait (at most `timeout`) until the master has `workers` again; the seconds
+    waited. uvicorn's master pings its workers one by one, so a worker slow to answer delays
+    the replacement of a dead one (docs/operations/crashes.md)."""
     deadline = time.monotonic() + timeout
     while not (ready := [p for p in worker_pids(master) if _age(p) >= min_age]):
         if time.monotonic() > deadline or master.poll() is not None:
@@ -85,11 +87,11 @@ def kill_worker(
     victim = rng.choice(ready)
     os.kill(victim, signal.SIGKILL)
     killed = time.monotonic()
-    while time.monotonic() < deadline:
+    while time.monotonic() < killed + timeout:
         pids = worker_pids(master)
         if victim not in pids and len(pids) >= workers:
-            return time.monotonic() - killed
+            break
         if master.poll() is not None:
             raise RuntimeError(f"the server's master exited after worker {victim} was killed")
         time.sleep(0.05)
-    raise RuntimeError(f"worker {victim} was not replaced within {timeout} s")
+    return time.monotonic() - killed  # a slow replacement is a finding, not a reason to stop
