@@ -16,7 +16,7 @@ from tests.unit.service.world import CountingSalts, FixedClock, World
 from clearcount.record.chain import check_chain
 from clearcount.service.elections.records import PaperEntry
 from clearcount.service.errors import ConflictError, StorageUnavailableError
-from clearcount.storage.election_tables import ELECTION_APPEND_ONLY_TABLES
+from clearcount.storage.election_tables import ELECTION_APPEND_ONLY_TABLES, record_events
 from clearcount.storage.engine import create_engine
 from clearcount.storage.migrate import alembic_config, upgrade
 from clearcount.storage.store import SqlStore
@@ -71,9 +71,10 @@ def test_concurrent_casts_keep_one_chain(store: SqlStore, tmp_path: Path) -> Non
     assert sum(e.kind == "Ballot" for e in record) == len(ELIGIBLE)
     assert life.register.statistics(ELECTION).voted == len(ELIGIBLE)
     with store.engine.connect() as c:
-        counted = c.exec_driver_sql(
-            "SELECT kind, COUNT(*) FROM record_events WHERE election_id = :e GROUP BY kind",
-            {"e": ELECTION},
+        counted = c.execute(
+            sa.select(record_events.c.kind, sa.func.count())
+            .where(record_events.c.election_id == ELECTION)
+            .group_by(record_events.c.kind)
         ).all()
     with store.unit_of_work() as uow:
         assert uow.board.counts(ELECTION) == {str(kind): int(n) for kind, n in counted}
