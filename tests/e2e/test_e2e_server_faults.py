@@ -46,10 +46,10 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_ballot(
         backend,
         kills=KILLS,
         members=20,
-        rounds=12,
-        workers=2,
+        rounds=100,  # a supply that outlasts 25 kills however fast the casts go: the run
+        workers=2,  # stops at the 25th kill, not when the ballots run out
         lanes=3,
-        rate=5.0,
+        rate=4.0,
         weights=(0.6, 0.2, 0.2),
         http_sample=20,
     )
