@@ -28,7 +28,7 @@ from clearcount.record.archive import encode_record
 from clearcount.service.authorisation import Principal, Role
 from clearcount.web.errors import ApiError
 
-__all__ = ["ENDPOINTS", "ERROR", "Endpoint", "openapi", "routes"]
+__all__ = ["ENDPOINTS", "ERROR", "Endpoint", "link", "openapi", "routes"]
 
 _ERROR = {
     "type": "object",
@@ -252,7 +252,26 @@ class Endpoint:
     summary: str
     request: dict[str, Any] | None = None
     answers: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    links: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """OpenAPI links per answer: the next request of a real flow, with what it takes from
+    this one (fuzzed as flows by tests/fuzz/test_http_api.py)."""
 
+
+def link(operation: str, body: Any = None, **parameters: str) -> dict[str, Any]:
+    """An OpenAPI 3.1 link to `operation`; `election_id` is this request's unless given."""
+    found: dict[str, Any] = {
+        "operationId": operation,
+        "parameters": {"election_id": "$request.path.election_id", **parameters},
+    }
+    if body is not None:
+        found["requestBody"] = body
+    return found
+
+
+_RECORD_ACTS = ("ceremony_message", "partial_decryption", "shuffle", "paper_batches",
+                "paper_entry", "paper_replacement", "postal_returns", "postal_batches",
+                "postal_count", "credential_list")  # fmt: skip
+"""What a role does after fetching the record: compute its act on its machine and post it."""
 
 _CEREMONY = "/api/roles/elections/{election_id}/ceremony/{name}"
 
@@ -274,6 +293,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "GET", _CEREMONY, ceremony_message,
         "A key ceremony message: `draft-setup`, `round1-N` or `round2-N` (all public).",
         answers={200: ("the message", _MESSAGE), 404: ("not there yet", _ERROR)},
+        links={200: {"resend": link("ceremony_submit", "$response.body",
+                                    name="$request.path.name")}},
     ),
     Endpoint(
         "POST", _CEREMONY, ceremony_submit,
@@ -293,6 +314,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "its act on its own machine (a shuffle, a partial decryption, a paper batch, ...).",
         answers={200: ("the record (application/x-ndjson)", {"type": "string"}),
                  404: ("no such election", _ERROR)},
+        links={200: {act: link(act) for act in _RECORD_ACTS}},
     ),
     Endpoint(
         "POST", "/api/roles/elections/{election_id}/partial-decryptions", partial_decryption,
@@ -342,6 +364,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "How many entries of returned postal papers the teller has on file (every revision): "
         "the `after` its next signed entry must carry (spec §11.12.2).",
         answers={200: ("the count", {"type": "object"}), 404: ("no such election", _ERROR)},
+        links={200: {"enter": link("paper_entry", {"teller": "$response.body#/teller",
+                                                   "after": "$response.body#/entries"})}},
     ),
     Endpoint(
         "POST", "/api/roles/elections/{election_id}/paper-entries", paper_entry,
@@ -384,6 +408,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "sign. Never less some numbers: two such answers would single out a paper's marks.",
         answers={200: ("the unsigned batches", {"type": "array"}),
                  409: ("the entries differ, or not the time for the count", _ERROR)},
+        links={200: {"count": link("postal_count", {"batches": "$response.body"})}},
     ),
     Endpoint(
         "POST", "/api/roles/elections/{election_id}/postal-count", postal_count,
@@ -451,6 +476,8 @@ def openapi() -> dict[str, Any]:
                 for status, (text, schema) in e.answers.items()
             },
         }
+        for status, links in e.links.items():
+            operation["responses"][str(status)]["links"] = links
         if e.request is not None:
             operation["requestBody"] = {
                 "required": True,

@@ -34,7 +34,7 @@ from clearcount.bootstrap import Services
 from clearcount.core.json_text import load_json
 from clearcount.service.authorisation import Principal, Role
 from clearcount.service.elections.casting import CastReceipt
-from clearcount.web.api.roles import ERROR, Endpoint
+from clearcount.web.api.roles import ERROR, Endpoint, link
 from clearcount.web.errors import ApiError
 from clearcount.web.i18n import N_, lang_of, local_time, translations_for
 from clearcount.web.ratelimit import limit
@@ -212,6 +212,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             }),
             404: _REFUSALS[404],
         },
+        links={200: {name: link(name, election_id="$response.body#/election_id")
+                     for name in ("request_code", "cast", "challenge", "election_record")}},
     ),
     Endpoint(
         "POST", f"{_API}/code", request_code,
@@ -222,6 +224,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             202: ("accepted", {"type": "object", "required": ["status", "message"]}),
             **{k: _REFUSALS[k] for k in (400, 403, 404, 413, 429)},
         },
+        links={202: {"cast": link("cast", {"email": "$request.body#/email"})}},
     ),
     Endpoint(
         "POST", f"{_API}/cast", cast,
@@ -242,6 +245,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             }),
             **_REFUSALS,
         },
+        links={200: {"record": link("election_record"),  # the receipt's ballot on the board
+                     "vote_again": link("request_code", {"email": "$request.body#/email"})}},
     ),
     Endpoint(
         "POST", f"{_API}/challenge", challenge,
