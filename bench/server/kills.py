@@ -2,10 +2,10 @@
 
 The soak runs PostgreSQL and `clearcount serve` (`server.ServerProcess`) each in its own process
 group, so `kill_group` SIGKILLs the parent and everything it forked at once (the postmaster and
-its backends; uvicorn's master and its workers), as a crash does. With `--workers N` uvicorn's
-master replaces any worker that dies; `kill_worker` SIGKILLs one at random and waits until the
-master has N again. Workers are the master's children whose command line is multiprocessing's
-spawn entry (the master also runs multiprocessing's resource tracker, which is not a worker).
+its backends; the serve supervisor and its workers), as a crash does. With `--workers N` the
+supervisor (clearcount.cli.serve_supervisor) forks a new worker when one dies; `kill_worker`
+SIGKILLs one at random and waits until the supervisor has N again. Every child of the
+supervisor is a worker.
 """
 
 from __future__ import annotations
@@ -45,13 +45,6 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 def _age(pid: int) -> float:
     """Seconds since process `pid` started (/proc: clock ticks since boot)."""
     try:
@@ -62,13 +55,13 @@ def _age(pid: int) -> float:
     return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
 
 
-def worker_pids(master: subprocess.Popen[bytes]) -> list[int]:
-    """The live workers of a `clearcount serve --workers N` master."""
-    return [p for p in _children(master.pid) if "spawn_main" in _cmdline(p)]
+def worker_pids(supervisor: subprocess.Popen[bytes]) -> list[int]:
+    """The live workers of a `clearcount serve --workers N` supervisor (its children)."""
+    return _children(supervisor.pid)
 
 
 def kill_worker(
-    master: subprocess.Popen[bytes],
+    supervisor: subprocess.Popen[bytes],
     workers: int,
     rng: random.Random,
     *,
@@ -76,22 +69,21 @@ def kill_worker(
     timeout: float = 120.0,
 ) -> float:
     """SIGKILL one worker that has run at least `min_age` seconds (so it serves rather than
-    starts), then wait (at most `timeout`) until the master has `workers` again; the seconds
-    waited. uvicorn's master pings its workers one by one, so a worker slow to answer delays
-    the replacement of a dead one (docs/operations/crashes.md)."""
+    starts), then wait (at most `timeout`) until the supervisor has `workers` again; the
+    seconds waited (the supervisor forks the replacement as soon as it reaps the dead one)."""
     deadline = time.monotonic() + timeout
-    while not (ready := [p for p in worker_pids(master) if _age(p) >= min_age]):
-        if time.monotonic() > deadline or master.poll() is not None:
+    while not (ready := [p for p in worker_pids(supervisor) if _age(p) >= min_age]):
+        if time.monotonic() > deadline or supervisor.poll() is not None:
             raise RuntimeError(f"no worker older than {min_age} s within {timeout} s")
         time.sleep(0.05)
     victim = rng.choice(ready)
     os.kill(victim, signal.SIGKILL)
     killed = time.monotonic()
     while time.monotonic() < killed + timeout:
-        pids = worker_pids(master)
+        pids = worker_pids(supervisor)
         if victim not in pids and len(pids) >= workers:
             break
-        if master.poll() is not None:
-            raise RuntimeError(f"the server's master exited after worker {victim} was killed")
+        if supervisor.poll() is not None:
+            raise RuntimeError(f"the server's supervisor exited after worker {victim} was killed")
         time.sleep(0.05)
     return time.monotonic() - killed  # a slow replacement is a finding, not a reason to stop

@@ -5,8 +5,8 @@
 prepared election's database, its mail going to `sink`, with the rate limits lifted (one load
 generator on one address is every voter at once: `UNLIMITED`, see docs/service/server.md), in
 its own process group; it returns once the server answers. `stop()` ends the group (SIGTERM, then
-SIGKILL after `grace` seconds). The process is the supervisor itself (uvicorn's multi-process
-mode): its children are the workers.
+SIGKILL after `grace` seconds). The process is the supervisor itself
+(clearcount.cli.serve_supervisor): its children are the workers.
 """
 
 from __future__ import annotations

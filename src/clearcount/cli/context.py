@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from clearcount.service.elections.records import BallotDefinition
     from clearcount.service.ports import Mailer
 
-__all__ = ["build", "config_of", "definition", "election_of", "open_services"]
+__all__ = ["build", "config_of", "definition", "election_of", "open_services", "require_existing"]
 
 
 def build(config: Config, **kwargs: Any) -> Services:
@@ -59,7 +59,7 @@ _POINT = (
 )
 
 
-def _require_existing(config: Config) -> None:
+def require_existing(config: Config) -> None:
     """UserError unless the SQLite file the config names exists (other databases: as named)."""
     from clearcount.bootstrap.config import sqlite_file
 
@@ -77,7 +77,7 @@ def open_services(
     not exist."""
     config = config_of(db)
     if not create:
-        _require_existing(config)
+        require_existing(config)
     where = config.database_url or "sqlite:///clearcount.db"
     try:
         services = build(config, schema=db.schema, mailer=mailer)

@@ -9,24 +9,35 @@ the command, so `clearcount --help` and the other commands never load Starlette 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
+import socket
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from clearcount.service.ports import Mailer
 
 from .common import Database, UserError, db_options
-from .context import config_of, open_services
+from .context import config_of, open_services, require_existing
+
+if TYPE_CHECKING:
+    from clearcount.web.app import WebOptions
+
+    from .serve_supervisor import Heartbeat
 
 WORKER_HEALTHCHECK_SECONDS = 60
-"""How long uvicorn's master waits for a worker to answer its health ping before it kills it
-as hung (uvicorn's default, 5 s, is less than a worker takes to start on a busy machine: the
-fault soak saw the master kill every new worker before it served, over and over)."""
+"""How long a `--workers` process may go without a heartbeat (from its event loop, or since it
+was forked) before the supervisor kills it as hung and starts another (serve_supervisor)."""
 
-__all__ = ["WORKER_HEALTHCHECK_SECONDS", "parse_limits", "serve", "serve_command"]
+__all__ = [
+    "WORKER_HEALTHCHECK_SECONDS",
+    "parse_limits",
+    "serve",
+    "serve_command",
+    "serve_forked",
+]
 
 LIMIT_NAMES = ("login", "code", "cast")
 _LIMIT = re.compile(r"^(login|code|cast)=(\d+)/(\d+(?:\.\d+)?)$")
@@ -58,41 +69,67 @@ def parse_limits(given: tuple[str, ...]) -> dict[str, tuple[int, float]]:
     return limits
 
 
+def _announce(has_mailer: bool, banner: str, host: str, port: int, workers: int) -> None:
+    if not has_mailer:
+        click.echo(
+            "warning: no SMTP server configured ([smtp] or CLEARCOUNT_SMTP_HOST): "
+            "voters cannot be sent sign-in codes",
+            err=True,
+        )
+    if banner:
+        click.echo(banner)
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    click.echo(f"serving on http://{host}:{port}/{processes} (Ctrl-C stops)")
+
+
 def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
           mailer: Mailer | None = None, banner: str = "", workers: int = 1,
           limits: Mapping[str, tuple[int, float]] | None = None) -> None:  # fmt: skip
     """Run the site on HOST:PORT until interrupted (Ctrl-C), in `workers` processes; `limits`
     replace the settings' rate limits for every address (`--rate-limit`)."""
-    import uvicorn
-
     from clearcount.web.app import WebOptions, create_app
 
     options = WebOptions(behind_tls=behind_tls)
     limits = dict(limits or {})
-    if workers > 1 and mailer is not None:
-        raise UserError("--workers: several processes send mail only through [smtp] settings")
+    if workers > 1:
+        if mailer is not None:
+            raise UserError("--workers: several processes send mail only through [smtp] settings")
+        serve_forked(db, host, port, options, limits, banner=banner, workers=workers)
+        return
+    import uvicorn
+
     with open_services(db, mailer=mailer) as services:
         services.rate_limits.limits = services.rate_limits.limits.given(limits)
-        if services.mailer is None:
-            click.echo(
-                "warning: no SMTP server configured ([smtp] or CLEARCOUNT_SMTP_HOST): "
-                "voters cannot be sent sign-in codes",
-                err=True,
-            )
-        if banner:
-            click.echo(banner)
-        processes = f", {workers} worker processes" if workers > 1 else ""
-        click.echo(f"serving on http://{host}:{port}/{processes} (Ctrl-C stops)")
-        if workers == 1:
-            app = create_app(config_of(db), services=services, options=options)
-            uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
-            return
-    from .serve_worker import SETTINGS, settings_json
+        _announce(services.mailer is not None, banner, host, port, workers)
+        app = create_app(config_of(db), services=services, options=options)
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
 
-    os.environ[SETTINGS] = settings_json(db, options, limits)
-    uvicorn.run("clearcount.cli.serve_worker:app", factory=True, workers=workers, host=host,
-                port=port, log_level="warning", server_header=False,
-                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)  # fmt: skip
+
+def serve_forked(db: Database, host: str, port: int, options: WebOptions,
+                 limits: Mapping[str, tuple[int, float]], *, banner: str,
+                 workers: int) -> None:  # fmt: skip
+    """`workers` processes forked by a supervisor on one socket (serve_supervisor): this
+    process imports the site and binds HOST:PORT, but opens no database (each worker does)."""
+    from .serve_supervisor import Supervisor, listen
+    from .serve_worker import run_worker  # the site's modules, imported once for every worker
+
+    config = config_of(db)
+    require_existing(config)
+    try:
+        listener = listen(host, port)
+    except OSError as error:
+        where = f"{host}:{port}"
+        raise UserError(f"--host/--port: cannot listen on {where}: {error.strerror}") from None
+    _announce(config.smtp is not None, banner, host, port, workers)
+
+    def main(sock: socket.socket, heartbeat: Heartbeat) -> int:
+        return run_worker(db, options, limits, sock, heartbeat)
+
+    with listener:
+        supervisor = Supervisor(listener, workers, main, hung_after=WORKER_HEALTHCHECK_SECONDS)
+        status = supervisor.run()
+    if status:
+        raise SystemExit(status)
 
 
 @click.command("serve")
@@ -115,8 +152,9 @@ def serve(db: Database, host: str, port: int, *, behind_tls: bool = False,
     default=1,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Server processes on the one port (about one per CPU core); they share the rate "
-    "limits (counted in the database).",
+    help="Server processes on the one port (about one per CPU core), forked by a supervisor "
+    "that replaces any that dies (Linux/POSIX only); they share the rate limits (counted in "
+    "the database).",
 )
 @click.option(
     "--rate-limit",

@@ -1,65 +1,74 @@
-"""The app factory each `clearcount serve --workers N` process runs (uvicorn's multi-process mode).
+"""One `clearcount serve --workers N` process, forked by the supervisor (`serve_supervisor`).
 
-uvicorn starts every worker in a fresh interpreter and imports the app by name
-(`clearcount.cli.serve_worker:app`, `factory=True`), so nothing built in the `serve` command's
-process can be handed over. The command puts what it resolved from its options (database URL,
-settings file, schema, TLS, rate limits) in the environment variable `SETTINGS` as JSON; each
-worker reads it, opens its own services over the same database and builds the same app. Only
-`clearcount serve` imports this module (lazily, by name), never another command.
+Imported by the `serve` command before it forks, so every worker inherits the web app's modules
+already imported; only `clearcount serve` imports this module (lazily), never another command.
+A worker opens its own services over the database (an engine's connections cannot be shared
+across a fork), builds the site and runs uvicorn's server on the inherited socket, beating its
+heartbeat from the event loop so that the supervisor can tell a hung worker from a busy one.
 """
 
 from __future__ import annotations
 
-import json
-import os
+import signal
+import socket
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
-from starlette.applications import Starlette
+import click
+import uvicorn
 
-from clearcount.bootstrap import build
 from clearcount.web.app import WebOptions, create_app
 
 from .common import Database
-from .context import config_of
+from .context import config_of, open_services
+from .serve_supervisor import HEARTBEAT_SECONDS, Heartbeat
 
-__all__ = ["SETTINGS", "app", "settings_json"]
+__all__ = ["GRACEFUL_SHUTDOWN_SECONDS", "run_worker"]
 
-SETTINGS = "CLEARCOUNT_SERVE_SETTINGS"
+GRACEFUL_SHUTDOWN_SECONDS = 20
+"""How long a stopping worker lets the requests in flight finish (the supervisor waits longer)."""
 
-
-def settings_json(
-    db: Database, options: WebOptions, limits: Mapping[str, tuple[int, float]]
-) -> str:
-    """What a worker needs to build the same app as the `serve` command's process (`limits`:
-    the `--rate-limit` ones; the settings file's the worker reads itself)."""
-    return json.dumps(
-        {
-            "url": db.url,
-            "config_file": None if db.config_file is None else str(db.config_file),
-            "schema": db.schema,
-            "behind_tls": options.behind_tls,
-            "limits": dict(limits),
-        }
-    )
+_TICKS_PER_BEAT = round(HEARTBEAT_SECONDS / 0.1)  # uvicorn's main loop ticks every 0.1 s
 
 
-def app() -> Starlette:
-    """The site over this worker's own services (closed when the worker stops)."""
-    raw = os.environ.get(SETTINGS)
-    if not raw:
-        raise RuntimeError(f"{SETTINGS} is not set: start workers with `clearcount serve`")
-    settings: dict[str, Any] = json.loads(raw)
-    config_file = settings["config_file"]
-    db = Database(
-        settings["url"], None if config_file is None else Path(config_file), settings["schema"]
-    )
-    given = {
-        name: (int(count), float(window)) for name, (count, window) in settings["limits"].items()
-    }
-    options = WebOptions(behind_tls=settings["behind_tls"])
-    config = config_of(db)
-    services = build(config, schema=db.schema)
-    services.rate_limits.limits = services.rate_limits.limits.given(given)
-    return create_app(config, services=services, options=options, owns_services=True)
+class _BeatingServer(uvicorn.Server):
+    """uvicorn's server, beating the heartbeat from its main loop (which runs only once the
+    site has started, and only while the event loop is not blocked)."""
+
+    def __init__(self, config: uvicorn.Config, heartbeat: Heartbeat) -> None:
+        super().__init__(config)
+        self.heartbeat = heartbeat
+
+    async def on_tick(self, counter: int) -> bool:
+        if counter % _TICKS_PER_BEAT == 0 and not self.heartbeat.beat():
+            self.should_exit = True  # the supervisor is gone: stop serving
+        return await super().on_tick(counter)
+
+
+def run_worker(
+    db: Database,
+    options: WebOptions,
+    limits: Mapping[str, tuple[int, float]],
+    listener: socket.socket,
+    heartbeat: Heartbeat,
+) -> int:
+    """Serve the site on `listener` until told to stop; the exit status (2: the database
+    cannot be opened, said on stderr)."""
+    try:
+        with open_services(db) as services:
+            services.rate_limits.limits = services.rate_limits.limits.given(dict(limits))
+            app = create_app(config_of(db), services=services, options=options)
+            config = uvicorn.Config(
+                app,
+                log_level="warning",
+                server_header=False,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            )
+            # uvicorn handles SIGTERM/SIGINT while it runs, then restores these and raises the
+            # signal again: ignored, the worker closes its services and exits 0.
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, signal.SIG_IGN)
+            _BeatingServer(config, heartbeat).run(sockets=[listener])
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    return 0
