@@ -258,6 +258,6 @@ class Supervisor:
                 pid, _status = os.waitpid(-1, 0)
             except ChildProcessError:
                 return
-            worker = self.workers.pop(pid, None)
-            if worker is not None:
-                os.close(worker.beats)
+            gone = self.workers.pop(pid, None)
+            if gone is not None:
+                os.close(gone.beats)

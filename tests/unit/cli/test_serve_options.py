@@ -1,8 +1,7 @@
-"""`clearcount serve --rate-limit` and the settings a `--workers` process rebuilds its app from."""
+"""`clearcount serve --rate-limit` and what each `--workers` process is started with."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ import pytest
 from clearcount.cli import serve_command
 from clearcount.cli.common import Database, UserError
 from clearcount.cli.serve_command import parse_limits
-from clearcount.cli.serve_worker import settings_json
 from clearcount.service.rate_limits import Limit, RateLimits
 from clearcount.web.app import WebOptions
 
@@ -30,19 +28,6 @@ def test_a_bad_rate_limit_is_named_with_the_expected_form(bad: str) -> None:
         parse_limits((bad,))
 
 
-def test_a_worker_gets_every_setting_the_command_resolved() -> None:
-    options = WebOptions(behind_tls=True)
-    given = {"code": (7, 30.0)}
-    settings = json.loads(settings_json(Database("sqlite:///x.db", None, "s1"), options, given))
-    assert settings == {
-        "url": "sqlite:///x.db",
-        "config_file": None,
-        "schema": "s1",
-        "behind_tls": True,
-        "limits": {"code": [7, 30.0]},
-    }
-
-
 def test_the_command_s_limits_replace_the_settings_for_every_address() -> None:
     settings = RateLimits(code=Limit(5, 600), addresses={"::1": {"code": Limit(9, 9)}})
     limits = settings.given({"code": (100, 0.5), "cast": (3, 60.0)})
@@ -52,24 +37,46 @@ def test_the_command_s_limits_replace_the_settings_for_every_address() -> None:
     assert limits.limit("code", "::1") == Limit(9, 9)  # an address's own stays
 
 
-def test_workers_get_time_to_start_before_uvicorn_calls_them_hung(
+def test_each_worker_gets_every_setting_and_a_minute_before_it_counts_as_hung(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """uvicorn's master kills a worker that has not answered its health ping in 5 s; on a busy
-    machine a worker takes longer than that to start, and the fault soak (bench/server/soak.py)
-    saw the master kill every new worker before it served. The command gives them a minute."""
-    import uvicorn
-
-    from clearcount.cli.serve_worker import SETTINGS
+    """The supervisor forks `--workers` processes, each running `run_worker` with what the
+    command resolved; a worker without a heartbeat for a minute is killed as hung (a new one
+    on a busy machine needs time to open its database: uvicorn's 5 s killed every new worker
+    before it served in the fault soak, bench/server/soak.py)."""
+    from clearcount.cli import serve_supervisor, serve_worker
     from clearcount.storage.store import SqlStore
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs, app=app))
-    monkeypatch.setenv(SETTINGS, "")  # serve() sets it for its workers; restored afterwards
+
+    def run(self: serve_supervisor.Supervisor) -> int:
+        seen.update(size=self.size, hung_after=self.hung_after)
+        return self.main(self.listener, serve_supervisor.Heartbeat(-1))
+
+    def run_worker(db: Database, options: WebOptions, limits: object, *_: object) -> int:
+        seen.update(db=db, options=options, limits=limits)
+        return 0
+
+    monkeypatch.setattr(serve_supervisor.Supervisor, "run", run)
+    monkeypatch.setattr(serve_worker, "run_worker", run_worker)
     url = f"sqlite:///{tmp_path / 'clearcount.db'}"
     SqlStore.open(url).close()
-    db = Database(url, None, None)
-    serve_command.serve(db, "127.0.0.1", 8000, workers=3)
-    assert seen["app"] == "clearcount.cli.serve_worker:app"
-    assert seen["workers"] == 3
-    assert seen["timeout_worker_healthcheck"] == serve_command.WORKER_HEALTHCHECK_SECONDS >= 30
+    db = Database(url, None, "s1")
+    serve_command.serve(db, "127.0.0.1", 0, workers=3, behind_tls=True, limits={"code": (7, 30)})
+    assert seen["size"] == 3
+    assert seen["hung_after"] == serve_command.WORKER_HEALTHCHECK_SECONDS >= 30
+    assert seen["db"] == db
+    assert seen["options"] == WebOptions(behind_tls=True)
+    assert seen["limits"] == {"code": (7, 30)}
+
+
+def test_several_workers_refuse_a_mailer_of_their_own(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'clearcount.db'}", None, None)
+    with pytest.raises(UserError, match="--workers: several processes send mail only"):
+        serve_command.serve(db, "127.0.0.1", 0, workers=2, mailer=object())  # type: ignore[arg-type]
+
+
+def test_a_missing_sqlite_file_is_named_before_any_worker_starts(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'nowhere.db'}", None, None)
+    with pytest.raises(UserError, match="no clearcount database at"):
+        serve_command.serve(db, "127.0.0.1", 0, workers=2)
