@@ -74,24 +74,27 @@ class Served:
 
 
 @contextmanager
-def _serve(tmp_path: Path, url: str, workers: int = 2) -> Iterator[Served]:
-    port = free_port()
-    err = tmp_path / "serve.err"
-    command = [*clearcount_command(), "serve", "--db", url, "--port", str(port)]
+def _running(command: list[str], err: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """COMMAND in its own process group, stderr to ERR; the group killed afterwards."""
     with err.open("wb") as sink:
         process = subprocess.Popen(
-            [*command, "--workers", str(workers)],
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-            start_new_session=True,
+            command, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True
         )
-    served = Served(process, f"http://127.0.0.1:{port}/accessibility", err)
     try:
-        yield served
+        yield process
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@contextmanager
+def _serve(tmp_path: Path, url: str) -> Iterator[Served]:
+    port = free_port()
+    err = tmp_path / "serve.err"
+    command = [*clearcount_command(), "serve", "--db", url, "--port", str(port), "--workers", "2"]
+    with _running(command, err) as process:
+        yield Served(process, f"http://127.0.0.1:{port}/accessibility", err)
 
 
 @pytest.fixture
@@ -177,45 +180,25 @@ with listen("127.0.0.1", 0) as sock:
 """
 
 
-def _stand_in(tmp_path: Path, kind: str, hung_after: float) -> tuple[subprocess.Popen[bytes], Path]:
-    err = tmp_path / f"{kind}.err"
-    with err.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-c", _STAND_IN, kind, str(hung_after)],
-            stderr=sink,
-            start_new_session=True,
-        )
-    return process, err
-
-
 def test_a_worker_that_stops_beating_is_killed_as_hung_and_replaced(tmp_path: Path) -> None:
-    process, err = _stand_in(tmp_path, "hangs", 0.5)
-    try:
+    err = tmp_path / "hangs.err"
+    with _running([sys.executable, "-c", _STAND_IN, "hangs", "0.5"], err) as process:
         _until("a hung worker is killed twice", lambda: err.read_text().count("silent") >= 2)
         text = err.read_text()
         assert "silent for 0.5 s: killing it" in text
         assert "was killed by SIGKILL; starting another" in text
         process.send_signal(signal.SIGTERM)
         assert process.wait(DEADLINE) == 0
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def test_workers_dying_before_they_serve_are_restarted_ever_more_slowly(tmp_path: Path) -> None:
-    process, err = _stand_in(tmp_path, "dies", 60)
-    try:
+    err = tmp_path / "dies.err"
+    with _running([sys.executable, "-c", _STAND_IN, "dies", "60"], err) as process:
         _until("three failed starts", lambda: "(3 in a row)" in err.read_text())
         text = err.read_text()
-        assert (
-            "was killed by SIGKILL before serving (1 in a row); starting another in 0.5 s" in text
-        )
+        first = "was killed by SIGKILL before serving (1 in a row); starting another in 0.5 s"
+        assert first in text
         assert "(2 in a row); starting another in 1 s" in text
         assert "(3 in a row); starting another in 2 s" in text
         process.send_signal(signal.SIGTERM)
         assert process.wait(DEADLINE) == 0
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
