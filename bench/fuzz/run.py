@@ -3,9 +3,10 @@
     .venv/bin/python bench/fuzz/run.py --max-examples 2000 [-k record]
 
 Runs the same tests CI runs (every file reader, and the HTTP API from its OpenAPI document by
-schemathesis), with `--max-examples` examples per reader and per API operation, not
+schemathesis, one operation at a time and as flows along its links), with `--max-examples`
+examples per reader, per API operation and flows (of up to 10 steps), not
 derandomized (a fresh seed each run, printed by hypothesis on a failure), and prints one line
-for bench/RESULTS.md: examples, targets, outcome, wall time and the peak memory of the run.
+for bench/RESULTS.md: examples, targets, outcome, wall and CPU time and the peak memory.
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ def main() -> int:
     start = time.monotonic()
     run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     print(run.stdout[-4000:], run.stderr[-2000:], sep="\n")
     summary = re.findall(r"(\d+) (passed|failed|error)", run.stdout)
     outcome = ", ".join(f"{n} {what}" for n, what in summary) or "no result"
-    print(f"| {args.max_examples} examples per target | {outcome} | {seconds:.0f} s | "
-          f"peak RSS {peak:.0f} MiB |")  # fmt: skip
+    print(f"| {args.k or 'all'} | {args.max_examples} examples per target | {outcome} | "
+          f"{seconds:.0f} s wall, {cpu:.0f} s CPU | peak RSS {peak:.0f} MiB |")  # fmt: skip
     return run.returncode
 
 
