@@ -54,14 +54,14 @@ class CellTable:
         keep = np.flatnonzero((position >= self.skip) & ~blank)
         rows = np.full((len(line_start), 0), -1, np.int32)
         if keep.size:
-            codes = self._codes(chunk, starts[keep], lengths[keep])
+            codes = self.text_codes(chunk, starts[keep], lengths[keep])
             rows = np.full(
                 (len(line_start), int(position[keep].max()) - self.skip + 1), -1, np.int32
             )
             rows[line[keep], position[keep] - self.skip] = codes
         return rows, np.ones(len(line_start), np.int64)
 
-    def _codes(self, chunk: bytes, starts: Cells, lengths: Cells) -> Cells:
+    def text_codes(self, chunk: bytes, starts: Cells, lengths: Cells) -> Cells:
         """The code of each cell `chunk[start:start + length]`, new texts coded in order."""
         text = np.frombuffer(chunk, np.uint8)
         width = max(1, int(lengths.max()))

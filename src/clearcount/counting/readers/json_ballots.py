@@ -13,8 +13,11 @@ refused, so a typo cannot silently drop data. Errors name the JSON path, e.g.
 
 A file without ballot ids gives its distinct rankings with their total weights, in order of
 first appearance (what `ballots.compress` gives; no rule set tells identical papers apart): each
-distinct ranking is checked and read once, the papers repeating it only add their weight. A file
-with ids gives one `Ballot` per paper, ids kept.
+distinct ranking is checked and read once, the papers repeating it only add their weight. Such
+a file is read from its bytes (`json_array`: the papers' texts found and merged with NumPy, each
+distinct text parsed once), never one Python object per paper; a file it cannot read so (ids,
+a syntax error, ...) is parsed whole, which also words any error. A file with ids gives one
+`Ballot` per paper, ids kept.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from clearcount.counting.ballots import Ballot, Contest
 
 if TYPE_CHECKING:
     from clearcount.counting.ranking_matrix import RankingMatrix
+    from clearcount.counting.readers.json_array import BallotTexts
 
 __all__ = ["format_json_ballots", "parse_json_ballots", "parse_json_ballots_rows"]
 
@@ -122,7 +126,18 @@ class _Reader:
             weights[ranks] = weights.get(ranks, 0) + weight
         return distinct_papers(weights, len(self.index))
 
-    def contest(self, document: object) -> Contest:
+    def merged_texts(self, texts: BallotTexts) -> tuple[Sequence[Ballot], RankingMatrix | None]:
+        """`merged` of the papers' distinct texts: each read (and checked) once, in order of
+        first appearance, so the first refused is the file's first refused paper."""
+        from clearcount.counting.ranking_matrix import distinct_papers
+
+        weights: dict[tuple[tuple[int, ...], ...], int] = {}
+        for paper, count, first in zip(texts.papers, texts.counts, texts.first, strict=True):
+            ballot = self.ballot(f"ballots[{first}]", paper)
+            weights[ballot.ranks] = weights.get(ballot.ranks, 0) + ballot.weight * count
+        return distinct_papers(weights, len(self.index))
+
+    def contest(self, document: object, texts: BallotTexts | None = None) -> Contest:
         if not isinstance(document, dict):
             raise self.fail("top level", f"expected a JSON object, got {type(document).__name__}")
         self.keys("top level", document, _TOP_KEYS)
@@ -150,7 +165,9 @@ class _Reader:
             raise self.fail("ballots", f"expected a list of ballots, got {ballots!r}")
         parsed: Sequence[Ballot]
         matrix: RankingMatrix | None = None
-        if not self.merge or any(type(b) is dict and "id" in b for b in ballots):
+        if texts is not None:
+            parsed, matrix = self.merged_texts(texts)
+        elif not self.merge or any(type(b) is dict and "id" in b for b in ballots):
             parsed = tuple(self.ballot(f"ballots[{i}]", b) for i, b in enumerate(ballots))
         else:
             parsed, matrix = self.merged(ballots)
@@ -176,6 +193,15 @@ class _Reader:
 def parse_json_ballots(text: str, source: str = "<json>") -> Contest:
     """Parse JSON ballots into a `Contest`; `source` names the file in error messages. Without
     ids, the papers are the distinct rankings with their total weights."""
+    from clearcount.counting.readers.json_array import ballot_texts
+
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: the plain parse words it
+        data = b""
+    texts = ballot_texts(data) if data else None
+    if texts is not None and not any(type(p) is dict and "id" in p for p in texts.papers):
+        return _Reader(source).contest(texts.document, texts)
     return _Reader(source).contest(_document(text, source))
 
 
