@@ -28,6 +28,27 @@ def lifecycle(store: SqlStore, tmp_path: Path) -> Lifecycle:
     return Lifecycle(World(store, FixedClock(), CountingSalts()), tmp_path / "keys")
 
 
+def migrated_to(
+    backend: tuple[str, str | None], revision: str, elections: tuple[str, ...] = ("e",)
+) -> sa.Engine:
+    """A database at `revision` holding organisation 'o' and these elections of it, as a
+    migration test starts from (raw SQL: the tables as they were then)."""
+    url, schema = backend
+    engine = create_engine(url, schema=schema)
+    upgrade(engine, revision)
+    with engine.begin() as c:
+        c.exec_driver_sql(
+            "INSERT INTO organisations (organisation_id, name, kind) VALUES ('o', 'O', 'union')"
+        )
+        for election in elections:
+            c.exec_driver_sql(
+                "INSERT INTO elections (election_id, organisation_id, definition, defined_by, "
+                f"defined_at) VALUES ('{election}', 'o', '{{}}', 'officer', "
+                "'2022-09-01T00:00:00Z')"
+            )
+    return engine
+
+
 def test_record_and_register_are_append_only(store: SqlStore, tmp_path: Path) -> None:
     life = lifecycle(store, tmp_path)
     life.open()
@@ -85,19 +106,8 @@ def test_migration_0013_counts_the_events_already_stored(
     backend: tuple[str, str | None],
 ) -> None:
     """A database written before 0013 gets its per-kind counts from the stored events."""
-    url, schema = backend
-    engine = create_engine(url, schema=schema)
-    upgrade(engine, "0012")
+    engine = migrated_to(backend, "0012", ("e", "f"))
     with engine.begin() as c:
-        c.exec_driver_sql(
-            "INSERT INTO organisations (organisation_id, name, kind) VALUES ('o', 'O', 'union')"
-        )
-        for election in ("e", "f"):
-            c.exec_driver_sql(
-                "INSERT INTO elections (election_id, organisation_id, definition, defined_by, "
-                f"defined_at) VALUES ('{election}', 'o', '{{}}', 'officer', "
-                "'2022-09-01T00:00:00Z')"
-            )
         kinds = ("Setup", "Credentials", "Ballot", "Ballot", "Ballot")
         for seq, kind in enumerate(kinds):
             c.exec_driver_sql(
@@ -134,17 +144,8 @@ def test_migration_0004_keeps_register_lines_cut_to_their_day(
 ) -> None:
     """A register written under 0002's shape (ordered ids, instants) comes out of 0004 keyed at
     random and dated to the day; downgrading goes back to 0002's shape."""
-    url, schema = backend
-    engine = create_engine(url, schema=schema)
-    upgrade(engine, "0003")
+    engine = migrated_to(backend, "0003")
     with engine.begin() as c:
-        c.exec_driver_sql(
-            "INSERT INTO organisations (organisation_id, name, kind) VALUES ('o', 'O', 'union')"
-        )
-        c.exec_driver_sql(
-            "INSERT INTO elections (election_id, organisation_id, definition, defined_by, "
-            "defined_at) VALUES ('e', 'o', '{}', 'officer', '2022-09-01T00:00:00Z')"
-        )
         for member, at in (("M2", "2022-09-12T10:00:01.5Z"), ("M1", "2022-09-13T08:00:00Z")):
             c.exec_driver_sql(
                 "INSERT INTO marked_register (election_id, member_id, channel, at, recorded_by) "
