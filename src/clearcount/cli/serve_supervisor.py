@@ -5,7 +5,9 @@ listening socket; it forks N workers, which inherit both, so a new worker serves
 after it is forked (uvicorn's own multi-process mode starts each worker in a fresh interpreter
 that imports everything again: seconds of CPU per replaced worker, the pace of the fault soak).
 The parent opens no database connection and starts no thread (neither survives a fork): each
-worker builds its own services after the fork (`serve_worker`).
+worker builds its own services after the fork (`serve_worker`). Randomness stays each worker's
+own: libsodium, OpenSSL and `secrets` draw from the kernel, and Python reseeds `random` in a
+forked child.
 
 Each worker writes a byte to its heartbeat pipe from its event loop every second (`Heartbeat`).
 The parent replaces a worker that dies at once; while new workers keep dying before they serve

@@ -123,7 +123,8 @@ def test_a_killed_worker_is_replaced_and_the_site_keeps_answering(server: Served
         _until("a new worker replaces the killed one", _replaced(server, victim))
         assert _answers(server.url)
     assert server.process.poll() is None
-    assert server.stderr().count("was killed by SIGKILL; starting another") == 3
+    # "before serving" when the victim was a replacement not yet started (then after a wait)
+    assert server.stderr().count("was killed by SIGKILL") == 3
 
 
 def test_sigterm_stops_the_supervisor_and_every_worker(server: Served) -> None:
