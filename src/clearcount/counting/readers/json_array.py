@@ -4,26 +4,28 @@ A JSON document's structure is found from its bytes a chunk at a time: the quote
 escaped (an odd run of backslashes before them) mark the strings, the brackets and commas
 outside them are the structure, their running sum the depth. The top-level `"ballots": [...]`
 array's elements are then the spans between its commas; identical spans (byte for byte) are
-merged (`csv_cells.CellTable.text_codes`), so each distinct paper text is parsed once and no
-paper ever becomes a Python object.
+merged (grouped by a polynomial hash of their bytes, then every span compared byte for byte
+with its group's first: a collision is never trusted), so each distinct paper text is parsed
+once and no paper ever becomes a Python object.
 
 Only for what it can prove it read as `json.loads` would: `ballot_texts` gives None (read the
-file the plain way) for anything else, such as a syntax error anywhere, a document nested more
-than `MAX_DEPTH` deep, or a top-level object whose `ballots` key it cannot find exactly once.
+file the plain way) for anything else, such as a syntax error outside the papers, a document
+nested more than `MAX_DEPTH` deep, or a top-level object whose `ballots` key it cannot find
+exactly once; a paper text that is not JSON, or has an id, raises `NotPlainError` as it is parsed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from clearcount.core.json_text import load_json
-from clearcount.counting.readers.csv_cells import CellTable
 
-__all__ = ["CHUNK_BYTES", "MAX_DEPTH", "BallotTexts", "ballot_texts"]
+__all__ = ["CHUNK_BYTES", "MAX_DEPTH", "BallotTexts", "NotPlainError", "ballot_texts"]
 
 CHUNK_BYTES = 1 << 20
 """Bytes tokenized at once (bounds the working memory: a few bytes of arrays per byte)."""
@@ -43,18 +45,50 @@ _KEY = re.compile(rb'[{,][ \t\n\r]*"ballots"[ \t\n\r]*:[ \t\n\r]*\Z')
 _KEY_WINDOW = 256
 
 
+class NotPlainError(Exception):
+    """A paper text is not JSON, or has an id: the file must be parsed whole."""
+
+
 @dataclass(frozen=True, slots=True)
 class BallotTexts:
-    """The document without its papers, and each distinct paper, parsed once."""
+    """The document without its papers, and each distinct paper's text."""
 
     document: dict[str, object]
     """The top-level object, its `ballots` an empty list."""
-    papers: list[object]
-    """Each distinct paper text parsed, in order of first appearance."""
+    texts: list[bytes | None]
+    """Each distinct paper text (UTF-8, no whitespace around), in order of first appearance;
+    `papers` drops each as it parses it."""
     counts: list[int]
     """How many papers have that text."""
     first: list[int]
     """The index in `ballots` of its first paper."""
+
+    def papers(self) -> Iterator[tuple[object, int, int]]:
+        """Each distinct paper parsed (then its text dropped), its count and first index;
+        NotPlainError at one that is not JSON or has an id."""
+        for i, (count, first) in enumerate(zip(self.counts, self.first, strict=True)):
+            yield self._parse(i), count, first
+
+    def all_plain(self) -> bool:
+        """Whether every paper text not yet dropped is JSON without an id."""
+        try:
+            for i in range(len(self.texts)):
+                if self.texts[i] is not None:
+                    self._parse(i)
+        except NotPlainError:
+            return False
+        return True
+
+    def _parse(self, i: int) -> object:
+        text = self.texts[i]
+        self.texts[i] = None
+        try:
+            paper = load_json(b"" if text is None else text.decode())
+        except (ValueError, UnicodeDecodeError):
+            raise NotPlainError from None
+        if type(paper) is dict and "id" in paper:
+            raise NotPlainError
+        return paper
 
 
 def ballot_texts(data: bytes) -> BallotTexts | None:
@@ -164,8 +198,9 @@ def _papers(
     ends: npt.NDArray[np.int64],
 ) -> BallotTexts | None:
     """The distinct texts of the spans data[start:end] (JSON whitespace around them dropped),
-    each parsed once; None if one is empty or not a JSON value."""
-    table = CellTable()
+    for `BallotTexts` to parse each once; None if one is empty."""
+    index: dict[bytes, int] = {}
+    texts: list[bytes | None] = []
     counts = np.zeros(0, np.int64)
     first: list[int] = []
     at = 0
@@ -180,17 +215,74 @@ def _papers(
         if not solid.size or bool(np.any(right < left)):
             return None  # an empty element: `[,` or `,]`
         lo, hi = solid[left], solid[right] + 1
-        codes = table.text_codes(chunk, lo, hi - lo)
+        found = _codes(chunk, lo, hi, index, texts)
+        if found is None:
+            return None
+        codes = found
         known = len(first)
-        counts = np.append(counts, np.zeros(len(table.texts) - known, np.int64))
-        counts += np.bincount(codes, minlength=len(table.texts))
+        counts = np.append(counts, np.zeros(len(texts) - known, np.int64))
+        counts += np.bincount(codes, minlength=len(texts))
         new, where = np.unique(codes, return_index=True)
         first += (where[new >= known] + at).tolist()
         at = stop
-    papers: list[object] = []
-    for paper in table.texts:
-        try:
-            papers.append(load_json(paper.decode()))
-        except (ValueError, UnicodeDecodeError):
-            return None
-    return BallotTexts(document, papers, counts.tolist(), first)
+    del index
+    return BallotTexts(document, texts, counts.tolist(), first)
+
+
+_BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_INVERSE = pow(_BASE, -1, 2**64)
+
+
+_POWERS: dict[int, npt.NDArray[np.uint64]] = {}
+
+
+def _powers(base: int, count: int) -> npt.NDArray[np.uint64]:
+    """base**0 .. base**(count - 1) modulo 2**64 (kept: every chunk needs about as many)."""
+    kept = _POWERS.get(base)
+    if kept is None or len(kept) < count:
+        powers = np.full(max(count, CHUNK_BYTES + 1), base, np.uint64)
+        powers[0] = 1
+        with np.errstate(over="ignore"):
+            kept = _POWERS[base] = np.cumprod(powers, dtype=np.uint64)
+    return kept[:count]
+
+
+def _codes(
+    chunk: bytes,
+    lo: npt.NDArray[np.int64],
+    hi: npt.NDArray[np.int64],
+    index: dict[bytes, int],
+    texts: list[bytes | None],
+) -> npt.NDArray[np.int64] | None:
+    """The code of each span chunk[lo:hi] among the distinct texts (`index`, `texts`: new ones
+    added in order of first appearance); None where two different spans hash alike (the
+    caller then reads the file the plain way: never a wrong merge)."""
+    text = np.frombuffer(chunk, np.uint8)
+    with np.errstate(over="ignore"):
+        rolling = np.zeros(len(text) + 1, np.uint64)
+        np.cumsum((text.astype(np.uint64) + 1) * _powers(_BASE, len(text)), out=rolling[1:])
+        lengths = (hi - lo).astype(np.uint64)
+        hashed = (rolling[hi] - rolling[lo]) * _powers(_INVERSE, len(text))[lo]
+        hashed ^= lengths * np.uint64(0xD6E8FEB86659FD93)
+    _, first, group = np.unique(hashed, return_index=True, return_inverse=True)
+    group = group.ravel()
+    sizes = hi - lo
+    if not np.array_equal(sizes, sizes[first[group]]):
+        return None
+    owner = np.repeat(np.arange(len(lo)), sizes)
+    offset = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    mine = text[lo[owner] + offset]
+    theirs = text[lo[first[group]][owner] + offset]
+    if not np.array_equal(mine, theirs):
+        return None
+    order = np.argsort(first, kind="stable")  # the groups in order of first appearance
+    code_of = np.empty(len(first), np.int64)
+    for rank in order.tolist():
+        at = int(first[rank])
+        span = chunk[int(lo[at]) : int(hi[at])]
+        code = index.get(span)
+        if code is None:
+            code = index[span] = len(texts)
+            texts.append(span)
+        code_of[rank] = code
+    return code_of[group]

@@ -61,6 +61,7 @@ class _Reader:
         self.source = source
         self.merge = merge
         self.index: dict[str, int] = {}
+        self.singles: dict[int, tuple[int]] = {}
 
     def fail(self, path: str, message: str) -> InputFormatError:
         return InputFormatError(self.source, None, f"{path}: {message}")
@@ -82,7 +83,8 @@ class _Reader:
 
     def rank(self, path: str, value: object) -> tuple[int, ...]:
         if not isinstance(value, list):
-            return (self.name(path, value),)
+            mark = self.name(path, value)
+            return self.singles.setdefault(mark, (mark,))  # one tuple per candidate, not mark
         marks = tuple(self.name(f"{path}[{i}]", item) for i, item in enumerate(value))
         if len(set(marks)) != len(marks):
             raise self.fail(path, "a candidate is listed twice at one rank")
@@ -132,7 +134,7 @@ class _Reader:
         from clearcount.counting.ranking_matrix import distinct_papers
 
         weights: dict[tuple[tuple[int, ...], ...], int] = {}
-        for paper, count, first in zip(texts.papers, texts.counts, texts.first, strict=True):
+        for paper, count, first in texts.papers():
             ballot = self.ballot(f"ballots[{first}]", paper)
             weights[ballot.ranks] = weights.get(ballot.ranks, 0) + ballot.weight * count
         return distinct_papers(weights, len(self.index))
@@ -193,15 +195,22 @@ class _Reader:
 def parse_json_ballots(text: str, source: str = "<json>") -> Contest:
     """Parse JSON ballots into a `Contest`; `source` names the file in error messages. Without
     ids, the papers are the distinct rankings with their total weights."""
-    from clearcount.counting.readers.json_array import ballot_texts
+    from clearcount.counting.readers.json_array import NotPlainError, ballot_texts
 
     try:
         data = text.encode()
     except UnicodeEncodeError:  # a lone surrogate: the plain parse words it
         data = b""
     texts = ballot_texts(data) if data else None
-    if texts is not None and not any(type(p) is dict and "id" in p for p in texts.papers):
-        return _Reader(source).contest(texts.document, texts)
+    del data
+    if texts is not None:
+        try:
+            return _Reader(source).contest(texts.document, texts)
+        except NotPlainError:
+            pass  # a paper is not JSON or has an id: the plain parse says what, or reads ids
+        except InputFormatError:
+            if texts.all_plain():  # else a paper's syntax error, or its id, comes first
+                raise
     return _Reader(source).contest(_document(text, source))
 
 

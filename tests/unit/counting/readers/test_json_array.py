@@ -73,10 +73,9 @@ def test_a_plain_file_is_read_as_distinct_texts_with_their_counts(chunk: int) ->
     with patch.object(json_array, "CHUNK_BYTES", chunk):
         texts = ballot_texts(_plain([a, b, a, a, b]).encode())
     assert texts is not None
-    assert texts.papers == [a, b]
-    assert texts.counts == [3, 2]
-    assert texts.first == [0, 1]
     assert texts.document == {"candidates": NAMES, "ballots": []}
+    assert list(texts.papers()) == [(a, 3, 0), (b, 2, 1)]
+    assert texts.texts == [None, None]  # each dropped once parsed
 
 
 def test_a_file_written_by_the_formatter_is_read_as_arrays() -> None:
