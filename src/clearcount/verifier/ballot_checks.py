@@ -6,7 +6,7 @@ process pool by `ballot_scan`; these checks report its findings under their own 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 
 from clearcount.crypto.elgamal import PublicKey, encrypt
 from clearcount.record.chain import GENESIS
@@ -17,9 +17,10 @@ from clearcount.verifier.ballot_scan import (
     BallotJob,
     ScanContext,
     ScanResult,
-    repeated_challenges,
+    ballot_challenges,
     scan_ballots,
 )
+from clearcount.verifier.challenges import repeats
 from clearcount.verifier.view import Collector, RecordView
 
 __all__ = ["CHECKS", "scan"]
@@ -29,27 +30,36 @@ def scan(view: RecordView) -> ScanResult:
     """Every Ballot event decoded and checked, the counted ones summed (spec §11.4, §11.7)."""
 
     def compute() -> ScanResult:
-        setup = facts.setup(view)
-        counted = set(facts.selection(view).counted)
-        weights = facts.weights(view)
-        scopes = facts.scopes(view)
-        context = ScanContext(view.fingerprint, setup.joint_key.to_bytes(), setup.contests)
-
-        def jobs() -> Iterator[list[BallotJob]]:
-            credentials = view.ballot_credentials()
-            for lines in view.ballot_lines(CHUNK):
-                chunk = []
-                for seq, line in lines:
-                    _, credential = next(credentials)
-                    weight = weights.get(credential, 0) if isinstance(credential, str) else 0
-                    scope = scopes.get(credential) if isinstance(credential, str) else None
-                    chunk.append(BallotJob(seq, line, weight if seq in counted else 0, scope))
-                yield chunk
-
         small = len(view.ballot_seqs) < 2 * CHUNK
-        return scan_ballots(context, jobs(), view.runner, inline=small, progress=view.progress)
+        return scan_ballots(
+            _context(view), _jobs(view), view.runner, inline=small, progress=view.progress
+        )
 
     return view.derive("the ballot scan", compute)
+
+
+def _context(view: RecordView) -> ScanContext:
+    setup = facts.setup(view)
+    return ScanContext(view.fingerprint, setup.joint_key.to_bytes(), setup.contests)
+
+
+def _jobs(view: RecordView, only: Container[int] | None = None) -> Iterator[list[BallotJob]]:
+    """The Ballot events read again, CHUNK at a time, with their weight if counted and the
+    contests their credential votes in; `only`: just the ballots of these seqs."""
+    counted = set(facts.selection(view).counted)
+    weights = facts.weights(view)
+    scopes = facts.scopes(view)
+    credentials = view.ballot_credentials()
+    for lines in view.ballot_lines(CHUNK):
+        chunk = []
+        for seq, line in lines:
+            _, credential = next(credentials)
+            if only is not None and seq not in only:
+                continue
+            weight = weights.get(credential, 0) if isinstance(credential, str) else 0
+            scope = scopes.get(credential) if isinstance(credential, str) else None
+            chunk.append(BallotJob(seq, line, weight if seq in counted else 0, scope))
+        yield chunk
 
 
 def _report(check_id: str) -> Callable[[RecordView, Collector], None]:
@@ -78,16 +88,30 @@ def check_credentials_used(view: RecordView, out: Collector) -> None:
 
 
 def check_challenges(view: RecordView, out: Collector) -> None:
-    """V-CHALLENGE-1 (spec §4.1.4): no challenge twice across every ballot proof and signature."""
-    result = scan(view)
-    for seq, challenge, first in repeated_challenges(result):
+    """V-CHALLENGE-1 (spec §4.1.4): no challenge twice across every ballot proof and signature.
+
+    The scan kept each challenge's prefix; the ballots holding a prefix that occurs more than
+    once are read again and only a repeat of a full challenge is reported (`challenges`)."""
+    column = scan(view).challenges
+    matched = column.matched()
+    for seq, challenge, first in repeats(_full_challenges(view, matched) if matched else ()):
         out.fail_at(
             f"challenge {challenge.hex()[:16]}… already used in event {first} "
             "(a replayed or copied proof)",
             seq,
             "Ballot",
         )
-    out.detail = f"{len(result.challenge_seqs)} challenges"
+    out.detail = f"{len(column)} challenges" + (
+        f"; {len(matched)} ballots with a repeated prefix read again" if matched else ""
+    )
+
+
+def _full_challenges(view: RecordView, seqs: Container[int]) -> Iterator[tuple[int, list[bytes]]]:
+    """(seq, every full challenge) of the Ballot events of `seqs`, read again, in record order."""
+    context = _context(view)
+    for chunk in _jobs(view, seqs):
+        for job in chunk:
+            yield job.seq, ballot_challenges(context, job)
 
 
 def check_spoiled(view: RecordView, out: Collector) -> None:

@@ -7,14 +7,14 @@ counted ballots' ciphertexts into per-contest partial sums (spec §11.7) and kee
 mixnet vectors (spec §11.8), so the ballots are decoded once. Chunks of ballot lines (the
 canonical bytes, parsed where they are checked) go to the view's runner: a process pool, one
 worker per core, or a Dask cluster; the results are merged in record order. What comes back is
-compact: findings, the partial sums, and each challenge as its first 16 bytes (V-CHALLENGE-1).
+compact: findings, the partial sums, and each challenge as its first 8 bytes (V-CHALLENGE-1, whose
+prefix matches are confirmed on the full challenges: `challenges`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -24,16 +24,16 @@ from clearcount.crypto.proofs.disjunctive import verify_zero_one
 from clearcount.crypto.proofs.range import verify_range
 from clearcount.crypto.proofs.schnorr import verify_schnorr
 from clearcount.record.events import Ballot, BallotContest, ContestSpec
+from clearcount.verifier.challenges import ChallengeColumn
 from clearcount.verifier.pool import TaskRunner
 
 __all__ = [
-    "CHALLENGE_PREFIX",
     "CHUNK",
     "SIGNATURE_PURPOSE",
     "BallotJob",
     "ScanContext",
     "ScanResult",
-    "repeated_challenges",
+    "ballot_challenges",
     "scan_ballots",
     "signed_digest",
 ]
@@ -57,15 +57,6 @@ class ScanContext:
     contests: tuple[ContestSpec, ...]
 
 
-CHALLENGE_PREFIX = 16
-"""Bytes of each challenge kept for V-CHALLENGE-1: equal challenges have equal prefixes, and two
-different Fiat-Shamir challenges sharing 128 bits cannot be found (about 2**64 hashes)."""
-
-
-CHALLENGES_PER_SLICE = 2_000_000
-"""Challenges looked up together by `repeated_challenges` (a dict of them: about 200 MB)."""
-
-
 @dataclass(frozen=True, slots=True)
 class BallotJob:
     """One Ballot event to check, as its canonical bytes; `weight` > 0 when it is counted."""
@@ -79,21 +70,17 @@ class BallotJob:
 
 @dataclass(slots=True)
 class ScanResult:
-    """Findings, every challenge seen (for V-CHALLENGE-1) and the counted ballots' sums."""
+    """Findings, every challenge's prefix (for V-CHALLENGE-1) and the counted ballots' sums."""
 
     findings: list[Finding] = field(default_factory=list)
-    challenges: bytearray = field(default_factory=bytearray)
-    """The first CHALLENGE_PREFIX bytes of every challenge, in record order."""
-    challenge_seqs: array[int] = field(default_factory=lambda: array("q"))
-    """The Ballot event of each challenge."""
+    challenges: ChallengeColumn = field(default_factory=ChallengeColumn)
     sums: dict[str, list[Ciphertext]] = field(default_factory=dict)
     vectors: dict[str, list[tuple[int, tuple[Ciphertext, ...]]]] = field(default_factory=dict)
     checked: int = 0
 
     def merge(self, other: ScanResult) -> None:
         self.findings.extend(other.findings)
-        self.challenges += other.challenges
-        self.challenge_seqs.extend(other.challenge_seqs)
+        self.challenges.extend(other.challenges)
         for contest, column in other.sums.items():
             mine = self.sums.get(contest)
             self.sums[contest] = (
@@ -155,13 +142,29 @@ def scan_chunk(context: ScanContext, jobs: Sequence[BallotJob]) -> ScanResult:
     result = ScanResult()
     for job in jobs:
         result.checked += 1
-        try:
-            ballot = Ballot.from_body(json.loads(job.line)["body"], f"event {job.seq}")
-        except ClearcountError as error:
-            result.findings.append(("V-SCHEMA-1", job.seq, str(error)))
-            continue
-        _check_ballot(context, key, job, ballot, result)
+        ballot = _decode(job, result.findings)
+        if ballot is not None:
+            _check_ballot(context, key, job, ballot, result)
     return result
+
+
+def ballot_challenges(context: ScanContext, job: BallotJob) -> list[bytes]:
+    """Every challenge of the ballot of `job` in the order the scan meets them: the signature's,
+    then each branch challenge of each proof of each contest that has its shape (none for a
+    ballot that does not decode). V-CHALLENGE-1 reads these again for its prefix matches."""
+    ballot = _decode(job, [])
+    if ballot is None:
+        return []
+    fitting, _ = _fitting(context, job, ballot)
+    return _challenges(ballot, fitting)
+
+
+def _decode(job: BallotJob, findings: list[Finding]) -> Ballot | None:
+    try:
+        return Ballot.from_body(json.loads(job.line)["body"], f"event {job.seq}")
+    except ClearcountError as error:
+        findings.append(("V-SCHEMA-1", job.seq, str(error)))
+        return None
 
 
 def signed_digest(line: bytes, ballot: Ballot) -> bytes:
@@ -192,40 +195,50 @@ def _check_ballot(
         )
     except ClearcountError as error:
         result.findings.append(("V-BALLOT-SIG", job.seq, str(error)))
-    _challenge(result, job.seq, ballot.signature.challenge.to_bytes())
-    specs = [c for c in context.contests if job.scope is None or c.id in job.scope]
-    if [c.id for c in ballot.contests] != [c.id for c in specs] and job.scope is not None:
-        result.findings.append(
-            (
-                "V-BALLOT-SHAPE",
-                job.seq,
-                f"contests {[c.id for c in ballot.contests]}, but its credential votes only in "
-                f"{[c.id for c in specs]} (its scope on the roll, spec §10.4.1): a member "
-                "voting in a contest they are not entitled to",
-            )
-        )
-        return
-    if len(ballot.contests) != len(specs):
-        result.findings.append(
-            (
-                "V-BALLOT-SHAPE",
-                job.seq,
-                f"{len(ballot.contests)} contests, expected {len(specs)}",
-            )
-        )
-        return
-    for spec, contest in zip(specs, ballot.contests, strict=True):
-        problem = _shape(spec, contest)
-        if problem is not None:
-            result.findings.append(("V-BALLOT-SHAPE", job.seq, problem))
-            continue
-        for proof in (*contest.proofs, *(p for p in (contest.sum_proof,) if p is not None)):
-            for challenge in proof.challenges:
-                _challenge(result, job.seq, challenge.to_bytes())
+    fitting, problems = _fitting(context, job, ballot)
+    result.findings.extend(problems)
+    result.challenges.add(job.seq, _challenges(ballot, fitting))
+    for spec, contest in fitting:
         for message in _proofs(context, key, ballot, spec, contest):
             result.findings.append(("V-BALLOT-PROOF", job.seq, message))
         if job.weight:
             _add(result, spec, contest, job)
+
+
+def _fitting(
+    context: ScanContext, job: BallotJob, ballot: Ballot
+) -> tuple[list[tuple[ContestSpec, BallotContest]], list[Finding]]:
+    """The contests of `ballot` that have their Setup shape (spec §11.4) with their specs, and
+    a V-BALLOT-SHAPE finding for each that does not (all, if the list of contests is wrong)."""
+    specs = [c for c in context.contests if job.scope is None or c.id in job.scope]
+    if [c.id for c in ballot.contests] != [c.id for c in specs] and job.scope is not None:
+        message = (
+            f"contests {[c.id for c in ballot.contests]}, but its credential votes only in "
+            f"{[c.id for c in specs]} (its scope on the roll, spec §10.4.1): a member "
+            "voting in a contest they are not entitled to"
+        )
+        return [], [("V-BALLOT-SHAPE", job.seq, message)]
+    if len(ballot.contests) != len(specs):
+        message = f"{len(ballot.contests)} contests, expected {len(specs)}"
+        return [], [("V-BALLOT-SHAPE", job.seq, message)]
+    fitting: list[tuple[ContestSpec, BallotContest]] = []
+    problems: list[Finding] = []
+    for spec, contest in zip(specs, ballot.contests, strict=True):
+        problem = _shape(spec, contest)
+        if problem is None:
+            fitting.append((spec, contest))
+        else:
+            problems.append(("V-BALLOT-SHAPE", job.seq, problem))
+    return fitting, problems
+
+
+def _challenges(ballot: Ballot, fitting: list[tuple[ContestSpec, BallotContest]]) -> list[bytes]:
+    """The signature's challenge, then every branch challenge of the fitting contests' proofs."""
+    found = [ballot.signature.challenge.to_bytes()]
+    for _, contest in fitting:
+        for proof in (*contest.proofs, *(p for p in (contest.sum_proof,) if p is not None)):
+            found.extend(challenge.to_bytes() for challenge in proof.challenges)
+    return found
 
 
 def _add(result: ScanResult, spec: ContestSpec, contest: BallotContest, job: BallotJob) -> None:
@@ -241,35 +254,6 @@ def _add(result: ScanResult, spec: ContestSpec, contest: BallotContest, job: Bal
         return
     for index, value in enumerate(values):
         column[index] = column[index] + value
-
-
-def _challenge(result: ScanResult, seq: int, challenge: bytes) -> None:
-    result.challenges += challenge[:CHALLENGE_PREFIX]
-    result.challenge_seqs.append(seq)
-
-
-def repeated_challenges(result: ScanResult) -> Iterator[tuple[int, bytes, int]]:
-    """(seq, challenge prefix, seq of its first use) of every challenge used before, in order.
-
-    The prefixes are compared a slice of them at a time (by their first byte), so the lookup
-    table holds about CHALLENGES_PER_SLICE of them at most, however many ballots there are.
-    """
-    total = len(result.challenge_seqs)
-    slices = max(1, min(256, total // CHALLENGES_PER_SLICE + 1))
-    repeats: list[tuple[int, int, bytes, int]] = []
-    data, seqs, width = result.challenges, result.challenge_seqs, CHALLENGE_PREFIX
-    for part in range(slices):
-        seen: dict[bytes, int] = {}
-        for index in range(total):
-            if slices > 1 and data[width * index] % slices != part:
-                continue
-            prefix = bytes(data[width * index : width * index + width])
-            if prefix in seen:
-                repeats.append((index, seqs[index], prefix, seen[prefix]))
-            else:
-                seen[prefix] = seqs[index]
-    repeats.sort()
-    return ((seq, prefix, first) for _, seq, prefix, first in repeats)
 
 
 def scan_ballots(

@@ -18,8 +18,8 @@ from clearcount.record.archive import (
 )
 from clearcount.record.chain import Event
 from clearcount.record.events import Ballot
-from clearcount.verifier import ballot_checks, ballot_scan, verify_events, verify_record
-from clearcount.verifier.ballot_scan import ScanResult, repeated_challenges, signed_digest
+from clearcount.verifier import ballot_checks, verify_events, verify_record
+from clearcount.verifier.ballot_scan import signed_digest
 from clearcount.verifier.view import FileSource, RecordView
 
 
@@ -105,19 +105,6 @@ def test_the_signed_digest_cut_from_the_line_is_the_encoded_one(
             assert signed_digest(event.encode(), ballot) == ballot.signed_digest()
             odd = event.encode().replace(b'{"body":{"contests"', b'{"body":{"contests" ')
             assert signed_digest(odd, ballot) == ballot.signed_digest()
-
-
-def test_repeated_challenges_are_found_slice_by_slice(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = ScanResult()
-    values = [bytes([i % 7, i % 5]) * 8 for i in range(100)]
-    for seq, value in enumerate(values):
-        result.challenges += value
-        result.challenge_seqs.append(seq)
-    whole = list(repeated_challenges(result))
-    monkeypatch.setattr(ballot_scan, "CHALLENGES_PER_SLICE", 10)
-    assert list(repeated_challenges(result)) == whole
-    assert len(whole) == 100 - 35
-    assert whole[0] == (35, values[0], 0)
 
 
 def test_a_report_in_json_is_deterministic(record_zip: Path) -> None:
