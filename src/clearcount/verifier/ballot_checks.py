@@ -56,8 +56,8 @@ def _jobs(view: RecordView, only: Container[int] | None = None) -> Iterator[list
             _, credential = next(credentials)
             if only is not None and seq not in only:
                 continue
-            weight = weights.get(credential, 0) if isinstance(credential, str) else 0
-            scope = scopes.get(credential) if isinstance(credential, str) else None
+            weight = weights.get(credential, 0) if isinstance(credential, bytes) else 0
+            scope = scopes.get(credential) if isinstance(credential, bytes) else None
             chunk.append(BallotJob(seq, line, weight if seq in counted else 0, scope))
         yield chunk
 
@@ -82,8 +82,9 @@ def check_credentials_used(view: RecordView, out: Collector) -> None:
     total = 0
     for seq, credential in view.ballot_credentials():
         total += 1
-        if not isinstance(credential, str) or credential not in published:
-            out.fail_at(f"credential {str(credential)[:16]}… is not published", seq, "Ballot")
+        if not isinstance(credential, bytes) or credential not in published:
+            text = credential.hex() if isinstance(credential, bytes) else str(credential)
+            out.fail_at(f"credential {text[:16]}… is not published", seq, "Ballot")
     out.detail = f"{total} ballots, {len(published)} credentials"
 
 

@@ -179,9 +179,13 @@ def contest_bound(view: RecordView, spec: ContestSpec) -> int:
     chosen = facts.selection(view)
     weights = facts.weights(view)
     scopes = facts.scopes(view)
-    by_seq = {seq: str(credential) for seq, credential in view.ballot_credentials()}
-    mine = [s for s in chosen.counted if spec.id in scopes.get(by_seq[s], (spec.id,))]
-    online = sum(weights.get(by_seq[s], 0) if spec.weighted else 1 for s in mine)
+    counted = set(chosen.counted)
+    online = 0
+    for seq, credential in view.ballot_credentials():
+        if seq not in counted or not isinstance(credential, bytes):
+            continue
+        if spec.id in scopes.get(credential, (spec.id,)):
+            online += weights.get(credential, 0) if spec.weighted else 1
     paper: int = sum(
         p.weight
         for _, b in facts.bodies(view, "PaperBatch")

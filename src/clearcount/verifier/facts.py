@@ -59,26 +59,26 @@ def credentials(view: RecordView) -> Credentials:
     return view.derive("the Credentials event", compute)
 
 
-def weights(view: RecordView) -> Mapping[str, int]:
-    """Published credential (hex) -> its weight (spec §11.3)."""
+def weights(view: RecordView) -> Mapping[bytes, int]:
+    """Published credential (its 32 bytes, as `view.ballot_credentials` gives them) -> its
+    weight (spec §11.3)."""
 
-    def compute() -> dict[str, int]:
+    def compute() -> dict[bytes, int]:
         published = credentials(view)
         return {
-            point.to_bytes().hex(): weight
+            point.to_bytes(): weight
             for point, weight in zip(published.credentials, published.weights, strict=True)
         }
 
     return view.derive("the published credentials", compute)
 
 
-def scopes(view: RecordView) -> Mapping[str, tuple[str, ...]]:
-    """Published credential (hex) -> the contests its ballot holds, in a scoped election
+def scopes(view: RecordView) -> Mapping[bytes, tuple[str, ...]]:
+    """Published credential (32 bytes) -> the contests its ballot holds, in a scoped election
     (spec §10.4.1); empty when every credential votes in every contest."""
 
-    def compute() -> dict[str, tuple[str, ...]]:
-        found = credential_scopes(setup(view).roll, credentials(view))
-        return {key.hex(): contests for key, contests in found.items()}
+    def compute() -> dict[bytes, tuple[str, ...]]:
+        return credential_scopes(setup(view).roll, credentials(view))
 
     return view.derive("the credentials' scopes", compute)
 
@@ -136,7 +136,7 @@ class Selection:
     superseded: int
     cancelled: int
     unpublished: int
-    cancelled_credentials: frozenset[str]
+    cancelled_credentials: frozenset[bytes]
 
 
 def selection(view: RecordView) -> Selection:
@@ -144,15 +144,15 @@ def selection(view: RecordView) -> Selection:
 
     def compute() -> Selection:
         published = weights(view)
-        cancelled: set[str] = set()
+        cancelled: set[bytes] = set()
         for _, batch in bodies(view, "PaperBatch"):
             assert isinstance(batch, PaperBatch)
-            cancelled.update(c.to_bytes().hex() for c in batch.cancelled_credentials)
-        last: dict[str, int] = {}
+            cancelled.update(c.to_bytes() for c in batch.cancelled_credentials)
+        last: dict[object, int] = {}
         ballots = 0
         for seq, credential in view.ballot_credentials():
             ballots += 1
-            if isinstance(credential, str):
+            if isinstance(credential, (bytes, str)):
                 last[credential] = seq
         counted = sorted(
             seq for cred, seq in last.items() if cred in published and cred not in cancelled

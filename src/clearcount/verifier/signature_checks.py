@@ -57,13 +57,13 @@ def check_credentials_signature(view: RecordView, out: Collector) -> None:
     out.detail = f"{len(published.credentials)} credentials signed by {authority.name!r}"
 
 
-def cancellations(view: RecordView) -> Mapping[str, int]:
-    """Credential (hex) -> the seq of the PaperBatch that cancelled it with the authority's
+def cancellations(view: RecordView) -> Mapping[bytes, int]:
+    """Credential (32 bytes) -> the seq of the PaperBatch that cancelled it with the authority's
     valid signature, first one only (spec §11.6)."""
 
-    def compute() -> dict[str, int]:
+    def compute() -> dict[bytes, int]:
         key = facts.setup(view).credential_authority.key
-        found: dict[str, int] = {}
+        found: dict[bytes, int] = {}
         for event, batch in facts.bodies(view, "PaperBatch"):
             assert isinstance(batch, PaperBatch)
             signature = batch.authority_signature
@@ -72,7 +72,7 @@ def cancellations(view: RecordView) -> Mapping[str, int]:
             ):
                 continue
             for credential in batch.cancelled_credentials:
-                found.setdefault(credential.to_bytes().hex(), event.seq)
+                found.setdefault(credential.to_bytes(), event.seq)
         return found
 
     return view.derive("the authority's cancellations", compute)
@@ -146,7 +146,7 @@ def check_paper_weight(view: RecordView, out: Collector) -> None:
         for event, batch in batches:
             assert isinstance(batch, PaperBatch)
             for credential in batch.cancelled_credentials:
-                if batch.channel == "postal" and credential.to_bytes().hex() in voted:
+                if batch.channel == "postal" and credential.to_bytes() in voted:
                     out.fail(
                         f"credential {credential.to_bytes().hex()[:16]}… voted online, which "
                         "takes precedence in this hybrid ballot, yet a postal paper cancels it "

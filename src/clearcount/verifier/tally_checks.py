@@ -76,12 +76,13 @@ def check_paper(view: RecordView, out: Collector) -> None:
             out.fail("cancelled_credentials are not distinct and in ascending order", event)
         scopes = facts.scopes(view)
         for credential in batch.cancelled_credentials:
-            key = credential.to_bytes().hex()
+            key = credential.to_bytes()
+            short = key.hex()[:16]
             if key not in published:
-                out.fail(f"cancelled credential {key[:16]}… is not published", event)
+                out.fail(f"cancelled credential {short}… is not published", event)
             elif scopes and batch.contest not in scopes.get(key, ()):
                 out.fail(
-                    f"cancelled credential {key[:16]}… votes only in {list(scopes[key])}, not "
+                    f"cancelled credential {short}… votes only in {list(scopes[key])}, not "
                     f"contest {batch.contest!r} (spec §10.4.1): a paper for a contest the "
                     "member is not entitled to",
                     event,

@@ -197,12 +197,14 @@ class RecordView:
         return (event for event in self._kept.values() if event.kind == kind)
 
     def ballot_credentials(self) -> Iterator[tuple[int, object]]:
-        """(seq, credential field as in the record) of every Ballot event, in record order."""
+        """(seq, credential) of every Ballot event, in record order: the credential as its 32
+        bytes when the field is 64 lowercase hex digits, otherwise the field as found."""
+        credentials = self._credentials
         for index, seq in enumerate(self.ballot_seqs):
             if index in self._odd_credentials:
                 yield seq, self._odd_credentials[index]
             else:
-                yield seq, self._credentials[32 * index : 32 * index + 32].hex()
+                yield seq, bytes(credentials[32 * index : 32 * index + 32])
 
     def ballot_events(self) -> Iterator[Event]:
         """Every Ballot event, read again from the source and parsed (a slow pass: rare checks).

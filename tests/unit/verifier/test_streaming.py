@@ -76,7 +76,9 @@ def test_the_view_keeps_no_ballot_body(
     ballots = [e for e in election[0] if e.kind == "Ballot"]
     assert list(view.ballot_seqs) == [e.seq for e in ballots]
     assert all(e.kind != "Ballot" for _, e in view.kept_positions())
-    assert list(view.ballot_credentials()) == [(e.seq, e.body["credential"]) for e in ballots]
+    assert list(view.ballot_credentials()) == [
+        (e.seq, bytes.fromhex(str(e.body["credential"]))) for e in ballots
+    ]
     assert list(view.ballot_events()) == ballots
     assert list(view.hashes) == [e.hash for e in election[0]]
 
