@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from clearcount.core.errors import CanonicalFormError
 
@@ -24,6 +25,15 @@ the digits, and past `sys.get_int_max_str_digits()` (4300) it raises ValueError,
 error: a 5,000-digit integer in a hostile record must be a clean refusal, never a crash."""
 
 
+MATCH_IN_PIECES = 2**20
+"""Text longer than this is compared with its re-encoding piece by piece (`_Matcher`)."""
+PARTS_PER_PIECE = 8192
+
+
+class _Parts(Protocol):
+    def append(self, part: str, /) -> None: ...
+
+
 def canonical_json(value: object) -> bytes:
     """The RFC 8785 encoding of `value` (dicts with str keys, lists, str, int, bool, None)."""
     parts: list[str] = []
@@ -31,7 +41,46 @@ def canonical_json(value: object) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def _encode(value: object, out: list[str], path: str) -> None:
+class _MismatchError(Exception):
+    """The re-encoding departs from the text (raised to stop encoding early)."""
+
+
+class _Matcher:
+    """Takes the encoding's parts and compares them with `data` a piece at a time, so a text of
+    many megabytes (a Credentials event of a million members) is never held twice re-encoded."""
+
+    def __init__(self, data: bytes | memoryview) -> None:
+        self.data = memoryview(data)
+        self.parts: list[str] = []
+        self.at = 0
+
+    def append(self, part: str, /) -> None:
+        self.parts.append(part)
+        if len(self.parts) >= PARTS_PER_PIECE:
+            self.flush()
+
+    def flush(self) -> None:
+        piece = "".join(self.parts).encode("utf-8")
+        self.parts.clear()
+        if self.data[self.at : self.at + len(piece)] != piece:
+            raise _MismatchError
+        self.at += len(piece)
+
+
+def _is_canonical(value: object, data: bytes | memoryview) -> bool:
+    """Whether `value`'s RFC 8785 encoding is `data`, byte for byte."""
+    if len(data) <= MATCH_IN_PIECES:
+        return canonical_json(value) == data
+    matcher = _Matcher(data)
+    try:
+        _encode(value, matcher, "$")
+        matcher.flush()
+    except _MismatchError:
+        return False
+    return matcher.at == len(data)
+
+
+def _encode(value: object, out: _Parts, path: str) -> None:
     if value is None or isinstance(value, bool):
         out.append("null" if value is None else ("true" if value else "false"))
     elif isinstance(value, int):
@@ -102,10 +151,13 @@ def _no_constant(text: str) -> object:
     raise CanonicalFormError(f"{text} is not JSON")
 
 
-def parse_canonical(data: bytes) -> object:
-    """Parse canonical JSON bytes; anything not in canonical form is refused with the reason."""
+def parse_canonical(data: bytes | memoryview) -> object:
+    """Parse canonical JSON bytes; anything not in canonical form is refused with the reason.
+
+    Only the parsed value and `data` are held while the value is encoded again and compared
+    (a line of many megabytes is compared piece by piece)."""
     try:
-        text = data.decode("utf-8")
+        text = str(data, "utf-8")
     except UnicodeDecodeError as exc:
         raise CanonicalFormError(f"not UTF-8 at byte {exc.start}") from None
     try:
@@ -120,6 +172,7 @@ def parse_canonical(data: bytes) -> object:
         raise CanonicalFormError(f"invalid JSON at offset {exc.pos}: {exc.msg}") from None
     except RecursionError:
         raise CanonicalFormError("nesting too deep") from None
-    if canonical_json(value) != data:
+    del text
+    if not _is_canonical(value, data):
         raise CanonicalFormError("not in canonical form (RFC 8785: key order, spacing, escaping)")
     return value

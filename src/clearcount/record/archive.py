@@ -211,7 +211,7 @@ class LineDecoder:
                 )
             )
         try:
-            document = parse_canonical(line[:-1])
+            document = parse_canonical(memoryview(line)[:-1])  # no copy of a long line
         except RecordError as exc:
             raise RecordError(f"{where}: {exc}") from None
         if number == 1:

@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clearcount.core import canonical
 from clearcount.core.canonical import MAX_SAFE_INTEGER, canonical_json, parse_canonical
 from clearcount.core.errors import CanonicalFormError
 
@@ -84,3 +85,26 @@ def test_arbitrary_bytes_parse_or_fail_cleanly(data: bytes) -> None:
     except CanonicalFormError:
         return
     assert canonical_json(value) == data
+
+
+def _verdict(data: bytes) -> object:
+    try:
+        return parse_canonical(data)
+    except CanonicalFormError as error:
+        return str(error)
+
+
+@given(JSON, st.integers(0, 200), st.sampled_from([b"", b" ", b"0", b"\\", b'"', b"}"]))
+def test_a_long_text_compared_in_pieces_gets_the_verdict_of_a_whole_one(
+    value: object, at: int, extra: bytes
+) -> None:
+    """Long texts are matched against their re-encoding a few parts at a time (a Credentials
+    event of a million members): the same values and the same refusals as one comparison."""
+    data = canonical_json(value)
+    data = data[:at] + extra + data[at:]
+    whole = _verdict(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(canonical, "MATCH_IN_PIECES", 0)
+        patch.setattr(canonical, "PARTS_PER_PIECE", 3)
+        assert _verdict(data) == whole
+        assert _verdict(memoryview(data + b"\n")[:-1]) == whole
