@@ -75,6 +75,8 @@ class Scalar:
     @classmethod
     def from_bytes(cls, data: bytes) -> Scalar:
         """Decode 32 bytes little-endian; DecodingError unless canonical (< L)."""
+        if type(data) is bytes and len(data) == _SIZE and int.from_bytes(data, "little") < ORDER:
+            return cls._trusted(data)  # the checks of __post_init__, without the dataclass's cost
         _check_length("scalar", data)
         return cls(bytes(data))
 
@@ -175,8 +177,15 @@ class Point:
         The identity is refused unless `allow_identity`: a public key, commitment or generator
         equal to the identity would make a proof or an encryption meaningless (spec §1.4).
         """
-        _check_length("point", data)
-        point = cls(bytes(data))
+        if (
+            type(data) is bytes
+            and len(data) == _SIZE
+            and rbcl.crypto_core_ristretto255_is_valid_point(data)
+        ):
+            point = cls._trusted(data)  # the checks of __post_init__, without the dataclass's cost
+        else:
+            _check_length("point", data)
+            point = cls(bytes(data))  # raises DecodingError, naming what is wrong
         if not allow_identity and point.is_identity():
             raise DecodingError("point encoding: expected a non-identity element, got the identity")
         return point

@@ -9,6 +9,7 @@ typed, so two different transcripts never hash the same bytes (spec §2.2).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -20,16 +21,22 @@ PROTOCOL_DOMAIN = b"clearcount/transcript/v1"
 """Domain of `Scalar.hash` for every challenge (spec §2.3)."""
 
 GROUP_NAME = b"ristretto255"
+_LENGTH = struct.Struct(">Q").pack
 
 TranscriptValue = bytes | Point | Scalar | int | str
+
+
+_POINT = length_prefixed(b"P", bytes(32))[:-32]
+_SCALAR = length_prefixed(b"S", bytes(32))[:-32]
+"""`lp("P", x)` and `lp("S", x)` of a 32-byte x, less x: the same bytes for every element."""
 
 
 def _encode(value: TranscriptValue) -> bytes:
     """Typed, length-prefixed encoding of one value (spec §2.2 table)."""
     if isinstance(value, Point):
-        return length_prefixed(b"P", value.to_bytes())
+        return _POINT + value.to_bytes()  # length_prefixed(b"P", value.to_bytes())
     if isinstance(value, Scalar):
-        return length_prefixed(b"S", value.to_bytes())
+        return _SCALAR + value.to_bytes()  # length_prefixed(b"S", value.to_bytes())
     if isinstance(value, bool):
         raise TypeError("transcript value: expected bytes, Point, Scalar, int or str, got bool")
     if isinstance(value, int):
@@ -59,7 +66,15 @@ def _header(context: bytes) -> tuple[bytes, ...]:
 
 
 def _record(label: str, value: TranscriptValue) -> bytes:
-    return length_prefixed(label.encode("utf-8"), b"1", _encode(value))
+    """`lp(label, "1", encode(value))`, its first two parts encoded once per label."""
+    encoded = _encode(value)
+    return _label(label, b"1") + _LENGTH(len(encoded)) + encoded
+
+
+@lru_cache(maxsize=256)
+def _label(label: str, kind: bytes) -> bytes:
+    """`lp(label, kind)`: how every record under `label` starts (a handful of labels in all)."""
+    return length_prefixed(label.encode("utf-8"), kind)
 
 
 class Transcript:
@@ -98,7 +113,8 @@ class Transcript:
         """Add a labelled sequence with its count, so [a, b] + [c] differs from [a] + [b, c]."""
         encoded = [_encode(value) for value in values]
         count = len(encoded).to_bytes(8, "big")
-        self._records.append(length_prefixed(label.encode("utf-8"), b"n", count, *encoded))
+        # lp(label, "n", count, *encoded), the label's part encoded once
+        self._records.append(_label(label, b"n") + length_prefixed(count, *encoded))
         return self
 
     def challenge(self) -> Scalar:

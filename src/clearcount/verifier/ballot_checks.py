@@ -46,19 +46,18 @@ def _context(view: RecordView) -> ScanContext:
 def _jobs(view: RecordView, only: Container[int] | None = None) -> Iterator[list[BallotJob]]:
     """The Ballot events read again, CHUNK at a time, with their weight if counted and the
     contests their credential votes in; `only`: just the ballots of these seqs."""
-    counted = set(facts.selection(view).counted)
     weights = facts.weights(view)
     scopes = facts.scopes(view)
-    credentials = view.ballot_credentials()
+    ballots = facts.ballots(view)
     for lines in view.ballot_lines(CHUNK):
         chunk = []
         for seq, line in lines:
-            _, credential = next(credentials)
+            _, credential, counted = next(ballots)
             if only is not None and seq not in only:
                 continue
             weight = weights.get(credential, 0) if isinstance(credential, bytes) else 0
             scope = scopes.get(credential) if isinstance(credential, bytes) else None
-            chunk.append(BallotJob(seq, line, weight if seq in counted else 0, scope))
+            chunk.append(BallotJob(seq, line, weight if counted else 0, scope))
         yield chunk
 
 

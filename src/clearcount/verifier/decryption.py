@@ -176,13 +176,11 @@ def contest_bound(view: RecordView, spec: ContestSpec) -> int:
     if spec.kind == "mixnet":
         return len(spec.candidates)
     cap = roll_bound(view, spec)
-    chosen = facts.selection(view)
     weights = facts.weights(view)
     scopes = facts.scopes(view)
-    counted = set(chosen.counted)
     online = 0
-    for seq, credential in view.ballot_credentials():
-        if seq not in counted or not isinstance(credential, bytes):
+    for _, credential, counted in facts.ballots(view):
+        if not counted or not isinstance(credential, bytes):
             continue
         if spec.id in scopes.get(credential, (spec.id,)):
             online += weights.get(credential, 0) if spec.weighted else 1

@@ -8,7 +8,8 @@ spec §11.4 and §11.6. A derivation that fails raises `UnavailableError` for th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from clearcount.verifier.view import RecordView
 __all__ = [
     "Selection",
     "announcements",
+    "ballots",
     "bodies",
     "credentials",
     "joint",
@@ -131,8 +133,8 @@ def bodies(view: RecordView, kind: str) -> tuple[tuple[Event, Any], ...]:
 class Selection:
     """Which Ballot events count (spec §11.4, §11.6), and why the others do not."""
 
-    counted: tuple[int, ...]
-    """Seqs of counted Ballot events, in record order."""
+    counted: array[int]
+    """Seqs of counted Ballot events, in record order (8 bytes each)."""
     superseded: int
     cancelled: int
     unpublished: int
@@ -158,7 +160,7 @@ def selection(view: RecordView) -> Selection:
             seq for cred, seq in last.items() if cred in published and cred not in cancelled
         )
         return Selection(
-            counted=tuple(counted),
+            counted=array("q", counted),
             superseded=ballots - len(last),
             cancelled=sum(1 for cred in last if cred in published and cred in cancelled),
             unpublished=sum(1 for cred in last if cred not in published),
@@ -166,3 +168,16 @@ def selection(view: RecordView) -> Selection:
         )
 
     return view.derive("the counted ballots", compute)
+
+
+def ballots(view: RecordView) -> Iterator[tuple[int, object, bool]]:
+    """(seq, credential as `view.ballot_credentials` gives it, whether it is counted) of every
+    Ballot event, in record order (no set of the counted seqs is built)."""
+    counted = iter(selection(view).counted)
+    next_counted = next(counted, None)
+    for seq, credential in view.ballot_credentials():
+        if next_counted == seq:
+            yield seq, credential, True
+            next_counted = next(counted, None)
+        else:
+            yield seq, credential, False
