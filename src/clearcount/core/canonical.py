@@ -10,13 +10,20 @@ encoding (spec §10.1).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from clearcount.core.errors import CanonicalFormError
 
-__all__ = ["MAX_INTEGER_DIGITS", "MAX_SAFE_INTEGER", "canonical_json", "parse_canonical"]
+__all__ = [
+    "MAX_INTEGER_DIGITS",
+    "MAX_SAFE_INTEGER",
+    "canonical_json",
+    "canonical_sha256",
+    "parse_canonical",
+]
 
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_INTEGER_DIGITS = len(str(MAX_SAFE_INTEGER))
@@ -45,14 +52,12 @@ class _MismatchError(Exception):
     """The re-encoding departs from the text (raised to stop encoding early)."""
 
 
-class _Matcher:
-    """Takes the encoding's parts and compares them with `data` a piece at a time, so a text of
-    many megabytes (a Credentials event of a million members) is never held twice re-encoded."""
+class _Pieces:
+    """Takes the encoding's parts and hands them on a piece of PARTS_PER_PIECE at a time, so
+    the encoding of many megabytes (a Credentials event of a million members) is never held."""
 
-    def __init__(self, data: bytes | memoryview) -> None:
-        self.data = memoryview(data)
+    def __init__(self) -> None:
         self.parts: list[str] = []
-        self.at = 0
 
     def append(self, part: str, /) -> None:
         self.parts.append(part)
@@ -62,9 +67,43 @@ class _Matcher:
     def flush(self) -> None:
         piece = "".join(self.parts).encode("utf-8")
         self.parts.clear()
+        self.take(piece)
+
+    def take(self, piece: bytes) -> None:
+        raise NotImplementedError
+
+
+class _Matcher(_Pieces):
+    """Compares the encoding with `data`, piece by piece."""
+
+    def __init__(self, data: bytes | memoryview) -> None:
+        super().__init__()
+        self.data = memoryview(data)
+        self.at = 0
+
+    def take(self, piece: bytes) -> None:
         if self.data[self.at : self.at + len(piece)] != piece:
             raise _MismatchError
         self.at += len(piece)
+
+
+class _Hasher(_Pieces):
+    """Hashes the encoding, piece by piece."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hash = hashlib.sha256()
+
+    def take(self, piece: bytes) -> None:
+        self.hash.update(piece)
+
+
+def canonical_sha256(value: object) -> bytes:
+    """SHA-256 of `canonical_json(value)`, without holding the encoding (a long signed list)."""
+    hasher = _Hasher()
+    _encode(value, hasher, "$")
+    hasher.flush()
+    return hasher.hash.digest()
 
 
 def _is_canonical(value: object, data: bytes | memoryview) -> bool:

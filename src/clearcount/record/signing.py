@@ -23,10 +23,9 @@ made for one kind of act never verifies as another:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
-from clearcount.core.canonical import canonical_json
+from clearcount.core.canonical import canonical_sha256
 
 __all__ = [
     "CANCELLATION_PURPOSE",
@@ -55,4 +54,4 @@ ENTRY_PURPOSE = "paper-entry"
 def signed_digest(body: Mapping[str, object]) -> bytes:
     """SHA-256 of the canonical bytes of `body` without "signature(s)" (spec §11.4, §11.6)."""
     unsigned = {k: v for k, v in body.items() if k not in ("signature", "signatures")}
-    return hashlib.sha256(canonical_json(unsigned)).digest()
+    return canonical_sha256(unsigned)

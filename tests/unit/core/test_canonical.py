@@ -1,9 +1,16 @@
+import hashlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clearcount.core import canonical
-from clearcount.core.canonical import MAX_SAFE_INTEGER, canonical_json, parse_canonical
+from clearcount.core.canonical import (
+    MAX_SAFE_INTEGER,
+    canonical_json,
+    canonical_sha256,
+    parse_canonical,
+)
 from clearcount.core.errors import CanonicalFormError
 
 
@@ -108,3 +115,12 @@ def test_a_long_text_compared_in_pieces_gets_the_verdict_of_a_whole_one(
         patch.setattr(canonical, "PARTS_PER_PIECE", 3)
         assert _verdict(data) == whole
         assert _verdict(memoryview(data + b"\n")[:-1]) == whole
+
+
+@given(JSON)
+def test_the_digest_hashed_in_pieces_is_the_digest_of_the_encoding(value: object) -> None:
+    expected = hashlib.sha256(canonical_json(value)).digest()
+    assert canonical_sha256(value) == expected
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(canonical, "PARTS_PER_PIECE", 2)
+        assert canonical_sha256(value) == expected
