@@ -2,10 +2,11 @@
 
 The ballot scan keeps, of every challenge on a Ballot (each branch challenge of each proof and
 the signature's), its first PREFIX bytes, and of every ballot its seq and how many challenges it
-has: 8 bytes a challenge and 12 a ballot, about 70 bytes a voter of a two-question ballot.
-Equal challenges have equal prefixes, so comparing prefixes finds every repeat. Different
-challenges may share a prefix too (by chance about n²/2**65 for n challenges, one in 700,000 at
-7 million; on purpose at about 2**32 hashes each), so a prefix match is never reported as it is:
+has: 8 bytes a challenge and 12 a ballot, 116 bytes a voter of a two-question yes/no ballot (13
+challenges). Equal challenges have equal prefixes, so comparing prefixes finds every repeat.
+Different challenges may share a prefix too (by chance about n²/2**65 for n challenges, one in
+200,000 at 13 million; on purpose at about 2**32 hashes each), so a prefix match is never
+reported as it is:
 the ballots holding a prefix that occurs more than once are read again and their full challenges
 compared (`repeats`). The verdict and the findings are those of comparing full challenges.
 """
