@@ -25,7 +25,7 @@ from typing import Any
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import DecodingError
-from clearcount.counting import irv, ties
+from clearcount.counting import fptp, irv, ties
 from clearcount.counting.ballots import Ballot, Contest
 from clearcount.crypto import dkg
 from clearcount.crypto.dlog import DiscreteLog
@@ -65,11 +65,13 @@ from clearcount.crypto.shuffle import gen_shuffle, shuffle_generators
 from clearcount.crypto.shuffle_proof import CHALLENGES_DOMAIN, gen_shuffle_proof
 from clearcount.crypto.threshold import combine, partial_decrypt
 from clearcount.crypto.transcript import PROTOCOL_DOMAIN, Transcript
+from clearcount.protocol.setup import contest_spec as make_contest_spec
 from clearcount.protocol.simulate import make_scenario, simulate_election
 from clearcount.record import roll
 from clearcount.record.chain import Event
 from clearcount.record.events import election_fingerprint, tracking_code
 from clearcount.record.setup_body import Setup
+from clearcount.verifier.result_checks import counting_contest
 
 OUTPUT = Path(__file__).parents[1] / "docs" / "spec" / "90-vectors.md"
 CONTEXT = b"clearcount known-answer vectors v1: Riverside Branch ballot 2031"
@@ -911,6 +913,51 @@ def lot_vectors() -> list[Block]:
     return [block.put("eliminated", tie.chosen[0])]
 
 
+def record_lot_vectors() -> list[Block]:
+    """A plurality tie in an election record: the papers rebuilt from the tallies (spec §11.9)
+    give the contest seed, so a recount of a homomorphic contest repeats the lot."""
+    names = ("Ada Reyes", "Ben Okafor", "Cleo Marsh")
+    spec = make_contest_spec("chair", "Chair", "fptp", names)
+    tallies, total = (4, 4, 1), 11
+    contest = counting_contest(spec, tallies, total)
+    block = Block(
+        "90.24",
+        "A tie by lot in a recounted homomorphic contest: rebuilt papers and contest seed (§11.9)",
+        "An fptp contest of an election record whose decrypted tallies are 4, 4, 1 with 11 "
+        "counted papers (`total`, the contest's counted weight). The recount rebuilds one paper "
+        "per candidate i with a non-zero tally t (ranking `((i,),)`, weight t) and, as "
+        "`max_selections` is 1, one blank paper `()` of weight total − Σ tallies; the contest "
+        "seed is computed from those papers as in §90.20, and the lot (purpose `election`, "
+        "stage 1) elects the first drawn.",
+    )
+    block.puts("candidate", list(names)).put("seats", contest.seats)
+    block.puts("tally", list(tallies)).put("total", total)
+    papers = sorted(contest.ballots, key=lambda p: p.ranks)
+    parts = [str(contest.seats)] + [repr((p.ranks, p.weight)) for p in papers]
+    block.puts("seed_part", parts)
+    hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
+    hashed += "".join(parts).encode()
+    block.put("seed_hash_input", hashed)
+    seed = ties.contest_seed(contest)
+    assert seed == hashlib.sha256(hashed).hexdigest()[:32]
+    block.put("contest_seed", seed)
+    result = fptp.count(contest)
+    tie = result.tie_breaks[0]
+    assert tie.seed == seed
+    assert tie.method == "seeded draw"
+    block.put("stage", tie.stage).put("purpose", tie.purpose)
+    for name in sorted(tie.tied):
+        key = b"".join(
+            len(part.encode()).to_bytes(8, "big") + part.encode()
+            for part in (seed, str(tie.stage), tie.purpose, name)
+        )
+        block.put(f"key[{name}]", hashlib.sha256(key).digest())
+    order = ties.draw_order(tie.tied, seed, tie.stage, tie.purpose)
+    block.puts("drawn", list(order))
+    assert tie.chosen == order[:1]
+    return [block.put("elected", result.elected[0])]
+
+
 def rfc9496_vectors() -> list[Block]:
     """RFC 9496 Appendix A, checked through the `Point` API (spec §1.3, §1.8)."""
     path = Path(__file__).parents[1] / "tests" / "vectors" / "ristretto255_rfc9496.json"
@@ -1066,6 +1113,7 @@ SECTIONS: list[Callable[[], list[Block]]] = [
     rfc9496_vectors,
     postal_vectors,
     batch_decryption_vectors,
+    record_lot_vectors,
 ]
 
 HEADER = """\

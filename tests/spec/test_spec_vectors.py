@@ -296,6 +296,49 @@ def test_the_seeded_lot_is_rebuilt_from_the_counting_docs() -> None:
     assert json.loads(values["eliminated"]) == drawn[0]
 
 
+_Ranking = tuple[tuple[int, ...], ...]
+
+
+def _python_tuple(items: list[str]) -> str:
+    """repr of a tuple from its items' texts, as docs/counting.md spells it out."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def test_record_lot_of_section_90_24_from_the_tallies_alone() -> None:
+    """§90.24: an outsider rebuilds a homomorphic contest's papers from its tallies (spec §11.9),
+    writes each as docs/counting.md's tuple text, and repeats the contest seed and the lot."""
+    values = BLOCKS["90.24"]
+    names = [json.loads(values[f"candidate[{i}]"]) for i in range(3)]
+    tallies = [int(values[f"tally[{i}]"]) for i in range(3)]
+    total = int(values["total"])
+    papers: dict[_Ranking, int] = {((i,),): t for i, t in enumerate(tallies) if t}
+    papers[()] = total - sum(tallies)  # max_selections 1: the rest are blank papers
+    parts = [values["seats"]]
+    for ranking in sorted(papers):
+        ranks = "()"
+        if ranking:
+            ranks = _python_tuple([_python_tuple([str(c) for c in rank]) for rank in ranking])
+        parts.append(_python_tuple([ranks, str(papers[ranking])]))
+    assert parts == [json.loads(v) for k, v in values.items() if k.startswith("seed_part[")]
+    hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
+    hashed += "".join(parts).encode("ascii")
+    assert hashed.hex() == values["seed_hash_input"]
+    seed = hashlib.sha256(hashed).hexdigest()[:32]
+    assert json.dumps(seed) == values["contest_seed"]
+    stage, purpose = values["stage"], json.loads(values["purpose"])
+
+    def key(name: str) -> bytes:
+        data = [p.encode() for p in (seed, stage, purpose, name)]
+        return hashlib.sha256(b"".join(len(d).to_bytes(8, "big") + d for d in data)).digest()
+
+    tied = [n for n, t in zip(names, tallies, strict=True) if t == max(tallies)]
+    for name in tied:
+        assert key(name).hex() == values[f"key[{name}]"]
+    drawn = [json.loads(values[f"drawn[{i}]"]) for i in range(len(tied))]
+    assert sorted(tied, key=key) == drawn
+    assert json.loads(values["elected"]) == drawn[0]
+
+
 def test_the_rfc9496_appendix_is_complete() -> None:
     """§90.21 holds all of RFC 9496 Appendix A: 16 multiples, 29 invalid encodings in 5 classes."""
     values = BLOCKS["90.21"]
