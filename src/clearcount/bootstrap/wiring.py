@@ -13,6 +13,7 @@ from clearcount.mail.smtp import SmtpMailer
 from clearcount.service.audit import AuditService
 from clearcount.service.elections.appeals import AppealService
 from clearcount.service.elections.ballots import BallotService
+from clearcount.service.elections.booth_cast import BoothCasting
 from clearcount.service.elections.casting import CastingService
 from clearcount.service.elections.closing import ClosingService
 from clearcount.service.elections.paper import PaperService
@@ -58,6 +59,8 @@ class Services:
     ballots: BallotService
     roles: RoleService
     casting: CastingService
+    booth: BoothCasting
+    """The booth's cast: sign-in code, rate limit, cast and code used up in one transaction."""
     paper: PaperService
     postal: PostalService
     register: RegisterService
@@ -110,6 +113,8 @@ def build(
     if mailer is None and config.smtp is not None:
         mailer = SmtpMailer(config.smtp)
     limits = RateLimitService(uow, clock, config.rate_limits)
+    casting = CastingService(uow, clock)
+    sign_in = SignInService(uow, clock, mailer)
     return Services(
         store=store,
         rate_limits=limits,
@@ -123,7 +128,8 @@ def build(
         audit=AuditService(uow, clock),
         ballots=BallotService(uow, clock, served_booth),
         roles=RoleService(uow, clock),
-        casting=CastingService(uow, clock),
+        casting=casting,
+        booth=BoothCasting(casting, sign_in, limits),
         paper=PaperService(uow, clock),
         postal=PostalService(uow, clock),
         register=RegisterService(uow, clock),
@@ -133,7 +139,7 @@ def build(
         publication=PublicationService(uow, clock, verify),
         appeals=AppealService(uow, clock, verify),
         trigger=TriggerService(uow, clock),
-        sign_in=SignInService(uow, clock, mailer),
+        sign_in=sign_in,
         turnout=TurnoutService(uow, clock),
         reminders=ReminderService(uow, clock, config.reminders_every),
         officials=OfficialService(uow, clock, totp_sealer(config), limits),

@@ -117,15 +117,24 @@ class RateLimitService:
 
     def hit(self, name: str, address: str) -> None:
         """Count one `name` request from `address`, or raise RateLimitedError if over."""
+        with self._uow() as uow:
+            refused = self.count_in(uow, name, address)
+            uow.commit()
+        if refused is not None:
+            raise refused
+
+    def count_in(self, uow: RateLimitWork, name: str, address: str) -> RateLimitedError | None:
+        """Count one `name` request from `address` in the caller's transaction (the booth's
+        cast: one transaction instead of two); the refusal to raise if over, else None. A
+        caller that rolls back after a refusal calls `hit`, so the refused request counts."""
         limit = self.limits.limit(name, address)
         now = int(self._clock.now().timestamp())
         start = now - now % limit.seconds
         end = start + limit.seconds
         bucket = hashlib.sha256(f"{name}\x00{address}".encode()).hexdigest()
-        with self._uow() as uow:
-            count = uow.rate_limits.hit(bucket, start, end)
-            if count == 1:  # a new window: forget the ended ones
-                uow.rate_limits.expire(now)
-            uow.commit()
+        count = uow.rate_limits.hit(bucket, start, end)
+        if count == 1:  # a new window: forget the ended ones
+            uow.rate_limits.expire(now)
         if count > limit.hits:
-            raise RateLimitedError(LIMIT_NAMES[name], max(1, end - now))
+            return RateLimitedError(LIMIT_NAMES[name], max(1, end - now))
+        return None

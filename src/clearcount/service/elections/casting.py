@@ -43,6 +43,7 @@ import base64
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn, Protocol
 
 from clearcount.core.errors import ClearcountError
 from clearcount.protocol import board as bb
@@ -51,10 +52,15 @@ from clearcount.protocol.context import Election
 from clearcount.record import codec
 from clearcount.record.events import Ballot, Spoiled, tracking_code
 from clearcount.service.audit import format_instant
-from clearcount.service.authorisation import Principal, authorise
+from clearcount.service.authorisation import Principal, Role, authorise
 from clearcount.service.elections.credential_binding import bind_credential
-from clearcount.service.elections.ports import ElectionUnitOfWorkFactory
-from clearcount.service.elections.records import PAPER_CHANNELS, RegisterMark, register_day
+from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import (
+    PAPER_CHANNELS,
+    RegisterMark,
+    StoredElection,
+    register_day,
+)
 from clearcount.service.elections.register import record_refusal, require_eligible
 from clearcount.service.elections.state import (
     board_of,
@@ -75,11 +81,45 @@ from clearcount.service.errors import (
 )
 from clearcount.service.ports import Clock
 
-__all__ = ["BoardLookup", "CastReceipt", "CastingService", "tracking_prefix"]
+__all__ = [
+    "Admission",
+    "BoardLookup",
+    "CastReceipt",
+    "CastingService",
+    "parse_ballot",
+    "tracking_prefix",
+]
 
 _FROM_CROCKFORD = str.maketrans(
     "0123456789ABCDEFGHJKMNPQRSTVWXYZOIL", "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABB"
 )
+
+
+BOOTH_SIGN_IN = Principal("booth sign-in (not yet signed in)", Role.VOTER)
+"""Who casts until an `Admission` has signed the voter in."""
+
+
+class Admission(Protocol):
+    """Who casts, decided inside the cast's own transaction: the booth's sign-in by one-time
+    code (`service.elections.booth_cast`), so that signing in, casting and using the code up
+    are one transaction instead of three."""
+
+    def admit(self, uow: ElectionUnitOfWork) -> tuple[Principal, bool]:
+        """The signed-in voter, and whether their code was used already (then only a re-send
+        of their stored ballot is answered, `refuse_used` otherwise); raises to refuse."""
+        ...
+
+    def locked(self, uow: ElectionUnitOfWork, stored: StoredElection) -> None:
+        """Called once the election's lock is held (the request counted against its limit)."""
+        ...
+
+    def refuse_used(self) -> NoReturn:
+        """Raise: a used code for a ballot that is not a re-send of the stored one."""
+        ...
+
+    def stored(self, uow: ElectionUnitOfWork) -> None:
+        """Called in the transaction just before it commits a new ballot (the code used up)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +160,16 @@ def tracking_prefix(code: str) -> str:
     return raw.hex()
 
 
+def parse_ballot(ballot: Ballot | Mapping[str, object]) -> Ballot:
+    """The Ballot of a cast's body, or BallotRefusedError naming what is wrong."""
+    if isinstance(ballot, Ballot):
+        return ballot
+    try:
+        return Ballot.from_body(ballot, "ballot")
+    except ClearcountError as error:
+        raise BallotRefusedError(f"ballot refused: {error}") from None
+
+
 def _verified_ahead(election_id: str, ballot: Ballot) -> Election | None:
     """The election `ballot`'s proofs and signature were just checked against (spec §11.4),
     outside any transaction; None when this process has not loaded the election yet, the
@@ -144,22 +194,31 @@ class CastingService:
         self._clock = clock
 
     def cast(
-        self, principal: Principal, election_id: str, ballot: Ballot | Mapping[str, object]
+        self,
+        principal: Principal | Admission,
+        election_id: str,
+        ballot: Ballot | Mapping[str, object],
     ) -> CastReceipt:
         """Accept an authenticated member's ballot; the receipt only after a durable commit.
-        The member is the principal (a voter, authenticated by the web login or the CLI)."""
-        authorise(principal, "casting.cast")
-        member_id = principal.name
-        if not isinstance(ballot, Ballot):
-            try:
-                ballot = Ballot.from_body(ballot, "ballot")
-            except ClearcountError as error:
-                raise BallotRefusedError(f"ballot refused: {error}") from None
+        The member is the principal (a voter, authenticated by the web login or the CLI), or
+        the one an `Admission` signs in inside this same transaction (the booth)."""
+        admission = None if isinstance(principal, Principal) else principal
+        voter = principal if isinstance(principal, Principal) else BOOTH_SIGN_IN
+        if admission is None:
+            authorise(voter, "casting.cast")
+        ballot = parse_ballot(ballot)
         checked = _verified_ahead(election_id, ballot)
         at = self._clock.now()
         try:
             with self._uow() as uow:
+                used = False
+                if admission is not None:
+                    voter, used = admission.admit(uow)
+                    authorise(voter, "casting.cast")
+                member_id = voter.name
                 stored = require_election(uow, election_id, lock=True)
+                if admission is not None:
+                    admission.locked(uow, stored)
                 d = stored.definition
                 counts = uow.board.counts(election_id)
                 if counts.get("EndBallots"):
@@ -188,6 +247,8 @@ class CastingService:
                 earlier = uow.board.ballots_of(election_id, credential)
                 try:
                     again = bb.resent(ballot, earlier)
+                    if again is None and used and admission is not None:
+                        admission.refuse_used()
                     if again is None:
                         board = board_of(uow, election_id, election, counts)
                         tail = tail_of(uow, election_id, counts)
@@ -200,6 +261,8 @@ class CastingService:
                     uow.board.append(election_id, event)
                     day = register_day(at)
                     uow.register.add(RegisterMark(election_id, member_id, "online", day, "online"))
+                    if admission is not None:
+                        admission.stored(uow)
                     uow.commit()
                 else:
                     event = again  # already stored: nothing to write (the transaction rolls back)
@@ -215,7 +278,7 @@ class CastingService:
                 "please cast it again later"
             ) from error
         except IneligibleVoterError as refused:
-            record_refusal(self._uow, at, principal.name, election_id, refused)
+            record_refusal(self._uow, at, voter.name, election_id, refused)
             raise
         if again is None:
             revote = any(m.channel == "online" for m in marks)

@@ -219,6 +219,40 @@ class SignInService:
             )
         return Principal(right[0], Role.VOTER)
 
+    def admit(
+        self,
+        uow: SignInUnitOfWork,
+        election_id: str,
+        email: str,
+        code: str,
+        member_id: str | None = None,
+    ) -> tuple[Principal, bool] | None:
+        """`authenticate` inside the caller's transaction (the booth's cast), writing nothing:
+        the voter and whether their code is used already, or None for every refusal (wrong,
+        expired, locked, unknown, a member to choose); the caller then rolls back and calls
+        `authenticate`, which counts the wrong try in its own transaction and words the
+        refusal. A used code is admitted only for the caller to answer a re-send of the
+        voter's stored ballot (the answer to the first was lost after the code was used up)."""
+        code = code.strip().replace(" ", "")
+        now = self._clock.now()
+        right: list[tuple[str, bool]] = []
+        for member in self._members(uow, election_id, email):
+            stored = uow.sign_in_codes.get(election_id, member)
+            if stored is None or stored.failures >= MAX_TRIES or now >= stored.expires_at:
+                continue
+            expected = _digest(stored.salt, election_id, member, code)
+            if not hmac.compare_digest(expected, stored.code_hash):
+                return None  # a wrong try: counted by `authenticate`
+            right.append((member, stored.used))
+        chosen = [r for r in right if member_id is None or r[0] == member_id]
+        if len(chosen) != 1:
+            return None
+        return Principal(chosen[0][0], Role.VOTER), chosen[0][1]
+
+    def use_up(self, uow: SignInUnitOfWork, election_id: str, member_id: str) -> None:
+        """Mark the member's code used, in the caller's transaction (the cast that used it)."""
+        uow.sign_in_codes.mark_used(election_id, member_id)
+
     def confirm_cast(
         self, principal: Principal, election_id: str, email: str, receipt: Sequence[str]
     ) -> None:
@@ -228,6 +262,10 @@ class SignInService:
             title = require_election(uow, election_id).definition.title
             uow.sign_in_codes.mark_used(election_id, principal.name)
             uow.commit()
+        self.mail_receipt(email, title, receipt)
+
+    def mail_receipt(self, email: str, title: str, receipt: Sequence[str]) -> None:
+        """Mail the voter the receipt's lines, saying the vote has been cast."""
         if self._mailer is None:
             return
         body = "\n\n".join(("Your vote has been cast.", *receipt)) + "\n"

@@ -8,7 +8,8 @@
   is made and mailed after the answer has gone (`service.elections.sign_in`), so timing says
   nothing.
 - `POST .../cast` {"email", "code", "ballot", "member_id"?} -> the receipt, once the ballot is
-  durably on the board (`CastingService.cast` under the member's Principal); the receipt is
+  durably on the board (`BoothCasting.cast`: the code checked, the request counted against the
+  cast limit, the ballot stored and the code used up in one transaction); the receipt is
   mailed too, saying the vote has been cast; `cast_at_text` is `cast_at` in the request's
   language and Europe/London time, for the receipt on the page. The same ballot sent again
   (its first answer was lost) gets the stored ballot's receipt with "resent": true, and
@@ -37,7 +38,7 @@ from clearcount.service.elections.casting import CastReceipt
 from clearcount.web.api.roles import ERROR, Endpoint, link
 from clearcount.web.errors import ApiError
 from clearcount.web.i18n import N_, lang_of, local_time, translations_for
-from clearcount.web.ratelimit import limit
+from clearcount.web.ratelimit import client_address, limit
 from clearcount.web.security import require_csrf
 
 __all__ = ["ENDPOINTS", "MAX_BODY", "booth_data", "cast", "challenge", "request_code"]
@@ -102,10 +103,12 @@ def _later(function: Callable[..., object], *args: object) -> BackgroundTask:
     return BackgroundTask(run)
 
 
-async def _post(request: Request, limiter: str) -> tuple[str, Mapping[str, Any], Services]:
-    """A booth POST's checks in order: CSRF token, rate limit, JSON body; then its parts."""
+async def _post(request: Request, limiter: str | None) -> tuple[str, Mapping[str, Any], Services]:
+    """A booth POST's checks in order: CSRF token, rate limit, JSON body; then its parts.
+    The cast counts against its limit in its own transaction instead (`limiter` None)."""
     await require_csrf(request)
-    await limit(request, limiter)
+    if limiter is not None:
+        await limit(request, limiter)
     document = await _json(request)
     return request.path_params["election_id"], document, _services(request)
 
@@ -150,18 +153,19 @@ def _receipt_lines(receipt: CastReceipt, board_url: str) -> list[str]:
 
 
 async def cast(request: Request) -> Response:
-    election_id, document, services = await _post(request, "cast")
+    election_id, document, services = await _post(request, None)
     email = _text(document, "email")
     code = _text(document, "code")
     member_id = _text(document, "member_id", required=False).strip() or None
     ballot = _object(document, "ballot")
-    voter = await run_in_threadpool(
-        services.sign_in.authenticate, election_id, email, code, member_id
+    address = client_address(request)
+    done = await run_in_threadpool(
+        services.booth.cast, election_id, email, code, member_id, ballot, address
     )
-    receipt = await run_in_threadpool(services.casting.cast, voter, election_id, ballot)
+    receipt = done.receipt
     board = f"{str(request.base_url).rstrip('/')}/e/{election_id}/board"
     lines = _receipt_lines(receipt, board)
-    task = _later(services.sign_in.confirm_cast, voter, election_id, email, lines)
+    task = _later(services.sign_in.mail_receipt, email, done.title, lines)
     body = {
         "tracking_code": receipt.tracking_code,
         "event_hash": receipt.event_hash,

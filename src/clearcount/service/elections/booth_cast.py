@@ -1,0 +1,160 @@
+"""The booth's cast in one transaction: sign-in code, rate limit, ballot, code used up (issue 12).
+
+`BoothCasting.cast(election_id, email, code, member_id, ballot, address)` is what `POST
+/api/elections/{id}/cast` does. It was three transactions and a fourth for the rate limit
+(count the request; check the code; cast; mark the code used), each with its own connection
+check, BEGIN and COMMIT: on PostgreSQL most of a cast's server CPU went to those round trips
+(bench/RESULTS.md). Now `CastingService.cast` runs with an `Admission` that, inside the cast's
+own transaction:
+
+1. checks the code (`SignInService.admit`, which writes nothing), before the election's lock;
+2. counts the request against the address's `cast` limit once the lock is held (all casts of
+   one election queue on that lock anyway, so one address's casts do not queue twice);
+3. marks the code used just before the new ballot is committed, so the code is used up if and
+   only if the ballot is stored.
+
+Every guarantee stays: the receipt only after the durable commit; a refused ballot leaves the
+code usable (its transaction rolls back). A refusal that must be written is written apart, as
+before: a wrong code rolls back and `SignInService.authenticate` counts the try and words the
+refusal in its own transaction; an address over its limit rolls back and
+`RateLimitService.hit` counts the request and refuses it. A code already used signs in only to
+answer a byte-identical re-send of the stored ballot (`resent`, spec §11.4: the answer to the
+first cast was lost); a new ballot with a used code is refused as before. CommitUncertainError
+passes through: the voter sends the same ballot again and gets its receipt if it was stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NoReturn, Protocol, cast
+
+from clearcount.record.events import Ballot
+from clearcount.service.authorisation import Principal
+from clearcount.service.elections.casting import CastingService, CastReceipt, parse_ballot
+from clearcount.service.elections.ports import ElectionUnitOfWork
+from clearcount.service.elections.records import StoredElection
+from clearcount.service.elections.sign_in import (
+    SignInRefusedError,
+    SignInService,
+    SignInUnitOfWork,
+)
+from clearcount.service.errors import (
+    BallotRefusedError,
+    CommitUncertainError,
+    ServiceError,
+    StorageUnavailableError,
+)
+from clearcount.service.rate_limits import RateLimitedError, RateLimitService, RateLimitWork
+
+__all__ = ["BoothCast", "BoothCasting", "BoothUnitOfWork"]
+
+
+class BoothUnitOfWork(SignInUnitOfWork, RateLimitWork, Protocol):
+    """The one store's unit of work: every repository of the election, sign-in and limits."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoothCast:
+    """A cast's receipt, the member it signed in and the election's title (for the mail)."""
+
+    receipt: CastReceipt
+    voter: Principal
+    title: str
+
+
+class _NotAdmittedError(Exception):
+    """The code did not sign anyone in: roll back, then `authenticate` says why."""
+
+
+class _OverLimitError(Exception):
+    """The address is over its cast limit: roll back, then `RateLimitService.hit` refuses."""
+
+
+class _CodeAdmission:
+    """An `Admission` (service.elections.casting) by one-time code, counted against a limit."""
+
+    def __init__(self, booth: BoothCasting, election_id: str, email: str, code: str,
+                 member_id: str | None, address: str) -> None:  # fmt: skip
+        self._booth = booth
+        self._election_id = election_id
+        self._email = email
+        self._code = code
+        self._member_id = member_id
+        self._address = address
+        self.voter: Principal | None = None
+        self.title = ""
+
+    def admit(self, uow: ElectionUnitOfWork) -> tuple[Principal, bool]:
+        work = cast(BoothUnitOfWork, uow)  # the store's one unit of work has every repository
+        admitted = self._booth.sign_in.admit(
+            work, self._election_id, self._email, self._code, self._member_id
+        )
+        if admitted is None:
+            raise _NotAdmittedError
+        self.voter = admitted[0]
+        return admitted
+
+    def locked(self, uow: ElectionUnitOfWork, stored: StoredElection) -> None:
+        work = cast(BoothUnitOfWork, uow)
+        if self._booth.rate_limits.count_in(work, "cast", self._address) is not None:
+            raise _OverLimitError
+        self.title = stored.definition.title
+
+    def refuse_used(self) -> NoReturn:
+        raise _NotAdmittedError
+
+    def stored(self, uow: ElectionUnitOfWork) -> None:
+        assert self.voter is not None
+        self._booth.sign_in.use_up(cast(BoothUnitOfWork, uow), self._election_id, self.voter.name)
+
+
+class BoothCasting:
+    """Sign in by one-time code and cast, in one transaction (see the module's docstring)."""
+
+    def __init__(
+        self, casting: CastingService, sign_in: SignInService, rate_limits: RateLimitService
+    ) -> None:
+        self.casting = casting
+        self.sign_in = sign_in
+        self.rate_limits = rate_limits
+
+    def cast(
+        self,
+        election_id: str,
+        email: str,
+        code: str,
+        member_id: str | None,
+        ballot: Ballot | Mapping[str, object],
+        address: str,
+    ) -> BoothCast:
+        """The receipt once the ballot is durably stored and the code used up with it; the
+        errors of `SignInService.authenticate`, `RateLimitService.hit` and
+        `CastingService.cast` otherwise."""
+        admission = _CodeAdmission(self, election_id, email, code, member_id, address)
+        try:
+            try:
+                ballot = parse_ballot(ballot)
+            except BallotRefusedError:
+                # as before: the sign-in is refused before the ballot is looked at
+                self.sign_in.authenticate(election_id, email, code, member_id)
+                raise
+            receipt = self.casting.cast(admission, election_id, ballot)
+        except _OverLimitError:
+            self.rate_limits.hit("cast", address)  # counts it, and raises
+            raise RateLimitedError("cast", 1) from None  # the window ended meanwhile
+        except _NotAdmittedError:
+            self.rate_limits.hit("cast", address)  # every request counts, as before
+            # counts a wrong try and raises the refusal; a code that signs in now (a race
+            # with another cast of the same voter) was used or is for a new ballot: refused
+            self.sign_in.authenticate(election_id, email, code, member_id)
+            raise SignInRefusedError(
+                "that code has been used already: ask for a new code to vote again"
+            ) from None
+        except (StorageUnavailableError, CommitUncertainError):
+            raise  # the database fails: nothing more to write to it now
+        except ServiceError:
+            self.rate_limits.hit("cast", address)  # a refused cast counts, as before
+            raise
+        assert admission.voter is not None
+        return BoothCast(receipt, admission.voter, admission.title)
