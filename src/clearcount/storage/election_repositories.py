@@ -31,6 +31,7 @@ from clearcount.service.elections.records import (
 from clearcount.service.errors import ConflictError
 from clearcount.storage.election_tables import (
     appeals,
+    cancelled_credentials,
     credential_bindings,
     elections,
     marked_register,
@@ -138,6 +139,8 @@ class SqlBoardRepository:
                 document=event.encode().decode("utf-8"),
             )
         )
+        if event.kind == "PaperBatch":
+            self._cancel(election_id, event)
         dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
         count = dialect.insert(record_event_counts).values(
             election_id=election_id, kind=event.kind, events=1
@@ -148,6 +151,29 @@ class SqlBoardRepository:
                 set_={"events": record_event_counts.c.events + 1},
             )
         )
+
+    def _cancel(self, election_id: str, event: Event) -> None:
+        credentials = event.body.get("cancelled_credentials")
+        rows = [
+            {"election_id": election_id, "credential": c, "seq": event.seq}
+            for c in dict.fromkeys(credentials if isinstance(credentials, list) else ())
+            if isinstance(c, str)
+        ]
+        if rows:
+            self._c.execute(cancelled_credentials.insert(), rows)
+
+    def is_cancelled(self, election_id: str, credential: str) -> bool:
+        query = sa.select(cancelled_credentials.c.seq).where(
+            cancelled_credentials.c.election_id == election_id,
+            cancelled_credentials.c.credential == credential,
+        )
+        return self._c.execute(query).first() is not None
+
+    def cancelled(self, election_id: str) -> frozenset[str]:
+        query = sa.select(cancelled_credentials.c.credential).where(
+            cancelled_credentials.c.election_id == election_id
+        )
+        return frozenset(str(c) for c in self._c.execute(query).scalars())
 
     def last(self, election_id: str, kind: str | None = None) -> Event | None:
         query = sa.select(record_events.c.document).where(

@@ -18,6 +18,7 @@ DAY = sa.String(10)  # "YYYY-MM-DD": the register is dated to the day, never fin
 __all__ = [
     "ELECTION_APPEND_ONLY_TABLES",
     "appeals",
+    "cancelled_credentials",
     "credential_bindings",
     "elections",
     "marked_register",
@@ -65,6 +66,17 @@ record_event_counts = sa.Table(
 """How many events of each kind an election's record holds, kept by the append in the same
 transaction: a cast reads its election's phase from a few rows under the election's lock,
 not by counting a million Ballot events (migration 0013 fills it from `record_events`)."""
+
+cancelled_credentials = sa.Table(
+    "cancelled_credentials",
+    metadata,
+    sa.Column("election_id", ID, sa.ForeignKey("elections.election_id"), primary_key=True),
+    sa.Column("credential", HASH, primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+)
+"""Each credential a PaperBatch event cancelled (spec §11.6) and that event's seq, written by
+the append in the same transaction: a cast asks with one indexed lookup whether its credential
+was cancelled, never reading the record's paper batches (migration 0014 fills it)."""
 
 marked_register = sa.Table(
     "marked_register",
@@ -154,4 +166,5 @@ ELECTION_APPEND_ONLY_TABLES = (
     "role_cards",
     "paper_entries",
 )
-"""Rows never change or go (triggers of migrations 0002, 0004, 0005 and 0010 refuse it)."""
+"""Rows never change or go (triggers of migrations 0002, 0004, 0005 and 0010 refuse it; 0014's
+`cancelled_credentials` likewise, tested with its migration)."""

@@ -3,6 +3,7 @@ register, serialised appends under concurrent casting, an unreachable database."
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -124,6 +125,52 @@ def test_migration_0013_counts_the_events_already_stored(
         ("e", "Credentials", 1),
         ("e", "Setup", 1),
     ]
+    engine.dispose()
+
+
+def test_migration_0014_keeps_the_credentials_paper_batches_cancelled(
+    backend: tuple[str, str | None],
+) -> None:
+    """A database written before 0014 gets its cancelled credentials from the stored
+    PaperBatch events; later appends keep the set, and it refuses UPDATE and DELETE."""
+    url, schema = backend
+    engine = create_engine(url, schema=schema)
+    upgrade(engine, "0013")
+    a, b, c = "a" * 64, "b" * 64, "c" * 64
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO organisations (organisation_id, name, kind) VALUES ('o', 'O', 'union')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO elections (election_id, organisation_id, definition, defined_by, "
+            "defined_at) VALUES ('e', 'o', '{}', 'officer', '2022-09-01T00:00:00Z')"
+        )
+        batches = {2: [a, b], 4: [c]}
+        for seq in range(5):
+            kind = "PaperBatch" if seq in batches else "Ballot"
+            body = {"cancelled_credentials": batches.get(seq, [])}
+            document = json.dumps({"seq": seq, "type": kind, "body": body})
+            conn.execute(
+                sa.text(
+                    "INSERT INTO record_events (election_id, seq, kind, hash, document) "
+                    "VALUES ('e', :seq, :kind, :hash, :document)"
+                ),
+                {"seq": seq, "kind": kind, "hash": f"{seq:064x}", "document": document},
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT election_id, credential, seq FROM cancelled_credentials ORDER BY credential"
+        ).all()
+    assert [tuple(r) for r in rows] == [("e", a, 2), ("e", b, 2), ("e", c, 4)]
+    with SqlStore(engine).unit_of_work() as uow:
+        assert uow.board.is_cancelled("e", b)
+        assert not uow.board.is_cancelled("e", "d" * 64)
+        assert uow.board.cancelled("e") == {a, b, c}
+    for statement in ("UPDATE cancelled_credentials SET seq = 0",
+                      "DELETE FROM cancelled_credentials"):  # fmt: skip
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as conn:
+            conn.exec_driver_sql(statement)
     engine.dispose()
 
 

@@ -23,7 +23,7 @@ def world(store: SqlStore) -> World:
 
 
 def test_migrations_reach_head_and_match_the_tables(store: SqlStore) -> None:
-    assert current_revision(store.engine) == head_revision() == "0013"
+    assert current_revision(store.engine) == head_revision() == "0014"
     with store.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c), metadata)
     assert diff == []

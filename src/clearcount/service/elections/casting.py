@@ -250,7 +250,8 @@ class CastingService:
                     if again is None and used and admission is not None:
                         admission.refuse_used()
                     if again is None:
-                        board = board_of(uow, election_id, election, counts)
+                        board = board_of(uow, election_id, election, counts,
+                                         credential=ballot.credential.to_bytes())  # fmt: skip
                         tail = tail_of(uow, election_id, counts)
                         proofs = election is not checked  # else checked before the lock
                         _, event = bb.cast(tail, board, ballot, check_proofs=proofs)
@@ -322,9 +323,6 @@ class CastingService:
             event = found[0]
             credential = str(event.body["credential"])
             later = [e for e in uow.board.ballots_of(election_id, credential) if e.seq > event.seq]
-            cancelled = any(
-                credential in list(e.body["cancelled_credentials"])  # type: ignore[call-overload]
-                for e in uow.board.events(election_id, ("PaperBatch",))
-            )
+            cancelled = uow.board.is_cancelled(election_id, credential)
         state = "cancelled" if cancelled else "replaced" if later else "counted"
         return BoardLookup(tracking_code(event), event.seq, state)

@@ -89,6 +89,15 @@ class BoardRepository(Protocol):
         """The Ballot events under one public credential (hex), in record order."""
         ...
 
+    def is_cancelled(self, election_id: str, credential: str) -> bool:
+        """Whether a PaperBatch event cancelled this public credential (hex), spec §11.6: one
+        indexed lookup, kept by `append`."""
+        ...
+
+    def cancelled(self, election_id: str) -> frozenset[str]:
+        """Every public credential (hex) the record's PaperBatch events cancelled."""
+        ...
+
 
 class RegisterRepository(Protocol):
     """The marked register, append-only, apart from the ballots."""

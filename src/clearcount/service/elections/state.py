@@ -16,7 +16,6 @@ from clearcount.core.suggest import no_such
 from clearcount.protocol.board import Board
 from clearcount.protocol.context import Election, read_election
 from clearcount.record.chain import GENESIS, Event
-from clearcount.record.events import PaperBatch
 from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.elections.records import StoredElection
 from clearcount.service.errors import ElectionStateError, NotFoundError
@@ -148,17 +147,27 @@ def full_chain(uow: ElectionUnitOfWork, election_id: str) -> list[Event]:
 
 
 def board_of(
-    uow: ElectionUnitOfWork, election_id: str, election: Election, counts: Mapping[str, int]
+    uow: ElectionUnitOfWork,
+    election_id: str,
+    election: Election,
+    counts: Mapping[str, int],
+    *,
+    credential: bytes | None = None,
 ) -> Board:
-    """The board's view (spec §11.4-§11.6) from counts, the last ballot and the paper batches."""
-    cancelled: set[bytes] = set()
-    for event in uow.board.events(election_id, ("PaperBatch",)):
-        batch = PaperBatch.from_body(event.body, f"event {event.seq}")
-        cancelled.update(c.to_bytes() for c in batch.cancelled_credentials)
+    """The board's view (spec §11.4-§11.6) from counts, the last ballot and the credentials
+    the paper batches cancelled (stored apart, migration 0014). With `credential` (a cast) its
+    cancelled set holds at most that one credential: one indexed lookup answers the only
+    question a cast asks of it, whatever the number of papers."""
+    if credential is None:
+        stored = uow.board.cancelled(election_id)
+    else:
+        hexed = credential.hex()
+        stored = frozenset([hexed]) if uow.board.is_cancelled(election_id, hexed) else frozenset()
+    cancelled = frozenset(bytes.fromhex(c) for c in stored)
     last = uow.board.last(election_id, "Ballot")
     return Board(
         election,
-        frozenset(cancelled),
+        cancelled,
         closed=bool(counts.get("EndBallots")),
         ballots=counts.get("Ballot", 0),
         last_ballot=GENESIS if last is None else last.hash,
