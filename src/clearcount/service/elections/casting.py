@@ -250,9 +250,9 @@ class CastingService:
                     if again is None and used and admission is not None:
                         admission.refuse_used()
                     if again is None:
-                        board = board_of(uow, election_id, election, counts,
-                                         credential=ballot.credential.to_bytes())  # fmt: skip
                         tail = tail_of(uow, election_id, counts)
+                        board = board_of(uow, election_id, election, counts, tail=tail,
+                                         credential=ballot.credential.to_bytes())  # fmt: skip
                         proofs = election is not checked  # else checked before the lock
                         _, event = bb.cast(tail, board, ballot, check_proofs=proofs)
                 except ClearcountError as error:

@@ -22,12 +22,15 @@ what `CastingService.cast` needs.
 and one sentence whatever the cause (unknown address, no code, wrong code, expired, used, or
 `MAX_TRIES` wrong tries), so a caller learns nothing about who is on the roll. Each wrong code
 counts a try in the database (so several server processes agree); the code stays usable until
-`confirm_cast`, so a ballot the board refuses can be fixed and cast again with it. When several
-members share the address, the code works for each and the voter must say which membership
-number they are (`MemberChoiceNeededError` after a right code only).
+the cast that used it is stored, so a ballot the board refuses can be fixed and cast again with
+it. When several members share the address, the code works for each and the voter must say
+which membership number they are (`MemberChoiceNeededError` after a right code only).
 
-`confirm_cast(principal, election_id, email, receipt_words)` marks the code used and mails the
-receipt, saying the vote has been cast, with its tracking code.
+The booth's cast does the check inside its own transaction instead (`admit`, writing nothing;
+`use_up` as the ballot is stored: service.elections.booth_cast), then `mail_receipt` mails the
+receipt, saying the vote has been cast, with its tracking code. `confirm_cast(principal,
+election_id, email, receipt_words)` marks the code used and mails the receipt, for a caller that
+signed in with `authenticate`.
 """
 
 from __future__ import annotations

@@ -153,18 +153,23 @@ def board_of(
     counts: Mapping[str, int],
     *,
     credential: bytes | None = None,
+    tail: ChainTail | None = None,
 ) -> Board:
     """The board's view (spec §11.4-§11.6) from counts, the last ballot and the credentials
     the paper batches cancelled (stored apart, migration 0014). With `credential` (a cast) its
     cancelled set holds at most that one credential: one indexed lookup answers the only
-    question a cast asks of it, whatever the number of papers."""
+    question a cast asks of it, whatever the number of papers. With the chain's `tail`, whose
+    last event is usually a Ballot while voting goes on, the last ballot is not read again."""
     if credential is None:
         stored = uow.board.cancelled(election_id)
     else:
         hexed = credential.hex()
         stored = frozenset([hexed]) if uow.board.is_cancelled(election_id, hexed) else frozenset()
     cancelled = frozenset(bytes.fromhex(c) for c in stored)
-    last = uow.board.last(election_id, "Ballot")
+    end = tail[-1] if tail is not None and len(tail) else None
+    last = (
+        end if end is not None and end.kind == "Ballot" else uow.board.last(election_id, "Ballot")
+    )
     return Board(
         election,
         cancelled,
