@@ -889,14 +889,21 @@ def lot_vectors() -> list[Block]:
     for paper in papers:
         merged[paper.ranks] = merged.get(paper.ranks, 0) + paper.weight
     parts = [str(contest.seats)] + [repr((r, merged[r])) for r in sorted(merged)]
+    tie = _lot(block, contest, parts, irv.count(contest), key_inputs=True)
+    return [block.put("eliminated", tie.chosen[0])]
+
+
+def _lot(block: Block, contest: Contest, parts: list[str], result: Any, *, key_inputs: bool) -> Any:
+    """The seed parts, contest seed, each tied name's key and the draw of `result`'s first tie."""
     block.puts("seed_part", parts)
-    hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
+    hashed = b"clearcount contest seed v1" + b"".join(
+        n.encode() + b"\x00" for n in contest.candidates
+    )
     hashed += "".join(parts).encode()
     block.put("seed_hash_input", hashed)
     seed = ties.contest_seed(contest)
     assert seed == hashlib.sha256(hashed).hexdigest()[:32]
     block.put("contest_seed", seed)
-    result = irv.count(contest)
     tie = result.tie_breaks[0]
     assert tie.seed == seed
     assert tie.method == "seeded draw"
@@ -906,11 +913,13 @@ def lot_vectors() -> list[Block]:
             len(part.encode()).to_bytes(8, "big") + part.encode()
             for part in (seed, str(tie.stage), tie.purpose, name)
         )
-        block.put(f"key_input[{name}]", key).put(f"key[{name}]", hashlib.sha256(key).digest())
+        if key_inputs:
+            block.put(f"key_input[{name}]", key)
+        block.put(f"key[{name}]", hashlib.sha256(key).digest())
     order = ties.draw_order(tie.tied, seed, tie.stage, tie.purpose)
     block.puts("drawn", list(order))
     assert tie.chosen == order[:1]
-    return [block.put("eliminated", tie.chosen[0])]
+    return tie
 
 
 def record_lot_vectors() -> list[Block]:
@@ -934,27 +943,8 @@ def record_lot_vectors() -> list[Block]:
     block.puts("tally", list(tallies)).put("total", total)
     papers = sorted(contest.ballots, key=lambda p: p.ranks)
     parts = [str(contest.seats)] + [repr((p.ranks, p.weight)) for p in papers]
-    block.puts("seed_part", parts)
-    hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
-    hashed += "".join(parts).encode()
-    block.put("seed_hash_input", hashed)
-    seed = ties.contest_seed(contest)
-    assert seed == hashlib.sha256(hashed).hexdigest()[:32]
-    block.put("contest_seed", seed)
     result = fptp.count(contest)
-    tie = result.tie_breaks[0]
-    assert tie.seed == seed
-    assert tie.method == "seeded draw"
-    block.put("stage", tie.stage).put("purpose", tie.purpose)
-    for name in sorted(tie.tied):
-        key = b"".join(
-            len(part.encode()).to_bytes(8, "big") + part.encode()
-            for part in (seed, str(tie.stage), tie.purpose, name)
-        )
-        block.put(f"key[{name}]", hashlib.sha256(key).digest())
-    order = ties.draw_order(tie.tied, seed, tie.stage, tie.purpose)
-    block.puts("drawn", list(order))
-    assert tie.chosen == order[:1]
+    _lot(block, contest, parts, result, key_inputs=False)
     return [block.put("elected", result.elected[0])]
 
 

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 import rbcl
@@ -275,11 +276,8 @@ def test_ceremony_messages_sign_their_jcs_under_the_ceremony_context() -> None:
         assert values[f"{name}.transcript.r[5]"] == f"message 1 B:{message.encode().hex()}"
 
 
-def test_the_seeded_lot_is_rebuilt_from_the_counting_docs() -> None:
-    """§90.20: contest seed and draw order from docs/counting.md "Draws by lot", hashlib only."""
-    values = BLOCKS["90.20"]
-    names = [json.loads(values[f"candidate[{i}]"]) for i in range(3)]
-    parts = [json.loads(v) for k, v in values.items() if k.startswith("seed_part[")]
+def _lot_key(values: dict[str, str], names: list[str], parts: list[str]) -> Callable[[str], bytes]:
+    """Check the block's contest seed from its parts; return the draw key of a tied name."""
     hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
     hashed += "".join(parts).encode("ascii")
     assert hashed.hex() == values["seed_hash_input"]
@@ -291,6 +289,15 @@ def test_the_seeded_lot_is_rebuilt_from_the_counting_docs() -> None:
         data = [p.encode() for p in (seed, stage, purpose, name)]
         return hashlib.sha256(b"".join(len(d).to_bytes(8, "big") + d for d in data)).digest()
 
+    return key
+
+
+def test_the_seeded_lot_is_rebuilt_from_the_counting_docs() -> None:
+    """§90.20: contest seed and draw order from docs/counting.md "Draws by lot", hashlib only."""
+    values = BLOCKS["90.20"]
+    names = [json.loads(values[f"candidate[{i}]"]) for i in range(3)]
+    parts = [json.loads(v) for k, v in values.items() if k.startswith("seed_part[")]
+    key = _lot_key(values, names, parts)
     drawn = [json.loads(values[f"drawn[{i}]"]) for i in range(3)]
     assert sorted(names, key=key) == drawn
     assert json.loads(values["eliminated"]) == drawn[0]
@@ -320,17 +327,7 @@ def test_record_lot_of_section_90_24_from_the_tallies_alone() -> None:
             ranks = _python_tuple([_python_tuple([str(c) for c in rank]) for rank in ranking])
         parts.append(_python_tuple([ranks, str(papers[ranking])]))
     assert parts == [json.loads(v) for k, v in values.items() if k.startswith("seed_part[")]
-    hashed = b"clearcount contest seed v1" + b"".join(n.encode() + b"\x00" for n in names)
-    hashed += "".join(parts).encode("ascii")
-    assert hashed.hex() == values["seed_hash_input"]
-    seed = hashlib.sha256(hashed).hexdigest()[:32]
-    assert json.dumps(seed) == values["contest_seed"]
-    stage, purpose = values["stage"], json.loads(values["purpose"])
-
-    def key(name: str) -> bytes:
-        data = [p.encode() for p in (seed, stage, purpose, name)]
-        return hashlib.sha256(b"".join(len(d).to_bytes(8, "big") + d for d in data)).digest()
-
+    key = _lot_key(values, names, parts)
     tied = [n for n, t in zip(names, tallies, strict=True) if t == max(tallies)]
     for name in tied:
         assert key(name).hex() == values[f"key[{name}]"]
