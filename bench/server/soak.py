@@ -72,9 +72,10 @@ class SoakPlan:
     """Worker, server, PostgreSQL kills (on SQLite the PostgreSQL share goes to workers)."""
     gap: tuple[float, float] = (0.1, 1.2)
     """Seconds between one restart being complete and the next kill, uniformly at random."""
-    min_worker_age: float = 1.0
+    min_worker_age: float = 3.0
     """Only a worker that has run this long is killed: one still starting serves nothing yet
-    (a forked worker serves well within a second, even on a loaded 2-core machine)."""
+    (a forked worker starts in 0.1-0.3 s of CPU: seconds at nice 10 on a 2-core machine at a
+    load of 20)."""
     seed: int = 12
     http_sample: int = 200
 

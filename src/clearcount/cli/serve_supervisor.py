@@ -10,8 +10,9 @@ own: libsodium, OpenSSL and `secrets` draw from the kernel, and Python reseeds `
 forked child.
 
 Each worker writes a byte to its heartbeat pipe from its event loop every second (`Heartbeat`).
-The parent replaces a worker that dies at once; while new workers keep dying before they serve
-it waits longer each time (up to `MAX_BACKOFF_SECONDS`) and says so on stderr; until a first
+The parent replaces a worker that dies at once; once `PATIENCE` new workers in a row have died
+before serving (a database that is down, say) it waits longer each time (up to
+`MAX_BACKOFF_SECONDS`) until one serves, and says so on stderr; until a first
 worker has served, a worker that exits with a status (a configuration error, which it printed)
 ends the server with that status. A worker silent for `hung_after` seconds (a blocked event
 loop) is killed and replaced. On SIGTERM or SIGINT the parent asks every worker to stop
@@ -32,10 +33,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
 
-__all__ = ["HEARTBEAT_SECONDS", "MAX_BACKOFF_SECONDS", "Heartbeat", "Supervisor", "listen"]
+__all__ = [
+    "HEARTBEAT_SECONDS",
+    "MAX_BACKOFF_SECONDS",
+    "PATIENCE",
+    "Heartbeat",
+    "Supervisor",
+    "listen",
+]
 
 HEARTBEAT_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 30.0
+PATIENCE = 3
+"""Workers in a row that may die before serving and be replaced at once (a kill while one
+starts is no crash loop); from then on the wait doubles from 0.5 s, until one serves."""
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -196,7 +207,6 @@ class Supervisor:
 
     def _lost(self, worker: _Worker, status: int) -> None:
         if worker.served:
-            self.failures = 0
             self._say(f"worker {worker.pid} {_describe(status)}; starting another")
             return
         if not self.served and os.WIFEXITED(status):
@@ -205,7 +215,9 @@ class Supervisor:
             self.stopping = True
             return
         self.failures += 1
-        delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** (self.failures - 1))
+        delay = 0.0
+        if self.failures >= PATIENCE:
+            delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** (self.failures - PATIENCE))
         self.next_start = time.monotonic() + delay
         self._say(
             f"worker {worker.pid} {_describe(status)} before serving ({self.failures} in a "
@@ -241,6 +253,8 @@ class Supervisor:
                 data = os.read(fd, 4096)
                 worker = by_fd.get(fd)
                 if worker is not None and data:
+                    if not worker.served:  # a worker starts: not a crash loop
+                        self.failures = 0
                     worker.heard, worker.served = now, True
                     self.served = True
 

@@ -195,11 +195,13 @@ def test_a_worker_that_stops_beating_is_killed_as_hung_and_replaced(tmp_path: Pa
 def test_workers_dying_before_they_serve_are_restarted_ever_more_slowly(tmp_path: Path) -> None:
     err = tmp_path / "dies.err"
     with _running([sys.executable, "-c", _STAND_IN, "dies", "60"], err) as process:
-        _until("three failed starts", lambda: "(3 in a row)" in err.read_text())
+        _until("five failed starts", lambda: "(5 in a row)" in err.read_text())
         text = err.read_text()
-        first = "was killed by SIGKILL before serving (1 in a row); starting another in 0.5 s"
+        first = "was killed by SIGKILL before serving (1 in a row); starting another in 0 s"
         assert first in text
-        assert "(2 in a row); starting another in 1 s" in text
-        assert "(3 in a row); starting another in 2 s" in text
+        assert "(2 in a row); starting another in 0 s" in text
+        assert "(3 in a row); starting another in 0.5 s" in text
+        assert "(4 in a row); starting another in 1 s" in text
+        assert "(5 in a row); starting another in 2 s" in text
         process.send_signal(signal.SIGTERM)
         assert process.wait(DEADLINE) == 0
