@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 from tests.unit.service.election_world import ELECTION
+from tests.unit.service.test_casting import CommitThenLost
 from tests.unit.web.test_voter_api import API, LEE, MO, ballot_body, sign_in
 from tests.unit.web.voter_world import ServedElection, serve_election
 
+from clearcount.service.elections.booth_cast import BoothCasting
+from clearcount.service.elections.casting import CastingService
+from clearcount.service.errors import CommitUncertainError
 from clearcount.service.rate_limits import Limit, RateLimits
 from clearcount.storage.store import SqlUnitOfWork
 from clearcount.web.security import CSRF_COOKIE
@@ -113,3 +117,24 @@ def test_refused_casts_leave_the_code_usable_and_count_against_the_limit(
     assert limited.status_code == 429, "the refused casts counted against the limit"
     wrong = client.post(f"{API}/cast", json={**good, "code": "000000"})
     assert wrong.status_code == 429
+
+
+def test_a_cast_whose_answer_was_lost_in_the_commit_is_answered_on_the_resend(
+    client: TestClient, served: ServedElection
+) -> None:
+    """CommitUncertainError after the commit went through: the code was used up with the
+    stored ballot, and the same ballot sent again with it gets the stored receipt."""
+    member, email = LEE
+    code = sign_in(client, served, email)
+    ballot = ballot_body(served, member)
+    services = served.services
+    store = served.life.world.store
+    lost = BoothCasting(CastingService(lambda: CommitThenLost(store), services.clock),
+                        services.sign_in, services.rate_limits)  # fmt: skip
+    with pytest.raises(CommitUncertainError, match="cannot tell whether your ballot"):
+        lost.cast(ELECTION, email, code, None, ballot, "192.0.2.1")
+    again = client.post(f"{API}/cast", json={"email": email, "code": code, "ballot": ballot})
+    assert again.status_code == 200, again.text
+    assert again.json()["resent"] is True
+    records = served.services.ballots.record(ELECTION)
+    assert sum(1 for e in records if getattr(e, "kind", "") == "Ballot") == 1
