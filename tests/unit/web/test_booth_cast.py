@@ -19,6 +19,7 @@ from tests.unit.web.voter_world import ServedElection, serve_election
 
 from clearcount.service.elections.booth_cast import BoothCasting
 from clearcount.service.elections.casting import CastingService
+from clearcount.service.elections.sign_in import LIFETIME, SignInCode
 from clearcount.service.errors import CommitUncertainError
 from clearcount.service.rate_limits import Limit, RateLimits
 from clearcount.storage.store import SqlUnitOfWork
@@ -138,3 +139,44 @@ def test_a_cast_whose_answer_was_lost_in_the_commit_is_answered_on_the_resend(
     assert again.json()["resent"] is True
     records = served.services.ballots.record(ELECTION)
     assert sum(1 for e in records if getattr(e, "kind", "") == "Ballot") == 1
+
+
+def test_a_shared_address_with_another_members_older_code_still_signs_in(
+    client: TestClient, served: ServedElection
+) -> None:
+    """The code fits one member of a shared address and not the other's older code: that is a
+    wrong try for the other (counted, as `authenticate` always did) and the cast goes on."""
+    from tests.principals import officer
+
+    served.life.world.members.update(
+        officer(), "northfold-twu", MO[0], "shares a household address", email=LEE[1]
+    )
+    code = sign_in(client, served, LEE[1])
+    now = served.clock.now()
+    with served.services.store.unit_of_work() as uow:
+        uow.sign_in_codes.put(SignInCode(ELECTION, MO[0], "0" * 64, "00" * 16, now, now + LIFETIME))
+        uow.commit()
+    body = {
+        "email": LEE[1],
+        "code": code,
+        "member_id": LEE[0],
+        "ballot": ballot_body(served, LEE[0]),
+    }
+    response = client.post(f"{API}/cast", json=body)
+    assert response.status_code == 200, response.text
+    with served.services.store.unit_of_work() as uow:
+        mine, other = (uow.sign_in_codes.get(ELECTION, m) for m in (LEE[0], MO[0]))
+    assert mine is not None
+    assert mine.used
+    assert other is not None
+    assert other.failures == 1
+
+
+def test_a_resend_counts_against_the_limit(client: TestClient, served: ServedElection) -> None:
+    member, email = LEE
+    code = sign_in(client, served, email)
+    served.services.rate_limits.limits = RateLimits(cast=Limit(2, 600))
+    body = {"email": email, "code": code, "ballot": ballot_body(served, member)}
+    assert client.post(f"{API}/cast", json=body).status_code == 200
+    assert client.post(f"{API}/cast", json=body).json()["resent"] is True
+    assert client.post(f"{API}/cast", json=body).status_code == 429

@@ -16,8 +16,10 @@ own transaction:
 Every guarantee stays: the receipt only after the durable commit; a refused ballot leaves the
 code usable (its transaction rolls back). A refusal that must be written is written apart, as
 before: a wrong code rolls back and `SignInService.authenticate` counts the try and words the
-refusal in its own transaction; an address over its limit rolls back and
-`RateLimitService.hit` counts the request and refuses it. A code already used signs in only to
+refusal in its own transaction (and should it sign the voter in after all - another member
+sharing the address had a different code - the cast goes the old way, in the transactions of
+before); an address over its limit rolls back and `RateLimitService.hit` counts the request
+and refuses it; a re-send commits its count alone. A code already used signs in only to
 answer a byte-identical re-send of the stored ballot (`resent`, spec §11.4: the answer to the
 first cast was lost); a new ballot with a used code is refused as before. CommitUncertainError
 passes through: the voter sends the same ballot again and gets its receipt if it was stored.
@@ -34,11 +36,7 @@ from clearcount.service.authorisation import Principal
 from clearcount.service.elections.casting import CastingService, CastReceipt, parse_ballot
 from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.elections.records import StoredElection
-from clearcount.service.elections.sign_in import (
-    SignInRefusedError,
-    SignInService,
-    SignInUnitOfWork,
-)
+from clearcount.service.elections.sign_in import SignInService, SignInUnitOfWork
 from clearcount.service.errors import (
     BallotRefusedError,
     CommitUncertainError,
@@ -144,13 +142,14 @@ class BoothCasting:
             self.rate_limits.hit("cast", address)  # counts it, and raises
             raise RateLimitedError("cast", 1) from None  # the window ended meanwhile
         except _NotAdmittedError:
-            self.rate_limits.hit("cast", address)  # every request counts, as before
-            # counts a wrong try and raises the refusal; a code that signs in now (a race
-            # with another cast of the same voter) was used or is for a new ballot: refused
-            self.sign_in.authenticate(election_id, email, code, member_id)
-            raise SignInRefusedError(
-                "that code has been used already: ask for a new code to vote again"
-            ) from None
+            # signed in as before instead: `authenticate` counts each wrong try (another
+            # member's code under a shared address, say) and words the refusal; a voter it
+            # signs in after all casts in the transactions of before
+            self.rate_limits.hit("cast", address)
+            voter = self.sign_in.authenticate(election_id, email, code, member_id)
+            receipt = self.casting.cast(voter, election_id, ballot)
+            title = self.sign_in.spend(voter, election_id)
+            return BoothCast(receipt, voter, title)
         except (StorageUnavailableError, CommitUncertainError):
             raise  # the database fails: nothing more to write to it now
         except ServiceError:

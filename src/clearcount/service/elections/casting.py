@@ -266,7 +266,9 @@ class CastingService:
                         admission.stored(uow)
                     uow.commit()
                 else:
-                    event = again  # already stored: nothing to write (the transaction rolls back)
+                    event = again  # already stored: nothing to write
+                    if admission is not None:
+                        uow.commit()  # but the request's count against the rate limit
         except CommitUncertainError as error:
             raise CommitUncertainError(
                 f"we cannot tell whether your ballot was recorded ({error}) and no tracking "

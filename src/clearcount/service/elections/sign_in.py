@@ -261,11 +261,16 @@ class SignInService:
     ) -> None:
         """Use up the voter's code and mail them the receipt's lines."""
         authorise(principal, "sign_in.confirm_cast")
+        self.mail_receipt(email, self.spend(principal, election_id), receipt)
+
+    def spend(self, principal: Principal, election_id: str) -> str:
+        """Use up the voter's code in a transaction of its own; the election's title."""
+        authorise(principal, "sign_in.spend")
         with self._uow() as uow:
             title = require_election(uow, election_id).definition.title
             uow.sign_in_codes.mark_used(election_id, principal.name)
             uow.commit()
-        self.mail_receipt(email, title, receipt)
+        return title
 
     def mail_receipt(self, email: str, title: str, receipt: Sequence[str]) -> None:
         """Mail the voter the receipt's lines, saying the vote has been cast."""
