@@ -175,7 +175,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "verify-trigger": LazyCommand(
         _from("verify_commands:verify_trigger_command"),
-        "Check a trigger ballot's DECLARATION against every branch's election RECORD.",
+        "Check a trigger ballot's DECLARATION against its one election's RECORD.",
     ),
     "vote": LazyCommand(
         _from("vote_commands:vote_group"),

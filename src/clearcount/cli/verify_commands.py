@@ -138,11 +138,14 @@ def verify_diff_command(old: Path, new: Path) -> None:
 def verify_trigger_command(
     declaration: Path, records: tuple[Path, ...], workers: int | None
 ) -> None:
-    """Check a trigger ballot's DECLARATION against every branch's election RECORD.
+    """Check a trigger ballot's DECLARATION against its one election's RECORD.
 
-    Each branch record is verified in full; then each branch's declared tallies and record
-    hash are compared with its record, and the result is recounted from the branches' tallies
-    and the affiliates' declared votes. Exit status 0 only when every check holds.
+    The trigger ballot is one election with a yes/no contest per branch (declaration format
+    clearcount-trigger-declaration/3, spec §12.9). Give exactly that election's record: it is
+    verified in full; then the record's head and each branch's contest tallies are compared
+    with the declaration, and the result is recounted from the branches' tallies and the
+    affiliates' signed votes. Another number of records fails V-TRIG-BRANCH-1. Exit status 0
+    only when every check holds.
     """
     from clearcount.verifier.trigger import verify_trigger
 
@@ -150,7 +153,7 @@ def verify_trigger_command(
     for path, record_report in report.records:
         verdict = "VERIFIED" if record_report.ok else "NOT VERIFIED"
         click.echo(
-            f"branch record {path}: {verdict} ({len(record_report.failed())} checks failed; "
+            f"election record {path}: {verdict} ({len(record_report.failed())} checks failed; "
             f"head {record_report.head})"
         )
     for outcome in report.outcomes:

@@ -5,9 +5,9 @@ with one line naming the failed checks, a record that does not verify: a notice 
 is only ever made from a verified record, and states the verdict and the record's hash. It then
 builds the kind's model in `reports` and `render(document, format)` lays it out (PDF here, HTML,
 JSON, CSV in `reports.document_formats`). A trigger ballot's RECORD is its declaration (JSON):
-the branch records beside it (named by their election ids) are verified with it
-(`verifier.trigger.verify_trigger`), and the report is built from the branches' verified
-records and the affiliates' signed votes through `verifier.trigger_document`.
+the election's record beside it (named by its election id) is verified with it
+(`verifier.trigger.verify_trigger`), and the report is built from the branches' contests in that
+verified record and the affiliates' signed votes through `verifier.trigger_document`.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def _trigger(args: argparse.Namespace) -> int:
     report = verify_trigger(args.declaration, list(args.records), workers=args.workers)
     for path, record_report in report.records:
         verdict = "VERIFIED" if record_report.ok else "NOT VERIFIED"
-        print(f"branch record {path}: {verdict} (head {record_report.head})")
+        print(f"election record {path}: {verdict} (head {record_report.head})")
     for outcome in report.outcomes:
         print("\n".join(_lines(outcome)))
     verdict = "VERIFIED" if report.ok else "NOT VERIFIED"

@@ -53,8 +53,10 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "phase order",
         "Setup is event 0 and unique; then one Credentials; Ballot and Spoiled before the one "
         "EndBallots; PaperBatch after Credentials and before counting; EncryptedTally and "
-        "Shuffle, then PartialDecryption, then one Result last (Audit anywhere after Setup); a "
-        "complete record has Credentials, EndBallots and Result",
+        "Shuffle, then PartialDecryption, then one Result last (Audit anywhere after Setup); "
+        "PaperIssue (at most one) and PaperReplacement after Credentials and before EndBallots, "
+        "PaperReturns (at most one) after EndBallots and before counting; a complete record has "
+        "Credentials, EndBallots and Result",
         True,
     ),
     _spec(
@@ -314,7 +316,8 @@ CATALOGUE: tuple[CheckSpec, ...] = (
         "V-WORKPLACE-1",
         "§11.12.3",
         "workplace results",
-        "in a separate-workplace ballot each Result contest lists every workplace of "
+        "in a ballot with workplaces (aggregation separate or aggregate) each Result contest "
+        "lists every workplace of "
         "Setup.postal in order; its entitled, papers and tallies are those of its postal "
         "batches, and its count's numbers and decisions equal a recount with entitled = the "
         "workplace's electorate",

@@ -196,7 +196,7 @@ _SPECS = {check.id: check for check in TRIGGER_CATALOGUE}
 
 @dataclass(frozen=True, slots=True)
 class TriggerReport:
-    """Each trigger check's outcome, and each branch record's own report (by path)."""
+    """Each trigger check's outcome, and the election record's own report (by path)."""
 
     outcomes: tuple[CheckOutcome, ...]
     records: tuple[tuple[str, Report], ...]
