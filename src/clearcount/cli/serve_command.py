@@ -9,6 +9,7 @@ the command, so `clearcount --help` and the other commands never load Starlette 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import socket
 from collections.abc import Mapping
@@ -110,6 +111,8 @@ def serve_forked(db: Database, host: str, port: int, options: WebOptions,
                  workers: int) -> None:  # fmt: skip
     """`workers` processes forked by a supervisor on one socket (serve_supervisor): this
     process imports the site and binds HOST:PORT, but opens no database (each worker does)."""
+    if not hasattr(os, "fork"):
+        raise UserError("--workers: several processes need Linux or another POSIX system (fork)")
     from .serve_supervisor import Supervisor, listen
     from .serve_worker import run_worker  # the site's modules, imported once for every worker
 

@@ -80,3 +80,12 @@ def test_a_missing_sqlite_file_is_named_before_any_worker_starts(tmp_path: Path)
     db = Database(f"sqlite:///{tmp_path / 'nowhere.db'}", None, None)
     with pytest.raises(UserError, match="no clearcount database at"):
         serve_command.serve(db, "127.0.0.1", 0, workers=2)
+
+
+def test_several_workers_need_fork(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import os
+
+    monkeypatch.delattr(os, "fork")
+    db = Database(f"sqlite:///{tmp_path / 'clearcount.db'}", None, None)
+    with pytest.raises(UserError, match="--workers: several processes need Linux or another POSIX"):
+        serve_command.serve(db, "127.0.0.1", 0, workers=2)
