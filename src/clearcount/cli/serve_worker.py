@@ -17,6 +17,9 @@ from collections.abc import Mapping
 
 import click
 import uvicorn
+import uvicorn.lifespan.on  # what uvicorn.Config.load imports in each worker, imported once
+import uvicorn.protocols.http.auto
+import uvicorn.protocols.websockets.auto
 
 from clearcount.web.api import roles as _role_api  # noqa: F401
 from clearcount.web.app import WebOptions, create_app
