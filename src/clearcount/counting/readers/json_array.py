@@ -4,9 +4,9 @@ A JSON document's structure is found from its bytes a chunk at a time: the quote
 escaped (an odd run of backslashes before them) mark the strings, the brackets and commas
 outside them are the structure, their running sum the depth. The top-level `"ballots": [...]`
 array's elements are then the spans between its commas; identical spans (byte for byte) are
-merged (grouped by a polynomial hash of their bytes, then every span compared byte for byte
-with its group's first: a collision is never trusted), so each distinct paper text is parsed
-once and no paper ever becomes a Python object.
+merged (grouped by a polynomial hash of their 8-byte words, then every span compared word by
+word with its group's first: a collision is never trusted), so each distinct paper text is
+parsed once and no paper ever becomes a Python object.
 
 Only for what it can prove it read as `json.loads` would: `ballot_texts` gives None (read the
 file the plain way) for anything else, such as a syntax error outside the papers, a document
@@ -229,18 +229,17 @@ def _papers(
     return BallotTexts(document, texts, counts.tolist(), first)
 
 
-_BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
-_INVERSE = pow(_BASE, -1, 2**64)
-
-
+_BASE = 0x9E3779B97F4A7C15  # odd
+_MIX = np.uint64(0xD6E8FEB86659FD93)
 _POWERS: dict[int, npt.NDArray[np.uint64]] = {}
+_WORD = 8
 
 
 def _powers(base: int, count: int) -> npt.NDArray[np.uint64]:
     """base**0 .. base**(count - 1) modulo 2**64 (kept: every chunk needs about as many)."""
     kept = _POWERS.get(base)
     if kept is None or len(kept) < count:
-        powers = np.full(max(count, CHUNK_BYTES + 1), base, np.uint64)
+        powers = np.full(max(count, CHUNK_BYTES // _WORD + 1), base, np.uint64)
         powers[0] = 1
         with np.errstate(over="ignore"):
             kept = _POWERS[base] = np.cumprod(powers, dtype=np.uint64)
@@ -255,31 +254,42 @@ def _codes(
     texts: list[bytes | None],
 ) -> npt.NDArray[np.int64] | None:
     """The code of each span chunk[lo:hi] among the distinct texts (`index`, `texts`: new ones
-    added in order of first appearance); None where two different spans hash alike (the
-    caller then reads the file the plain way: never a wrong merge)."""
-    text = np.frombuffer(chunk, np.uint8)
+    added in order of first appearance); None where two different spans hash alike, or a span
+    is shorter than 8 bytes (the caller then reads the file the plain way: never a wrong merge).
+
+    A span is read as 8-byte words: at lo, lo + 8, ..., and the last one ending at hi (it may
+    overlap the one before), so equal words are equal bytes; the spans are grouped by a
+    polynomial hash of their words and length, then compared word for word with their group's
+    first."""
+    sizes = hi - lo
+    if len(chunk) < _WORD or int(sizes.min()) < _WORD:
+        return None
+    words = np.ndarray((len(chunk) - _WORD + 1,), "<u8", chunk, 0, (1,))  # unaligned view
+    full = sizes // _WORD
+    per = full + 1
+    owner = np.repeat(np.arange(len(lo)), per)
+    begins = np.cumsum(per) - per
+    k = np.arange(len(owner)) - begins[owner]
+    last = k == full[owner]
+
+    def at(spans: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        where: npt.NDArray[np.int64] = lo[spans] + _WORD * k
+        where[last] = hi[spans[last]] - _WORD
+        return where
+
+    mine = words[at(owner)]
     with np.errstate(over="ignore"):
-        rolling = np.zeros(len(text) + 1, np.uint64)
-        np.cumsum((text.astype(np.uint64) + 1) * _powers(_BASE, len(text)), out=rolling[1:])
-        lengths = (hi - lo).astype(np.uint64)
-        hashed = (rolling[hi] - rolling[lo]) * _powers(_INVERSE, len(text))[lo]
-        hashed ^= lengths * np.uint64(0xD6E8FEB86659FD93)
+        hashed = np.add.reduceat(mine * _powers(_BASE, int(per.max()))[k], begins)
+        hashed ^= sizes.astype(np.uint64) * _MIX
     _, first, group = np.unique(hashed, return_index=True, return_inverse=True)
     group = group.ravel()
-    sizes = hi - lo
-    if not np.array_equal(sizes, sizes[first[group]]):
-        return None
-    owner = np.repeat(np.arange(len(lo)), sizes)
-    offset = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    mine = text[lo[owner] + offset]
-    theirs = text[lo[first[group]][owner] + offset]
-    if not np.array_equal(mine, theirs):
+    rep = first[group]
+    if not np.array_equal(sizes, sizes[rep]) or not np.array_equal(mine, words[at(rep[owner])]):
         return None
     order = np.argsort(first, kind="stable")  # the groups in order of first appearance
     code_of = np.empty(len(first), np.int64)
     for rank in order.tolist():
-        at = int(first[rank])
-        span = chunk[int(lo[at]) : int(hi[at])]
+        span = chunk[int(lo[first[rank]]) : int(hi[first[rank]])]
         code = index.get(span)
         if code is None:
             code = index[span] = len(texts)
