@@ -19,6 +19,7 @@ from tests.unit.service.test_credential_authority import PASSPHRASE, issued
 from tests.unit.service.world import FIXTURES, OFFICER, CountingSalts, FixedClock, World
 
 from clearcount.cli.common import read_json
+from clearcount.core.errors import InputFormatError
 from clearcount.crypto.group import seeded_scalars
 from clearcount.service.elections.contests_file import contests_from_document
 from clearcount.service.elections.role_cards import init_role, read_card, write_card
@@ -38,6 +39,20 @@ def _xlsx(data: bytes) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def test_an_xlsx_with_a_damaged_deflate_stream_is_an_input_format_error(
+    party: tuple[World, str],
+) -> None:
+    """Found by the long fuzz run: openpyxl let zipfile's zlib.error through (a crash)."""
+    world, org = party
+    honest = _xlsx(ROLL)
+    member = b"xl/worksheets/sheet1.xml"
+    start = honest.index(member) + len(member) + 40  # inside its deflated data
+    damaged = honest[:start] + bytes(b ^ 0xFF for b in honest[start : start + 64])
+    damaged += honest[start + 64 :]
+    with pytest.raises(InputFormatError, match="not a readable XLSX workbook"):
+        world.importer.preview(officer(OFFICER), org, damaged, "export")
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -113,12 +114,17 @@ def _cell_text(value: object) -> str:
     return nfc(str(value))
 
 
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error)
+"""What a damaged workbook raises from openpyxl or zipfile (zlib.error: a damaged deflate
+stream, found by tests/fuzz), when it is opened or, read only, as its rows are read."""
+
+
 def _xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
     import openpyxl  # lazily: only XLSX imports need it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except _UNREADABLE as error:
         raise InputFormatError(source, None, f"not a readable XLSX workbook: {error}") from None
     try:
         sheet = book.worksheets[0]
@@ -131,6 +137,8 @@ def _xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, tuple[st
                     header = cells
             elif any(c.strip() for c in cells):
                 rows.append((number, tuple(cells)))
+    except _UNREADABLE as error:
+        raise InputFormatError(source, None, f"not a readable XLSX workbook: {error}") from None
     finally:
         book.close()
     if header is None:
