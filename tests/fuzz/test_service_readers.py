@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,22 @@ def test_an_xlsx_with_a_damaged_deflate_stream_is_an_input_format_error(
     damaged += honest[start + 64 :]
     with pytest.raises(InputFormatError, match="not a readable XLSX workbook"):
         world.importer.preview(officer(OFFICER), org, damaged, "export")
+
+
+def test_an_xlsx_openpyxl_cannot_read_is_refused_on_one_line(party: tuple[World, str]) -> None:
+    """Found by the long fuzz run: openpyxl's 'Unable to read workbook' message is three lines,
+    and a part that is not XML raised xml.etree's ParseError (a crash)."""
+    world, org = party
+    damaged = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_xlsx(ROLL))) as honest,
+        zipfile.ZipFile(damaged, "w") as out,
+    ):
+        for name in honest.namelist():
+            out.writestr(name, b"<not xml" if name == "[Content_Types].xml" else honest.read(name))
+    with pytest.raises(InputFormatError, match="not a readable XLSX workbook") as refused:
+        world.importer.preview(officer(OFFICER), org, damaged.getvalue(), "export")
+    assert "\n" not in str(refused.value)
 
 
 @pytest.fixture(scope="module")

@@ -114,9 +114,16 @@ def _cell_text(value: object) -> str:
     return nfc(str(value))
 
 
-_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error)
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error, SyntaxError)
 """What a damaged workbook raises from openpyxl or zipfile (zlib.error: a damaged deflate
-stream, found by tests/fuzz), when it is opened or, read only, as its rows are read."""
+stream; SyntaxError: xml.etree's ParseError, a part that is not XML; both found by tests/fuzz),
+when it is opened or, read only, as its rows are read."""
+
+
+def _unreadable(source: str, error: BaseException) -> InputFormatError:
+    """The refusal of a damaged workbook, on one line (openpyxl's messages run to three)."""
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return InputFormatError(source, None, f"not a readable XLSX workbook: {first}")
 
 
 def _xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
@@ -125,7 +132,7 @@ def _xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, tuple[st
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _UNREADABLE as error:
-        raise InputFormatError(source, None, f"not a readable XLSX workbook: {error}") from None
+        raise _unreadable(source, error) from None
     try:
         sheet = book.worksheets[0]
         header: list[str] | None = None
@@ -138,7 +145,7 @@ def _xlsx(data: bytes, source: str) -> tuple[list[str], list[tuple[int, tuple[st
             elif any(c.strip() for c in cells):
                 rows.append((number, tuple(cells)))
     except _UNREADABLE as error:
-        raise InputFormatError(source, None, f"not a readable XLSX workbook: {error}") from None
+        raise _unreadable(source, error) from None
     finally:
         book.close()
     if header is None:
