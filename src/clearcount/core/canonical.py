@@ -190,6 +190,43 @@ def _no_constant(text: str) -> object:
     raise CanonicalFormError(f"{text} is not JSON")
 
 
+class _UnsafeIntegerError(ValueError):
+    """An integer outside ±(2**53 - 1): left to the careful path, which names it."""
+
+
+def _safe_integer(text: str) -> int:
+    value = _short_integer(text)
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise _UnsafeIntegerError(text)
+    return value
+
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
+def _quick_parse(text: str, data: bytes | memoryview) -> object | None:
+    """The value of `data` when it is canonical ASCII JSON, parsed and encoded again by the
+    json module's C code; None whenever the careful path of `parse_canonical` must decide.
+
+    For ASCII text the two encodings agree: keys in code-point order are in UTF-16 order,
+    both escape exactly `"`, `\\` and the control characters (the same short forms, otherwise
+    lowercase \\u00xx), and integers are printed alike once within ±(2**53 - 1). A duplicate
+    key, a float, an unsafe integer or any other difference makes the encodings differ or the
+    parse fail, and the careful path then gives the reason as it always did."""
+    if len(data) > MATCH_IN_PIECES:
+        return None
+    try:
+        value: object = json.loads(
+            text, parse_float=_no_float, parse_int=_safe_integer, parse_constant=_no_constant
+        )
+        encoded = _DUMPS(value).encode("utf-8")
+    except (ValueError, RecursionError, CanonicalFormError):  # JSONDecodeError, Unicode...
+        return None
+    if encoded.isascii() and encoded == data:
+        return value
+    return None
+
+
 def parse_canonical(data: bytes | memoryview) -> object:
     """Parse canonical JSON bytes; anything not in canonical form is refused with the reason.
 
@@ -199,6 +236,9 @@ def parse_canonical(data: bytes | memoryview) -> object:
         text = str(data, "utf-8")
     except UnicodeDecodeError as exc:
         raise CanonicalFormError(f"not UTF-8 at byte {exc.start}") from None
+    quick = _quick_parse(text, data)
+    if quick is not None:
+        return quick
     try:
         value = json.loads(
             text,

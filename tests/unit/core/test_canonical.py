@@ -124,3 +124,47 @@ def test_the_digest_hashed_in_pieces_is_the_digest_of_the_encoding(value: object
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(canonical, "PARTS_PER_PIECE", 2)
         assert canonical_sha256(value) == expected
+
+
+TRICKY = st.sampled_from(
+    [
+        b"",
+        b" ",
+        b"-0",
+        b"1.0",
+        b"9007199254740992",
+        b"-9007199254740991",
+        b'"\\u0041"',
+        b'"\\/"',
+        b'"\\u001f"',
+        b'"\\u001F"',
+        b'"\\t"',
+        b'"\\u0009"',
+        b'"\\ud800"',
+        b'"\xc3\xa9"',
+        b'"\\u00e9"',
+        b'"\x7f"',
+        b'{"a":1,"a":1}',
+        b'{"b":1,"a":1}',
+        b'{"\xef\xbf\xbd":1,"\xf0\x9f\x98\x80":2}',
+        b'{"\xf0\x9f\x98\x80":2,"\xef\xbf\xbd":1}',
+        b"[1,]",
+        b"true",
+        b"null",
+        b"NaN",
+    ]
+)
+
+
+@given(JSON, st.integers(0, 200), TRICKY, st.booleans())
+def test_the_quick_path_gives_the_careful_paths_verdict(
+    value: object, at: int, extra: bytes, replace: bool
+) -> None:
+    """ASCII lines are checked by the json module's C code: the same values and the same
+    refusals, with the same reasons, as the careful re-encoding."""
+    data = canonical_json(value)
+    data = extra if replace else data[:at] + extra + data[at:]
+    quick = _verdict(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(canonical, "_quick_parse", lambda text, data: None)
+        assert _verdict(data) == quick
