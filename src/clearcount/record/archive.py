@@ -116,9 +116,7 @@ def _zip_member(path: Path) -> Iterator[BinaryIO]:
                     f"{archive_bytes}-byte archive; expected at most {allowance} (a zip bomb?)"
                 )
             with archive.open(info) as member:
-                # ZipExtFile.readline is Python, a few calls a line; a C buffer reads 1 MiB at once
-                buffered = io.BufferedReader(member, buffer_size=2**20)  # type: ignore[type-var]
-                yield _Bounded(buffered, min(allowance, info.file_size), path)  # type: ignore[misc]
+                yield _Bounded(member, min(allowance, info.file_size), path)  # type: ignore[misc]
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
