@@ -1,7 +1,7 @@
 import hashlib
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearcount.core import canonical
@@ -101,6 +101,7 @@ def _verdict(data: bytes) -> object:
         return str(error)
 
 
+@settings(deadline=None)  # no timing: a loaded machine must not fail it
 @given(JSON, st.integers(0, 200), st.sampled_from([b"", b" ", b"0", b"\\", b'"', b"}"]))
 def test_a_long_text_compared_in_pieces_gets_the_verdict_of_a_whole_one(
     value: object, at: int, extra: bytes
@@ -117,6 +118,7 @@ def test_a_long_text_compared_in_pieces_gets_the_verdict_of_a_whole_one(
         assert _verdict(memoryview(data + b"\n")[:-1]) == whole
 
 
+@settings(deadline=None)  # no timing: a loaded machine must not fail it
 @given(JSON)
 def test_the_digest_hashed_in_pieces_is_the_digest_of_the_encoding(value: object) -> None:
     expected = hashlib.sha256(canonical_json(value)).digest()
@@ -156,6 +158,7 @@ TRICKY = st.sampled_from(
 )
 
 
+@settings(deadline=None)  # no timing: a loaded machine must not fail it
 @given(JSON, st.integers(0, 200), TRICKY, st.booleans())
 def test_the_quick_path_gives_the_careful_paths_verdict(
     value: object, at: int, extra: bytes, replace: bool
