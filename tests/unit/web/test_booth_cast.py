@@ -41,6 +41,13 @@ def client(served: ServedElection) -> Iterator[TestClient]:
         yield test_client
 
 
+def ballots_on_board(served: ServedElection) -> int:
+    """How many Ballot events the election's record holds."""
+    return sum(
+        1 for e in served.services.ballots.record(ELECTION) if getattr(e, "kind", "") == "Ballot"
+    )
+
+
 def test_a_cast_is_one_transaction_and_its_receipt_is_mailed(
     client: TestClient, served: ServedElection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -78,8 +85,7 @@ def test_a_resent_ballot_gets_its_receipt_though_its_code_is_used(
     refused = client.post(f"{API}/cast", json=fresh)
     assert refused.status_code == 403, "a used code casts no new ballot"
     assert refused.json()["kind"] == "sign_in"
-    records = served.services.ballots.record(ELECTION)
-    assert sum(1 for e in records if getattr(e, "kind", "") == "Ballot") == 1
+    assert ballots_on_board(served) == 1
 
 
 def test_a_used_code_does_not_resend_another_members_ballot(
@@ -96,8 +102,7 @@ def test_a_used_code_does_not_resend_another_members_ballot(
     response = client.post(f"{API}/cast", json={**mine, "ballot": lees})
     assert response.status_code == 409, response.text
     assert response.json()["kind"] == "credential_bound"
-    records = served.services.ballots.record(ELECTION)
-    assert sum(1 for e in records if getattr(e, "kind", "") == "Ballot") == 2
+    assert ballots_on_board(served) == 2
 
 
 def test_refused_casts_leave_the_code_usable_and_count_against_the_limit(
@@ -137,8 +142,7 @@ def test_a_cast_whose_answer_was_lost_in_the_commit_is_answered_on_the_resend(
     again = client.post(f"{API}/cast", json={"email": email, "code": code, "ballot": ballot})
     assert again.status_code == 200, again.text
     assert again.json()["resent"] is True
-    records = served.services.ballots.record(ELECTION)
-    assert sum(1 for e in records if getattr(e, "kind", "") == "Ballot") == 1
+    assert ballots_on_board(served) == 1
 
 
 def test_a_shared_address_with_another_members_older_code_still_signs_in(
