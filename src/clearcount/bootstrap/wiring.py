@@ -14,6 +14,7 @@ from clearcount.service.audit import AuditService
 from clearcount.service.elections.appeals import AppealService
 from clearcount.service.elections.ballots import BallotService
 from clearcount.service.elections.booth_cast import BoothCasting
+from clearcount.service.elections.cast_together import CastTogether
 from clearcount.service.elections.casting import CastingService
 from clearcount.service.elections.closing import ClosingService
 from clearcount.service.elections.paper import PaperService
@@ -129,7 +130,7 @@ def build(
         ballots=BallotService(uow, clock, served_booth),
         roles=RoleService(uow, clock),
         casting=casting,
-        booth=BoothCasting(casting, sign_in, limits),
+        booth=BoothCasting(casting, sign_in, limits, CastTogether(uow, clock)),
         paper=PaperService(uow, clock),
         postal=PostalService(uow, clock),
         register=RegisterService(uow, clock),

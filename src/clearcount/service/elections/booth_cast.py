@@ -23,6 +23,11 @@ and refuses it; a re-send commits its count alone. A code already used signs in 
 answer a byte-identical re-send of the stored ballot (`resent`, spec §11.4: the answer to the
 first cast was lost); a new ballot with a used code is refused as before. CommitUncertainError
 passes through: the voter sends the same ballot again and gets its receipt if it was stored.
+
+Casts that arrive while another is being written are written together (`together`:
+service.elections.cast_together, by group commit): the same steps for each, one lock and one
+commit for all. A cast the batch would refuse, or that needs more than the common path, is
+cast alone afterwards, by the transaction described above.
 """
 
 from __future__ import annotations
@@ -33,7 +38,14 @@ from typing import NoReturn, Protocol, cast
 
 from clearcount.record.events import Ballot
 from clearcount.service.authorisation import Principal
-from clearcount.service.elections.casting import CastingService, CastReceipt, parse_ballot
+from clearcount.service.elections.cast_together import CastTogether, TogetherCast
+from clearcount.service.elections.casting import (
+    CastingService,
+    CastReceipt,
+    parse_ballot,
+    verified_ahead,
+)
+from clearcount.service.elections.group_commit import GroupCommit
 from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.elections.records import StoredElection
 from clearcount.service.elections.sign_in import SignInService, SignInUnitOfWork
@@ -66,7 +78,12 @@ class _NotAdmittedError(Exception):
 
 
 class _OverLimitError(Exception):
-    """The address is over its cast limit: roll back, then `RateLimitService.hit` refuses."""
+    """The address is over its cast limit: roll back, then `RateLimitService.hit` refuses
+    (in a batch, `refusal` is raised: the request was counted in the batch's commit)."""
+
+    def __init__(self, refusal: RateLimitedError) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
 
 
 class _CodeAdmission:
@@ -95,8 +112,9 @@ class _CodeAdmission:
 
     def locked(self, uow: ElectionUnitOfWork, stored: StoredElection) -> None:
         work = cast(BoothUnitOfWork, uow)
-        if self._booth.rate_limits.count_in(work, "cast", self._address) is not None:
-            raise _OverLimitError
+        refusal = self._booth.rate_limits.count_in(work, "cast", self._address)
+        if refusal is not None:
+            raise _OverLimitError(refusal)
         self.title = stored.definition.title
 
     def refuse_used(self) -> NoReturn:
@@ -111,11 +129,32 @@ class BoothCasting:
     """Sign in by one-time code and cast, in one transaction (see the module's docstring)."""
 
     def __init__(
-        self, casting: CastingService, sign_in: SignInService, rate_limits: RateLimitService
+        self,
+        casting: CastingService,
+        sign_in: SignInService,
+        rate_limits: RateLimitService,
+        together: CastTogether | None = None,
     ) -> None:
         self.casting = casting
         self.sign_in = sign_in
         self.rate_limits = rate_limits
+        self.group = None if together is None else GroupCommit(together.write)
+        """Casts waiting at once written together (service.elections.cast_together); None:
+        each alone."""
+
+    def _together(
+        self, admission: _CodeAdmission, election_id: str, ballot: Ballot
+    ) -> CastReceipt | None:
+        """The receipt if the cast went in with a batch; None: cast it alone."""
+        if self.group is None:
+            return None
+        checked = verified_ahead(election_id, ballot)
+        outcome = self.group.submit(election_id, TogetherCast(admission, ballot, checked))
+        if isinstance(outcome, _OverLimitError):
+            raise outcome.refusal  # counted in the batch
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
     def cast(
         self,
@@ -137,7 +176,9 @@ class BoothCasting:
                 # as before: the sign-in is refused before the ballot is looked at
                 self.sign_in.authenticate(election_id, email, code, member_id)
                 raise
-            receipt = self.casting.cast(admission, election_id, ballot)
+            receipt = self._together(admission, election_id, ballot) or self.casting.cast(
+                admission, election_id, ballot
+            )
         except _OverLimitError:
             self.rate_limits.hit("cast", address)  # counts it, and raises
             raise RateLimitedError("cast", 1) from None  # the window ended meanwhile

@@ -40,9 +40,10 @@ trustees.
 from __future__ import annotations
 
 import base64
-import dataclasses
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NoReturn, Protocol
 
 from clearcount.core.errors import ClearcountError
@@ -50,6 +51,7 @@ from clearcount.protocol import board as bb
 from clearcount.protocol.casting import verify_ballot
 from clearcount.protocol.context import Election
 from clearcount.record import codec
+from clearcount.record.chain import Event
 from clearcount.record.events import Ballot, Spoiled, tracking_code
 from clearcount.service.audit import format_instant
 from clearcount.service.authorisation import Principal, Role, authorise
@@ -87,7 +89,10 @@ __all__ = [
     "CastReceipt",
     "CastingService",
     "parse_ballot",
+    "receipt_of",
+    "storage_words",
     "tracking_prefix",
+    "verified_ahead",
 ]
 
 _FROM_CROCKFORD = str.maketrans(
@@ -160,6 +165,33 @@ def tracking_prefix(code: str) -> str:
     return raw.hex()
 
 
+def receipt_of(
+    election_id: str, event: Event, at: datetime, revote: bool, resent: bool = False
+) -> CastReceipt:
+    """The receipt for the Ballot `event` cast at `at` (spec §11.4: its tracking code)."""
+    stamp = format_instant(at)
+    return CastReceipt(election_id, tracking_code(event), event.hash, event.seq, stamp, revote,
+                       resent)  # fmt: skip
+
+
+@contextlib.contextmanager
+def storage_words() -> Iterator[None]:
+    """The database's failures worded for the voter: no tracking code, and what to do."""
+    try:
+        yield
+    except CommitUncertainError as error:
+        raise CommitUncertainError(
+            f"we cannot tell whether your ballot was recorded ({error}) and no tracking "
+            "code was issued; please cast it again: if it was recorded you get its "
+            "tracking code, and in any case only your last ballot counts"
+        ) from error
+    except StorageUnavailableError as error:
+        raise StorageUnavailableError(
+            f"your ballot was NOT recorded and no tracking code was issued ({error}); "
+            "please cast it again later"
+        ) from error
+
+
 def parse_ballot(ballot: Ballot | Mapping[str, object]) -> Ballot:
     """The Ballot of a cast's body, or BallotRefusedError naming what is wrong."""
     if isinstance(ballot, Ballot):
@@ -170,7 +202,7 @@ def parse_ballot(ballot: Ballot | Mapping[str, object]) -> Ballot:
         raise BallotRefusedError(f"ballot refused: {error}") from None
 
 
-def _verified_ahead(election_id: str, ballot: Ballot) -> Election | None:
+def verified_ahead(election_id: str, ballot: Ballot) -> Election | None:
     """The election `ballot`'s proofs and signature were just checked against (spec §11.4),
     outside any transaction; None when this process has not loaded the election yet, the
     credential is not on its list, or the check failed: the board then checks under the lock
@@ -207,10 +239,10 @@ class CastingService:
         if admission is None:
             authorise(voter, "casting.cast")
         ballot = parse_ballot(ballot)
-        checked = _verified_ahead(election_id, ballot)
+        checked = verified_ahead(election_id, ballot)
         at = self._clock.now()
         try:
-            with self._uow() as uow:
+            with storage_words(), self._uow() as uow:
                 used = False
                 if admission is not None:
                     voter, used = admission.admit(uow)
@@ -252,7 +284,7 @@ class CastingService:
                     if again is None:
                         tail = tail_of(uow, election_id, counts)
                         board = board_of(uow, election_id, election, counts, tail=tail,
-                                         credential=ballot.credential.to_bytes())  # fmt: skip
+                                         credentials=[ballot.credential.to_bytes()])  # fmt: skip
                         proofs = election is not checked  # else checked before the lock
                         _, event = bb.cast(tail, board, ballot, check_proofs=proofs)
                 except ClearcountError as error:
@@ -269,27 +301,12 @@ class CastingService:
                     event = again  # already stored: nothing to write
                     if admission is not None:
                         uow.commit()  # but the request's count against the rate limit
-        except CommitUncertainError as error:
-            raise CommitUncertainError(
-                f"we cannot tell whether your ballot was recorded ({error}) and no tracking "
-                "code was issued; please cast it again: if it was recorded you get its "
-                "tracking code, and in any case only your last ballot counts"
-            ) from error
-        except StorageUnavailableError as error:
-            raise StorageUnavailableError(
-                f"your ballot was NOT recorded and no tracking code was issued ({error}); "
-                "please cast it again later"
-            ) from error
         except IneligibleVoterError as refused:
             record_refusal(self._uow, at, voter.name, election_id, refused)
             raise
         if again is None:
-            revote = any(m.channel == "online" for m in marks)
-        else:
-            revote = any(e.seq < again.seq for e in earlier)
-        code, stamp = tracking_code(event), format_instant(at)
-        receipt = CastReceipt(election_id, code, event.hash, event.seq, stamp, revote)
-        return dataclasses.replace(receipt, resent=again is not None)
+            return receipt_of(election_id, event, at, any(m.channel == "online" for m in marks))
+        return receipt_of(election_id, again, at, any(e.seq < again.seq for e in earlier), True)
 
     def challenge(
         self, principal: Principal, election_id: str, spoiled: Spoiled | Mapping[str, object]

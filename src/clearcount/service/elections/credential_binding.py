@@ -23,7 +23,7 @@ from clearcount.core.canonical import canonical_json
 from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.errors import CredentialBoundError
 
-__all__ = ["bind_credential", "credential_key", "member_key"]
+__all__ = ["bind_credential", "bound_to", "credential_key", "member_key", "write_binding"]
 
 _CREDENTIAL_TAG = "clearcount/credential-binding/credential/v1"
 _MEMBER_TAG = "clearcount/credential-binding/member/v1"
@@ -45,15 +45,30 @@ def bind_credential(
 ) -> None:
     """Bind `credential` to `member_id` on first use; CredentialBoundError if another member
     used it first. Call inside the casting transaction, after the board accepted the ballot."""
-    key = credential_key(election_id, credential)
-    mine = member_key(election_id, credential, member_id)
-    bound = uow.bindings.bound(election_id, key)
+    if not bound_to(uow, election_id, credential, member_id):
+        write_binding(uow, election_id, credential, member_id)
+
+
+def bound_to(uow: ElectionUnitOfWork, election_id: str, credential: str, member_id: str) -> bool:
+    """Whether `credential` is bound to `member_id` already (False: bound to no one yet);
+    CredentialBoundError if another member used it first. Reads only: a batch of casts
+    (service.elections.cast_together) checks every cast before it writes anything."""
+    bound = uow.bindings.bound(election_id, credential_key(election_id, credential))
     if bound is None:
-        uow.bindings.bind(election_id, key, mine)
-    elif bound != mine:
+        return False
+    if bound != member_key(election_id, credential, member_id):
         raise CredentialBoundError(
             f"member {member_id!r}: expected your own voting credential, got one that another "
             "member already voted with (a credential is bound to the first member who uses "
             "it); nothing was recorded - if this credential was sent to you, report it to the "
             "returning officer and the credential authority at once"
         )
+    return True
+
+
+def write_binding(
+    uow: ElectionUnitOfWork, election_id: str, credential: str, member_id: str
+) -> None:
+    """Bind the unbound `credential` to `member_id` (after `bound_to` said False)."""
+    key = credential_key(election_id, credential)
+    uow.bindings.bind(election_id, key, member_key(election_id, credential, member_id))

@@ -8,7 +8,7 @@ and the last events instead of re-reading every ballot, and give the protocol a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import overload
 
 from clearcount.core.errors import ClearcountError
@@ -152,19 +152,20 @@ def board_of(
     election: Election,
     counts: Mapping[str, int],
     *,
-    credential: bytes | None = None,
+    credentials: Collection[bytes] | None = None,
     tail: ChainTail | None = None,
 ) -> Board:
     """The board's view (spec §11.4-§11.6) from counts, the last ballot and the credentials
-    the paper batches cancelled (stored apart, migration 0014). With `credential` (a cast) its
-    cancelled set holds at most that one credential: one indexed lookup answers the only
-    question a cast asks of it, whatever the number of papers. With the chain's `tail`, whose
-    last event is usually a Ballot while voting goes on, the last ballot is not read again."""
-    if credential is None:
+    the paper batches cancelled (stored apart, migration 0014). With `credentials` (a cast, or
+    a batch of them) its cancelled set holds at most those credentials: an indexed lookup each
+    answers the only question a cast asks of it, whatever the number of papers. With the
+    chain's `tail`, whose last event is usually a Ballot while voting goes on, the last ballot
+    is not read again."""
+    if credentials is None:
         stored = uow.board.cancelled(election_id)
     else:
-        hexed = credential.hex()
-        stored = frozenset([hexed]) if uow.board.is_cancelled(election_id, hexed) else frozenset()
+        hexed = (c.hex() for c in credentials)
+        stored = frozenset(c for c in hexed if uow.board.is_cancelled(election_id, c))
     cancelled = frozenset(bytes.fromhex(c) for c in stored)
     end = tail[-1] if tail is not None and len(tail) else None
     last = (

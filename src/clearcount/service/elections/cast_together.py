@@ -1,0 +1,202 @@
+"""Booth casts written together: one transaction, lock and commit for a batch (issue 12).
+
+`CastTogether.write(election_id, casts)` is what `GroupCommit` (service.elections.group_commit)
+runs for the casts of one election waiting at once. Each cast is what `CastingService.cast`
+takes from the booth: an `Admission` (the one-time code) and a ballot whose proofs and signature
+were checked ahead, outside any lock (`verified_ahead`). In one transaction it:
+
+1. admits each cast by its code (`Admission.admit`, reading only);
+2. takes the election's lock and reads what every cast shares once: the counts of the record,
+   the timetable, the Election, the chain's tail, the cancelled credentials among the batch's;
+3. checks each cast as `CastingService.cast` does, reading only: eligible, no paper vote, not
+   a re-send or a replay, its credential bound to no other member, accepted by the board
+   (`protocol.board.cast`, chained after the batch's earlier casts);
+4. counts each cast that passed against its address's limit (`Admission.locked`: over the
+   limit, it is refused and stays counted, as alone);
+5. writes each cast that is still in: the binding, the Ballot event, the register's line, the
+   code used up (`Admission.stored`); and commits once, durably.
+
+A cast that any step would refuse, or that needs more than the common path - a re-send, a
+second cast of one member or credential in the batch, an election not open - is left out with
+nothing written for it (outcome None), and its request thread casts it alone afterwards
+(`CastingService.cast`), which refuses or answers it exactly as it always has. So the batch
+only ever accepts what the cast alone would accept, in the same order. A database failure
+fails the whole batch, each cast with the words `CastingService.cast` uses (nothing stored,
+or not known whether the commit landed: cast again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from clearcount.core.errors import ClearcountError
+from clearcount.protocol import board as bb
+from clearcount.protocol.context import Election
+from clearcount.record import codec
+from clearcount.record.chain import Event
+from clearcount.record.events import Ballot
+from clearcount.service.authorisation import Principal, authorise
+from clearcount.service.elections.casting import Admission, CastReceipt, receipt_of, storage_words
+from clearcount.service.elections.credential_binding import bound_to, write_binding
+from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.records import (
+    PAPER_CHANNELS,
+    RegisterMark,
+    StoredElection,
+    register_day,
+)
+from clearcount.service.elections.register import require_eligible
+from clearcount.service.elections.state import (
+    ChainTail,
+    board_of,
+    load_election,
+    require_election,
+    tail_of,
+)
+from clearcount.service.errors import CommitUncertainError, StorageUnavailableError
+from clearcount.service.ports import Clock
+
+__all__ = ["CastTogether", "Outcome", "TogetherCast"]
+
+
+@dataclass(frozen=True, slots=True)
+class TogetherCast:
+    """One booth cast waiting to be written: who (by code), what, and what it was checked
+    against ahead (None: not checked yet, the board checks its proofs under the lock)."""
+
+    admission: Admission
+    ballot: Ballot
+    checked: Election | None
+
+
+_STORAGE = (StorageUnavailableError, CommitUncertainError)
+"""The database failed: the whole batch fails (never taken for one cast's refusal)."""
+
+Outcome = CastReceipt | Exception | None
+"""The receipt; the refusal to raise (an address over its limit: counted); or None: not
+written, cast it alone."""
+
+
+@dataclass(slots=True)
+class _Candidate:
+    index: int
+    cast: TogetherCast
+    voter: Principal
+    online_before: bool = False
+    bound: bool = False
+    event: Event | None = None
+
+
+class CastTogether:
+    """Writes a batch of one election's booth casts (see the module's docstring)."""
+
+    def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def write(self, election_id: str, casts: Sequence[TogetherCast]) -> list[Outcome]:
+        outcomes: list[Outcome] = [None] * len(casts)
+        at = self._clock.now()
+        with storage_words(), self._uow() as uow:
+            admitted = _admit(uow, casts)
+            if not admitted:
+                return outcomes
+            stored = require_election(uow, election_id, lock=True)
+            d = stored.definition
+            counts = uow.board.counts(election_id)
+            if counts.get("EndBallots") or not d.opens <= at < d.closes:
+                return outcomes  # each alone gets the refusal's own words
+            election = load_election(uow, election_id)
+            tail = tail_of(uow, election_id, counts)
+            credentials = [c.cast.ballot.credential.to_bytes() for c in admitted]
+            board = board_of(uow, election_id, election, counts, tail=tail,
+                             credentials=credentials)  # fmt: skip
+            accepted: list[_Candidate] = []
+            for candidate in admitted:
+                if not _passes(uow, stored, candidate):
+                    continue
+                cast = candidate.cast
+                proofs = election is not cast.checked  # else checked ahead, against this one
+                try:
+                    next_board, event = bb.cast(tail, board, cast.ballot, check_proofs=proofs)
+                except ClearcountError:
+                    continue  # refused: alone, it is refused in the board's words
+                try:
+                    cast.admission.locked(uow, stored)
+                except _STORAGE:
+                    raise
+                except Exception as refused:  # over the limit (booth_cast): counted, refused
+                    outcomes[candidate.index] = refused
+                    continue
+                board, tail, candidate.event = next_board, ChainTail(len(tail) + 1, event), event
+                accepted.append(candidate)
+            if not accepted:
+                uow.commit()  # the refusals' counts against the limit
+                return outcomes
+            day = register_day(at)
+            for candidate in accepted:
+                _write(uow, election_id, candidate, day)
+            uow.commit()
+        for candidate in accepted:
+            assert candidate.event is not None
+            receipt = receipt_of(election_id, candidate.event, at, candidate.online_before)
+            outcomes[candidate.index] = receipt
+        return outcomes
+
+
+def _admit(uow: ElectionUnitOfWork, casts: Sequence[TogetherCast]) -> list[_Candidate]:
+    """The casts whose code admits a voter to a new ballot, one per member and credential:
+    the rest (a refused or used code, a second cast of one member or credential) go alone."""
+    found: list[_Candidate] = []
+    members: set[str] = set()
+    credentials: set[bytes] = set()
+    for index, cast in enumerate(casts):
+        try:
+            voter, used = cast.admission.admit(uow)
+            authorise(voter, "casting.cast")
+        except _STORAGE:
+            raise
+        except Exception:  # noqa: S112  # the cast alone words or raises it
+            continue
+        credential = cast.ballot.credential.to_bytes()
+        if used or voter.name in members or credential in credentials:
+            continue
+        members.add(voter.name)
+        credentials.add(credential)
+        found.append(_Candidate(index, cast, voter))
+    return found
+
+
+def _passes(uow: ElectionUnitOfWork, stored: StoredElection, candidate: _Candidate) -> bool:
+    """Whether the cast alone would get past its checks before the board (reading only):
+    eligible, no paper ballot, a new ballot (not a re-send, not a replay), its credential
+    bound to this member or to no one. Notes whether the member voted online before."""
+    election_id, member_id = stored.election_id, candidate.voter.name
+    ballot = candidate.cast.ballot
+    try:
+        require_eligible(uow, stored, member_id)
+        marks = uow.register.for_member(election_id, member_id)
+        if any(m.channel in PAPER_CHANNELS for m in marks):
+            return False
+        credential = codec.hexify(ballot.credential)
+        if bb.resent(ballot, uow.board.ballots_of(election_id, credential)) is not None:
+            return False
+        candidate.bound = bound_to(uow, election_id, credential, member_id)
+    except _STORAGE:
+        raise
+    except ClearcountError:
+        return False
+    candidate.online_before = any(m.channel == "online" for m in marks)
+    return True
+
+
+def _write(uow: ElectionUnitOfWork, election_id: str, candidate: _Candidate, day: str) -> None:
+    """What the cast alone writes once the board accepted its ballot, in the same order."""
+    assert candidate.event is not None
+    member_id = candidate.voter.name
+    if not candidate.bound:
+        write_binding(uow, election_id, codec.hexify(candidate.cast.ballot.credential), member_id)
+    uow.board.append(election_id, candidate.event)
+    uow.register.add(RegisterMark(election_id, member_id, "online", day, "online"))
+    candidate.cast.admission.stored(uow)
