@@ -21,6 +21,7 @@ import argparse
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ class _Codes:
             self.codes[message.to] = found.group(1)
 
 
-def measure(url: str, folder: Path, casts: int) -> dict[str, float]:
+def measure(url: str, folder: Path, casts: int, threads: int = 1) -> dict[str, float]:
     prepared = prepare_election(url, folder, members=casts + 1)
     ballots = make_ballots(prepared, folder)
     lifted = RateLimits(cast=Limit(10**9, 1), code=Limit(10**9, 1))
@@ -82,32 +83,44 @@ def measure(url: str, folder: Path, casts: int) -> dict[str, float]:
         sa.event.listen(engine, "before_cursor_execute", count("statements"))
         sa.event.listen(engine, "commit", count("commits"))
         sa.event.listen(engine.pool, "checkout", count("checkouts"))
+        group = getattr(booth, "group", None)
+        batches = group.batches if group is not None else 0
         begun = time.process_time()
-        for ballot in ballots[1:]:
-            cast(ballot)
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(cast, ballots[1:]))
         cpu = time.process_time() - begun
+        batches = (group.batches if group is not None else 0) - batches
     finally:
         services.close()
     n = len(ballots) - 1
-    return {"cpu_ms": cpu / n * 1000, **{k: v / n for k, v in counts.items()}}
+    found = {"cpu_ms": cpu / n * 1000, **{k: v / n for k, v in counts.items()}}
+    return {**found, "casts_per_batch": n / batches if batches else 1.0}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--casts", type=int, default=300)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="cast from this many threads at once (a server's thread pool)",
+    )
     parser.add_argument("--folder", type=Path, default=Path("/tmp/clearcount-cast-cpu"))
     args = parser.parse_args()
     shutil.rmtree(args.folder, ignore_errors=True)
     args.folder.mkdir(parents=True)
     if args.database == "sqlite":
-        found = measure(f"sqlite:///{args.folder / 'clearcount.db'}", args.folder, args.casts)
+        found = measure(f"sqlite:///{args.folder / 'clearcount.db'}", args.folder, args.casts,
+                        args.threads)  # fmt: skip
     else:
         with throwaway_cluster(args.folder / "cluster") as url:
-            found = measure(url, args.folder, args.casts)
+            found = measure(url, args.folder, args.casts, args.threads)
     print(f"{args.database}: {found['cpu_ms']:.2f} ms CPU per cast; per cast "
           f"{found['statements']:.1f} statements, {found['commits']:.1f} commits, "
-          f"{found['checkouts']:.1f} connection checkouts")  # fmt: skip
+          f"{found['checkouts']:.1f} connection checkouts; "
+          f"{found['casts_per_batch']:.1f} casts per batch ({args.threads} threads)")  # fmt: skip
 
 
 if __name__ == "__main__":

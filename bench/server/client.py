@@ -97,7 +97,13 @@ class CodeSink:
         self.stop()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        """aiosmtpd's hook: take the message, find a code in it, wake whoever waits for it."""
+        """aiosmtpd's hook: take the message, find a code in it, wake whoever waits for it.
+        A receipt (its subject says so, in ASCII for the bench's ASCII titles) is only counted:
+        parsing it would charge the load generator for what a mail server does elsewhere."""
+        if b"\nSubject: Your vote has been cast" in envelope.content[:4096]:
+            with self._lock:
+                self.received += 1
+            return "250 OK"
         message = message_from_bytes(envelope.content, policy=policy.default)
         body = message.get_body(("plain",))
         text = body.get_content() if body is not None else ""

@@ -9,6 +9,7 @@ from clearcount.bootstrap.booth import served_booth
 from clearcount.bootstrap.config import Config, sqlite_file
 from clearcount.crypto.sealing import Sealer
 from clearcount.crypto.server_key import data_directory, load_server_key
+from clearcount.mail.queue import MailQueue
 from clearcount.mail.smtp import SmtpMailer
 from clearcount.service.audit import AuditService
 from clearcount.service.elections.appeals import AppealService
@@ -78,9 +79,13 @@ class Services:
     ceremony: CeremonyRelay
     public: PublicBoardService
     rate_limits: RateLimitService
+    booth_mail: Mailer | None = None
+    """The booth's codes and receipts: the configured SMTP server's, queued (mail.queue)."""
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Send the queued mail, then release the database connections."""
+        if isinstance(self.booth_mail, MailQueue):
+            self.booth_mail.close()
         self.store.close()
 
 
@@ -111,14 +116,17 @@ def build(
     clock = clock or SystemClock()
     uow = store.unit_of_work
     verify = verify or run_verifier(config.verifier_workers)
+    booth_mail = mailer
     if mailer is None and config.smtp is not None:
         mailer = SmtpMailer(config.smtp)
+        booth_mail = MailQueue(SmtpMailer(config.smtp))
     limits = RateLimitService(uow, clock, config.rate_limits)
     casting = CastingService(uow, clock)
-    sign_in = SignInService(uow, clock, mailer)
+    sign_in = SignInService(uow, clock, booth_mail)
     return Services(
         store=store,
         rate_limits=limits,
+        booth_mail=booth_mail,
         clock=clock,
         mailer=mailer,
         organisations=OrganisationService(uow, clock),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -128,29 +129,37 @@ class SqlBoardRepository:
         self._c = connection
 
     def append(self, election_id: str, event: Event) -> None:
-        credential = event.body.get("credential") if event.kind == "Ballot" else None
-        self._c.execute(
-            record_events.insert().values(
-                election_id=election_id,
-                seq=event.seq,
-                kind=event.kind,
-                hash=event.hash,
-                credential=credential if isinstance(credential, str) else None,
-                document=event.encode().decode("utf-8"),
-            )
-        )
-        if event.kind == "PaperBatch":
-            self._cancel(election_id, event)
+        self.append_many(election_id, [event])
+
+    def append_many(self, election_id: str, events: Sequence[Event]) -> None:
+        rows = []
+        for event in events:
+            credential = event.body.get("credential") if event.kind == "Ballot" else None
+            rows.append({
+                "election_id": election_id,
+                "seq": event.seq,
+                "kind": event.kind,
+                "hash": event.hash,
+                "credential": credential if isinstance(credential, str) else None,
+                "document": event.encode().decode("utf-8"),
+            })  # fmt: skip
+        if not rows:
+            return
+        self._c.execute(record_events.insert(), rows)
+        for event in events:
+            if event.kind == "PaperBatch":
+                self._cancel(election_id, event)
         dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
-        count = dialect.insert(record_event_counts).values(
-            election_id=election_id, kind=event.kind, events=1
-        )
-        self._c.execute(
-            count.on_conflict_do_update(
-                index_elements=["election_id", "kind"],
-                set_={"events": record_event_counts.c.events + 1},
+        for kind, n in Counter(event.kind for event in events).items():
+            count = dialect.insert(record_event_counts).values(
+                election_id=election_id, kind=kind, events=n
             )
-        )
+            self._c.execute(
+                count.on_conflict_do_update(
+                    index_elements=["election_id", "kind"],
+                    set_={"events": record_event_counts.c.events + count.excluded.events},
+                )
+            )
 
     def _cancel(self, election_id: str, event: Event) -> None:
         credentials = event.body.get("cancelled_credentials")
@@ -163,11 +172,14 @@ class SqlBoardRepository:
             self._c.execute(cancelled_credentials.insert(), rows)
 
     def is_cancelled(self, election_id: str, credential: str) -> bool:
-        query = sa.select(cancelled_credentials.c.seq).where(
+        return bool(self.cancelled_among(election_id, [credential]))
+
+    def cancelled_among(self, election_id: str, credentials: Collection[str]) -> frozenset[str]:
+        query = sa.select(cancelled_credentials.c.credential).where(
             cancelled_credentials.c.election_id == election_id,
-            cancelled_credentials.c.credential == credential,
+            cancelled_credentials.c.credential.in_(list(credentials)),
         )
-        return self._c.execute(query).first() is not None
+        return frozenset(str(c) for c in self._c.execute(query).scalars())
 
     def cancelled(self, election_id: str) -> frozenset[str]:
         query = sa.select(cancelled_credentials.c.credential).where(
@@ -236,11 +248,19 @@ class SqlBoardRepository:
         return [(int(seq), str(h)) for seq, h in rows], int(total)
 
     def ballots_of(self, election_id: str, credential: str) -> Sequence[Event]:
-        query = sa.select(record_events.c.document).where(
+        return self.ballots_of_many(election_id, [credential]).get(credential, [])
+
+    def ballots_of_many(
+        self, election_id: str, credentials: Collection[str]
+    ) -> Mapping[str, Sequence[Event]]:
+        query = sa.select(record_events.c.credential, record_events.c.document).where(
             record_events.c.election_id == election_id,
-            record_events.c.credential == credential,
+            record_events.c.credential.in_(list(credentials)),
         )
-        return [_event(d) for d in self._c.execute(query.order_by(record_events.c.seq)).scalars()]
+        found: dict[str, list[Event]] = {}
+        for credential, document in self._c.execute(query.order_by(record_events.c.seq)):
+            found.setdefault(str(credential), []).append(_event(document))
+        return found
 
 
 def _mark(r: sa.Row[Any]) -> RegisterMark:
@@ -258,27 +278,41 @@ class SqlRegisterRepository:
         self._c = connection
 
     def add(self, mark: RegisterMark) -> None:
-        self._c.execute(
-            marked_register.insert().values(
-                election_id=mark.election_id,
-                mark_key=secrets.token_hex(32),
-                member_id=mark.member_id,
-                channel=mark.channel,
-                day=mark.day,
-                recorded_by=mark.recorded_by,
-            )
-        )
+        self.add_many([mark])
+
+    def add_many(self, marks: Sequence[RegisterMark]) -> None:
+        rows = [
+            {
+                "election_id": mark.election_id,
+                "mark_key": secrets.token_hex(32),
+                "member_id": mark.member_id,
+                "channel": mark.channel,
+                "day": mark.day,
+                "recorded_by": mark.recorded_by,
+            }
+            for mark in marks
+        ]
+        if rows:
+            self._c.execute(marked_register.insert(), rows)
 
     def for_member(self, election_id: str, member_id: str) -> Sequence[RegisterMark]:
+        return self.for_members(election_id, [member_id]).get(member_id, [])
+
+    def for_members(
+        self, election_id: str, member_ids: Collection[str]
+    ) -> Mapping[str, Sequence[RegisterMark]]:
         rows = self._c.execute(
             sa.select(marked_register)
             .where(
                 marked_register.c.election_id == election_id,
-                marked_register.c.member_id == member_id,
+                marked_register.c.member_id.in_(list(member_ids)),
             )
             .order_by(*_MARK_ORDER)
         )
-        return [_mark(r) for r in rows]
+        found: dict[str, list[RegisterMark]] = {}
+        for row in rows:
+            found.setdefault(row.member_id, []).append(_mark(row))
+        return found
 
     def list(self, election_id: str) -> Sequence[RegisterMark]:
         rows = self._c.execute(
@@ -294,19 +328,27 @@ class SqlCredentialBindingRepository:
         self._c = connection
 
     def bound(self, election_id: str, credential_key: str) -> str | None:
-        return self._c.execute(
-            sa.select(credential_bindings.c.member_key).where(
-                credential_bindings.c.election_id == election_id,
-                credential_bindings.c.credential_key == credential_key,
-            )
-        ).scalar_one_or_none()
+        return self.bound_many(election_id, [credential_key]).get(credential_key)
 
-    def bind(self, election_id: str, credential_key: str, member_key: str) -> None:
-        self._c.execute(
-            credential_bindings.insert().values(
-                election_id=election_id, credential_key=credential_key, member_key=member_key
+    def bound_many(self, election_id: str, credential_keys: Collection[str]) -> Mapping[str, str]:
+        rows = self._c.execute(
+            sa.select(credential_bindings.c.credential_key, credential_bindings.c.member_key).where(
+                credential_bindings.c.election_id == election_id,
+                credential_bindings.c.credential_key.in_(list(credential_keys)),
             )
         )
+        return {str(key): str(member) for key, member in rows}
+
+    def bind(self, election_id: str, credential_key: str, member_key: str) -> None:
+        self.bind_many(election_id, {credential_key: member_key})
+
+    def bind_many(self, election_id: str, keys: Mapping[str, str]) -> None:
+        rows = [
+            {"election_id": election_id, "credential_key": key, "member_key": member}
+            for key, member in keys.items()
+        ]
+        if rows:
+            self._c.execute(credential_bindings.insert(), rows)
 
 
 def _appeal(r: sa.Row[Any]) -> Appeal:

@@ -8,7 +8,7 @@ the database (triggers, migration 0001).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -201,8 +201,13 @@ class SqlMemberRepository:
         """Every member whose address may be `email` up to case and surrounding spaces: each
         ASCII address that lower-cases to it, and each non-ASCII one (SQL's lower() is not
         Unicode case folding); the caller compares exactly. One query, not the whole roll."""
+        return self.with_emails(organisation_id, [email])
+
+    def with_emails(self, organisation_id: str, emails: Collection[str]) -> Sequence[Member]:
+        """`with_email` for several addresses at once (a batch of casts): every member whose
+        address may be any of them."""
         stored = members.c.email
-        folded = email.strip().casefold()
+        folded = sorted({email.strip().casefold() for email in emails})
         if self._c.dialect.name == "sqlite":
             non_ascii = stored.op("GLOB")("*[^ -~]*")
         else:
@@ -211,7 +216,7 @@ class SqlMemberRepository:
             sa.select(members)
             .where(
                 members.c.organisation_id == organisation_id,
-                sa.or_(sa.func.lower(sa.func.trim(stored)) == folded, non_ascii),
+                sa.or_(sa.func.lower(sa.func.trim(stored)).in_(folded), non_ascii),
             )
             .order_by(members.c.member_id)
         )
@@ -384,14 +389,19 @@ class SqlSnapshotRepository:
         return RollSnapshot(_header(row), entries)
 
     def entry(self, ballot_id: str, version: int, member_id: str) -> SnapshotEntry | None:
-        row = self._c.execute(
+        return self.entries(ballot_id, version, [member_id]).get(member_id)
+
+    def entries(
+        self, ballot_id: str, version: int, member_ids: Collection[str]
+    ) -> Mapping[str, SnapshotEntry]:
+        rows = self._c.execute(
             sa.select(roll_entries).where(
                 roll_entries.c.ballot_id == ballot_id,
                 roll_entries.c.version == version,
-                roll_entries.c.member_id == member_id,
+                roll_entries.c.member_id.in_(list(member_ids)),
             )
-        ).one_or_none()
-        return None if row is None else _entry(row)
+        )
+        return {row.member_id: _entry(row) for row in rows}
 
     def headers(self, organisation_id: str) -> Sequence[SnapshotHeader]:
         latest = (

@@ -7,6 +7,7 @@ rows are the server's short-lived sign-in state, shared by every server process.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -61,21 +62,28 @@ class SqlSignInCodeRepository:
         )
 
     def get(self, election_id: str, member_id: str) -> SignInCode | None:
-        row = self._c.execute(
-            sa.select(sign_in_codes).where(_key(election_id, member_id))
-        ).one_or_none()
-        if row is None:
-            return None
-        return SignInCode(
-            row.election_id,
-            row.member_id,
-            row.code_hash,
-            row.salt,
-            datetime.fromisoformat(row.issued_at),
-            datetime.fromisoformat(row.expires_at),
-            row.failures,
-            bool(row.used),
+        return self.get_many(election_id, [member_id]).get(member_id)
+
+    def get_many(self, election_id: str, member_ids: Collection[str]) -> Mapping[str, SignInCode]:
+        rows = self._c.execute(
+            sa.select(sign_in_codes).where(
+                sign_in_codes.c.election_id == election_id,
+                sign_in_codes.c.member_id.in_(list(member_ids)),
+            )
         )
+        return {
+            row.member_id: SignInCode(
+                row.election_id,
+                row.member_id,
+                row.code_hash,
+                row.salt,
+                datetime.fromisoformat(row.issued_at),
+                datetime.fromisoformat(row.expires_at),
+                row.failures,
+                bool(row.used),
+            )
+            for row in rows
+        }
 
     def count_failure(self, election_id: str, member_id: str) -> None:
         self._c.execute(
@@ -85,6 +93,14 @@ class SqlSignInCodeRepository:
         )
 
     def mark_used(self, election_id: str, member_id: str) -> None:
+        self.mark_used_many(election_id, [member_id])
+
+    def mark_used_many(self, election_id: str, member_ids: Collection[str]) -> None:
         self._c.execute(
-            sign_in_codes.update().where(_key(election_id, member_id)).values(used=True)
+            sign_in_codes.update()
+            .where(
+                sign_in_codes.c.election_id == election_id,
+                sign_in_codes.c.member_id.in_(list(member_ids)),
+            )
+            .values(used=True)
         )

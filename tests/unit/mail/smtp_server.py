@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -37,6 +39,10 @@ class Inbox:
     later: dict[str, int] = field(default_factory=dict)
     """address -> how many times to answer 451 (try again later) before accepting."""
     logins: list[tuple[str, str]] = field(default_factory=list)
+    peers: list[object] = field(default_factory=list)
+    """The client end (address, port) of each accepted message's connection."""
+    gate: threading.Event | None = None
+    """While set to an unset event, DATA waits for it (a slow mail server)."""
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -50,6 +56,9 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        while self.gate is not None and not self.gate.is_set():
+            await asyncio.sleep(0.01)
+        self.peers.append(session.peer)
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))

@@ -58,7 +58,7 @@ def waiting(
     member, email = who
     ballot = ballot or ballot_of(served, member)
     admission = _CodeAdmission(served.services.booth, ELECTION, email, code, None, ADDRESS)
-    return TogetherCast(admission, ballot, verified_ahead(ELECTION, ballot))
+    return TogetherCast(admission, ballot, verified_ahead(ELECTION, ballot), email)
 
 
 def write(served: ServedElection, casts: Sequence[TogetherCast]) -> list[Outcome]:

@@ -93,7 +93,7 @@ class _CodeAdmission:
                  member_id: str | None, address: str) -> None:  # fmt: skip
         self._booth = booth
         self._election_id = election_id
-        self._email = email
+        self.email = email
         self._code = code
         self._member_id = member_id
         self._address = address
@@ -103,7 +103,7 @@ class _CodeAdmission:
     def admit(self, uow: ElectionUnitOfWork) -> tuple[Principal, bool]:
         work = cast(BoothUnitOfWork, uow)  # the store's one unit of work has every repository
         admitted = self._booth.sign_in.admit(
-            work, self._election_id, self._email, self._code, self._member_id
+            work, self._election_id, self.email, self._code, self._member_id
         )
         if admitted is None:
             raise _NotAdmittedError
@@ -149,7 +149,8 @@ class BoothCasting:
         if self.group is None:
             return None
         checked = verified_ahead(election_id, ballot)
-        outcome = self.group.submit(election_id, TogetherCast(admission, ballot, checked))
+        together = TogetherCast(admission, ballot, checked, admission.email)
+        outcome = self.group.submit(election_id, together)
         if isinstance(outcome, _OverLimitError):
             raise outcome.refusal  # counted in the batch
         if isinstance(outcome, Exception):

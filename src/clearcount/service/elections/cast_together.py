@@ -16,6 +16,10 @@ were checked ahead, outside any lock (`verified_ahead`). In one transaction it:
 5. writes each cast that is still in: the binding, the Ballot event, the register's line, the
    code used up (`Admission.stored`); and commits once, durably.
 
+Each step runs the code a cast alone runs, over a `BatchWork` (service.elections.batch_work)
+that reads for every cast of the batch in one query per kind and makes each kind of write in
+one statement.
+
 A cast that any step would refuse, or that needs more than the common path - a re-send, a
 second cast of one member or credential in the batch, an election not open - is left out with
 nothing written for it (outcome None), and its request thread casts it alone afterwards
@@ -27,7 +31,7 @@ or not known whether the commit landed: cast again).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from clearcount.core.errors import ClearcountError
@@ -37,9 +41,10 @@ from clearcount.record import codec
 from clearcount.record.chain import Event
 from clearcount.record.events import Ballot
 from clearcount.service.authorisation import Principal, authorise
+from clearcount.service.elections.batch_work import BatchWork
 from clearcount.service.elections.casting import Admission, CastReceipt, receipt_of, storage_words
-from clearcount.service.elections.credential_binding import bound_to, write_binding
-from clearcount.service.elections.ports import ElectionUnitOfWork, ElectionUnitOfWorkFactory
+from clearcount.service.elections.credential_binding import bound_to, credential_key, write_binding
+from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.elections.records import (
     PAPER_CHANNELS,
     RegisterMark,
@@ -47,6 +52,7 @@ from clearcount.service.elections.records import (
     register_day,
 )
 from clearcount.service.elections.register import require_eligible
+from clearcount.service.elections.sign_in import SignInUnitOfWork
 from clearcount.service.elections.state import (
     ChainTail,
     board_of,
@@ -68,6 +74,8 @@ class TogetherCast:
     admission: Admission
     ballot: Ballot
     checked: Election | None
+    email: str
+    """The address the code was mailed to: the batch reads every cast's members at once."""
 
 
 _STORAGE = (StorageUnavailableError, CommitUncertainError)
@@ -91,7 +99,7 @@ class _Candidate:
 class CastTogether:
     """Writes a batch of one election's booth casts (see the module's docstring)."""
 
-    def __init__(self, uow: ElectionUnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], SignInUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -99,22 +107,31 @@ class CastTogether:
         outcomes: list[Outcome] = [None] * len(casts)
         at = self._clock.now()
         with storage_words(), self._uow() as uow:
-            admitted = _admit(uow, casts)
+            batch = BatchWork(uow, election_id)
+            work = batch.work
+            ahead = work.elections.get(election_id)
+            if ahead is None:
+                return outcomes  # each alone gets the refusal's own words
+            batch.read_sign_in(ahead, [c.email for c in casts])
+            admitted = _admit(work, casts)
             if not admitted:
                 return outcomes
-            stored = require_election(uow, election_id, lock=True)
+            stored = require_election(work, election_id, lock=True)
             d = stored.definition
-            counts = uow.board.counts(election_id)
+            counts = work.board.counts(election_id)
             if counts.get("EndBallots") or not d.opens <= at < d.closes:
-                return outcomes  # each alone gets the refusal's own words
-            election = load_election(uow, election_id)
-            tail = tail_of(uow, election_id, counts)
+                return outcomes
+            election = load_election(work, election_id)
+            tail = tail_of(work, election_id, counts)
             credentials = [c.cast.ballot.credential.to_bytes() for c in admitted]
-            board = board_of(uow, election_id, election, counts, tail=tail,
+            hexed = [c.hex() for c in credentials]
+            batch.read_checks([c.voter.name for c in admitted], hexed,
+                              [credential_key(election_id, c) for c in hexed])  # fmt: skip
+            board = board_of(work, election_id, election, counts, tail=tail,
                              credentials=credentials)  # fmt: skip
             accepted: list[_Candidate] = []
             for candidate in admitted:
-                if not _passes(uow, stored, candidate):
+                if not _passes(work, stored, candidate):
                     continue
                 cast = candidate.cast
                 proofs = election is not cast.checked  # else checked ahead, against this one
@@ -123,7 +140,7 @@ class CastTogether:
                 except ClearcountError:
                     continue  # refused: alone, it is refused in the board's words
                 try:
-                    cast.admission.locked(uow, stored)
+                    cast.admission.locked(work, stored)
                 except _STORAGE:
                     raise
                 except Exception as refused:  # over the limit (booth_cast): counted, refused
@@ -131,13 +148,11 @@ class CastTogether:
                     continue
                 board, tail, candidate.event = next_board, ChainTail(len(tail) + 1, event), event
                 accepted.append(candidate)
-            if not accepted:
-                uow.commit()  # the refusals' counts against the limit
-                return outcomes
             day = register_day(at)
             for candidate in accepted:
-                _write(uow, election_id, candidate, day)
-            uow.commit()
+                _write(work, election_id, candidate, day)
+            batch.write()
+            uow.commit()  # the accepted casts, and the refusals' counts against the limit
         for candidate in accepted:
             assert candidate.event is not None
             receipt = receipt_of(election_id, candidate.event, at, candidate.online_before)

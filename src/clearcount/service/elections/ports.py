@@ -7,7 +7,7 @@ hash); the marked register is a separate repository with no link to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Protocol
 
 from clearcount.record.chain import Event
@@ -62,6 +62,10 @@ class BoardRepository(Protocol):
     """The election record's events (spec §10.2), append-only."""
 
     def append(self, election_id: str, event: Event) -> None: ...
+    def append_many(self, election_id: str, events: Sequence[Event]) -> None:
+        """`append` for consecutive events in one go (a batch of casts)."""
+        ...
+
     def last(self, election_id: str, kind: str | None = None) -> Event | None: ...
     def counts(self, election_id: str) -> Mapping[str, int]:
         """Number of events of each kind on the record."""
@@ -89,9 +93,19 @@ class BoardRepository(Protocol):
         """The Ballot events under one public credential (hex), in record order."""
         ...
 
+    def ballots_of_many(
+        self, election_id: str, credentials: Collection[str]
+    ) -> Mapping[str, Sequence[Event]]:
+        """`ballots_of` for several credentials in one query (absent: none)."""
+        ...
+
     def is_cancelled(self, election_id: str, credential: str) -> bool:
         """Whether a PaperBatch event cancelled this public credential (hex), spec §11.6: one
         indexed lookup, kept by `append`."""
+        ...
+
+    def cancelled_among(self, election_id: str, credentials: Collection[str]) -> frozenset[str]:
+        """Which of these public credentials (hex) a PaperBatch event cancelled."""
         ...
 
     def cancelled(self, election_id: str) -> frozenset[str]:
@@ -103,7 +117,14 @@ class RegisterRepository(Protocol):
     """The marked register, append-only, apart from the ballots."""
 
     def add(self, mark: RegisterMark) -> None: ...
+    def add_many(self, marks: Sequence[RegisterMark]) -> None: ...
     def for_member(self, election_id: str, member_id: str) -> Sequence[RegisterMark]: ...
+    def for_members(
+        self, election_id: str, member_ids: Collection[str]
+    ) -> Mapping[str, Sequence[RegisterMark]]:
+        """`for_member` for several members in one query (absent: no line)."""
+        ...
+
     def list(self, election_id: str) -> Sequence[RegisterMark]: ...
 
 
@@ -114,7 +135,14 @@ class CredentialBindingRepository(Protocol):
         """The member key bound to this credential key, or None if it was never used."""
         ...
 
+    def bound_many(self, election_id: str, credential_keys: Collection[str]) -> Mapping[str, str]:
+        """`bound` for several credential keys in one query (absent: never used)."""
+        ...
+
     def bind(self, election_id: str, credential_key: str, member_key: str) -> None: ...
+    def bind_many(self, election_id: str, keys: Mapping[str, str]) -> None:
+        """`bind` for several credential keys (to their member keys) in one statement."""
+        ...
 
 
 class AppealRepository(Protocol):

@@ -39,7 +39,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -106,8 +106,13 @@ class SignInCodeRepository(Protocol):
         ...
 
     def get(self, election_id: str, member_id: str) -> SignInCode | None: ...
+    def get_many(self, election_id: str, member_ids: Collection[str]) -> Mapping[str, SignInCode]:
+        """`get` for several members in one query (absent: no code)."""
+        ...
+
     def count_failure(self, election_id: str, member_id: str) -> None: ...
     def mark_used(self, election_id: str, member_id: str) -> None: ...
+    def mark_used_many(self, election_id: str, member_ids: Collection[str]) -> None: ...
 
 
 class SignInUnitOfWork(ElectionUnitOfWork, Protocol):

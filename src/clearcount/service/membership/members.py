@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -173,6 +173,11 @@ class MemberRepository(Protocol):
     def with_email(self, organisation_id: str, email: str) -> Sequence[Member]:
         """At least every member whose address equals `email` ignoring case (Unicode case
         folding) and surrounding spaces, perhaps more: the caller compares exactly."""
+        ...
+
+    def with_emails(self, organisation_id: str, emails: Collection[str]) -> Sequence[Member]:
+        """`with_email` for several addresses in one query: at least every member whose
+        address is any of them."""
         ...
 
     def ids(self, organisation_id: str) -> Sequence[str]:

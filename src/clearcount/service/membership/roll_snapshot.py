@@ -13,7 +13,7 @@ audit events (`members.write_member`); refreezing makes a new version and audits
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -161,6 +161,12 @@ class SnapshotRepository(Protocol):
     def get(self, ballot_id: str, version: int | None = None) -> RollSnapshot | None: ...
     def entry(self, ballot_id: str, version: int, member_id: str) -> SnapshotEntry | None:
         """One member's entry of a stored snapshot (None: not on that roll)."""
+        ...
+
+    def entries(
+        self, ballot_id: str, version: int, member_ids: Collection[str]
+    ) -> Mapping[str, SnapshotEntry]:
+        """`entry` for several members in one query (absent: not on that roll)."""
         ...
 
     def headers(self, organisation_id: str) -> Sequence[SnapshotHeader]:
