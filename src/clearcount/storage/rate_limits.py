@@ -3,10 +3,14 @@
 
 `hit` is one statement on both databases, INSERT ... ON CONFLICT DO UPDATE SET hits = hits + 1
 RETURNING hits (SQLite 3.35+, PostgreSQL 9.5+): the increment and the read are atomic, so
-concurrent processes each see their own count. Not part of any record and not append-only.
+concurrent processes each see their own count. `hit_many` does the same for several windows
+(a batch of casts) in one statement, each incremented by its number of hits. Not part of
+any record and not append-only.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,16 +36,20 @@ class SqlRateLimitRepository:
         self._c = connection
 
     def hit(self, bucket: str, window_start: int, window_end: int) -> int:
+        return self.hit_many({bucket: (window_start, window_end, 1)})[bucket]
+
+    def hit_many(self, windows: Mapping[str, tuple[int, int, int]]) -> Mapping[str, int]:
         dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(rate_limit_windows).values(
-            bucket=bucket, window_start=window_start, window_end=window_end, hits=1
-        )
+        rows = [
+            {"bucket": bucket, "window_start": start, "window_end": end, "hits": hits}
+            for bucket, (start, end, hits) in sorted(windows.items())  # one lock order
+        ]
+        insert = dialect.insert(rate_limit_windows).values(rows)
         statement = insert.on_conflict_do_update(
             index_elements=["bucket", "window_start"],
-            set_={"hits": rate_limit_windows.c.hits + 1},
-        ).returning(rate_limit_windows.c.hits)
-        hits: int = self._c.execute(statement).scalar_one()
-        return hits
+            set_={"hits": rate_limit_windows.c.hits + insert.excluded.hits},
+        ).returning(rate_limit_windows.c.bucket, rate_limit_windows.c.hits)
+        return {str(bucket): int(hits) for bucket, hits in self._c.execute(statement)}
 
     def expire(self, now: int) -> None:
         self._c.execute(rate_limit_windows.delete().where(rate_limit_windows.c.window_end <= now))

@@ -5,11 +5,14 @@ address from the settings."""
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.unit.service.world import FixedClock
 
 from clearcount.bootstrap.config import load_config
@@ -136,3 +139,38 @@ def test_the_clock_s_window_boundaries_are_whole_windows(store: SqlStore) -> Non
     service.hit("login", "a")
     clock.advance(seconds=1)  # the next minute: a new window
     service.hit("login", "a")
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    before=st.lists(st.sampled_from("abc"), max_size=6),
+    batch=st.lists(st.sampled_from("abc"), min_size=1, max_size=10),
+    allowed=st.integers(1, 4),
+)
+def test_a_batch_is_counted_exactly_as_its_requests_one_by_one(
+    store: SqlStore, before: list[str], batch: list[str], allowed: int
+) -> None:
+    """`count_many` (a batch of casts, one statement) refuses the same requests, with the same
+    retry-after, as `count_in` request by request, whatever was counted before."""
+    run = uuid.uuid4().hex
+    clock = FixedClock(START + timedelta(seconds=len(before)))
+    service = RateLimitService(store.unit_of_work, clock, RateLimits(cast=Limit(allowed, 600)))
+    for way in ("alone", "together"):
+        for address in before:
+            hits(service, "cast", f"{run}-{way}-{address}", 1)
+    alone = []
+    for address in batch:
+        with store.unit_of_work() as uow:
+            alone.append(service.count_in(uow, "cast", f"{run}-alone-{address}"))
+            uow.commit()
+    with store.unit_of_work() as uow:
+        together = service.count_many(uow, "cast", [f"{run}-together-{a}" for a in batch])
+        uow.commit()
+    assert [None if r is None else r.retry_after for r in together] == [
+        None if r is None else r.retry_after for r in alone
+    ]
+    for address in "abc":  # and the windows hold the same counts afterwards
+        assert hits(service, "cast", f"{run}-alone-{address}", 5) == hits(
+            service, "cast", f"{run}-together-{address}", 5
+        )

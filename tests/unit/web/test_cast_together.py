@@ -52,12 +52,16 @@ def ballot_of(served: ServedElection, member: str, chair: int = 0) -> Ballot:
 
 
 def waiting(
-    served: ServedElection, who: tuple[str, str], code: str, ballot: Ballot | None = None
+    served: ServedElection,
+    who: tuple[str, str],
+    code: str,
+    ballot: Ballot | None = None,
+    address: str = ADDRESS,
 ) -> TogetherCast:
     """A booth cast as the request thread hands it to the batch (its proofs checked ahead)."""
     member, email = who
     ballot = ballot or ballot_of(served, member)
-    admission = _CodeAdmission(served.services.booth, ELECTION, email, code, None, ADDRESS)
+    admission = _CodeAdmission(served.services.booth, ELECTION, email, code, None, address)
     return TogetherCast(admission, ballot, verified_ahead(ELECTION, ballot), email)
 
 
@@ -148,19 +152,47 @@ def test_a_resent_ballot_in_a_batch_is_answered_alone_with_its_receipt(
     assert len(ballots_on_board(served)) == 1
 
 
+@pytest.mark.parametrize("counted", ["each alone", "in one statement"])
 def test_an_address_over_its_limit_is_refused_in_the_batch_and_counted(
+    served: ServedElection, counted: str
+) -> None:
+    served.services.rate_limits.limits = RateLimits(cast=Limit(2, 600))
+    people = (LEE, MO, NAT)
+    casts = [waiting(served, who, code_for(served, who[1])) for who in people]
+    booth = served.services.booth
+    count = booth._count if counted == "in one statement" else None
+    together = CastTogether(served.services.store.unit_of_work, served.clock)
+    first, second, third = together.write(ELECTION, casts, count)
+    assert isinstance(first, CastReceipt)
+    assert isinstance(second, CastReceipt)
+    assert isinstance(third, _OverLimitError)
+    assert isinstance(third.refusal, RateLimitedError)
+    board = ballots_on_board(served)
+    assert [e.hash for e in board] == [first.event_hash, second.event_hash]
+    assert casts[0].admission.title == casts[1].admission.title != ""  # type: ignore[attr-defined]
+    with pytest.raises(RateLimitedError):  # all three counted: a fourth is over too
+        served.services.booth.cast(ELECTION, QUIN[1], code_for(served, QUIN[1]), None,
+                                   ballot_of(served, QUIN[0]), ADDRESS)  # fmt: skip
+
+
+def test_the_casts_after_one_over_its_limit_are_chained_without_it(
     served: ServedElection,
 ) -> None:
     served.services.rate_limits.limits = RateLimits(cast=Limit(1, 600))
-    casts = [waiting(served, who, code_for(served, who[1])) for who in (LEE, MO)]
-    first, second = write(served, casts)
-    assert isinstance(first, CastReceipt)
-    assert isinstance(second, _OverLimitError)
-    assert isinstance(second.refusal, RateLimitedError)
-    assert len(ballots_on_board(served)) == 1
-    with pytest.raises(RateLimitedError):  # both counted: a third is over too
-        served.services.booth.cast(ELECTION, NAT[1], code_for(served, NAT[1]), None,
-                                   ballot_of(served, NAT[0]), ADDRESS)  # fmt: skip
+    casts = [
+        waiting(served, LEE, code_for(served, LEE[1])),
+        waiting(served, MO, code_for(served, MO[1])),  # the same address again: over
+        waiting(served, NAT, code_for(served, NAT[1]), address="198.51.100.9"),
+    ]
+    together = CastTogether(served.services.store.unit_of_work, served.clock)
+    lee, mo, nat = together.write(ELECTION, casts, served.services.booth._count)
+    assert isinstance(mo, _OverLimitError)
+    assert isinstance(lee, CastReceipt)
+    assert isinstance(nat, CastReceipt)
+    assert nat.seq == lee.seq + 1
+    board = ballots_on_board(served)
+    assert [e.hash for e in board] == [lee.event_hash, nat.event_hash]
+    assert board[1].prev == board[0].hash, "NAT's ballot chained to LEE's, not to MO's"
 
 
 def test_a_failed_commit_fails_every_cast_of_the_batch_and_stores_nothing(

@@ -32,7 +32,8 @@ cast alone afterwards, by the transaction described above.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn, Protocol, cast
 
@@ -40,6 +41,7 @@ from clearcount.record.events import Ballot
 from clearcount.service.authorisation import Principal
 from clearcount.service.elections.cast_together import CastTogether, TogetherCast
 from clearcount.service.elections.casting import (
+    Admission,
     CastingService,
     CastReceipt,
     parse_ballot,
@@ -96,7 +98,7 @@ class _CodeAdmission:
         self.email = email
         self._code = code
         self._member_id = member_id
-        self._address = address
+        self.address = address
         self.voter: Principal | None = None
         self.title = ""
 
@@ -112,7 +114,7 @@ class _CodeAdmission:
 
     def locked(self, uow: ElectionUnitOfWork, stored: StoredElection) -> None:
         work = cast(BoothUnitOfWork, uow)
-        refusal = self._booth.rate_limits.count_in(work, "cast", self._address)
+        refusal = self._booth.rate_limits.count_in(work, "cast", self.address)
         if refusal is not None:
             raise _OverLimitError(refusal)
         self.title = stored.definition.title
@@ -138,9 +140,22 @@ class BoothCasting:
         self.casting = casting
         self.sign_in = sign_in
         self.rate_limits = rate_limits
-        self.group = None if together is None else GroupCommit(together.write)
+        write = None if together is None else functools.partial(together.write, count=self._count)
+        self.group = None if write is None else GroupCommit(write)
         """Casts waiting at once written together (service.elections.cast_together); None:
         each alone."""
+
+    def _count(
+        self, uow: ElectionUnitOfWork, stored: StoredElection, admissions: Sequence[Admission]
+    ) -> list[Exception | None]:
+        """A batch's casts counted against the cast limit in one statement: `_CodeAdmission.
+        locked` for all of them, refused where over."""
+        codes = [cast(_CodeAdmission, a) for a in admissions]  # the booth's own, in its batches
+        for code in codes:
+            code.title = stored.definition.title
+        refusals = self.rate_limits.count_many(cast(BoothUnitOfWork, uow), "cast",
+                                               [c.address for c in codes])  # fmt: skip
+        return [None if r is None else _OverLimitError(r) for r in refusals]
 
     def _together(
         self, admission: _CodeAdmission, election_id: str, ballot: Ballot

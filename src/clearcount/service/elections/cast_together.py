@@ -11,8 +11,10 @@ were checked ahead, outside any lock (`verified_ahead`). In one transaction it:
 3. checks each cast as `CastingService.cast` does, reading only: eligible, no paper vote, not
    a re-send or a replay, its credential bound to no other member, accepted by the board
    (`protocol.board.cast`, chained after the batch's earlier casts);
-4. counts each cast that passed against its address's limit (`Admission.locked`: over the
-   limit, it is refused and stays counted, as alone);
+4. counts the casts that passed against their addresses' limits in one statement (`count`,
+   the booth's `RateLimitService.count_many`; each `Admission.locked` by default): one over
+   its limit is refused and stays counted, as alone, and the others are chained again
+   without it;
 5. writes each cast that is still in: the binding, the Ballot event, the register's line, the
    code used up (`Admission.stored`); and commits once, durably.
 
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 
 from clearcount.core.errors import ClearcountError
 from clearcount.protocol import board as bb
+from clearcount.protocol.board import Board
 from clearcount.protocol.context import Election
 from clearcount.record import codec
 from clearcount.record.chain import Event
@@ -81,6 +84,11 @@ class TogetherCast:
 _STORAGE = (StorageUnavailableError, CommitUncertainError)
 """The database failed: the whole batch fails (never taken for one cast's refusal)."""
 
+Counting = Callable[
+    [ElectionUnitOfWork, StoredElection, Sequence[Admission]], Sequence[Exception | None]
+]
+"""Counts the casts that passed against their limits, in one go: each its refusal or None."""
+
 Outcome = CastReceipt | Exception | None
 """The receipt; the refusal to raise (an address over its limit: counted); or None: not
 written, cast it alone."""
@@ -103,7 +111,12 @@ class CastTogether:
         self._uow = uow
         self._clock = clock
 
-    def write(self, election_id: str, casts: Sequence[TogetherCast]) -> list[Outcome]:
+    def write(
+        self, election_id: str, casts: Sequence[TogetherCast], count: Counting | None = None
+    ) -> list[Outcome]:
+        """Each cast's outcome; `count` counts the casts that passed every check against
+        their limits (each `Admission.locked` by default)."""
+        count = count or _each_locked
         outcomes: list[Outcome] = [None] * len(casts)
         at = self._clock.now()
         with storage_words(), self._uow() as uow:
@@ -129,25 +142,25 @@ class CastTogether:
                               [credential_key(election_id, c) for c in hexed])  # fmt: skip
             board = board_of(work, election_id, election, counts, tail=tail,
                              credentials=credentials)  # fmt: skip
-            accepted: list[_Candidate] = []
+            passing: list[_Candidate] = []
+            chained = (tail, board)
             for candidate in admitted:
                 if not _passes(work, stored, candidate):
                     continue
                 cast = candidate.cast
                 proofs = election is not cast.checked  # else checked ahead, against this one
                 try:
-                    next_board, event = bb.cast(tail, board, cast.ballot, check_proofs=proofs)
+                    board, candidate.event = bb.cast(tail, board, cast.ballot, check_proofs=proofs)
                 except ClearcountError:
                     continue  # refused: alone, it is refused in the board's words
-                try:
-                    cast.admission.locked(work, stored)
-                except _STORAGE:
-                    raise
-                except Exception as refused:  # over the limit (booth_cast): counted, refused
-                    outcomes[candidate.index] = refused
-                    continue
-                board, tail, candidate.event = next_board, ChainTail(len(tail) + 1, event), event
-                accepted.append(candidate)
+                tail = ChainTail(len(tail) + 1, candidate.event)
+                passing.append(candidate)
+            refusals = count(work, stored, [c.cast.admission for c in passing]) if passing else []
+            accepted = [c for c, refused in zip(passing, refusals, strict=True) if refused is None]
+            for candidate, refused in zip(passing, refusals, strict=True):
+                outcomes[candidate.index] = refused  # over the limit: counted, and refused
+            if len(accepted) < len(passing):
+                _chain(*chained, accepted)  # without the refused ones
             day = register_day(at)
             for candidate in accepted:
                 _write(work, election_id, candidate, day)
@@ -158,6 +171,31 @@ class CastTogether:
             receipt = receipt_of(election_id, candidate.event, at, candidate.online_before)
             outcomes[candidate.index] = receipt
         return outcomes
+
+
+def _each_locked(
+    uow: ElectionUnitOfWork, stored: StoredElection, admissions: Sequence[Admission]
+) -> list[Exception | None]:
+    """Each cast counted by its own `Admission.locked`: its refusal, or None."""
+    found: list[Exception | None] = []
+    for admission in admissions:
+        try:
+            admission.locked(uow, stored)
+        except _STORAGE:
+            raise
+        except Exception as refused:  # over the limit (booth_cast): counted, refused
+            found.append(refused)
+        else:
+            found.append(None)
+    return found
+
+
+def _chain(tail: ChainTail, board: Board, accepted: Sequence[_Candidate]) -> None:
+    """Chain the accepted casts' events again from the batch's first tail (their proofs and
+    the board's checks were passed already)."""
+    for candidate in accepted:
+        board, candidate.event = bb.cast(tail, board, candidate.cast.ballot, check_proofs=False)
+        tail = ChainTail(len(tail) + 1, candidate.event)
 
 
 def _admit(uow: ElectionUnitOfWork, casts: Sequence[TogetherCast]) -> list[_Candidate]:
