@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clearcount.core.canonical import canonical_json
 from clearcount.core.errors import RecordError
@@ -65,6 +65,9 @@ class Event:
     body: Mapping[str, object]
     prev: str
     spec_version: str = SPEC_VERSION
+    _hash: str | None = field(default=None, init=False, repr=False, compare=False)
+    """`hash`, once computed: a ballot's event is hashed for its successor's `prev`, the board
+    and the receipt, and each hash is a canonical encoding (issue 12)."""
 
     def document(self) -> dict[str, object]:
         return {
@@ -82,7 +85,10 @@ class Event:
     @property
     def hash(self) -> str:
         """SHA-256 of the canonical bytes, lowercase hex (spec §10.2)."""
-        return hashlib.sha256(self.encode()).hexdigest()
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hashlib.sha256(self.encode()).hexdigest())
+        assert self._hash is not None
+        return self._hash
 
 
 def next_event(chain: Sequence[Event], kind: str, body: Mapping[str, object]) -> Event:
@@ -91,7 +97,7 @@ def next_event(chain: Sequence[Event], kind: str, body: Mapping[str, object]) ->
         raise RecordError(f"unknown event type {kind!r}; expected one of {', '.join(EVENT_KINDS)}")
     prev = chain[-1].hash if chain else GENESIS
     event = Event(len(chain), kind, body, prev)
-    event.encode()  # refuse now, not at write time, a body that has no canonical form
+    _ = event.hash  # refuse now, not at write time, a body that has no canonical form
     return event
 
 

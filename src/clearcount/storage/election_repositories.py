@@ -8,6 +8,7 @@ BEGIN IMMEDIATE (storage.engine) serialises every writer already.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from collections import Counter
@@ -54,13 +55,16 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=64)
+def _definition(text: str) -> BallotDefinition:
+    """The definition stored as `text`, parsed once per process: every cast reads its
+    election, and a definition only changes as a new text (BallotDefinition is frozen)."""
+    return BallotDefinition.from_json(json.loads(text))
+
+
 def _election(row: sa.Row[Any]) -> StoredElection:
-    return StoredElection(
-        BallotDefinition.from_json(json.loads(row.definition)),
-        row.defined_by,
-        row.defined_at,
-        row.roll_version,
-    )
+    return StoredElection(_definition(row.definition), row.defined_by, row.defined_at,
+                          row.roll_version)  # fmt: skip
 
 
 class SqlElectionRepository:
