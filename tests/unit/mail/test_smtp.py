@@ -185,3 +185,22 @@ def test_bad_settings_are_named(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         settings(smtp_server, **changes)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Your vote has been cast: Ballot", "Your tracking code: ABCD\n" + "y" * 200 + "\n"),
+        ("Your sign-in code: Ballot", "Dear Siobhán Ó Briain,\n\n    123456\n"),
+        ("Pleidlais: Cangen Ŵyr", "Eich cod: 654321\n"),
+    ],
+)
+def test_what_is_sent_reads_back_exactly(smtp_server: SmtpServer, subject: str, body: str) -> None:
+    """ASCII headers take the light builder (compat32), others the default policy's; either
+    way a mail client reads back the very subject and body, long lines and accents too."""
+    SmtpMailer(settings(smtp_server)).send(MailMessage("lee@example.org", subject, body))
+    (got,) = smtp_server.inbox.received
+    assert got.message["Subject"] == subject
+    text = got.message.get_body(("plain",))
+    assert text is not None
+    assert text.get_content().replace("\r\n", "\n") == body  # as a mail client reads it

@@ -256,7 +256,7 @@ class BatchWork:
             uow.bindings.bind_many(election_id, self.bindings.made)
         if self.board.appended:
             uow.board.append_many(election_id, self.board.appended)
-        if self.register.added:
-            uow.register.add_many(self.register.added)
+        if self.register.added:  # in member order: a line's place says nothing of its cast's
+            uow.register.add_many(sorted(self.register.added, key=lambda m: m.member_id))
         if self.sign_in_codes.used:
             uow.sign_in_codes.mark_used_many(election_id, self.sign_in_codes.used)
