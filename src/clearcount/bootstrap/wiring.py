@@ -82,6 +82,11 @@ class Services:
     booth_mail: Mailer | None = None
     """The booth's codes and receipts: the configured SMTP server's, queued (mail.queue)."""
 
+    @property
+    def booth_mail_queued(self) -> bool:
+        """Whether the booth's `send` only queues (then it may be called before answering)."""
+        return isinstance(self.booth_mail, MailQueue)
+
     def close(self) -> None:
         """Send the queued mail, then release the database connections."""
         if isinstance(self.booth_mail, MailQueue):

@@ -91,6 +91,15 @@ class Event:
         return self._hash
 
 
+def stored_head(seq: int, kind: str, stored_hash: str) -> Event:
+    """A stored chain's last event as its columns give it, to append after (`next_event` reads
+    only its hash): the body is not loaded (empty) and `hash` is the stored one, so parsing a
+    ballot's document per append is saved (issue 12). Never encode, store or check it."""
+    head = Event(seq, kind, {}, "")
+    object.__setattr__(head, "_hash", stored_hash)
+    return head
+
+
 def next_event(chain: Sequence[Event], kind: str, body: Mapping[str, object]) -> Event:
     """The event that extends `chain` with `body`; the chain itself is not changed."""
     if kind not in EVENT_KINDS:

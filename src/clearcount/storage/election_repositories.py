@@ -202,6 +202,16 @@ class SqlBoardRepository:
         ).scalar_one_or_none()
         return None if document is None else _event(document)
 
+    def last_head(self, election_id: str) -> tuple[int, str, str] | None:
+        query = (
+            sa.select(record_events.c.seq, record_events.c.kind, record_events.c.hash)
+            .where(record_events.c.election_id == election_id)
+            .order_by(record_events.c.seq.desc())
+            .limit(1)
+        )
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else (int(row.seq), str(row.kind), str(row.hash))
+
     def counts(self, election_id: str) -> Mapping[str, int]:
         rows = self._c.execute(
             sa.select(record_event_counts.c.kind, record_event_counts.c.events).where(

@@ -15,7 +15,7 @@ from clearcount.core.errors import ClearcountError
 from clearcount.core.suggest import no_such
 from clearcount.protocol.board import Board
 from clearcount.protocol.context import Election, read_election
-from clearcount.record.chain import GENESIS, Event
+from clearcount.record.chain import GENESIS, Event, stored_head
 from clearcount.service.elections.ports import ElectionUnitOfWork
 from clearcount.service.elections.records import StoredElection
 from clearcount.service.errors import ElectionStateError, NotFoundError
@@ -138,8 +138,11 @@ class ChainTail(Sequence[Event]):
 
 
 def tail_of(uow: ElectionUnitOfWork, election_id: str, counts: Mapping[str, int]) -> ChainTail:
+    """The chain's length and its last event's seq, kind and stored hash, which is all an
+    append reads (`record.chain.stored_head`: the document is not read and parsed)."""
     total = sum(counts.values())
-    return ChainTail(total, uow.board.last(election_id) if total else None)
+    head = uow.board.last_head(election_id) if total else None
+    return ChainTail(total, None if head is None else stored_head(*head))
 
 
 def full_chain(uow: ElectionUnitOfWork, election_id: str) -> list[Event]:

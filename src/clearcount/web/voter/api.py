@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from clearcount.bootstrap import Services
 from clearcount.core.json_text import load_json
 from clearcount.service.authorisation import Principal, Role
+from clearcount.service.elections.booth_cast import BoothCast
 from clearcount.service.elections.casting import CastReceipt
 from clearcount.web.api.roles import ERROR, Endpoint, link
 from clearcount.web.errors import ApiError
@@ -91,8 +92,8 @@ def _object(document: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return value
 
 
-def _later(function: Callable[..., object], *args: object) -> BackgroundTask:
-    """Run `function` after the response has gone; a failure is logged, never shown."""
+def _logged(function: Callable[..., object], *args: object) -> Callable[[], None]:
+    """`function(*args)` whose failure is logged, never shown (a mail, say)."""
 
     def run() -> None:
         try:
@@ -100,7 +101,12 @@ def _later(function: Callable[..., object], *args: object) -> BackgroundTask:
         except Exception:
             _log.exception("background %s failed", getattr(function, "__name__", function))
 
-    return BackgroundTask(run)
+    return run
+
+
+def _later(function: Callable[..., object], *args: object) -> BackgroundTask:
+    """Run `function(*args)` after the response has gone; a failure is logged, never shown."""
+    return BackgroundTask(_logged(function, *args))
 
 
 async def _post(request: Request, limiter: str | None) -> tuple[str, Mapping[str, Any], Services]:
@@ -159,13 +165,21 @@ async def cast(request: Request) -> Response:
     member_id = _text(document, "member_id", required=False).strip() or None
     ballot = _object(document, "ballot")
     address = client_address(request)
-    done = await run_in_threadpool(
-        services.booth.cast, election_id, email, code, member_id, ballot, address
-    )
-    receipt = done.receipt
     board = f"{str(request.base_url).rstrip('/')}/e/{election_id}/board"
+    queued = services.booth_mail_queued
+
+    def cast_and_queue() -> BoothCast:
+        """The cast, and its receipt queued in the same thread (no second hand-over)."""
+        done = services.booth.cast(election_id, email, code, member_id, ballot, address)
+        if queued:  # only put in the mail queue: no need to wait for the answer to go
+            lines = _receipt_lines(done.receipt, board)
+            _logged(services.sign_in.mail_receipt, email, done.title, lines)()
+        return done
+
+    done = await run_in_threadpool(cast_and_queue)
+    receipt = done.receipt
     lines = _receipt_lines(receipt, board)
-    task = _later(services.sign_in.mail_receipt, email, done.title, lines)
+    task = None if queued else _later(services.sign_in.mail_receipt, email, done.title, lines)
     body = {
         "tracking_code": receipt.tracking_code,
         "event_hash": receipt.event_hash,
