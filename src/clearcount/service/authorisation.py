@@ -114,6 +114,7 @@ POLICY: Mapping[str, frozenset[Role]] = {
     "sign_in.admit": PUBLIC,
     "sign_in.use_up": PUBLIC,
     "rate_limits.count_in": PUBLIC,
+    "rate_limits.count_many": PUBLIC,
     "booth.cast": PUBLIC,
     "paper.enter": frozenset({_TE}),
     "paper.submit": frozenset({_TE}),

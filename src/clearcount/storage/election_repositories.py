@@ -67,6 +67,67 @@ def _election(row: sa.Row[Any]) -> StoredElection:
                           row.roll_version)  # fmt: skip
 
 
+def _among(column: sa.Column[Any], name: str) -> sa.ColumnElement[bool]:
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+# A cast's statements, built once (issue 12): building a statement per call cost more CPU than
+# running it. Each takes its values as bound parameters.
+_ELECTION = sa.select(elections).where(elections.c.election_id == sa.bindparam("e"))
+_ELECTION_LOCKED = _ELECTION.with_for_update(key_share=True)
+"""FOR NO KEY UPDATE: writers to the record queue on it, but rows that only refer to the
+election (a sign-in code's foreign key takes FOR KEY SHARE) do not wait."""
+_COUNTS = sa.select(record_event_counts.c.kind, record_event_counts.c.events).where(
+    record_event_counts.c.election_id == sa.bindparam("e")
+)
+_HEAD = (
+    sa.select(record_events.c.seq, record_events.c.kind, record_events.c.hash)
+    .where(record_events.c.election_id == sa.bindparam("e"))
+    .order_by(record_events.c.seq.desc())
+    .limit(1)
+)
+_KINDS_AND_HASHES = (
+    sa.select(record_events.c.kind, record_events.c.hash)
+    .where(record_events.c.election_id == sa.bindparam("e"), _among(record_events.c.kind, "k"))
+    .order_by(record_events.c.seq)
+)
+_BALLOTS_OF = (
+    sa.select(record_events.c.credential, record_events.c.document)
+    .where(
+        record_events.c.election_id == sa.bindparam("e"),
+        _among(record_events.c.credential, "c"),
+    )
+    .order_by(record_events.c.seq)
+)
+_CANCELLED_AMONG = sa.select(cancelled_credentials.c.credential).where(
+    cancelled_credentials.c.election_id == sa.bindparam("e"),
+    _among(cancelled_credentials.c.credential, "c"),
+)
+_MARK_ORDER = (marked_register.c.member_id, marked_register.c.day, marked_register.c.channel)
+"""Lines come back by member, day and channel: never in the order they were written."""
+_MARKS_OF = (
+    sa.select(marked_register)
+    .where(
+        marked_register.c.election_id == sa.bindparam("e"),
+        _among(marked_register.c.member_id, "m"),
+    )
+    .order_by(*_MARK_ORDER)
+)
+_BOUND = sa.select(credential_bindings.c.credential_key, credential_bindings.c.member_key).where(
+    credential_bindings.c.election_id == sa.bindparam("e"),
+    _among(credential_bindings.c.credential_key, "k"),
+)
+_COUNT_UP = {
+    dialect.dialect.name: dialect.insert(record_event_counts)
+    .values(election_id=sa.bindparam("e"), kind=sa.bindparam("kind"), events=sa.bindparam("n"))
+    .on_conflict_do_update(
+        index_elements=["election_id", "kind"],
+        set_={"events": record_event_counts.c.events + sa.bindparam("n")},
+    )
+    for dialect in (postgresql, sqlite)
+}
+
+
 class SqlElectionRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
@@ -85,12 +146,9 @@ class SqlElectionRepository:
         )
 
     def get(self, election_id: str, *, lock: bool = False) -> StoredElection | None:
-        query = sa.select(elections).where(elections.c.election_id == election_id)
-        if lock and self._c.dialect.name == "postgresql":
-            # FOR NO KEY UPDATE: writers to the record queue on it, but rows that only refer
-            # to the election (a sign-in code's foreign key takes FOR KEY SHARE) do not wait
-            query = query.with_for_update(key_share=True)
-        row = self._c.execute(query).one_or_none()
+        locked = lock and self._c.dialect.name == "postgresql"
+        query = _ELECTION_LOCKED if locked else _ELECTION
+        row = self._c.execute(query, {"e": election_id}).one_or_none()
         return None if row is None else _election(row)
 
     def replace_definition(self, definition: BallotDefinition) -> None:
@@ -153,17 +211,9 @@ class SqlBoardRepository:
         for event in events:
             if event.kind == "PaperBatch":
                 self._cancel(election_id, event)
-        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
+        count_up = _COUNT_UP[self._c.dialect.name]
         for kind, n in Counter(event.kind for event in events).items():
-            count = dialect.insert(record_event_counts).values(
-                election_id=election_id, kind=kind, events=n
-            )
-            self._c.execute(
-                count.on_conflict_do_update(
-                    index_elements=["election_id", "kind"],
-                    set_={"events": record_event_counts.c.events + count.excluded.events},
-                )
-            )
+            self._c.execute(count_up, {"e": election_id, "kind": kind, "n": n})
 
     def _cancel(self, election_id: str, event: Event) -> None:
         credentials = event.body.get("cancelled_credentials")
@@ -179,11 +229,8 @@ class SqlBoardRepository:
         return bool(self.cancelled_among(election_id, [credential]))
 
     def cancelled_among(self, election_id: str, credentials: Collection[str]) -> frozenset[str]:
-        query = sa.select(cancelled_credentials.c.credential).where(
-            cancelled_credentials.c.election_id == election_id,
-            cancelled_credentials.c.credential.in_(list(credentials)),
-        )
-        return frozenset(str(c) for c in self._c.execute(query).scalars())
+        found = self._c.execute(_CANCELLED_AMONG, {"e": election_id, "c": list(credentials)})
+        return frozenset(str(c) for c in found.scalars())
 
     def cancelled(self, election_id: str) -> frozenset[str]:
         query = sa.select(cancelled_credentials.c.credential).where(
@@ -203,21 +250,11 @@ class SqlBoardRepository:
         return None if document is None else _event(document)
 
     def last_head(self, election_id: str) -> tuple[int, str, str] | None:
-        query = (
-            sa.select(record_events.c.seq, record_events.c.kind, record_events.c.hash)
-            .where(record_events.c.election_id == election_id)
-            .order_by(record_events.c.seq.desc())
-            .limit(1)
-        )
-        row = self._c.execute(query).one_or_none()
+        row = self._c.execute(_HEAD, {"e": election_id}).one_or_none()
         return None if row is None else (int(row.seq), str(row.kind), str(row.hash))
 
     def counts(self, election_id: str) -> Mapping[str, int]:
-        rows = self._c.execute(
-            sa.select(record_event_counts.c.kind, record_event_counts.c.events).where(
-                record_event_counts.c.election_id == election_id
-            )
-        )
+        rows = self._c.execute(_COUNTS, {"e": election_id})
         return {kind: int(n) for kind, n in rows}
 
     def events(self, election_id: str, kinds: Sequence[str] | None = None) -> Sequence[Event]:
@@ -229,11 +266,7 @@ class SqlBoardRepository:
         return [_event(d) for d in self._c.execute(query.order_by(record_events.c.seq)).scalars()]
 
     def kinds_and_hashes(self, election_id: str, kinds: Sequence[str]) -> Sequence[tuple[str, str]]:
-        rows = self._c.execute(
-            sa.select(record_events.c.kind, record_events.c.hash)
-            .where(record_events.c.election_id == election_id, record_events.c.kind.in_(kinds))
-            .order_by(record_events.c.seq)
-        )
+        rows = self._c.execute(_KINDS_AND_HASHES, {"e": election_id, "k": list(kinds)})
         return [(str(kind), str(h)) for kind, h in rows]
 
     def by_hash_prefix(self, election_id: str, prefix: str) -> Sequence[Event]:
@@ -267,22 +300,15 @@ class SqlBoardRepository:
     def ballots_of_many(
         self, election_id: str, credentials: Collection[str]
     ) -> Mapping[str, Sequence[Event]]:
-        query = sa.select(record_events.c.credential, record_events.c.document).where(
-            record_events.c.election_id == election_id,
-            record_events.c.credential.in_(list(credentials)),
-        )
         found: dict[str, list[Event]] = {}
-        for credential, document in self._c.execute(query.order_by(record_events.c.seq)):
+        rows = self._c.execute(_BALLOTS_OF, {"e": election_id, "c": list(credentials)})
+        for credential, document in rows:
             found.setdefault(str(credential), []).append(_event(document))
         return found
 
 
 def _mark(r: sa.Row[Any]) -> RegisterMark:
     return RegisterMark(r.election_id, r.member_id, r.channel, r.day, r.recorded_by)
-
-
-_MARK_ORDER = (marked_register.c.member_id, marked_register.c.day, marked_register.c.channel)
-"""Lines come back by member, day and channel: never in the order they were written."""
 
 
 class SqlRegisterRepository:
@@ -315,14 +341,7 @@ class SqlRegisterRepository:
     def for_members(
         self, election_id: str, member_ids: Collection[str]
     ) -> Mapping[str, Sequence[RegisterMark]]:
-        rows = self._c.execute(
-            sa.select(marked_register)
-            .where(
-                marked_register.c.election_id == election_id,
-                marked_register.c.member_id.in_(list(member_ids)),
-            )
-            .order_by(*_MARK_ORDER)
-        )
+        rows = self._c.execute(_MARKS_OF, {"e": election_id, "m": list(member_ids)})
         found: dict[str, list[RegisterMark]] = {}
         for row in rows:
             found.setdefault(row.member_id, []).append(_mark(row))
@@ -345,12 +364,7 @@ class SqlCredentialBindingRepository:
         return self.bound_many(election_id, [credential_key]).get(credential_key)
 
     def bound_many(self, election_id: str, credential_keys: Collection[str]) -> Mapping[str, str]:
-        rows = self._c.execute(
-            sa.select(credential_bindings.c.credential_key, credential_bindings.c.member_key).where(
-                credential_bindings.c.election_id == election_id,
-                credential_bindings.c.credential_key.in_(list(credential_keys)),
-            )
-        )
+        rows = self._c.execute(_BOUND, {"e": election_id, "k": list(credential_keys)})
         return {str(key): str(member) for key, member in rows}
 
     def bind(self, election_id: str, credential_key: str, member_key: str) -> None:

@@ -3,8 +3,8 @@
 
 `hit` is one statement on both databases, INSERT ... ON CONFLICT DO UPDATE SET hits = hits + 1
 RETURNING hits (SQLite 3.35+, PostgreSQL 9.5+): the increment and the read are atomic, so
-concurrent processes each see their own count. `hit_many` does the same for several windows
-(a batch of casts) in one statement, each incremented by its number of hits. Not part of
+concurrent processes each see their own count. `hit_many` counts several hits of a window
+(a batch of casts) with one such statement per window. Not part of
 any record and not append-only.
 """
 
@@ -31,6 +31,24 @@ rate_limit_windows = sa.Table(
 )
 
 
+_HIT = {
+    dialect.dialect.name: dialect.insert(rate_limit_windows)
+    .values(
+        bucket=sa.bindparam("b"),
+        window_start=sa.bindparam("s"),
+        window_end=sa.bindparam("e"),
+        hits=sa.bindparam("h"),
+    )
+    .on_conflict_do_update(
+        index_elements=["bucket", "window_start"],
+        set_={"hits": rate_limit_windows.c.hits + sa.bindparam("h")},
+    )
+    .returning(rate_limit_windows.c.hits)
+    for dialect in (postgresql, sqlite)
+}
+"""Built once per dialect: building it cost more than running it (issue 12)."""
+
+
 class SqlRateLimitRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
@@ -39,17 +57,12 @@ class SqlRateLimitRepository:
         return self.hit_many({bucket: (window_start, window_end, 1)})[bucket]
 
     def hit_many(self, windows: Mapping[str, tuple[int, int, int]]) -> Mapping[str, int]:
-        dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
-        rows = [
-            {"bucket": bucket, "window_start": start, "window_end": end, "hits": hits}
-            for bucket, (start, end, hits) in sorted(windows.items())  # one lock order
-        ]
-        insert = dialect.insert(rate_limit_windows).values(rows)
-        statement = insert.on_conflict_do_update(
-            index_elements=["bucket", "window_start"],
-            set_={"hits": rate_limit_windows.c.hits + insert.excluded.hits},
-        ).returning(rate_limit_windows.c.bucket, rate_limit_windows.c.hits)
-        return {str(bucket): int(hits) for bucket, hits in self._c.execute(statement)}
+        statement = _HIT[self._c.dialect.name]
+        found = {}
+        for bucket, (start, end, hits) in sorted(windows.items()):  # one lock order
+            values = {"b": bucket, "s": start, "e": end, "h": hits}
+            found[bucket] = int(self._c.execute(statement, values).scalar_one())
+        return found
 
     def expire(self, now: int) -> None:
         self._c.execute(rate_limit_windows.delete().where(rate_limit_windows.c.window_end <= now))

@@ -145,6 +145,23 @@ def _member(row: sa.Row[Any]) -> Member:
     )
 
 
+def _with_emails(non_ascii: str) -> sa.Select[Any]:
+    """Members whose address lower-cases to one of `f`, or has a character outside ASCII
+    (`non_ascii`: the dialect's pattern operator for that), in organisation `o`."""
+    stored = members.c.email
+    pattern = stored.op("GLOB")("*[^ -~]*") if non_ascii == "GLOB" else stored.op("~")("[^ -~]")
+    folded = sa.func.lower(sa.func.trim(stored)).in_(sa.bindparam("f", expanding=True))
+    return (
+        sa.select(members)
+        .where(members.c.organisation_id == sa.bindparam("o"), sa.or_(folded, pattern))
+        .order_by(members.c.member_id)
+    )
+
+
+_WITH_EMAILS = {"sqlite": _with_emails("GLOB"), "postgresql": _with_emails("~")}
+"""Built once per dialect: a cast's statements cost more to build than to run (issue 12)."""
+
+
 class SqlMemberRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
@@ -206,20 +223,9 @@ class SqlMemberRepository:
     def with_emails(self, organisation_id: str, emails: Collection[str]) -> Sequence[Member]:
         """`with_email` for several addresses at once (a batch of casts): every member whose
         address may be any of them."""
-        stored = members.c.email
         folded = sorted({email.strip().casefold() for email in emails})
-        if self._c.dialect.name == "sqlite":
-            non_ascii = stored.op("GLOB")("*[^ -~]*")
-        else:
-            non_ascii = stored.op("~")("[^ -~]")
-        rows = self._c.execute(
-            sa.select(members)
-            .where(
-                members.c.organisation_id == organisation_id,
-                sa.or_(sa.func.lower(sa.func.trim(stored)).in_(folded), non_ascii),
-            )
-            .order_by(members.c.member_id)
-        )
+        query = _WITH_EMAILS[self._c.dialect.name]
+        rows = self._c.execute(query, {"o": organisation_id, "f": folded})
         return [_member(r) for r in rows]
 
 
@@ -331,6 +337,13 @@ def _entry(r: sa.Row[Any]) -> SnapshotEntry:
     )
 
 
+_ENTRIES = sa.select(roll_entries).where(
+    roll_entries.c.ballot_id == sa.bindparam("b"),
+    roll_entries.c.version == sa.bindparam("v"),
+    roll_entries.c.member_id.in_(sa.bindparam("m", expanding=True)),
+)
+
+
 class SqlSnapshotRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
@@ -394,13 +407,8 @@ class SqlSnapshotRepository:
     def entries(
         self, ballot_id: str, version: int, member_ids: Collection[str]
     ) -> Mapping[str, SnapshotEntry]:
-        rows = self._c.execute(
-            sa.select(roll_entries).where(
-                roll_entries.c.ballot_id == ballot_id,
-                roll_entries.c.version == version,
-                roll_entries.c.member_id.in_(list(member_ids)),
-            )
-        )
+        values = {"b": ballot_id, "v": version, "m": list(member_ids)}
+        rows = self._c.execute(_ENTRIES, values)
         return {row.member_id: _entry(row) for row in rows}
 
     def headers(self, organisation_id: str) -> Sequence[SnapshotHeader]:
