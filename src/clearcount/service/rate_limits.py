@@ -137,9 +137,9 @@ class RateLimitService:
     def count_many(
         self, uow: RateLimitWork, name: str, addresses: Sequence[str]
     ) -> list[RateLimitedError | None]:
-        """`count_in` for several requests in arrival order (a batch of casts), in one
-        statement: each the refusal if it is over its address's limit, else None, exactly as
-        if they had been counted one by one."""
+        """`count_in` for several requests in arrival order (a batch of casts), with one
+        statement per address: each the refusal if it is over its address's limit, else
+        None, exactly as if they had been counted one by one."""
         if not addresses:
             return []
         now = int(self._clock.now().timestamp())

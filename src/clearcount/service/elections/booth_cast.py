@@ -148,8 +148,8 @@ class BoothCasting:
     def _count(
         self, uow: ElectionUnitOfWork, stored: StoredElection, admissions: Sequence[Admission]
     ) -> list[Exception | None]:
-        """A batch's casts counted against the cast limit in one statement: `_CodeAdmission.
-        locked` for all of them, refused where over."""
+        """A batch's casts counted against the cast limit, one statement per address:
+        `_CodeAdmission.locked` for all of them, refused where over."""
         codes = [cast(_CodeAdmission, a) for a in admissions]  # the booth's own, in its batches
         for code in codes:
             code.title = stored.definition.title

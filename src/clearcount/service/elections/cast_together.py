@@ -11,10 +11,10 @@ were checked ahead, outside any lock (`verified_ahead`). In one transaction it:
 3. checks each cast as `CastingService.cast` does, reading only: eligible, no paper vote, not
    a re-send or a replay, its credential bound to no other member, accepted by the board
    (`protocol.board.cast`, chained after the batch's earlier casts);
-4. counts the casts that passed against their addresses' limits in one statement (`count`,
-   the booth's `RateLimitService.count_many`; each `Admission.locked` by default): one over
-   its limit is refused and stays counted, as alone, and the others are chained again
-   without it;
+4. counts the casts that passed against their addresses' limits, one statement per address
+   (`count`: the booth's `RateLimitService.count_many`; each `Admission.locked` by default):
+   one over its limit is refused and stays counted, as alone, and the others are chained
+   again without it;
 5. writes each cast that is still in: the binding, the Ballot event, the register's line, the
    code used up (`Admission.stored`); and commits once, durably.
 
