@@ -282,3 +282,20 @@ def test_group_commit_hands_each_waiting_thread_its_own_outcome_or_the_error() -
     assert [len(items) for _, items in calls] == [1, 2, 1, 2], "at most `limit` a batch"
     assert calls[1:3] == [("a", [2, 4]), ("b", [3])], "the oldest's key first"
     assert group.batches == 4
+
+
+def test_a_fault_of_the_batch_itself_falls_back_to_casting_alone(
+    served: ServedElection, caplog: pytest.LogCaptureFixture
+) -> None:
+    booth = served.services.booth
+    group = booth.group
+    assert group is not None
+
+    def broken(key: str, items: Sequence[TogetherCast]) -> Sequence[Outcome]:
+        raise RuntimeError("a bug in the batch")
+
+    group._write = broken
+    code = code_for(served, LEE[1])
+    done = booth.cast(ELECTION, LEE[1], code, None, ballot_of(served, LEE[0]), ADDRESS)
+    assert [e.hash for e in ballots_on_board(served)] == [done.receipt.event_hash]
+    assert "casting alone instead" in caplog.text

@@ -33,6 +33,7 @@ cast alone afterwards, by the transaction described above.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn, Protocol, cast
@@ -60,6 +61,8 @@ from clearcount.service.errors import (
 from clearcount.service.rate_limits import RateLimitedError, RateLimitService, RateLimitWork
 
 __all__ = ["BoothCast", "BoothCasting", "BoothUnitOfWork"]
+
+_log = logging.getLogger("clearcount.casting")
 
 
 class BoothUnitOfWork(SignInUnitOfWork, RateLimitWork, Protocol):
@@ -165,7 +168,13 @@ class BoothCasting:
             return None
         checked = verified_ahead(election_id, ballot)
         together = TogetherCast(admission, ballot, checked, admission.email)
-        outcome = self.group.submit(election_id, together)
+        try:
+            outcome = self.group.submit(election_id, together)
+        except (StorageUnavailableError, CommitUncertainError):
+            raise  # the database failed: the voter is told, and casts again
+        except Exception:  # a fault of the batch itself: nothing was written, cast alone
+            _log.exception("casts written together failed; casting alone instead")
+            return None
         if isinstance(outcome, _OverLimitError):
             raise outcome.refusal  # counted in the batch
         if isinstance(outcome, Exception):
