@@ -18,8 +18,8 @@ never needed before `write`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from clearcount.record.chain import Event
 from clearcount.service.elections.records import RegisterMark, StoredElection
@@ -29,14 +29,45 @@ from clearcount.service.membership.roll_snapshot import SnapshotEntry
 
 __all__ = ["BatchWork"]
 
+Value = TypeVar("Value")
+
 
 def _normal(email: str) -> str:
     return email.strip().casefold()
 
 
-class _Elections:
+class _Read(Generic[Value]):
+    """What one query read ahead for a batch: the values found for the keys asked, under one
+    scope (an election, a roll version, an organisation)."""
+
+    def __init__(self) -> None:
+        self._scope: object = None
+        self._asked: frozenset[str] = frozenset()
+        self._found: Mapping[str, Value] = {}
+
+    def keep(self, scope: object, asked: Collection[str], found: Mapping[str, Value]) -> None:
+        self._scope, self._asked, self._found = scope, frozenset(asked), found
+
+    def get(self, scope: object, key: str, otherwise: Callable[[], Value]) -> Value | None:
+        """The value read ahead (None: asked, and not found); `otherwise()` if not asked."""
+        if scope == self._scope and key in self._asked:
+            return self._found.get(key)
+        return otherwise()
+
+
+class _Repository:
+    """A repository of the batch's unit of work: what it does not answer, the database does."""
+
     def __init__(self, real: Any) -> None:
         self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+class _Elections(_Repository):
+    def __init__(self, real: Any) -> None:
+        super().__init__(real)
         self._seen: dict[str, StoredElection | None] = {}
 
     def get(self, election_id: str, *, lock: bool = False) -> StoredElection | None:
@@ -44,72 +75,54 @@ class _Elections:
             self._seen[election_id] = self._real.get(election_id, lock=lock)
         return self._seen[election_id]
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
 
-
-class _Members:
+class _Members(_Repository):
     def __init__(self, real: Any) -> None:
-        self._real = real
-        self._asked: tuple[str, frozenset[str]] = ("", frozenset())
-        self._found: Sequence[Member] = ()
+        super().__init__(real)
+        self._read: _Read[Sequence[Member]] = _Read()
 
     def read(self, organisation_id: str, emails: Iterable[str]) -> Sequence[Member]:
-        asked = frozenset(_normal(e) for e in emails)
-        self._found = self._real.with_emails(organisation_id, asked)
-        self._asked = (organisation_id, asked)
-        return self._found
+        asked = {_normal(e) for e in emails}
+        found: Sequence[Member] = self._real.with_emails(organisation_id, asked)
+        self._read.keep(organisation_id, asked, dict.fromkeys(asked, found))
+        return found
 
     def with_email(self, organisation_id: str, email: str) -> Sequence[Member]:
         """At least every member with this address, as the port promises: those of every
         address asked ahead, which the caller compares exactly."""
-        if self._asked == (organisation_id, self._asked[1]) and _normal(email) in self._asked[1]:
-            return self._found
-        found: Sequence[Member] = self._real.with_email(organisation_id, email)
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
+        found = self._read.get(organisation_id, _normal(email),
+                               lambda: self._real.with_email(organisation_id, email))  # fmt: skip
+        return found or ()
 
 
-class _Snapshots:
+class _Snapshots(_Repository):
     def __init__(self, real: Any) -> None:
-        self._real = real
-        self._key: tuple[str, int] = ("", -1)
-        self._asked: frozenset[str] = frozenset()
-        self._found: Mapping[str, SnapshotEntry] = {}
+        super().__init__(real)
+        self._read: _Read[SnapshotEntry] = _Read()
 
     def read(self, ballot_id: str, version: int, member_ids: Collection[str]) -> None:
-        self._found = self._real.entries(ballot_id, version, member_ids)
-        self._key, self._asked = (ballot_id, version), frozenset(member_ids)
+        found = self._real.entries(ballot_id, version, member_ids)
+        self._read.keep((ballot_id, version), member_ids, found)
 
     def entry(self, ballot_id: str, version: int, member_id: str) -> SnapshotEntry | None:
-        if (ballot_id, version) == self._key and member_id in self._asked:
-            return self._found.get(member_id)
-        found: SnapshotEntry | None = self._real.entry(ballot_id, version, member_id)
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
+        return self._read.get((ballot_id, version), member_id,
+                              lambda: self._real.entry(ballot_id, version, member_id))  # fmt: skip
 
 
-class _Codes:
+class _Codes(_Repository):
     def __init__(self, real: Any) -> None:
-        self._real = real
-        self._asked: frozenset[str] = frozenset()
-        self._found: Mapping[str, SignInCode] = {}
+        super().__init__(real)
+        self._read: _Read[SignInCode] = _Read()
         self._election = ""
         self.used: list[str] = []
 
     def read(self, election_id: str, member_ids: Collection[str]) -> None:
-        self._found = self._real.get_many(election_id, member_ids)
-        self._election, self._asked = election_id, frozenset(member_ids)
+        self._read.keep(election_id, member_ids, self._real.get_many(election_id, member_ids))
+        self._election = election_id
 
     def get(self, election_id: str, member_id: str) -> SignInCode | None:
-        if election_id == self._election and member_id in self._asked:
-            return self._found.get(member_id)
-        found: SignInCode | None = self._real.get(election_id, member_id)
-        return found
+        return self._read.get(election_id, member_id,
+                              lambda: self._real.get(election_id, member_id))  # fmt: skip
 
     def mark_used(self, election_id: str, member_id: str) -> None:
         if election_id != self._election:
@@ -117,94 +130,80 @@ class _Codes:
         else:
             self.used.append(member_id)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
 
-
-class _Register:
+class _Register(_Repository):
     def __init__(self, real: Any) -> None:
-        self._real = real
-        self._asked: tuple[str, frozenset[str]] = ("", frozenset())
-        self._found: Mapping[str, Sequence[RegisterMark]] = {}
+        super().__init__(real)
+        self._read: _Read[Sequence[RegisterMark]] = _Read()
         self.added: list[RegisterMark] = []
 
     def read(self, election_id: str, member_ids: Collection[str]) -> None:
-        self._found = self._real.for_members(election_id, member_ids)
-        self._asked = (election_id, frozenset(member_ids))
+        found = self._real.for_members(election_id, member_ids)
+        self._read.keep(election_id, member_ids, found)
 
     def for_member(self, election_id: str, member_id: str) -> Sequence[RegisterMark]:
-        if election_id == self._asked[0] and member_id in self._asked[1]:
-            return self._found.get(member_id, ())
-        found: Sequence[RegisterMark] = self._real.for_member(election_id, member_id)
-        return found
+        found = self._read.get(election_id, member_id,
+                               lambda: self._real.for_member(election_id, member_id))  # fmt: skip
+        return found or ()
 
     def add(self, mark: RegisterMark) -> None:
         self.added.append(mark)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
 
-
-class _Board:
+class _Board(_Repository):
     def __init__(self, real: Any) -> None:
-        self._real = real
-        self._asked: tuple[str, frozenset[str]] = ("", frozenset())
-        self._ballots: Mapping[str, Sequence[Event]] = {}
-        self._cancelled: frozenset[str] = frozenset()
+        super().__init__(real)
+        self._ballots: _Read[Sequence[Event]] = _Read()
+        self._cancelled: _Read[bool] = _Read()
+        self._election = ""
         self.appended: list[Event] = []
 
     def read(self, election_id: str, credentials: Collection[str]) -> None:
-        self._ballots = self._real.ballots_of_many(election_id, credentials)
-        self._cancelled = self._real.cancelled_among(election_id, credentials)
-        self._asked = (election_id, frozenset(credentials))
-
-    def _known(self, election_id: str, credential: str) -> bool:
-        return election_id == self._asked[0] and credential in self._asked[1]
+        self._ballots.keep(election_id, credentials,
+                           self._real.ballots_of_many(election_id, credentials))  # fmt: skip
+        cancelled = self._real.cancelled_among(election_id, credentials)
+        self._cancelled.keep(election_id, credentials, dict.fromkeys(cancelled, True))
+        self._election = election_id
 
     def ballots_of(self, election_id: str, credential: str) -> Sequence[Event]:
-        if self._known(election_id, credential):
-            return self._ballots.get(credential, ())
-        found: Sequence[Event] = self._real.ballots_of(election_id, credential)
-        return found
+        def alone() -> Sequence[Event]:
+            found: Sequence[Event] = self._real.ballots_of(election_id, credential)
+            return found
+
+        return self._ballots.get(election_id, credential, alone) or ()
 
     def is_cancelled(self, election_id: str, credential: str) -> bool:
-        if self._known(election_id, credential):
-            return credential in self._cancelled
-        return bool(self._real.is_cancelled(election_id, credential))
+        def alone() -> bool:
+            return bool(self._real.is_cancelled(election_id, credential))
+
+        return bool(self._cancelled.get(election_id, credential, alone))
 
     def append(self, election_id: str, event: Event) -> None:
-        if election_id != self._asked[0]:
+        if election_id != self._election:
             raise ValueError(f"BatchWork: an event for {election_id!r} in another's batch")
         self.appended.append(event)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
 
-
-class _Bindings:
+class _Bindings(_Repository):
     def __init__(self, real: Any) -> None:
-        self._real = real
-        self._asked: tuple[str, frozenset[str]] = ("", frozenset())
-        self._found: Mapping[str, str] = {}
+        super().__init__(real)
+        self._read: _Read[str] = _Read()
+        self._election = ""
         self.made: dict[str, str] = {}
 
     def read(self, election_id: str, credential_keys: Collection[str]) -> None:
-        self._found = self._real.bound_many(election_id, credential_keys)
-        self._asked = (election_id, frozenset(credential_keys))
+        found = self._real.bound_many(election_id, credential_keys)
+        self._read.keep(election_id, credential_keys, found)
+        self._election = election_id
 
     def bound(self, election_id: str, credential_key: str) -> str | None:
-        if election_id == self._asked[0] and credential_key in self._asked[1]:
-            return self._found.get(credential_key)
-        found: str | None = self._real.bound(election_id, credential_key)
-        return found
+        return self._read.get(election_id, credential_key,
+                              lambda: self._real.bound(election_id, credential_key))  # fmt: skip
 
     def bind(self, election_id: str, credential_key: str, member_key: str) -> None:
-        if election_id != self._asked[0]:
+        if election_id != self._election:
             raise ValueError(f"BatchWork: a binding for {election_id!r} in another's batch")
         self.made[credential_key] = member_key
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
 
 
 class BatchWork:
