@@ -124,7 +124,7 @@ def build(
     booth_mail = mailer
     if mailer is None and config.smtp is not None:
         mailer = SmtpMailer(config.smtp)
-        booth_mail = MailQueue(SmtpMailer(config.smtp))
+        booth_mail = MailQueue(mailer)  # its connections are per thread: one mailer serves both
     limits = RateLimitService(uow, clock, config.rate_limits)
     casting = CastingService(uow, clock)
     sign_in = SignInService(uow, clock, booth_mail)

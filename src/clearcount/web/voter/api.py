@@ -178,8 +178,10 @@ async def cast(request: Request) -> Response:
 
     done = await run_in_threadpool(cast_and_queue)
     receipt = done.receipt
-    lines = _receipt_lines(receipt, board)
-    task = None if queued else _later(services.sign_in.mail_receipt, email, done.title, lines)
+    task = None
+    if not queued:  # a mailer that sends at once: after the answer has gone
+        lines = _receipt_lines(receipt, board)
+        task = _later(services.sign_in.mail_receipt, email, done.title, lines)
     body = {
         "tracking_code": receipt.tracking_code,
         "event_hash": receipt.event_hash,
